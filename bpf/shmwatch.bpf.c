@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shmwatch.bpf.c - kernel side of shmwatch.
+ *
+ * One program per syscall exit tracepoint (shmget, shmat, shmdt, shmctl,
+ * mmap, munmap, mremap, memfd_create).  Arguments are read back from the
+ * task's saved user registers at exit, so no enter program and no per-thread
+ * stash map are needed: a syscall pays only for the exit program of its own
+ * tracepoint, and unrelated syscalls pay only the kernel's tracepoint slow
+ * path.  Process lifecycle (fork, exec, exit) and SIGSEGV/SIGBUS come from
+ * BTF tracepoints, which cost nothing on the syscall path.
+ *
+ * Filters are read-only globals set before load, plus a map of traced tgids
+ * that the fork hook extends when following children.  Every failed ring
+ * buffer reservation is counted per CPU, by record kind, so userspace can
+ * account for every loss.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "../user/events.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define TMPFS_MAGIC 0x01021994
+#define HUGETLBFS_MAGIC 0x958458f6
+#define VM_SHARED 0x00000008
+#define VM_HUGETLB 0x00400000
+#define MNT_INTERNAL 0x4000
+#define MAP_SHARED 0x01
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_ANONYMOUS 0x20
+#define MAP_HUGETLB 0x40000
+#define SIGBUS 7
+#define SIGSEGV 11
+#define MAX_ERRNO 4095
+
+/* Filters and tuning, written by the loader before load. */
+const volatile bool filter_pid = false;	 /* only tgids in traced_pids */
+const volatile bool follow = false;	 /* add forked children to traced_pids */
+const volatile bool filter_uid = false;
+const volatile __u32 target_uid = 0;
+const volatile bool filter_comm = false;
+const volatile char target_comm[SW_COMM_LEN] = {};
+const volatile bool filter_cgroup = false; /* task under cgroup_filter[0] */
+const volatile bool all_mmaps = false;
+const volatile __u64 max_size = 256ULL << 20;
+const volatile __u64 wakeup_bytes = 0; /* wake the reader past this fill */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced_pids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20); /* resized by the loader */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SW_LOST_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+static __always_inline bool comm_matches(const char *comm)
+{
+	for (int i = 0; i < SW_COMM_LEN; i++) {
+		if (comm[i] != target_comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
+
+/* Does the current task pass every filter?  tgid is passed in because
+ * the fork and exit hooks ask about a task that may not be current. */
+static __always_inline bool traced(__u32 tgid)
+{
+	if (filter_pid && !bpf_map_lookup_elem(&traced_pids, &tgid))
+		return false;
+	if (filter_uid && (__u32)bpf_get_current_uid_gid() != target_uid)
+		return false;
+	if (filter_comm) {
+		char comm[SW_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		if (!comm_matches(comm))
+			return false;
+	}
+	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+		return false;
+	return true;
+}
+
+static __always_inline void count_lost(__u32 kind, __u32 call)
+{
+	__u32 slot = SW_LOST_SLOT(kind, call);
+	__u64 *n = bpf_map_lookup_elem(&lost, &slot);
+
+	if (n)
+		*n += 1;
+}
+
+static __always_inline struct sw_event *reserve(__u32 kind, __u32 call)
+{
+	struct sw_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count_lost(kind, call);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->call = call;
+	e->ts_ns = bpf_ktime_get_ns();
+	return e;
+}
+
+/* Batch wake-ups: only wake the reader once enough data has piled up; the
+ * reader also drains on a short timer, so nothing waits long. */
+static __always_inline void submit(struct sw_event *e)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(e, flags);
+}
+
+static __always_inline void fill_task(struct sw_event *e, struct task_struct *t)
+{
+	e->pid = BPF_CORE_READ(t, tgid);
+	e->tid = BPF_CORE_READ(t, pid);
+	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	e->uid = BPF_CORE_READ(t, cred, uid.val);
+	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
+}
+
+static __always_inline void fill_current(struct sw_event *e)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	__u64 id = bpf_get_current_pid_tgid();
+
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+}
+
+/* What bpf_find_vma's callback learned about one mapping. */
+struct vma_info {
+	__u64 size;
+	__u64 obj_size;
+	__u64 ino;
+	__u32 backing;
+	__s32 shmid;
+	char name[SW_NAME_LEN];
+};
+
+static __always_inline bool has_prefix(const char *s, const char *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] != p[i])
+			return false;
+	return true;
+}
+
+static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct vma_info *vi = data;
+	__u64 vm_flags = BPF_CORE_READ(vma, vm_flags);
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+	struct inode *inode;
+	unsigned long magic;
+	int mnt_flags;
+
+	vi->size = BPF_CORE_READ(vma, vm_end) - BPF_CORE_READ(vma, vm_start);
+	vi->shmid = -1;
+	if (!file) {
+		vi->backing = (vm_flags & VM_HUGETLB) ? SW_BK_HUGETLB :
+			      (vm_flags & VM_SHARED) ? SW_BK_ANON_SHARED :
+						       SW_BK_ANON_PRIVATE;
+		return 1;
+	}
+	inode = BPF_CORE_READ(file, f_inode);
+	vi->ino = BPF_CORE_READ(inode, i_ino);
+	vi->obj_size = BPF_CORE_READ(inode, i_size);
+	magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	mnt_flags = BPF_CORE_READ(file, f_path.mnt, mnt_flags);
+	bpf_probe_read_kernel_str(vi->name, sizeof(vi->name),
+				  BPF_CORE_READ(file, f_path.dentry, d_name.name));
+
+	if (magic == HUGETLBFS_MAGIC || (vm_flags & VM_HUGETLB))
+		vi->backing = SW_BK_HUGETLB;
+	else if (magic != TMPFS_MAGIC)
+		vi->backing = (vm_flags & VM_SHARED) ? SW_BK_FILE_SHARED : SW_BK_FILE_PRIVATE;
+	else if (!(mnt_flags & MNT_INTERNAL))
+		vi->backing = SW_BK_SHMEM_FILE;
+	else if (has_prefix(vi->name, "SYSV", 4))
+		vi->backing = SW_BK_SYSV;
+	else if (has_prefix(vi->name, "memfd:", 6))
+		vi->backing = SW_BK_MEMFD;
+	else
+		vi->backing = SW_BK_ANON_SHARED; /* "dev/zero" */
+	return 1;
+}
+
+/* For a SysV attachment the VMA's file is a shm_file_data wrapper whose
+ * inner shmem file carries the segment's true size and id. */
+static long read_shm_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct vma_info *vi = data;
+	struct shm_file_data *sfd;
+
+	read_vma(task, vma, data);
+	sfd = BPF_CORE_READ(vma, vm_file, private_data);
+	if (!sfd)
+		return 1;
+	vi->shmid = BPF_CORE_READ(sfd, id);
+	vi->obj_size = BPF_CORE_READ(sfd, file, f_inode, i_size);
+	vi->backing = SW_BK_SYSV;
+	return 1;
+}
+
+static __always_inline bool is_err(long ret)
+{
+	return ret < 0 && ret >= -MAX_ERRNO;
+}
+
+/* The syscall's arguments, from the user registers saved at entry (x86-64
+ * syscall convention; nothing touches them before the exit tracepoint). */
+static __always_inline void read_args(__u64 args[6])
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	args[0] = BPF_CORE_READ(regs, di);
+	args[1] = BPF_CORE_READ(regs, si);
+	args[2] = BPF_CORE_READ(regs, dx);
+	args[3] = BPF_CORE_READ(regs, r10);
+	args[4] = BPF_CORE_READ(regs, r8);
+	args[5] = BPF_CORE_READ(regs, r9);
+}
+
+static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *vi)
+{
+	e->c.map_size = vi->size;
+	e->c.seg_size = vi->obj_size;
+	e->c.ino = vi->ino;
+	e->c.backing = vi->backing;
+	e->c.shmid = vi->shmid;
+	__builtin_memcpy(e->c.name, vi->name, sizeof(e->c.name));
+}
+
+/* Emit one SW_EV_CALL record; for calls that create a mapping, describe it. */
+static __always_inline int emit_call(__u32 call, long ret, __u64 args[6], struct vma_info *vi)
+{
+	struct sw_event *e = reserve(SW_EV_CALL, call);
+
+	if (!e)
+		return 0;
+	fill_current(e);
+	e->c.ret = ret;
+	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
+	e->c.shmid = -1;
+	if (vi)
+		copy_vma_info(e, vi);
+	submit(e);
+	return 0;
+}
+
+static __always_inline int simple_exit(long ret, __u32 call)
+{
+	__u64 args[6];
+
+	if (!traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	read_args(args);
+	return emit_call(call, ret, args, NULL);
+}
+
+SEC("tracepoint/syscalls/sys_exit_shmget")
+int exit_shmget(struct trace_event_raw_sys_exit *ctx)
+{
+	return simple_exit(ctx->ret, SW_SHMGET);
+}
+
+SEC("tracepoint/syscalls/sys_exit_shmdt")
+int exit_shmdt(struct trace_event_raw_sys_exit *ctx)
+{
+	return simple_exit(ctx->ret, SW_SHMDT);
+}
+
+SEC("tracepoint/syscalls/sys_exit_shmctl")
+int exit_shmctl(struct trace_event_raw_sys_exit *ctx)
+{
+	return simple_exit(ctx->ret, SW_SHMCTL);
+}
+
+SEC("tracepoint/syscalls/sys_exit_munmap")
+int exit_munmap(struct trace_event_raw_sys_exit *ctx)
+{
+	return simple_exit(ctx->ret, SW_MUNMAP);
+}
+
+SEC("tracepoint/syscalls/sys_exit_shmat")
+int exit_shmat(struct trace_event_raw_sys_exit *ctx)
+{
+	struct vma_info vi = { .shmid = -1, .backing = SW_BK_SYSV };
+	long ret = ctx->ret;
+	__u64 args[6];
+
+	if (!traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	read_args(args);
+	if (!is_err(ret))
+		bpf_find_vma(bpf_get_current_task_btf(), ret, read_shm_vma, &vi, 0);
+	return emit_call(SW_SHMAT, ret, args, is_err(ret) ? NULL : &vi);
+}
+
+/* Backing of a failed mmap, from what was asked for. */
+static __always_inline __u32 requested_backing(__u64 flags)
+{
+	bool shared = flags & MAP_SHARED;
+
+	if (flags & MAP_HUGETLB)
+		return SW_BK_HUGETLB;
+	if (flags & MAP_ANONYMOUS)
+		return shared ? SW_BK_ANON_SHARED : SW_BK_ANON_PRIVATE;
+	return shared ? SW_BK_FILE_SHARED : SW_BK_FILE_PRIVATE;
+}
+
+/* The in-kernel mmap filter: shared or shmem-backed mappings, failures,
+ * and private mappings at or above the oversized threshold. */
+static __always_inline bool mmap_wanted(long ret, __u64 len, __u32 backing)
+{
+	if (all_mmaps || is_err(ret) || len >= max_size)
+		return true;
+	return backing != SW_BK_ANON_PRIVATE && backing != SW_BK_FILE_PRIVATE;
+}
+
+static __always_inline int map_exit(long ret, __u32 call)
+{
+	struct vma_info vi = { .shmid = -1 };
+	__u64 args[6], len;
+
+	if (!traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	read_args(args);
+	len = call == SW_MREMAP ? args[2] : args[1];
+	/* Private mappings below the threshold are the bulk of all mmaps
+	 * (ld.so, malloc); drop them before any lookup. */
+	if (!all_mmaps && !is_err(ret) && len < max_size && call == SW_MMAP &&
+	    (args[3] & (MAP_SHARED | MAP_ANONYMOUS)) == MAP_ANONYMOUS)
+		return 0;
+	if (is_err(ret))
+		vi.backing = call == SW_MMAP ? requested_backing(args[3]) : SW_BK_NONE;
+	else
+		bpf_find_vma(bpf_get_current_task_btf(), ret, read_vma, &vi, 0);
+	if (!mmap_wanted(ret, len, vi.backing))
+		return 0;
+	return emit_call(call, ret, args, &vi);
+}
+
+SEC("tracepoint/syscalls/sys_exit_mmap")
+int exit_mmap(struct trace_event_raw_sys_exit *ctx)
+{
+	return map_exit(ctx->ret, SW_MMAP);
+}
+
+SEC("tracepoint/syscalls/sys_exit_mremap")
+int exit_mremap(struct trace_event_raw_sys_exit *ctx)
+{
+	return map_exit(ctx->ret, SW_MREMAP);
+}
+
+SEC("tracepoint/syscalls/sys_exit_memfd_create")
+int exit_memfd_create(struct trace_event_raw_sys_exit *ctx)
+{
+	struct sw_event *e;
+	__u64 args[6];
+
+	if (!traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	read_args(args);
+	e = reserve(SW_EV_CALL, SW_MEMFD_CREATE);
+	if (!e)
+		return 0;
+	fill_current(e);
+	e->c.ret = ctx->ret;
+	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
+	e->c.shmid = -1;
+	e->c.backing = SW_BK_MEMFD;
+	bpf_probe_read_user_str(e->c.name, sizeof(e->c.name), (void *)args[0]);
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct sw_event *e;
+	__u8 one = 1;
+
+	if (BPF_CORE_READ(child, pid) != ctgid) /* a new thread, not a process */
+		return 0;
+	if (!traced(ptgid))
+		return 0;
+	if (filter_pid && follow)
+		bpf_map_update_elem(&traced_pids, &ctgid, &one, BPF_ANY);
+	e = reserve(SW_EV_FORK, SW_CALL_NONE);
+	if (!e)
+		return 0;
+	fill_current(e);
+	e->fork.child_pid = ctgid;
+	e->fork.shares_vm = BPF_CORE_READ(child, mm) == BPF_CORE_READ(parent, mm);
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct sw_event *e;
+
+	if (!traced(BPF_CORE_READ(p, tgid)))
+		return 0;
+	e = reserve(SW_EV_EXEC, SW_CALL_NONE);
+	if (!e)
+		return 0;
+	fill_current(e);
+	bpf_probe_read_kernel_str(e->exec.filename, sizeof(e->exec.filename),
+				  BPF_CORE_READ(bprm, filename));
+	submit(e);
+	return 0;
+}
+
+/* Only the last thread's exit ends the process; signal->live has already
+ * been decremented when this tracepoint fires. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *p)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct sw_event *e;
+
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	if (!traced(tgid))
+		return 0;
+	if (filter_pid)
+		bpf_map_delete_elem(&traced_pids, &tgid); /* the pid may be reused */
+	e = reserve(SW_EV_EXIT, SW_CALL_NONE);
+	if (!e)
+		return 0;
+	fill_current(e);
+	e->exit.exit_code = BPF_CORE_READ(p, exit_code);
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct *task)
+{
+	struct sw_event *e;
+
+	if (sig != SIGSEGV && sig != SIGBUS)
+		return 0;
+	if ((unsigned long)info <= 1) /* SEND_SIG_NOINFO / SEND_SIG_PRIV */
+		return 0;
+	if (!traced(BPF_CORE_READ(task, tgid)))
+		return 0;
+	e = reserve(SW_EV_SIGNAL, SW_CALL_NONE);
+	if (!e)
+		return 0;
+	fill_task(e, task);
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->sig.signo = sig;
+	e->sig.code = BPF_CORE_READ(info, si_code);
+	e->sig.addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
+	submit(e);
+	return 0;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * analyzer.h - the public face of the analyzer (model.c + rules.c).
+ *
+ * Pure C, no libbpf, no I/O: fed one struct sw_event at a time (live from
+ * capture.c or read back from a log by logread.c), it emits findings and
+ * per-process summaries through callbacks.  Unit tests drive it with
+ * synthetic sequences.
+ */
+#ifndef SHMWATCH_ANALYZER_H
+#define SHMWATCH_ANALYZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "events.h"
+
+enum sw_severity {
+	SW_SEV_INFO = 0,
+	SW_SEV_WARNING,
+	SW_SEV_ERROR,
+};
+
+#define SW_MAX_EVIDENCE 8
+#define SW_MSG_LEN 256
+
+struct sw_finding {
+	const char *rule; /* rule id from the table, e.g. "segment-leak" */
+	enum sw_severity severity;
+	__u32 pid;
+	__u32 tid;
+	char comm[SW_COMM_LEN];
+	__u64 ts_ns; /* time of the event that completed the finding */
+	char message[SW_MSG_LEN];
+	int n_evidence;
+	__u64 evidence[SW_MAX_EVIDENCE]; /* sequence numbers of events */
+	bool uncertain; /* rests on state a reported loss may have hidden */
+};
+
+/* One row of the rule table: the single source for docs and the README. */
+struct sw_rule_info {
+	const char *id;
+	enum sw_severity severity; /* default severity */
+	const char *summary;	   /* one line: what it means */
+	const char *advice;	   /* one line: what to do about it */
+};
+
+extern const struct sw_rule_info sw_rules[];
+extern const int sw_rule_count;
+
+/* What a process did, reported when it exits and at the end of a trace. */
+struct sw_proc_summary {
+	__u32 pid;
+	char comm[SW_COMM_LEN];
+	bool exited;
+	__u64 segs_created;
+	__u64 segs_removed;
+	__u64 attaches;
+	__u64 detaches;
+	__u64 shared_maps;
+	__u64 shared_unmaps;
+	__u64 peak_shared_bytes;
+	__u64 held_attachments; /* still attached at exit / end */
+	__u64 held_bytes;
+	__u64 findings[16]; /* by index into sw_rules[] */
+};
+
+typedef void (*sw_finding_fn)(void *ctx, const struct sw_finding *f);
+typedef void (*sw_summary_fn)(void *ctx, const struct sw_proc_summary *s);
+
+struct analyzer_opts {
+	__u64 max_size;		 /* oversized threshold, bytes (default 256 MiB) */
+	__u64 shmmax;		 /* kernel.shmmax, 0: unknown */
+	__u64 mem_total;	 /* RAM + swap in bytes, 0: unknown */
+	bool shm_rmid_forced;	 /* kernel.shm_rmid_forced */
+	__u64 growth_window_ns;	 /* attach-leak: observation window */
+	__u32 growth_threshold;	 /* attach-leak: net new holdings in window */
+	sw_finding_fn on_finding;
+	sw_summary_fn on_summary;
+	void *ctx;
+};
+
+struct analyzer;
+
+struct analyzer *analyzer__new(const struct analyzer_opts *opts);
+void analyzer__free(struct analyzer *a);
+
+/* Feed one event, in order of seq. */
+void analyzer__event(struct analyzer *a, const struct sw_event *e);
+/* The capture reported n lost records up to time ts_ns. */
+void analyzer__lost(struct analyzer *a, __u64 ts_ns, __u64 n);
+/* End of trace: emit end-of-trace findings and every summary. */
+void analyzer__finish(struct analyzer *a, __u64 ts_ns);
+
+/*
+ * Seeding from /proc for processes that were already running (procfs.c).
+ * A segment as /proc/sysvipc/shm shows it, and an existing mapping or
+ * attachment of a process as /proc/PID/maps shows it.
+ */
+struct sw_seed_segment {
+	__s32 shmid;
+	__s32 key;
+	__u64 size;
+	__u32 cpid;
+	__u32 lpid;
+	__u32 nattch;
+};
+
+struct sw_seed_mapping {
+	__u32 pid;
+	__u64 start;
+	__u64 end;
+	__u32 backing;	/* enum sw_backing */
+	__s32 shmid;	/* SW_BK_SYSV: the id from the inode column */
+	__u64 ino;
+	char name[SW_NAME_LEN];
+};
+
+void analyzer__seed_segment(struct analyzer *a, const struct sw_seed_segment *s);
+void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m);
+
+#endif

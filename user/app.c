@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * app.c - the record pipeline behind app.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "app.h"
+#include "names.h"
+
+#define MAX_SINKS 2
+
+struct app {
+	struct sink *sinks[MAX_SINKS];
+	int n_sinks;
+	struct outfile *log; /* the log file, for SIGHUP reopen */
+	struct analyzer *analyzer;
+	struct sw_stats stats;
+	__u64 last_ts;
+	bool error_reported;
+};
+
+static void fan_finding(void *ctx, const struct sw_finding *f)
+{
+	struct app *app = ctx;
+
+	app->stats.findings++;
+	for (int i = 0; i < app->n_sinks; i++)
+		app->sinks[i]->ops->finding(app->sinks[i], f);
+}
+
+static void fan_summary(void *ctx, const struct sw_proc_summary *p)
+{
+	struct app *app = ctx;
+
+	for (int i = 0; i < app->n_sinks; i++)
+		app->sinks[i]->ops->summary(app->sinks[i], p);
+}
+
+static int add_sink(struct app *app, bool json, const char *path, const struct app_opts *o,
+		    char *err, size_t len)
+{
+	struct outfile_opts oo = {
+		.path = path,
+		.rotate_size = json ? o->rotate_size : 0,
+		.rotate_keep = o->rotate_keep,
+	};
+	struct outfile *out = outfile__open(&oo);
+	struct sink *s;
+	int e = errno;
+
+	if (!out) {
+		snprintf(err, len, "can't create %s: %s", path, strerror(e));
+		return -e;
+	}
+	s = json ? sink_json__new(out) : sink_text__new(out, outfile__is_tty(out), !o->quiet);
+	if (!s) {
+		outfile__close(out);
+		snprintf(err, len, "out of memory");
+		return -ENOMEM;
+	}
+	if (json && path && strcmp(path, "-"))
+		app->log = out;
+	app->sinks[app->n_sinks++] = s;
+	return 0;
+}
+
+static int open_sinks(struct app *app, const struct app_opts *o, char *err, size_t len)
+{
+	bool log_to_stdout = o->log_path && !strcmp(o->log_path, "-");
+	int ret;
+
+	/* A log file is opened first: if it cannot be created, nothing else
+	 * has been started. */
+	if (o->log_path && !log_to_stdout) {
+		ret = add_sink(app, true, o->log_path, o, err, len);
+		if (ret)
+			return ret;
+	}
+	if (log_to_stdout || o->stdout_format == CLI_FORMAT_JSON)
+		return add_sink(app, true, "-", o, err, len);
+	return add_sink(app, false, "-", o, err, len);
+}
+
+struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *err, size_t len)
+{
+	struct app *app = calloc(1, sizeof(*app));
+	struct analyzer_opts ao = {
+		.max_size = h->max_size,
+		.shmmax = h->shmmax,
+		.mem_total = h->mem_total,
+		.shm_rmid_forced = h->shm_rmid_forced,
+		.on_finding = fan_finding,
+		.on_summary = fan_summary,
+	};
+
+	if (!app) {
+		snprintf(err, len, "out of memory");
+		return NULL;
+	}
+	ao.ctx = app;
+	if (open_sinks(app, o, err, len))
+		goto fail;
+	app->analyzer = analyzer__new(&ao);
+	if (!app->analyzer) {
+		snprintf(err, len, "out of memory");
+		goto fail;
+	}
+	app->last_ts = h->start_ts_ns;
+	for (int i = 0; i < app->n_sinks; i++)
+		app->sinks[i]->ops->header(app->sinks[i], h);
+	return app;
+fail:
+	app_free(app);
+	return NULL;
+}
+
+void app_event(struct app *app, const struct sw_event *e)
+{
+	app->stats.events++;
+	if (e->kind == SW_EV_CALL && e->call < SW_CALL_MAX) {
+		app->stats.calls[e->call]++;
+		if (sw_ret_is_err(e->c.ret))
+			app->stats.failed[e->call]++;
+	}
+	app->last_ts = e->ts_ns;
+	for (int i = 0; i < app->n_sinks; i++)
+		app->sinks[i]->ops->event(app->sinks[i], e);
+	analyzer__event(app->analyzer, e);
+}
+
+void app_lost(struct app *app, const __u64 *lost_slots)
+{
+	__u64 total = 0;
+
+	for (int i = 0; i < SW_LOST_SLOTS; i++)
+		total += lost_slots[i];
+	memcpy(app->stats.lost_slots, lost_slots, sizeof(app->stats.lost_slots));
+	if (total > app->stats.lost)
+		analyzer__lost(app->analyzer, app->last_ts, total - app->stats.lost);
+	app->stats.lost = total;
+}
+
+void app_stats(struct app *app, bool final)
+{
+	app->stats.ts_ns = app->last_ts;
+	app->stats.final = final;
+	for (int i = 0; i < app->n_sinks; i++)
+		app->sinks[i]->ops->stats(app->sinks[i], &app->stats);
+	for (int i = 0; i < app->n_sinks; i++)
+		outfile__flush(app->sinks[i]->out);
+}
+
+void app_finish(struct app *app)
+{
+	analyzer__finish(app->analyzer, app->last_ts);
+	app_stats(app, true);
+}
+
+void app_reopen(struct app *app)
+{
+	if (app->log && outfile__reopen(app->log))
+		app_output_error(app);
+}
+
+int app_output_error(struct app *app)
+{
+	for (int i = 0; i < app->n_sinks; i++) {
+		int err = outfile__error(app->sinks[i]->out);
+
+		if (!err)
+			continue;
+		if (!app->error_reported)
+			fprintf(stderr, "shmwatch: can't write %s: %s\n",
+				app->sinks[i]->out == app->log ? "the log" : "standard output",
+				strerror(-err));
+		app->error_reported = true;
+		return err;
+	}
+	return 0;
+}
+
+struct analyzer *app_analyzer(struct app *app)
+{
+	return app->analyzer;
+}
+
+int app_free(struct app *app)
+{
+	int ret = 0;
+
+	if (!app)
+		return 0;
+	analyzer__free(app->analyzer);
+	for (int i = 0; i < app->n_sinks; i++) {
+		int err = sink__close(app->sinks[i]);
+
+		if (err && !ret) {
+			if (!app->error_reported)
+				fprintf(stderr, "shmwatch: can't write output: %s\n", strerror(-err));
+			ret = err;
+		}
+	}
+	free(app);
+	return ret;
+}
+
+static __u64 read_u64_file(const char *path)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
+void app_read_kernel_limits(struct sw_header *h)
+{
+	char line[256];
+	unsigned long long kb, total = 0;
+	FILE *f;
+
+	h->shmmax = read_u64_file("/proc/sys/kernel/shmmax");
+	h->shm_rmid_forced = read_u64_file("/proc/sys/kernel/shm_rmid_forced") != 0;
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1 ||
+		    sscanf(line, "SwapTotal: %llu kB", &kb) == 1)
+			total += kb * 1024;
+	}
+	fclose(f);
+	h->mem_total = total;
+}

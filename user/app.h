@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * app.h - the pipeline every record runs through, one way: counted,
+ * written to each sink, fed to the analyzer, whose findings and
+ * summaries go to the sinks too.  Live tracing (main.c) and `analyze`
+ * (logread.c) drive the same pipeline.
+ */
+#ifndef SHMWATCH_APP_H
+#define SHMWATCH_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "analyzer.h"
+#include "cli.h"
+#include "sink.h"
+
+#define SHMWATCH_VERSION "0.1.0"
+
+struct app_opts {
+	const char *log_path;	    /* NDJSON log file, "-" for stdout, NULL: none */
+	enum cli_format stdout_format;
+	bool quiet;		    /* text view without per-call lines */
+	__u64 rotate_size;
+	int rotate_keep;
+};
+
+struct app;
+
+/* Opens the outputs and writes the header. NULL with one line in err. */
+struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *err, size_t len);
+void app_event(struct app *app, const struct sw_event *e);
+/* The kernel's loss counters (SW_LOST_SLOTS) as last read. */
+void app_lost(struct app *app, const __u64 *lost_slots);
+void app_stats(struct app *app, bool final);
+/* End of the trace: end-of-trace findings, summaries, final stats. */
+void app_finish(struct app *app);
+void app_reopen(struct app *app);
+/* A write error on an output, reported once on stderr; 0 if none. */
+int app_output_error(struct app *app);
+struct analyzer *app_analyzer(struct app *app);
+/* Closes everything; returns the first output error, 0 if none. */
+int app_free(struct app *app);
+
+/* Fill h->shmmax, mem_total, shm_rmid_forced from /proc. */
+void app_read_kernel_limits(struct sw_header *h);
+
+#endif

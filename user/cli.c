@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cli.c - option tables and parsing for the trace and analyze commands.
+ * One convention across both: -p pid, -f follow, -o output, -d duration,
+ * -v verbose, and a long option for everything.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "names.h"
+
+const char cli_trace_usage[] =
+	"usage: shmwatch [OPTIONS] [-- COMMAND [ARGS...]]\n"
+	"       shmwatch analyze [OPTIONS] LOG...\n"
+	"\n"
+	"Trace shared-memory calls (shmget, shmat, shmdt, shmctl, mmap, munmap,\n"
+	"mremap, memfd_create) and report misuse.  Without -p and COMMAND the\n"
+	"whole system is traced.\n"
+	"\n"
+	"  -p, --pid PID[,PID...]   trace running processes (all their threads)\n"
+	"  -f, --follow             also trace their children forked later\n"
+	"  -o, --output FILE        write the NDJSON event log to FILE ('-': stdout)\n"
+	"  -d, --duration SECS      stop after SECS seconds\n"
+	"  -v, --verbose            show libbpf's messages\n"
+	"  -q, --quiet              no per-call lines in the text view\n"
+	"      --format text|json   format of standard output (default: text)\n"
+	"      --comm NAME          only processes with this command name\n"
+	"      --uid UID            only processes of this user id\n"
+	"      --cgroup PATH        only processes in this cgroup v2 directory\n"
+	"      --max-size SIZE      oversized-request threshold (default 256M)\n"
+	"      --all-mmaps          record private mappings too\n"
+	"      --ringbuf-size SIZE  kernel ring buffer size (default 8M)\n"
+	"      --stats-interval SECS  seconds between stats records (default 5)\n"
+	"      --rotate-size SIZE   rotate the log before it passes SIZE\n"
+	"      --rotate-keep N      rotated logs to keep (default 5)\n"
+	"  -h, --help               this help\n"
+	"      --version            print the version\n"
+	"\n"
+	"Exit status: 0 on success, the command's status when a COMMAND was\n"
+	"launched, 2 on bad usage or when tracing cannot start.\n";
+
+const char cli_analyze_usage[] =
+	"usage: shmwatch analyze [OPTIONS] LOG...\n"
+	"\n"
+	"Run the analyzer over saved NDJSON logs (in order; '-' is stdin).\n"
+	"\n"
+	"      --format text|json   output format (default: text)\n"
+	"      --strict             stop at the first malformed line\n"
+	"  -q, --quiet              findings and summaries only, no events\n"
+	"  -h, --help               this help\n"
+	"\n"
+	"Exit status: 0 when every line was read, 1 when lines were skipped,\n"
+	"2 on bad usage, an unreadable log, or a malformed line with --strict.\n";
+
+enum {
+	OPT_FORMAT = 256,
+	OPT_COMM,
+	OPT_UID,
+	OPT_CGROUP,
+	OPT_MAX_SIZE,
+	OPT_ALL_MMAPS,
+	OPT_RINGBUF_SIZE,
+	OPT_STATS_INTERVAL,
+	OPT_ROTATE_SIZE,
+	OPT_ROTATE_KEEP,
+	OPT_VERSION,
+	OPT_STRICT,
+};
+
+static int errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_u32(const char *s, __u32 *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > UINT_MAX)
+		return -EINVAL;
+	*out = (__u32)v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > 1e9)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_pids(struct cli_trace *o, const char *arg, char *err, size_t errlen)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		__u32 pid;
+
+		if (parse_u32(tok, &pid) || pid == 0) {
+			ret = errf(err, errlen, "invalid pid '%s'", tok);
+			break;
+		}
+		if (o->n_pids == CLI_MAX_PIDS) {
+			ret = errf(err, errlen, "too many pids (at most %d)", CLI_MAX_PIDS);
+			break;
+		}
+		o->pids[o->n_pids++] = pid;
+	}
+	if (!ret && o->n_pids == 0)
+		ret = errf(err, errlen, "invalid pid list '%s'", arg);
+	free(copy);
+	return ret;
+}
+
+static int parse_format(const char *arg, enum cli_format *out)
+{
+	if (!strcmp(arg, "text"))
+		*out = CLI_FORMAT_TEXT;
+	else if (!strcmp(arg, "json"))
+		*out = CLI_FORMAT_JSON;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* getopt's own message names the option; rebuild it in our words. */
+static int bad_option(char **argv, int opt, char *err, size_t errlen)
+{
+	const char *arg = argv[optind - 1];
+
+	if (opt == ':')
+		return errf(err, errlen, "option '%s' needs a value", arg);
+	return errf(err, errlen, "unknown option '%s'", arg);
+}
+
+void cli_trace_defaults(struct cli_trace *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_size = 256ULL << 20;
+	o->stats_interval = 5;
+	o->rotate_keep = 5;
+}
+
+int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "comm", required_argument, NULL, OPT_COMM },
+		{ "uid", required_argument, NULL, OPT_UID },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "all-mmaps", no_argument, NULL, OPT_ALL_MMAPS },
+		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
+		{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
+		{ "rotate-size", required_argument, NULL, OPT_ROTATE_SIZE },
+		{ "rotate-keep", required_argument, NULL, OPT_ROTATE_KEEP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ 0 },
+	};
+	__u32 v;
+	int opt, ret;
+
+	optind = 0; /* glibc: restart scanning, so parsing can run twice */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:p:fo:d:vqh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			ret = parse_pids(o, optarg, err, errlen);
+			if (ret)
+				return ret;
+			break;
+		case 'f':
+			o->follow = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'd':
+			if (parse_seconds(optarg, &o->duration))
+				return errf(err, errlen, "invalid duration '%s' (seconds > 0)", optarg);
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			o->help = true;
+			return 0;
+		case OPT_VERSION:
+			o->version = true;
+			return 0;
+		case OPT_FORMAT:
+			if (parse_format(optarg, &o->format))
+				return errf(err, errlen, "invalid format '%s' (text or json)", optarg);
+			break;
+		case OPT_COMM:
+			if (!*optarg || strlen(optarg) > 15)
+				return errf(err, errlen, "invalid comm '%s' (1 to 15 characters)", optarg);
+			o->comm = optarg;
+			break;
+		case OPT_UID:
+			if (parse_u32(optarg, &o->uid))
+				return errf(err, errlen, "invalid uid '%s'", optarg);
+			o->has_uid = true;
+			break;
+		case OPT_CGROUP:
+			o->cgroup = optarg;
+			break;
+		case OPT_MAX_SIZE:
+			if (sw_parse_size(optarg, &o->max_size) || !o->max_size)
+				return errf(err, errlen, "invalid size '%s'", optarg);
+			break;
+		case OPT_ALL_MMAPS:
+			o->all_mmaps = true;
+			break;
+		case OPT_RINGBUF_SIZE:
+			if (sw_parse_size(optarg, &o->ringbuf_size) || o->ringbuf_size < 4096 ||
+			    o->ringbuf_size > (1ULL << 30) ||
+			    (o->ringbuf_size & (o->ringbuf_size - 1)))
+				return errf(err, errlen,
+					    "invalid ring buffer size '%s' (a power of two, 4K to 1G)",
+					    optarg);
+			break;
+		case OPT_STATS_INTERVAL:
+			if (parse_seconds(optarg, &o->stats_interval))
+				return errf(err, errlen, "invalid stats interval '%s'", optarg);
+			break;
+		case OPT_ROTATE_SIZE:
+			if (sw_parse_size(optarg, &o->rotate_size) || o->rotate_size < 4096)
+				return errf(err, errlen, "invalid rotate size '%s' (at least 4K)", optarg);
+			break;
+		case OPT_ROTATE_KEEP:
+			if (parse_u32(optarg, &v) || v > 1000)
+				return errf(err, errlen, "invalid rotate count '%s'", optarg);
+			o->rotate_keep = (int)v;
+			break;
+		default:
+			return bad_option(argv, opt, err, errlen);
+		}
+	}
+	if (optind < argc)
+		o->command = argv + optind;
+	if (o->command && o->n_pids)
+		return errf(err, errlen, "use either -p or a COMMAND, not both");
+	if (o->rotate_size && (!o->output || !strcmp(o->output, "-")))
+		return errf(err, errlen, "--rotate-size needs -o FILE");
+	return 0;
+}
+
+int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_FORMAT:
+			if (parse_format(optarg, &o->format))
+				return errf(err, errlen, "invalid format '%s' (text or json)", optarg);
+			break;
+		case OPT_STRICT:
+			o->strict = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			o->help = true;
+			return 0;
+		default:
+			return bad_option(argv, opt, err, errlen);
+		}
+	}
+	if (optind >= argc)
+		return errf(err, errlen, "analyze needs at least one LOG (or '-')");
+	o->logs = argv + optind;
+	o->n_logs = argc - optind;
+	return 0;
+}

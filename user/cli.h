@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cli.h - command-line options of `shmwatch [trace]` and `shmwatch analyze`,
+ * parsed into plain structs.  Parsing never exits or prints: it returns
+ * -EINVAL with one line in err, and main decides.
+ */
+#ifndef SHMWATCH_CLI_H
+#define SHMWATCH_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#define CLI_MAX_PIDS 64
+
+enum cli_format { CLI_FORMAT_AUTO, CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
+
+struct cli_trace {
+	__u32 pids[CLI_MAX_PIDS];
+	int n_pids;
+	bool follow;
+	const char *output;   /* -o: NDJSON log path, "-" for stdout */
+	double duration;      /* seconds, 0: until stopped */
+	bool verbose;
+	bool quiet;	      /* no per-event lines in the text view */
+	const char *comm;
+	bool has_uid;
+	__u32 uid;
+	const char *cgroup;
+	__u64 max_size;
+	bool all_mmaps;
+	__u64 ringbuf_size;
+	double stats_interval; /* seconds between stats records */
+	__u64 rotate_size;
+	int rotate_keep;
+	enum cli_format format; /* of standard output */
+	char **command;	      /* argv after --, or NULL */
+	bool help;
+	bool version;
+};
+
+struct cli_analyze {
+	char **logs; /* NULL-terminated; "-" is standard input */
+	int n_logs;
+	enum cli_format format;
+	bool strict;
+	bool quiet;
+	bool help;
+};
+
+void cli_trace_defaults(struct cli_trace *o);
+int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_t errlen);
+int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, size_t errlen);
+extern const char cli_trace_usage[];
+extern const char cli_analyze_usage[];
+
+#endif

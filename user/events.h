@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * events.h - the record contract between bpf/shmwatch.bpf.c and user/.
+ *
+ * The kernel side fills one struct sw_event per completed call or process
+ * lifecycle step and hands it over through the ring buffer.  Everything in
+ * user/ (capture, outputs, the log reader, the analyzer) speaks this struct;
+ * a saved NDJSON log is parsed back into it, so live tracing and offline
+ * analysis feed the analyzer the same thing.
+ *
+ * The file is included by BPF C (with vmlinux.h, which defines the __u32
+ * family) and by userspace C (with <linux/types.h>).  Keep it free of
+ * anything either side lacks.
+ */
+#ifndef SHMWATCH_EVENTS_H
+#define SHMWATCH_EVENTS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define SW_COMM_LEN 16
+#define SW_NAME_LEN 64
+
+/* Record type tag: the first field of every record. */
+enum sw_kind {
+	SW_EV_CALL = 1, /* a completed system call, see enum sw_call */
+	SW_EV_FORK,	/* a new process (not a thread) was forked */
+	SW_EV_EXEC,	/* the process replaced its image */
+	SW_EV_EXIT,	/* the last thread of a process exited */
+	SW_EV_SIGNAL,	/* SIGSEGV or SIGBUS generated for a process */
+	SW_EV_KIND_MAX,
+};
+
+/* Which call an SW_EV_CALL record describes. */
+enum sw_call {
+	SW_CALL_NONE = 0,
+	SW_SHMGET,
+	SW_SHMAT,
+	SW_SHMDT,
+	SW_SHMCTL,
+	SW_MMAP,
+	SW_MUNMAP,
+	SW_MREMAP,
+	SW_MEMFD_CREATE,
+	SW_CALL_MAX,
+};
+
+/*
+ * What backs a mapping, classified in the kernel from the VMA (or, for a
+ * failed mmap, from the requested flags).
+ */
+enum sw_backing {
+	SW_BK_NONE = 0,	    /* no mapping (failed call, or not a mapping call) */
+	SW_BK_ANON_PRIVATE, /* MAP_PRIVATE|MAP_ANONYMOUS */
+	SW_BK_ANON_SHARED,  /* MAP_SHARED|MAP_ANONYMOUS (shmem "dev/zero") */
+	SW_BK_SYSV,	    /* a SysV segment (shmat, or mmap of its file) */
+	SW_BK_MEMFD,	    /* a memfd_create object */
+	SW_BK_SHMEM_FILE,   /* a file on a tmpfs mount, e.g. POSIX shm in /dev/shm */
+	SW_BK_HUGETLB,	    /* hugetlbfs file or MAP_HUGETLB */
+	SW_BK_FILE_SHARED,  /* MAP_SHARED of a file on another filesystem */
+	SW_BK_FILE_PRIVATE, /* MAP_PRIVATE of a file */
+	SW_BK_MAX,
+};
+
+/*
+ * SW_EV_CALL.  args[] holds the syscall arguments in the kernel's order:
+ *   shmget(key, size, shmflg)
+ *   shmat(shmid, shmaddr, shmflg)
+ *   shmdt(shmaddr)
+ *   shmctl(shmid, cmd, buf)
+ *   mmap(addr, length, prot, flags, fd, offset)
+ *   munmap(addr, length)
+ *   mremap(old_address, old_size, new_size, flags, new_address)
+ *   memfd_create(name, flags)         name is copied into name[]
+ * ret is the kernel's return value: -errno on failure (-4095..-1),
+ * otherwise an id, an fd or a user address.
+ */
+struct sw_call_info {
+	__s64 ret;
+	__u64 args[6];
+	__u64 map_size; /* shmat/mmap/mremap: bytes of the resulting VMA */
+	__u64 seg_size; /* shmat: the segment's size (shm_segsz); mmap of a
+			   shmem object: the object's size at map time */
+	__u64 ino;	/* inode of the backing object, 0 for none */
+	__u32 backing;	/* enum sw_backing */
+	__s32 shmid;	/* shmat: the id attached (-1 when unknown) */
+	char name[SW_NAME_LEN]; /* backing file name or memfd name */
+};
+
+struct sw_fork_info {
+	__u32 child_pid;
+	__u32 shares_vm; /* CLONE_VM without CLONE_THREAD (vfork, posix_spawn) */
+};
+
+struct sw_exec_info {
+	char filename[SW_NAME_LEN];
+};
+
+struct sw_exit_info {
+	__s32 exit_code; /* as wait(2) reports it: status << 8 | signal */
+	__u32 pad;
+};
+
+struct sw_signal_info {
+	__s32 signo; /* SIGSEGV or SIGBUS */
+	__s32 code;  /* si_code: SEGV_MAPERR, BUS_ADRERR, ... */
+	__u64 addr;  /* the faulting address from the siginfo */
+};
+
+struct sw_event {
+	__u32 kind; /* enum sw_kind */
+	__u32 call; /* enum sw_call for SW_EV_CALL, else SW_CALL_NONE */
+	__u64 ts_ns; /* CLOCK_MONOTONIC, from the kernel */
+	__u64 cgroup_id;
+	__u32 pid;  /* tgid */
+	__u32 tid;
+	__u32 ppid; /* tgid of the real parent */
+	__u32 uid;
+	char comm[SW_COMM_LEN];
+	union {
+		struct sw_call_info c;
+		struct sw_fork_info fork;
+		struct sw_exec_info exec;
+		struct sw_exit_info exit;
+		struct sw_signal_info sig;
+	};
+	/* Filled in userspace when the record is received or read back. */
+	__u64 seq;
+};
+
+/* Index of the per-CPU loss counters: one slot per call, then lifecycle. */
+#define SW_LOST_SLOT(kind, call) \
+	((kind) == SW_EV_CALL ? (call) : SW_CALL_MAX + (kind))
+#define SW_LOST_SLOTS (SW_CALL_MAX + SW_EV_KIND_MAX)
+
+#endif /* SHMWATCH_EVENTS_H */

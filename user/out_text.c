@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * out_text.c - the human view: one strace-like line per call, findings
+ * highlighted on a terminal, summaries at the end.  Every byte that a
+ * traced process controls (comm, names) is escaped, so no control
+ * sequence reaches the terminal.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "names.h"
+#include "sink.h"
+
+#define LINE_MAX_LEN 2048
+
+struct text_sink {
+	struct sink base;
+	char line[LINE_MAX_LEN];
+	size_t len;
+};
+
+static void add(struct text_sink *t, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (t->len >= sizeof(t->line))
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(t->line + t->len, sizeof(t->line) - t->len, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		t->len += (size_t)w;
+	if (t->len >= sizeof(t->line))
+		t->len = sizeof(t->line) - 1;
+}
+
+/* Printable ASCII as is, everything else as \xHH; backslash and double
+ * quote escaped, so quoted strings stay unambiguous. */
+static void add_escaped(struct text_sink *t, const char *s, size_t max)
+{
+	for (size_t i = 0; i < max && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\' || c == '"')
+			add(t, "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			add(t, "%c", c);
+		else
+			add(t, "\\x%02x", c);
+	}
+}
+
+static void put_line(struct text_sink *t)
+{
+	outfile__line(t->base.out, t->line, t->len);
+	t->len = 0;
+}
+
+static void add_color(struct text_sink *t, const char *code)
+{
+	if (t->base.color)
+		add(t, "\033[%sm", code);
+}
+
+static void add_time(struct text_sink *t, __u64 ts_ns)
+{
+	__s64 wall = (__s64)ts_ns + t->base.wall_offset_ns;
+	time_t sec = (time_t)(wall / 1000000000);
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	add(t, "%02d:%02d:%02d.%06lld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    (long long)(wall % 1000000000) / 1000);
+}
+
+static void add_arg(struct text_sink *t, const struct sw_arg_desc *d, __u64 v, const char *str)
+{
+	char buf[256];
+
+	switch (d->type) {
+	case SW_ARG_INT:
+	case SW_ARG_FD:
+		add(t, "%d", (int)v);
+		break;
+	case SW_ARG_ULONG:
+		add(t, "%" PRIu64, (uint64_t)v);
+		break;
+	case SW_ARG_ADDR:
+		add(t, v ? "0x%" PRIx64 : "NULL", (uint64_t)v);
+		break;
+	case SW_ARG_SIZE:
+		sw_human_size(buf, sizeof(buf), v);
+		add(t, "%s", buf);
+		break;
+	case SW_ARG_KEY:
+		add(t, (__u32)v ? "0x%08" PRIx32 : "IPC_PRIVATE", (__u32)v);
+		break;
+	case SW_ARG_STR:
+		add(t, "\"");
+		add_escaped(t, str, SW_NAME_LEN);
+		add(t, "\"");
+		break;
+	default:
+		sw_format_flags(buf, sizeof(buf), d->type, v);
+		add(t, "%s", buf);
+	}
+}
+
+static void add_call(struct text_sink *t, const struct sw_event *e)
+{
+	const struct sw_call_desc *d = &sw_calls[e->call < SW_CALL_MAX ? e->call : 0];
+	const struct sw_call_info *c = &e->c;
+	char size[32];
+
+	add(t, "%s(", d->name);
+	for (int i = 0; i < d->nargs; i++) {
+		if (i)
+			add(t, ", ");
+		add_arg(t, &d->args[i], c->args[i], c->name);
+	}
+	add(t, ") = ");
+	if (sw_ret_is_err(c->ret)) {
+		add_color(t, "31");
+		add(t, "-1 %s", sw_errno_name((int)-c->ret));
+		add_color(t, "0");
+		return;
+	}
+	add(t, d->ret_addr ? "0x%" PRIx64 : "%" PRId64, (int64_t)c->ret);
+	if (c->backing == SW_BK_NONE || e->call == SW_MEMFD_CREATE)
+		return;
+	sw_human_size(size, sizeof(size), c->map_size);
+	add(t, " [%s %s", sw_backing_name(c->backing), size);
+	if (c->shmid >= 0)
+		add(t, " shmid %d", c->shmid);
+	if (c->name[0] && c->backing != SW_BK_SYSV) {
+		add(t, " ");
+		add_escaped(t, c->name, SW_NAME_LEN);
+	}
+	add(t, "]");
+}
+
+static void add_lifecycle(struct text_sink *t, const struct sw_event *e)
+{
+	const char *code;
+
+	switch (e->kind) {
+	case SW_EV_FORK:
+		add(t, "fork() = %u%s", e->fork.child_pid, e->fork.shares_vm ? " (shares vm)" : "");
+		break;
+	case SW_EV_EXEC:
+		add(t, "exec(\"");
+		add_escaped(t, e->exec.filename, SW_NAME_LEN);
+		add(t, "\")");
+		break;
+	case SW_EV_EXIT:
+		if (e->exit.exit_code & 0x7f)
+			add(t, "exit: killed by %s", sw_signal_name(e->exit.exit_code & 0x7f));
+		else
+			add(t, "exit(%d)", (e->exit.exit_code >> 8) & 0xff);
+		break;
+	case SW_EV_SIGNAL:
+		code = sw_sigcode_name(e->sig.signo, e->sig.code);
+		add_color(t, "31");
+		add(t, "--- %s {si_code=%s, si_addr=0x%" PRIx64 "} ---", sw_signal_name(e->sig.signo),
+		    code ? code : "?", (uint64_t)e->sig.addr);
+		add_color(t, "0");
+		break;
+	}
+}
+
+static void text_event(struct sink *s, const struct sw_event *e)
+{
+	struct text_sink *t = (struct text_sink *)s;
+
+	if (!s->events)
+		return;
+	add_time(t, e->ts_ns);
+	add(t, "%u/%u ", e->pid, e->tid);
+	add_escaped(t, e->comm, SW_COMM_LEN);
+	add(t, " ");
+	if (e->kind == SW_EV_CALL)
+		add_call(t, e);
+	else
+		add_lifecycle(t, e);
+	put_line(t);
+}
+
+static void text_finding(struct sink *s, const struct sw_finding *f)
+{
+	static const char *const sev[] = { "info", "warning", "error" };
+	static const char *const colors[] = { "36", "33;1", "31;1" };
+	struct text_sink *t = (struct text_sink *)s;
+
+	add_time(t, f->ts_ns);
+	add_color(t, colors[f->severity]);
+	add(t, "FINDING %s %s", sev[f->severity], f->rule);
+	add_color(t, "0");
+	add(t, " pid %u (", f->pid);
+	add_escaped(t, f->comm, SW_COMM_LEN);
+	add(t, "): ");
+	add_escaped(t, f->message, SW_MSG_LEN);
+	if (f->uncertain)
+		add(t, " [uncertain: events were lost]");
+	add(t, " [events");
+	for (int i = 0; i < f->n_evidence && i < SW_MAX_EVIDENCE; i++)
+		add(t, " #%" PRIu64, (uint64_t)f->evidence[i]);
+	add(t, "]");
+	put_line(t);
+}
+
+static void text_summary(struct sink *s, const struct sw_proc_summary *p)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	char peak[32], held[32];
+	bool any = false;
+
+	sw_human_size(peak, sizeof(peak), p->peak_shared_bytes);
+	sw_human_size(held, sizeof(held), p->held_bytes);
+	add(t, "summary pid %u (", p->pid);
+	add_escaped(t, p->comm, SW_COMM_LEN);
+	add(t, ")%s: segments %llu created, %llu removed; attaches %llu, detaches %llu; "
+	       "shared maps %llu, unmaps %llu; peak %s shared; held %s: %llu (%s)",
+	    p->exited ? "" : " (running)", (unsigned long long)p->segs_created,
+	    (unsigned long long)p->segs_removed, (unsigned long long)p->attaches,
+	    (unsigned long long)p->detaches, (unsigned long long)p->shared_maps,
+	    (unsigned long long)p->shared_unmaps, peak, p->exited ? "at exit" : "now",
+	    (unsigned long long)p->held_attachments, held);
+	for (int i = 0; i < sw_rule_count; i++) {
+		if (!p->findings[i])
+			continue;
+		add(t, "%s %s %llu", any ? "," : "; findings:", sw_rules[i].id,
+		    (unsigned long long)p->findings[i]);
+		any = true;
+	}
+	put_line(t);
+}
+
+static void text_stats(struct sink *s, const struct sw_stats *st)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	__u64 failed = 0;
+
+	if (!st->final) {
+		if (st->lost) {
+			add_color(t, "31;1");
+			add(t, "shmwatch: %llu events lost so far (ring buffer full)",
+			    (unsigned long long)st->lost);
+			add_color(t, "0");
+			put_line(t);
+		}
+		return;
+	}
+	add(t, "shmwatch: %llu events:", (unsigned long long)st->events);
+	for (__u32 i = 1; i < SW_CALL_MAX; i++) {
+		failed += st->failed[i];
+		if (st->calls[i])
+			add(t, " %s %llu", sw_calls[i].name, (unsigned long long)st->calls[i]);
+	}
+	add(t, "; %llu failed; %llu findings; ", (unsigned long long)failed,
+	    (unsigned long long)st->findings);
+	if (st->lost)
+		add_color(t, "31;1");
+	add(t, "%llu lost", (unsigned long long)st->lost);
+	if (st->lost)
+		add_color(t, "0");
+	put_line(t);
+}
+
+static void text_header(struct sink *s, const struct sw_header *h)
+{
+	s->wall_offset_ns = h->wall_offset_ns;
+}
+
+static void text_free(struct sink *s)
+{
+	free(s);
+}
+
+static const struct sink_ops text_ops = {
+	.header = text_header,
+	.event = text_event,
+	.finding = text_finding,
+	.summary = text_summary,
+	.stats = text_stats,
+	.free = text_free,
+};
+
+struct sink *sink_text__new(struct outfile *out, bool color, bool events)
+{
+	struct text_sink *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->base.ops = &text_ops;
+	t->base.out = out;
+	t->base.color = color;
+	t->base.events = events;
+	return &t->base;
+}
