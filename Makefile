@@ -39,7 +39,7 @@ HEADERS   := $(wildcard user/*.h)
 all: $(BUILD)/shmwatch progs
 
 $(BUILD):
-	mkdir -p $(BUILD) $(BUILD)/tests/workloads $(BUILD)/tests/scenarios
+	mkdir -p $(BUILD)
 
 $(BUILD)/shmwatch.bpf.o: bpf/shmwatch.bpf.c user/events.h | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -60,11 +60,13 @@ $(BUILD)/shmwatch: $(BUILD)/main.o $(BUILD)/capture.o $(BUILD)/libshmwatch.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libshmwatch.a $(HEADERS) | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshmwatch.a -lcmocka -ljson-c
 
 # Workloads and scenarios: debug info and frame pointers, like a program
 # a person would trace; -pthread for the threaded ones.
 $(BUILD)/tests/%: tests/%.c | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CC) -O1 -g -fno-omit-frame-pointer -Wall -pthread -o $@ $<
 
 progs: $(PROG_BINS)

@@ -295,31 +295,31 @@ static __always_inline int simple_exit(long ret, __u32 call)
 }
 
 SEC("tracepoint/syscalls/sys_exit_shmget")
-int exit_shmget(struct trace_event_raw_sys_exit *ctx)
+int sw_shmget(struct trace_event_raw_sys_exit *ctx)
 {
 	return simple_exit(ctx->ret, SW_SHMGET);
 }
 
 SEC("tracepoint/syscalls/sys_exit_shmdt")
-int exit_shmdt(struct trace_event_raw_sys_exit *ctx)
+int sw_shmdt(struct trace_event_raw_sys_exit *ctx)
 {
 	return simple_exit(ctx->ret, SW_SHMDT);
 }
 
 SEC("tracepoint/syscalls/sys_exit_shmctl")
-int exit_shmctl(struct trace_event_raw_sys_exit *ctx)
+int sw_shmctl(struct trace_event_raw_sys_exit *ctx)
 {
 	return simple_exit(ctx->ret, SW_SHMCTL);
 }
 
 SEC("tracepoint/syscalls/sys_exit_munmap")
-int exit_munmap(struct trace_event_raw_sys_exit *ctx)
+int sw_munmap(struct trace_event_raw_sys_exit *ctx)
 {
 	return simple_exit(ctx->ret, SW_MUNMAP);
 }
 
 SEC("tracepoint/syscalls/sys_exit_shmat")
-int exit_shmat(struct trace_event_raw_sys_exit *ctx)
+int sw_shmat(struct trace_event_raw_sys_exit *ctx)
 {
 	struct vma_info vi = { .shmid = -1, .backing = SW_BK_SYSV };
 	long ret = ctx->ret;
@@ -378,19 +378,19 @@ static __always_inline int map_exit(long ret, __u32 call)
 }
 
 SEC("tracepoint/syscalls/sys_exit_mmap")
-int exit_mmap(struct trace_event_raw_sys_exit *ctx)
+int sw_mmap(struct trace_event_raw_sys_exit *ctx)
 {
 	return map_exit(ctx->ret, SW_MMAP);
 }
 
 SEC("tracepoint/syscalls/sys_exit_mremap")
-int exit_mremap(struct trace_event_raw_sys_exit *ctx)
+int sw_mremap(struct trace_event_raw_sys_exit *ctx)
 {
 	return map_exit(ctx->ret, SW_MREMAP);
 }
 
 SEC("tracepoint/syscalls/sys_exit_memfd_create")
-int exit_memfd_create(struct trace_event_raw_sys_exit *ctx)
+int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 {
 	struct sw_event *e;
 	__u64 args[6];
@@ -412,7 +412,7 @@ int exit_memfd_create(struct trace_event_raw_sys_exit *ctx)
 }
 
 SEC("tp_btf/sched_process_fork")
-int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+int BPF_PROG(sw_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
@@ -436,7 +436,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 }
 
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+int BPF_PROG(sw_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct sw_event *e;
 
@@ -455,7 +455,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 /* Only the last thread's exit ends the process; signal->live has already
  * been decremented when this tracepoint fires. */
 SEC("tp_btf/sched_process_exit")
-int BPF_PROG(on_exit, struct task_struct *p)
+int BPF_PROG(sw_exit, struct task_struct *p)
 {
 	__u32 tgid = BPF_CORE_READ(p, tgid);
 	struct sw_event *e;
@@ -476,7 +476,7 @@ int BPF_PROG(on_exit, struct task_struct *p)
 }
 
 SEC("tp_btf/signal_generate")
-int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct *task)
+int BPF_PROG(sw_signal, int sig, struct kernel_siginfo *info, struct task_struct *task)
 {
 	struct sw_event *e;
 

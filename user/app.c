@@ -55,7 +55,8 @@ static int add_sink(struct app *app, bool json, const char *path, const struct a
 		snprintf(err, len, "can't create %s: %s", path, strerror(e));
 		return -e;
 	}
-	s = json ? sink_json__new(out) : sink_text__new(out, outfile__is_tty(out), !o->quiet);
+	s = json ? sink_json__new(out, !o->no_events) :
+		   sink_text__new(out, outfile__is_tty(out), !o->quiet && !o->no_events);
 	if (!s) {
 		outfile__close(out);
 		snprintf(err, len, "out of memory");

@@ -20,6 +20,7 @@ struct app_opts {
 	const char *log_path;	    /* NDJSON log file, "-" for stdout, NULL: none */
 	enum cli_format stdout_format;
 	bool quiet;		    /* text view without per-call lines */
+	bool no_events;		    /* no sink gets events (analyze) */
 	__u64 rotate_size;
 	int rotate_keep;
 };

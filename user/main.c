@@ -227,6 +227,19 @@ static void capture_opts_from_cli(struct capture_opts *co, const struct cli_trac
 	co->verbose = o->verbose;
 }
 
+/* Tell the person (and scripts) that the probes are live. */
+static void announce(const struct cli_trace *o, const struct child *held)
+{
+	if (held)
+		fprintf(stderr, "shmwatch: tracing %s (pid %d) and its children\n", o->command[0],
+			held->pid);
+	else if (o->n_pids)
+		fprintf(stderr, "shmwatch: tracing %d process%s%s; Ctrl-C to stop\n", o->n_pids,
+			o->n_pids > 1 ? "es" : "", o->follow ? " and their children" : "");
+	else
+		fprintf(stderr, "shmwatch: tracing the whole system; Ctrl-C to stop\n");
+}
+
 /* Attach, let a held command go, trace until told to stop, report. */
 static int run_trace(struct app *app, const struct cli_trace *o, struct child *held)
 {
@@ -262,6 +275,7 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 		}
 	}
 
+	announce(o, held);
 	ret = trace_loop(app, cap, o, held, &status);
 	capture__drain(cap);
 	read_lost(app, cap);

@@ -160,6 +160,8 @@ static void json_event(struct sink *s, const struct sw_event *e)
 	struct json_sink *js = (struct json_sink *)s;
 	struct jbuf *b = &js->b;
 
+	if (!s->events)
+		return;
 	jb_open(b, '{');
 	jb_key(b, "type");
 	jb_raw(b, "\"event\"", 7);
@@ -347,6 +349,12 @@ static void json_header(struct sink *s, const struct sw_header *h)
 		jb_null(b);
 	jb_key(b, "max_size");
 	jb_u64(b, h->max_size);
+	jb_key(b, "shmmax");
+	jb_u64(b, h->shmmax);
+	jb_key(b, "mem_total");
+	jb_u64(b, h->mem_total);
+	jb_key(b, "shm_rmid_forced");
+	jb_bool(b, h->shm_rmid_forced);
 	jb_close(b, '}');
 	put_line(js);
 }
@@ -368,7 +376,7 @@ static const struct sink_ops json_ops = {
 	.free = json_free,
 };
 
-struct sink *sink_json__new(struct outfile *out)
+struct sink *sink_json__new(struct outfile *out, bool events)
 {
 	struct json_sink *js = calloc(1, sizeof(*js));
 
@@ -376,6 +384,6 @@ struct sink *sink_json__new(struct outfile *out)
 		return NULL;
 	js->base.ops = &json_ops;
 	js->base.out = out;
-	js->base.events = true;
+	js->base.events = events;
 	return &js->base;
 }

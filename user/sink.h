@@ -61,10 +61,10 @@ struct sink {
 	struct outfile *out;
 	__s64 wall_offset_ns; /* to turn ts_ns into wall-clock time */
 	bool color;
-	bool events;  /* print events (text: off with --quiet) */
+	bool events;  /* write events, not only findings and summaries */
 };
 
-struct sink *sink_json__new(struct outfile *out);
+struct sink *sink_json__new(struct outfile *out, bool events);
 struct sink *sink_text__new(struct outfile *out, bool color, bool events);
 
 /* Frees the sink and closes its outfile; returns the outfile's error. */

@@ -1,0 +1,225 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Capture: every call a workload makes appears in the log with the right
+arguments, return value, errno, pid and tid; -p sees a running process and
+nothing else; a launched command's first call is seen; losses are counted
+exactly; bad input stops early with one line and exit status 2."""
+import json
+import os
+import signal
+import subprocess
+import time
+
+from common import (BpfTestCase, SHMWATCH, WORKLOADS, Tracer, events, our_bpf_programs,
+                    read_log)
+
+# Arguments the log shows as a C int (the kernel reads the low 32 bits).
+INT_ARGS = {"shmid", "fd", "key"}
+
+
+def norm_arg(name, value):
+    if isinstance(value, dict):
+        value = value["value"]
+    if name in INT_ARGS and isinstance(value, int):
+        value &= 0xffffffff
+    return value
+
+
+def read_manifest(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+class CaptureTest(BpfTestCase):
+    def matches(self, want, got):
+        if got["call"] != want["call"] or got["ret"] != want["ret"]:
+            return False
+        return all(norm_arg(k, got["args"].get(k)) == norm_arg(k, v)
+                   for k, v in want["args"].items())
+
+    def check_manifest(self, manifest, records):
+        """Each manifest call appears, in order per thread, with the same
+        pid, arguments, return value and errno.  The log may hold more
+        (glibc's own thread-stack and arena mappings)."""
+        by_tid = {}
+        for e in events(records):
+            by_tid.setdefault(e["tid"], []).append(e)
+        pos = {}
+        for want in manifest:
+            logged = by_tid.get(want["tid"], [])
+            i = pos.get(want["tid"], 0)
+            while i < len(logged) and not self.matches(want, logged[i]):
+                i += 1
+            self.assertLess(i, len(logged), "not in the log, in order: %s" % json.dumps(want))
+            got = logged[i]
+            pos[want["tid"]] = i + 1
+            self.assertEqual(got["pid"], want["pid"], json.dumps(want))
+            self.assertEqual(got["errno"], want["errno"], json.dumps(want))
+
+    def test_launched_command_every_call(self):
+        log, manifest = self.path("log.json"), self.path("manifest.json")
+        with Tracer(["-q", "--", os.path.join(WORKLOADS, "capture"), manifest], log) as t:
+            rc = t.proc.wait(60)
+            t.stop()
+        self.assertEqual(rc, 0, t.stderr())
+        records = self.track(read_log(log))
+        want = read_manifest(manifest)
+        self.assertGreater(len(want), 20)
+        self.check_manifest(want, records)
+        # Two threads and a forked child made calls, and the first call of
+        # the command (a shmget right after exec) was seen.
+        self.assertGreaterEqual(len({w["tid"] for w in want}), 3)
+        self.assertGreaterEqual(len({w["pid"] for w in want}), 2)
+        main_pid = want[0]["pid"]
+        first = [e for e in events(records, pid=main_pid) if e["call"] not in ("exec", "munmap")]
+        self.assertEqual(first[0]["call"], want[0]["call"])
+        self.assertEqual(first[0]["ret"], want[0]["ret"])
+        self.assertEqual(records[0]["type"], "header")
+        self.assertEqual(records[-1]["type"], "stats")
+        self.assertTrue(records[-1]["final"])
+        self.assertEqual(records[-1]["lost"], 0)
+
+    def test_mapping_backing_from_kernel(self):
+        log, manifest = self.path("log.json"), self.path("manifest.json")
+        with Tracer(["-q", "--", os.path.join(WORKLOADS, "capture"), manifest], log) as t:
+            t.proc.wait(60)
+            t.stop()
+        records = self.track(read_log(log))
+        backings = {e["map"]["backing"] for e in events(records) if "map" in e}
+        self.assertIn("sysv", backings)
+        self.assertIn("anon_shared", backings)
+        self.assertIn("memfd", backings)
+        for e in events(records, "shmat"):
+            if e["errno"] is None:
+                self.assertEqual(e["map"]["shmid"], e["args"]["shmid"])
+                self.assertEqual(e["map"]["object_size"], 1 << 20)
+
+    def test_pid_mode_sees_running_process_only(self):
+        log, manifest = self.path("log.json"), self.path("manifest.json")
+        noise = self.spawn([os.path.join(WORKLOADS, "noise"), "30"])
+        work = self.spawn([os.path.join(WORKLOADS, "capture"), manifest],
+                          env=dict(os.environ, WORKLOAD_WAIT="1"),
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.assertEqual(work.stdout.readline().strip(), "ready")
+        with Tracer(["-q", "-f", "-p", str(work.pid)], log) as t:
+            t.wait_attached()
+            work.stdin.write("go\n")
+            work.stdin.flush()
+            self.assertEqual(work.wait(60), 0)
+            rc = t.stop()
+        self.assertEqual(rc, 0, t.stderr())
+        records = self.track(read_log(log))
+        want = read_manifest(manifest)
+        self.check_manifest(want, records)
+        traced = {work.pid} | {w["pid"] for w in want}
+        strangers = {e["pid"] for e in events(records)} - traced
+        self.assertFalse(strangers, "events from untraced pids %s (noise is %d)"
+                         % (strangers, noise.pid))
+
+    def test_system_wide_sees_everyone(self):
+        log = self.path("log.json")
+        with Tracer(["-q"], log) as t:
+            t.wait_attached()
+            noise = self.spawn([os.path.join(WORKLOADS, "noise"), "1"])
+            noise.wait(30)
+            rc = t.stop()
+        self.assertEqual(rc, 0, t.stderr())
+        records = self.track(read_log(log))
+        self.assertTrue(events(records, "shmget", pid=noise.pid))
+
+    def test_loss_accounting_is_exact(self):
+        """A 4 KiB ring buffer against a flood: logged + lost == calls."""
+        log, calls = self.path("log.json"), 200000
+        with Tracer(["-q", "--ringbuf-size", "4096", "--",
+                     os.path.join(WORKLOADS, "flood"), str(calls)], log) as t:
+            self.assertEqual(t.proc.wait(120), 0, t.stderr())
+        records = self.track(read_log(log))
+        final = records[-1]
+        self.assertEqual(final["type"], "stats")
+        logged = len(events(records, "shmdt"))
+        lost = final["lost_by"]["shmdt"]
+        self.assertGreater(lost, 0, "the flood should overflow a 4 KiB buffer")
+        self.assertEqual(logged + lost, calls)
+        self.assertEqual(final["lost"], sum(final["lost_by"].values()))
+
+    def test_sigterm_drains_and_summarizes(self):
+        log = self.path("log.json")
+        with Tracer(["-q", "--comm", "noise"], log) as t:
+            t.wait_attached()
+            noise = self.spawn([os.path.join(WORKLOADS, "noise"), "1"])
+            noise.wait(30)
+            rc = t.stop(signal.SIGTERM)
+        self.assertEqual(rc, 0, t.stderr())
+        records = self.track(read_log(log))
+        self.assertTrue(records[-1]["final"])
+        self.assertEqual({e["comm"] for e in events(records)}, {"noise"})
+        self.assertEqual(our_bpf_programs(), [])
+
+    def test_duration_stops(self):
+        start = time.time()
+        proc = subprocess.run([SHMWATCH, "-q", "-d", "0.5", "--comm", "no-such-comm"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=30)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertLess(time.time() - start, 10)
+        self.assertIn("0 lost", proc.stdout)
+
+
+class BadInputTest(BpfTestCase):
+    def check_usage_error(self, args, fragment):
+        proc = subprocess.run([SHMWATCH] + args, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, timeout=30)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, proc.stderr)
+        self.assertIn(fragment, lines[0])
+        self.assertNotIn("libbpf", proc.stderr)
+        self.assertEqual(our_bpf_programs(), [])
+
+    def test_pid_that_does_not_exist(self):
+        self.check_usage_error(["-p", "999999999"], "no such process")
+
+    def test_unknown_option(self):
+        self.check_usage_error(["--frobnicate"], "unknown option '--frobnicate'")
+
+    def test_malformed_values(self):
+        self.check_usage_error(["-p", "12x"], "invalid pid")
+        self.check_usage_error(["-d", "soon"], "invalid duration")
+        self.check_usage_error(["--max-size", "lots"], "invalid size")
+        self.check_usage_error(["--ringbuf-size", "5000"], "power of two")
+
+    def test_output_cannot_be_created(self):
+        self.check_usage_error(["-o", "/nonexistent-dir/log.json", "-d", "1"], "can't create")
+
+    def test_command_that_does_not_exist(self):
+        self.check_usage_error(["--", "/nonexistent/program"], "can't run")
+
+    def test_log_is_not_written_through_a_symlink(self):
+        target = self.path("target")
+        with open(target, "w") as f:
+            f.write("precious\n")
+        link = self.path("log.json")
+        os.symlink(target, link)
+        self.check_usage_error(["-o", link, "-d", "1"], "can't create")
+        with open(target) as f:
+            self.assertEqual(f.read(), "precious\n")
+
+    def test_log_mode_is_0600(self):
+        log = self.path("log.json")
+        proc = subprocess.run([SHMWATCH, "-q", "-o", log, "-d", "0.2", "--comm", "nobody"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(os.stat(log).st_mode & 0o777, 0o600)
+
+    def test_not_root(self):
+        if not os.path.exists("/usr/bin/setpriv"):
+            self.skipTest("setpriv (util-linux) is not installed")
+        self.check_usage_error_as_nobody()
+
+    def check_usage_error_as_nobody(self):
+        proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                               "--inh-caps=-all", SHMWATCH, "-d", "1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=30)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertEqual(proc.stderr.count("\n"), 1, proc.stderr)
+        self.assertIn("permission denied", proc.stderr)

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Run every test of shmwatch: the cmocka unit tests, then the integration
+tests that load the real BPF programs.  Prints one closing line,
+'N passed, N failed, N skipped', and exits non-zero if anything failed.
+
+Usage: tests/run.py [--build DIR] [--only unit|integration] [-k PATTERN]
+"""
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def run_unit(build):
+    """Each cmocka binary is one group; count its tests from its output."""
+    passed = failed = 0
+    bins = sorted(glob.glob(os.path.join(build, "tests", "test_*")))
+    if not bins:
+        print("no unit test binaries under %s/tests" % build)
+        return 0, 1
+    for b in bins:
+        proc = subprocess.run([b], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        out = proc.stdout
+        sys.stdout.write(out)
+        p = re.search(r"\[  PASSED  \] (\d+) test", out)
+        f = re.search(r"\[  FAILED  \] (\d+) test", out)
+        n_pass = int(p.group(1)) if p else 0
+        n_fail = int(f.group(1)) if f else 0
+        if proc.returncode != 0 and n_fail == 0:
+            n_fail = 1  # crashed or exited early
+            print("%s: exit status %d" % (os.path.basename(b), proc.returncode))
+        passed += n_pass
+        failed += n_fail
+    return passed, failed
+
+
+def run_integration(build, pattern):
+    sys.path.insert(0, os.path.join(HERE, "integration"))
+    os.environ["SHMWATCH_BUILD"] = os.path.abspath(build)
+    loader = unittest.TestLoader()
+    if pattern:
+        loader.testNamePatterns = ["*%s*" % pattern]
+    suite = loader.discover(os.path.join(HERE, "integration"), pattern="test_*.py",
+                            top_level_dir=os.path.join(HERE, "integration"))
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(result.failures) + len(result.errors)
+    skipped = len(result.skipped)
+    passed = result.testsRun - failed - skipped
+    return passed, failed, skipped
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--only", choices=["unit", "integration"])
+    ap.add_argument("-k", dest="pattern")
+    args = ap.parse_args()
+    os.chdir(ROOT)
+    passed = failed = skipped = 0
+    if args.only in (None, "unit"):
+        p, f = run_unit(args.build)
+        passed += p
+        failed += f
+    if args.only in (None, "integration"):
+        p, f, s = run_integration(args.build, args.pattern)
+        passed += p
+        failed += f
+        skipped += s
+    print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/* expect: invalid-detach 2 */
+/*
+ * invalid_detach.c - detaching what is no longer attached.
+ *
+ *   1. shmdt twice on the same attach address: the second fails (EINVAL).
+ *   2. munmap twice on the same shared mapping.  The second call returns
+ *      0 (munmap of an unmapped range is not an error to the kernel), but
+ *      shmwatch saw the range mapped and then unmapped, so it knows.
+ * The segment is removed and nothing is left behind.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+
+#define LEN (64 * 1024)
+
+int main(void)
+{
+	char *p;
+	int id;
+
+	id = shmget(IPC_PRIVATE, LEN, IPC_CREAT | 0600);
+	if (id < 0) {
+		perror("invalid_detach: shmget");
+		return 1;
+	}
+	p = shmat(id, NULL, 0);
+	shmctl(id, IPC_RMID, NULL);
+	if (p == (void *)-1) {
+		perror("invalid_detach: shmat");
+		return 1;
+	}
+	strcpy(p, "hello");
+	shmdt(p);
+	if (shmdt(p))
+		perror("invalid_detach: second shmdt (expected)");
+
+	p = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		 -1, 0);
+	if (p == MAP_FAILED) {
+		perror("invalid_detach: mmap");
+		return 1;
+	}
+	strcpy(p, "hello");
+	munmap(p, LEN);
+	munmap(p, LEN); /* returns 0: nothing there any more */
+	return 0;
+}

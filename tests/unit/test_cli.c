@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_cli.c - option parsing: the shared convention (-p -f -o -d -v),
+ * long options, the command after --, and one clear message per mistake.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "cli.h"
+
+#define ARGV(...) ((char *[]){ "shmwatch", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "shmwatch", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(o, err, ...) cli_parse_trace(o, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), err, sizeof(err))
+
+static void test_short_options(void **state)
+{
+	struct cli_trace o;
+	char err[256] = "";
+
+	cli_trace_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-p", "12,34", "-f", "-o", "log.json", "-d", "2.5", "-v"), 0);
+	assert_int_equal(o.n_pids, 2);
+	assert_int_equal(o.pids[0], 12);
+	assert_int_equal(o.pids[1], 34);
+	assert_true(o.follow);
+	assert_string_equal(o.output, "log.json");
+	assert_true(o.duration > 2.49 && o.duration < 2.51);
+	assert_true(o.verbose);
+	assert_null(o.command);
+}
+
+static void test_long_options(void **state)
+{
+	struct cli_trace o;
+	char err[256] = "";
+
+	cli_trace_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--pid", "7", "--follow", "--output", "-", "--duration", "1",
+			       "--verbose", "--comm", "Xorg", "--uid", "1000", "--max-size", "64M",
+			       "--all-mmaps", "--ringbuf-size", "1M", "--format", "json",
+			       "--rotate-size", "10M", "--rotate-keep", "3", "--quiet"), -22);
+	/* --rotate-size with -o - is refused: there is no file to rotate. */
+	assert_non_null(strstr(err, "--rotate-size needs -o FILE"));
+
+	cli_trace_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--pid", "7", "--comm", "Xorg", "--uid", "1000",
+			       "--max-size", "64M", "--all-mmaps", "--ringbuf-size", "1M",
+			       "--format", "json", "--quiet"), 0);
+	assert_int_equal(o.pids[0], 7);
+	assert_string_equal(o.comm, "Xorg");
+	assert_true(o.has_uid);
+	assert_int_equal(o.uid, 1000);
+	assert_int_equal(o.max_size, 64ULL << 20);
+	assert_true(o.all_mmaps);
+	assert_int_equal(o.ringbuf_size, 1ULL << 20);
+	assert_int_equal(o.format, CLI_FORMAT_JSON);
+	assert_true(o.quiet);
+}
+
+static void test_defaults(void **state)
+{
+	struct cli_trace o;
+	char err[256] = "";
+
+	cli_trace_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-q"), 0);
+	assert_int_equal(o.n_pids, 0);
+	assert_int_equal(o.max_size, 256ULL << 20);
+	assert_int_equal(o.rotate_keep, 5);
+	assert_int_equal(o.format, CLI_FORMAT_AUTO);
+}
+
+static void test_command_after_double_dash(void **state)
+{
+	struct cli_trace o;
+	char err[256] = "";
+
+	cli_trace_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-o", "x", "--", "./prog", "-p", "--weird"), 0);
+	assert_non_null(o.command);
+	assert_string_equal(o.command[0], "./prog");
+	assert_string_equal(o.command[1], "-p");
+	assert_string_equal(o.command[2], "--weird");
+	assert_null(o.command[3]);
+}
+
+static void expect_error(const char *fragment, int argc, char **argv)
+{
+	struct cli_trace o;
+	char err[256] = "";
+
+	cli_trace_defaults(&o);
+	assert_int_equal(cli_parse_trace(&o, argc, argv, err, sizeof(err)), -22);
+	if (!strstr(err, fragment))
+		fail_msg("'%s' does not mention '%s'", err, fragment);
+	assert_null(strchr(err, '\n'));
+}
+
+#define EXPECT_ERROR(fragment, ...) expect_error(fragment, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
+static void test_errors(void **state)
+{
+	EXPECT_ERROR("invalid pid '12x'", "-p", "12x");
+	EXPECT_ERROR("invalid pid '0'", "-p", "0");
+	EXPECT_ERROR("invalid pid", "-p", ",");
+	EXPECT_ERROR("invalid duration", "-d", "-3");
+	EXPECT_ERROR("invalid duration", "-d", "soon");
+	EXPECT_ERROR("unknown option '--frob'", "--frob");
+	EXPECT_ERROR("unknown option '-x'", "-x");
+	EXPECT_ERROR("needs a value", "-p");
+	EXPECT_ERROR("needs a value", "--output");
+	EXPECT_ERROR("invalid format", "--format", "xml");
+	EXPECT_ERROR("power of two", "--ringbuf-size", "5000");
+	EXPECT_ERROR("invalid size", "--max-size", "0");
+	EXPECT_ERROR("1 to 15 characters", "--comm", "a-very-long-command-name");
+	EXPECT_ERROR("either -p or a COMMAND", "-p", "1", "--", "true");
+}
+
+static void test_too_many_pids(void **state)
+{
+	char list[CLI_MAX_PIDS * 4 + 8] = "";
+
+	for (int i = 1; i <= CLI_MAX_PIDS + 1; i++)
+		sprintf(list + strlen(list), "%s%d", i > 1 ? "," : "", i);
+	EXPECT_ERROR("too many pids", "-p", list);
+}
+
+static void test_analyze(void **state)
+{
+	struct cli_analyze o;
+	char err[256] = "";
+	char *ok[] = { "analyze", "--format", "json", "--strict", "a.json", "-", NULL };
+	char *none[] = { "analyze", "--strict", NULL };
+
+	assert_int_equal(cli_parse_analyze(&o, 6, ok, err, sizeof(err)), 0);
+	assert_int_equal(o.format, CLI_FORMAT_JSON);
+	assert_true(o.strict);
+	assert_int_equal(o.n_logs, 2);
+	assert_string_equal(o.logs[1], "-");
+	assert_int_equal(cli_parse_analyze(&o, 2, none, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "at least one LOG"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_short_options),
+		cmocka_unit_test(test_long_options),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_command_after_double_dash),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_too_many_pids),
+		cmocka_unit_test(test_analyze),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
