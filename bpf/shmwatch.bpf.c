@@ -328,9 +328,14 @@ int sw_shmat(struct trace_event_raw_sys_exit *ctx)
 	if (!traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	read_args(args);
-	if (!is_err(ret))
-		bpf_find_vma(bpf_get_current_task_btf(), ret, read_shm_vma, &vi, 0);
-	return emit_call(SW_SHMAT, ret, args, is_err(ret) ? NULL : &vi);
+	if (is_err(ret))
+		return emit_call(SW_SHMAT, ret, args, NULL);
+	/* bpf_find_vma only try-locks the mm: while another thread of the
+	 * process maps or unmaps, it fails.  The id is then the argument
+	 * (the call succeeded) and the sizes stay 0, meaning unknown. */
+	if (bpf_find_vma(bpf_get_current_task_btf(), ret, read_shm_vma, &vi, 0))
+		vi.shmid = (__s32)args[0];
+	return emit_call(SW_SHMAT, ret, args, &vi);
 }
 
 /* Backing of a failed mmap, from what was asked for. */
@@ -368,10 +373,10 @@ static __always_inline int map_exit(long ret, __u32 call)
 	if (!all_mmaps && !is_err(ret) && len < max_size && call == SW_MMAP &&
 	    (args[3] & (MAP_SHARED | MAP_ANONYMOUS)) == MAP_ANONYMOUS)
 		return 0;
-	if (is_err(ret))
+	/* A failed call has no VMA; nor does a successful one whose mm was
+	 * locked by another thread (see sw_shmat): fall back to the request. */
+	if (is_err(ret) || bpf_find_vma(bpf_get_current_task_btf(), ret, read_vma, &vi, 0))
 		vi.backing = call == SW_MMAP ? requested_backing(args[3]) : SW_BK_NONE;
-	else
-		bpf_find_vma(bpf_get_current_task_btf(), ret, read_vma, &vi, 0);
 	if (!mmap_wanted(ret, len, vi.backing))
 		return 0;
 	return emit_call(call, ret, args, &vi);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +257,24 @@ int capture__add_pid(struct capture *c, __u32 pid)
 	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.traced_pids), &pid, &one, BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+int capture__traced_alive(struct capture *c)
+{
+	int fd = bpf_map__fd(c->skel->maps.traced_pids);
+	__u32 key, next, *prev = NULL;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (kill((pid_t)next, 0) && errno == ESRCH) {
+			bpf_map_delete_elem(fd, &next);
+			continue; /* prev still names a key that is in the map */
+		}
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
 }
 
 int capture__poll(struct capture *c, int timeout_ms)

@@ -41,6 +41,9 @@ int capture__add_pid(struct capture *c, __u32 pid);
 /* Wait up to timeout_ms for records, then consume all that are there.
  * Returns the number of records handled or a negative errno. */
 int capture__poll(struct capture *c, int timeout_ms);
+/* How many processes of the traced set are alive; drops the ones that
+ * are gone (one that exited while we attached has no exit record). */
+int capture__traced_alive(struct capture *c);
 /* Consume what is in the buffer without waiting. */
 int capture__drain(struct capture *c);
 /* Sum the per-CPU loss counters into lost[SW_LOST_SLOTS]. */

@@ -79,6 +79,9 @@ enum sw_backing {
 struct sw_call_info {
 	__s64 ret;
 	__u64 args[6];
+	/* The sizes below are read from the VMA; 0 means unknown: the lookup
+	 * only try-locks the mm and fails while another thread of the
+	 * process is mapping (backing then comes from the request). */
 	__u64 map_size; /* shmat/mmap/mremap: bytes of the resulting VMA */
 	__u64 seg_size; /* shmat: the segment's size (shm_segsz); mmap of a
 			   shmem object: the object's size at map time */

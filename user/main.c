@@ -206,6 +206,10 @@ static int trace_loop(struct app *app, struct capture *cap, const struct cli_tra
 			return -EIO;
 		if (deadline && now_ns(CLOCK_MONOTONIC) >= deadline)
 			break;
+		/* Like strace -p: once every traced process is gone (the
+		 * kernel side drops each at exit), there is nothing to wait for. */
+		if (o->n_pids && capture__traced_alive(cap) == 0)
+			break;
 	}
 	return 0;
 }
