@@ -74,6 +74,10 @@ struct analyzer_opts {
 	bool shm_rmid_forced;	 /* kernel.shm_rmid_forced */
 	__u64 growth_window_ns;	 /* attach-leak: observation window */
 	__u32 growth_threshold;	 /* attach-leak: net new holdings in window */
+	bool all_mmaps;		 /* capture saw every mmap (--all-mmaps): any
+				    munmap inside a range already unmapped is
+				    then a double unmap, not only an exact
+				    repeat (invalid-detach) */
 	sw_finding_fn on_finding;
 	sw_summary_fn on_summary;
 	void *ctx;
@@ -103,6 +107,7 @@ struct sw_seed_segment {
 	__u32 cpid;
 	__u32 lpid;
 	__u32 nattch;
+	bool removed; /* SHM_DEST in the mode: IPC_RMID done, still attached */
 };
 
 struct sw_seed_mapping {
@@ -117,5 +122,7 @@ struct sw_seed_mapping {
 
 void analyzer__seed_segment(struct analyzer *a, const struct sw_seed_segment *s);
 void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m);
+/* A running process, known even if it holds nothing yet; comm may be NULL. */
+void analyzer__seed_process(struct analyzer *a, __u32 pid, const char *comm);
 
 #endif

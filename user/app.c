@@ -93,6 +93,7 @@ struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *e
 		.shmmax = h->shmmax,
 		.mem_total = h->mem_total,
 		.shm_rmid_forced = h->shm_rmid_forced,
+		.all_mmaps = h->all_mmaps,
 		.on_finding = fan_finding,
 		.on_summary = fan_summary,
 	};

@@ -3,7 +3,7 @@
  * app.h - the pipeline every record runs through, one way: counted,
  * written to each sink, fed to the analyzer, whose findings and
  * summaries go to the sinks too.  Live tracing (main.c) and `analyze`
- * (logread.c) drive the same pipeline.
+ * (analyze.c, reading with logread.c) drive the same pipeline.
  */
 #ifndef SHMWATCH_APP_H
 #define SHMWATCH_APP_H

@@ -51,7 +51,6 @@ const char cli_analyze_usage[] =
 	"\n"
 	"      --format text|json   output format (default: text)\n"
 	"      --strict             stop at the first malformed line\n"
-	"  -q, --quiet              findings and summaries only, no events\n"
 	"  -h, --help               this help\n"
 	"\n"
 	"Exit status: 0 when every line was read, 1 when lines were skipped,\n"
@@ -285,7 +284,6 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -294,7 +292,7 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 	memset(o, 0, sizeof(*o));
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FORMAT:
 			if (parse_format(optarg, &o->format))
@@ -302,9 +300,6 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 			break;
 		case OPT_STRICT:
 			o->strict = true;
-			break;
-		case 'q':
-			o->quiet = true;
 			break;
 		case 'h':
 			o->help = true;

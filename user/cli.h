@@ -44,7 +44,6 @@ struct cli_analyze {
 	int n_logs;
 	enum cli_format format;
 	bool strict;
-	bool quiet;
 	bool help;
 };
 

@@ -167,6 +167,7 @@ static void fill_header(struct sw_header *h, const struct cli_trace *o)
 	h->pids = o->pids;
 	h->n_pids = o->n_pids;
 	h->max_size = o->max_size;
+	h->all_mmaps = o->all_mmaps;
 }
 
 static void read_lost(struct app *app, struct capture *cap)

@@ -355,6 +355,8 @@ static void json_header(struct sink *s, const struct sw_header *h)
 	jb_u64(b, h->mem_total);
 	jb_key(b, "shm_rmid_forced");
 	jb_bool(b, h->shm_rmid_forced);
+	jb_key(b, "all_mmaps");
+	jb_bool(b, h->all_mmaps);
 	jb_close(b, '}');
 	put_line(js);
 }

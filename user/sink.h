@@ -31,6 +31,7 @@ struct sw_header {
 	__u64 shmmax;
 	__u64 mem_total; /* RAM + swap */
 	bool shm_rmid_forced;
+	bool all_mmaps; /* every mmap was recorded (--all-mmaps) */
 };
 
 /* Counters, sent every few seconds and once at the end. */

@@ -1,0 +1,1085 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_analyzer.c - drive the analyzer (model.c + rules.c) with synthetic
+ * event sequences: every rule firing, clean twins staying silent, once per
+ * object, the process lifecycle, awkward orders and a lost-event gap.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "analyzer.h"
+#include "model.h"
+#include "names.h"
+#include "rules.h"
+
+#define MS 1000000ULL
+#define SEC 1000000000ULL
+#define MAX_FINDINGS 64
+#define MAX_SUMMARIES 16
+
+#define IPC_PRIVATE_KEY 0
+#define IPC_CREAT_FLAG 01000
+#define IPC_RMID_CMD 0
+#define MAP_SHARED_FLAG 0x01
+#define MAP_PRIVATE_FLAG 0x02
+#define MAP_ANON_FLAG 0x20
+#define PROT_RW 3
+
+struct tc {
+	struct analyzer *a;
+	struct analyzer_opts opts;
+	__u64 seq;
+	__u64 ts;
+	int n_findings;
+	struct sw_finding findings[MAX_FINDINGS];
+	int n_summaries;
+	struct sw_proc_summary summaries[MAX_SUMMARIES];
+};
+
+static struct tc T;
+
+static void on_finding(void *ctx, const struct sw_finding *f)
+{
+	struct tc *t = ctx;
+
+	if (t->n_findings < MAX_FINDINGS)
+		t->findings[t->n_findings] = *f;
+	t->n_findings++;
+}
+
+static void on_summary(void *ctx, const struct sw_proc_summary *s)
+{
+	struct tc *t = ctx;
+
+	if (t->n_summaries < MAX_SUMMARIES)
+		t->summaries[t->n_summaries] = *s;
+	t->n_summaries++;
+}
+
+/* Start an analyzer; opts may tweak T.opts first via start_with(). */
+static void start(void)
+{
+	T.opts.on_finding = on_finding;
+	T.opts.on_summary = on_summary;
+	T.opts.ctx = &T;
+	T.a = analyzer__new(&T.opts);
+	assert_non_null(T.a);
+}
+
+static int setup(void **state)
+{
+	memset(&T, 0, sizeof(T));
+	T.ts = 1000 * SEC;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	analyzer__free(T.a);
+	T.a = NULL;
+	return 0;
+}
+
+/* ---- event builders: each returns the seq it used ------------------- */
+
+static __u64 feed(struct sw_event *e, __u32 pid, __u32 tid)
+{
+	e->pid = pid;
+	e->tid = tid ? tid : pid;
+	e->ts_ns = T.ts;
+	e->seq = ++T.seq;
+	snprintf(e->comm, sizeof(e->comm), "prog%u", pid);
+	analyzer__event(T.a, e);
+	return e->seq;
+}
+
+static __u64 call(__u32 pid, __u32 tid, __u32 c, __s64 ret, __u64 a0, __u64 a1, __u64 a2,
+		  __u64 a3)
+{
+	struct sw_event e = { .kind = SW_EV_CALL, .call = c };
+
+	e.c.ret = ret;
+	e.c.args[0] = a0;
+	e.c.args[1] = a1;
+	e.c.args[2] = a2;
+	e.c.args[3] = a3;
+	e.c.shmid = -1;
+	return feed(&e, pid, tid);
+}
+
+static __u64 shmget_(__u32 pid, __s32 key, __u64 size, __s64 ret)
+{
+	return call(pid, 0, SW_SHMGET, ret, (__u64)(__s64)key, size, IPC_CREAT_FLAG | 0600, 0);
+}
+
+static __u64 shmat_(__u32 pid, __u32 tid, __s32 id, __s64 ret, __u64 segsz)
+{
+	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_SHMAT };
+
+	e.c.ret = ret;
+	e.c.args[0] = (__u64)(__s64)id;
+	e.c.shmid = ret < 0 ? -1 : id;
+	e.c.seg_size = ret < 0 ? 0 : segsz;
+	e.c.map_size = ret < 0 ? 0 : SW_PAGE_ALIGN(segsz);
+	e.c.backing = ret < 0 ? SW_BK_NONE : SW_BK_SYSV;
+	return feed(&e, pid, tid);
+}
+
+static __u64 shmdt_(__u32 pid, __u32 tid, __u64 addr, __s64 ret)
+{
+	return call(pid, tid, SW_SHMDT, ret, addr, 0, 0, 0);
+}
+
+static __u64 shmctl_(__u32 pid, __s32 id, __u64 cmd, __s64 ret)
+{
+	return call(pid, 0, SW_SHMCTL, ret, (__u64)(__s64)id, cmd, 0, 0);
+}
+
+static __u64 mmap_(__u32 pid, __u32 tid, __u64 len, __u64 prot, __u64 flags, __s64 ret,
+		   __u32 backing)
+{
+	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_MMAP };
+
+	e.c.ret = ret;
+	e.c.args[0] = 0;
+	e.c.args[1] = len;
+	e.c.args[2] = prot;
+	e.c.args[3] = flags;
+	e.c.args[4] = (__u64)-1;
+	e.c.shmid = -1;
+	e.c.backing = backing;
+	e.c.map_size = ret < 0 ? 0 : SW_PAGE_ALIGN(len);
+	return feed(&e, pid, tid);
+}
+
+static __u64 shared_map(__u32 pid, __u64 addr, __u64 len)
+{
+	return mmap_(pid, 0, len, PROT_RW, MAP_SHARED_FLAG | MAP_ANON_FLAG, (__s64)addr,
+		     SW_BK_ANON_SHARED);
+}
+
+static __u64 munmap_(__u32 pid, __u64 addr, __u64 len, __s64 ret)
+{
+	return call(pid, 0, SW_MUNMAP, ret, addr, len, 0, 0);
+}
+
+static __u64 mremap_(__u32 pid, __u64 old, __u64 old_size, __u64 new_size, __s64 ret)
+{
+	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_MREMAP };
+
+	e.c.ret = ret;
+	e.c.args[0] = old;
+	e.c.args[1] = old_size;
+	e.c.args[2] = new_size;
+	e.c.args[3] = 1; /* MREMAP_MAYMOVE */
+	e.c.shmid = -1;
+	e.c.backing = SW_BK_ANON_SHARED;
+	return feed(&e, pid, 0);
+}
+
+static __u64 fork_(__u32 parent, __u32 child, bool shares_vm)
+{
+	struct sw_event e = { .kind = SW_EV_FORK };
+
+	e.fork.child_pid = child;
+	e.fork.shares_vm = shares_vm;
+	return feed(&e, parent, 0);
+}
+
+static __u64 exec_(__u32 pid)
+{
+	struct sw_event e = { .kind = SW_EV_EXEC };
+
+	return feed(&e, pid, 0);
+}
+
+static __u64 exit_(__u32 pid)
+{
+	struct sw_event e = { .kind = SW_EV_EXIT };
+
+	return feed(&e, pid, 0);
+}
+
+static __u64 signal_(__u32 pid, __u32 tid, int signo, int code, __u64 addr)
+{
+	struct sw_event e = { .kind = SW_EV_SIGNAL };
+
+	e.sig.signo = signo;
+	e.sig.code = code;
+	e.sig.addr = addr;
+	return feed(&e, pid, tid);
+}
+
+/* ---- assertions ------------------------------------------------------- */
+
+static int count_rule(const char *rule)
+{
+	int n = 0;
+
+	for (int i = 0; i < T.n_findings && i < MAX_FINDINGS; i++)
+		if (!strcmp(T.findings[i].rule, rule))
+			n++;
+	return n;
+}
+
+static const struct sw_finding *find_rule(const char *rule)
+{
+	for (int i = 0; i < T.n_findings && i < MAX_FINDINGS; i++)
+		if (!strcmp(T.findings[i].rule, rule))
+			return &T.findings[i];
+	return NULL;
+}
+
+static bool has_evidence(const struct sw_finding *f, __u64 seq)
+{
+	for (int i = 0; i < f->n_evidence; i++)
+		if (f->evidence[i] == seq)
+			return true;
+	return false;
+}
+
+static const struct sw_proc_summary *summary_of(__u32 pid)
+{
+	for (int i = 0; i < T.n_summaries && i < MAX_SUMMARIES; i++)
+		if (T.summaries[i].pid == pid)
+			return &T.summaries[i];
+	return NULL;
+}
+
+static void assert_contains(const char *s, const char *part)
+{
+	if (!strstr(s, part))
+		fail_msg("\"%s\" does not contain \"%s\"", s, part);
+}
+
+/* Sizes in messages are written by names.c, whatever its format. */
+static void assert_contains_size(const char *s, __u64 bytes)
+{
+	char buf[32];
+
+	sw_human_size(buf, sizeof(buf), bytes);
+	assert_contains(s, buf);
+}
+
+#define SEG_ADDR 0x7f0000000000ULL
+#define MAP_ADDR 0x7f1000000000ULL
+
+/* ---- segment-leak ------------------------------------------------------ */
+
+static void test_segment_leak_private(void **state)
+{
+	__u64 get, ex;
+	const struct sw_finding *f;
+
+	start();
+	get = shmget_(100, IPC_PRIVATE_KEY, 3 << 20, 7);
+	shmat_(100, 0, 7, SEG_ADDR, 3 << 20);
+	shmdt_(100, 0, SEG_ADDR, 0);
+	assert_int_equal(T.n_findings, 0);
+	ex = exit_(100);
+	assert_int_equal(T.n_findings, 1);
+	f = find_rule("segment-leak");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SW_SEV_ERROR);
+	assert_int_equal(f->pid, 100);
+	assert_false(f->uncertain);
+	assert_true(has_evidence(f, get));
+	assert_true(has_evidence(f, ex));
+	assert_contains(f->message, "IPC_PRIVATE");
+	assert_contains_size(f->message, 3 << 20);
+	assert_int_equal(summary_of(100)->findings[SW_RULE_SEGMENT_LEAK], 1);
+	/* A leaked segment is still a live kernel object. */
+	assert_non_null(model_seg(T.a, 7));
+}
+
+static void test_segment_leak_keyed_is_warning(void **state)
+{
+	start();
+	shmget_(100, 0x1234, 4096, 8);
+	exit_(100);
+	assert_int_equal(count_rule("segment-leak"), 1);
+	assert_int_equal(find_rule("segment-leak")->severity, SW_SEV_WARNING);
+	assert_contains(find_rule("segment-leak")->message, "0x00001234");
+}
+
+static void test_segment_clean_twin(void **state)
+{
+	start();
+	shmget_(100, IPC_PRIVATE_KEY, 4096, 7);
+	shmat_(100, 0, 7, SEG_ADDR, 4096);
+	shmctl_(100, 7, IPC_RMID_CMD, 0);
+	assert_non_null(model_seg(T.a, 7)); /* still attached */
+	shmdt_(100, 0, SEG_ADDR, 0);
+	assert_null(model_seg(T.a, 7));	    /* destroyed at the last detach */
+	exit_(100);
+	assert_int_equal(T.n_findings, 0);
+	assert_null(model_proc(T.a, 100));
+}
+
+static void test_segment_leak_waits_for_last_detach(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	shmget_(100, IPC_PRIVATE_KEY, 4096, 7);
+	shmat_(100, 0, 7, SEG_ADDR, 4096);
+	fork_(100, 101, false);
+	assert_int_equal(model_seg(T.a, 7)->nattch, 2);
+	exit_(100);
+	assert_int_equal(T.n_findings, 0); /* the child still holds it */
+	T.ts += SEC;
+	shmdt_(101, 0, SEG_ADDR, 0);
+	assert_int_equal(T.n_findings, 1);
+	f = find_rule("segment-leak");
+	assert_non_null(f);
+	assert_int_equal(f->pid, 100); /* the creator, not the last user */
+	exit_(101);
+	assert_int_equal(T.n_findings, 1);
+}
+
+static void test_shm_rmid_forced(void **state)
+{
+	T.opts.shm_rmid_forced = true;
+	start();
+	shmget_(100, IPC_PRIVATE_KEY, 4096, 7);
+	shmat_(100, 0, 7, SEG_ADDR, 4096);
+	shmdt_(100, 0, SEG_ADDR, 0);
+	assert_null(model_seg(T.a, 7)); /* destroyed at nattch 0 */
+	shmget_(100, IPC_PRIVATE_KEY, 4096, 9);
+	shmat_(100, 0, 9, SEG_ADDR, 64 << 20);
+	exit_(100); /* never detached, never removed */
+	shmget_(200, IPC_PRIVATE_KEY, 4096, 11);
+	shmat_(200, 0, 11, SEG_ADDR, 4096);
+	call(200, 0, SW_SHMAT, -ENOMEM, 11, 0, 0, 0);
+	exit_(200);
+	assert_int_equal(T.n_findings, 0);
+	assert_null(model_seg(T.a, 9));
+	assert_null(model_seg(T.a, 11));
+}
+
+/* ---- attach-leak --------------------------------------------------------- */
+
+static void test_attach_leak_frame_loop(void **state)
+{
+	__u64 t0 = T.ts, first = 0;
+	const struct sw_finding *f;
+
+	start();
+	/* A fresh segment every 10 ms, never detached, for 3 s. */
+	for (int i = 0; i < 300; i++) {
+		__s32 id = 1000 + i;
+		__u64 s = shmget_(300, IPC_PRIVATE_KEY, 1 << 20, id);
+
+		if (!first)
+			first = s;
+		shmat_(300, 0, id, SEG_ADDR + (__u64)i * (2 << 20), 1 << 20);
+		T.ts += 10 * MS;
+	}
+	assert_int_equal(count_rule("attach-leak"), 1);
+	f = find_rule("attach-leak");
+	assert_int_equal(f->pid, 300);
+	assert_int_equal(f->severity, SW_SEV_WARNING);
+	assert_true(f->ts_ns - t0 <= 2500 * MS); /* within a few seconds */
+	assert_true(f->n_evidence >= 2);
+	assert_contains(f->message, "without release");
+}
+
+static void test_attach_leak_steady_server(void **state)
+{
+	start();
+	/* Start-up: a pool of 200 attachments in one burst. */
+	for (int i = 0; i < 200; i++) {
+		shmget_(400, 0x5000 + i, 1 << 20, 2000 + i);
+		shmat_(400, 0, 2000 + i, SEG_ADDR + (__u64)i * (2 << 20), 1 << 20);
+		T.ts += MS;
+	}
+	/* Two hours of churn: one detached, one attached, every 100 ms. */
+	for (int i = 0; i < 72000; i++) {
+		int k = i % 200;
+		__u64 addr = SEG_ADDR + (__u64)k * (2 << 20);
+
+		shmdt_(400, 0, addr, 0);
+		shmat_(400, 0, 2000 + k, addr, 1 << 20);
+		T.ts += 100 * MS;
+	}
+	assert_int_equal(count_rule("attach-leak"), 0);
+	assert_int_equal(model_holdings(model_proc(T.a, 400)->mm), 200);
+}
+
+static void test_attach_leak_restarts_after_loss(void **state)
+{
+	__u64 loss_ts = 0;
+
+	start();
+	for (int i = 0; i < 800; i++) {
+		if (i == 150) {
+			loss_ts = T.ts;
+			analyzer__lost(T.a, T.ts, 3);
+		}
+		shared_map(310, MAP_ADDR + (__u64)i * 0x10000, 4096);
+		T.ts += 10 * MS;
+	}
+	assert_int_equal(count_rule("attach-leak"), 1);
+	/* The windows before the hole do not count. */
+	assert_true(find_rule("attach-leak")->ts_ns >=
+		    loss_ts + SW_GROWTH_WINDOWS * SW_DEFAULT_GROWTH_WINDOW_NS);
+	assert_false(find_rule("attach-leak")->uncertain);
+}
+
+static void test_attach_leak_slow_bursts_not_flagged(void **state)
+{
+	start();
+	/* 20 new mappings every 2.5 s: 8 a second, below the threshold. */
+	for (int burst = 0; burst < 8; burst++) {
+		for (int i = 0; i < 20; i++)
+			shared_map(320, MAP_ADDR + (__u64)(burst * 20 + i) * 0x10000, 4096);
+		T.ts += 2500 * MS;
+	}
+	/* A steady trickle of 10 a second, for a minute. */
+	for (int i = 0; i < 600; i++) {
+		shared_map(321, MAP_ADDR + (__u64)i * 0x10000, 4096);
+		T.ts += 100 * MS;
+	}
+	assert_int_equal(count_rule("attach-leak"), 0);
+}
+
+/* ---- failed-then-used ------------------------------------------------- */
+
+static void test_ftu_shmat_minus_one(void **state)
+{
+	__u64 get, at;
+	const struct sw_finding *f;
+
+	start();
+	get = shmget_(500, IPC_PRIVATE_KEY, 1ULL << 30, -ENOMEM);
+	at = call(500, 0, SW_SHMAT, -EINVAL, (__u64)-1, 0, 0, 0);
+	call(500, 0, SW_SHMAT, -EINVAL, (__u64)-1, 0, 0, 0);
+	assert_int_equal(count_rule("failed-then-used"), 1);
+	f = find_rule("failed-then-used");
+	assert_int_equal(f->severity, SW_SEV_ERROR);
+	assert_true(has_evidence(f, get));
+	assert_true(has_evidence(f, at));
+	assert_contains(f->message, "ENOMEM");
+	/* shmctl(-1, IPC_RMID) is its own defect. */
+	shmctl_(500, -1, IPC_RMID_CMD, -EINVAL);
+	assert_int_equal(count_rule("failed-then-used"), 2);
+}
+
+static void test_ftu_map_failed_addresses(void **state)
+{
+	__u64 bad;
+
+	start();
+	bad = call(510, 0, SW_SHMAT, -EACCES, 42, 0, 0, 0);
+	shmdt_(510, 0, (__u64)-1, -EINVAL);
+	shmdt_(510, 0, (__u64)-1, -EINVAL);
+	assert_int_equal(count_rule("failed-then-used"), 1);
+	assert_true(has_evidence(find_rule("failed-then-used"), bad));
+	assert_contains(find_rule("failed-then-used")->message, "EACCES");
+	munmap_(510, (__u64)-1, 4096, -EINVAL);
+	mremap_(510, (__u64)-1, 4096, 8192, -EINVAL);
+	assert_int_equal(count_rule("failed-then-used"), 3);
+	assert_int_equal(count_rule("invalid-detach"), 0);
+}
+
+static void test_ftu_nonexistent_id(void **state)
+{
+	start();
+	call(520, 0, SW_SHMAT, -EINVAL, 12345, 0, 0, 0);
+	assert_int_equal(count_rule("failed-then-used"), 1);
+	assert_contains(find_rule("failed-then-used")->message, "12345");
+	/* EINVAL with an address is about the address, not the id. */
+	call(520, 0, SW_SHMAT, -EINVAL, 777, 0x1001, 0, 0);
+	/* IPC_INFO ignores the id. */
+	shmctl_(520, 5, 3, -EINVAL);
+	/* A permission error says the id exists. */
+	call(520, 0, SW_SHMAT, -EACCES, 888, 0, 0, 0);
+	assert_int_equal(count_rule("failed-then-used"), 1);
+}
+
+static void test_ftu_fault_after_failed_mmap(void **state)
+{
+	__u64 bad, sig;
+	const struct sw_finding *f;
+
+	start();
+	/* No failure yet: a NULL dereference is not ours. */
+	signal_(530, 0, 11, 1, 0x10);
+	assert_int_equal(T.n_findings, 0);
+	bad = mmap_(530, 0, 4 << 20, PROT_RW, MAP_SHARED_FLAG | MAP_ANON_FLAG, -ENOMEM,
+		    SW_BK_ANON_SHARED);
+	T.ts += MS;
+	sig = signal_(530, 0, 11, 1, 0x3ff000); /* wrapped from -1 */
+	assert_int_equal(count_rule("failed-then-used"), 1);
+	f = find_rule("failed-then-used");
+	assert_true(has_evidence(f, bad));
+	assert_true(has_evidence(f, sig));
+	assert_contains_size(f->message, 4 << 20);
+	/* Far outside the requested size: no. */
+	bad = mmap_(531, 0, 8192, PROT_RW, MAP_SHARED_FLAG | MAP_ANON_FLAG, -ENOMEM,
+		    SW_BK_ANON_SHARED);
+	signal_(531, 0, 11, 1, 0x500000);
+	/* Long after the failure: no. */
+	T.ts += 5 * SEC;
+	signal_(531, 0, 11, 1, 0x10);
+	assert_int_equal(count_rule("failed-then-used"), 1);
+}
+
+/* ---- oversized-request ------------------------------------------------- */
+
+static void test_oversized(void **state)
+{
+	const struct sw_finding *f;
+
+	T.opts.mem_total = 16ULL << 30;
+	start();
+	shmget_(600, IPC_PRIVATE_KEY, 100 << 20, 1); /* under the default 256 MiB */
+	assert_int_equal(T.n_findings, 0);
+	shmget_(600, IPC_PRIVATE_KEY, 300 << 20, 2);
+	shmget_(600, IPC_PRIVATE_KEY, 300 << 20, 3); /* same request again */
+	assert_int_equal(count_rule("oversized-request"), 1);
+	f = find_rule("oversized-request");
+	assert_int_equal(f->severity, SW_SEV_WARNING);
+	assert_contains_size(f->message, 300 << 20);
+	assert_contains(f->message, "--max-size");
+	shmget_(600, IPC_PRIVATE_KEY, 1ULL << 41, -EINVAL);
+	assert_int_equal(count_rule("oversized-request"), 2);
+	f = &T.findings[T.n_findings - 1];
+	assert_int_equal(f->severity, SW_SEV_ERROR);
+	assert_contains(f->message, "2^40");
+	assert_contains(f->message, "EINVAL");
+	mmap_(600, 0, 20ULL << 30, PROT_RW, MAP_PRIVATE_FLAG | MAP_ANON_FLAG, -ENOMEM,
+	      SW_BK_ANON_PRIVATE);
+	assert_int_equal(count_rule("oversized-request"), 3);
+	assert_contains(T.findings[T.n_findings - 1].message, "RAM plus swap");
+	/* A PROT_NONE reservation asks for no memory. */
+	mmap_(600, 0, 1ULL << 42, 0, MAP_PRIVATE_FLAG | MAP_ANON_FLAG, 0x7e0000000000,
+	      SW_BK_ANON_PRIVATE);
+	assert_int_equal(count_rule("oversized-request"), 3);
+}
+
+/* ---- missing-rollback ---------------------------------------------------- */
+
+static void test_missing_rollback(void **state)
+{
+	__u64 get, at;
+	const struct sw_finding *f;
+
+	start();
+	get = shmget_(700, IPC_PRIVATE_KEY, 8 << 20, 21);
+	at = call(700, 0, SW_SHMAT, -ENOMEM, 21, 0, 0, 0);
+	exit_(700);
+	assert_int_equal(count_rule("missing-rollback"), 1);
+	assert_int_equal(count_rule("segment-leak"), 1); /* one object, two rules */
+	f = find_rule("missing-rollback");
+	assert_int_equal(f->pid, 700);
+	assert_true(has_evidence(f, get));
+	assert_true(has_evidence(f, at));
+	assert_contains(f->message, "ENOMEM");
+}
+
+static void test_missing_rollback_clean_twin(void **state)
+{
+	start();
+	shmget_(710, IPC_PRIVATE_KEY, 8 << 20, 22);
+	call(710, 0, SW_SHMAT, -ENOMEM, 22, 0, 0, 0);
+	shmctl_(710, 22, IPC_RMID_CMD, 0);
+	exit_(710);
+	/* A retry that succeeds is not a half-initialised segment either. */
+	shmget_(711, IPC_PRIVATE_KEY, 8 << 20, 23);
+	call(711, 0, SW_SHMAT, -ENOMEM, 23, 0, 0, 0);
+	shmat_(711, 0, 23, SEG_ADDR, 8 << 20);
+	shmctl_(711, 23, IPC_RMID_CMD, 0);
+	exit_(711);
+	assert_int_equal(T.n_findings, 0);
+	assert_null(model_seg(T.a, 22));
+	assert_null(model_seg(T.a, 23));
+}
+
+/* ---- invalid-detach ------------------------------------------------------ */
+
+static void test_invalid_detach_double_shmdt(void **state)
+{
+	__u64 first, again;
+	const struct sw_finding *f;
+
+	start();
+	shmget_(800, IPC_PRIVATE_KEY, 4096, 31);
+	shmat_(800, 0, 31, SEG_ADDR, 4096);
+	shmctl_(800, 31, IPC_RMID_CMD, 0);
+	first = shmdt_(800, 0, SEG_ADDR, 0);
+	again = shmdt_(800, 0, SEG_ADDR, -EINVAL);
+	shmdt_(800, 0, SEG_ADDR, -EINVAL);
+	assert_int_equal(count_rule("invalid-detach"), 1);
+	f = find_rule("invalid-detach");
+	assert_int_equal(f->severity, SW_SEV_WARNING);
+	assert_true(has_evidence(f, first));
+	assert_true(has_evidence(f, again));
+	assert_contains(f->message, "already detached");
+	/* Never attached at all. */
+	shmdt_(800, 0, 0x600000, -EINVAL);
+	assert_int_equal(count_rule("invalid-detach"), 2);
+}
+
+static void test_invalid_detach_munmap_conservative(void **state)
+{
+	__u64 first;
+
+	start();
+	/* munmap of a range we never saw: maybe a private mapping. */
+	munmap_(810, 0x500000, 4096, 0);
+	/* Part of a range unmapped before: could be a private mmap now. */
+	shared_map(810, MAP_ADDR, 8 * 4096);
+	munmap_(810, MAP_ADDR, 8 * 4096, 0);
+	munmap_(810, MAP_ADDR + 4096, 4096, 0);
+	/* A piece unmapped, then the same piece again: not a whole mapping. */
+	shared_map(810, MAP_ADDR + 0x100000, 8 * 4096);
+	munmap_(810, MAP_ADDR + 0x100000, 4096, 0);
+	munmap_(810, MAP_ADDR + 0x100000, 4096, 0);
+	assert_int_equal(count_rule("invalid-detach"), 0);
+	/* The same whole shared mapping released twice: known. */
+	shared_map(810, MAP_ADDR + 0x200000, 16 * 4096);
+	first = munmap_(810, MAP_ADDR + 0x200000, 16 * 4096, 0);
+	munmap_(810, MAP_ADDR + 0x200000, 16 * 4096, 0);
+	assert_int_equal(count_rule("invalid-detach"), 1);
+	assert_true(has_evidence(find_rule("invalid-detach"), first));
+	assert_contains(find_rule("invalid-detach")->message, "already unmapped");
+	munmap_(810, 0x500001, 4096, -EINVAL);
+	assert_int_equal(count_rule("invalid-detach"), 2);
+	assert_contains(T.findings[T.n_findings - 1].message, "EINVAL");
+}
+
+static void test_invalid_detach_double_munmap_all_mmaps(void **state)
+{
+	__u64 first;
+
+	T.opts.all_mmaps = true;
+	start();
+	shared_map(820, MAP_ADDR, 8 * 4096);
+	first = munmap_(820, MAP_ADDR, 8 * 4096, 0);
+	munmap_(820, MAP_ADDR + 4096, 4096, 0); /* every mmap is seen: known */
+	assert_int_equal(count_rule("invalid-detach"), 1);
+	assert_true(has_evidence(find_rule("invalid-detach"), first));
+	/* Mapped again in between (privately): fine. */
+	shared_map(820, MAP_ADDR + 0x100000, 4096);
+	munmap_(820, MAP_ADDR + 0x100000, 4096, 0);
+	mmap_(820, 0, 4096, PROT_RW, MAP_PRIVATE_FLAG | MAP_ANON_FLAG, MAP_ADDR + 0x100000,
+	      SW_BK_ANON_PRIVATE);
+	munmap_(820, MAP_ADDR + 0x100000, 4096, 0);
+	/* A loss since the first munmap could hide such an mmap. */
+	shared_map(820, MAP_ADDR + 0x200000, 4096);
+	munmap_(820, MAP_ADDR + 0x200000, 4096, 0);
+	analyzer__lost(T.a, T.ts, 1);
+	munmap_(820, MAP_ADDR + 0x200000, 4096, 0);
+	assert_int_equal(count_rule("invalid-detach"), 1);
+}
+
+/* ---- use-after-detach --------------------------------------------------- */
+
+static void test_use_after_detach(void **state)
+{
+	__u64 at, dt, sig;
+	const struct sw_finding *f;
+
+	start();
+	shmget_(900, IPC_PRIVATE_KEY, 1 << 20, 41);
+	at = shmat_(900, 0, 41, SEG_ADDR, 1 << 20);
+	shmctl_(900, 41, IPC_RMID_CMD, 0);
+	dt = shmdt_(900, 0, SEG_ADDR, 0);
+	signal_(900, 0, 11, 2, SEG_ADDR + 100); /* SEGV_ACCERR: something is there */
+	assert_int_equal(T.n_findings, 0);
+	sig = signal_(900, 0, 11, 1, SEG_ADDR + 100);
+	signal_(900, 0, 11, 1, SEG_ADDR + 200);
+	assert_int_equal(count_rule("use-after-detach"), 1);
+	f = find_rule("use-after-detach");
+	assert_int_equal(f->severity, SW_SEV_ERROR);
+	assert_true(has_evidence(f, at));
+	assert_true(has_evidence(f, dt));
+	assert_true(has_evidence(f, sig));
+	assert_contains(f->message, "segment 41");
+}
+
+static void test_use_after_detach_needs_nothing_mapped_since(void **state)
+{
+	start();
+	shared_map(910, MAP_ADDR, 8192);
+	munmap_(910, MAP_ADDR, 8192, 0);
+	/* A large private mapping lands there afterwards. */
+	mmap_(910, 0, 512 << 20, PROT_RW, MAP_PRIVATE_FLAG | MAP_ANON_FLAG, MAP_ADDR,
+	      SW_BK_ANON_PRIVATE);
+	signal_(910, 0, 11, 1, MAP_ADDR + 10);
+	assert_int_equal(count_rule("use-after-detach"), 0);
+}
+
+static void test_partial_munmap_and_mremap(void **state)
+{
+	struct sw_proc *p;
+
+	start();
+	shared_map(920, MAP_ADDR, 4 * 4096);
+	munmap_(920, MAP_ADDR + 4096, 4096, 0); /* punch a hole */
+	p = model_proc(T.a, 920);
+	assert_int_equal(p->mm->n_map, 2);
+	assert_int_equal(p->mm->bytes, 3 * 4096);
+	signal_(920, 0, 11, 1, MAP_ADDR + 4096 + 8);
+	assert_int_equal(count_rule("use-after-detach"), 1);
+	/* mremap moves the tail piece away; the old address is stale. */
+	mremap_(920, MAP_ADDR + 2 * 4096, 2 * 4096, 4 * 4096, 0x7f2000000000);
+	assert_int_equal(p->mm->bytes, 4096 + 4 * 4096);
+	signal_(920, 0, 11, 1, MAP_ADDR + 2 * 4096);
+	assert_int_equal(count_rule("use-after-detach"), 2);
+	assert_contains(T.findings[T.n_findings - 1].message, "mremap");
+	munmap_(920, MAP_ADDR, 1 << 20, 0);
+	munmap_(920, 0x7f2000000000, 4 * 4096, 0);
+	assert_int_equal(model_holdings(p->mm), 0);
+	assert_int_equal(p->mm->bytes, 0);
+}
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+static void test_fork_copies_attachments(void **state)
+{
+	const struct sw_proc_summary *s;
+
+	start();
+	shmget_(1000, IPC_PRIVATE_KEY, 4096, 51);
+	shmat_(1000, 0, 51, SEG_ADDR, 4096);
+	shared_map(1000, MAP_ADDR, 8192);
+	fork_(1000, 1001, false);
+	assert_int_equal(model_seg(T.a, 51)->nattch, 2);
+	assert_int_equal(model_holdings(model_proc(T.a, 1001)->mm), 2);
+	/* The child detaches what it inherited: no finding. */
+	shmdt_(1001, 0, SEG_ADDR, 0);
+	assert_int_equal(model_seg(T.a, 51)->nattch, 1);
+	signal_(1001, 0, 11, 1, SEG_ADDR);
+	assert_int_equal(count_rule("use-after-detach"), 1);
+	assert_int_equal(find_rule("use-after-detach")->pid, 1001);
+	/* The parent's own attachment is untouched by the child's detach. */
+	signal_(1000, 0, 11, 1, SEG_ADDR);
+	assert_int_equal(count_rule("use-after-detach"), 1);
+	exit_(1001);
+	s = summary_of(1001);
+	assert_non_null(s);
+	assert_true(s->exited);
+	assert_int_equal(s->held_attachments, 1); /* the shared mapping */
+	assert_int_equal(s->detaches, 1);
+	shmctl_(1000, 51, IPC_RMID_CMD, 0);
+	exit_(1000);
+	assert_null(model_seg(T.a, 51));
+	assert_int_equal(count_rule("segment-leak"), 0);
+}
+
+static void test_vfork_shares_address_space(void **state)
+{
+	start();
+	shmget_(1100, IPC_PRIVATE_KEY, 4096, 61);
+	shmat_(1100, 0, 61, SEG_ADDR, 4096);
+	fork_(1100, 1101, true);
+	assert_ptr_equal(model_proc(T.a, 1101)->mm, model_proc(T.a, 1100)->mm);
+	assert_int_equal(model_seg(T.a, 61)->nattch, 1);
+	exit_(1101); /* _exit without exec: the parent keeps everything */
+	assert_int_equal(model_seg(T.a, 61)->nattch, 1);
+	fork_(1100, 1102, true);
+	exec_(1102);
+	assert_int_equal(model_holdings(model_proc(T.a, 1100)->mm), 1);
+	assert_int_equal(model_holdings(model_proc(T.a, 1102)->mm), 0);
+}
+
+static void test_exec_drops_attachments(void **state)
+{
+	start();
+	shmget_(1200, IPC_PRIVATE_KEY, 4096, 71);
+	shmat_(1200, 0, 71, SEG_ADDR, 4096);
+	shmdt_(1200, 0, SEG_ADDR, 0);
+	shmat_(1200, 0, 71, SEG_ADDR + 0x10000, 4096);
+	exec_(1200);
+	assert_int_equal(model_seg(T.a, 71)->nattch, 0);
+	assert_int_equal(model_holdings(model_proc(T.a, 1200)->mm), 0);
+	/* The new image knows nothing of the old tombstones. */
+	signal_(1200, 0, 11, 1, SEG_ADDR);
+	assert_int_equal(count_rule("use-after-detach"), 0);
+	/* The process still is the creator: leak decided at its exit. */
+	assert_int_equal(T.n_findings, 0);
+	exit_(1200);
+	assert_int_equal(count_rule("segment-leak"), 1);
+}
+
+static void test_exit_before_other_threads_last_call(void **state)
+{
+	__u64 late_ts;
+
+	start();
+	shmget_(1300, IPC_PRIVATE_KEY, 4096, 81);
+	shmat_(1300, 1301, 81, SEG_ADDR, 4096);
+	late_ts = T.ts + 5;
+	T.ts += 10;
+	exit_(1300);
+	assert_null(model_proc(T.a, 1300));
+	/* Thread 1301's last calls, stamped before the exit, arrive after. */
+	T.ts = late_ts;
+	shmdt_(1300, 1301, SEG_ADDR, 0);
+	shmget_(1300, IPC_PRIVATE_KEY, 4096, 82);
+	/* No ghost process is made up from them... */
+	assert_null(model_proc(T.a, 1300));
+	/* ...but the segment the dead process made is a leak, once each. */
+	assert_int_equal(count_rule("segment-leak"), 2);
+	assert_int_equal(count_rule("invalid-detach"), 0);
+	analyzer__finish(T.a, T.ts);
+	assert_int_equal(T.n_summaries, 1);
+}
+
+static void test_pid_reuse(void **state)
+{
+	start();
+	shmget_(1400, IPC_PRIVATE_KEY, 300 << 20, 91);
+	shmat_(1400, 0, 91, SEG_ADDR, 300 << 20);
+	shmctl_(1400, 91, IPC_RMID_CMD, 0);
+	assert_int_equal(count_rule("oversized-request"), 1);
+	/* Its exit is lost; the pid comes back as a child of 1. */
+	T.ts += SEC;
+	fork_(1, 1400, false);
+	assert_int_equal(T.n_summaries, 1); /* the old one is retired */
+	assert_int_equal(summary_of(1400)->attaches, 1);
+	assert_null(model_seg(T.a, 91)); /* its attachment went with it */
+	assert_int_equal(model_holdings(model_proc(T.a, 1400)->mm), 0);
+	/* A new process: the same request is a new finding. */
+	shmget_(1400, IPC_PRIVATE_KEY, 300 << 20, 92);
+	assert_int_equal(count_rule("oversized-request"), 2);
+	/* And a proper exit then reuse. */
+	shmctl_(1400, 92, IPC_RMID_CMD, 0);
+	exit_(1400);
+	T.ts += SEC;
+	fork_(1, 1400, false);
+	shmget_(1400, IPC_PRIVATE_KEY, 300 << 20, 93);
+	assert_int_equal(count_rule("oversized-request"), 3);
+	assert_int_equal(model_proc(T.a, 1400)->sum.segs_created, 1);
+}
+
+static void test_interleaved_threads(void **state)
+{
+	__u64 bad;
+	struct sw_proc *p;
+
+	start();
+	shmget_(1500, IPC_PRIVATE_KEY, 4096, 101);
+	shmget_(1500, IPC_PRIVATE_KEY, 4096, 102);
+	bad = mmap_(1500, 1501, 1 << 20, PROT_RW, MAP_SHARED_FLAG | MAP_ANON_FLAG, -ENOMEM,
+		    SW_BK_ANON_SHARED);
+	shmat_(1500, 1502, 101, SEG_ADDR, 4096);
+	mmap_(1500, 1502, 4096, PROT_RW, MAP_SHARED_FLAG | MAP_ANON_FLAG, MAP_ADDR,
+	      SW_BK_ANON_SHARED); /* another thread's success clears nothing */
+	shmat_(1500, 1501, 102, SEG_ADDR + 0x10000, 4096);
+	shmdt_(1500, 1502, SEG_ADDR + 0x10000, 0); /* detach by another thread */
+	shmdt_(1500, 1501, SEG_ADDR, 0);
+	p = model_proc(T.a, 1500);
+	assert_int_equal(p->mm->n_attach, 0);
+	assert_int_equal(T.n_findings, 0);
+	munmap_(1500, (__u64)-1, 1 << 20, -EINVAL);
+	call(1500, 1501, SW_MUNMAP, -EINVAL, (__u64)-1, 1 << 20, 0, 0);
+	assert_int_equal(count_rule("failed-then-used"), 1);
+	/* The pid-wide finding came from thread 1500 with no failure of its
+	 * own; the evidence falls back to none but the call. */
+	assert_false(has_evidence(find_rule("failed-then-used"), bad));
+	shmctl_(1500, 101, IPC_RMID_CMD, 0);
+	shmctl_(1500, 102, IPC_RMID_CMD, 0);
+	exit_(1500);
+	assert_int_equal(count_rule("segment-leak"), 0);
+}
+
+static void test_failure_evidence_is_per_thread(void **state)
+{
+	__u64 bad;
+
+	start();
+	bad = mmap_(1600, 1601, 1 << 20, PROT_RW, MAP_SHARED_FLAG | MAP_ANON_FLAG, -ENOMEM,
+		    SW_BK_ANON_SHARED);
+	call(1600, 1601, SW_MUNMAP, -EINVAL, (__u64)-1, 1 << 20, 0, 0);
+	assert_true(has_evidence(find_rule("failed-then-used"), bad));
+}
+
+/* ---- loss ----------------------------------------------------------- */
+
+static void test_lost_gap_marks_uncertain(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	shmget_(1700, IPC_PRIVATE_KEY, 4096, 111);
+	shmat_(1700, 0, 111, SEG_ADDR, 4096);
+	shmdt_(1700, 0, SEG_ADDR, 0);
+	/* The IPC_RMID may have been in the hole. */
+	analyzer__lost(T.a, T.ts, 5);
+	shmget_(1700, IPC_PRIVATE_KEY, 4096, 112); /* made after the hole */
+	shmdt_(1700, 0, 0x9000, -EINVAL);	   /* the kernel's verdict */
+	exit_(1700);
+	assert_int_equal(count_rule("segment-leak"), 2);
+	for (int i = 0; i < T.n_findings; i++) {
+		f = &T.findings[i];
+		if (!strcmp(f->rule, "segment-leak") && strstr(f->message, "segment 111")) {
+			assert_true(f->uncertain);
+			assert_contains(f->message, "(uncertain: 5 events lost)");
+		} else {
+			assert_false(f->uncertain);
+			assert_null(strstr(f->message, "uncertain"));
+		}
+	}
+	assert_int_equal(count_rule("invalid-detach"), 1);
+}
+
+/* ---- summaries and the table -------------------------------------- */
+
+static void test_summary_counts(void **state)
+{
+	const struct sw_proc_summary *s;
+
+	start();
+	shmget_(1800, IPC_PRIVATE_KEY, 1 << 20, 121);
+	shmat_(1800, 0, 121, SEG_ADDR, 1 << 20);
+	shared_map(1800, MAP_ADDR, 1 << 20);
+	shmctl_(1800, 121, IPC_RMID_CMD, 0);
+	shmdt_(1800, 0, SEG_ADDR, 0);
+	shared_map(1800, MAP_ADDR + (4 << 20), 4096);
+	exit_(1800);
+	s = summary_of(1800);
+	assert_non_null(s);
+	assert_string_equal(s->comm, "prog1800");
+	assert_int_equal(s->segs_created, 1);
+	assert_int_equal(s->segs_removed, 1);
+	assert_int_equal(s->attaches, 1);
+	assert_int_equal(s->detaches, 1);
+	assert_int_equal(s->shared_maps, 2);
+	assert_int_equal(s->peak_shared_bytes, 2 << 20);
+	assert_int_equal(s->held_attachments, 2);
+	assert_int_equal(s->held_bytes, (1 << 20) + 4096);
+	/* Held at exit is not a finding. */
+	assert_int_equal(T.n_findings, 0);
+	/* A live process is summarized at the end, once. */
+	shared_map(1801, MAP_ADDR, 4096);
+	analyzer__finish(T.a, T.ts);
+	analyzer__finish(T.a, T.ts);
+	assert_int_equal(T.n_summaries, 2);
+	assert_false(summary_of(1801)->exited);
+	assert_int_equal(summary_of(1801)->held_attachments, 1);
+}
+
+static void test_rule_table(void **state)
+{
+	static const char *const ids[] = { "segment-leak", "attach-leak", "failed-then-used",
+					   "oversized-request", "missing-rollback",
+					   "invalid-detach", "use-after-detach" };
+	FILE *f;
+
+	assert_int_equal(sw_rule_count, 7);
+	assert_int_equal(sw_rule_count, SW_RULE_COUNT);
+	for (int i = 0; i < sw_rule_count; i++) {
+		assert_string_equal(sw_rules[i].id, ids[i]);
+		assert_int_equal(sw_rule_index(ids[i]), i);
+		assert_true(strlen(sw_rules[i].summary) > 10);
+		assert_true(strlen(sw_rules[i].advice) > 10);
+	}
+	assert_int_equal(sw_rule_index("no-such-rule"), -ENOENT);
+	/* docs/rules.md documents every rule (when run from the tree). */
+	f = fopen("docs/rules.md", "r");
+	if (f) {
+		char buf[65536];
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+		buf[n] = '\0';
+		fclose(f);
+		for (int i = 0; i < sw_rule_count; i++) {
+			char head[64];
+
+			snprintf(head, sizeof(head), "## `%s`", sw_rules[i].id);
+			assert_contains(buf, head);
+		}
+	}
+}
+
+static void test_seeded_state(void **state)
+{
+	struct sw_seed_segment seg = { .shmid = 131, .key = 0x77, .size = 8192, .cpid = 1900,
+				       .nattch = 1 };
+	struct sw_seed_mapping m = { .pid = 1900, .start = SEG_ADDR, .end = SEG_ADDR + 8192,
+				     .backing = SW_BK_SYSV, .shmid = 131 };
+
+	start();
+	analyzer__seed_process(T.a, 1900, "server");
+	analyzer__seed_mapping(T.a, &m);
+	analyzer__seed_segment(T.a, &seg);
+	assert_int_equal(model_seg(T.a, 131)->nattch, 1);
+	shmdt_(1900, 0, SEG_ADDR, 0);
+	assert_int_equal(model_seg(T.a, 131)->nattch, 0);
+	signal_(1900, 0, 11, 1, SEG_ADDR + 4);
+	assert_int_equal(count_rule("use-after-detach"), 1);
+	exit_(1900);
+	assert_int_equal(count_rule("segment-leak"), 1);
+	assert_string_equal(find_rule("segment-leak")->comm, "server");
+}
+
+static void test_seeded_segment_before_mapping(void **state)
+{
+	struct sw_seed_segment seg = { .shmid = 141, .key = 0, .size = 4096, .cpid = 1950,
+				       .nattch = 1 };
+	struct sw_seed_mapping m = { .pid = 1950, .start = SEG_ADDR, .end = SEG_ADDR + 4096,
+				     .backing = SW_BK_SYSV, .shmid = 141 };
+
+	start();
+	analyzer__seed_process(T.a, 1950, "client");
+	analyzer__seed_segment(T.a, &seg);
+	analyzer__seed_mapping(T.a, &m);
+	assert_int_equal(model_seg(T.a, 141)->nattch, 1);
+	shmdt_(1950, 0, SEG_ADDR, 0);
+	exit_(1950);
+	assert_int_equal(count_rule("segment-leak"), 1);
+	assert_int_equal(find_rule("segment-leak")->severity, SW_SEV_ERROR);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T_(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T_(test_segment_leak_private),
+		T_(test_segment_leak_keyed_is_warning),
+		T_(test_segment_clean_twin),
+		T_(test_segment_leak_waits_for_last_detach),
+		T_(test_shm_rmid_forced),
+		T_(test_attach_leak_frame_loop),
+		T_(test_attach_leak_steady_server),
+		T_(test_attach_leak_restarts_after_loss),
+		T_(test_attach_leak_slow_bursts_not_flagged),
+		T_(test_ftu_shmat_minus_one),
+		T_(test_ftu_map_failed_addresses),
+		T_(test_ftu_nonexistent_id),
+		T_(test_ftu_fault_after_failed_mmap),
+		T_(test_oversized),
+		T_(test_missing_rollback),
+		T_(test_missing_rollback_clean_twin),
+		T_(test_invalid_detach_double_shmdt),
+		T_(test_invalid_detach_munmap_conservative),
+		T_(test_invalid_detach_double_munmap_all_mmaps),
+		T_(test_use_after_detach),
+		T_(test_use_after_detach_needs_nothing_mapped_since),
+		T_(test_partial_munmap_and_mremap),
+		T_(test_fork_copies_attachments),
+		T_(test_vfork_shares_address_space),
+		T_(test_exec_drops_attachments),
+		T_(test_exit_before_other_threads_last_call),
+		T_(test_pid_reuse),
+		T_(test_interleaved_threads),
+		T_(test_failure_evidence_is_per_thread),
+		T_(test_lost_gap_marks_uncertain),
+		T_(test_summary_counts),
+		T_(test_rule_table),
+		T_(test_seeded_state),
+		T_(test_seeded_segment_before_mapping),
+#undef T_
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

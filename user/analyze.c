@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * analyze.c - `shmwatch analyze LOG...`: replay saved NDJSON logs through
+ * the same pipeline as live tracing (app.h), so the analyzer sees the same
+ * events, with the same sequence numbers, losses at the same points, and
+ * the kernel limits of the machine that was traced.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app.h"
+#include "cli.h"
+#include "commands.h"
+#include "logread.h"
+
+#define EXIT_SKIPPED 1
+#define EXIT_USAGE 2
+
+struct replay {
+	struct app_opts opts;
+	struct app *app;
+	__u64 last_seq;
+	bool warned_seq;
+	bool warned_header;
+};
+
+/*
+ * The output's header describes the traced machine and run, taken from
+ * the log, so that findings carry the same timestamps as live; only the
+ * writer's own fields say that analyze wrote it.
+ */
+static int start_app(struct replay *rp, const struct sw_header *logged)
+{
+	struct sw_header h = *logged;
+	char err[512];
+
+	h.schema = SW_SCHEMA_VERSION;
+	h.tool_version = SHMWATCH_VERSION;
+	h.mode = "analyze";
+	rp->app = app_new(&rp->opts, &h, err, sizeof(err));
+	if (!rp->app) {
+		fprintf(stderr, "shmwatch: %s\n", err);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int start_default_app(struct replay *rp)
+{
+	struct sw_header h;
+
+	logread_default_header(&h);
+	return start_app(rp, &h);
+}
+
+static void on_header(struct replay *rp, struct logread *r, const struct log_record *rec)
+{
+	if (!rp->app) {
+		start_app(rp, &rec->header);
+		return;
+	}
+	/* Rotated files carry no header of their own, so a second one means
+	 * another run, or logs given newest first; the first one stays. */
+	if (!rp->warned_header && rp->last_seq) {
+		rp->warned_header = true;
+		fprintf(stderr, "%s:%lu: a header after events, its settings are not used "
+			"(logs out of order, or from different runs?)\n",
+			logread__name(r), rec->line);
+	}
+}
+
+static void on_event(struct replay *rp, struct logread *r, const struct log_record *rec)
+{
+	const struct sw_event *e = &rec->event;
+
+	if (e->seq <= rp->last_seq && !rp->warned_seq) {
+		rp->warned_seq = true;
+		fprintf(stderr, "%s:%lu: seq %llu after %llu: logs out of order? "
+			"findings may differ from the live run\n",
+			logread__name(r), rec->line, (unsigned long long)e->seq,
+			(unsigned long long)rp->last_seq);
+	}
+	rp->last_seq = e->seq;
+	app_event(rp->app, e);
+}
+
+/* One log to its end: 0, -EBADMSG (strict stop), or another -errno. */
+static int replay_log(struct replay *rp, struct logread *r)
+{
+	struct log_record rec;
+	int ret;
+
+	while ((ret = logread__next(r, &rec)) > 0) {
+		if (rec.type == LOG_REC_HEADER) {
+			on_header(rp, r, &rec);
+			if (!rp->app)
+				return -EIO;
+			continue;
+		}
+		/* A log whose first file is gone still gets analysed. */
+		if (!rp->app && start_default_app(rp))
+			return -EIO;
+		if (rec.type == LOG_REC_EVENT)
+			on_event(rp, r, &rec);
+		else if (rec.type == LOG_REC_STATS)
+			/* Live, the loss counters are read just before each
+			 * stats record is written: feeding them here marks
+			 * the same findings uncertain. */
+			app_lost(rp->app, rec.stats.lost_slots);
+		if (app_output_error(rp->app))
+			return -EIO;
+	}
+	if (ret < 0 && ret != -EBADMSG)
+		fprintf(stderr, "shmwatch: can't read %s: %s\n", logread__name(r), strerror(-ret));
+	return ret;
+}
+
+/* Every log is opened before anything is written. */
+static int open_logs(struct logread **logs, const struct cli_analyze *o)
+{
+	struct logread_opts lo = { .strict = o->strict };
+
+	for (int i = 0; i < o->n_logs; i++) {
+		logs[i] = logread__open(o->logs[i], &lo);
+		if (!logs[i]) {
+			fprintf(stderr, "shmwatch: can't open %s: %s\n", o->logs[i], strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+int do_analyze(int argc, char **argv)
+{
+	struct cli_analyze o;
+	struct replay rp = { 0 };
+	struct logread **logs;
+	unsigned long skipped = 0;
+	char err[512];
+	int ret = 0, status;
+
+	if (cli_parse_analyze(&o, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "shmwatch: %s (see shmwatch analyze --help)\n", err);
+		return EXIT_USAGE;
+	}
+	if (o.help) {
+		fputs(cli_analyze_usage, stdout);
+		return 0;
+	}
+	logs = calloc((size_t)o.n_logs, sizeof(*logs));
+	if (!logs) {
+		fprintf(stderr, "shmwatch: out of memory\n");
+		return EXIT_USAGE;
+	}
+	rp.opts = (struct app_opts){
+		.stdout_format = o.format,
+		.no_events = true,
+	};
+	ret = open_logs(logs, &o);
+	for (int i = 0; !ret && i < o.n_logs; i++) {
+		ret = replay_log(&rp, logs[i]);
+		skipped += logread__counts(logs[i])->skipped;
+	}
+	/* An empty log still gets a header, summaries and final stats. */
+	if (!ret && !rp.app && start_default_app(&rp))
+		ret = -EIO;
+	if (!ret)
+		app_finish(rp.app);
+	if (rp.app && app_free(rp.app) && !ret)
+		ret = -EIO;
+	for (int i = 0; i < o.n_logs; i++)
+		logread__free(logs[i]);
+	free(logs);
+	if (ret)
+		status = EXIT_USAGE;
+	else
+		status = skipped ? EXIT_SKIPPED : 0;
+	return status;
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * model.h - the analyzer's state: processes, their address spaces (SysV
+ * attachments and shared mappings), SysV segments, recent failed results
+ * per thread, and what a reported loss may have hidden.
+ *
+ * Pure state, no I/O and no judgement: model.c applies one event at a time
+ * and rules.c reads the result to decide findings.  Memory follows live
+ * objects: a process is freed once it exits and is summarized, a segment
+ * once the kernel would have destroyed it.
+ *
+ * Loss handling: instead of flags that would have to be set on every
+ * object, each object remembers the analyzer's lost-event total when the
+ * state a rule rests on was established (lost_snap).  A finding is
+ * uncertain when a->lost_total has moved on since.
+ */
+#ifndef SHMWATCH_MODEL_H
+#define SHMWATCH_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "analyzer.h"
+
+#define SW_PAGE_SIZE 4096ULL
+#define SW_PAGE_ALIGN(x) (((x) + SW_PAGE_SIZE - 1) & ~(SW_PAGE_SIZE - 1))
+#define SW_MAP_FAILED ((__u64)-1)
+
+#define SW_TOMBS 32	    /* detached ranges remembered per address space */
+#define SW_THREADS 8	    /* threads with failed results per process */
+#define SW_DEDUP_MAX 1024   /* distinct findings remembered per process */
+#define SW_RECENT_EXITS 64  /* exits remembered to spot late events */
+
+/* ---- an intrusive chained hash table keyed by a u64 ---------------- */
+
+struct sw_hnode {
+	struct sw_hnode *next;
+	__u64 key;
+};
+
+struct sw_hmap {
+	struct sw_hnode **buckets;
+	size_t nbuckets; /* power of two */
+	size_t count;
+};
+
+struct sw_hiter {
+	const struct sw_hmap *h;
+	size_t bucket;
+	struct sw_hnode *next;
+};
+
+int sw_hmap_init(struct sw_hmap *h, size_t nbuckets);
+void sw_hmap_fini(struct sw_hmap *h);
+struct sw_hnode *sw_hmap_get(const struct sw_hmap *h, __u64 key);
+int sw_hmap_put(struct sw_hmap *h, struct sw_hnode *n);
+void sw_hmap_del(struct sw_hmap *h, struct sw_hnode *n);
+/* Iteration that survives deleting the node just returned. */
+void sw_hiter_init(struct sw_hiter *it, const struct sw_hmap *h);
+struct sw_hnode *sw_hiter_next(struct sw_hiter *it);
+
+/* ---- address spaces ------------------------------------------------- */
+
+enum sw_range_kind {
+	SW_RANGE_ATTACH = 1, /* a SysV attachment (shmat) */
+	SW_RANGE_MAP,	     /* a shared mapping (mmap MAP_SHARED, ...) */
+};
+
+/* How a range stopped being mapped, for messages. */
+enum sw_gone_how {
+	SW_GONE_SHMDT = 1,
+	SW_GONE_MUNMAP,
+	SW_GONE_MREMAP,
+};
+
+/* A live attachment or shared mapping: a node of a treap keyed by start. */
+struct sw_range {
+	__u64 start;
+	__u64 end;
+	struct sw_range *left;
+	struct sw_range *right;
+	__u32 prio;
+	__u8 kind;    /* enum sw_range_kind */
+	__u8 backing; /* enum sw_backing */
+	__s32 shmid;  /* SW_RANGE_ATTACH: the segment, else -1 */
+	__u64 ino;
+	__u64 seq;    /* event that mapped it, 0 when seeded */
+};
+
+/* A range this address space detached or unmapped, and nothing seen
+ * mapped over it since. */
+struct sw_tomb {
+	__u64 start;
+	__u64 end;
+	__u64 seq;	 /* the shmdt/munmap/mremap */
+	__u64 map_seq;	 /* the call that had mapped it */
+	__u64 lost_snap;
+	__s32 shmid;
+	__u8 kind;	 /* enum sw_range_kind */
+	__u8 how;	 /* enum sw_gone_how */
+	__u8 backing;
+	bool valid;
+	bool whole;	 /* the whole mapping went, not a piece of it */
+	bool reported;
+};
+
+/* attach-leak bookkeeping: fixed windows of holdings growth. */
+struct sw_growth {
+	bool started;
+	__u64 win_start;   /* ts_ns the current window opened */
+	__u64 win_seq;	   /* event that opened it */
+	__u32 win_base;	   /* holdings when it opened */
+	__u32 streak;	   /* consecutive windows that grew past the threshold */
+	__u32 streak_base; /* holdings when the streak began */
+	__u64 streak_ts;
+	__u64 streak_seq;
+	__u64 lost_snap;   /* a loss resets the streak */
+};
+
+/* Shared by a vfork child and its parent until exec. */
+struct sw_mm {
+	int refs;
+	struct sw_range *root;
+	__u32 n_attach;
+	__u32 n_map;
+	__u64 bytes;
+	struct sw_tomb tombs[SW_TOMBS];
+	unsigned int tomb_next;
+	struct sw_growth growth;
+};
+
+/* ---- processes and threads ------------------------------------------ */
+
+/* The latest failed call of one kind in one thread. */
+struct sw_failed {
+	bool valid;
+	__u64 seq;
+	__u64 ts;
+	__u64 size; /* bytes requested, 0: unknown */
+	__s64 ret;
+	__s32 id;   /* shmat: the id it was given */
+	__u64 lost_snap;
+};
+
+struct sw_thread {
+	__u32 tid;
+	__u64 used; /* LRU stamp */
+	struct sw_failed shmget;
+	struct sw_failed shmat;
+	struct sw_failed mmap;
+};
+
+struct sw_segment;
+
+struct sw_proc {
+	struct sw_hnode node; /* key: pid */
+	__u32 pid;
+	char comm[SW_COMM_LEN];
+	struct sw_mm *mm;
+	struct sw_thread threads[SW_THREADS];
+	struct sw_segment *created; /* segments this process created */
+	struct sw_proc_summary sum;
+	__u64 *dedup; /* open addressing set of reported finding keys */
+	__u32 dedup_n;
+	__u32 dedup_cap;
+	bool exited;
+	bool growth_reported;
+};
+
+/* ---- SysV segments ---------------------------------------------------- */
+
+struct sw_segment {
+	struct sw_hnode node; /* key: (__u32)shmid */
+	__s32 shmid;
+	__s32 key;
+	__u64 size;
+	__u32 nattch;	    /* as far as traced processes show it */
+	bool rmid;	    /* IPC_RMID done: destroyed at nattch 0 */
+	bool creator_known; /* a traced (or seeded) process created it */
+	bool attached_ever;
+	bool queued;	    /* in a->idle for the end-of-event check */
+	bool destroyed;	    /* freed at the end of the event */
+	__u32 creator_pid;
+	__u32 creator_tid;
+	char creator_comm[SW_COMM_LEN];
+	struct sw_proc *creator; /* while it lives */
+	struct sw_segment *cnext;
+	struct sw_segment **cpprev;
+	__u64 create_seq;
+	__u64 lost_snap;
+	__u64 last_detach_seq;
+	__u64 creator_exit_seq;
+	/* missing-rollback: the creator's first shmat of it failed */
+	bool rb_pending;
+	__u64 rb_at_seq;
+	__s64 rb_ret;
+	__u64 rb_lost_snap;
+	__u32 rb_tid;
+	bool leak_reported;
+};
+
+struct sw_exit_rec {
+	__u32 pid;
+	__u64 ts;
+};
+
+struct analyzer {
+	struct analyzer_opts opts;
+	struct sw_hmap procs;
+	struct sw_hmap segs;
+	__u64 lost_total;
+	__u32 rng;
+	__u64 lru_clock;
+	struct sw_exit_rec exits[SW_RECENT_EXITS];
+	unsigned int exit_next;
+	/* segments whose nattch hit 0 or whose creator went away during
+	 * the current event; rules look at them, then model_end_event(). */
+	struct sw_segment **idle;
+	size_t n_idle;
+	size_t cap_idle;
+	bool finished;
+};
+
+/* ---- lookups ------------------------------------------------------------ */
+
+struct sw_proc *model_proc(struct analyzer *a, __u32 pid);
+/*
+ * The process an event belongs to, created on first sight.  NULL for a
+ * late event: one from a process whose exit was already seen, stamped
+ * before that exit (another thread's last call can come after the exit).
+ */
+struct sw_proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e);
+struct sw_proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm);
+struct sw_thread *model_thread(struct analyzer *a, struct sw_proc *p, __u32 tid);
+/* A thread's record if it exists, without creating one. */
+struct sw_thread *model_thread_find(struct sw_proc *p, __u32 tid);
+struct sw_segment *model_seg(struct analyzer *a, __s32 shmid);
+/* The live range containing addr, or NULL. */
+struct sw_range *model_range_at(struct sw_mm *mm, __u64 addr);
+/* Does any live range overlap [start, end)? */
+bool model_range_overlaps(struct sw_mm *mm, __u64 start, __u64 end);
+/* The tombstone containing [start, end), or NULL. */
+struct sw_tomb *model_tomb_covering(struct sw_mm *mm, __u64 start, __u64 end);
+static inline __u32 model_holdings(const struct sw_mm *mm)
+{
+	return mm->n_attach + mm->n_map;
+}
+
+/* Is this a shared (not private) mapping request? */
+static inline bool model_mmap_shared(__u64 flags)
+{
+	return flags & 0x01; /* MAP_SHARED, MAP_SHARED_VALIDATE */
+}
+
+/* ---- applying events ------------------------------------------------ */
+
+/* p may be NULL for a late event: only the segment table changes then. */
+void model_shmget(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_shmctl(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_munmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+/* Returns the child, or NULL on allocation failure. */
+struct sw_proc *model_fork(struct analyzer *a, struct sw_proc *parent, const struct sw_event *e);
+void model_exec(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+/* The address space is gone and the process no longer creates anything:
+ * fill the summary's held_*, drop the mm, let its segments go. */
+void model_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_proc_free(struct analyzer *a, struct sw_proc *p);
+/* Remember an exit, so later events stamped before it are known late. */
+void model_note_exit(struct analyzer *a, __u32 pid, __u64 ts);
+void model_lost(struct analyzer *a, __u64 n);
+/* Destroy what the kernel would have destroyed, and empty a->idle. */
+void model_end_event(struct analyzer *a);
+
+/* Would the kernel keep this segment forever (nobody attached, creator
+ * gone, no IPC_RMID, and shm_rmid_forced off)? */
+bool model_seg_orphaned(const struct analyzer *a, const struct sw_segment *s);
+
+/* Remember key as reported for p; false if it already was (or p's set is
+ * full, which suppresses further findings of that process). */
+bool model_dedup_first(struct sw_proc *p, __u64 key);
+
+#endif /* SHMWATCH_MODEL_H */

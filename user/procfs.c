@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * procfs.c - read /proc/PID/maps and /proc/sysvipc/shm into the analyzer
+ * (analyzer__seed_*).  Only reads files; the analyzer decides what the
+ * seeded state means.
+ *
+ * How /proc/PID/maps names shared memory:
+ *   /SYSV<key, 8 hex digits> (deleted)   a SysV attachment; inode = shmid
+ *   /dev/zero (deleted)                  MAP_SHARED|MAP_ANONYMOUS
+ *   /memfd:NAME (deleted)                a memfd_create object
+ *   /anon_hugepage (deleted)             an anonymous hugetlb mapping
+ *   /dev/shm/NAME                        POSIX shm (tmpfs)
+ * Anything else with 's' in the perms is a shared file mapping.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "procfs.h"
+
+#define SHM_DEST_MODE 01000 /* IPC_RMID done, waiting for the last detach */
+
+static const char *root_or_default(const char *proc_root)
+{
+	return proc_root && proc_root[0] ? proc_root : "/proc";
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static void strip_deleted(char *path)
+{
+	static const char suffix[] = " (deleted)";
+	size_t n = strlen(path), k = sizeof(suffix) - 1;
+
+	if (n >= k && !strcmp(path + n - k, suffix))
+		path[n - k] = '\0';
+}
+
+static void set_name(struct sw_seed_mapping *m, const char *name)
+{
+	snprintf(m->name, sizeof(m->name), "%s", name);
+}
+
+/* Fill backing, shmid and name from the path; false to skip the line. */
+static bool classify(struct sw_seed_mapping *m, char *path, bool shared)
+{
+	const char *base;
+
+	strip_deleted(path);
+	if (has_prefix(path, "/SYSV")) {
+		m->backing = SW_BK_SYSV;
+		m->shmid = (__s32)m->ino;
+		set_name(m, path + 1);
+		return true;
+	}
+	if (!shared || path[0] != '/')
+		return false;
+	if (!strcmp(path, "/dev/zero")) {
+		m->backing = SW_BK_ANON_SHARED;
+		set_name(m, "dev/zero");
+	} else if (has_prefix(path, "/memfd:")) {
+		m->backing = SW_BK_MEMFD;
+		set_name(m, path + 1);
+	} else if (has_prefix(path, "/anon_hugepage")) {
+		m->backing = SW_BK_HUGETLB;
+		set_name(m, path + 1);
+	} else {
+		m->backing = has_prefix(path, "/dev/shm/") ? SW_BK_SHMEM_FILE : SW_BK_FILE_SHARED;
+		base = strrchr(path, '/');
+		set_name(m, base + 1);
+	}
+	return true;
+}
+
+/* One line of maps: "start-end perms offset dev inode   path". */
+static bool parse_maps_line(char *line, __u32 pid, struct sw_seed_mapping *m)
+{
+	unsigned long long start, end, off, ino;
+	unsigned int major, minor;
+	char perms[8], *path;
+	int at = 0;
+	size_t n;
+
+	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &off, &major,
+		   &minor, &ino, &at) < 7 || !at)
+		return false;
+	path = line + at;
+	n = strlen(path);
+	while (n && (path[n - 1] == '\n' || path[n - 1] == ' '))
+		path[--n] = '\0';
+	memset(m, 0, sizeof(*m));
+	m->pid = pid;
+	m->start = start;
+	m->end = end;
+	m->ino = ino;
+	m->shmid = -1;
+	return strlen(perms) >= 4 && classify(m, path, perms[3] == 's');
+}
+
+static void read_comm(const char *root, __u32 pid, char *comm, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	comm[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%u/comm", root, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(comm, (int)len, f))
+		comm[strcspn(comm, "\n")] = '\0';
+	fclose(f);
+}
+
+int procfs_seed_pid(struct analyzer *a, const char *proc_root, __u32 pid)
+{
+	const char *root = root_or_default(proc_root);
+	char path[4096], comm[SW_COMM_LEN], *line = NULL;
+	struct sw_seed_mapping m;
+	size_t cap = 0;
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/maps", root, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	read_comm(root, pid, comm, sizeof(comm));
+	analyzer__seed_process(a, pid, comm);
+	while (getline(&line, &cap, f) > 0) {
+		if (!parse_maps_line(line, pid, &m))
+			continue;
+		analyzer__seed_mapping(a, &m);
+		n++;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+/* "key shmid perms size cpid lpid nattch ..." with perms in octal. */
+static bool parse_shm_line(const char *line, struct sw_seed_segment *s)
+{
+	unsigned long long size;
+	unsigned int perms, cpid, lpid, nattch;
+	int key, shmid;
+
+	if (sscanf(line, "%d %d %o %llu %u %u %u", &key, &shmid, &perms, &size, &cpid, &lpid,
+		   &nattch) != 7)
+		return false;
+	*s = (struct sw_seed_segment){
+		.shmid = shmid,
+		.key = key,
+		.size = size,
+		.cpid = cpid,
+		.lpid = lpid,
+		.nattch = nattch,
+		.removed = perms & SHM_DEST_MODE,
+	};
+	return true;
+}
+
+int procfs_seed_segments(struct analyzer *a, const char *proc_root)
+{
+	char path[4096], *line = NULL;
+	struct sw_seed_segment s;
+	size_t cap = 0;
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sysvipc/shm", root_or_default(proc_root));
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	/* The header line does not parse as numbers and is skipped. */
+	while (getline(&line, &cap, f) > 0) {
+		if (!parse_shm_line(line, &s))
+			continue;
+		analyzer__seed_segment(a, &s);
+		n++;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
