@@ -94,6 +94,8 @@ struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *e
 		.mem_total = h->mem_total,
 		.shm_rmid_forced = h->shm_rmid_forced,
 		.all_mmaps = h->all_mmaps,
+		.growth_window_ns = h->growth_window_ns,
+		.growth_threshold = h->growth_threshold,
 		.on_finding = fan_finding,
 		.on_summary = fan_summary,
 	};

@@ -34,6 +34,9 @@ const char cli_trace_usage[] =
 	"      --cgroup PATH        only processes in this cgroup v2 directory\n"
 	"      --max-size SIZE      oversized-request threshold (default 256M)\n"
 	"      --all-mmaps          record private mappings too\n"
+	"      --leak-window SECS   attach-leak: length of one window (default 0.5)\n"
+	"      --leak-count N       attach-leak: growth per window, 4 windows in a\n"
+	"                           row (default 8)\n"
 	"      --ringbuf-size SIZE  kernel ring buffer size (default 8M)\n"
 	"      --stats-interval SECS  seconds between stats records (default 5)\n"
 	"      --rotate-size SIZE   rotate the log before it passes SIZE\n"
@@ -68,6 +71,8 @@ enum {
 	OPT_ROTATE_SIZE,
 	OPT_ROTATE_KEEP,
 	OPT_VERSION,
+	OPT_LEAK_WINDOW,
+	OPT_LEAK_COUNT,
 	OPT_STRICT,
 };
 
@@ -185,6 +190,8 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		{ "rotate-size", required_argument, NULL, OPT_ROTATE_SIZE },
 		{ "rotate-keep", required_argument, NULL, OPT_ROTATE_KEEP },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "leak-window", required_argument, NULL, OPT_LEAK_WINDOW },
+		{ "leak-count", required_argument, NULL, OPT_LEAK_COUNT },
 		{ 0 },
 	};
 	__u32 v;
@@ -260,6 +267,14 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		case OPT_ROTATE_SIZE:
 			if (sw_parse_size(optarg, &o->rotate_size) || o->rotate_size < 4096)
 				return errf(err, errlen, "invalid rotate size '%s' (at least 4K)", optarg);
+			break;
+		case OPT_LEAK_WINDOW:
+			if (parse_seconds(optarg, &o->leak_window))
+				return errf(err, errlen, "invalid leak window '%s' (seconds > 0)", optarg);
+			break;
+		case OPT_LEAK_COUNT:
+			if (parse_u32(optarg, &o->leak_count) || !o->leak_count)
+				return errf(err, errlen, "invalid leak count '%s' (a number > 0)", optarg);
 			break;
 		case OPT_ROTATE_KEEP:
 			if (parse_u32(optarg, &v) || v > 1000)

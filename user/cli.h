@@ -31,6 +31,8 @@ struct cli_trace {
 	bool all_mmaps;
 	__u64 ringbuf_size;
 	double stats_interval; /* seconds between stats records */
+	double leak_window;    /* attach-leak window, seconds; 0: default */
+	__u32 leak_count;      /* attach-leak growth per window; 0: default */
 	__u64 rotate_size;
 	int rotate_keep;
 	enum cli_format format; /* of standard output */

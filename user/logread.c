@@ -249,7 +249,7 @@ static int unknown(struct logread *r, const char *what, const char *name)
 static int parse_header(struct logread *r, struct json_object *o, struct sw_header *h)
 {
 	struct json_object *v;
-	__u64 schema;
+	__u64 schema, leak_count = 0;
 	int ret;
 
 	logread_default_header(h);
@@ -282,6 +282,11 @@ static int parse_header(struct logread *r, struct json_object *o, struct sw_head
 	TRY(get_u64(r, o, "", "mem_total", false, &h->mem_total));
 	TRY(get_bool(r, o, "", "shm_rmid_forced", false, &h->shm_rmid_forced));
 	TRY(get_bool(r, o, "", "all_mmaps", false, &h->all_mmaps));
+	TRY(get_u64(r, o, "", "leak_window_ns", false, &h->growth_window_ns));
+	TRY(get_u64(r, o, "", "leak_count", false, &leak_count));
+	if (leak_count > UINT32_MAX)
+		return bad(r, "\"leak_count\" is out of range");
+	h->growth_threshold = (__u32)leak_count;
 
 	free(r->command);
 	r->command = NULL;

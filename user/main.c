@@ -168,6 +168,8 @@ static void fill_header(struct sw_header *h, const struct cli_trace *o)
 	h->n_pids = o->n_pids;
 	h->max_size = o->max_size;
 	h->all_mmaps = o->all_mmaps;
+	h->growth_window_ns = (__u64)(o->leak_window * 1e9);
+	h->growth_threshold = o->leak_count;
 }
 
 static void read_lost(struct app *app, struct capture *cap)

@@ -357,6 +357,10 @@ static void json_header(struct sink *s, const struct sw_header *h)
 	jb_bool(b, h->shm_rmid_forced);
 	jb_key(b, "all_mmaps");
 	jb_bool(b, h->all_mmaps);
+	jb_key(b, "leak_window_ns");
+	jb_u64(b, h->growth_window_ns);
+	jb_key(b, "leak_count");
+	jb_u64(b, h->growth_threshold);
 	jb_close(b, '}');
 	put_line(js);
 }

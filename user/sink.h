@@ -32,6 +32,8 @@ struct sw_header {
 	__u64 mem_total; /* RAM + swap */
 	bool shm_rmid_forced;
 	bool all_mmaps; /* every mmap was recorded (--all-mmaps) */
+	__u64 growth_window_ns; /* attach-leak settings, 0: the defaults */
+	__u32 growth_threshold;
 };
 
 /* Counters, sent every few seconds and once at the end. */
