@@ -85,17 +85,6 @@ int sw_rule_index(const char *id)
 	return -ENOENT;
 }
 
-static const char *const call_names[SW_CALL_MAX] = {
-	[SW_SHMGET] = "shmget", [SW_SHMAT] = "shmat",	  [SW_SHMDT] = "shmdt",
-	[SW_SHMCTL] = "shmctl", [SW_MMAP] = "mmap",	  [SW_MUNMAP] = "munmap",
-	[SW_MREMAP] = "mremap", [SW_MEMFD_CREATE] = "memfd_create",
-};
-
-static const char *call_name(__u32 call)
-{
-	return call < SW_CALL_MAX && call_names[call] ? call_names[call] : "call";
-}
-
 static const char *err_name(__s64 ret)
 {
 	return sw_errno_name((int)-ret);
@@ -247,7 +236,7 @@ static void oversized_on_call(struct analyzer *a, struct sw_proc *p, const struc
 	}
 	evidence_add(&f, e->seq);
 	size_str(sz, sizeof(sz), size);
-	publish(a, p, &f, a->lost_total, "%s of %s (%llu bytes), %s%s", call_name(e->call), sz,
+	publish(a, p, &f, a->lost_total, "%s of %s (%llu bytes), %s%s", sw_call_name(e->call), sz,
 		(unsigned long long)size, why, tail);
 }
 
@@ -297,10 +286,10 @@ static void ftu_bad_id(struct analyzer *a, struct sw_proc *p, const struct sw_ev
 			evidence_add(&f, prior->seq);
 			publish(a, p, &f, a->lost_total,
 				"%s on id -1: the shmget at seq %llu failed with %s and its result was used",
-				call_name(e->call), (unsigned long long)prior->seq, err_name(prior->ret));
+				sw_call_name(e->call), (unsigned long long)prior->seq, err_name(prior->ret));
 		} else {
 			publish(a, p, &f, a->lost_total,
-				"%s on id -1, the value a failed shmget returns", call_name(e->call));
+				"%s on id -1, the value a failed shmget returns", sw_call_name(e->call));
 		}
 		return;
 	}
@@ -314,7 +303,7 @@ static void ftu_bad_id(struct analyzer *a, struct sw_proc *p, const struct sw_ev
 	finding_from_event(&f, SW_RULE_FAILED_THEN_USED, e);
 	evidence_add(&f, e->seq);
 	publish(a, p, &f, a->lost_total, "%s on id %d, which does not exist (%s)",
-		call_name(e->call), id, err_name(ret));
+		sw_call_name(e->call), id, err_name(ret));
 }
 
 /* shmdt/munmap/mremap on (void *)-1. */
@@ -337,11 +326,11 @@ static void ftu_map_failed(struct analyzer *a, struct sw_proc *p, const struct s
 		evidence_add(&f, prior->seq);
 		publish(a, p, &f, a->lost_total,
 			"%s((void *)-1): the result of a call that failed with %s at seq %llu was used as an address",
-			call_name(e->call), err_name(prior->ret), (unsigned long long)prior->seq);
+			sw_call_name(e->call), err_name(prior->ret), (unsigned long long)prior->seq);
 	} else {
 		publish(a, p, &f, a->lost_total,
 			"%s((void *)-1): a failed shmat/mmap result (-1, MAP_FAILED) was used as an address",
-			call_name(e->call));
+			sw_call_name(e->call));
 	}
 }
 
