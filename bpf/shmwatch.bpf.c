@@ -45,8 +45,10 @@ const volatile bool filter_comm = false;
 const volatile char target_comm[SW_COMM_LEN] = {};
 const volatile bool filter_cgroup = false; /* task under cgroup_filter[0] */
 const volatile bool all_mmaps = false;
+const volatile __u32 self_tgid = 0;	 /* shmwatch itself, never traced */
 const volatile __u64 max_size = 256ULL << 20;
-const volatile __u64 wakeup_bytes = 0; /* wake the reader past this fill */
+const volatile __u64 wakeup_every = 1; /* records per CPU between wake-ups */
+const volatile bool stacks = true;	/* user stacks on creating/failing calls */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -70,6 +72,13 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} since_wakeup SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SW_LOST_SLOTS);
 	__type(key, __u32);
 	__type(value, __u64);
@@ -90,6 +99,8 @@ static __always_inline bool comm_matches(const char *comm)
  * the fork and exit hooks ask about a task that may not be current. */
 static __always_inline bool traced(__u32 tgid)
 {
+	if (tgid == self_tgid)
+		return false;
 	if (filter_pid && !bpf_map_lookup_elem(&traced_pids, &tgid))
 		return false;
 	if (filter_uid && (__u32)bpf_get_current_uid_gid() != target_uid)
@@ -115,29 +126,56 @@ static __always_inline void count_lost(__u32 kind, __u32 call)
 		*n += 1;
 }
 
-static __always_inline struct sw_event *reserve(__u32 kind, __u32 call)
+/*
+ * Reserve a record; with want_stack (and stacks on) a full one with the
+ * user stack, otherwise one that ends before the stack.  Both sizes are
+ * constants, as the verifier wants.
+ */
+static __always_inline struct sw_event *reserve(void *ctx, __u32 kind, __u32 call, bool want_stack)
 {
-	struct sw_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct sw_event *e;
+	long n;
 
+	if (want_stack && stacks) {
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (e) {
+			n = bpf_get_stack(ctx, e->stack, sizeof(e->stack), BPF_F_USER_STACK);
+			e->n_frames = n > 0 ? n / sizeof(__u64) : 0;
+		}
+	} else {
+		e = bpf_ringbuf_reserve(&events, SW_EVENT_BASE_SIZE, 0);
+		if (e)
+			e->n_frames = 0;
+	}
 	if (!e) {
 		count_lost(kind, call);
 		return NULL;
 	}
-	__builtin_memset(e, 0, sizeof(*e));
+	__builtin_memset(e, 0, __builtin_offsetof(struct sw_event, n_frames));
 	e->kind = kind;
 	e->call = call;
 	e->ts_ns = bpf_ktime_get_ns();
 	return e;
 }
 
-/* Batch wake-ups: only wake the reader once enough data has piled up; the
- * reader also drains on a short timer, so nothing waits long. */
+/*
+ * Batch wake-ups: wake the reader once every wakeup_every records per CPU
+ * (about a quarter of the buffer); the reader also drains on a short
+ * timer, so nothing waits long.  Counting is per CPU because asking the
+ * ring buffer how full it is (bpf_ringbuf_query) reads the reader's
+ * position, a cache line the reader keeps writing: measured here, it made
+ * each record cost ten times more.
+ */
 static __always_inline void submit(struct sw_event *e)
 {
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&since_wakeup, &zero);
 	__u64 flags = BPF_RB_NO_WAKEUP;
 
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	if (n && ++*n >= wakeup_every) {
+		*n = 0;
 		flags = BPF_RB_FORCE_WAKEUP;
+	}
 	bpf_ringbuf_submit(e, flags);
 }
 
@@ -249,12 +287,12 @@ static __always_inline void read_args(__u64 args[6])
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 
-	args[0] = BPF_CORE_READ(regs, di);
-	args[1] = BPF_CORE_READ(regs, si);
-	args[2] = BPF_CORE_READ(regs, dx);
-	args[3] = BPF_CORE_READ(regs, r10);
-	args[4] = BPF_CORE_READ(regs, r8);
-	args[5] = BPF_CORE_READ(regs, r9);
+	args[0] = regs->di;
+	args[1] = regs->si;
+	args[2] = regs->dx;
+	args[3] = regs->r10;
+	args[4] = regs->r8;
+	args[5] = regs->r9;
 }
 
 static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *vi)
@@ -268,9 +306,10 @@ static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *v
 }
 
 /* Emit one SW_EV_CALL record; for calls that create a mapping, describe it. */
-static __always_inline int emit_call(__u32 call, long ret, __u64 args[6], struct vma_info *vi)
+static __always_inline int emit_call(void *ctx, __u32 call, long ret, __u64 args[6],
+				     struct vma_info *vi, bool want_stack)
 {
-	struct sw_event *e = reserve(SW_EV_CALL, call);
+	struct sw_event *e = reserve(ctx, SW_EV_CALL, call, want_stack);
 
 	if (!e)
 		return 0;
@@ -284,38 +323,86 @@ static __always_inline int emit_call(__u32 call, long ret, __u64 args[6], struct
 	return 0;
 }
 
-static __always_inline int simple_exit(long ret, __u32 call)
+static __always_inline int simple_exit(void *ctx, long ret, __u32 call, bool want_stack)
 {
 	__u64 args[6];
 
 	if (!traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	read_args(args);
-	return emit_call(call, ret, args, NULL);
+	return emit_call(ctx, call, ret, args, NULL, want_stack);
 }
 
+/*
+ * Stacks are taken where a finding may need them: calls that create or
+ * attach, and calls that fail.  A user stack costs about half a
+ * microsecond here (most of it on the first frame the unwinder cannot
+ * follow), so a successful release does without.
+ */
 SEC("tracepoint/syscalls/sys_exit_shmget")
 int sw_shmget(struct trace_event_raw_sys_exit *ctx)
 {
-	return simple_exit(ctx->ret, SW_SHMGET);
+	return simple_exit(ctx, ctx->ret, SW_SHMGET, true);
 }
 
 SEC("tracepoint/syscalls/sys_exit_shmdt")
 int sw_shmdt(struct trace_event_raw_sys_exit *ctx)
 {
-	return simple_exit(ctx->ret, SW_SHMDT);
+	long ret = ctx->ret;
+
+	return simple_exit(ctx, ret, SW_SHMDT, is_err(ret));
 }
 
 SEC("tracepoint/syscalls/sys_exit_shmctl")
 int sw_shmctl(struct trace_event_raw_sys_exit *ctx)
 {
-	return simple_exit(ctx->ret, SW_SHMCTL);
+	long ret = ctx->ret;
+
+	return simple_exit(ctx, ret, SW_SHMCTL, is_err(ret));
+}
+
+/* munmap is frequent (malloc, ld.so).  At entry, while the range is still
+ * mapped, decide whether its exit is worth a record: a shared or shmem
+ * mapping, a large one, or nothing mapped at the address at all (a double
+ * unmap).  Small private mappings are the bulk and are dropped; a failed
+ * munmap is always recorded. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u8);
+} munmap_wanted SEC(".maps");
+
+SEC("tracepoint/syscalls/sys_enter_munmap")
+int sw_munmap_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vma_info vi = { .shmid = -1 };
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 addr = ctx->args[0], len = ctx->args[1];
+	__u8 one = 1;
+
+	if (!traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	if (!all_mmaps && len < max_size &&
+	    !bpf_find_vma(bpf_get_current_task_btf(), addr, read_vma, &vi, 0) &&
+	    (vi.backing == SW_BK_ANON_PRIVATE || vi.backing == SW_BK_FILE_PRIVATE))
+		return 0;
+	bpf_map_update_elem(&munmap_wanted, &tid, &one, BPF_ANY);
+	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_munmap")
 int sw_munmap(struct trace_event_raw_sys_exit *ctx)
 {
-	return simple_exit(ctx->ret, SW_MUNMAP);
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	bool wanted = bpf_map_lookup_elem(&munmap_wanted, &tid);
+	long ret = ctx->ret;
+
+	if (wanted)
+		bpf_map_delete_elem(&munmap_wanted, &tid);
+	if (!wanted && !is_err(ret))
+		return 0;
+	return simple_exit(ctx, ret, SW_MUNMAP, is_err(ret));
 }
 
 SEC("tracepoint/syscalls/sys_exit_shmat")
@@ -329,13 +416,13 @@ int sw_shmat(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	read_args(args);
 	if (is_err(ret))
-		return emit_call(SW_SHMAT, ret, args, NULL);
+		return emit_call(ctx, SW_SHMAT, ret, args, NULL, true);
 	/* bpf_find_vma only try-locks the mm: while another thread of the
 	 * process maps or unmaps, it fails.  The id is then the argument
 	 * (the call succeeded) and the sizes stay 0, meaning unknown. */
 	if (bpf_find_vma(bpf_get_current_task_btf(), ret, read_shm_vma, &vi, 0))
 		vi.shmid = (__s32)args[0];
-	return emit_call(SW_SHMAT, ret, args, &vi);
+	return emit_call(ctx, SW_SHMAT, ret, args, &vi, true);
 }
 
 /* Backing of a failed mmap, from what was asked for. */
@@ -359,7 +446,7 @@ static __always_inline bool mmap_wanted(long ret, __u64 len, __u32 backing)
 	return backing != SW_BK_ANON_PRIVATE && backing != SW_BK_FILE_PRIVATE;
 }
 
-static __always_inline int map_exit(long ret, __u32 call)
+static __always_inline int map_exit(void *ctx, long ret, __u32 call)
 {
 	struct vma_info vi = { .shmid = -1 };
 	__u64 args[6], len;
@@ -379,19 +466,19 @@ static __always_inline int map_exit(long ret, __u32 call)
 		vi.backing = call == SW_MMAP ? requested_backing(args[3]) : SW_BK_NONE;
 	if (!mmap_wanted(ret, len, vi.backing))
 		return 0;
-	return emit_call(call, ret, args, &vi);
+	return emit_call(ctx, call, ret, args, &vi, true);
 }
 
 SEC("tracepoint/syscalls/sys_exit_mmap")
 int sw_mmap(struct trace_event_raw_sys_exit *ctx)
 {
-	return map_exit(ctx->ret, SW_MMAP);
+	return map_exit(ctx, ctx->ret, SW_MMAP);
 }
 
 SEC("tracepoint/syscalls/sys_exit_mremap")
 int sw_mremap(struct trace_event_raw_sys_exit *ctx)
 {
-	return map_exit(ctx->ret, SW_MREMAP);
+	return map_exit(ctx, ctx->ret, SW_MREMAP);
 }
 
 SEC("tracepoint/syscalls/sys_exit_memfd_create")
@@ -403,7 +490,7 @@ int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 	if (!traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	read_args(args);
-	e = reserve(SW_EV_CALL, SW_MEMFD_CREATE);
+	e = reserve(ctx, SW_EV_CALL, SW_MEMFD_CREATE, true);
 	if (!e)
 		return 0;
 	fill_current(e);
@@ -430,7 +517,7 @@ int BPF_PROG(sw_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	if (filter_pid && follow)
 		bpf_map_update_elem(&traced_pids, &ctgid, &one, BPF_ANY);
-	e = reserve(SW_EV_FORK, SW_CALL_NONE);
+	e = reserve(ctx, SW_EV_FORK, SW_CALL_NONE, false);
 	if (!e)
 		return 0;
 	fill_current(e);
@@ -447,7 +534,7 @@ int BPF_PROG(sw_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 
 	if (!traced(BPF_CORE_READ(p, tgid)))
 		return 0;
-	e = reserve(SW_EV_EXEC, SW_CALL_NONE);
+	e = reserve(ctx, SW_EV_EXEC, SW_CALL_NONE, false);
 	if (!e)
 		return 0;
 	fill_current(e);
@@ -471,7 +558,7 @@ int BPF_PROG(sw_exit, struct task_struct *p)
 		return 0;
 	if (filter_pid)
 		bpf_map_delete_elem(&traced_pids, &tgid); /* the pid may be reused */
-	e = reserve(SW_EV_EXIT, SW_CALL_NONE);
+	e = reserve(ctx, SW_EV_EXIT, SW_CALL_NONE, false);
 	if (!e)
 		return 0;
 	fill_current(e);
@@ -491,7 +578,10 @@ int BPF_PROG(sw_signal, int sig, struct kernel_siginfo *info, struct task_struct
 		return 0;
 	if (!traced(BPF_CORE_READ(task, tgid)))
 		return 0;
-	e = reserve(SW_EV_SIGNAL, SW_CALL_NONE);
+	/* The stack is the faulting thread's when it is the one running
+	 * (a fault); a signal sent by another process has none. */
+	e = reserve(ctx, SW_EV_SIGNAL, SW_CALL_NONE,
+		    BPF_CORE_READ(task, pid) == (__u32)bpf_get_current_pid_tgid());
 	if (!e)
 		return 0;
 	fill_task(e, task);

@@ -23,6 +23,13 @@ enum sw_severity {
 #define SW_MAX_EVIDENCE 8
 #define SW_MSG_LEN 256
 
+/* A user stack, innermost first, in the address space of pid. */
+struct sw_stack {
+	__u32 pid;
+	__u32 n; /* 0: none captured */
+	__u64 ip[SW_MAX_FRAMES];
+};
+
 struct sw_finding {
 	const char *rule; /* rule id from the table, e.g. "segment-leak" */
 	enum sw_severity severity;
@@ -34,6 +41,11 @@ struct sw_finding {
 	int n_evidence;
 	__u64 evidence[SW_MAX_EVIDENCE]; /* sequence numbers of events */
 	bool uncertain; /* rests on state a reported loss may have hidden */
+	/* Where the object (or the failed result) was created, and where the
+	 * misuse happened; n == 0 when not known (stacks off, not captured,
+	 * or the same as the other). */
+	struct sw_stack origin;
+	struct sw_stack site;
 };
 
 /* One row of the rule table: the single source for docs and the README. */

@@ -159,8 +159,12 @@ void app_stats(struct app *app, bool final)
 
 void app_finish(struct app *app)
 {
+	char line[1024];
+
 	analyzer__finish(app->analyzer, app->last_ts);
 	app_stats(app, true);
+	sw_format_stats_line(line, sizeof(line), &app->stats);
+	fprintf(stderr, "%s\n", line);
 }
 
 void app_reopen(struct app *app)

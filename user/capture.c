@@ -60,9 +60,16 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct capture *c = ctx;
 	struct sw_event e;
 
-	if (size < sizeof(e))
+	if (size < SW_EVENT_BASE_SIZE)
 		return 0; /* cannot happen with a matching skeleton */
-	memcpy(&e, data, sizeof(e));
+	/* A record without a stack ends before it. */
+	if (size > sizeof(e))
+		size = sizeof(e);
+	memcpy(&e, data, size);
+	if (size < sizeof(e))
+		memset((char *)&e + size, 0, sizeof(e) - size);
+	if (e.n_frames > SW_MAX_FRAMES)
+		e.n_frames = SW_MAX_FRAMES;
 	e.seq = ++c->seq;
 	c->handled++;
 	/* Never return non-zero to libbpf: it would stop in mid-buffer. */
@@ -152,9 +159,15 @@ static int set_filters(struct shmwatch_bpf *skel, const struct capture_opts *o)
 	}
 	ro->filter_cgroup = o->cgroup_path != NULL;
 	ro->all_mmaps = o->all_mmaps;
+	ro->self_tgid = (__u32)getpid();
+	ro->stacks = !o->no_stacks;
 	ro->max_size = o->max_size;
-	/* Wake the reader at a quarter full; the poll timer covers the rest. */
-	ro->wakeup_bytes = size / 4;
+	/* Wake the reader when about a quarter of the buffer is used (records
+	 * without a stack are the common, smaller kind); the poll timer
+	 * covers the rest. */
+	ro->wakeup_every = size / 4 / SW_EVENT_BASE_SIZE / libbpf_num_possible_cpus();
+	if (!ro->wakeup_every)
+		ro->wakeup_every = 1;
 	return bpf_map__set_max_entries(skel->maps.events, size);
 }
 

@@ -24,6 +24,7 @@ struct capture_opts {
 	bool all_mmaps;
 	__u64 max_size;
 	__u64 ringbuf_size; /* bytes, power of two; 0: default */
+	bool no_stacks;	    /* no user stacks */
 	bool verbose;	    /* let libbpf print */
 };
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "events.h"
 #include "names.h"
 
 const char cli_trace_usage[] =
@@ -34,6 +35,8 @@ const char cli_trace_usage[] =
 	"      --cgroup PATH        only processes in this cgroup v2 directory\n"
 	"      --max-size SIZE      oversized-request threshold (default 256M)\n"
 	"      --all-mmaps          record private mappings too\n"
+	"      --no-stacks          do not capture user stacks\n"
+	"      --stack-depth N      frames shown per stack in the text view (default 4)\n"
 	"      --leak-window SECS   attach-leak: length of one window (default 0.5)\n"
 	"      --leak-count N       attach-leak: growth per window, 4 windows in a\n"
 	"                           row (default 8)\n"
@@ -71,6 +74,8 @@ enum {
 	OPT_ROTATE_SIZE,
 	OPT_ROTATE_KEEP,
 	OPT_VERSION,
+	OPT_NO_STACKS,
+	OPT_STACK_DEPTH,
 	OPT_LEAK_WINDOW,
 	OPT_LEAK_COUNT,
 	OPT_STRICT,
@@ -167,6 +172,7 @@ void cli_trace_defaults(struct cli_trace *o)
 	o->max_size = 256ULL << 20;
 	o->stats_interval = 5;
 	o->rotate_keep = 5;
+	o->stack_depth = 4;
 }
 
 int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_t errlen)
@@ -190,6 +196,8 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		{ "rotate-size", required_argument, NULL, OPT_ROTATE_SIZE },
 		{ "rotate-keep", required_argument, NULL, OPT_ROTATE_KEEP },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "no-stacks", no_argument, NULL, OPT_NO_STACKS },
+		{ "stack-depth", required_argument, NULL, OPT_STACK_DEPTH },
 		{ "leak-window", required_argument, NULL, OPT_LEAK_WINDOW },
 		{ "leak-count", required_argument, NULL, OPT_LEAK_COUNT },
 		{ 0 },
@@ -267,6 +275,15 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		case OPT_ROTATE_SIZE:
 			if (sw_parse_size(optarg, &o->rotate_size) || o->rotate_size < 4096)
 				return errf(err, errlen, "invalid rotate size '%s' (at least 4K)", optarg);
+			break;
+		case OPT_NO_STACKS:
+			o->no_stacks = true;
+			break;
+		case OPT_STACK_DEPTH:
+			if (parse_u32(optarg, &v) || v < 1 || v > SW_MAX_FRAMES)
+				return errf(err, errlen, "invalid stack depth '%s' (1 to %d)", optarg,
+					    SW_MAX_FRAMES);
+			o->stack_depth = (int)v;
 			break;
 		case OPT_LEAK_WINDOW:
 			if (parse_seconds(optarg, &o->leak_window))

@@ -29,6 +29,8 @@ struct cli_trace {
 	const char *cgroup;
 	__u64 max_size;
 	bool all_mmaps;
+	bool no_stacks;
+	int stack_depth;      /* frames per stack in the text view */
 	__u64 ringbuf_size;
 	double stats_interval; /* seconds between stats records */
 	double leak_window;    /* attach-leak window, seconds; 0: default */

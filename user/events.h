@@ -21,6 +21,7 @@
 
 #define SW_COMM_LEN 16
 #define SW_NAME_LEN 64
+#define SW_MAX_FRAMES 32
 
 /* Record type tag: the first field of every record. */
 enum sw_kind {
@@ -130,7 +131,17 @@ struct sw_event {
 	};
 	/* Filled in userspace when the record is received or read back. */
 	__u64 seq;
+	/*
+	 * The user stack of the call, innermost first: for calls that create,
+	 * attach or fail, and for faults.  Records without one end here in
+	 * the ring buffer (SW_EVENT_BASE_SIZE bytes); readers zero the rest.
+	 */
+	__u32 n_frames;
+	__u32 pad;
+	__u64 stack[SW_MAX_FRAMES];
 };
+
+#define SW_EVENT_BASE_SIZE __builtin_offsetof(struct sw_event, stack)
 
 /* Index of the per-CPU loss counters: one slot per call, then lifecycle. */
 #define SW_LOST_SLOT(kind, call) \

@@ -231,6 +231,7 @@ static void capture_opts_from_cli(struct capture_opts *co, const struct cli_trac
 	co->all_mmaps = o->all_mmaps;
 	co->max_size = o->max_size;
 	co->ringbuf_size = o->ringbuf_size;
+	co->no_stacks = o->no_stacks;
 	co->verbose = o->verbose;
 }
 

@@ -186,6 +186,18 @@ static void json_event(struct sink *s, const struct sw_event *e)
 		put_call(b, e);
 	else
 		put_lifecycle(b, e);
+	if (e->n_frames) {
+		jb_key(b, "stack");
+		jb_open(b, '[');
+		for (__u32 i = 0; i < e->n_frames && i < SW_MAX_FRAMES; i++) {
+			jb_elem(b);
+			jb_open(b, '{');
+			jb_key(b, "ip");
+			jb_u64(b, e->stack[i]);
+			jb_close(b, '}');
+		}
+		jb_close(b, ']');
+	}
 	jb_close(b, '}');
 	put_line(js);
 }

@@ -239,34 +239,33 @@ static void text_summary(struct sink *s, const struct sw_proc_summary *p)
 	put_line(t);
 }
 
-static void text_stats(struct sink *s, const struct sw_stats *st)
+void sw_format_stats_line(char *buf, size_t len, const struct sw_stats *st)
 {
-	struct text_sink *t = (struct text_sink *)s;
+	struct text_sink t = { .len = 0 };
 	__u64 failed = 0;
 
-	if (!st->final) {
-		if (st->lost) {
-			add_color(t, "31;1");
-			add(t, "shmwatch: %llu events lost so far (ring buffer full)",
-			    (unsigned long long)st->lost);
-			add_color(t, "0");
-			put_line(t);
-		}
-		return;
-	}
-	add(t, "shmwatch: %llu events:", (unsigned long long)st->events);
+	add(&t, "shmwatch: %llu events:", (unsigned long long)st->events);
 	for (__u32 i = 1; i < SW_CALL_MAX; i++) {
 		failed += st->failed[i];
 		if (st->calls[i])
-			add(t, " %s %llu", sw_calls[i].name, (unsigned long long)st->calls[i]);
+			add(&t, " %s %llu", sw_calls[i].name, (unsigned long long)st->calls[i]);
 	}
-	add(t, "; %llu failed; %llu findings; ", (unsigned long long)failed,
-	    (unsigned long long)st->findings);
-	if (st->lost)
-		add_color(t, "31;1");
-	add(t, "%llu lost", (unsigned long long)st->lost);
-	if (st->lost)
-		add_color(t, "0");
+	add(&t, "; %llu failed; %llu findings; %llu lost", (unsigned long long)failed,
+	    (unsigned long long)st->findings, (unsigned long long)st->lost);
+	snprintf(buf, len, "%.*s", (int)t.len, t.line);
+}
+
+/* The final counters go to stderr (app.c), where they are seen even when
+ * standard output is a pipe or /dev/null; here only a running warning. */
+static void text_stats(struct sink *s, const struct sw_stats *st)
+{
+	struct text_sink *t = (struct text_sink *)s;
+
+	if (st->final || !st->lost)
+		return;
+	add_color(t, "31;1");
+	add(t, "shmwatch: %llu events lost so far (ring buffer full)", (unsigned long long)st->lost);
+	add_color(t, "0");
 	put_line(t);
 }
 

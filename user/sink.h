@@ -73,6 +73,9 @@ struct sink *sink_text__new(struct outfile *out, bool color, bool events);
 /* Frees the sink and closes its outfile; returns the outfile's error. */
 int sink__close(struct sink *s);
 
+/* "shmwatch: N events: shmget N ...; N failed; N findings; N lost" */
+void sw_format_stats_line(char *buf, size_t len, const struct sw_stats *st);
+
 /* ISO-8601 UTC with nanoseconds, e.g. 2026-11-26T17:05:01.123456789Z. */
 void sw_format_ts(char *buf, size_t len, __u64 ts_ns, __s64 wall_offset_ns);
 

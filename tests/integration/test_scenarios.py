@@ -46,7 +46,8 @@ def comparable(found):
 class ScenarioTest(BpfTestCase):
     def run_command(self, binary, log):
         with Tracer(["-q", "--", binary], log) as t:
-            rc = t.proc.wait(120)
+            t.proc.wait(120)
+            rc = t.stop()  # collects the rest of stderr, the program's too
         self.assertEqual(rc, 0, "%s exited %d: %s" % (binary, rc, t.stderr()))
 
     def run_pid(self, binary, log):

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * symbolize.h - user stack addresses to module, function+offset and
+ * file:line, with elfutils' libdwfl.  A process's module map is read from
+ * /proc/PID/maps while it lives and kept after it exits (bounded), so
+ * findings printed at exit still resolve; modules are cached by path and
+ * build-id, not per event.
+ */
+#ifndef SHMWATCH_SYMBOLIZE_H
+#define SHMWATCH_SYMBOLIZE_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+/* Strings are owned by the symbolizer and live until symbolizer__free;
+ * NULL when unknown. */
+struct sw_frame {
+	__u64 ip;
+	const char *module;   /* path of the ELF file */
+	const char *function; /* symbol, demangled when C++ */
+	__u64 offset;	      /* ip - symbol start */
+	const char *file;     /* source file, from DWARF */
+	int line;	      /* 0 when unknown */
+};
+
+struct symbolizer;
+
+struct symbolizer *symbolizer__new(const char *proc_root);
+void symbolizer__free(struct symbolizer *s);
+/* Make sure pid's module map covers ips (reads /proc/PID/maps when it
+ * does not yet); call as soon as a stack arrives, while pid lives. */
+int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n);
+/* The process exited (or exec'd): its map is kept, but may be evicted
+ * among the oldest once many processes are gone. */
+void symbolizer__exit(struct symbolizer *s, __u32 pid);
+/* Resolve one address of pid; fills f (ip always).  Returns 0, or
+ * -ENOENT when not even the module is known. */
+int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, struct sw_frame *f);
+/* A frame already resolved elsewhere (read from a saved log), so that
+ * `analyze` prints what the live run printed. */
+int symbolizer__add_frame(struct symbolizer *s, __u32 pid, const struct sw_frame *f);
+
+#endif
