@@ -139,13 +139,20 @@ static __always_inline struct sw_event *reserve(void *ctx, __u32 kind, __u32 cal
 	if (want_stack && stacks) {
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 		if (e) {
+			struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(
+				bpf_get_current_task_btf());
+
 			n = bpf_get_stack(ctx, e->stack, sizeof(e->stack), BPF_F_USER_STACK);
 			e->n_frames = n > 0 ? n / sizeof(__u64) : 0;
+			if (bpf_probe_read_user(&e->leaf_ret, sizeof(e->leaf_ret), (void *)regs->sp))
+				e->leaf_ret = 0;
 		}
 	} else {
 		e = bpf_ringbuf_reserve(&events, SW_EVENT_BASE_SIZE, 0);
-		if (e)
+		if (e) {
 			e->n_frames = 0;
+			e->leaf_ret = 0;
+		}
 	}
 	if (!e) {
 		count_lost(kind, call);
@@ -156,6 +163,34 @@ static __always_inline struct sw_event *reserve(void *ctx, __u32 kind, __u32 cal
 	e->call = call;
 	e->ts_ns = bpf_ktime_get_ns();
 	return e;
+}
+
+/* Processes whose first stack already woke the reader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u8);
+} woke_for SEC(".maps");
+
+/*
+ * The reader reads a process's module map (/proc/PID/maps) to resolve its
+ * stacks, and a short-lived program may be gone 100 ms later: wake it at
+ * once after an exec and for the first stack of each process image.
+ */
+static __always_inline bool needs_prompt_reader(struct sw_event *e)
+{
+	__u32 pid = e->pid;
+	__u8 one = 1;
+
+	if (e->kind == SW_EV_EXEC) {
+		bpf_map_delete_elem(&woke_for, &pid);
+		return true;
+	}
+	if (!e->n_frames || bpf_map_lookup_elem(&woke_for, &pid))
+		return false;
+	bpf_map_update_elem(&woke_for, &pid, &one, BPF_ANY);
+	return true;
 }
 
 /*
@@ -176,6 +211,8 @@ static __always_inline void submit(struct sw_event *e)
 		*n = 0;
 		flags = BPF_RB_FORCE_WAKEUP;
 	}
+	if (needs_prompt_reader(e))
+		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(e, flags);
 }
 
@@ -249,7 +286,9 @@ static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void 
 	else if (magic != TMPFS_MAGIC)
 		vi->backing = (vm_flags & VM_SHARED) ? SW_BK_FILE_SHARED : SW_BK_FILE_PRIVATE;
 	else if (!(mnt_flags & MNT_INTERNAL))
-		vi->backing = SW_BK_SHMEM_FILE;
+		/* A tmpfs file (POSIX shm in /dev/shm).  Mapped privately it
+		 * shares nothing: a library loaded from a tmpfs root, say. */
+		vi->backing = (vm_flags & VM_SHARED) ? SW_BK_SHMEM_FILE : SW_BK_FILE_PRIVATE;
 	else if (has_prefix(vi->name, "SYSV", 4))
 		vi->backing = SW_BK_SYSV;
 	else if (has_prefix(vi->name, "memfd:", 6))

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Run every test of shmwatch: the cmocka unit tests, then the integration
-tests that load the real BPF programs.  Prints one closing line,
+"""Run every test of shmwatch: the cmocka unit tests; the integration
+tests that load the real BPF programs; the same capture checks and
+scenarios inside Debian 12's stock kernel under qemu (tests/kernels/); and
+a smoke run of the benchmarks, which only proves they still run (timings
+are never judged here).  Prints one closing line,
 'N passed, N failed, N skipped', and exits non-zero if anything failed.
 
-Usage: tests/run.py [--build DIR] [--only unit|integration] [-k PATTERN]
+Usage: tests/run.py [--build DIR] [--only unit|integration|kernels|bench] [-k PATTERN]
 """
 import argparse
 import glob
@@ -57,10 +60,25 @@ def run_integration(build, pattern):
     return passed, failed, skipped
 
 
+def run_script(argv, what):
+    """A script that ends with 'N passed, N failed' or says 'skipped:'."""
+    print("== %s: %s" % (what, " ".join(argv)), flush=True)
+    proc = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    sys.stdout.write(proc.stdout)
+    m = re.search(r"^(\d+) passed, (\d+) failed", proc.stdout, re.M)
+    if m:
+        failed = int(m.group(2)) + (1 if proc.returncode and not int(m.group(2)) else 0)
+        return int(m.group(1)), failed, 0
+    if proc.returncode == 0 and re.search(r"^skipped: ", proc.stdout, re.M):
+        return 0, 0, 1
+    return (1, 0, 0) if proc.returncode == 0 else (0, 1, 0)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
-    ap.add_argument("--only", choices=["unit", "integration"])
+    ap.add_argument("--only", choices=["unit", "integration", "kernels", "bench"])
     ap.add_argument("-k", dest="pattern")
     args = ap.parse_args()
     os.chdir(ROOT)
@@ -71,6 +89,18 @@ def main():
         failed += f
     if args.only in (None, "integration"):
         p, f, s = run_integration(args.build, args.pattern)
+        passed += p
+        failed += f
+        skipped += s
+    if args.only in (None, "kernels"):
+        p, f, s = run_script([sys.executable, "tests/kernels/run.py", "--build", args.build],
+                             "CO-RE on Debian 12's stock kernel under qemu")
+        passed += p
+        failed += f
+        skipped += s
+    if args.only in (None, "bench"):
+        p, f, s = run_script(["make", "--no-print-directory", "bench", "BUILD=" + args.build,
+                              "BENCH_ARGS=--quick"], "benchmark smoke (timings not judged)")
         passed += p
         failed += f
         skipped += s

@@ -16,6 +16,8 @@ struct app {
 	struct sink *sinks[MAX_SINKS];
 	int n_sinks;
 	struct outfile *log; /* the log file, for SIGHUP reopen */
+	struct symbolizer *sym;
+	bool live;
 	struct analyzer *analyzer;
 	struct sw_stats stats;
 	__u64 last_ts;
@@ -62,6 +64,8 @@ static int add_sink(struct app *app, bool json, const char *path, const struct a
 		snprintf(err, len, "out of memory");
 		return -ENOMEM;
 	}
+	s->sym = app->sym;
+	s->stack_depth = o->stack_depth > 0 ? o->stack_depth : 4;
 	if (json && path && strcmp(path, "-"))
 		app->log = out;
 	app->sinks[app->n_sinks++] = s;
@@ -105,6 +109,12 @@ struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *e
 		return NULL;
 	}
 	ao.ctx = app;
+	app->live = o->live;
+	app->sym = symbolizer__new(o->live ? "/proc" : NULL);
+	if (!app->sym) {
+		snprintf(err, len, "out of memory");
+		goto fail;
+	}
 	if (open_sinks(app, o, err, len))
 		goto fail;
 	app->analyzer = analyzer__new(&ao);
@@ -121,8 +131,34 @@ fail:
 	return NULL;
 }
 
+/*
+ * Frame-pointer unwinding from inside a frameless leaf (glibc's syscall
+ * wrappers) skips the leaf's caller: its return address sits at the stack
+ * pointer, not behind a frame.  The kernel side sends that word; put it
+ * in as the second frame when it points into code and is not there yet.
+ */
+static const struct sw_event *with_leaf_caller(struct app *app, const struct sw_event *e,
+					       struct sw_event *fixed)
+{
+	struct sw_frame f;
+
+	if (!e->leaf_ret || e->n_frames >= SW_MAX_FRAMES ||
+	    (e->n_frames > 1 && e->stack[1] == e->leaf_ret))
+		return e;
+	symbolizer__note(app->sym, e->pid, &e->leaf_ret, 1);
+	if (symbolizer__resolve(app->sym, e->pid, e->leaf_ret, &f) || !f.module)
+		return e;
+	*fixed = *e;
+	memmove(&fixed->stack[2], &fixed->stack[1], (e->n_frames - 1) * sizeof(e->stack[0]));
+	fixed->stack[1] = e->leaf_ret;
+	fixed->n_frames++;
+	return fixed;
+}
+
 void app_event(struct app *app, const struct sw_event *e)
 {
+	struct sw_event fixed;
+
 	app->stats.events++;
 	if (e->kind == SW_EV_CALL && e->call < SW_CALL_MAX) {
 		app->stats.calls[e->call]++;
@@ -130,9 +166,25 @@ void app_event(struct app *app, const struct sw_event *e)
 			app->stats.failed[e->call]++;
 	}
 	app->last_ts = e->ts_ns;
+	/* Read the process's module map now, while it is sure to live. */
+	if (app->live && e->n_frames) {
+		symbolizer__note(app->sym, e->pid, e->stack, (int)e->n_frames);
+		e = with_leaf_caller(app, e, &fixed);
+	}
 	for (int i = 0; i < app->n_sinks; i++)
 		app->sinks[i]->ops->event(app->sinks[i], e);
 	analyzer__event(app->analyzer, e);
+	/* After the analyzer: its exit findings still resolve this pid. */
+	if (e->kind == SW_EV_EXIT || e->kind == SW_EV_EXEC)
+		symbolizer__exit(app->sym, e->pid);
+	if (app->live && e->kind == SW_EV_EXEC)
+		symbolizer__refresh(app->sym, e->pid);
+}
+
+void app_add_frames(struct app *app, __u32 pid, const struct sw_frame *frames, __u32 n)
+{
+	for (__u32 i = 0; i < n; i++)
+		symbolizer__add_frame(app->sym, pid, &frames[i]);
 }
 
 void app_lost(struct app *app, const __u64 *lost_slots)
@@ -211,6 +263,7 @@ int app_free(struct app *app)
 			ret = err;
 		}
 	}
+	symbolizer__free(app->sym);
 	free(app);
 	return ret;
 }

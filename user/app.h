@@ -13,6 +13,7 @@
 #include "analyzer.h"
 #include "cli.h"
 #include "sink.h"
+#include "symbolize.h"
 
 #define SHMWATCH_VERSION "0.1.0"
 
@@ -23,6 +24,8 @@ struct app_opts {
 	bool no_events;		    /* no sink gets events (analyze) */
 	__u64 rotate_size;
 	int rotate_keep;
+	bool live;		    /* stacks resolve from /proc (not analyze) */
+	int stack_depth;	    /* frames per stack in the text view */
 };
 
 struct app;
@@ -30,6 +33,8 @@ struct app;
 /* Opens the outputs and writes the header. NULL with one line in err. */
 struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *err, size_t len);
 void app_event(struct app *app, const struct sw_event *e);
+/* Frames a saved log already resolved, for the events that follow. */
+void app_add_frames(struct app *app, __u32 pid, const struct sw_frame *frames, __u32 n);
 /* The kernel's loss counters (SW_LOST_SLOTS) as last read. */
 void app_lost(struct app *app, const __u64 *lost_slots);
 void app_stats(struct app *app, bool final);

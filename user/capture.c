@@ -240,6 +240,9 @@ int capture__open(struct capture **out, const struct capture_opts *opts,
 		goto out_free;
 
 	ret = tracefs_enter(err, errlen, &saved_ns);
+	if (!ret && !tracefs_ready())
+		ret = fail(err, errlen, -ENOTSUP,
+			   "kernel has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS); shmwatch needs them");
 	if (!ret) {
 		ret = shmwatch_bpf__attach(c->skel);
 		if (ret)

@@ -138,6 +138,11 @@ struct sw_event {
 	 */
 	__u32 n_frames;
 	__u32 pad;
+	/* The word at the user stack pointer: the return address when the
+	 * call was made from a leaf without a frame (a libc syscall wrapper),
+	 * whose caller frame-pointer unwinding skips.  Userspace inserts it
+	 * as the second frame when it points into code.  0: not read. */
+	__u64 leaf_ret;
 	__u64 stack[SW_MAX_FRAMES];
 };
 

@@ -36,6 +36,9 @@ struct logread {
 	char mode[16];
 	char *command;
 	__u32 *pids;
+	/* Strings of the last event's stack frames. */
+	char frame_strs[3 * SW_MAX_FRAMES * 256];
+	size_t frame_used;
 };
 
 /* Results of parsing one line, besides 0 for a record. */
@@ -423,7 +426,74 @@ static int parse_lifecycle(struct logread *r, struct json_object *args, struct s
 	return 0;
 }
 
-static int parse_event(struct logread *r, struct json_object *o, struct sw_event *e)
+static bool null_member(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_null);
+}
+
+/* A string or null member of a frame, kept in r->frame_strs. */
+static int frame_str(struct logread *r, struct json_object *fo, const char *key, const char **out)
+{
+	struct json_object *v;
+	const char *s;
+	size_t len;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(fo, key, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return bad(r, "\"stack[].%s\" should be a string or null", key);
+	s = json_object_get_string(v);
+	len = strnlen(s, 255);
+	if (r->frame_used + len + 1 > sizeof(r->frame_strs))
+		return 0; /* keep the frame, lose the name */
+	memcpy(r->frame_strs + r->frame_used, s, len);
+	r->frame_strs[r->frame_used + len] = '\0';
+	*out = r->frame_strs + r->frame_used;
+	r->frame_used += len + 1;
+	return 0;
+}
+
+/* "stack": [{"ip", "module", "function", "offset", "file", "line"}, ...] */
+static int parse_stack(struct logread *r, struct json_object *o, struct sw_event *e,
+		       struct sw_frame *frames)
+{
+	struct json_object *stack;
+	size_t n;
+
+	r->frame_used = 0;
+	if (!json_object_object_get_ex(o, "stack", &stack))
+		return 0;
+	if (!json_object_is_type(stack, json_type_array))
+		return bad(r, "\"stack\" should be an array");
+	n = json_object_array_length(stack);
+	for (size_t i = 0; i < n && i < SW_MAX_FRAMES; i++) {
+		struct json_object *fo = json_object_array_get_idx(stack, i);
+		struct sw_frame *f = &frames[i];
+		__s64 line = 0;
+
+		memset(f, 0, sizeof(*f));
+		if (!json_object_is_type(fo, json_type_object))
+			return bad(r, "\"stack[]\" should hold objects");
+		TRY(get_u64(r, fo, "stack[]", "ip", true, &f->ip));
+		if (!null_member(fo, "offset"))
+			TRY(get_u64(r, fo, "stack[]", "offset", false, &f->offset));
+		if (!null_member(fo, "line"))
+			TRY(get_int(r, fo, "stack[]", "line", false, 0, INT32_MAX, &line));
+		f->line = (int)line;
+		TRY(frame_str(r, fo, "module", &f->module));
+		TRY(frame_str(r, fo, "function", &f->function));
+		TRY(frame_str(r, fo, "file", &f->file));
+		e->stack[i] = f->ip;
+		e->n_frames = (__u32)i + 1;
+	}
+	return 0;
+}
+
+static int parse_event(struct logread *r, struct json_object *o, struct sw_event *e,
+		       struct sw_frame *frames)
 {
 	struct json_object *args;
 	char name[32];
@@ -446,6 +516,7 @@ static int parse_event(struct logread *r, struct json_object *o, struct sw_event
 	TRY(get_u64(r, o, "", "cgroup", true, &e->cgroup_id));
 	TRY(get_str(r, o, "", "comm", true, e->comm, sizeof(e->comm)));
 	TRY(member(r, o, "", "args", json_type_object, true, &args));
+	TRY(parse_stack(r, o, e, frames));
 	if (e->kind == SW_EV_CALL)
 		return parse_call(r, o, args, e);
 	return parse_lifecycle(r, args, e);
@@ -494,7 +565,7 @@ static int parse_object(struct logread *r, struct json_object *o, struct log_rec
 	TRY(get_str(r, o, "", "type", true, type, sizeof(type)));
 	if (!strcmp(type, "event")) {
 		rec->type = LOG_REC_EVENT;
-		return parse_event(r, o, &rec->event);
+		return parse_event(r, o, &rec->event, rec->frames);
 	} else if (!strcmp(type, "stats")) {
 		rec->type = LOG_REC_STATS;
 		return parse_stats(r, o, &rec->stats);

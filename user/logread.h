@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include "events.h"
 #include "sink.h"
+#include "symbolize.h"
 
 /* Longer lines are skipped without being buffered.  The writer's longest
  * record, a header with a 4 KiB command of escaped bytes, stays under it. */
@@ -46,6 +47,12 @@ struct log_record {
 	 * is always SW_BK_MEMFD.
 	 */
 	struct sw_event event;
+	/*
+	 * LOG_REC_EVENT: the stack's frames as the live run resolved them,
+	 * event.n_frames of them.  Strings point into the reader and are
+	 * valid until the next record.
+	 */
+	struct sw_frame frames[SW_MAX_FRAMES];
 	/* LOG_REC_STATS: lost_slots holds the cumulative "lost_by" counters. */
 	struct sw_stats stats;
 };

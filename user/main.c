@@ -335,6 +335,8 @@ static int do_trace(int argc, char **argv)
 		.quiet = o.quiet,
 		.rotate_size = o.rotate_size,
 		.rotate_keep = o.rotate_keep,
+		.live = true,
+		.stack_depth = o.stack_depth,
 	};
 	app = app_new(&ao, &hdr, err, sizeof(err));
 	if (!app) {

@@ -6,7 +6,8 @@
  * its live attachments and shared mappings in a treap ordered by start
  * address (O(log n) insert, remove and "what is at addr"), and a small
  * ring of recently detached ranges for use-after-detach.  Nothing here
- * decides a finding: rules.c does, reading this state.
+ * decides a finding: rules.c does, reading this state.  Objects keep the
+ * user stack of the event that made them by reference (see model.h).
  *
  * Also the analyzer's constructor, destructor and the seeding entry
  * points, since they only build state.
@@ -131,6 +132,35 @@ struct sw_hnode *sw_hiter_next(struct sw_hiter *it)
 	n = it->next;
 	it->next = n->next;
 	return n;
+}
+
+/* ---- shared user stacks --------------------------------------------- */
+
+struct sw_ustack *model_stack_new(struct analyzer *a, const struct sw_event *e)
+{
+	__u32 n = e->n_frames < SW_MAX_FRAMES ? e->n_frames : SW_MAX_FRAMES;
+	struct sw_ustack *s;
+
+	if (!n)
+		return NULL;
+	/* Only the frames captured: most stacks are far below the limit. */
+	s = malloc(sizeof(*s) + n * sizeof(s->ip[0]));
+	if (!s)
+		return NULL;
+	s->refs = 1;
+	s->pid = e->pid;
+	s->n = n;
+	memcpy(s->ip, e->stack, n * sizeof(s->ip[0]));
+	a->n_stacks++;
+	return s;
+}
+
+void model_stack_put(struct analyzer *a, struct sw_ustack *s)
+{
+	if (!s || --s->refs)
+		return;
+	a->n_stacks--;
+	free(s);
 }
 
 /* ---- treap of ranges ------------------------------------------------- */
@@ -332,6 +362,7 @@ static struct sw_range *range_add(struct analyzer *a, struct sw_mm *mm, const st
 	n->start = start;
 	n->end = end;
 	n->prio = next_prio(a);
+	model_stack_get(n->stack);
 	treap_insert(&mm->root, n);
 	account_add(a, mm, n);
 	if (n->kind == SW_RANGE_ATTACH)
@@ -339,28 +370,47 @@ static struct sw_range *range_add(struct analyzer *a, struct sw_mm *mm, const st
 	return n;
 }
 
+static void range_free(struct analyzer *a, struct sw_range *n)
+{
+	model_stack_put(a, n->stack);
+	free(n);
+}
+
+static void tomb_clear(struct analyzer *a, struct sw_tomb *t)
+{
+	model_stack_put(a, t->stack);
+	model_stack_put(a, t->map_stack);
+	t->stack = NULL;
+	t->map_stack = NULL;
+	t->valid = false;
+}
+
 /* Something is mapped over [start, end) now: older tombstones there no
  * longer describe the address space. */
-static void tombs_forget(struct sw_mm *mm, __u64 start, __u64 end)
+static void tombs_forget(struct analyzer *a, struct sw_mm *mm, __u64 start, __u64 end)
 {
 	for (int i = 0; i < SW_TOMBS; i++) {
 		struct sw_tomb *t = &mm->tombs[i];
 
 		if (t->valid && t->start < end && start < t->end)
-			t->valid = false;
+			tomb_clear(a, t);
 	}
 }
 
 static void tomb_add(struct analyzer *a, struct sw_mm *mm, const struct sw_range *r,
-		     __u64 start, __u64 end, enum sw_gone_how how, __u64 seq)
+		     __u64 start, __u64 end, enum sw_gone_how how, __u64 seq,
+		     struct sw_ustack *gone_stack)
 {
 	struct sw_tomb *t = &mm->tombs[mm->tomb_next++ % SW_TOMBS];
 
+	tomb_clear(a, t);
 	*t = (struct sw_tomb){
 		.start = start,
 		.end = end,
 		.seq = seq,
 		.map_seq = r->seq,
+		.stack = model_stack_get(gone_stack),
+		.map_stack = model_stack_get(r->stack),
 		.lost_snap = a->lost_total,
 		.shmid = r->shmid,
 		.kind = r->kind,
@@ -385,10 +435,12 @@ struct sw_tomb *model_tomb_covering(struct sw_mm *mm, __u64 start, __u64 end)
 /*
  * Take [start, end) out of one range: the pieces left and right of the cut
  * stay (a split SysV VMA counts as one more attach, as in the kernel), the
- * cut part is dropped and, when how is non-zero, remembered as detached.
+ * cut part is dropped and, when how is non-zero, remembered as detached
+ * (by the call seq, whose stack is gone_stack).
  */
 static void range_cut(struct analyzer *a, struct sw_mm *mm, struct sw_range *n,
-		      __u64 start, __u64 end, enum sw_gone_how how, __u64 seq)
+		      __u64 start, __u64 end, enum sw_gone_how how, __u64 seq,
+		      struct sw_ustack *gone_stack)
 {
 	__u64 cut_start = n->start > start ? n->start : start;
 	__u64 cut_end = n->end < end ? n->end : end;
@@ -396,19 +448,19 @@ static void range_cut(struct analyzer *a, struct sw_mm *mm, struct sw_range *n,
 	treap_erase(&mm->root, n->start);
 	account_del(a, mm, n);
 	if (how)
-		tomb_add(a, mm, n, cut_start, cut_end, how, seq);
+		tomb_add(a, mm, n, cut_start, cut_end, how, seq, gone_stack);
 	if (n->start < cut_start)
 		range_add(a, mm, n, n->start, cut_start);
 	if (cut_end < n->end)
 		range_add(a, mm, n, cut_end, n->end);
 	if (n->kind == SW_RANGE_ATTACH)
 		seg_detach(a, n->shmid, seq);
-	free(n);
+	range_free(a, n);
 }
 
 /* Remove whatever overlaps [start, end); returns how many ranges it hit. */
 static int mm_remove(struct analyzer *a, struct sw_mm *mm, __u64 start, __u64 end,
-		     enum sw_gone_how how, __u64 seq)
+		     enum sw_gone_how how, __u64 seq, struct sw_ustack *gone_stack)
 {
 	struct sw_range *n = first_overlap(mm, start, end);
 	int hit = 0;
@@ -416,7 +468,7 @@ static int mm_remove(struct analyzer *a, struct sw_mm *mm, __u64 start, __u64 en
 	while (n) {
 		__u64 resume = n->end;
 
-		range_cut(a, mm, n, start, end, how, seq);
+		range_cut(a, mm, n, start, end, how, seq, gone_stack);
 		hit++;
 		n = resume < end ? first_overlap(mm, resume, end) : NULL;
 	}
@@ -431,7 +483,7 @@ static void free_ranges(struct analyzer *a, struct sw_range *n, __u64 seq)
 	free_ranges(a, n->right, seq);
 	if (n->kind == SW_RANGE_ATTACH)
 		seg_detach(a, n->shmid, seq);
-	free(n);
+	range_free(a, n);
 }
 
 /* Drop one reference; the last one detaches everything (exec, exit). */
@@ -440,6 +492,8 @@ static void mm_put(struct analyzer *a, struct sw_mm *mm, __u64 seq)
 	if (!mm || --mm->refs > 0)
 		return;
 	free_ranges(a, mm->root, seq);
+	for (int i = 0; i < SW_TOMBS; i++)
+		tomb_clear(a, &mm->tombs[i]);
 	free(mm);
 }
 
@@ -527,6 +581,28 @@ struct sw_thread *model_thread_find(struct sw_proc *p, __u32 tid)
 	return NULL;
 }
 
+/* A failed result no longer stands (a later success, a new image). */
+static void failed_clear(struct analyzer *a, struct sw_failed *f)
+{
+	model_stack_put(a, f->stack);
+	f->stack = NULL;
+	f->valid = false;
+}
+
+static void thread_clear(struct analyzer *a, struct sw_thread *t)
+{
+	failed_clear(a, &t->shmget);
+	failed_clear(a, &t->shmat);
+	failed_clear(a, &t->mmap);
+	memset(t, 0, sizeof(*t));
+}
+
+static void threads_clear(struct analyzer *a, struct sw_proc *p)
+{
+	for (int i = 0; i < SW_THREADS; i++)
+		thread_clear(a, &p->threads[i]);
+}
+
 /* Only SW_THREADS threads per process keep failed results: threads exit
  * without an event, so the least recently used slot is recycled. */
 struct sw_thread *model_thread(struct analyzer *a, struct sw_proc *p, __u32 tid)
@@ -538,16 +614,17 @@ struct sw_thread *model_thread(struct analyzer *a, struct sw_proc *p, __u32 tid)
 		for (int i = 1; i < SW_THREADS; i++)
 			if (p->threads[i].used < t->used)
 				t = &p->threads[i];
-		memset(t, 0, sizeof(*t));
+		thread_clear(a, t);
 		t->tid = tid;
 	}
 	t->used = ++a->lru_clock;
 	return t;
 }
 
-static void record_failure(struct sw_failed *f, const struct sw_event *e, __u64 size, __s32 id,
-			   __u64 lost_snap)
+static void record_failure(struct analyzer *a, struct sw_failed *f, const struct sw_event *e,
+			   __u64 size, __s32 id)
 {
+	failed_clear(a, f);
 	*f = (struct sw_failed){
 		.valid = true,
 		.seq = e->seq,
@@ -555,7 +632,8 @@ static void record_failure(struct sw_failed *f, const struct sw_event *e, __u64 
 		.size = size,
 		.ret = e->c.ret,
 		.id = id,
-		.lost_snap = lost_snap,
+		.lost_snap = a->lost_total,
+		.stack = model_stack_new(a, e),
 	};
 }
 
@@ -643,6 +721,13 @@ static struct sw_segment *seg_new(struct analyzer *a, __s32 shmid, __s32 key, __
 	return s;
 }
 
+static void seg_free(struct analyzer *a, struct sw_segment *s)
+{
+	model_stack_put(a, s->stack);
+	model_stack_put(a, s->rb_stack);
+	free(s);
+}
+
 /* Gone from the kernel: forget it now, or at the end of the event when
  * rules may still hold a pointer from a->idle. */
 static void seg_destroy(struct analyzer *a, struct sw_segment *s)
@@ -652,7 +737,7 @@ static void seg_destroy(struct analyzer *a, struct sw_segment *s)
 	if (s->queued)
 		return;
 	sw_hmap_del(&a->segs, &s->node);
-	free(s);
+	seg_free(a, s);
 }
 
 bool model_seg_orphaned(const struct analyzer *a, const struct sw_segment *s)
@@ -671,14 +756,14 @@ void model_shmget(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 
 	if (sw_ret_is_err(e->c.ret)) {
 		if (p)
-			record_failure(&model_thread(a, p, e->tid)->shmget, e, size, -1, a->lost_total);
+			record_failure(a, &model_thread(a, p, e->tid)->shmget, e, size, -1);
 		return;
 	}
 	if (p) {
 		struct sw_thread *t = model_thread_find(p, e->tid);
 
 		if (t)
-			t->shmget.valid = false;
+			failed_clear(a, &t->shmget);
 	}
 	surely_new = (flags & SW_IPC_CREAT) &&
 		     (key == SW_IPC_PRIVATE || (flags & SW_IPC_EXCL));
@@ -703,6 +788,7 @@ void model_shmget(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	memcpy(s->creator_comm, e->comm, SW_COMM_LEN);
 	s->creator_comm[SW_COMM_LEN - 1] = '\0';
 	s->create_seq = e->seq;
+	s->stack = model_stack_new(a, e);
 	if (p) {
 		seg_link_creator(s, p);
 		p->sum.segs_created++;
@@ -730,7 +816,7 @@ static void shmat_failed(struct analyzer *a, struct sw_proc *p, const struct sw_
 	struct sw_thread *t = model_thread(a, p, e->tid);
 	struct sw_segment *s = model_seg(a, id);
 
-	record_failure(&t->shmat, e, shmat_size(a, t, id), id, a->lost_total);
+	record_failure(a, &t->shmat, e, shmat_size(a, t, id), id);
 	/* The creator's first attach failed: from here on the segment is
 	 * half-initialised until the process removes it. */
 	if (s && s->creator == p && !s->attached_ever && !s->rmid && !s->rb_pending) {
@@ -739,6 +825,8 @@ static void shmat_failed(struct analyzer *a, struct sw_proc *p, const struct sw_
 		s->rb_ret = e->c.ret;
 		s->rb_tid = e->tid;
 		s->rb_lost_snap = a->lost_total;
+		model_stack_put(a, s->rb_stack);
+		s->rb_stack = model_stack_get(t->shmat.stack);
 	}
 }
 
@@ -759,7 +847,7 @@ void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 	}
 	t = model_thread_find(p, e->tid);
 	if (t)
-		t->shmat.valid = false;
+		failed_clear(a, &t->shmat);
 	s = model_seg(a, id);
 	if (!s) {
 		/* Made before the trace, or by a process we do not see. */
@@ -772,9 +860,11 @@ void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 	if (s && !s->size)
 		s->size = e->c.seg_size;
 	/* SHM_REMAP replaces whatever was there. */
-	mm_remove(a, p->mm, start, start + len, 0, e->seq);
-	tombs_forget(p->mm, start, start + len);
+	mm_remove(a, p->mm, start, start + len, 0, e->seq, NULL);
+	tombs_forget(a, p->mm, start, start + len);
+	tmpl.stack = model_stack_new(a, e);
 	range_add(a, p->mm, &tmpl, start, start + len);
+	model_stack_put(a, tmpl.stack);
 	p->sum.attaches++;
 	note_peak(p);
 }
@@ -782,6 +872,7 @@ void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
 	__u64 addr = e->c.args[0], limit;
+	struct sw_ustack *gone_stack;
 	struct sw_range *n;
 	struct sw_segment *s;
 	__s32 id;
@@ -796,12 +887,14 @@ void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 	id = n->shmid;
 	s = model_seg(a, id);
 	limit = addr + SW_PAGE_ALIGN(s && s->size ? s->size : n->end - n->start);
+	gone_stack = model_stack_new(a, e);
 	while (n && n->start < limit && n->kind == SW_RANGE_ATTACH && n->shmid == id) {
 		__u64 next = n->end;
 
-		range_cut(a, p->mm, n, n->start, n->end, SW_GONE_SHMDT, e->seq);
+		range_cut(a, p->mm, n, n->start, n->end, SW_GONE_SHMDT, e->seq, gone_stack);
 		n = treap_ceil(p->mm->root, next);
 	}
+	model_stack_put(a, gone_stack);
 	p->sum.detaches++;
 }
 
@@ -833,20 +926,21 @@ void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 	if (!p)
 		return;
 	if (sw_ret_is_err(e->c.ret)) {
-		record_failure(&model_thread(a, p, e->tid)->mmap, e, e->c.args[1], -1,
-			       a->lost_total);
+		record_failure(a, &model_thread(a, p, e->tid)->mmap, e, e->c.args[1], -1);
 		return;
 	}
 	t = model_thread_find(p, e->tid);
 	if (t)
-		t->mmap.valid = false;
+		failed_clear(a, &t->mmap);
 	/* MAP_FIXED replaces; and any mapping, even a private one, means
 	 * the old tombstones there are stale. */
-	mm_remove(a, p->mm, start, start + len, 0, e->seq);
-	tombs_forget(p->mm, start, start + len);
+	mm_remove(a, p->mm, start, start + len, 0, e->seq, NULL);
+	tombs_forget(a, p->mm, start, start + len);
 	if (!model_mmap_shared(e->c.args[3]))
 		return;
+	tmpl.stack = model_stack_new(a, e);
 	range_add(a, p->mm, &tmpl, start, start + len);
+	model_stack_put(a, tmpl.stack);
 	p->sum.shared_maps++;
 	note_peak(p);
 }
@@ -854,11 +948,14 @@ void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 void model_munmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
 	__u64 start = e->c.args[0], len = SW_PAGE_ALIGN(e->c.args[1]);
+	struct sw_ustack *gone_stack;
 
 	if (!p || sw_ret_is_err(e->c.ret))
 		return;
-	if (mm_remove(a, p->mm, start, start + len, SW_GONE_MUNMAP, e->seq))
+	gone_stack = model_stack_new(a, e);
+	if (mm_remove(a, p->mm, start, start + len, SW_GONE_MUNMAP, e->seq, gone_stack))
 		p->sum.shared_unmaps++;
+	model_stack_put(a, gone_stack);
 }
 
 static bool backing_shared(__u32 backing)
@@ -874,6 +971,7 @@ void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	__u64 start = (__u64)e->c.ret;
 	struct sw_range tmpl = { .kind = SW_RANGE_MAP, .backing = (__u8)e->c.backing,
 				 .shmid = -1, .ino = e->c.ino, .seq = e->seq };
+	struct sw_ustack *stack;
 	struct sw_range *n;
 	bool known;
 
@@ -885,17 +983,25 @@ void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 		tmpl = *n;
 		tmpl.seq = e->seq;
 	}
+	/* The moved range remembers the mremap or, when it came without a
+	 * stack, the call that first mapped it; a reference is taken, as
+	 * removing the old range below may drop n's. */
+	stack = model_stack_new(a, e);
+	tmpl.stack = model_stack_get(stack ? stack : n ? n->stack : NULL);
 	/* old_size 0 duplicates a shared mapping; DONTUNMAP keeps the old
 	 * one; otherwise the old range goes, and if it moved, a stale
 	 * pointer into it is a use after unmap. */
 	if (old_size && !(flags & SW_MREMAP_DONTUNMAP))
-		mm_remove(a, p->mm, old, old + old_size, start != old ? SW_GONE_MREMAP : 0, e->seq);
-	mm_remove(a, p->mm, start, start + new_size, 0, e->seq);
-	tombs_forget(p->mm, start, start + new_size);
+		mm_remove(a, p->mm, old, old + old_size, start != old ? SW_GONE_MREMAP : 0, e->seq,
+			  stack);
+	mm_remove(a, p->mm, start, start + new_size, 0, e->seq, NULL);
+	tombs_forget(a, p->mm, start, start + new_size);
 	if (known || backing_shared(e->c.backing)) {
 		range_add(a, p->mm, &tmpl, start, start + new_size);
 		note_peak(p);
 	}
+	model_stack_put(a, tmpl.stack);
+	model_stack_put(a, stack);
 }
 
 /* ---- lifecycle --------------------------------------------------------- */
@@ -926,7 +1032,7 @@ void model_exec(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 		return;
 	mm_put(a, p->mm, e->seq);
 	p->mm = mm;
-	memset(p->threads, 0, sizeof(p->threads));
+	threads_clear(a, p);
 }
 
 void model_note_exit(struct analyzer *a, __u32 pid, __u64 ts)
@@ -963,6 +1069,7 @@ void model_proc_free(struct analyzer *a, struct sw_proc *p)
 	while (p->created)
 		seg_unlink_creator(p->created);
 	mm_put(a, p->mm, 0);
+	threads_clear(a, p);
 	sw_hmap_del(&a->procs, &p->node);
 	free(p->dedup);
 	free(p);
@@ -1027,7 +1134,7 @@ void analyzer__free(struct analyzer *a)
 		a->idle[i]->queued = false;
 	sw_hiter_init(&it, &a->segs);
 	while ((n = sw_hiter_next(&it)))
-		free(n);
+		seg_free(a, (struct sw_segment *)n);
 	sw_hmap_fini(&a->procs);
 	sw_hmap_fini(&a->segs);
 	free(a->idle);
@@ -1104,7 +1211,7 @@ void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 		p = model_proc_new(a, m->pid, NULL);
 	if (!p || m->end <= m->start)
 		return;
-	mm_remove(a, p->mm, m->start, m->end, 0, 0);
+	mm_remove(a, p->mm, m->start, m->end, 0, 0, NULL);
 	n = range_add(a, p->mm, &tmpl, m->start, m->end);
 	/* A seeded segment's nattch, from the kernel, already counts this
 	 * attachment; one seeded later will be set from the kernel too. */

@@ -13,6 +13,14 @@
  * object, each object remembers the analyzer's lost-event total when the
  * state a rule rests on was established (lost_snap).  A finding is
  * uncertain when a->lost_total has moved on since.
+ *
+ * Stacks: an object that a finding may later point back to keeps the user
+ * stack of the event that made it (struct sw_ustack), allocated only when
+ * the event carried one and sized to its frames.  One stack is shared by
+ * reference between the objects made from one event: the pieces of a
+ * split range, a fork child's copies, the tombstones of one munmap, a
+ * failed shmat and the segment it left half-initialised.  Whoever stores
+ * the pointer holds a reference and drops it when the object goes.
  */
 #ifndef SHMWATCH_MODEL_H
 #define SHMWATCH_MODEL_H
@@ -29,6 +37,27 @@
 #define SW_THREADS 8	    /* threads with failed results per process */
 #define SW_DEDUP_MAX 1024   /* distinct findings remembered per process */
 #define SW_RECENT_EXITS 64  /* exits remembered to spot late events */
+
+/* ---- shared user stacks --------------------------------------------- */
+
+struct sw_ustack {
+	__u32 refs;
+	__u32 pid; /* the process whose address space the ips are in */
+	__u32 n;   /* 1..SW_MAX_FRAMES */
+	__u64 ip[]; /* innermost first */
+};
+
+/* The event's stack with one reference, or NULL when it carried none (or
+ * on allocation failure: findings then go without it). */
+struct sw_ustack *model_stack_new(struct analyzer *a, const struct sw_event *e);
+static inline struct sw_ustack *model_stack_get(struct sw_ustack *s)
+{
+	if (s)
+		s->refs++;
+	return s;
+}
+/* Drop one reference; NULL is fine. */
+void model_stack_put(struct analyzer *a, struct sw_ustack *s);
 
 /* ---- an intrusive chained hash table keyed by a u64 ---------------- */
 
@@ -84,6 +113,7 @@ struct sw_range {
 	__s32 shmid;  /* SW_RANGE_ATTACH: the segment, else -1 */
 	__u64 ino;
 	__u64 seq;    /* event that mapped it, 0 when seeded */
+	struct sw_ustack *stack; /* of that event */
 };
 
 /* A range this address space detached or unmapped, and nothing seen
@@ -93,6 +123,8 @@ struct sw_tomb {
 	__u64 end;
 	__u64 seq;	 /* the shmdt/munmap/mremap */
 	__u64 map_seq;	 /* the call that had mapped it */
+	struct sw_ustack *stack;     /* of the seq call, if it had one */
+	struct sw_ustack *map_stack; /* of the map_seq call */
 	__u64 lost_snap;
 	__s32 shmid;
 	__u8 kind;	 /* enum sw_range_kind */
@@ -139,6 +171,7 @@ struct sw_failed {
 	__s64 ret;
 	__s32 id;   /* shmat: the id it was given */
 	__u64 lost_snap;
+	struct sw_ustack *stack; /* of the failed call */
 };
 
 struct sw_thread {
@@ -186,6 +219,7 @@ struct sw_segment {
 	struct sw_segment *cnext;
 	struct sw_segment **cpprev;
 	__u64 create_seq;
+	struct sw_ustack *stack; /* of the creating shmget */
 	__u64 lost_snap;
 	__u64 last_detach_seq;
 	__u64 creator_exit_seq;
@@ -195,6 +229,7 @@ struct sw_segment {
 	__s64 rb_ret;
 	__u64 rb_lost_snap;
 	__u32 rb_tid;
+	struct sw_ustack *rb_stack; /* of the failed shmat */
 	bool leak_reported;
 };
 
@@ -218,6 +253,7 @@ struct analyzer {
 	size_t n_idle;
 	size_t cap_idle;
 	bool finished;
+	__u64 n_stacks; /* struct sw_ustack allocated and not yet freed */
 };
 
 /* ---- lookups ------------------------------------------------------------ */

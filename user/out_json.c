@@ -73,6 +73,49 @@ static void put_arg(struct jbuf *b, const struct sw_arg_desc *d, __u64 v, const 
 	}
 }
 
+static void put_opt_str(struct jbuf *b, const char *key, const char *s)
+{
+	jb_key(b, key);
+	if (s)
+		jb_str(b, s, 4096);
+	else
+		jb_null(b);
+}
+
+/* "key": [{"ip", "module", "function", "offset", "file", "line"}, ...],
+ * innermost first; what is unknown is null. */
+static void put_stack(struct json_sink *js, const char *key, __u32 pid, const __u64 *ips, __u32 n)
+{
+	struct jbuf *b = &js->b;
+
+	jb_key(b, key);
+	jb_open(b, '[');
+	for (__u32 i = 0; i < n && i < SW_MAX_FRAMES; i++) {
+		struct sw_frame f = { .ip = ips[i] };
+
+		symbolizer__resolve(js->base.sym, pid, ips[i], &f);
+		jb_elem(b);
+		jb_open(b, '{');
+		jb_key(b, "ip");
+		jb_u64(b, ips[i]);
+		put_opt_str(b, "module", f.module);
+		put_opt_str(b, "function", f.function);
+		jb_key(b, "offset");
+		if (f.module)
+			jb_u64(b, f.offset);
+		else
+			jb_null(b);
+		put_opt_str(b, "file", f.file);
+		jb_key(b, "line");
+		if (f.line > 0)
+			jb_u64(b, (__u64)f.line);
+		else
+			jb_null(b);
+		jb_close(b, '}');
+	}
+	jb_close(b, ']');
+}
+
 static void put_call(struct jbuf *b, const struct sw_event *e)
 {
 	const struct sw_call_desc *d = &sw_calls[e->call < SW_CALL_MAX ? e->call : 0];
@@ -186,18 +229,8 @@ static void json_event(struct sink *s, const struct sw_event *e)
 		put_call(b, e);
 	else
 		put_lifecycle(b, e);
-	if (e->n_frames) {
-		jb_key(b, "stack");
-		jb_open(b, '[');
-		for (__u32 i = 0; i < e->n_frames && i < SW_MAX_FRAMES; i++) {
-			jb_elem(b);
-			jb_open(b, '{');
-			jb_key(b, "ip");
-			jb_u64(b, e->stack[i]);
-			jb_close(b, '}');
-		}
-		jb_close(b, ']');
-	}
+	if (e->n_frames)
+		put_stack(js, "stack", e->pid, e->stack, e->n_frames);
 	jb_close(b, '}');
 	put_line(js);
 }
@@ -234,6 +267,10 @@ static void json_finding(struct sink *s, const struct sw_finding *f)
 	jb_close(b, ']');
 	jb_key(b, "uncertain");
 	jb_bool(b, f->uncertain);
+	if (f->site.n)
+		put_stack(js, "stack", f->site.pid, f->site.ip, f->site.n);
+	if (f->origin.n)
+		put_stack(js, "origin_stack", f->origin.pid, f->origin.ip, f->origin.n);
 	jb_close(b, '}');
 	put_line(js);
 }

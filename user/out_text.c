@@ -189,6 +189,54 @@ static void text_event(struct sink *s, const struct sw_event *e)
 	put_line(t);
 }
 
+/* "function (file:line)", else "function+0x1f (module)", else
+ * "module+0x1f", else the bare address. */
+static void add_frame(struct text_sink *t, const struct sw_frame *f)
+{
+	const char *mod = f->module ? strrchr(f->module, '/') : NULL;
+
+	mod = mod ? mod + 1 : f->module;
+	if (f->function && f->file && f->line > 0) {
+		add_escaped(t, f->function, 256);
+		add(t, " (");
+		add_escaped(t, f->file, 512);
+		add(t, ":%d)", f->line);
+	} else if (f->function) {
+		add_escaped(t, f->function, 256);
+		add(t, "+0x%" PRIx64 " (", (uint64_t)f->offset);
+		add_escaped(t, mod, 256);
+		add(t, ")");
+	} else if (mod) {
+		add_escaped(t, mod, 256);
+		add(t, "+0x%" PRIx64, (uint64_t)f->offset);
+	} else {
+		add(t, "0x%" PRIx64, (uint64_t)f->ip);
+	}
+}
+
+/* One site of a finding on its own line, innermost frame first. */
+static void add_stack_line(struct text_sink *t, const char *label, const struct sw_stack *st)
+{
+	__u32 n = st->n < (__u32)t->base.stack_depth ? st->n : (__u32)t->base.stack_depth;
+
+	if (!st->n)
+		return;
+	add(t, "    %s ", label);
+	for (__u32 i = 0; i < n; i++) {
+		struct sw_frame f = { .ip = st->ip[i] };
+
+		symbolizer__resolve(t->base.sym, st->pid, st->ip[i], &f);
+		if (i)
+			add(t, " <- ");
+		add_frame(t, &f);
+	}
+	/* More frames than shown, or the capture's limit reached (the rest
+	 * of the stack, if any, was not recorded). */
+	if (n < st->n || st->n == SW_MAX_FRAMES)
+		add(t, " <- ...");
+	put_line(t);
+}
+
 static void text_finding(struct sink *s, const struct sw_finding *f)
 {
 	static const char *const sev[] = { "info", "warning", "error" };
@@ -210,6 +258,8 @@ static void text_finding(struct sink *s, const struct sw_finding *f)
 		add(t, " #%" PRIu64, (uint64_t)f->evidence[i]);
 	add(t, "]");
 	put_line(t);
+	add_stack_line(t, "at", &f->site);
+	add_stack_line(t, "from", &f->origin);
 }
 
 static void text_summary(struct sink *s, const struct sw_proc_summary *p)

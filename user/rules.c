@@ -13,6 +13,11 @@
  * Every finding is reported once per object and rule: flags on segments
  * and tombstones, and for per-call objects a set of keys per process.
  *
+ * Stacks: a finding's site is the stack of the event that completed it
+ * (none for an exit or a successful detach, which carry none); its origin
+ * is the stack kept with the object it is about: the segment's shmget,
+ * the failed call, the detach or else the mapping of a detached range.
+ *
  * Loss: a finding resting on state that a reported loss may have changed
  * is kept but marked uncertain ("(uncertain: N events lost)") when the
  * hole can only have hidden its cure (an IPC_RMID, a detach); it is
@@ -105,9 +110,37 @@ static void finding_init(struct sw_finding *f, int rule, __u32 pid, __u32 tid,
 	f->ts_ns = ts;
 }
 
+/* A stack kept with a model object; none leaves dst empty. */
+static void stack_from_held(struct sw_stack *dst, const struct sw_ustack *s)
+{
+	if (!s)
+		return;
+	dst->pid = s->pid;
+	dst->n = s->n;
+	memcpy(dst->ip, s->ip, s->n * sizeof(dst->ip[0]));
+}
+
+static void stack_from_event(struct sw_stack *dst, const struct sw_event *e)
+{
+	__u32 n = e->n_frames < SW_MAX_FRAMES ? e->n_frames : SW_MAX_FRAMES;
+
+	dst->pid = e->pid;
+	dst->n = n;
+	memcpy(dst->ip, e->stack, n * sizeof(dst->ip[0]));
+}
+
+/* A finding completed by e, the misuse: its site is e's stack. */
 static void finding_from_event(struct sw_finding *f, int rule, const struct sw_event *e)
 {
 	finding_init(f, rule, e->pid, e->tid, e->comm, e->ts_ns);
+	stack_from_event(&f->site, e);
+}
+
+/* A detached range's origin: the detach, or the mapping when the detach
+ * came without a stack (a successful shmdt/munmap has none). */
+static void origin_from_tomb(struct sw_finding *f, const struct sw_tomb *t)
+{
+	stack_from_held(&f->origin, t->stack ? t->stack : t->map_stack);
 }
 
 /* Evidence in seq order, without unknowns (0) and repeats. */
@@ -284,6 +317,7 @@ static void ftu_bad_id(struct analyzer *a, struct sw_proc *p, const struct sw_ev
 		evidence_add(&f, e->seq);
 		if (prior) {
 			evidence_add(&f, prior->seq);
+			stack_from_held(&f.origin, prior->stack);
 			publish(a, p, &f, a->lost_total,
 				"%s on id -1: the shmget at seq %llu failed with %s and its result was used",
 				sw_call_name(e->call), (unsigned long long)prior->seq, err_name(prior->ret));
@@ -324,6 +358,7 @@ static void ftu_map_failed(struct analyzer *a, struct sw_proc *p, const struct s
 	evidence_add(&f, e->seq);
 	if (prior) {
 		evidence_add(&f, prior->seq);
+		stack_from_held(&f.origin, prior->stack);
 		publish(a, p, &f, a->lost_total,
 			"%s((void *)-1): the result of a call that failed with %s at seq %llu was used as an address",
 			sw_call_name(e->call), err_name(prior->ret), (unsigned long long)prior->seq);
@@ -406,6 +441,7 @@ static void ftu_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw
 	if (!first_time(p, SW_RULE_FAILED_THEN_USED, SW_CALL_NONE, prior->seq))
 		return;
 	finding_from_event(&f, SW_RULE_FAILED_THEN_USED, e);
+	stack_from_held(&f.origin, prior->stack);
 	evidence_add(&f, prior->seq);
 	evidence_add(&f, e->seq);
 	if (prior->size)
@@ -439,6 +475,7 @@ static void invalid_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw
 	evidence_add(&f, e->seq);
 	if (t) {
 		evidence_add(&f, t->seq);
+		origin_from_tomb(&f, t);
 		publish(a, p, &f, a->lost_total,
 			"shmdt(0x%llx) again: segment %d was already detached there at seq %llu",
 			(unsigned long long)addr, t->shmid, (unsigned long long)t->seq);
@@ -502,6 +539,7 @@ static void invalid_munmap(struct analyzer *a, struct sw_proc *p, const struct s
 	size_str(sz, sizeof(sz), e->c.args[1]);
 	if (t) {
 		evidence_add(&f, t->seq);
+		origin_from_tomb(&f, t);
 		publish(a, p, &f, a->lost_total,
 			"munmap(0x%llx, %s) again: this range was already unmapped at seq %llu",
 			(unsigned long long)addr, sz, (unsigned long long)t->seq);
@@ -549,6 +587,7 @@ static void uad_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw
 		snprintf(what, sizeof(what), "a shared mapping");
 	size_str(sz, sizeof(sz), t->end - t->start);
 	finding_from_event(&f, SW_RULE_USE_AFTER_DETACH, e);
+	origin_from_tomb(&f, t);
 	evidence_add(&f, t->map_seq);
 	evidence_add(&f, t->seq);
 	evidence_add(&f, e->seq);
@@ -650,6 +689,9 @@ static void rollback_on_exit(struct analyzer *a, struct sw_proc *p, const struct
 		 * two rules, the cause and its consequence. */
 		s->rb_pending = false;
 		finding_init(&f, SW_RULE_MISSING_ROLLBACK, p->pid, s->rb_tid, p->comm, e->ts_ns);
+		/* The exit decides it; the misuse is the failed shmat. */
+		stack_from_held(&f.origin, s->stack);
+		stack_from_held(&f.site, s->rb_stack);
 		evidence_add(&f, s->create_seq);
 		evidence_add(&f, s->rb_at_seq);
 		evidence_add(&f, e->seq);
@@ -678,6 +720,12 @@ static void leak_on_idle(struct analyzer *a, struct sw_segment *s, const struct 
 		     e->ts_ns);
 	if (s->key != 0)
 		f.severity = SW_SEV_WARNING;
+	stack_from_held(&f.origin, s->stack);
+	/* Usually an exit or a detach, without a stack; an mremap or a
+	 * MAP_FIXED over the last attachment has one.  A late shmget that
+	 * is leaked at once is its own origin. */
+	if (e->seq != s->create_seq)
+		stack_from_event(&f.site, e);
 	evidence_add(&f, s->create_seq);
 	evidence_add(&f, s->last_detach_seq);
 	evidence_add(&f, s->creator_exit_seq);

@@ -10,6 +10,7 @@
 #include "analyzer.h"
 #include "events.h"
 #include "outfile.h"
+#include "symbolize.h"
 
 #define SW_SCHEMA_VERSION 1
 
@@ -65,6 +66,8 @@ struct sink {
 	__s64 wall_offset_ns; /* to turn ts_ns into wall-clock time */
 	bool color;
 	bool events;  /* write events, not only findings and summaries */
+	struct symbolizer *sym; /* resolves stack addresses; owned by app */
+	int stack_depth;	/* frames per stack in the text view */
 };
 
 struct sink *sink_json__new(struct outfile *out, bool events);

@@ -9,7 +9,12 @@
  * grows nor empties.  Event building is inside the timed loop, so the
  * figure is a lower bound for the analyzer alone.
  *
- *   analyzer_bench [EVENTS] [PROCS] [LIVE]   (default 20000000 16 64)
+ * FRAMES gives the creating calls (shmget, shmat, mmap) a user stack of
+ * that many frames, as the capture does, so the model keeps one per
+ * object.  Without it the run is done twice: with no stacks, then with
+ * 16-frame stacks.
+ *
+ *   analyzer_bench [EVENTS] [PROCS] [LIVE] [FRAMES]   (default 20000000 16 64)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +32,7 @@ struct bench {
 	struct sw_event e;
 	__u64 seq;
 	__u64 findings;
+	__u32 frames;
 };
 
 static void on_finding(void *ctx, const struct sw_finding *f)
@@ -54,6 +60,9 @@ static void feed(struct bench *b, __u32 pid, __u32 call, __s64 ret, __u64 a0, __
 	e->c.seg_size = call == SW_SHMAT ? 65536 : 0;
 	e->c.map_size = call == SW_SHMAT || call == SW_MMAP ? 65536 : 0;
 	e->c.backing = call == SW_SHMAT ? SW_BK_SYSV : call == SW_MMAP ? SW_BK_ANON_SHARED : 0;
+	e->n_frames = call == SW_SHMGET || call == SW_SHMAT || call == SW_MMAP ? b->frames : 0;
+	if (e->n_frames)
+		e->stack[0] = 0x401000 + (b->seq & 0xfff); /* the call site varies */
 	analyzer__event(b->a, e);
 }
 
@@ -98,27 +107,23 @@ static long max_rss_kib(void)
 	return ru.ru_maxrss;
 }
 
-int main(int argc, char **argv)
+/* One timed run; returns non-zero on allocation failure. */
+static int run(__u64 events, __u32 procs, __u32 live, __u32 frames)
 {
-	__u64 events = argc > 1 ? strtoull(argv[1], NULL, 0) : 20000000;
-	__u32 procs = argc > 2 ? (__u32)strtoul(argv[2], NULL, 0) : 16;
-	__u32 live = argc > 3 ? (__u32)strtoul(argv[3], NULL, 0) : 64;
-	struct bench b = { 0 };
+	struct bench b = { .frames = frames };
 	struct analyzer_opts o = { .on_finding = on_finding, .ctx = &b };
 	long rss_half = 0;
 	double t0, dt;
 	__u64 n = 0;
 
-	if (!procs || !live) {
-		fprintf(stderr, "usage: %s [EVENTS] [PROCS] [LIVE]\n", argv[0]);
-		return 2;
-	}
 	b.a = analyzer__new(&o);
 	if (!b.a) {
 		fprintf(stderr, "analyzer_bench: out of memory\n");
 		return 1;
 	}
 	snprintf(b.e.comm, sizeof(b.e.comm), "bench");
+	for (__u32 i = 0; i < SW_MAX_FRAMES; i++)
+		b.e.stack[i] = 0x400000 + i * 0x40;
 	t0 = now_s();
 	while (b.seq < events) {
 		for (__u32 p = 1; p <= procs; p++)
@@ -128,6 +133,7 @@ int main(int argc, char **argv)
 			rss_half = max_rss_kib();
 	}
 	dt = now_s() - t0;
+	printf("stacks: %u frames on shmget/shmat/mmap\n", frames);
 	printf("events: %llu in %.3f s: %.2f million events/s\n", (unsigned long long)b.seq, dt,
 	       b.seq / dt / 1e6);
 	printf("live objects: %u processes x %u attachments + %u mappings\n", procs, live, live);
@@ -136,4 +142,23 @@ int main(int argc, char **argv)
 	analyzer__finish(b.a, b.e.ts_ns);
 	analyzer__free(b.a);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	__u64 events = argc > 1 ? strtoull(argv[1], NULL, 0) : 20000000;
+	__u32 procs = argc > 2 ? (__u32)strtoul(argv[2], NULL, 0) : 16;
+	__u32 live = argc > 3 ? (__u32)strtoul(argv[3], NULL, 0) : 64;
+	__u32 frames = argc > 4 ? (__u32)strtoul(argv[4], NULL, 0) : 0;
+
+	if (!procs || !live || frames > SW_MAX_FRAMES) {
+		fprintf(stderr, "usage: %s [EVENTS] [PROCS] [LIVE] [FRAMES]\n", argv[0]);
+		return 2;
+	}
+	if (argc > 4)
+		return run(events, procs, live, frames);
+	if (run(events, procs, live, 0))
+		return 1;
+	printf("\n");
+	return run(events, procs, live, 16);
 }

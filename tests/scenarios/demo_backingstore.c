@@ -235,5 +235,9 @@ int main(void)
 	if (tooltip)
 		image_free(tooltip);
 	image_free(window);
+	/* A real client goes on running its event loop for a while; so does
+	 * the demo, briefly, which keeps its module map readable for the
+	 * stacks of the findings. */
+	usleep(300 * 1000);
 	return 0;
 }

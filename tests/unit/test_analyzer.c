@@ -2,7 +2,9 @@
 /*
  * test_analyzer.c - drive the analyzer (model.c + rules.c) with synthetic
  * event sequences: every rule firing, clean twins staying silent, once per
- * object, the process lifecycle, awkward orders and a lost-event gap.
+ * object, the process lifecycle, awkward orders and a lost-event gap;
+ * the origin and site stacks findings carry, and that stacks kept with
+ * objects are freed with them.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -40,6 +42,8 @@ struct tc {
 	struct sw_finding findings[MAX_FINDINGS];
 	int n_summaries;
 	struct sw_proc_summary summaries[MAX_SUMMARIES];
+	__u64 stk_base; /* the next event fed carries stk_n frames */
+	__u32 stk_n;
 };
 
 static struct tc T;
@@ -95,8 +99,21 @@ static __u64 feed(struct sw_event *e, __u32 pid, __u32 tid)
 	e->ts_ns = T.ts;
 	e->seq = ++T.seq;
 	snprintf(e->comm, sizeof(e->comm), "prog%u", pid);
+	if (T.stk_n) {
+		e->n_frames = T.stk_n;
+		for (__u32 i = 0; i < T.stk_n && i < SW_MAX_FRAMES; i++)
+			e->stack[i] = T.stk_base + i;
+		T.stk_n = 0;
+	}
 	analyzer__event(T.a, e);
 	return e->seq;
+}
+
+/* The next event fed carries a user stack of n frames: base, base+1, ... */
+static void with_stack(__u64 base, __u32 n)
+{
+	T.stk_base = base;
+	T.stk_n = n;
 }
 
 static __u64 call(__u32 pid, __u32 tid, __u32 c, __s64 ret, __u64 a0, __u64 a1, __u64 a2,
@@ -236,6 +253,14 @@ static const struct sw_finding *find_rule(const char *rule)
 	return NULL;
 }
 
+static const struct sw_finding *find_message(const char *part)
+{
+	for (int i = 0; i < T.n_findings && i < MAX_FINDINGS; i++)
+		if (strstr(T.findings[i].message, part))
+			return &T.findings[i];
+	return NULL;
+}
+
 static bool has_evidence(const struct sw_finding *f, __u64 seq)
 {
 	for (int i = 0; i < f->n_evidence; i++)
@@ -269,6 +294,17 @@ static void assert_contains_size(const char *s, __u64 bytes)
 
 #define SEG_ADDR 0x7f0000000000ULL
 #define MAP_ADDR 0x7f1000000000ULL
+
+/* s holds n frames base, base+1, ... captured in pid; n 0: none. */
+static void assert_stack(const struct sw_stack *s, __u32 pid, __u64 base, __u32 n)
+{
+	assert_int_equal(s->n, n);
+	if (!n)
+		return;
+	assert_int_equal(s->pid, pid);
+	for (__u32 i = 0; i < n; i++)
+		assert_int_equal(s->ip[i], base + i);
+}
 
 /* ---- segment-leak ------------------------------------------------------ */
 
@@ -1040,6 +1076,329 @@ static void test_seeded_segment_before_mapping(void **state)
 	assert_int_equal(find_rule("segment-leak")->severity, SW_SEV_ERROR);
 }
 
+/* ---- stacks ------------------------------------------------------------ */
+
+static void test_stacks_segment_leak(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	with_stack(0x1000, 3);
+	shmget_(2000, IPC_PRIVATE_KEY, 4096, 201);
+	with_stack(0x2000, 2);
+	shmat_(2000, 0, 201, SEG_ADDR, 4096);
+	shmdt_(2000, 0, SEG_ADDR, 0);
+	shmget_(2000, IPC_PRIVATE_KEY, 4096, 202); /* no stack captured */
+	exit_(2000);
+	assert_int_equal(count_rule("segment-leak"), 2);
+	f = find_message("segment 201");
+	assert_non_null(f);
+	assert_stack(&f->origin, 2000, 0x1000, 3);
+	assert_stack(&f->site, 0, 0, 0); /* decided by the exit */
+	f = find_message("segment 202");
+	assert_non_null(f);
+	assert_stack(&f->origin, 0, 0, 0);
+	assert_stack(&f->site, 0, 0, 0);
+}
+
+static void test_stacks_segment_leak_by_other_process(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	with_stack(0x1000, 2);
+	shmget_(2010, IPC_PRIVATE_KEY, 4096, 211);
+	shmat_(2010, 0, 211, SEG_ADDR, 4096);
+	fork_(2010, 2011, false);
+	exit_(2010);
+	/* The child maps over the last attachment (MAP_FIXED): the call
+	 * that completes the leak, captured in the child. */
+	with_stack(0x9000, 4);
+	mmap_(2011, 0, 4096, PROT_RW, MAP_PRIVATE_FLAG | MAP_ANON_FLAG, SEG_ADDR,
+	      SW_BK_ANON_PRIVATE);
+	assert_int_equal(count_rule("segment-leak"), 1);
+	f = find_rule("segment-leak");
+	assert_int_equal(f->pid, 2010);
+	assert_stack(&f->origin, 2010, 0x1000, 2);
+	assert_stack(&f->site, 2011, 0x9000, 4);
+}
+
+static void test_stacks_missing_rollback(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	with_stack(0x1000, 4);
+	shmget_(2020, IPC_PRIVATE_KEY, 8 << 20, 221);
+	with_stack(0x3000, 5);
+	call(2020, 0, SW_SHMAT, -ENOMEM, 221, 0, 0, 0);
+	/* Later failures of the thread do not change what is kept. */
+	with_stack(0x5000, 1);
+	call(2020, 0, SW_SHMAT, -ENOMEM, 221, 0, 0, 0);
+	exit_(2020);
+	f = find_rule("missing-rollback");
+	assert_non_null(f);
+	assert_stack(&f->origin, 2020, 0x1000, 4);
+	assert_stack(&f->site, 2020, 0x3000, 5);
+	f = find_rule("segment-leak");
+	assert_non_null(f);
+	assert_stack(&f->origin, 2020, 0x1000, 4);
+	assert_stack(&f->site, 0, 0, 0);
+}
+
+static void test_stacks_failed_then_used(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	/* shmget fails, shmat uses -1. */
+	with_stack(0x1000, 2);
+	shmget_(2030, IPC_PRIVATE_KEY, 1 << 20, -ENOSPC);
+	with_stack(0x2000, 3);
+	call(2030, 0, SW_SHMAT, -EINVAL, (__u64)-1, 0, 0, 0);
+	f = &T.findings[T.n_findings - 1];
+	assert_string_equal(f->rule, "failed-then-used");
+	assert_stack(&f->origin, 2030, 0x1000, 2);
+	assert_stack(&f->site, 2030, 0x2000, 3);
+	/* shmat fails, shmdt uses (void *)-1. */
+	with_stack(0x3000, 1);
+	call(2030, 0, SW_SHMAT, -EACCES, 42, 0, 0, 0);
+	with_stack(0x4000, 2);
+	shmdt_(2030, 0, (__u64)-1, -EINVAL);
+	f = &T.findings[T.n_findings - 1];
+	assert_contains(f->message, "shmdt((void *)-1)");
+	assert_stack(&f->origin, 2030, 0x3000, 1);
+	assert_stack(&f->site, 2030, 0x4000, 2);
+	/* mmap fails, the result is written through: a fault. */
+	with_stack(0x5000, 6);
+	mmap_(2031, 0, 4 << 20, PROT_RW, MAP_SHARED_FLAG | MAP_ANON_FLAG, -ENOMEM,
+	      SW_BK_ANON_SHARED);
+	with_stack(0x6000, 2);
+	signal_(2031, 0, 11, 1, 0x10);
+	f = &T.findings[T.n_findings - 1];
+	assert_string_equal(f->rule, "failed-then-used");
+	assert_int_equal(f->pid, 2031);
+	assert_stack(&f->origin, 2031, 0x5000, 6);
+	assert_stack(&f->site, 2031, 0x6000, 2);
+	/* A bad id with no failure behind it: the site alone. */
+	with_stack(0x7000, 1);
+	call(2032, 0, SW_SHMAT, -EINVAL, 12345, 0, 0, 0);
+	f = &T.findings[T.n_findings - 1];
+	assert_stack(&f->origin, 0, 0, 0);
+	assert_stack(&f->site, 2032, 0x7000, 1);
+	/* A success in between clears the failure and its stack. */
+	with_stack(0x8000, 1);
+	call(2033, 0, SW_SHMAT, -EACCES, 43, 0, 0, 0);
+	shmat_(2033, 0, 43, SEG_ADDR, 4096);
+	shmdt_(2033, 0, (__u64)-1, -EINVAL);
+	f = &T.findings[T.n_findings - 1];
+	assert_int_equal(f->pid, 2033);
+	assert_stack(&f->origin, 0, 0, 0);
+}
+
+static void test_stacks_oversized(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	with_stack(0x1000, 7);
+	shmget_(2040, IPC_PRIVATE_KEY, 1ULL << 41, -EINVAL);
+	f = find_rule("oversized-request");
+	assert_non_null(f);
+	assert_stack(&f->site, 2040, 0x1000, 7);
+	assert_stack(&f->origin, 0, 0, 0);
+	/* A capture deeper than the record holds is cut to it. */
+	with_stack(0x2000, 1000);
+	mmap_(2041, 0, 1ULL << 41, PROT_RW, MAP_PRIVATE_FLAG | MAP_ANON_FLAG, -ENOMEM,
+	      SW_BK_ANON_PRIVATE);
+	f = &T.findings[T.n_findings - 1];
+	assert_int_equal(f->pid, 2041);
+	assert_int_equal(f->site.n, SW_MAX_FRAMES);
+}
+
+static void test_stacks_invalid_detach(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	shmget_(2050, IPC_PRIVATE_KEY, 4096, 251);
+	with_stack(0xa000, 3);
+	shmat_(2050, 0, 251, SEG_ADDR, 4096);
+	shmctl_(2050, 251, IPC_RMID_CMD, 0);
+	shmdt_(2050, 0, SEG_ADDR, 0); /* a successful shmdt carries none */
+	with_stack(0xb000, 2);
+	shmdt_(2050, 0, SEG_ADDR, -EINVAL);
+	f = find_rule("invalid-detach");
+	assert_non_null(f);
+	assert_stack(&f->origin, 2050, 0xa000, 3); /* the mapping */
+	assert_stack(&f->site, 2050, 0xb000, 2);
+	/* Never attached: nothing to point back to. */
+	with_stack(0xc000, 1);
+	shmdt_(2050, 0, 0x600000, -EINVAL);
+	f = &T.findings[T.n_findings - 1];
+	assert_stack(&f->origin, 0, 0, 0);
+	assert_stack(&f->site, 2050, 0xc000, 1);
+	/* The same whole mapping unmapped twice. */
+	with_stack(0xd000, 2);
+	shared_map(2050, MAP_ADDR, 4 * 4096);
+	munmap_(2050, MAP_ADDR, 4 * 4096, 0);
+	munmap_(2050, MAP_ADDR, 4 * 4096, 0);
+	f = &T.findings[T.n_findings - 1];
+	assert_contains(f->message, "already unmapped");
+	assert_stack(&f->origin, 2050, 0xd000, 2);
+	assert_stack(&f->site, 0, 0, 0);
+}
+
+static void test_stacks_use_after_detach(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	shmget_(2060, IPC_PRIVATE_KEY, 1 << 20, 261);
+	with_stack(0xa000, 3);
+	shmat_(2060, 0, 261, SEG_ADDR, 1 << 20);
+	shmctl_(2060, 261, IPC_RMID_CMD, 0);
+	shmdt_(2060, 0, SEG_ADDR, 0);
+	with_stack(0xd000, 5);
+	signal_(2060, 0, 11, 1, SEG_ADDR + 64);
+	f = find_rule("use-after-detach");
+	assert_non_null(f);
+	assert_stack(&f->origin, 2060, 0xa000, 3);
+	assert_stack(&f->site, 2060, 0xd000, 5);
+	/* Moved away by mremap: the mremap is where it went. */
+	with_stack(0x1000, 2);
+	shared_map(2060, MAP_ADDR, 4 * 4096);
+	with_stack(0xe000, 4);
+	mremap_(2060, MAP_ADDR, 4 * 4096, 8 * 4096, 0x7f2000000000);
+	with_stack(0xf000, 1);
+	signal_(2060, 0, 11, 1, MAP_ADDR + 8);
+	f = &T.findings[T.n_findings - 1];
+	assert_contains(f->message, "mremap");
+	assert_stack(&f->origin, 2060, 0xe000, 4);
+	assert_stack(&f->site, 2060, 0xf000, 1);
+	/* The moved range keeps the mremap's stack; its unmap none. */
+	munmap_(2060, 0x7f2000000000, 8 * 4096, 0);
+	signal_(2060, 0, 11, 1, 0x7f2000000000 + 8);
+	f = &T.findings[T.n_findings - 1];
+	assert_stack(&f->origin, 2060, 0xe000, 4);
+	assert_stack(&f->site, 0, 0, 0);
+	/* A piece of a split range still knows its mapping. */
+	with_stack(0x3000, 2);
+	shared_map(2060, MAP_ADDR + 0x100000, 4 * 4096);
+	munmap_(2060, MAP_ADDR + 0x100000 + 4096, 4096, 0);
+	munmap_(2060, MAP_ADDR + 0x100000 + 3 * 4096, 4096, 0);
+	signal_(2060, 0, 11, 1, MAP_ADDR + 0x100000 + 3 * 4096);
+	f = &T.findings[T.n_findings - 1];
+	assert_stack(&f->origin, 2060, 0x3000, 2);
+}
+
+static void test_stacks_attach_leak(void **state)
+{
+	static __u64 at_seq[300];
+	const struct sw_finding *f;
+	int i;
+
+	start();
+	for (i = 0; i < 300; i++) {
+		shmget_(2070, IPC_PRIVATE_KEY, 1 << 20, 3000 + i);
+		with_stack(0x100000 + (__u64)i * 0x100, 2);
+		at_seq[i] = shmat_(2070, 0, 3000 + i, SEG_ADDR + (__u64)i * (2 << 20), 1 << 20);
+		T.ts += 10 * MS;
+	}
+	f = find_rule("attach-leak");
+	assert_non_null(f);
+	assert_int_equal(f->site.n, 2);
+	assert_int_equal(f->site.pid, 2070);
+	i = (int)((f->site.ip[0] - 0x100000) / 0x100);
+	assert_true(i >= 0 && i < 300);
+	assert_int_equal(f->site.ip[0], 0x100000 + (__u64)i * 0x100);
+	assert_true(has_evidence(f, at_seq[i])); /* the event that completed it */
+	assert_int_equal(f->evidence[f->n_evidence - 1], at_seq[i]);
+	assert_int_equal(f->origin.n, 0);
+}
+
+static void test_stacks_fork_shares(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	shmget_(2080, IPC_PRIVATE_KEY, 4096, 281);
+	with_stack(0xa000, 3);
+	shmat_(2080, 0, 281, SEG_ADDR, 4096);
+	with_stack(0xb000, 2);
+	shared_map(2080, MAP_ADDR, 8192);
+	fork_(2080, 2081, false);
+	fork_(2080, 2082, true); /* vfork: the same address space */
+	exit_(2082);
+	/* Parent detaches and exits first; the child's copy still knows
+	 * where it was attached (in the parent, before the fork). */
+	shmdt_(2080, 0, SEG_ADDR, 0);
+	shmctl_(2080, 281, IPC_RMID_CMD, 0);
+	exit_(2080);
+	shmdt_(2081, 0, SEG_ADDR, 0);
+	with_stack(0xd000, 1);
+	signal_(2081, 0, 11, 1, SEG_ADDR);
+	f = find_rule("use-after-detach");
+	assert_non_null(f);
+	assert_int_equal(f->pid, 2081);
+	assert_stack(&f->origin, 2080, 0xa000, 3);
+	assert_stack(&f->site, 2081, 0xd000, 1);
+	exit_(2081);
+	assert_int_equal(T.a->n_stacks, 0);
+}
+
+/* Stacks live as long as the objects holding them: a long churn of
+ * stack-bearing events with a constant set of live objects keeps a
+ * constant number of stacks, and none is left once everything is gone. */
+static void test_stacks_memory_is_bounded(void **state)
+{
+	enum { LIVE = 8, CYCLES = 20000, WARM = 100 };
+	__u64 steady = 0;
+
+	start();
+	for (int n = 0; n < CYCLES; n++) {
+		__s32 id = 10000 + n % 100000;
+		__u64 slot = (__u64)(n % LIVE) * 0x100000;
+
+		if (n >= LIVE) {
+			shmdt_(2090, 0, SEG_ADDR + slot, 0);
+			munmap_(2090, MAP_ADDR + slot, 4096, 0);
+		}
+		with_stack(0x1000 + n, 3);
+		shmget_(2090, IPC_PRIVATE_KEY, 4096, id);
+		with_stack(0x2000 + n, 4);
+		shmat_(2090, (__u32)(3000 + n % 16), id, SEG_ADDR + slot, 4096);
+		shmctl_(2090, id, IPC_RMID_CMD, 0);
+		with_stack(0x3000 + n, 2);
+		shared_map(2090, MAP_ADDR + slot, 4096);
+		/* Failed results, each thread its own, replaced and cleared. */
+		with_stack(0x4000 + n, 5);
+		mmap_(2090, (__u32)(3000 + n % 16), 1 << 20, PROT_RW,
+		      MAP_SHARED_FLAG | MAP_ANON_FLAG, -ENOMEM, SW_BK_ANON_SHARED);
+		with_stack(0x5000 + n, 1);
+		call(2090, (__u32)(3000 + n % 16), SW_SHMAT, -EACCES, 7, 0, 0, 0);
+		/* A child that inherits everything and goes. */
+		if (n % 64 == 0) {
+			fork_(2090, 2091, false);
+			with_stack(0x6000 + n, 2);
+			mremap_(2091, MAP_ADDR + slot, 4096, 8192, 0x7f5000000000);
+			exit_(2091);
+		}
+		T.ts += MS;
+		if (n == WARM)
+			steady = T.a->n_stacks;
+		if (n > WARM && n % 64 != 0)
+			assert_true(T.a->n_stacks <= steady + 16);
+	}
+	/* At most: a segment, an attachment and a mapping per live slot,
+	 * 2 per tombstone, 3 failed results in each remembered thread. */
+	assert_true(steady > 0);
+	assert_true(steady <= 3 * LIVE + 2 * SW_TOMBS + 3 * SW_THREADS);
+	exit_(2090);
+	assert_int_equal(T.a->n_stacks, 0);
+	assert_null(model_proc(T.a, 2090));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1078,6 +1437,16 @@ int main(void)
 		T_(test_rule_table),
 		T_(test_seeded_state),
 		T_(test_seeded_segment_before_mapping),
+		T_(test_stacks_segment_leak),
+		T_(test_stacks_segment_leak_by_other_process),
+		T_(test_stacks_missing_rollback),
+		T_(test_stacks_failed_then_used),
+		T_(test_stacks_oversized),
+		T_(test_stacks_invalid_detach),
+		T_(test_stacks_use_after_detach),
+		T_(test_stacks_attach_leak),
+		T_(test_stacks_fork_shares),
+		T_(test_stacks_memory_is_bounded),
 #undef T_
 	};
 

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Stacks and source lines: findings name the function and line where the
+object was created and where the misuse happened, for a non-PIE and a PIE
+executable and for a call made inside a shared library; a stripped binary
+still gives module+offset frames; `analyze` prints the frames the live run
+resolved."""
+import json
+import os
+import re
+import shutil
+import subprocess
+
+from common import BpfTestCase, ROOT, SHMWATCH, WORKLOADS, read_log
+
+
+def marker_lines(source):
+    """{marker: line number} for the /* LINE:name */ comments of a file."""
+    lines = {}
+    with open(os.path.join(ROOT, "tests", "workloads", source)) as f:
+        for n, text in enumerate(f, 1):
+            m = re.search(r"/\* LINE:([a-z-]+) \*/", text)
+            if m:
+                lines[m.group(1)] = n
+    return lines
+
+
+MAIN = marker_lines("stacks.c")
+LIB = marker_lines("stackslib.c")
+
+
+def has_frame(stack, function, source, line):
+    return any(f["function"] == function and (f["file"] or "").endswith(source)
+               and f["line"] == line for f in stack)
+
+
+class StackTest(BpfTestCase):
+    def trace(self, binary, *extra):
+        log = self.path("log.json")
+        proc = subprocess.run([SHMWATCH, "-q", "-o", log] + list(extra) + ["--", binary],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=60)
+        records = self.track(read_log(log))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        findings = {r["rule"]: r for r in records if r["type"] == "finding"}
+        self.assertEqual(set(findings), {"segment-leak", "failed-then-used"},
+                         proc.stdout)
+        return log, findings, proc.stdout
+
+    def check_resolved(self, binary):
+        log, findings, text = self.trace(binary)
+        origin = findings["segment-leak"]["origin_stack"]
+        self.assertTrue(has_frame(origin, "create_segment", "stacks.c", MAIN["create"]), origin)
+        self.assertTrue(has_frame(origin, "main", "stacks.c", MAIN["main-create"]), origin)
+        site = findings["failed-then-used"]["stack"]
+        self.assertTrue(has_frame(site, "lib_attach", "stackslib.c", LIB["lib-attach"]), site)
+        self.assertTrue(has_frame(site, "main", "stacks.c", MAIN["main-attach"]), site)
+        self.assertTrue(any(f["module"].endswith("libstackslib.so") for f in site), site)
+        # The text view prints the same sites as function (file:line).
+        self.assertIn("lib_attach (tests/workloads/stackslib.c:%d)" % LIB["lib-attach"], text)
+        self.assertIn("create_segment (tests/workloads/stacks.c:%d)" % MAIN["create"], text)
+        return log, findings
+
+    def test_non_pie_executable_and_shared_library(self):
+        self.check_resolved(os.path.join(WORKLOADS, "stacks_nopie"))
+
+    def test_pie_executable_and_analyze_agrees(self):
+        log, live = self.check_resolved(os.path.join(WORKLOADS, "stacks_pie"))
+        proc = subprocess.run([SHMWATCH, "analyze", "--format", "json", log],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        replayed = {r["rule"]: r for r in map(json.loads, proc.stdout.splitlines())
+                    if r["type"] == "finding"}
+        for rule, f in live.items():
+            for key in ("stack", "origin_stack"):
+                self.assertEqual(replayed[rule].get(key), f.get(key), (rule, key))
+
+    def test_stripped_binary_gives_module_offsets(self):
+        exe = self.path("stacks_stripped")
+        shutil.copy(os.path.join(WORKLOADS, "stacks_pie"), exe)
+        shutil.copy(os.path.join(WORKLOADS, "libstackslib.so"), self.tmp)
+        subprocess.run(["strip", "--strip-all", exe], check=True)
+        log, findings, _ = self.trace(exe)
+        origin = findings["segment-leak"]["origin_stack"]
+        ours = [f for f in origin if f["module"] == exe]
+        self.assertTrue(ours, origin)
+        for f in ours:
+            self.assertIsNone(f["file"])
+            self.assertIsNotNone(f["offset"])
+
+    def test_no_stacks(self):
+        log, findings, _ = self.trace(os.path.join(WORKLOADS, "stacks_pie"), "--no-stacks")
+        for f in findings.values():
+            self.assertNotIn("stack", f)
+            self.assertNotIn("origin_stack", f)
+        events = [r for r in read_log(log) if r["type"] == "event"]
+        self.assertFalse([e for e in events if "stack" in e])
