@@ -216,12 +216,27 @@ static __always_inline void submit(struct sw_event *e)
 	bpf_ringbuf_submit(e, flags);
 }
 
+/* The tgid as the process's own PID namespace numbers it, 0 in the
+ * initial namespace. */
+static __always_inline __u32 ns_pid_of(struct task_struct *t)
+{
+	struct pid *pid = BPF_CORE_READ(t, group_leader, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	int nr = 0;
+
+	if (!level || level > 31)
+		return 0;
+	bpf_core_read(&nr, sizeof(nr), &pid->numbers[level].nr);
+	return nr;
+}
+
 static __always_inline void fill_task(struct sw_event *e, struct task_struct *t)
 {
 	e->pid = BPF_CORE_READ(t, tgid);
 	e->tid = BPF_CORE_READ(t, pid);
 	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	e->uid = BPF_CORE_READ(t, cred, uid.val);
+	e->ns_pid = ns_pid_of(t);
 	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
 }
 
@@ -234,6 +249,7 @@ static __always_inline void fill_current(struct sw_event *e)
 	e->tid = (__u32)id;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	e->ns_pid = ns_pid_of(t);
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 }

@@ -121,6 +121,9 @@ struct sw_event {
 	__u32 tid;
 	__u32 ppid; /* tgid of the real parent */
 	__u32 uid;
+	__u32 ns_pid; /* tgid in the process's own PID namespace when that is
+			 not the initial one (a container), else 0 */
+	__u32 pad0;
 	char comm[SW_COMM_LEN];
 	union {
 		struct sw_call_info c;

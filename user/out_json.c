@@ -219,6 +219,10 @@ static void json_event(struct sink *s, const struct sw_event *e)
 	jb_u64(b, e->ppid);
 	jb_key(b, "uid");
 	jb_u64(b, e->uid);
+	if (e->ns_pid) {
+		jb_key(b, "ns_pid");
+		jb_u64(b, e->ns_pid);
+	}
 	jb_key(b, "cgroup");
 	jb_u64(b, e->cgroup_id);
 	jb_key(b, "comm");
