@@ -74,12 +74,26 @@ class Config:
         self.unavailable = None  # reason, when it cannot run here
 
 
+FLOOR_SCRIPT = (
+    "t=/sys/kernel/tracing; [ -d $t/events ] || mount -t tracefs nodev $t || exit 1; "
+    "e=$t/events/syscalls/sys_exit_shmget/enable; echo 1 > $e || exit 1; "
+    "\"$@\"; r=$?; echo 0 > $e; exit $r")
+
+
 def make_configs():
     strace = shutil.which("strace")
     perf = shutil.which("perf")
     configs = [
         Config("untraced", "untraced", "none"),
         Config("sw-json", "shmwatch -q -o FILE", "shmwatch", ["-q", "-o", "{log}"]),
+        Config("sw-nostacks", "shmwatch -q -o FILE --no-stacks", "shmwatch",
+               ["-q", "-o", "{log}", "--no-stacks"]),
+        # The floor of any syscall-tracepoint design: one per-syscall
+        # tracepoint enabled through tracefs (in a private mount namespace,
+        # so nothing stays mounted), no BPF at all.
+        Config("tp-floor", "one syscall tracepoint on (floor)", "wrapper",
+               ["unshare", "--mount", "--propagation", "private", "sh", "-c", FLOOR_SCRIPT,
+                "floor"]),
         Config("sw-text", "shmwatch >/dev/null (text)", "shmwatch", [], text=True),
         Config("sw-pid", "shmwatch -q -o FILE -p PID", "shmwatch", ["-q", "-o", "{log}"],
                pid_mode=True),
@@ -90,17 +104,17 @@ def make_configs():
                [perf or "perf", "trace", "-o", "/dev/null", "-e", TRACED_CALLS, "--"],
                slow=20),
     ]
+    by_key = {c.key: c for c in configs}
     if not strace:
-        configs[4].unavailable = "strace not installed"
+        by_key["strace"].unavailable = "strace not installed"
     if not perf:
-        configs[5].unavailable = "perf not installed"
+        by_key["perf"].unavailable = "perf not installed"
     return configs
 
 
 # Rows the table must show although nothing can be measured.
 NOT_MEASURED = [
     ("bpftrace", "unavailable: bpftrace is not installed on this machine"),
-    ("shmwatch stacks on", "n/a (stacks not implemented)"),
 ]
 
 
@@ -1030,7 +1044,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="smoke run for CI, < 60 s")
     ap.add_argument("--only", help="workload keys or modes, comma-separated (e.g. a,b,getppid)")
     ap.add_argument("--configs", help="configuration keys, comma-separated "
-                    "(untraced,sw-json,sw-text,sw-pid,strace,perf)")
+                    "(untraced,sw-json,sw-nostacks,sw-text,sw-pid,tp-floor,strace,perf)")
     ap.add_argument("--no-overhead", action="store_true")
     ap.add_argument("--no-capacity", action="store_true")
     ap.add_argument("--no-rss", action="store_true")
