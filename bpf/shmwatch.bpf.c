@@ -176,7 +176,9 @@ struct {
 /*
  * The reader reads a process's module map (/proc/PID/maps) to resolve its
  * stacks, and a short-lived program may be gone 100 ms later: wake it at
- * once after an exec and for the first stack of each process image.
+ * once for the first stack of each process image.  (Not at every exec:
+ * on a host that spawns a lot, reading the maps of every new program
+ * would cost far more than it gives.)
  */
 static __always_inline bool needs_prompt_reader(struct sw_event *e)
 {
@@ -185,7 +187,7 @@ static __always_inline bool needs_prompt_reader(struct sw_event *e)
 
 	if (e->kind == SW_EV_EXEC) {
 		bpf_map_delete_elem(&woke_for, &pid);
-		return true;
+		return false;
 	}
 	if (!e->n_frames || bpf_map_lookup_elem(&woke_for, &pid))
 		return false;
@@ -416,46 +418,37 @@ int sw_shmctl(struct trace_event_raw_sys_exit *ctx)
 	return simple_exit(ctx, ret, SW_SHMCTL, is_err(ret));
 }
 
-/* munmap is frequent (malloc, ld.so).  At entry, while the range is still
- * mapped, decide whether its exit is worth a record: a shared or shmem
- * mapping, a large one, or nothing mapped at the address at all (a double
- * unmap).  Small private mappings are the bulk and are dropped; a failed
- * munmap is always recorded. */
+/*
+ * munmap is frequent (malloc, ld.so) and its exit no longer shows what was
+ * unmapped.  A program at sys_enter_munmap could look, but any sys_enter
+ * program makes every syscall on the host pay for the enter probe too.
+ * So decide per process instead: once a process has made a recorded
+ * mapping (shared, shmem, large, or SysV) since its exec, all its munmaps
+ * are recorded; a process that never did is skipped.  Failures are always
+ * recorded.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, __u8);
-} munmap_wanted SEC(".maps");
+} mappers SEC(".maps");
 
-SEC("tracepoint/syscalls/sys_enter_munmap")
-int sw_munmap_enter(struct trace_event_raw_sys_enter *ctx)
+static __always_inline void note_mapper(__u32 tgid)
 {
-	struct vma_info vi = { .shmid = -1 };
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 addr = ctx->args[0], len = ctx->args[1];
 	__u8 one = 1;
 
-	if (!traced(bpf_get_current_pid_tgid() >> 32))
-		return 0;
-	if (!all_mmaps && len < max_size &&
-	    !bpf_find_vma(bpf_get_current_task_btf(), addr, read_vma, &vi, 0) &&
-	    (vi.backing == SW_BK_ANON_PRIVATE || vi.backing == SW_BK_FILE_PRIVATE))
-		return 0;
-	bpf_map_update_elem(&munmap_wanted, &tid, &one, BPF_ANY);
-	return 0;
+	if (!bpf_map_lookup_elem(&mappers, &tgid))
+		bpf_map_update_elem(&mappers, &tgid, &one, BPF_ANY);
 }
 
 SEC("tracepoint/syscalls/sys_exit_munmap")
 int sw_munmap(struct trace_event_raw_sys_exit *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	bool wanted = bpf_map_lookup_elem(&munmap_wanted, &tid);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	long ret = ctx->ret;
 
-	if (wanted)
-		bpf_map_delete_elem(&munmap_wanted, &tid);
-	if (!wanted && !is_err(ret))
+	if (!all_mmaps && !is_err(ret) && !bpf_map_lookup_elem(&mappers, &tgid))
 		return 0;
 	return simple_exit(ctx, ret, SW_MUNMAP, is_err(ret));
 }
@@ -477,6 +470,7 @@ int sw_shmat(struct trace_event_raw_sys_exit *ctx)
 	 * (the call succeeded) and the sizes stay 0, meaning unknown. */
 	if (bpf_find_vma(bpf_get_current_task_btf(), ret, read_shm_vma, &vi, 0))
 		vi.shmid = (__s32)args[0];
+	note_mapper(bpf_get_current_pid_tgid() >> 32);
 	return emit_call(ctx, SW_SHMAT, ret, args, &vi, true);
 }
 
@@ -521,6 +515,8 @@ static __always_inline int map_exit(void *ctx, long ret, __u32 call)
 		vi.backing = call == SW_MMAP ? requested_backing(args[3]) : SW_BK_NONE;
 	if (!mmap_wanted(ret, len, vi.backing))
 		return 0;
+	if (!is_err(ret))
+		note_mapper(bpf_get_current_pid_tgid() >> 32);
 	return emit_call(ctx, call, ret, args, &vi, true);
 }
 
@@ -572,6 +568,9 @@ int BPF_PROG(sw_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	if (filter_pid && follow)
 		bpf_map_update_elem(&traced_pids, &ctgid, &one, BPF_ANY);
+	/* The child inherits the parent's mappings, and their munmaps. */
+	if (bpf_map_lookup_elem(&mappers, &ptgid))
+		bpf_map_update_elem(&mappers, &ctgid, &one, BPF_ANY);
 	e = reserve(ctx, SW_EV_FORK, SW_CALL_NONE, false);
 	if (!e)
 		return 0;
@@ -587,7 +586,10 @@ int BPF_PROG(sw_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 {
 	struct sw_event *e;
 
-	if (!traced(BPF_CORE_READ(p, tgid)))
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+
+	bpf_map_delete_elem(&mappers, &tgid); /* the new image maps nothing yet */
+	if (!traced(tgid))
 		return 0;
 	e = reserve(ctx, SW_EV_EXEC, SW_CALL_NONE, false);
 	if (!e)
@@ -609,6 +611,7 @@ int BPF_PROG(sw_exit, struct task_struct *p)
 
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
+	bpf_map_delete_elem(&mappers, &tgid);
 	if (!traced(tgid))
 		return 0;
 	if (filter_pid)

@@ -177,8 +177,6 @@ void app_event(struct app *app, const struct sw_event *e)
 	/* After the analyzer: its exit findings still resolve this pid. */
 	if (e->kind == SW_EV_EXIT || e->kind == SW_EV_EXEC)
 		symbolizer__exit(app->sym, e->pid);
-	if (app->live && e->kind == SW_EV_EXEC)
-		symbolizer__refresh(app->sym, e->pid);
 }
 
 void app_add_frames(struct app *app, __u32 pid, const struct sw_frame *frames, __u32 n)

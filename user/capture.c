@@ -272,6 +272,9 @@ int capture__add_pid(struct capture *c, __u32 pid)
 
 	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.traced_pids), &pid, &one, BPF_ANY))
 		return -errno;
+	/* A running process may already hold shared mappings: record its
+	 * munmaps from the start (see the mappers map in the BPF side). */
+	bpf_map_update_elem(bpf_map__fd(c->skel->maps.mappers), &pid, &one, BPF_ANY);
 	return 0;
 }
 

@@ -812,7 +812,7 @@ void symbolizer__free(struct symbolizer *s)
 	free(s);
 }
 
-static int note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n, bool force)
+int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n)
 {
 	struct sw_map *fresh;
 	struct sw_proc *p;
@@ -823,7 +823,7 @@ static int note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n, bool f
 	p = proc_get(s, pid);
 	if (!p)
 		return -ENOMEM;
-	if (force || needs_read(p, ips, n)) {
+	if (needs_read(p, ips, n)) {
 		err = read_maps(s, pid, &fresh, &n_fresh);
 		if (err) {
 			/* Keep what is known; forget a pid nothing is known of. */
@@ -844,16 +844,6 @@ static int note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n, bool f
 	}
 	open_hit_files(s, p, ips, n);
 	return 0;
-}
-
-int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n)
-{
-	return note(s, pid, ips, n, false);
-}
-
-int symbolizer__refresh(struct symbolizer *s, __u32 pid)
-{
-	return note(s, pid, NULL, 0, true);
 }
 
 void symbolizer__exit(struct symbolizer *s, __u32 pid)

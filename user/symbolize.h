@@ -30,10 +30,6 @@ void symbolizer__free(struct symbolizer *s);
 /* Make sure pid's module map covers ips (reads /proc/PID/maps when it
  * does not yet); call as soon as a stack arrives, while pid lives. */
 int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n);
-/* Read pid's module map now, whatever is known (after an exec: the new
- * image is mapped, and a short-lived program may be gone by its first
- * stack). */
-int symbolizer__refresh(struct symbolizer *s, __u32 pid);
 /* The process exited (or exec'd): its map is kept, but may be evicted
  * among the oldest once many processes are gone. */
 void symbolizer__exit(struct symbolizer *s, __u32 pid);
