@@ -3,6 +3,10 @@
 #   make            build build/shmwatch
 #   make demo       install missing packages, build, run shmwatch on the demo
 #   make test       install missing packages, build, run every test
+#   make asan       userspace with ASan+UBSan in build-asan/, unit and
+#                   integration tests against it (part of make test)
+#   make fuzz       libFuzzer on analyze's reader and analyzer, a short run
+#                   plus the regression inputs (part of make test)
 #   make bench      benchmarks (never part of the tests)
 #   make vmlinux    regenerate vmlinux/x86/vmlinux.h from the running kernel
 
@@ -12,17 +16,21 @@ CLANG     ?= clang
 BPFTOOL   ?= bpftool
 ARCH      := x86
 WERROR    ?= -Werror
+# Extra compiler and linker flags for the userspace: the asan and fuzz
+# builds set them (CFLAGS itself would drop the warnings below).
+SANFLAGS  ?=
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(WERROR) \
-             -Iuser -I$(BUILD) -D_GNU_SOURCE
+             -Iuser -I$(BUILD) -D_GNU_SOURCE $(SANFLAGS)
 LDLIBS    := -lbpf -ldw -lelf -lz -ljson-c
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
              -Ivmlinux/$(ARCH)
 
 # Debian packages the build, the tests and the demo need.
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
-        libcmocka-dev libjson-c-dev libdw-dev pkg-config python3 jq iproute2
+        libcmocka-dev libjson-c-dev libdw-dev pkg-config python3 jq iproute2 \
+        libclang-rt-14-dev stress-ng
 
 # Everything in user/ but the entry point and the libbpf glue is pure and
 # goes into a library the unit tests link against.
@@ -35,7 +43,8 @@ PROG_SRCS := $(filter-out tests/workloads/stacks.c tests/workloads/stackslib.c,\
 PROG_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(PROG_SRCS))
 HEADERS   := $(wildcard user/*.h)
 
-.PHONY: all deps demo test unit integration test-kernels bench vmlinux clean progs
+.PHONY: all deps demo test unit unit-bins integration test-kernels bench vmlinux clean progs \
+	asan asan-build fuzz fuzz-regressions
 
 all: $(BUILD)/shmwatch progs
 
@@ -85,6 +94,8 @@ $(BUILD)/tests/workloads/stacks_pie: tests/workloads/stacks.c $(BUILD)/tests/wor
 
 progs: $(PROG_BINS) $(STACKS)
 
+unit-bins: $(UNIT_BINS)
+
 deps:
 	@missing=$$(for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
@@ -108,6 +119,54 @@ test: deps
 	$(MAKE) all $(UNIT_BINS)
 	python3 tests/run.py --build $(BUILD)
 
+# AddressSanitizer + UBSan (a UB report is fatal) over the userspace: the
+# same sources in their own build directory, the BPF object and skeleton
+# copied from the normal build.  Workloads and scenarios stay plain.
+ASAN_BUILD := build-asan
+ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=all
+ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
+              UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+              LSAN_OPTIONS=report_objects=1
+
+asan-build: $(BUILD)/shmwatch.skel.h
+	@mkdir -p $(ASAN_BUILD)
+	cp -p $(BUILD)/shmwatch.bpf.o $(BUILD)/shmwatch.skel.h $(ASAN_BUILD)/
+	$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) SANFLAGS="$(ASAN_FLAGS)" all unit-bins
+
+asan: asan-build
+	python3 tests/run.py --build $(BUILD) --only asan
+
+# libFuzzer: clang builds the core library with the fuzzer's coverage and
+# the sanitizers; the target replays each input as a log (fuzz_analyze.c).
+FUZZ_BUILD := build-fuzz
+FUZZ_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=all
+FUZZ_TIME  ?= 25
+FUZZ_BIN   := $(FUZZ_BUILD)/fuzz_analyze
+
+$(FUZZ_BIN): tests/fuzz/fuzz_analyze.c $(CORE_SRCS) $(HEADERS)
+	$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(CLANG) SANFLAGS="$(FUZZ_FLAGS)" \
+		$(FUZZ_BUILD)/libshmwatch.a
+	$(CLANG) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -I$(FUZZ_BUILD) -o $@ $< \
+		$(FUZZ_BUILD)/libshmwatch.a -ldw -lelf -lz -ljson-c
+
+# Every regression input once, then a short run from the seed corpus;
+# new inputs go to a scratch corpus, a crash to $(FUZZ_BUILD)/crash-*.
+fuzz-regressions: $(FUZZ_BIN)
+	$(if $(wildcard tests/fuzz/regressions/*),$(FUZZ_BIN) -runs=1 \
+		$(wildcard tests/fuzz/regressions/*) 2>$(FUZZ_BUILD)/regressions.log || \
+		{ tail -50 $(FUZZ_BUILD)/regressions.log; exit 1; })
+	@echo "fuzz: $(words $(wildcard tests/fuzz/regressions/*)) regression inputs passed"
+
+fuzz: fuzz-regressions
+	@rm -rf $(FUZZ_BUILD)/corpus && mkdir -p $(FUZZ_BUILD)/corpus
+	$(FUZZ_BIN) -max_len=65536 -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
+		-artifact_prefix=$(FUZZ_BUILD)/ -print_final_stats=1 \
+		$(FUZZ_BUILD)/corpus tests/fuzz/corpus 2>$(FUZZ_BUILD)/fuzz.log || \
+		{ tail -60 $(FUZZ_BUILD)/fuzz.log; exit 1; }
+	@grep -E '^(stat::number_of_executed_units|Done)' $(FUZZ_BUILD)/fuzz.log || true
+
 # The analyzer alone, then the tracer against untraced, strace and perf.
 test-kernels: all
 	python3 tests/kernels/run.py --build $(BUILD)
@@ -124,4 +183,4 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

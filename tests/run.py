@@ -4,10 +4,13 @@
 tests that load the real BPF programs; the same capture checks and
 scenarios inside Debian 12's stock kernel under qemu (tests/kernels/); and
 a smoke run of the benchmarks, which only proves they still run (timings
-are never judged here).  Prints one closing line,
+are never judged here); a short libFuzzer run over the log reader and
+analyzer; and the unit and integration tests again against an
+AddressSanitizer+UBSan build (build-asan/).  Prints one closing line,
 'N passed, N failed, N skipped', and exits non-zero if anything failed.
 
-Usage: tests/run.py [--build DIR] [--only unit|integration|kernels|bench] [-k PATTERN]
+Usage: tests/run.py [--build DIR] [--only unit|integration|kernels|bench|fuzz|asan]
+                    [-k PATTERN]
 """
 import argparse
 import glob
@@ -60,11 +63,11 @@ def run_integration(build, pattern):
     return passed, failed, skipped
 
 
-def run_script(argv, what):
+def run_script(argv, what, env=None):
     """A script that ends with 'N passed, N failed' or says 'skipped:'."""
     print("== %s: %s" % (what, " ".join(argv)), flush=True)
     proc = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True)
+                          text=True, env=env)
     sys.stdout.write(proc.stdout)
     m = re.search(r"^(\d+) passed, (\d+) failed", proc.stdout, re.M)
     if m:
@@ -75,10 +78,36 @@ def run_script(argv, what):
     return (1, 0, 0) if proc.returncode == 0 else (0, 1, 0)
 
 
+ASAN_BUILD = "build-asan"
+ASAN_ENV = {
+    "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:strict_string_checks=1",
+    "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
+    "LSAN_OPTIONS": "report_objects=1",
+}
+
+
+def run_asan(args):
+    """The unit and integration tests once more, against the userspace
+    built with AddressSanitizer and UBSan; any report fails its test."""
+    print("== AddressSanitizer+UBSan build (make asan-build)", flush=True)
+    if subprocess.run(["make", "--no-print-directory", "asan-build",
+                       "BUILD=" + args.build], cwd=ROOT).returncode:
+        return 0, 1, 0
+    env = dict(os.environ, **ASAN_ENV)
+    argv = [sys.executable, "tests/run.py", "--build", ASAN_BUILD]
+    if args.pattern:
+        argv += ["-k", args.pattern]
+    p, f, s = run_script(argv + ["--only", "unit"], "unit tests under ASan+UBSan", env)
+    p2, f2, s2 = run_script(argv + ["--only", "integration"],
+                            "integration tests under ASan+UBSan", env)
+    return p + p2, f + f2, s + s2
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
-    ap.add_argument("--only", choices=["unit", "integration", "kernels", "bench"])
+    ap.add_argument("--only", choices=["unit", "integration", "kernels", "bench", "fuzz",
+                                       "asan"])
     ap.add_argument("-k", dest="pattern")
     args = ap.parse_args()
     os.chdir(ROOT)
@@ -101,6 +130,17 @@ def main():
     if args.only in (None, "bench"):
         p, f, s = run_script(["make", "--no-print-directory", "bench", "BUILD=" + args.build,
                               "BENCH_ARGS=--quick"], "benchmark smoke (timings not judged)")
+        passed += p
+        failed += f
+        skipped += s
+    if args.only in (None, "fuzz"):
+        p, f, s = run_script(["make", "--no-print-directory", "fuzz", "BUILD=" + args.build],
+                             "libFuzzer on analyze (regression inputs, then a short run)")
+        passed += p
+        failed += f
+        skipped += s
+    if args.only in (None, "asan"):
+        p, f, s = run_asan(args)
         passed += p
         failed += f
         skipped += s

@@ -132,10 +132,31 @@ static int open_logs(struct logread **logs, const struct cli_analyze *o)
 	return 0;
 }
 
+int analyze_replay(struct logread **logs, int n_logs, const struct app_opts *opts,
+		   unsigned long *skipped)
+{
+	struct replay rp = { .opts = *opts };
+	int ret = 0;
+
+	*skipped = 0;
+	for (int i = 0; !ret && i < n_logs; i++) {
+		ret = replay_log(&rp, logs[i]);
+		*skipped += logread__counts(logs[i])->skipped;
+	}
+	/* An empty log still gets a header, summaries and final stats. */
+	if (!ret && !rp.app && start_default_app(&rp))
+		ret = -EIO;
+	if (!ret)
+		app_finish(rp.app);
+	if (rp.app && app_free(rp.app) && !ret)
+		ret = -EIO;
+	return ret;
+}
+
 int do_analyze(int argc, char **argv)
 {
 	struct cli_analyze o;
-	struct replay rp = { 0 };
+	struct app_opts ao;
 	struct logread **logs;
 	unsigned long skipped = 0;
 	char err[512];
@@ -154,22 +175,13 @@ int do_analyze(int argc, char **argv)
 		fprintf(stderr, "shmwatch: out of memory\n");
 		return EXIT_USAGE;
 	}
-	rp.opts = (struct app_opts){
+	ao = (struct app_opts){
 		.stdout_format = o.format,
 		.no_events = true,
 	};
 	ret = open_logs(logs, &o);
-	for (int i = 0; !ret && i < o.n_logs; i++) {
-		ret = replay_log(&rp, logs[i]);
-		skipped += logread__counts(logs[i])->skipped;
-	}
-	/* An empty log still gets a header, summaries and final stats. */
-	if (!ret && !rp.app && start_default_app(&rp))
-		ret = -EIO;
 	if (!ret)
-		app_finish(rp.app);
-	if (rp.app && app_free(rp.app) && !ret)
-		ret = -EIO;
+		ret = analyze_replay(logs, o.n_logs, &ao, &skipped);
 	for (int i = 0; i < o.n_logs; i++)
 		logread__free(logs[i]);
 	free(logs);

@@ -137,4 +137,43 @@ void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 /* A running process, known even if it holds nothing yet; comm may be NULL. */
 void analyzer__seed_process(struct analyzer *a, __u32 pid, const char *comm);
 
+/*
+ * Read-only views of the current state, for comparing it with the
+ * kernel's (--check-state, checkstate.c).  Callbacks return non-zero to
+ * stop the walk; they must not feed the analyzer.
+ */
+struct sw_segment_view {
+	__s32 shmid;
+	__s32 key;
+	__u64 size;
+	__u32 nattch;	    /* as far as traced processes show it */
+	__u32 creator_pid;  /* 0: not known */
+	bool creator_known;
+	bool rmid;	    /* IPC_RMID done, waiting for the last detach */
+	bool uncertain;	    /* a loss was reported since it was created */
+};
+
+struct sw_range_view {
+	__u32 pid;
+	__u64 start;
+	__u64 end;
+	bool sysv;	/* a SysV attachment (else a shared mapping) */
+	__s32 shmid;	/* sysv: the segment, else -1 */
+	__u32 backing;	/* enum sw_backing */
+};
+
+typedef int (*analyzer_segment_fn)(void *ctx, const struct sw_segment_view *s);
+typedef int (*analyzer_process_fn)(void *ctx, __u32 pid, const char *comm);
+typedef int (*analyzer_range_fn)(void *ctx, const struct sw_range_view *r);
+
+/* Every segment the analyzer believes alive, in no order. */
+void analyzer__foreach_segment(const struct analyzer *a, analyzer_segment_fn fn, void *ctx);
+/* Every process not known to have exited that has an address space. */
+void analyzer__foreach_process(const struct analyzer *a, analyzer_process_fn fn, void *ctx);
+/* pid's attachments and shared mappings in address order; -ENOENT if
+ * the analyzer has no live process pid. */
+int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_fn fn, void *ctx);
+/* Records reported lost so far (analyzer__lost). */
+__u64 analyzer__lost_total(const struct analyzer *a);
+
 #endif

@@ -44,11 +44,14 @@ const char cli_trace_usage[] =
 	"      --stats-interval SECS  seconds between stats records (default 5)\n"
 	"      --rotate-size SIZE   rotate the log before it passes SIZE\n"
 	"      --rotate-keep N      rotated logs to keep (default 5)\n"
+	"      --check-state        at the end, compare the live segments and\n"
+	"                           mappings with /proc; exit 1 if they differ\n"
 	"  -h, --help               this help\n"
 	"      --version            print the version\n"
 	"\n"
 	"Exit status: 0 on success, the command's status when a COMMAND was\n"
-	"launched, 2 on bad usage or when tracing cannot start.\n";
+	"launched, 1 when --check-state found a difference (and the status\n"
+	"would otherwise be 0), 2 on bad usage or when tracing cannot start.\n";
 
 const char cli_analyze_usage[] =
 	"usage: shmwatch analyze [OPTIONS] LOG...\n"
@@ -79,6 +82,7 @@ enum {
 	OPT_LEAK_WINDOW,
 	OPT_LEAK_COUNT,
 	OPT_STRICT,
+	OPT_CHECK_STATE,
 };
 
 static int errf(char *err, size_t errlen, const char *fmt, ...)
@@ -200,6 +204,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		{ "stack-depth", required_argument, NULL, OPT_STACK_DEPTH },
 		{ "leak-window", required_argument, NULL, OPT_LEAK_WINDOW },
 		{ "leak-count", required_argument, NULL, OPT_LEAK_COUNT },
+		{ "check-state", no_argument, NULL, OPT_CHECK_STATE },
 		{ 0 },
 	};
 	__u32 v;
@@ -259,6 +264,9 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 			break;
 		case OPT_ALL_MMAPS:
 			o->all_mmaps = true;
+			break;
+		case OPT_CHECK_STATE:
+			o->check_state = true;
 			break;
 		case OPT_RINGBUF_SIZE:
 			if (sw_parse_size(optarg, &o->ringbuf_size) || o->ringbuf_size < 4096 ||

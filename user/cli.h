@@ -38,6 +38,7 @@ struct cli_trace {
 	__u64 rotate_size;
 	int rotate_keep;
 	enum cli_format format; /* of standard output */
+	bool check_state;     /* compare the end state with /proc */
 	char **command;	      /* argv after --, or NULL */
 	bool help;
 	bool version;

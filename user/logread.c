@@ -731,24 +731,48 @@ int logread__next(struct logread *r, struct log_record *rec)
 	}
 }
 
-struct logread *logread__open(const char *path, const struct logread_opts *opts)
+/* Everything but the stream: NULL with errno set. */
+static struct logread *logread_alloc(const char *name, const struct logread_opts *opts)
 {
 	struct logread *r = calloc(1, sizeof(*r));
-	struct stat st;
-	int err = ENOMEM;
 
 	if (!r)
-		return NULL;
+		goto nomem;
 	if (opts)
 		r->opts = *opts;
 	r->buf = malloc(LOGREAD_MAX_LINE + 1);
 	r->tok = json_tokener_new();
-	if (!r->buf || !r->tok)
-		goto fail;
+	r->name = strdup(name);
+	if (!r->buf || !r->tok || !r->name)
+		goto nomem;
 	json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	return r;
+nomem:
+	logread__free(r);
+	errno = ENOMEM;
+	return NULL;
+}
+
+struct logread *logread__open_stream(FILE *f, const char *name, const struct logread_opts *opts)
+{
+	struct logread *r = logread_alloc(name, opts);
+
+	if (r)
+		r->f = f;
+	return r;
+}
+
+struct logread *logread__open(const char *path, const struct logread_opts *opts)
+{
+	struct logread *r;
+	struct stat st;
+	int err;
+
+	r = logread_alloc(strcmp(path, "-") ? path : "<stdin>", opts);
+	if (!r)
+		return NULL;
 	if (!strcmp(path, "-")) {
 		r->f = stdin;
-		r->name = strdup("<stdin>");
 	} else {
 		r->f = fopen(path, "re");
 		if (!r->f) {
@@ -756,10 +780,7 @@ struct logread *logread__open(const char *path, const struct logread_opts *opts)
 			goto fail;
 		}
 		r->own_file = true;
-		r->name = strdup(path);
 	}
-	if (!r->name)
-		goto fail;
 	if (!fstat(fileno(r->f), &st) && S_ISDIR(st.st_mode)) {
 		err = EISDIR;
 		goto fail;

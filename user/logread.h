@@ -12,6 +12,7 @@
 #define SHMWATCH_LOGREAD_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include "events.h"
 #include "sink.h"
 #include "symbolize.h"
@@ -89,6 +90,12 @@ struct logread;
  * refused with EISDIR rather than failing on the first read.
  */
 struct logread *logread__open(const char *path, const struct logread_opts *opts);
+/*
+ * Read an already open stream (a pipe, an fmemopen buffer in the fuzzer)
+ * under name; logread__free() leaves f open.  NULL with errno set.
+ */
+struct logread *logread__open_stream(FILE *f, const char *name,
+				     const struct logread_opts *opts);
 /*
  * The next record: 1 with rec filled, 0 at the end, -EBADMSG when strict
  * stopped at a bad line, another negative errno on a read error.

@@ -16,10 +16,12 @@
 #include "analyzer.h"
 #include "app.h"
 #include "capture.h"
+#include "checkstate.h"
 #include "cli.h"
 #include "commands.h"
 #include "procfs.h"
 
+#define EXIT_DIFFERS 1
 #define EXIT_USAGE 2
 #define POLL_MS 100
 
@@ -248,6 +250,28 @@ static void announce(const struct cli_trace *o, const struct child *held)
 		fprintf(stderr, "shmwatch: tracing the whole system; Ctrl-C to stop\n");
 }
 
+/*
+ * --check-state: after the drain, before the summaries, compare the
+ * analyzer's live objects with /proc.  Returns true when they agree.
+ */
+static bool check_state(struct app *app, const struct cli_trace *o)
+{
+	struct checkstate_opts co = {
+		.system_wide = !o->n_pids && !o->command,
+	};
+	struct checkstate_result r;
+	int ret = checkstate__run(app_analyzer(app), &co, &r);
+
+	if (ret) {
+		fprintf(stderr, "shmwatch: check-state: can't read /proc: %s\n", strerror(-ret));
+		return false;
+	}
+	fprintf(stderr, "shmwatch: check-state: %s: %lu segments, %lu processes compared; "
+		"%lu mismatches, %lu uncertain, %lu gone\n", r.mismatches ? "differs" : "agrees",
+		r.segments, r.processes, r.mismatches, r.uncertain, r.gone);
+	return !r.mismatches;
+}
+
 /* Attach, let a held command go, trace until told to stop, report. */
 static int run_trace(struct app *app, const struct cli_trace *o, struct child *held)
 {
@@ -255,6 +279,7 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 	struct capture *cap = NULL;
 	char err[512];
 	int ret, status = 0;
+	bool agrees = true;
 
 	capture_opts_from_cli(&co, o);
 	ret = capture__open(&cap, &co, on_capture, app, err, sizeof(err));
@@ -271,7 +296,10 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 	 * already hold, so it is not taken for misuse. */
 	for (int i = 0; i < o->n_pids; i++)
 		procfs_seed_pid(app_analyzer(app), "/proc", o->pids[i]);
-	if (o->n_pids)
+	/* System-wide, the end-of-trace check needs what was there before. */
+	if (!o->n_pids && !o->command && o->check_state)
+		procfs_seed_all(app_analyzer(app), "/proc", (__u32)getpid());
+	if (o->n_pids || (!o->command && o->check_state))
 		procfs_seed_segments(app_analyzer(app), "/proc");
 	if (held) {
 		ret = release_child(held);
@@ -287,15 +315,17 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 	ret = trace_loop(app, cap, o, held, &status);
 	capture__drain(cap);
 	read_lost(app, cap);
+	if (o->check_state)
+		agrees = check_state(app, o);
 	app_finish(app);
 	capture__free(cap);
 	if (ret)
 		return EXIT_USAGE;
-	if (held && WIFEXITED(status))
+	if (held && WIFEXITED(status) && WEXITSTATUS(status))
 		return WEXITSTATUS(status);
 	if (held && WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
-	return 0;
+	return agrees ? 0 : EXIT_DIFFERS;
 }
 
 static int do_trace(int argc, char **argv)

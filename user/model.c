@@ -1223,3 +1223,81 @@ void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 	}
 	note_peak(p);
 }
+
+/* ---- read-only views (--check-state) --------------------------------- */
+
+void analyzer__foreach_segment(const struct analyzer *a, analyzer_segment_fn fn, void *ctx)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+
+	sw_hiter_init(&it, &a->segs);
+	while ((n = sw_hiter_next(&it))) {
+		const struct sw_segment *s = (const struct sw_segment *)n;
+		struct sw_segment_view v = {
+			.shmid = s->shmid,
+			.key = s->key,
+			.size = s->size,
+			.nattch = s->nattch,
+			.creator_pid = s->creator_pid,
+			.creator_known = s->creator_known,
+			.rmid = s->rmid,
+			.uncertain = s->lost_snap != a->lost_total,
+		};
+
+		if (!s->destroyed && fn(ctx, &v))
+			return;
+	}
+}
+
+void analyzer__foreach_process(const struct analyzer *a, analyzer_process_fn fn, void *ctx)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+
+	sw_hiter_init(&it, &a->procs);
+	while ((n = sw_hiter_next(&it))) {
+		const struct sw_proc *p = (const struct sw_proc *)n;
+
+		if (!p->exited && p->mm && fn(ctx, p->pid, p->comm))
+			return;
+	}
+}
+
+/* In order of start; non-zero from fn stops the walk. */
+static int walk_ranges(const struct sw_range *r, __u32 pid, analyzer_range_fn fn, void *ctx)
+{
+	struct sw_range_view v;
+	int ret;
+
+	if (!r)
+		return 0;
+	ret = walk_ranges(r->left, pid, fn, ctx);
+	if (ret)
+		return ret;
+	v = (struct sw_range_view){
+		.pid = pid,
+		.start = r->start,
+		.end = r->end,
+		.sysv = r->kind == SW_RANGE_ATTACH,
+		.shmid = r->shmid,
+		.backing = r->backing,
+	};
+	ret = fn(ctx, &v);
+	return ret ? ret : walk_ranges(r->right, pid, fn, ctx);
+}
+
+int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_fn fn, void *ctx)
+{
+	const struct sw_proc *p = (const struct sw_proc *)sw_hmap_get(&a->procs, pid);
+
+	if (!p || p->exited || !p->mm)
+		return -ENOENT;
+	walk_ranges(p->mm->root, pid, fn, ctx);
+	return 0;
+}
+
+__u64 analyzer__lost_total(const struct analyzer *a)
+{
+	return a->lost_total;
+}

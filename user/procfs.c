@@ -13,10 +13,13 @@
  * Anything else with 's' in the perms is a shared file mapping.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "procfs.h"
 
 #define SHM_DEST_MODE 01000 /* IPC_RMID done, waiting for the last detach */
@@ -116,29 +119,91 @@ static void read_comm(const char *root, __u32 pid, char *comm, size_t len)
 	fclose(f);
 }
 
-int procfs_seed_pid(struct analyzer *a, const char *proc_root, __u32 pid)
+int procfs_read_maps(const char *proc_root, __u32 pid, procfs_mapping_fn fn, void *ctx)
 {
-	const char *root = root_or_default(proc_root);
-	char path[4096], comm[SW_COMM_LEN], *line = NULL;
+	char path[4096], *line = NULL;
 	struct sw_seed_mapping m;
 	size_t cap = 0;
 	int n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%u/maps", root, pid);
+	snprintf(path, sizeof(path), "%s/%u/maps", root_or_default(proc_root), pid);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	read_comm(root, pid, comm, sizeof(comm));
-	analyzer__seed_process(a, pid, comm);
 	while (getline(&line, &cap, f) > 0) {
 		if (!parse_maps_line(line, pid, &m))
 			continue;
-		analyzer__seed_mapping(a, &m);
 		n++;
+		if (fn(ctx, &m))
+			break;
 	}
 	free(line);
 	fclose(f);
+	return n;
+}
+
+struct seed_ctx {
+	struct analyzer *a;
+	const char *root;
+	bool seeded; /* the process itself */
+};
+
+static void seed_process_once(struct seed_ctx *sc, __u32 pid)
+{
+	char comm[SW_COMM_LEN];
+
+	if (sc->seeded)
+		return;
+	sc->seeded = true;
+	read_comm(sc->root, pid, comm, sizeof(comm));
+	analyzer__seed_process(sc->a, pid, comm);
+}
+
+static int seed_mapping(void *ctx, const struct sw_seed_mapping *m)
+{
+	struct seed_ctx *sc = ctx;
+
+	seed_process_once(sc, m->pid);
+	analyzer__seed_mapping(sc->a, m);
+	return 0;
+}
+
+int procfs_seed_pid(struct analyzer *a, const char *proc_root, __u32 pid)
+{
+	struct seed_ctx sc = { .a = a, .root = root_or_default(proc_root) };
+	char path[4096];
+
+	/* Known even if it holds nothing yet; not if it is gone. */
+	snprintf(path, sizeof(path), "%s/%u/maps", sc.root, pid);
+	if (access(path, R_OK))
+		return -errno;
+	seed_process_once(&sc, pid);
+	return procfs_read_maps(sc.root, pid, seed_mapping, &sc);
+}
+
+int procfs_seed_all(struct analyzer *a, const char *proc_root, __u32 exclude)
+{
+	struct seed_ctx sc = { .a = a, .root = root_or_default(proc_root) };
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	d = opendir(sc.root);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char *end;
+		unsigned long pid = strtoul(de->d_name, &end, 10);
+
+		if (*end || !pid || pid == exclude || pid > UINT32_MAX)
+			continue;
+		sc.seeded = false;
+		/* Gone since readdir: nothing to seed. */
+		if (procfs_read_maps(sc.root, (__u32)pid, seed_mapping, &sc) > 0)
+			n++;
+	}
+	closedir(d);
 	return n;
 }
 
@@ -164,7 +229,7 @@ static bool parse_shm_line(const char *line, struct sw_seed_segment *s)
 	return true;
 }
 
-int procfs_seed_segments(struct analyzer *a, const char *proc_root)
+int procfs_read_segments(const char *proc_root, procfs_segment_fn fn, void *ctx)
 {
 	char path[4096], *line = NULL;
 	struct sw_seed_segment s;
@@ -180,10 +245,22 @@ int procfs_seed_segments(struct analyzer *a, const char *proc_root)
 	while (getline(&line, &cap, f) > 0) {
 		if (!parse_shm_line(line, &s))
 			continue;
-		analyzer__seed_segment(a, &s);
 		n++;
+		if (fn(ctx, &s))
+			break;
 	}
 	free(line);
 	fclose(f);
 	return n;
+}
+
+static int seed_segment(void *ctx, const struct sw_seed_segment *s)
+{
+	analyzer__seed_segment(ctx, s);
+	return 0;
+}
+
+int procfs_seed_segments(struct analyzer *a, const char *proc_root)
+{
+	return procfs_read_segments(proc_root, seed_segment, a);
 }

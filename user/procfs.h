@@ -26,4 +26,24 @@ int procfs_seed_pid(struct analyzer *a, const char *proc_root, __u32 pid);
  */
 int procfs_seed_segments(struct analyzer *a, const char *proc_root);
 
+/*
+ * Seed every process under PROC_ROOT that holds a SysV attachment or a
+ * shared mapping (others stay unknown until their first event), except
+ * exclude (shmwatch itself).  For a system-wide trace whose state is
+ * checked at the end (--check-state).  Returns the processes seeded.
+ */
+int procfs_seed_all(struct analyzer *a, const char *proc_root, __u32 exclude);
+
+/*
+ * The parsers behind the seeding, for whoever else compares with the
+ * kernel (checkstate.c): fn gets each SysV attachment and shared mapping
+ * of PROC_ROOT/PID/maps, or each segment of PROC_ROOT/sysvipc/shm, and
+ * stops the walk by returning non-zero.  Return the number of entries
+ * passed or a negative errno (-ENOENT: no such process).
+ */
+typedef int (*procfs_mapping_fn)(void *ctx, const struct sw_seed_mapping *m);
+typedef int (*procfs_segment_fn)(void *ctx, const struct sw_seed_segment *s);
+int procfs_read_maps(const char *proc_root, __u32 pid, procfs_mapping_fn fn, void *ctx);
+int procfs_read_segments(const char *proc_root, procfs_segment_fn fn, void *ctx);
+
 #endif /* SHMWATCH_PROCFS_H */

@@ -693,7 +693,8 @@ static int read_maps(struct symbolizer *s, __u32 pid, struct sw_map **out, int *
 		maps_free(s, maps, n);
 		return err;
 	}
-	qsort(maps, n, sizeof(*maps), cmp_map);
+	if (n) /* maps is NULL then, and qsort's pointer must not be */
+		qsort(maps, n, sizeof(*maps), cmp_map);
 	*out = maps;
 	*n_out = n;
 	return 0;
