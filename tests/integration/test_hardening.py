@@ -137,3 +137,35 @@ class LogFileTest(BpfTestCase):
         self.assertEqual(logged + final[0]["lost_by"]["shmdt"], calls)
         seqs = sorted(r["seq"] for r in records if r["type"] == "event")
         self.assertEqual(seqs, list(range(1, len(seqs) + 1)))
+
+
+class PidReuseTest(BpfTestCase):
+    def test_reused_pid_is_not_traced(self):
+        """A traced child exits and an unrelated process gets its pid (by
+        setting kernel.ns_last_pid, as root): the newcomer is not traced."""
+        noise = os.path.join(WORKLOADS, "noise")
+        parent = self.spawn(["sh", "-c", 'read go; "$0" 0.2; sleep 3', noise],
+                            stdin=subprocess.PIPE, text=True)
+        log = self.path("log.json")
+        with Tracer(["-q", "-f", "--stats-interval", "0.2", "-p", str(parent.pid)], log) as t:
+            t.wait_attached()
+            parent.stdin.write("go\n")
+            parent.stdin.flush()
+            time.sleep(1)  # the traced child has made its calls and exited
+            records = read_log(log)
+            forks = [e for e in events(records) if e["call"] == "fork" and e["pid"] == parent.pid]
+            if not forks:
+                self.skipTest("the traced parent's fork was not seen yet")
+            gone = forks[0]["args"]["child_pid"]
+            with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+                f.write(str(gone - 1))
+            newcomer = self.spawn([noise, "0.2"])
+            newcomer.wait(30)
+            self.assertEqual(t.stop(), 0, t.stderr())
+        if newcomer.pid != gone:
+            self.skipTest("another process took pid %d first (got %d)" % (gone, newcomer.pid))
+        records = self.track(read_log(log))
+        exits = [e for e in events(records, "exit", pid=gone)]
+        self.assertEqual(len(exits), 1, "the traced child's exit")
+        late = [e for e in events(records, pid=gone) if e["seq"] > exits[0]["seq"]]
+        self.assertFalse(late, "events of the newcomer with the reused pid %d" % gone)
