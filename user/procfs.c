@@ -53,7 +53,6 @@ static bool classify(struct sw_seed_mapping *m, char *path, bool shared)
 {
 	const char *base;
 
-	strip_deleted(path);
 	if (has_prefix(path, "/SYSV")) {
 		m->backing = SW_BK_SYSV;
 		m->shmid = (__s32)m->ino;
@@ -79,29 +78,42 @@ static bool classify(struct sw_seed_mapping *m, char *path, bool shared)
 	return true;
 }
 
-/* One line of maps: "start-end perms offset dev inode   path". */
-static bool parse_maps_line(char *line, __u32 pid, struct sw_seed_mapping *m)
+/* "start-end perms offset major:minor inode   path" */
+bool procfs_parse_maps_line(char *line, struct procfs_maps_line *l)
 {
 	unsigned long long start, end, off, ino;
-	unsigned int major, minor;
-	char perms[8], *path;
 	int at = 0;
 	size_t n;
 
-	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &off, &major,
-		   &minor, &ino, &at) < 7 || !at)
+	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, l->perms, &off,
+		   &l->major, &l->minor, &ino, &at) < 7 || !at)
 		return false;
-	path = line + at;
-	n = strlen(path);
-	while (n && (path[n - 1] == '\n' || path[n - 1] == ' '))
-		path[--n] = '\0';
+	l->start = start;
+	l->end = end;
+	l->offset = off;
+	l->ino = ino;
+	l->path = line + at;
+	n = strlen(l->path);
+	while (n && (l->path[n - 1] == '\n' || l->path[n - 1] == ' '))
+		l->path[--n] = '\0';
+	strip_deleted(l->path);
+	return true;
+}
+
+/* A SysV attachment or shared mapping of one maps line; false to skip. */
+static bool parse_maps_line(char *line, __u32 pid, struct sw_seed_mapping *m)
+{
+	struct procfs_maps_line l;
+
+	if (!procfs_parse_maps_line(line, &l))
+		return false;
 	memset(m, 0, sizeof(*m));
 	m->pid = pid;
-	m->start = start;
-	m->end = end;
-	m->ino = ino;
+	m->start = l.start;
+	m->end = l.end;
+	m->ino = l.ino;
 	m->shmid = -1;
-	return strlen(perms) >= 4 && classify(m, path, perms[3] == 's');
+	return strlen(l.perms) >= 4 && classify(m, l.path, l.perms[3] == 's');
 }
 
 static void read_comm(const char *root, __u32 pid, char *comm, size_t len)

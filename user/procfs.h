@@ -34,6 +34,22 @@ int procfs_seed_segments(struct analyzer *a, const char *proc_root);
  */
 int procfs_seed_all(struct analyzer *a, const char *proc_root, __u32 exclude);
 
+/* One line of PROC_ROOT/PID/maps, split in place. */
+struct procfs_maps_line {
+	__u64 start;
+	__u64 end;
+	__u64 offset;
+	__u64 ino;
+	unsigned int major;
+	unsigned int minor;
+	char perms[8]; /* "rw-s" */
+	char *path;    /* into the line: no newline, no " (deleted)"; "" if none */
+};
+
+/* Split a maps line; false if it is not one.  Shared by the seeding, the
+ * state check and the symbolizer, which all read maps. */
+bool procfs_parse_maps_line(char *line, struct procfs_maps_line *l);
+
 /*
  * The parsers behind the seeding, for whoever else compares with the
  * kernel (checkstate.c): fn gets each SysV attachment and shared mapping

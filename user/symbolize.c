@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "procfs.h"
 #include "symbolize.h"
 
 #define MAX_EXITED    1024
@@ -614,40 +615,23 @@ static int cmp_map(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-static void strip_deleted(char *path)
-{
-	static const char suffix[] = " (deleted)";
-	size_t n = strlen(path), k = sizeof(suffix) - 1;
-
-	if (n >= k && !strcmp(path + n - k, suffix))
-		path[n - k] = '\0';
-}
-
 /* One executable line of maps into m (file reference taken); false to skip. */
 static bool parse_line(struct symbolizer *s, char *line, struct sw_map *m)
 {
-	unsigned long long start, end, off, ino;
-	unsigned int major, minor;
-	char perms[8], *path;
-	int at = 0;
-	size_t n;
+	struct procfs_maps_line l;
+	char *path;
 
-	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, perms, &off, &major,
-		   &minor, &ino, &at) < 7 ||
-	    !at || strlen(perms) < 3 || perms[2] != 'x' || start >= end)
+	if (!procfs_parse_maps_line(line, &l) || strlen(l.perms) < 3 || l.perms[2] != 'x' ||
+	    l.start >= l.end)
 		return false;
-	path = line + at;
-	n = strlen(path);
-	while (n && (path[n - 1] == '\n' || path[n - 1] == ' '))
-		path[--n] = '\0';
+	path = l.path;
 	memset(m, 0, sizeof(*m));
-	m->start = start;
-	m->end = end;
-	m->pgoff = off;
+	m->start = l.start;
+	m->end = l.end;
+	m->pgoff = l.offset;
 	if (path[0] == '/') {
-		strip_deleted(path);
 		m->kind = MAP_FILE;
-		m->file = file_get(s, path, makedev(major, minor), ino);
+		m->file = file_get(s, path, makedev(l.major, l.minor), l.ino);
 		if (!m->file)
 			return false;
 		m->name = m->file->path;
