@@ -26,6 +26,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define TMPFS_MAGIC 0x01021994
 #define HUGETLBFS_MAGIC 0x958458f6
 #define VM_SHARED 0x00000008
+#define VM_MAYSHARE 0x00000080
 #define VM_HUGETLB 0x00400000
 #define MNT_INTERNAL 0x4000
 #define MAP_SHARED 0x01
@@ -278,6 +279,10 @@ static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void 
 {
 	struct vma_info *vi = data;
 	__u64 vm_flags = BPF_CORE_READ(vma, vm_flags);
+	/* MAP_SHARED of a file opened read-only has VM_MAYSHARE but not
+	 * VM_SHARED (it can never write back); /proc/PID/maps calls it
+	 * shared, and so do we. */
+	bool shared = vm_flags & (VM_SHARED | VM_MAYSHARE);
 	struct file *file = BPF_CORE_READ(vma, vm_file);
 	struct inode *inode;
 	unsigned long magic;
@@ -287,7 +292,7 @@ static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void 
 	vi->shmid = -1;
 	if (!file) {
 		vi->backing = (vm_flags & VM_HUGETLB) ? SW_BK_HUGETLB :
-			      (vm_flags & VM_SHARED) ? SW_BK_ANON_SHARED :
+			      shared ? SW_BK_ANON_SHARED :
 						       SW_BK_ANON_PRIVATE;
 		return 1;
 	}
@@ -302,11 +307,11 @@ static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void 
 	if (magic == HUGETLBFS_MAGIC || (vm_flags & VM_HUGETLB))
 		vi->backing = SW_BK_HUGETLB;
 	else if (magic != TMPFS_MAGIC)
-		vi->backing = (vm_flags & VM_SHARED) ? SW_BK_FILE_SHARED : SW_BK_FILE_PRIVATE;
+		vi->backing = shared ? SW_BK_FILE_SHARED : SW_BK_FILE_PRIVATE;
 	else if (!(mnt_flags & MNT_INTERNAL))
 		/* A tmpfs file (POSIX shm in /dev/shm).  Mapped privately it
 		 * shares nothing: a library loaded from a tmpfs root, say. */
-		vi->backing = (vm_flags & VM_SHARED) ? SW_BK_SHMEM_FILE : SW_BK_FILE_PRIVATE;
+		vi->backing = shared ? SW_BK_SHMEM_FILE : SW_BK_FILE_PRIVATE;
 	else if (has_prefix(vi->name, "SYSV", 4))
 		vi->backing = SW_BK_SYSV;
 	else if (has_prefix(vi->name, "memfd:", 6))

@@ -228,3 +228,25 @@ class BadInputTest(BpfTestCase):
         self.assertEqual(proc.returncode, 2, proc.stderr)
         self.assertEqual(proc.stderr.count("\n"), 1, proc.stderr)
         self.assertIn("permission denied", proc.stderr)
+
+
+class ReadOnlySharedTest(BpfTestCase):
+    def test_read_only_shared_file_mapping_is_shared(self):
+        """MAP_SHARED of a file opened read-only has VM_MAYSHARE without
+        VM_SHARED in the kernel; /proc/PID/maps shows it shared (glibc's
+        gconv-modules.cache is one), so it must be recorded as shared."""
+        log = self.path("log.json")
+        target = self.path("data")
+        with open(target, "wb") as f:
+            f.write(b"x" * 8192)
+        code = ("import mmap; f = open(%r, 'rb'); "
+                "m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)" % target)
+        proc = subprocess.run([SHMWATCH, "-q", "-o", log, "--", "/usr/bin/python3", "-c", code],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        maps = [e for e in events(self.track(read_log(log)), "mmap")
+                if e.get("map", {}).get("name") == "data"]
+        self.assertEqual(len(maps), 1, maps)
+        self.assertEqual(maps[0]["map"]["backing"], "file_shared")
+        self.assertIn("MAP_SHARED", maps[0]["args"]["flags"]["names"])
