@@ -33,6 +33,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define MAP_SHARED_VALIDATE 0x03
 #define MAP_ANONYMOUS 0x20
 #define MAP_HUGETLB 0x40000
+#define MAP_FIXED 0x10
 #define SIGBUS 7
 #define SIGSEGV 11
 #define MAX_ERRNO 4095
@@ -503,25 +504,33 @@ static __always_inline bool mmap_wanted(long ret, __u64 len, __u32 backing)
 static __always_inline int map_exit(void *ctx, long ret, __u32 call)
 {
 	struct vma_info vi = { .shmid = -1 };
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u64 args[6], len;
+	bool replaces;
 
-	if (!traced(bpf_get_current_pid_tgid() >> 32))
+	if (!traced(tgid))
 		return 0;
 	read_args(args);
 	len = call == SW_MREMAP ? args[2] : args[1];
+	/* A fixed-address mmap or any mremap of a process that holds shared
+	 * memory may land on an attachment or shared mapping and replace it:
+	 * recorded whatever it maps (ld.so's fixed mappings come before a
+	 * process maps anything shared). */
+	replaces = (call == SW_MREMAP || (args[3] & MAP_FIXED)) &&
+		   bpf_map_lookup_elem(&mappers, &tgid);
 	/* Private mappings below the threshold are the bulk of all mmaps
 	 * (ld.so, malloc); drop them before any lookup. */
-	if (!all_mmaps && !is_err(ret) && len < max_size && call == SW_MMAP &&
+	if (!all_mmaps && !replaces && !is_err(ret) && len < max_size && call == SW_MMAP &&
 	    (args[3] & (MAP_SHARED | MAP_ANONYMOUS)) == MAP_ANONYMOUS)
 		return 0;
 	/* A failed call has no VMA; nor does a successful one whose mm was
 	 * locked by another thread (see sw_shmat): fall back to the request. */
 	if (is_err(ret) || bpf_find_vma(bpf_get_current_task_btf(), ret, read_vma, &vi, 0))
 		vi.backing = call == SW_MMAP ? requested_backing(args[3]) : SW_BK_NONE;
-	if (!mmap_wanted(ret, len, vi.backing))
+	if (!replaces && !mmap_wanted(ret, len, vi.backing))
 		return 0;
 	if (!is_err(ret))
-		note_mapper(bpf_get_current_pid_tgid() >> 32);
+		note_mapper(tgid);
 	return emit_call(ctx, call, ret, args, &vi, true);
 }
 
