@@ -101,7 +101,10 @@ def make_configs():
                [strace or "strace", "-f", "-qq", "-o", "/dev/null", "-e",
                 "trace=" + TRACED_CALLS, "--"], slow=200),
         Config("perf", "perf trace", "wrapper",
-               [perf or "perf", "trace", "-o", "/dev/null", "-e", TRACED_CALLS, "--"],
+               # perf mounts tracefs when it is missing and leaves it
+               # mounted: give it a private mount namespace.
+               ["unshare", "--mount", "--propagation", "private",
+                perf or "perf", "trace", "-o", "/dev/null", "-e", TRACED_CALLS, "--"],
                slow=20),
     ]
     by_key = {c.key: c for c in configs}
