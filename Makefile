@@ -75,7 +75,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libshmwatch.a $(HEADERS) | $
 
 # Workloads and scenarios: debug info and frame pointers, like a program
 # a person would trace; -pthread for the threaded ones.
-$(BUILD)/tests/%: tests/%.c | $(BUILD)
+$(BUILD)/tests/%: tests/%.c tests/workloads/workload_wait.h | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -g -fno-omit-frame-pointer -Wall -pthread -o $@ $<
 

@@ -35,6 +35,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "workload_wait.h"
 
 #define MIB (1UL << 20)
 
@@ -329,19 +330,6 @@ static void child_cycle(void)
 		fprintf(stderr, "capture: child did not exit 0\n");
 		unexpected++;
 	}
-}
-
-static void wait_if_asked(void)
-{
-	const char *w = getenv("WORKLOAD_WAIT");
-	char line[64];
-
-	if (!w || strcmp(w, "1"))
-		return;
-	printf("ready\n");
-	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		exit(1);
 }
 
 int main(int argc, char **argv)

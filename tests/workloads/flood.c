@@ -14,19 +14,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-static void wait_if_asked(void)
-{
-	const char *w = getenv("WORKLOAD_WAIT");
-	char line[64];
-
-	if (!w || strcmp(w, "1"))
-		return;
-	printf("ready\n");
-	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		exit(1);
-}
+#include "workload_wait.h"
 
 int main(int argc, char **argv)
 {
