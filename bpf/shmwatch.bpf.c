@@ -37,6 +37,11 @@ char LICENSE[] SEC("license") = "GPL";
 #define SIGBUS 7
 #define SIGSEGV 11
 #define MAX_ERRNO 4095
+#define PAGE_SHIFT 12
+#define O_CREAT 0100
+#define O_TRUNC 01000
+#define AT_REMOVEDIR 0x200
+#define FMODE_CREATED 0x100000 /* f_mode: this open created the file */
 
 /* Filters and tuning, written by the loader before load. */
 const volatile bool filter_pid = false;	 /* only tgids in traced_pids */
@@ -258,11 +263,17 @@ static __always_inline void fill_current(struct sw_event *e)
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 }
 
-/* What bpf_find_vma's callback learned about one mapping. */
+/* What bpf_find_vma's callback (or an fd lookup) learned about one
+ * mapping or file. */
 struct vma_info {
+	__u64 start;
 	__u64 size;
+	__u64 pgoff;
 	__u64 obj_size;
 	__u64 ino;
+	__u64 fs_used;
+	__u64 fs_size;
+	__u32 dev;
 	__u32 backing;
 	__s32 shmid;
 	char name[SW_NAME_LEN];
@@ -276,6 +287,63 @@ static __always_inline bool has_prefix(const char *s, const char *p, int n)
 	return true;
 }
 
+/* A tmpfs's usage.  The kernel counts used blocks only on a mount with a
+ * size limit; near the limit the count is folded exactly (percpu counter
+ * with a limit), which is when it matters. */
+static __always_inline void read_tmpfs_usage(struct super_block *sb, struct vma_info *vi)
+{
+	struct shmem_sb_info *sbi = BPF_CORE_READ(sb, s_fs_info);
+	__s64 used;
+
+	if (!sbi)
+		return;
+	used = BPF_CORE_READ(sbi, used_blocks.count);
+	vi->fs_size = (__u64)BPF_CORE_READ(sbi, max_blocks) << PAGE_SHIFT;
+	vi->fs_used = used > 0 ? (__u64)used << PAGE_SHIFT : 0;
+}
+
+/*
+ * Describe the file behind a mapping or an fd: identity, size, name, and
+ * for memory filesystems the mount's usage.  Classification: hugetlbfs;
+ * not tmpfs: a plain file; a tmpfs someone mounted (POSIX shm in
+ * /dev/shm); the kernel's internal shmem mount, whose file names tell
+ * SysV segments, memfds and shared anonymous memory apart.  shared says
+ * whether the mapping shares (an fd is always "shared").
+ */
+static __always_inline void read_file(struct file *file, bool shared, struct vma_info *vi)
+{
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
+	unsigned long magic = BPF_CORE_READ(sb, s_magic);
+	int mnt_flags;
+
+	vi->ino = BPF_CORE_READ(inode, i_ino);
+	vi->obj_size = BPF_CORE_READ(inode, i_size);
+	vi->dev = BPF_CORE_READ(sb, s_dev);
+	bpf_probe_read_kernel_str(vi->name, sizeof(vi->name),
+				  BPF_CORE_READ(file, f_path.dentry, d_name.name));
+	if (magic == HUGETLBFS_MAGIC) {
+		vi->backing = SW_BK_HUGETLB;
+		return;
+	}
+	if (magic != TMPFS_MAGIC) {
+		vi->backing = shared ? SW_BK_FILE_SHARED : SW_BK_FILE_PRIVATE;
+		return;
+	}
+	read_tmpfs_usage(sb, vi);
+	mnt_flags = BPF_CORE_READ(file, f_path.mnt, mnt_flags);
+	if (!(mnt_flags & MNT_INTERNAL))
+		/* Mapped privately a tmpfs file shares nothing: a library
+		 * loaded from a tmpfs root, say. */
+		vi->backing = shared ? SW_BK_SHMEM_FILE : SW_BK_FILE_PRIVATE;
+	else if (has_prefix(vi->name, "SYSV", 4))
+		vi->backing = SW_BK_SYSV;
+	else if (has_prefix(vi->name, "memfd:", 6))
+		vi->backing = SW_BK_MEMFD;
+	else
+		vi->backing = SW_BK_ANON_SHARED; /* "dev/zero" */
+}
+
 static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
 {
 	struct vma_info *vi = data;
@@ -285,11 +353,10 @@ static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void 
 	 * shared, and so do we. */
 	bool shared = vm_flags & (VM_SHARED | VM_MAYSHARE);
 	struct file *file = BPF_CORE_READ(vma, vm_file);
-	struct inode *inode;
-	unsigned long magic;
-	int mnt_flags;
 
-	vi->size = BPF_CORE_READ(vma, vm_end) - BPF_CORE_READ(vma, vm_start);
+	vi->start = BPF_CORE_READ(vma, vm_start);
+	vi->size = BPF_CORE_READ(vma, vm_end) - vi->start;
+	vi->pgoff = BPF_CORE_READ(vma, vm_pgoff);
 	vi->shmid = -1;
 	if (!file) {
 		vi->backing = (vm_flags & VM_HUGETLB) ? SW_BK_HUGETLB :
@@ -297,28 +364,9 @@ static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void 
 						       SW_BK_ANON_PRIVATE;
 		return 1;
 	}
-	inode = BPF_CORE_READ(file, f_inode);
-	vi->ino = BPF_CORE_READ(inode, i_ino);
-	vi->obj_size = BPF_CORE_READ(inode, i_size);
-	magic = BPF_CORE_READ(inode, i_sb, s_magic);
-	mnt_flags = BPF_CORE_READ(file, f_path.mnt, mnt_flags);
-	bpf_probe_read_kernel_str(vi->name, sizeof(vi->name),
-				  BPF_CORE_READ(file, f_path.dentry, d_name.name));
-
-	if (magic == HUGETLBFS_MAGIC || (vm_flags & VM_HUGETLB))
+	read_file(file, shared, vi);
+	if (vm_flags & VM_HUGETLB)
 		vi->backing = SW_BK_HUGETLB;
-	else if (magic != TMPFS_MAGIC)
-		vi->backing = shared ? SW_BK_FILE_SHARED : SW_BK_FILE_PRIVATE;
-	else if (!(mnt_flags & MNT_INTERNAL))
-		/* A tmpfs file (POSIX shm in /dev/shm).  Mapped privately it
-		 * shares nothing: a library loaded from a tmpfs root, say. */
-		vi->backing = shared ? SW_BK_SHMEM_FILE : SW_BK_FILE_PRIVATE;
-	else if (has_prefix(vi->name, "SYSV", 4))
-		vi->backing = SW_BK_SYSV;
-	else if (has_prefix(vi->name, "memfd:", 6))
-		vi->backing = SW_BK_MEMFD;
-	else
-		vi->backing = SW_BK_ANON_SHARED; /* "dev/zero" */
 	return 1;
 }
 
@@ -363,6 +411,9 @@ static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *v
 	e->c.map_size = vi->size;
 	e->c.seg_size = vi->obj_size;
 	e->c.ino = vi->ino;
+	e->c.dev = vi->dev;
+	e->c.fs_used = vi->fs_used;
+	e->c.fs_size = vi->fs_size;
 	e->c.backing = vi->backing;
 	e->c.shmid = vi->shmid;
 	__builtin_memcpy(e->c.name, vi->name, sizeof(e->c.name));
@@ -546,26 +597,216 @@ int sw_mremap(struct trace_event_raw_sys_exit *ctx)
 	return map_exit(ctx, ctx->ret, SW_MREMAP);
 }
 
+/* ---- shm objects: files on tmpfs and hugetlbfs, and memfds ---------- */
+
+/* The file fd names in the current process, or NULL. */
+static __always_inline struct file *file_of_fd(long fd)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_core_read(&f, sizeof(f), fds + fd);
+	return f;
+}
+
+/* Is the file on a memory filesystem, where pages are the object? */
+static __always_inline bool on_memory_fs(struct file *f)
+{
+	unsigned long magic = BPF_CORE_READ(f, f_inode, i_sb, s_magic);
+
+	return magic == TMPFS_MAGIC || magic == HUGETLBFS_MAGIC;
+}
+
+/*
+ * Paths of tmpfs files a traced process created, as it spelled them: an
+ * unlink of the same path is recorded.  (At unlink's exit the file is
+ * gone, so its filesystem cannot be asked; POSIX shm_unlink always says
+ * /dev/shm/NAME, matched by prefix.)  Keyed by a hash of the path.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} shm_paths SEC(".maps");
+
+static __always_inline __u64 path_hash(const char *s)
+{
+	__u64 h = 14695981039346656037ULL; /* FNV-1a */
+
+	for (int i = 0; i < SW_NAME_LEN && s[i]; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Emit a record about the object behind fd after call. */
+static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 args[6],
+				       struct file *f, bool created, bool want_stack)
+{
+	struct vma_info vi = { .shmid = -1 };
+	struct sw_event *e;
+
+	read_file(f, true, &vi);
+	e = reserve(ctx, SW_EV_CALL, call, want_stack);
+	if (!e)
+		return 0;
+	fill_current(e);
+	e->c.ret = ret;
+	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
+	copy_vma_info(e, &vi);
+	e->c.map_size = 0;
+	e->c.created = created;
+	if (call == SW_OPENAT || call == SW_MEMFD_CREATE)
+		/* The name as the caller gave it: a path, or memfd's name. */
+		bpf_probe_read_user_str(e->c.name, sizeof(e->c.name),
+					(void *)args[call == SW_OPENAT ? 1 : 0]);
+	submit(e);
+	return 0;
+}
+
 SEC("tracepoint/syscalls/sys_exit_memfd_create")
 int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 {
-	struct sw_event *e;
+	long ret = ctx->ret;
+	struct file *f = NULL;
 	__u64 args[6];
 
 	if (!traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	read_args(args);
-	e = reserve(ctx, SW_EV_CALL, SW_MEMFD_CREATE, true);
+	if (!is_err(ret))
+		f = file_of_fd(ret);
+	if (!f) {
+		struct sw_event *e = reserve(ctx, SW_EV_CALL, SW_MEMFD_CREATE, true);
+
+		if (!e)
+			return 0;
+		fill_current(e);
+		e->c.ret = ret;
+		__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
+		e->c.shmid = -1;
+		e->c.backing = SW_BK_MEMFD;
+		bpf_probe_read_user_str(e->c.name, sizeof(e->c.name), (void *)args[0]);
+		submit(e);
+		return 0;
+	}
+	return emit_object(ctx, SW_MEMFD_CREATE, ret, args, f, true, true);
+}
+
+/*
+ * openat runs everywhere, on every file: the flags decide first, from a
+ * register, so an open that neither creates nor truncates (nearly all of
+ * them) costs one comparison.  Then the file's filesystem decides, not
+ * its path.  (The open(2) syscall is not hooked: glibc on x86-64 opens,
+ * and shm_opens, with openat.)
+ */
+SEC("tracepoint/syscalls/sys_exit_openat")
+int sw_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	long ret = ctx->ret;
+	struct pt_regs *regs;
+	__u64 args[6];
+	struct file *f;
+	bool created;
+
+	if (ret < 0)
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (!(regs->dx & (O_CREAT | O_TRUNC)))
+		return 0;
+	if (!traced(tgid))
+		return 0;
+	f = file_of_fd(ret);
+	if (!f || !on_memory_fs(f))
+		return 0;
+	read_args(args);
+	created = BPF_CORE_READ(f, f_mode) & FMODE_CREATED;
+	if (created) {
+		char path[SW_NAME_LEN] = {};
+		__u64 h;
+		__u8 one = 1;
+
+		bpf_probe_read_user_str(path, sizeof(path), (void *)args[1]);
+		h = path_hash(path);
+		bpf_map_update_elem(&shm_paths, &h, &one, BPF_ANY);
+	}
+	return emit_object(ctx, SW_OPENAT, ret, args, f, created, created);
+}
+
+static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
+{
+	char path[SW_NAME_LEN] = {};
+	struct sw_event *e;
+	__u64 args[6], h;
+
+	if (ret != 0 || !traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	read_args(args);
+	if (call == SW_UNLINKAT && (args[2] & AT_REMOVEDIR))
+		return 0;
+	bpf_probe_read_user_str(path, sizeof(path), (void *)args[call == SW_UNLINKAT ? 1 : 0]);
+	h = path_hash(path);
+	if (bpf_map_delete_elem(&shm_paths, &h) && !has_prefix(path, "/dev/shm/", 9))
+		return 0;
+	e = reserve(ctx, SW_EV_CALL, call, false);
 	if (!e)
 		return 0;
 	fill_current(e);
-	e->c.ret = ctx->ret;
+	e->c.ret = ret;
 	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
 	e->c.shmid = -1;
-	e->c.backing = SW_BK_MEMFD;
-	bpf_probe_read_user_str(e->c.name, sizeof(e->c.name), (void *)args[0]);
+	__builtin_memcpy(e->c.name, path, sizeof(e->c.name));
 	submit(e);
 	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_unlink")
+int sw_unlink(struct trace_event_raw_sys_exit *ctx)
+{
+	return unlink_exit(ctx, ctx->ret, SW_UNLINK);
+}
+
+SEC("tracepoint/syscalls/sys_exit_unlinkat")
+int sw_unlinkat(struct trace_event_raw_sys_exit *ctx)
+{
+	return unlink_exit(ctx, ctx->ret, SW_UNLINKAT);
+}
+
+/* A size change of an object (successful or not: a sealed memfd refuses
+ * to shrink, a full tmpfs refuses to fallocate).  The stack is kept: a
+ * shrink is what a later SIGBUS points back to. */
+static __always_inline int resize_exit(void *ctx, long ret, __u32 call)
+{
+	struct file *f;
+	__u64 args[6];
+
+	if (!traced(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	read_args(args);
+	f = file_of_fd(args[0]);
+	if (!f || !on_memory_fs(f))
+		return 0;
+	return emit_object(ctx, call, ret, args, f, false, true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_ftruncate")
+int sw_ftruncate(struct trace_event_raw_sys_exit *ctx)
+{
+	return resize_exit(ctx, ctx->ret, SW_FTRUNCATE);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fallocate")
+int sw_fallocate(struct trace_event_raw_sys_exit *ctx)
+{
+	return resize_exit(ctx, ctx->ret, SW_FALLOCATE);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -639,6 +880,97 @@ int BPF_PROG(sw_exit, struct task_struct *p)
 	return 0;
 }
 
+/*
+ * The files of a tmpfs holding the most memory (allocated blocks), walked
+ * from the superblock's inode list at the moment of a SIGBUS.  The walk
+ * reads without the list's lock: good enough for a report, and bounded.
+ * One step per bpf_loop iteration, so the verifier checks it once.
+ */
+#define TOP_SCAN 1024
+
+struct top_walk {
+	struct list_head *pos;
+	struct list_head *head;
+	__u64 link; /* offset of i_sb_list in struct inode */
+	struct sw_holder top[SW_TOP_HOLDERS];
+};
+
+static long top_step(__u64 i, void *data)
+{
+	struct top_walk *w = data;
+	struct list_head *pos = w->pos; /* a local: CO-RE must not relocate w */
+	struct inode *inode;
+	__u64 bytes, ino;
+
+	if (!pos || pos == w->head)
+		return 1;
+	inode = (void *)pos - w->link;
+	bytes = (__u64)BPF_CORE_READ(inode, i_blocks) << 9;
+	ino = BPF_CORE_READ(inode, i_ino);
+	for (int j = 0; j < SW_TOP_HOLDERS; j++) {
+		if (bytes > w->top[j].bytes) {
+			__u64 b = w->top[j].bytes, n = w->top[j].ino;
+
+			w->top[j].bytes = bytes;
+			w->top[j].ino = ino;
+			bytes = b;
+			ino = n;
+		}
+	}
+	w->pos = BPF_CORE_READ(pos, next);
+	return 0;
+}
+
+static __always_inline void top_holders(struct super_block *sb, struct sw_holder *top)
+{
+	struct top_walk w = {
+		.pos = BPF_CORE_READ(sb, s_inodes.next),
+		.head = (void *)sb + bpf_core_field_offset(struct super_block, s_inodes),
+		.link = bpf_core_field_offset(struct inode, i_sb_list),
+	};
+
+	bpf_loop(TOP_SCAN, top_step, &w, 0);
+	__builtin_memcpy(top, w.top, sizeof(w.top));
+}
+
+/* bpf_find_vma's callback data must live on the stack. */
+struct fault_info {
+	struct vma_info vi;
+	struct super_block *sb; /* a tmpfs mapping's, for top_holders */
+};
+
+static long read_fault_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct fault_info *fi = data;
+
+	read_vma(task, vma, &fi->vi);
+	if (fi->vi.backing == SW_BK_SHMEM_FILE && fi->vi.fs_size)
+		fi->sb = BPF_CORE_READ(vma, vm_file, f_inode, i_sb);
+	return 1;
+}
+
+/* A SIGBUS names a page its mapping could not provide: record which
+ * object, where in it, how big it was and how full its mount was, at the
+ * moment of the fault, before anyone can truncate or free space. */
+static __always_inline void describe_fault(struct task_struct *task, struct sw_event *e)
+{
+	struct fault_info fi = { .vi.shmid = -1 };
+
+	if (bpf_find_vma(task, e->sig.addr, read_fault_vma, &fi, 0))
+		return;
+	e->sig.map_start = fi.vi.start;
+	e->sig.offset = (fi.vi.pgoff << PAGE_SHIFT) + (e->sig.addr - fi.vi.start);
+	e->sig.obj_size = fi.vi.obj_size;
+	e->sig.ino = fi.vi.ino;
+	e->sig.dev = fi.vi.dev;
+	e->sig.fs_used = fi.vi.fs_used;
+	e->sig.fs_size = fi.vi.fs_size;
+	e->sig.backing = fi.vi.backing;
+	__builtin_memcpy(e->sig.name, fi.vi.name, sizeof(e->sig.name));
+	if (fi.sb)
+		top_holders(fi.sb, e->sig.top);
+}
+
 SEC("tp_btf/signal_generate")
 int BPF_PROG(sw_signal, int sig, struct kernel_siginfo *info, struct task_struct *task)
 {
@@ -661,6 +993,8 @@ int BPF_PROG(sw_signal, int sig, struct kernel_siginfo *info, struct task_struct
 	e->sig.signo = sig;
 	e->sig.code = BPF_CORE_READ(info, si_code);
 	e->sig.addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
+	if (sig == SIGBUS && e->sig.code > 0) /* a fault, not a kill() */
+		describe_fault(task, e);
 	submit(e);
 	return 0;
 }

@@ -21,7 +21,7 @@ enum sw_severity {
 };
 
 #define SW_MAX_EVIDENCE 8
-#define SW_MSG_LEN 256
+#define SW_MSG_LEN 512
 
 /* A user stack, innermost first, in the address space of pid. */
 struct sw_stack {
@@ -128,6 +128,7 @@ struct sw_seed_mapping {
 	__u64 end;
 	__u32 backing;	/* enum sw_backing */
 	__s32 shmid;	/* SW_BK_SYSV: the id from the inode column */
+	__u32 dev;	/* kernel encoding, major << 20 | minor */
 	__u64 ino;
 	char name[SW_NAME_LEN];
 };

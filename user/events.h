@@ -22,6 +22,7 @@
 #define SW_COMM_LEN 16
 #define SW_NAME_LEN 64
 #define SW_MAX_FRAMES 32
+#define SW_TOP_HOLDERS 4
 
 /* Record type tag: the first field of every record. */
 enum sw_kind {
@@ -44,6 +45,12 @@ enum sw_call {
 	SW_MUNMAP,
 	SW_MREMAP,
 	SW_MEMFD_CREATE,
+	/* Files on a tmpfs or hugetlbfs (POSIX shm objects, memfds): */
+	SW_OPENAT,    /* recorded when it created or truncated such a file */
+	SW_UNLINK,    /* recorded when the path is under /dev/shm/ or is one */
+	SW_UNLINKAT,  /*   a recorded openat created */
+	SW_FTRUNCATE, /* recorded when the fd is such a file */
+	SW_FALLOCATE,
 	SW_CALL_MAX,
 };
 
@@ -74,8 +81,16 @@ enum sw_backing {
  *   munmap(addr, length)
  *   mremap(old_address, old_size, new_size, flags, new_address)
  *   memfd_create(name, flags)         name is copied into name[]
+ *   openat(dfd, path, flags, mode)     path is copied into name[]
+ *   unlink(path), unlinkat(dfd, path, flags)   the same
+ *   ftruncate(fd, length)
+ *   fallocate(fd, mode, offset, len)
  * ret is the kernel's return value: -errno on failure (-4095..-1),
  * otherwise an id, an fd or a user address.
+ *
+ * For memfd_create, openat, ftruncate and fallocate the object fields
+ * describe the file the fd names after the call: ino, dev, its size in
+ * seg_size, its backing, and the usage of the mount it lives on.
  */
 struct sw_call_info {
 	__s64 ret;
@@ -89,7 +104,13 @@ struct sw_call_info {
 	__u64 ino;	/* inode of the backing object, 0 for none */
 	__u32 backing;	/* enum sw_backing */
 	__s32 shmid;	/* shmat: the id attached (-1 when unknown) */
-	char name[SW_NAME_LEN]; /* backing file name or memfd name */
+	__u32 dev;	/* the object's filesystem (kernel dev_t), 0: unknown */
+	__u32 created;	/* openat: the call created the file (FMODE_CREATED) */
+	/* The object's tmpfs after the call: bytes in use and the size
+	 * limit (0: no limit, as on the internal mount of memfds). */
+	__u64 fs_used;
+	__u64 fs_size;
+	char name[SW_NAME_LEN]; /* backing file name, memfd name or path */
 };
 
 struct sw_fork_info {
@@ -106,10 +127,30 @@ struct sw_exit_info {
 	__u32 pad;
 };
 
+/* A file of a memory filesystem and the bytes it has allocated. */
+struct sw_holder {
+	__u64 ino;
+	__u64 bytes;
+};
+
 struct sw_signal_info {
 	__s32 signo; /* SIGSEGV or SIGBUS */
 	__s32 code;  /* si_code: SEGV_MAPERR, BUS_ADRERR, ... */
 	__u64 addr;  /* the faulting address from the siginfo */
+	/* SIGBUS: the mapping at addr, read when the signal is generated
+	 * (backing SW_BK_NONE when there is none or it could not be read). */
+	__u64 map_start;
+	__u64 offset;	/* of addr in the mapped object */
+	__u64 obj_size; /* the object's size at that moment */
+	__u64 ino;
+	__u64 fs_used;	/* its tmpfs: bytes in use and limit (0: none) */
+	__u64 fs_size;
+	__u32 dev;
+	__u32 backing;	/* enum sw_backing */
+	char name[SW_NAME_LEN];
+	/* A tmpfs mapping: the mount's files holding the most memory at
+	 * that moment, biggest first (ino 0: no more). */
+	struct sw_holder top[SW_TOP_HOLDERS];
 };
 
 struct sw_event {

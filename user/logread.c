@@ -150,7 +150,7 @@ static int get_u64(struct logread *r, struct json_object *o, const char *where, 
 static int get_u32(struct logread *r, struct json_object *o, const char *where, const char *key,
 		   bool required, __u32 *out)
 {
-	__u64 v;
+	__u64 v = *out; /* kept when an optional member is absent */
 	int ret = get_uint(r, o, where, key, required, UINT32_MAX, &v);
 
 	if (!ret)
@@ -363,26 +363,97 @@ static int get_arg(struct logread *r, struct json_object *args, const struct sw_
 	}
 }
 
+/* A backing by name; one this version cannot name is a newer writer's:
+ * guessing would change the findings, so the event is skipped like an
+ * unknown call. */
+static int get_backing(struct logread *r, struct json_object *o, const char *where, __u32 *out)
+{
+	char backing[32];
+
+	TRY(get_str(r, o, where, "backing", true, backing, sizeof(backing)));
+	*out = sw_backing_by_name(backing);
+	if (*out == SW_BK_NONE && strcmp(backing, sw_backing_name(SW_BK_NONE)))
+		return unknown(r, "backing", backing);
+	return 0;
+}
+
+static int get_fs(struct logread *r, struct json_object *o, const char *where, __u64 *used,
+		  __u64 *size)
+{
+	TRY(get_u64(r, o, where, "fs_used", true, used));
+	return get_u64(r, o, where, "fs_size", true, size);
+}
+
 static int parse_map(struct logread *r, struct json_object *o, struct sw_call_info *c)
 {
 	struct json_object *map;
-	char backing[32];
 	int ret = member(r, o, "", "map", json_type_object, false, &map);
 
 	if (ret)
 		return ret > 0 ? ret : 0;
-	TRY(get_str(r, map, "map", "backing", true, backing, sizeof(backing)));
-	c->backing = sw_backing_by_name(backing);
-	/* A backing this version cannot name is a newer writer's: guessing
-	 * would change the findings, so the event is skipped like an
-	 * unknown call. */
-	if (c->backing == SW_BK_NONE && strcmp(backing, sw_backing_name(SW_BK_NONE)))
-		return unknown(r, "backing", backing);
+	TRY(get_backing(r, map, "map", &c->backing));
 	TRY(get_u64(r, map, "map", "size", true, &c->map_size));
 	TRY(get_u64(r, map, "map", "object_size", true, &c->seg_size));
 	TRY(get_u64(r, map, "map", "ino", true, &c->ino));
+	TRY(get_u32(r, map, "map", "dev", false, &c->dev));
 	TRY(get_s32(r, map, "map", "shmid", true, &c->shmid));
 	return get_str(r, map, "map", "name", true, c->name, sizeof(c->name));
+}
+
+static int parse_file_object(struct logread *r, struct json_object *o, struct sw_call_info *c)
+{
+	struct json_object *obj;
+	bool created = false;
+	int ret = member(r, o, "", "object", json_type_object, false, &obj);
+
+	if (ret)
+		return ret > 0 ? ret : 0;
+	TRY(get_backing(r, obj, "object", &c->backing));
+	TRY(get_u64(r, obj, "object", "size", true, &c->seg_size));
+	TRY(get_u64(r, obj, "object", "ino", true, &c->ino));
+	TRY(get_u32(r, obj, "object", "dev", true, &c->dev));
+	TRY(get_bool(r, obj, "object", "created", true, &created));
+	c->created = created;
+	TRY(get_fs(r, obj, "object", &c->fs_used, &c->fs_size));
+	return get_str(r, obj, "object", "name", true, c->name, sizeof(c->name));
+}
+
+/* The mount's biggest files at a fault: [{"ino": N, "bytes": N}, ...]. */
+static int parse_top(struct logread *r, struct json_object *m, struct sw_signal_info *s)
+{
+	struct json_object *top;
+	size_t n;
+
+	TRY(member(r, m, "args.mapping", "top", json_type_array, true, &top));
+	n = json_object_array_length(top);
+	for (size_t i = 0; i < n && i < SW_TOP_HOLDERS; i++) {
+		struct json_object *h = json_object_array_get_idx(top, i);
+
+		if (!json_object_is_type(h, json_type_object))
+			return bad(r, "\"args.mapping.top\" should be an array of objects");
+		TRY(get_u64(r, h, "args.mapping.top", "ino", true, &s->top[i].ino));
+		TRY(get_u64(r, h, "args.mapping.top", "bytes", true, &s->top[i].bytes));
+	}
+	return 0;
+}
+
+static int parse_fault_mapping(struct logread *r, struct json_object *args,
+			       struct sw_signal_info *s)
+{
+	struct json_object *m;
+	int ret = member(r, args, "args", "mapping", json_type_object, false, &m);
+
+	if (ret)
+		return ret > 0 ? ret : 0;
+	TRY(get_backing(r, m, "args.mapping", &s->backing));
+	TRY(get_u64(r, m, "args.mapping", "start", true, &s->map_start));
+	TRY(get_u64(r, m, "args.mapping", "offset", true, &s->offset));
+	TRY(get_u64(r, m, "args.mapping", "object_size", true, &s->obj_size));
+	TRY(get_u64(r, m, "args.mapping", "ino", true, &s->ino));
+	TRY(get_u32(r, m, "args.mapping", "dev", true, &s->dev));
+	TRY(get_fs(r, m, "args.mapping", &s->fs_used, &s->fs_size));
+	TRY(get_str(r, m, "args.mapping", "name", true, s->name, sizeof(s->name)));
+	return parse_top(r, m, s);
 }
 
 static int parse_call(struct logread *r, struct json_object *o, struct json_object *args,
@@ -397,8 +468,8 @@ static int parse_call(struct logread *r, struct json_object *o, struct json_obje
 	/* What the kernel fills in when it has no mapping to describe. */
 	c->shmid = -1;
 	c->backing = e->call == SW_MEMFD_CREATE ? SW_BK_MEMFD : SW_BK_NONE;
-	if (e->call == SW_MEMFD_CREATE)
-		return 0;
+	if (sw_call_has_object(e->call))
+		return parse_file_object(r, o, c);
 	return parse_map(r, o, c);
 }
 
@@ -421,7 +492,8 @@ static int parse_lifecycle(struct logread *r, struct json_object *args, struct s
 		/* "signal" and "code_name" are derived from these. */
 		TRY(get_s32(r, args, "args", "signo", true, &e->sig.signo));
 		TRY(get_s32(r, args, "args", "code", true, &e->sig.code));
-		return get_u64(r, args, "args", "addr", true, &e->sig.addr);
+		TRY(get_u64(r, args, "args", "addr", true, &e->sig.addr));
+		return parse_fault_mapping(r, args, &e->sig);
 	}
 	return 0;
 }

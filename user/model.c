@@ -919,7 +919,8 @@ void model_shmctl(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
 	struct sw_range tmpl = { .kind = SW_RANGE_MAP, .backing = (__u8)e->c.backing,
-				 .shmid = -1, .ino = e->c.ino, .seq = e->seq };
+				 .shmid = -1, .dev = e->c.dev, .ino = e->c.ino,
+				 .seq = e->seq };
 	__u64 start = (__u64)e->c.ret, len = SW_PAGE_ALIGN(e->c.args[1]);
 	struct sw_thread *t;
 
@@ -943,6 +944,7 @@ void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 	model_stack_put(a, tmpl.stack);
 	p->sum.shared_maps++;
 	note_peak(p);
+	model_obj_mapped(a, p, e);
 }
 
 void model_munmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
@@ -970,7 +972,8 @@ void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	__u64 new_size = SW_PAGE_ALIGN(e->c.args[2]), flags = e->c.args[3];
 	__u64 start = (__u64)e->c.ret;
 	struct sw_range tmpl = { .kind = SW_RANGE_MAP, .backing = (__u8)e->c.backing,
-				 .shmid = -1, .ino = e->c.ino, .seq = e->seq };
+				 .shmid = -1, .dev = e->c.dev, .ino = e->c.ino,
+				 .seq = e->seq };
 	struct sw_ustack *stack;
 	struct sw_range *n;
 	bool known;
@@ -1110,8 +1113,10 @@ struct analyzer *analyzer__new(const struct analyzer_opts *opts)
 		return NULL;
 	a->opts = *opts;
 	a->rng = 2463534242u;
-	if (sw_hmap_init(&a->procs, 64) || sw_hmap_init(&a->segs, 64)) {
+	if (sw_hmap_init(&a->procs, 64) || sw_hmap_init(&a->segs, 64) ||
+	    sw_hmap_init(&a->objs, 64)) {
 		sw_hmap_fini(&a->procs);
+		sw_hmap_fini(&a->segs);
 		free(a);
 		return NULL;
 	}
@@ -1135,8 +1140,12 @@ void analyzer__free(struct analyzer *a)
 	sw_hiter_init(&it, &a->segs);
 	while ((n = sw_hiter_next(&it)))
 		seg_free(a, (struct sw_segment *)n);
+	sw_hiter_init(&it, &a->objs);
+	while ((n = sw_hiter_next(&it)))
+		model_obj_free(a, (struct sw_shmobj *)n);
 	sw_hmap_fini(&a->procs);
 	sw_hmap_fini(&a->segs);
+	sw_hmap_fini(&a->objs);
 	free(a->idle);
 	free(a);
 }
@@ -1203,6 +1212,7 @@ void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 		.kind = m->backing == SW_BK_SYSV ? SW_RANGE_ATTACH : SW_RANGE_MAP,
 		.backing = (__u8)m->backing,
 		.shmid = m->backing == SW_BK_SYSV ? m->shmid : -1,
+		.dev = m->dev,
 		.ino = m->ino,
 	};
 	struct sw_range *n;

@@ -111,6 +111,7 @@ struct sw_range {
 	__u8 kind;    /* enum sw_range_kind */
 	__u8 backing; /* enum sw_backing */
 	__s32 shmid;  /* SW_RANGE_ATTACH: the segment, else -1 */
+	__u32 dev;    /* with ino: the mapped file, see struct sw_shmobj */
 	__u64 ino;
 	__u64 seq;    /* event that mapped it, 0 when seeded */
 	struct sw_ustack *stack; /* of that event */
@@ -233,6 +234,61 @@ struct sw_segment {
 	bool leak_reported;
 };
 
+/* ---- shm objects: POSIX shm and other tmpfs files, memfds ------------ */
+
+/*
+ * A file of a memory filesystem that a traced process created, sized or
+ * mapped, identified by (dev, ino): a process that maps an fd it
+ * received over a socket is tied to the object its creator made.
+ */
+struct sw_shmobj {
+	struct sw_hnode node; /* key: sw_obj_key(dev, ino) */
+	__u32 dev;
+	__u8 backing;	      /* SW_BK_SHMEM_FILE, SW_BK_MEMFD, SW_BK_HUGETLB */
+	bool created;	      /* a traced process created it: creator_* valid */
+	bool unlinked;
+	bool creator_gone;
+	bool mapped_ever;     /* some traced process mapped it shared */
+	bool leak_reported;
+	__u64 ino;
+	char path[SW_NAME_LEN]; /* as created ("/dev/shm/x", "memfd:x"), else
+				   the file's name */
+	__u64 size;
+	__u64 first_size;     /* when first seen, for the growers */
+	__u64 peak_size;
+	__u32 creator_pid;
+	__u32 creator_tid;
+	char creator_comm[SW_COMM_LEN];
+	__u64 create_seq;
+	__u64 creator_exit_seq;
+	struct sw_ustack *stack; /* of the creating call */
+	/* The latest size change: who, from what, and where. */
+	__u64 resize_seq;
+	__u64 resize_from;
+	__u32 resize_pid;
+	char resize_comm[SW_COMM_LEN];
+	struct sw_ustack *resize_stack;
+	__u64 first_map_seq;
+	__u64 unlink_seq;
+	__u64 lost_snap;
+};
+
+/* A memory filesystem as its objects' events last showed it. */
+struct sw_mount {
+	__u32 dev;
+	bool has_label;
+	char label[SW_NAME_LEN]; /* the directory of an object's path */
+	__u64 fs_used;
+	__u64 fs_size;
+};
+
+#define SW_MOUNTS 32
+
+static inline __u64 sw_obj_key(__u32 dev, __u64 ino)
+{
+	return ino * 0x9e3779b97f4a7c15ULL ^ dev;
+}
+
 struct sw_exit_rec {
 	__u32 pid;
 	__u64 ts;
@@ -254,6 +310,12 @@ struct analyzer {
 	size_t cap_idle;
 	bool finished;
 	__u64 n_stacks; /* struct sw_ustack allocated and not yet freed */
+	struct sw_hmap objs;
+	struct sw_mount mounts[SW_MOUNTS];
+	unsigned int n_mounts;
+	/* objects whose creator exited while they were linked: the leak
+	 * check looks again when a mapping goes */
+	__u32 objs_waiting;
 };
 
 /* ---- lookups ------------------------------------------------------------ */
@@ -286,6 +348,29 @@ static inline bool model_mmap_shared(__u64 flags)
 {
 	return flags & 0x01; /* MAP_SHARED, MAP_SHARED_VALIDATE */
 }
+
+/* ---- shm objects (shmobj.c) ------------------------------------------ */
+
+struct sw_shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino);
+/* The mount with dev, NULL if no event showed it. */
+struct sw_mount *model_mount(struct analyzer *a, __u32 dev);
+/* openat, memfd_create, ftruncate, fallocate, unlink, unlinkat. */
+void model_obj_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+/* A shared mapping of a memory-filesystem file was made. */
+void model_obj_mapped(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+/* Processes other than skip that map the object now: up to max pids
+ * into pids[], the count as the result. */
+unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj *o, __u32 skip,
+			       __u32 *pids, unsigned int max);
+/* p is going away: mark the objects it created. */
+void model_obj_creator_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+/* Forget objects nobody can reach any more (unlinked or memfd, creator
+ * gone, unmapped).  Returns how many went. */
+unsigned int model_obj_collect(struct analyzer *a);
+void model_obj_free(struct analyzer *a, struct sw_shmobj *o);
+/* Is this an object the leak rule watches: a linked tmpfs file that a
+ * traced process created, under /dev/shm or mapped shared? */
+bool model_obj_leak_candidate(const struct sw_shmobj *o);
 
 /* ---- applying events ------------------------------------------------ */
 

@@ -28,6 +28,10 @@ enum sw_arg_type {
 	SW_ARG_MMAP_FLAGS,
 	SW_ARG_MREMAP_FLAGS,
 	SW_ARG_MEMFD_FLAGS,
+	SW_ARG_OPEN_FLAGS,
+	SW_ARG_MODE,	   /* permission bits, octal */
+	SW_ARG_AT_FLAGS,
+	SW_ARG_FALLOC_MODE,
 };
 
 struct sw_arg_desc {
@@ -51,6 +55,10 @@ __u32 sw_call_by_name(const char *name);
 const char *sw_event_name(const struct sw_event *e);
 /* enum sw_kind for a lifecycle name ("fork"...), or 0. */
 __u32 sw_kind_by_name(const char *name);
+
+/* Does a record of this call describe a file object (the object
+ * fields of struct sw_call_info)? */
+bool sw_call_has_object(__u32 call);
 
 const char *sw_backing_name(__u32 backing);
 __u32 sw_backing_by_name(const char *name);

@@ -116,6 +116,36 @@ static void put_stack(struct json_sink *js, const char *key, __u32 pid, const __
 	jb_close(b, ']');
 }
 
+/* A memory filesystem's usage: bytes in use and the limit (0: none). */
+static void put_fs(struct jbuf *b, __u64 used, __u64 size)
+{
+	jb_key(b, "fs_used");
+	jb_u64(b, used);
+	jb_key(b, "fs_size");
+	jb_u64(b, size);
+}
+
+/* The file an fd-based call left behind, as the kernel saw it after it. */
+static void put_object(struct jbuf *b, const struct sw_call_info *c)
+{
+	jb_key(b, "object");
+	jb_open(b, '{');
+	jb_key(b, "backing");
+	jb_str(b, sw_backing_name(c->backing), 32);
+	jb_key(b, "size");
+	jb_u64(b, c->seg_size);
+	jb_key(b, "ino");
+	jb_u64(b, c->ino);
+	jb_key(b, "dev");
+	jb_u64(b, c->dev);
+	jb_key(b, "created");
+	jb_bool(b, c->created);
+	put_fs(b, c->fs_used, c->fs_size);
+	jb_key(b, "name");
+	jb_str(b, c->name, SW_NAME_LEN);
+	jb_close(b, '}');
+}
+
 static void put_call(struct jbuf *b, const struct sw_event *e)
 {
 	const struct sw_call_desc *d = &sw_calls[e->call < SW_CALL_MAX ? e->call : 0];
@@ -133,7 +163,12 @@ static void put_call(struct jbuf *b, const struct sw_event *e)
 		jb_str(b, sw_errno_name((int)-c->ret), 32);
 	else
 		jb_null(b);
-	if (c->backing == SW_BK_NONE || e->call == SW_MEMFD_CREATE)
+	if (sw_call_has_object(e->call)) {
+		if (c->ino)
+			put_object(b, c);
+		return;
+	}
+	if (c->backing == SW_BK_NONE)
 		return;
 	/* What the kernel says about the mapping the call made. */
 	jb_key(b, "map");
@@ -146,10 +181,47 @@ static void put_call(struct jbuf *b, const struct sw_event *e)
 	jb_u64(b, c->seg_size);
 	jb_key(b, "ino");
 	jb_u64(b, c->ino);
+	jb_key(b, "dev");
+	jb_u64(b, c->dev);
 	jb_key(b, "shmid");
 	jb_s64(b, c->shmid);
 	jb_key(b, "name");
 	jb_str(b, c->name, SW_NAME_LEN);
+	jb_close(b, '}');
+}
+
+/* What a SIGBUS hit: the mapping and its object at the moment of it. */
+static void put_fault_mapping(struct jbuf *b, const struct sw_signal_info *s)
+{
+	jb_key(b, "mapping");
+	jb_open(b, '{');
+	jb_key(b, "backing");
+	jb_str(b, sw_backing_name(s->backing), 32);
+	jb_key(b, "start");
+	jb_u64(b, s->map_start);
+	jb_key(b, "offset");
+	jb_u64(b, s->offset);
+	jb_key(b, "object_size");
+	jb_u64(b, s->obj_size);
+	jb_key(b, "ino");
+	jb_u64(b, s->ino);
+	jb_key(b, "dev");
+	jb_u64(b, s->dev);
+	put_fs(b, s->fs_used, s->fs_size);
+	jb_key(b, "name");
+	jb_str(b, s->name, SW_NAME_LEN);
+	jb_key(b, "top");
+	jb_open(b, '[');
+	for (int i = 0; i < SW_TOP_HOLDERS && s->top[i].ino; i++) {
+		jb_elem(b);
+		jb_open(b, '{');
+		jb_key(b, "ino");
+		jb_u64(b, s->top[i].ino);
+		jb_key(b, "bytes");
+		jb_u64(b, s->top[i].bytes);
+		jb_close(b, '}');
+	}
+	jb_close(b, ']');
 	jb_close(b, '}');
 }
 
@@ -189,6 +261,8 @@ static void put_lifecycle(struct jbuf *b, const struct sw_event *e)
 			jb_null(b);
 		jb_key(b, "addr");
 		jb_u64(b, e->sig.addr);
+		if (e->sig.backing != SW_BK_NONE)
+			put_fault_mapping(b, &e->sig);
 		break;
 	}
 	jb_close(b, '}');

@@ -110,6 +110,23 @@ static void add_arg(struct text_sink *t, const struct sw_arg_desc *d, __u64 v, c
 	}
 }
 
+/* " [shmem_file 1.0 MiB ino 42, created; mount 3.0 MiB/4.0 MiB]" */
+static void add_object(struct text_sink *t, const struct sw_call_info *c, __u32 call)
+{
+	char size[32], used[32], cap[32];
+
+	sw_human_size(size, sizeof(size), c->seg_size);
+	add(t, " [%s %s ino %" PRIu64, sw_backing_name(c->backing), size, (uint64_t)c->ino);
+	if (c->created && call == SW_OPENAT)
+		add(t, ", created");
+	if (c->fs_size) {
+		sw_human_size(used, sizeof(used), c->fs_used);
+		sw_human_size(cap, sizeof(cap), c->fs_size);
+		add(t, "; mount %s/%s", used, cap);
+	}
+	add(t, "]");
+}
+
 static void add_call(struct text_sink *t, const struct sw_event *e)
 {
 	const struct sw_call_desc *d = &sw_calls[e->call < SW_CALL_MAX ? e->call : 0];
@@ -130,7 +147,12 @@ static void add_call(struct text_sink *t, const struct sw_event *e)
 		return;
 	}
 	add(t, d->ret_addr ? "0x%" PRIx64 : "%" PRId64, (int64_t)c->ret);
-	if (c->backing == SW_BK_NONE || e->call == SW_MEMFD_CREATE)
+	if (sw_call_has_object(e->call)) {
+		if (c->ino)
+			add_object(t, c, e->call);
+		return;
+	}
+	if (c->backing == SW_BK_NONE)
 		return;
 	sw_human_size(size, sizeof(size), c->map_size);
 	add(t, " [%s %s", sw_backing_name(c->backing), size);
@@ -139,6 +161,24 @@ static void add_call(struct text_sink *t, const struct sw_event *e)
 	if (c->name[0] && c->backing != SW_BK_SYSV) {
 		add(t, " ");
 		add_escaped(t, c->name, SW_NAME_LEN);
+	}
+	add(t, "]");
+}
+
+/* " [shmem_file buffer: offset 1.0 MiB of 4.0 MiB; mount 4.0 MiB/4.0 MiB]" */
+static void add_fault_mapping(struct text_sink *t, const struct sw_signal_info *s)
+{
+	char off[32], size[32], used[32], cap[32];
+
+	sw_human_size(off, sizeof(off), s->offset);
+	sw_human_size(size, sizeof(size), s->obj_size);
+	add(t, " [%s ", sw_backing_name(s->backing));
+	add_escaped(t, s->name, SW_NAME_LEN);
+	add(t, ": offset %s of %s", off, size);
+	if (s->fs_size) {
+		sw_human_size(used, sizeof(used), s->fs_used);
+		sw_human_size(cap, sizeof(cap), s->fs_size);
+		add(t, "; mount %s/%s", used, cap);
 	}
 	add(t, "]");
 }
@@ -168,6 +208,8 @@ static void add_lifecycle(struct text_sink *t, const struct sw_event *e)
 		add(t, "--- %s {si_code=%s, si_addr=0x%" PRIx64 "} ---", sw_signal_name(e->sig.signo),
 		    code ? code : "?", (uint64_t)e->sig.addr);
 		add_color(t, "0");
+		if (e->sig.backing != SW_BK_NONE)
+			add_fault_mapping(t, &e->sig);
 		break;
 	}
 }

@@ -78,6 +78,16 @@ const struct sw_rule_info sw_rules[] = {
 		"a fault inside a range this process had detached or unmapped",
 		"clear pointers into a segment when detaching it; detach only after the last use",
 	},
+	[SW_RULE_SHM_OBJECT_LEAK] = {
+		"shm-object-leak", SW_SEV_WARNING,
+		"a shm object (e.g. in /dev/shm) outlives its creator, never unlinked and mapped by nobody",
+		"shm_unlink() it once every user has opened it (SharedMemory.unlink()); rm the ones left",
+	},
+	[SW_RULE_SIGBUS_EXPLAINED] = {
+		"sigbus-explained", SW_SEV_ERROR,
+		"a SIGBUS in a shared mapping: past the object's end, or its tmpfs was full",
+		"size the object (ftruncate) before mapping it and never shrink it while mapped; give the tmpfs room or fallocate up front",
+	},
 };
 
 const int sw_rule_count = SW_RULE_COUNT;
@@ -736,6 +746,203 @@ static void leak_on_idle(struct analyzer *a, struct sw_segment *s, const struct 
 		desc);
 }
 
+/* ---- shm-object-leak ---------------------------------------------- */
+
+static const char *mount_label(struct analyzer *a, __u32 dev)
+{
+	struct sw_mount *m = model_mount(a, dev);
+
+	return m && m->has_label ? m->label : "its tmpfs";
+}
+
+/* The stack that says most about where an object came from: its
+ * creation, unless that is a bare libc frame (shm_open has no frame
+ * pointers) and its creator sized it from code that has them. */
+static const struct sw_ustack *obj_origin(const struct sw_shmobj *o)
+{
+	if (o->resize_stack && o->resize_pid == o->creator_pid &&
+	    (!o->stack || o->resize_stack->n > o->stack->n))
+		return o->resize_stack;
+	return o->stack;
+}
+
+static void objleak_check(struct analyzer *a, struct sw_shmobj *o, const struct sw_event *e)
+{
+	struct sw_proc *p = model_proc(a, o->creator_pid);
+	struct sw_finding f;
+	char sz[32];
+
+	if (!o->creator_gone || o->leak_reported || !model_obj_leak_candidate(o) ||
+	    model_obj_holders(a, o, 0, NULL, 0))
+		return;
+	o->leak_reported = true;
+	a->objs_waiting--;
+	if (p && !p->exited)
+		p = NULL;
+	finding_init(&f, SW_RULE_SHM_OBJECT_LEAK, o->creator_pid, o->creator_tid,
+		     o->creator_comm, e->ts_ns);
+	stack_from_held(&f.origin, obj_origin(o));
+	evidence_add(&f, o->create_seq);
+	evidence_add(&f, o->resize_seq);
+	evidence_add(&f, o->first_map_seq);
+	evidence_add(&f, o->creator_exit_seq);
+	evidence_add(&f, e->seq);
+	size_str(sz, sizeof(sz), o->size);
+	publish(a, p, &f, o->lost_snap,
+		"%s (%s, ino %llu) was never unlinked and nobody maps it since its creator exited: it keeps occupying %s",
+		o->path, sz, (unsigned long long)o->ino, mount_label(a, o->dev));
+}
+
+/* After an exit or an unmapping: objects waiting for their last holder. */
+static void objleak_on_release(struct analyzer *a, const struct sw_event *e)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+
+	if (!a->objs_waiting)
+		return;
+	sw_hiter_init(&it, &a->objs);
+	while ((n = sw_hiter_next(&it)))
+		objleak_check(a, (struct sw_shmobj *)n, e);
+}
+
+/* ---- sigbus-explained ---------------------------------------------- */
+
+/* What a SIGBUS hit, from the event (read at the fault) or else from
+ * the model's mapping at the address. */
+struct fault_view {
+	__u32 backing;
+	__u32 dev;
+	__u64 ino;
+	__u64 offset;
+	__u64 obj_size;
+	bool sizes_known;
+	const char *name;
+	const struct sw_range *range;
+};
+
+static bool fault_view(struct sw_proc *p, const struct sw_event *e, struct fault_view *v)
+{
+	const struct sw_signal_info *s = &e->sig;
+	const struct sw_range *r = p->mm ? model_range_at(p->mm, s->addr) : NULL;
+
+	if (s->backing != SW_BK_NONE) {
+		*v = (struct fault_view){ .backing = s->backing, .dev = s->dev, .ino = s->ino,
+					  .offset = s->offset, .obj_size = s->obj_size,
+					  .sizes_known = true, .name = s->name, .range = r };
+		return s->backing != SW_BK_ANON_PRIVATE && s->backing != SW_BK_FILE_PRIVATE;
+	}
+	if (!r)
+		return false;
+	*v = (struct fault_view){ .backing = r->backing, .dev = r->dev, .ino = r->ino,
+				  .name = "", .range = r };
+	return true;
+}
+
+/* ", biggest: a 3.0 MiB (pid 12), ino 77 1.0 MiB" from the event's list. */
+static void top_list(struct analyzer *a, const struct sw_event *e, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < SW_TOP_HOLDERS && e->sig.top[i].ino && at < len; i++) {
+		const struct sw_holder *h = &e->sig.top[i];
+		struct sw_shmobj *o = model_obj(a, e->sig.dev, h->ino);
+		char sz[32];
+		int n;
+
+		size_str(sz, sizeof(sz), h->bytes);
+		if (o && o->created)
+			n = snprintf(buf + at, len - at, "%s%s %s (pid %u)", i ? ", " : "; biggest: ",
+				     o->path, sz, o->creator_pid);
+		else if (o)
+			n = snprintf(buf + at, len - at, "%s%s %s", i ? ", " : "; biggest: ", o->path, sz);
+		else
+			n = snprintf(buf + at, len - at, "%sino %llu %s", i ? ", " : "; biggest: ",
+				     (unsigned long long)h->ino, sz);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+}
+
+static bool mount_full(const struct sw_signal_info *s)
+{
+	__u64 slack = s->fs_size / 64 > SW_FULL_SLACK ? s->fs_size / 64 : SW_FULL_SLACK;
+
+	return s->fs_size && s->fs_used + slack >= s->fs_size;
+}
+
+static void sigbus_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	const struct sw_signal_info *s = &e->sig;
+	struct fault_view v;
+	struct sw_shmobj *o;
+	struct sw_finding f;
+	char what[160], off[32], size[32], used[32], cap[32], top[200];
+	const char *name;
+
+	if (s->signo != SW_SIGBUS || s->code <= 0 || !fault_view(p, e, &v))
+		return;
+	if (!first_time(p, SW_RULE_SIGBUS_EXPLAINED, 0, v.ino ^ (s->addr >> 12)))
+		return;
+	o = v.ino ? model_obj(a, v.dev, v.ino) : NULL;
+	name = o ? o->path : v.name[0] ? v.name : sw_backing_name(v.backing);
+	finding_from_event(&f, SW_RULE_SIGBUS_EXPLAINED, e);
+	if (o) {
+		evidence_add(&f, o->create_seq);
+		evidence_add(&f, o->resize_seq);
+	}
+	if (v.range) {
+		evidence_add(&f, v.range->seq);
+		stack_from_held(&f.origin, v.range->stack);
+	}
+	evidence_add(&f, e->seq);
+	snprintf(what, sizeof(what), "SIGBUS at 0x%llx in %s (%s, ino %llu)",
+		 (unsigned long long)s->addr, name, sw_backing_name(v.backing),
+		 (unsigned long long)v.ino);
+	if (!v.sizes_known) {
+		publish(a, p, &f, a->lost_total,
+			"%s: the mapping could not be read at the fault; offset and size unknown", what);
+		return;
+	}
+	size_str(off, sizeof(off), v.offset);
+	size_str(size, sizeof(size), v.obj_size);
+	if (v.offset >= SW_PAGE_ALIGN(v.obj_size)) {
+		if (o && o->resize_seq && o->resize_from > v.obj_size) {
+			char from[32];
+
+			size_str(from, sizeof(from), o->resize_from);
+			stack_from_held(&f.origin, o->resize_stack);
+			publish(a, p, &f, a->lost_total,
+				"%s: offset %s is past the object's end (%s): pid %u (%s) truncated it from %s at seq %llu while it was mapped",
+				what, off, size, o->resize_pid, o->resize_comm, from,
+				(unsigned long long)o->resize_seq);
+		} else {
+			publish(a, p, &f, a->lost_total,
+				"%s: offset %s is past the object's end (%s): it was mapped beyond its size and never grown (ftruncate) to cover it",
+				what, off, size);
+		}
+		return;
+	}
+	size_str(used, sizeof(used), s->fs_used);
+	size_str(cap, sizeof(cap), s->fs_size);
+	if (mount_full(s)) {
+		top_list(a, e, top, sizeof(top));
+		publish(a, p, &f, a->lost_total,
+			"%s: offset %s is inside the object (%s) but %s was full, %s of %s used%s",
+			what, off, size, mount_label(a, v.dev), used, cap, top);
+	} else if (v.backing == SW_BK_HUGETLB) {
+		publish(a, p, &f, a->lost_total,
+			"%s: offset %s is inside the object (%s): no huge page was free to back it",
+			what, off, size);
+	} else {
+		publish(a, p, &f, a->lost_total,
+			"%s: offset %s is inside the object (%s) and its mount had room (%s of %s used): not a size or space problem (an I/O or memory error?)",
+			what, off, size, used, s->fs_size ? cap : "no limit");
+	}
+}
+
 /* ---- the table of checks ------------------------------------------- */
 
 struct rule_check {
@@ -744,6 +951,8 @@ struct rule_check {
 	void (*on_signal)(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
 	void (*on_exit)(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
 	void (*on_idle)(struct analyzer *a, struct sw_segment *s, const struct sw_event *e);
+	/* after an event that may have let go of a shm object's last holder */
+	void (*on_release)(struct analyzer *a, const struct sw_event *e);
 };
 
 static const struct rule_check checks[SW_RULE_COUNT] = {
@@ -754,6 +963,8 @@ static const struct rule_check checks[SW_RULE_COUNT] = {
 	[SW_RULE_MISSING_ROLLBACK] = { .on_exit = rollback_on_exit },
 	[SW_RULE_INVALID_DETACH] = { .on_call = invalid_on_call },
 	[SW_RULE_USE_AFTER_DETACH] = { .on_signal = uad_on_signal },
+	[SW_RULE_SHM_OBJECT_LEAK] = { .on_release = objleak_on_release },
+	[SW_RULE_SIGBUS_EXPLAINED] = { .on_signal = sigbus_on_signal },
 };
 
 #define RUN_CHECKS(hook, ...)                                     \
@@ -789,6 +1000,14 @@ static void apply_call(struct analyzer *a, struct sw_proc *p, const struct sw_ev
 	case SW_MREMAP:
 		model_mremap(a, p, e);
 		break;
+	case SW_MEMFD_CREATE:
+	case SW_OPENAT:
+	case SW_UNLINK:
+	case SW_UNLINKAT:
+	case SW_FTRUNCATE:
+	case SW_FALLOCATE:
+		model_obj_call(a, p, e);
+		break;
 	}
 }
 
@@ -813,6 +1032,8 @@ static void handle_call(struct analyzer *a, const struct sw_event *e)
 	apply_call(a, p, e);
 	if (p && changes_holdings(e))
 		RUN_CHECKS(on_holdings, a, p, e);
+	if (e->call == SW_MUNMAP || e->call == SW_MREMAP || e->call == SW_MMAP)
+		RUN_CHECKS(on_release, a, e);
 }
 
 static bool summary_worth(const struct sw_proc_summary *s)
@@ -847,6 +1068,9 @@ static void retire(struct analyzer *a, struct sw_proc *p, const struct sw_event 
 	RUN_CHECKS(on_exit, a, p, e);
 	model_exit(a, p, e);
 	check_idle(a, e);
+	model_obj_creator_exit(a, p, e);
+	RUN_CHECKS(on_release, a, e);
+	model_obj_collect(a);
 	emit_summary(a, p);
 	model_proc_free(a, p);
 }
@@ -876,8 +1100,10 @@ void analyzer__event(struct analyzer *a, const struct sw_event *e)
 		break;
 	case SW_EV_EXEC:
 		p = model_proc_for_event(a, e);
-		if (p)
+		if (p) {
 			model_exec(a, p, e);
+			RUN_CHECKS(on_release, a, e);
+		}
 		break;
 	case SW_EV_EXIT:
 		p = model_proc(a, e->pid);

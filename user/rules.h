@@ -21,6 +21,8 @@ enum sw_rule_idx {
 	SW_RULE_MISSING_ROLLBACK,
 	SW_RULE_INVALID_DETACH,
 	SW_RULE_USE_AFTER_DETACH,
+	SW_RULE_SHM_OBJECT_LEAK,
+	SW_RULE_SIGBUS_EXPLAINED,
 	SW_RULE_COUNT,
 };
 
@@ -41,6 +43,11 @@ enum sw_rule_idx {
 /* failed-then-used: a fault is blamed on a failed shmat/mmap of the same
  * process only this soon after it. */
 #define SW_FAILED_RECENT_NS 1000000000ULL
+
+/* sigbus-explained: a mount counts as full when less than this is free
+ * (its used-blocks counter is per-CPU batched, so it runs a little
+ * behind), or less than 1/64 of its size. */
+#define SW_FULL_SLACK (256ULL << 10)
 
 /* Index of a rule id in sw_rules[], or -ENOENT. */
 int sw_rule_index(const char *id);

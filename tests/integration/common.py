@@ -5,6 +5,7 @@ workload, read its NDJSON log back, and clean up every segment, process
 and file a test made, even when the test fails."""
 import ctypes
 import json
+import glob
 import os
 import shutil
 import signal
@@ -87,6 +88,11 @@ def remove_segments_of(pids):
     for shmid, s in segments().items():
         if s["cpid"] in pids:
             remove_segment(shmid)
+
+
+def shm_objects():
+    """Names of the POSIX shm objects the tests and scenarios make."""
+    return {n for n in os.listdir("/dev/shm") if n.startswith("shmwatch-test-")}
 
 
 def _held_prog_ids():
@@ -189,8 +195,9 @@ class Tracer:
 
 class BpfTestCase(unittest.TestCase):
     """Skips with the reason when BPF cannot be used; gives each test a
-    temporary directory and removes it, the processes it started and the
-    segments they made, whatever the outcome."""
+    temporary directory and removes it, the processes it started, the
+    segments they made and the shmwatch-test-* objects that appeared in
+    /dev/shm, whatever the outcome."""
 
     def setUp(self):
         reason = bpf_skip_reason()
@@ -199,6 +206,8 @@ class BpfTestCase(unittest.TestCase):
         self.tmp = tempfile.mkdtemp(prefix="shmwatch-test-")
         self.procs = []
         self.pids = set()
+        self.shm_objects_before = shm_objects()
+        self.tmpfs_dirs_before = set(glob.glob("/tmp/shmwatch-test-tmpfs-*"))
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -208,6 +217,18 @@ class BpfTestCase(unittest.TestCase):
                 p.wait()
             self.pids.add(p.pid)
         remove_segments_of(self.pids)
+        for name in shm_objects() - self.shm_objects_before:
+            try:
+                os.unlink(os.path.join("/dev/shm", name))
+            except FileNotFoundError:
+                pass
+        # A killed tmpfs scenario leaves its (unmounted) mount point.
+        for d in glob.glob("/tmp/shmwatch-test-tmpfs-*"):
+            if d not in self.tmpfs_dirs_before:
+                try:
+                    os.rmdir(d)
+                except OSError:
+                    pass
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def path(self, name):

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """Analyzer scenarios: each program under tests/scenarios/ declares the
 findings it must produce (/* expect: RULE COUNT */, or /* expect: none */
-for a clean twin).  shmwatch runs it live and the findings, counted by
-rule, must equal the declaration exactly; `shmwatch analyze` on the saved
-log must then give the very same findings."""
+for a clean twin; `# expect: ...` lines in a Python scenario, which runs
+under /usr/bin/python3).  shmwatch runs it live and the findings, counted
+by rule, must equal the declaration exactly; `shmwatch analyze` on the
+saved log must then give the very same findings."""
 import collections
 import json
 import glob
@@ -13,20 +14,54 @@ import subprocess
 
 from common import BpfTestCase, ROOT, SCENARIOS, SHMWATCH, Tracer, read_log
 
+# tests/kernels/run.py replays SOURCES in a guest without Python.
 SOURCES = sorted(glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.c")))
+PY_SOURCES = sorted(glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.py")))
+PYTHON = "/usr/bin/python3"  # Debian's, whatever python3 is first in PATH
+
+# A declaration line in C and in Python: /* KEY: VALUE */ or # KEY: VALUE
+DECL = {".c": r"/\* %s: (.+?) \*/", ".py": r"^# %s: (.+?)$"}
+
+
+def scenario_name(source):
+    return os.path.splitext(os.path.basename(source))[0]
+
+
+def scenario_program(source):
+    """What runs: the built binary of a C scenario, a Python one itself."""
+    if source.endswith(".py"):
+        return source
+    return os.path.join(SCENARIOS, scenario_name(source))
+
+
+def argv_of(program):
+    return [PYTHON, program] if program.endswith(".py") else [program]
 
 
 def declared(source):
     """(expected {rule: count}, mode) from a scenario's header comments."""
     with open(source) as f:
         text = f.read()
+    decl = DECL[os.path.splitext(source)[1]]
+    values = re.findall(decl % "expect", text, re.M)
     expect = collections.Counter()
-    for rule, count in re.findall(r"/\* expect: ([a-z-]+) (\d+) \*/", text):
-        expect[rule] += int(count)
-    if not expect and "/* expect: none */" not in text:
+    for value in values:
+        m = re.fullmatch(r"([a-z-]+) (\d+)", value)
+        if m:
+            expect[m.group(1)] += int(m.group(2))
+    if not expect and "none" not in values:
         raise ValueError("%s declares no expectation" % source)
-    mode = re.search(r"/\* mode: (\w+) \*/", text)
+    mode = re.search(decl % "mode", text, re.M)
     return dict(expect), mode.group(1) if mode else "command"
+
+
+def declared_texts(source):
+    """[(rule, regex)] from /* expect-text: RULE REGEX */ lines: every
+    finding of RULE must match REGEX (the object, the cause)."""
+    with open(source) as f:
+        text = f.read()
+    decl = DECL[os.path.splitext(source)[1]]
+    return [tuple(v.split(" ", 1)) for v in re.findall(decl % "expect-text", text, re.M)]
 
 
 def findings(records):
@@ -45,14 +80,14 @@ def comparable(found):
 
 class ScenarioTest(BpfTestCase):
     def run_command(self, binary, log):
-        with Tracer(["-q", "--", binary], log) as t:
+        with Tracer(["-q", "--"] + argv_of(binary), log) as t:
             t.proc.wait(120)
             rc = t.stop()  # collects the rest of stderr, the program's too
         self.assertEqual(rc, 0, "%s exited %d: %s" % (binary, rc, t.stderr()))
 
     def run_pid(self, binary, log):
         """Start the program, let it set up, then attach with -p."""
-        prog = self.spawn([binary], env=dict(os.environ, WORKLOAD_WAIT="1"),
+        prog = self.spawn(argv_of(binary), env=dict(os.environ, WORKLOAD_WAIT="1"),
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.assertEqual(prog.stdout.readline().strip(), "ready")
         with Tracer(["-q", "-p", str(prog.pid)], log) as t:
@@ -63,10 +98,10 @@ class ScenarioTest(BpfTestCase):
             self.assertEqual(t.stop(), 0, t.stderr())
 
     def check_scenario(self, source):
-        name = os.path.basename(source)[:-2]
+        name = scenario_name(source)
         expect, mode = declared(source)
         log = self.path(name + ".json")
-        binary = os.path.join(SCENARIOS, name)
+        binary = scenario_program(source)
         if mode == "pid":
             self.run_pid(binary, log)
         else:
@@ -78,6 +113,10 @@ class ScenarioTest(BpfTestCase):
         for f in live:
             self.assertIn(f["severity"], ("error", "warning", "info"))
             self.assertTrue(f["evidence"], f)
+        for rule, regex in declared_texts(source):
+            for f in live:
+                if f["rule"] == rule:
+                    self.assertRegex(f["message"], regex)
         self.check_analyze_agrees(log, live)
 
     def check_analyze_agrees(self, log, live):
@@ -97,5 +136,5 @@ def _make_test(source):
     return test
 
 
-for _src in SOURCES:
-    setattr(ScenarioTest, "test_" + os.path.basename(_src)[:-2], _make_test(_src))
+for _src in SOURCES + PY_SOURCES:
+    setattr(ScenarioTest, "test_" + scenario_name(_src), _make_test(_src))

@@ -1008,10 +1008,11 @@ static void test_rule_table(void **state)
 {
 	static const char *const ids[] = { "segment-leak", "attach-leak", "failed-then-used",
 					   "oversized-request", "missing-rollback",
-					   "invalid-detach", "use-after-detach" };
+					   "invalid-detach", "use-after-detach",
+					   "shm-object-leak", "sigbus-explained" };
 	FILE *f;
 
-	assert_int_equal(sw_rule_count, 7);
+	assert_int_equal(sw_rule_count, 9);
 	assert_int_equal(sw_rule_count, SW_RULE_COUNT);
 	for (int i = 0; i < sw_rule_count; i++) {
 		assert_string_equal(sw_rules[i].id, ids[i]);

@@ -202,17 +202,26 @@ static void fill_call(struct sw_event *e, __u32 call, __u64 seq, __u32 backing, 
 	c->ret = fail ? -ENOMEM : (__s64)0x7f0012345000LL;
 	c->shmid = -1;
 	c->backing = backing;
-	if (call == SW_MEMFD_CREATE) {
-		/* What the writer keeps of a memfd_create: the name argument. */
-		c->backing = SW_BK_MEMFD;
+	if (sw_call_has_object(call)) {
+		/* The file the call left behind, and the name argument. */
+		c->backing = call == SW_MEMFD_CREATE ? SW_BK_MEMFD : SW_BK_SHMEM_FILE;
 		strcpy(c->name, "a\"b\\c\nd\x1b[0m é");
+		c->seg_size = 0xffffffffffffffffULL;
+		c->ino = 0x8000000000000001ULL;
+		c->dev = 0xffffffffU;
+		c->created = call != SW_FTRUNCATE;
+		c->fs_used = 1ULL << 62;
+		c->fs_size = 0x7fffffffffffffffULL;
 		return;
 	}
+	if (call == SW_UNLINK || call == SW_UNLINKAT)
+		strcpy(c->name, "/dev/shm/\"x\"");
 	if (backing == SW_BK_NONE)
 		return;
 	c->map_size = 0x200000;
 	c->seg_size = 0xffffffffffffffffULL;
 	c->ino = 0x8000000000000001ULL;
+	c->dev = 0x12345;
 	c->shmid = call == SW_SHMAT ? 2147483647 : -1;
 	strcpy(c->name, call == SW_SHMAT ? "SYSV00001234" : "memfd:\"odd\"\tname");
 }
@@ -233,8 +242,20 @@ static void fill_lifecycle(struct sw_event *e, __u32 kind, __u64 seq)
 		break;
 	case SW_EV_SIGNAL:
 		e->sig.signo = 7;
-		e->sig.code = -6;
+		e->sig.code = 2;
 		e->sig.addr = 0xffffffffffffffffULL;
+		/* What a SIGBUS hit, with two of four top holders. */
+		e->sig.backing = SW_BK_SHMEM_FILE;
+		e->sig.map_start = 0x7f0000000000ULL;
+		e->sig.offset = 1ULL << 63;
+		e->sig.obj_size = 4096;
+		e->sig.ino = 77;
+		e->sig.dev = 0xfffff;
+		e->sig.fs_used = 4 << 20;
+		e->sig.fs_size = 4 << 20;
+		strcpy(e->sig.name, "buf\"fer");
+		e->sig.top[0] = (struct sw_holder){ 2, 3 << 20 };
+		e->sig.top[1] = (struct sw_holder){ 77, 1 << 20 };
 		break;
 	}
 }
@@ -970,7 +991,13 @@ static struct json_object *writer_twin(struct state *st, struct json_object *ex,
 		if (!kind && !call)
 			fail_msg("docs/events.md: unknown call \"%s\"", name);
 		if (kind) {
+			struct json_object *args, *m;
+
 			fill_lifecycle(&e, kind, 1);
+			if (kind == SW_EV_SIGNAL &&
+			    !(json_object_object_get_ex(ex, "args", &args) &&
+			      json_object_object_get_ex(args, "mapping", &m)))
+				e.sig.backing = SW_BK_NONE; /* a SIGSEGV: no mapping */
 		} else {
 			struct json_object *map, *b;
 			__u32 backing = SW_BK_NONE;

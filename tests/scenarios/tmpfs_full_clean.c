@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/* expect: none */
+/*
+ * tmpfs_full_clean.c - clean twin of tmpfs_full.c.
+ *
+ * The same private 4 MiB tmpfs, the same 3 MiB filler, fully written,
+ * and the same 4 MiB buffer file and mapping, but only its first 512 KiB
+ * are written: that fits in the space left.  The same SIGBUS handler is
+ * installed; the program exits 1 if it ever runs.  Needs root.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#define TMPFS_OPTS "size=4m"
+#define FILLER_SIZE (3 * 1024 * 1024)
+#define BUFFER_SIZE (4 * 1024 * 1024)
+#define BUFFER_USED (512 * 1024)
+
+static sigjmp_buf fault_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(fault_jmp, 1);
+}
+
+static int catch_sigbus(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGBUS, &sa, NULL);
+}
+
+/* Writes one byte per page of p[0..len), in order; returns the offset
+ * whose write raised SIGBUS, or -1 if every write went through. */
+static long touch_pages(volatile char *p, size_t len)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	volatile size_t off = 0;
+
+	if (sigsetjmp(fault_jmp, 1))
+		return off;
+	for (off = 0; off < len; off += page)
+		p[off] = 1;
+	return -1;
+}
+
+/* A small tmpfs on a new directory under /tmp, seen only by this process. */
+static int mount_private_tmpfs(char *dir, size_t dirlen)
+{
+	if (unshare(CLONE_NEWNS)) {
+		perror("tmpfs_full_clean: unshare(CLONE_NEWNS)");
+		return -1;
+	}
+	/* Otherwise a shared / would propagate our mount to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		perror("tmpfs_full_clean: make / private");
+		return -1;
+	}
+	snprintf(dir, dirlen, "/tmp/shmwatch-test-tmpfs-%d-XXXXXX", getpid());
+	if (!mkdtemp(dir)) {
+		perror("tmpfs_full_clean: mkdtemp");
+		return -1;
+	}
+	if (mount("tmpfs", dir, "tmpfs", 0, TMPFS_OPTS)) {
+		perror("tmpfs_full_clean: mount tmpfs");
+		rmdir(dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* Creates path, sizes it and maps all of it shared; NULL on error. */
+static char *map_new_file(const char *path, size_t size)
+{
+	char *p;
+	int fd;
+
+	fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		perror("tmpfs_full_clean: open");
+		return NULL;
+	}
+	if (ftruncate(fd, size)) {
+		perror("tmpfs_full_clean: ftruncate");
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		perror("tmpfs_full_clean: mmap");
+		return NULL;
+	}
+	return p;
+}
+
+static void remove_file(const char *path)
+{
+	if (unlink(path) && errno != ENOENT)
+		perror("tmpfs_full_clean: unlink");
+}
+
+int main(void)
+{
+	char dir[64], filler_path[96], buffer_path[96];
+	char *filler = NULL, *buffer = NULL;
+	int ret = 1;
+
+	if (catch_sigbus()) {
+		perror("tmpfs_full_clean: sigaction");
+		return 1;
+	}
+	if (mount_private_tmpfs(dir, sizeof(dir)))
+		return 1;
+	snprintf(filler_path, sizeof(filler_path), "%s/filler", dir);
+	snprintf(buffer_path, sizeof(buffer_path), "%s/buffer", dir);
+
+	filler = map_new_file(filler_path, FILLER_SIZE);
+	if (!filler)
+		goto out;
+	if (touch_pages(filler, FILLER_SIZE) >= 0) {
+		fprintf(stderr, "tmpfs_full_clean: the filler does not fit\n");
+		goto out;
+	}
+	buffer = map_new_file(buffer_path, BUFFER_SIZE);
+	if (!buffer)
+		goto out;
+	if (touch_pages(buffer, BUFFER_USED) >= 0)
+		fprintf(stderr, "tmpfs_full_clean: unexpected SIGBUS\n");
+	else
+		ret = 0;
+out:
+	if (buffer && munmap(buffer, BUFFER_SIZE))
+		perror("tmpfs_full_clean: munmap buffer");
+	if (filler && munmap(filler, FILLER_SIZE))
+		perror("tmpfs_full_clean: munmap filler");
+	remove_file(buffer_path);
+	remove_file(filler_path);
+	if (umount(dir))
+		perror("tmpfs_full_clean: umount");
+	if (rmdir(dir))
+		perror("tmpfs_full_clean: rmdir");
+	/* Stay a moment, like the faulting twin. */
+	usleep(300 * 1000);
+	return ret;
+}

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shmobj.c - the analyzer's shm objects: POSIX shm and other files of a
+ * tmpfs, memfds, and the mounts they live on.
+ *
+ * Part of the model (pure state, no I/O).  An object is known by its
+ * (dev, ino) from the first event that shows it: the openat that created
+ * it, a memfd_create, a size change, or a mapping made by a process that
+ * never opened it (an fd passed over a socket).  Its path is the one it
+ * was created with; an unlink names a path, so it is matched against the
+ * paths of linked objects.  Whoever maps an object is found from the
+ * address spaces (struct sw_range carries dev and ino), not from counts
+ * kept here, so splits and partial unmaps need no bookkeeping.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+#include "names.h"
+
+struct sw_shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino)
+{
+	struct sw_hnode *n = sw_hmap_get(&a->objs, sw_obj_key(dev, ino));
+	struct sw_shmobj *o = (struct sw_shmobj *)n;
+
+	return o && o->dev == dev && o->ino == ino ? o : NULL;
+}
+
+void model_obj_free(struct analyzer *a, struct sw_shmobj *o)
+{
+	sw_hmap_del(&a->objs, &o->node);
+	if (o->creator_gone && !o->unlinked && !o->leak_reported && a->objs_waiting)
+		a->objs_waiting--;
+	model_stack_put(a, o->stack);
+	model_stack_put(a, o->resize_stack);
+	free(o);
+}
+
+/* The directory part of an absolute path, as a mount's label. */
+static void label_from_path(struct sw_mount *m, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (m->has_label || path[0] != '/' || !slash)
+		return;
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof(m->label))
+		return;
+	memcpy(m->label, path, n);
+	m->label[n] = '\0';
+	m->has_label = true;
+}
+
+struct sw_mount *model_mount(struct analyzer *a, __u32 dev)
+{
+	for (unsigned int i = 0; i < a->n_mounts; i++)
+		if (a->mounts[i].dev == dev)
+			return &a->mounts[i];
+	return NULL;
+}
+
+/* Remember what the event says about the object's mount. */
+static struct sw_mount *note_mount(struct analyzer *a, const struct sw_call_info *c)
+{
+	struct sw_mount *m = model_mount(a, c->dev);
+
+	if (!m) {
+		if (a->n_mounts == SW_MOUNTS)
+			return NULL;
+		m = &a->mounts[a->n_mounts++];
+		*m = (struct sw_mount){ .dev = c->dev };
+		if (c->backing == SW_BK_MEMFD) {
+			strcpy(m->label, "memfd");
+			m->has_label = true;
+		}
+	}
+	m->fs_used = c->fs_used;
+	m->fs_size = c->fs_size;
+	return m;
+}
+
+/* The object an event describes, made on first sight. */
+static struct sw_shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
+{
+	const struct sw_call_info *c = &e->c;
+	struct sw_shmobj *o = model_obj(a, c->dev, c->ino);
+
+	if (o)
+		return o;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->node.key = sw_obj_key(c->dev, c->ino);
+	o->dev = c->dev;
+	o->ino = c->ino;
+	o->backing = (__u8)c->backing;
+	memcpy(o->path, c->name, sizeof(o->path));
+	o->path[sizeof(o->path) - 1] = '\0';
+	o->size = o->first_size = o->peak_size = c->seg_size;
+	o->lost_snap = a->lost_total;
+	if (sw_hmap_put(&a->objs, &o->node)) {
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The creating call: a new object, even if an old one had its inode. */
+static void obj_created(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	struct sw_shmobj *o = model_obj(a, e->c.dev, e->c.ino);
+
+	if (o)
+		model_obj_free(a, o);
+	o = obj_get(a, e);
+	if (!o)
+		return;
+	o->created = true;
+	o->creator_pid = e->pid;
+	o->creator_tid = e->tid;
+	memcpy(o->creator_comm, p ? p->comm : e->comm, SW_COMM_LEN);
+	o->create_seq = e->seq;
+	o->stack = model_stack_new(a, e);
+	if (e->call == SW_MEMFD_CREATE)
+		snprintf(o->path, sizeof(o->path), "memfd:%.*s", SW_NAME_LEN - 7, e->c.name);
+}
+
+static void obj_resized(struct analyzer *a, struct sw_shmobj *o, const struct sw_event *e)
+{
+	if (e->c.seg_size == o->size)
+		return;
+	o->resize_seq = e->seq;
+	o->resize_from = o->size;
+	o->resize_pid = e->pid;
+	memcpy(o->resize_comm, e->comm, SW_COMM_LEN);
+	model_stack_put(a, o->resize_stack);
+	o->resize_stack = model_stack_new(a, e);
+	o->size = e->c.seg_size;
+	if (o->size > o->peak_size)
+		o->peak_size = o->size;
+}
+
+/* unlink names a path: the linked object created with that path. */
+static void obj_unlinked(struct analyzer *a, const struct sw_event *e)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+
+	sw_hiter_init(&it, &a->objs);
+	while ((n = sw_hiter_next(&it))) {
+		struct sw_shmobj *o = (struct sw_shmobj *)n;
+
+		if (o->unlinked || o->backing != SW_BK_SHMEM_FILE ||
+		    strncmp(o->path, e->c.name, sizeof(o->path)))
+			continue;
+		if (o->creator_gone && !o->leak_reported && a->objs_waiting)
+			a->objs_waiting--;
+		o->unlinked = true;
+		o->unlink_seq = e->seq;
+		return;
+	}
+}
+
+void model_obj_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	const struct sw_call_info *c = &e->c;
+	struct sw_shmobj *o;
+	struct sw_mount *m;
+
+	if (e->call == SW_UNLINK || e->call == SW_UNLINKAT) {
+		if (!sw_ret_is_err(c->ret))
+			obj_unlinked(a, e);
+		return;
+	}
+	if (!c->ino)
+		return; /* a failed memfd_create: no object */
+	m = note_mount(a, c);
+	if (m && e->call == SW_OPENAT)
+		label_from_path(m, c->name);
+	if ((e->call == SW_OPENAT && c->created) || e->call == SW_MEMFD_CREATE) {
+		obj_created(a, p, e);
+		return;
+	}
+	o = obj_get(a, e);
+	if (o && !sw_ret_is_err(c->ret))
+		obj_resized(a, o, e);
+}
+
+void model_obj_mapped(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	struct sw_shmobj *o;
+
+	if (!e->c.ino || !e->c.dev ||
+	    (e->c.backing != SW_BK_SHMEM_FILE && e->c.backing != SW_BK_MEMFD))
+		return;
+	o = obj_get(a, e);
+	if (!o)
+		return;
+	if (!o->mapped_ever)
+		o->first_map_seq = e->seq;
+	o->mapped_ever = true;
+	/* The size at map time; a change in between went unseen (the
+	 * object was sized before tracing, or by a write(2)). */
+	if (e->c.seg_size > o->peak_size)
+		o->peak_size = e->c.seg_size;
+	o->size = e->c.seg_size;
+}
+
+static bool range_maps(const struct sw_range *r, const struct sw_shmobj *o)
+{
+	if (!r)
+		return false;
+	if (r->ino == o->ino && r->dev == o->dev && r->kind == SW_RANGE_MAP)
+		return true;
+	return range_maps(r->left, o) || range_maps(r->right, o);
+}
+
+unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj *o, __u32 skip,
+			       __u32 *pids, unsigned int max)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+	unsigned int count = 0;
+
+	sw_hiter_init(&it, &a->procs);
+	while ((n = sw_hiter_next(&it))) {
+		struct sw_proc *p = (struct sw_proc *)n;
+
+		if (p->pid == skip || p->exited || !p->mm || !range_maps(p->mm->root, o))
+			continue;
+		if (count < max)
+			pids[count] = p->pid;
+		count++;
+	}
+	return count;
+}
+
+void model_obj_creator_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+
+	sw_hiter_init(&it, &a->objs);
+	while ((n = sw_hiter_next(&it))) {
+		struct sw_shmobj *o = (struct sw_shmobj *)n;
+
+		if (!o->created || o->creator_gone || o->creator_pid != p->pid)
+			continue;
+		o->creator_gone = true;
+		o->creator_exit_seq = e->seq;
+		if (!o->unlinked && !o->leak_reported)
+			a->objs_waiting++;
+	}
+}
+
+bool model_obj_leak_candidate(const struct sw_shmobj *o)
+{
+	return o->created && !o->unlinked && o->backing == SW_BK_SHMEM_FILE &&
+	       (o->mapped_ever || !strncmp(o->path, "/dev/shm/", 9));
+}
+
+unsigned int model_obj_collect(struct analyzer *a)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+	unsigned int gone = 0;
+
+	sw_hiter_init(&it, &a->objs);
+	while ((n = sw_hiter_next(&it))) {
+		struct sw_shmobj *o = (struct sw_shmobj *)n;
+		bool nameless = o->unlinked || o->backing == SW_BK_MEMFD;
+
+		/* An object only seen mapped has no creator to wait for. */
+		if (!nameless || (o->created && !o->creator_gone) ||
+		    model_obj_holders(a, o, 0, NULL, 0))
+			continue;
+		model_obj_free(a, o);
+		gone++;
+	}
+	return gone;
+}
