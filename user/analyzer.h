@@ -76,8 +76,53 @@ struct sw_proc_summary {
 	__u64 findings[16]; /* by index into sw_rules[] */
 };
 
+/*
+ * The usage of one memory filesystem (a tmpfs such as /dev/shm, or the
+ * internal mount behind memfds) as the traced events show it: its linked
+ * objects, who created how much of them, and what grew.
+ */
+#define SW_USAGE_TOP 5
+
+struct sw_usage_object {
+	char path[SW_NAME_LEN];
+	__u64 size;
+	__u32 creator_pid;   /* 0: not created by a traced process */
+	char creator_comm[SW_COMM_LEN];
+	bool creator_gone;
+	__u32 mapped_by;     /* traced processes mapping it now */
+};
+
+struct sw_usage_creator {
+	__u32 pid;
+	char comm[SW_COMM_LEN];
+	bool gone;
+	__u32 objects;
+	__u64 bytes;
+};
+
+struct sw_usage_grower {
+	char path[SW_NAME_LEN];
+	__u64 from;
+	__u64 to;
+};
+
+struct sw_mount_usage {
+	__u64 ts_ns;
+	__u32 dev;	      /* kernel encoding, major << 20 | minor */
+	char label[SW_NAME_LEN]; /* "/dev/shm", "memfd", or "" when unknown */
+	__u64 fs_used;	      /* as the latest event showed it */
+	__u64 fs_size;	      /* 0: no limit */
+	__u32 n_objects;      /* linked objects known on it */
+	__u64 object_bytes;   /* the sum of their sizes */
+	int n_biggest, n_creators, n_growers;
+	struct sw_usage_object biggest[SW_USAGE_TOP];
+	struct sw_usage_creator creators[SW_USAGE_TOP]; /* by bytes */
+	struct sw_usage_grower growers[SW_USAGE_TOP];	/* by growth */
+};
+
 typedef void (*sw_finding_fn)(void *ctx, const struct sw_finding *f);
 typedef void (*sw_summary_fn)(void *ctx, const struct sw_proc_summary *s);
+typedef void (*sw_usage_fn)(void *ctx, const struct sw_mount_usage *u);
 
 struct analyzer_opts {
 	__u64 max_size;		 /* oversized threshold, bytes (default 256 MiB) */
@@ -92,6 +137,7 @@ struct analyzer_opts {
 				    repeat (invalid-detach) */
 	sw_finding_fn on_finding;
 	sw_summary_fn on_summary;
+	sw_usage_fn on_usage;	 /* every mount's usage at the end; may be NULL */
 	void *ctx;
 };
 
@@ -174,6 +220,12 @@ void analyzer__foreach_process(const struct analyzer *a, analyzer_process_fn fn,
 /* pid's attachments and shared mappings in address order; -ENOENT if
  * the analyzer has no live process pid. */
 int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_fn fn, void *ctx);
+/* The usage of each memory filesystem that events showed, at ts_ns;
+ * changed_only: just those whose objects or usage changed since the
+ * last call (a live view). */
+void analyzer__usage(struct analyzer *a, __u64 ts_ns, bool changed_only, sw_usage_fn fn,
+		     void *ctx);
+
 /* Records reported lost so far (analyzer__lost). */
 __u64 analyzer__lost_total(const struct analyzer *a);
 

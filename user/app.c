@@ -41,6 +41,14 @@ static void fan_summary(void *ctx, const struct sw_proc_summary *p)
 		app->sinks[i]->ops->summary(app->sinks[i], p);
 }
 
+static void fan_usage(void *ctx, const struct sw_mount_usage *u)
+{
+	struct app *app = ctx;
+
+	for (int i = 0; i < app->n_sinks; i++)
+		app->sinks[i]->ops->usage(app->sinks[i], u);
+}
+
 static int add_sink(struct app *app, bool json, const char *path, const struct app_opts *o,
 		    char *err, size_t len)
 {
@@ -102,6 +110,7 @@ struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *e
 		.growth_threshold = h->growth_threshold,
 		.on_finding = fan_finding,
 		.on_summary = fan_summary,
+		.on_usage = fan_usage,
 	};
 
 	if (!app) {
@@ -199,6 +208,10 @@ void app_lost(struct app *app, const __u64 *lost_slots)
 
 void app_stats(struct app *app, bool final)
 {
+	/* The live view: mounts whose objects changed since the last
+	 * stats (the final view comes with the summaries). */
+	if (!final)
+		analyzer__usage(app->analyzer, app->last_ts, true, fan_usage, app);
 	app->stats.ts_ns = app->last_ts;
 	app->stats.final = final;
 	for (int i = 0; i < app->n_sinks; i++)

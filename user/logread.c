@@ -648,7 +648,7 @@ static int parse_object(struct logread *r, struct json_object *o, struct log_rec
 		rec->type = LOG_REC_FINDING;
 		r->counts.findings++;
 		return 0;
-	} else if (!strcmp(type, "summary")) {
+	} else if (!strcmp(type, "summary") || !strcmp(type, "tmpfs")) {
 		rec->type = LOG_REC_SUMMARY;
 		r->counts.summaries++;
 		return 0;

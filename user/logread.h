@@ -26,7 +26,7 @@ enum log_rec_type {
 	LOG_REC_EVENT,
 	LOG_REC_STATS,
 	LOG_REC_FINDING, /* returned without content: analyze recomputes them */
-	LOG_REC_SUMMARY, /* likewise */
+	LOG_REC_SUMMARY, /* likewise, and "tmpfs" usage views */
 };
 
 struct log_record {

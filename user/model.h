@@ -280,6 +280,7 @@ struct sw_mount {
 	char label[SW_NAME_LEN]; /* the directory of an object's path */
 	__u64 fs_used;
 	__u64 fs_size;
+	bool changed; /* since the last analyzer__usage(changed_only) */
 };
 
 #define SW_MOUNTS 32

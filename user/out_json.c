@@ -395,6 +395,85 @@ static void json_summary(struct sink *s, const struct sw_proc_summary *p)
 	put_line(js);
 }
 
+/* One "tmpfs" record: a memory filesystem's usage, schema in events.md. */
+static void json_usage(struct sink *s, const struct sw_mount_usage *u)
+{
+	struct json_sink *js = (struct json_sink *)s;
+	struct jbuf *b = &js->b;
+
+	jb_open(b, '{');
+	jb_key(b, "type");
+	jb_raw(b, "\"tmpfs\"", 7);
+	put_time(js, u->ts_ns);
+	jb_key(b, "dev");
+	jb_u64(b, u->dev);
+	jb_key(b, "mount");
+	jb_str(b, u->label, SW_NAME_LEN);
+	put_fs(b, u->fs_used, u->fs_size);
+	jb_key(b, "objects");
+	jb_u64(b, u->n_objects);
+	jb_key(b, "object_bytes");
+	jb_u64(b, u->object_bytes);
+	jb_key(b, "biggest");
+	jb_open(b, '[');
+	for (int i = 0; i < u->n_biggest; i++) {
+		const struct sw_usage_object *o = &u->biggest[i];
+
+		jb_elem(b);
+		jb_open(b, '{');
+		jb_key(b, "path");
+		jb_str(b, o->path, SW_NAME_LEN);
+		jb_key(b, "size");
+		jb_u64(b, o->size);
+		jb_key(b, "creator_pid");
+		jb_u64(b, o->creator_pid);
+		jb_key(b, "creator_comm");
+		jb_str(b, o->creator_comm, SW_COMM_LEN);
+		jb_key(b, "creator_exited");
+		jb_bool(b, o->creator_gone);
+		jb_key(b, "mapped_by");
+		jb_u64(b, o->mapped_by);
+		jb_close(b, '}');
+	}
+	jb_close(b, ']');
+	jb_key(b, "creators");
+	jb_open(b, '[');
+	for (int i = 0; i < u->n_creators; i++) {
+		const struct sw_usage_creator *c = &u->creators[i];
+
+		jb_elem(b);
+		jb_open(b, '{');
+		jb_key(b, "pid");
+		jb_u64(b, c->pid);
+		jb_key(b, "comm");
+		jb_str(b, c->comm, SW_COMM_LEN);
+		jb_key(b, "exited");
+		jb_bool(b, c->gone);
+		jb_key(b, "objects");
+		jb_u64(b, c->objects);
+		jb_key(b, "bytes");
+		jb_u64(b, c->bytes);
+		jb_close(b, '}');
+	}
+	jb_close(b, ']');
+	jb_key(b, "growers");
+	jb_open(b, '[');
+	for (int i = 0; i < u->n_growers; i++) {
+		jb_elem(b);
+		jb_open(b, '{');
+		jb_key(b, "path");
+		jb_str(b, u->growers[i].path, SW_NAME_LEN);
+		jb_key(b, "from");
+		jb_u64(b, u->growers[i].from);
+		jb_key(b, "to");
+		jb_u64(b, u->growers[i].to);
+		jb_close(b, '}');
+	}
+	jb_close(b, ']');
+	jb_close(b, '}');
+	put_line(js);
+}
+
 /* {"shmget":N,...} for the calls, then the lifecycle kinds if asked. */
 static void put_counts(struct jbuf *b, const char *key, const __u64 *calls,
 		       const __u64 *kinds)
@@ -505,6 +584,7 @@ static const struct sink_ops json_ops = {
 	.event = json_event,
 	.finding = json_finding,
 	.summary = json_summary,
+	.usage = json_usage,
 	.stats = json_stats,
 	.free = json_free,
 };

@@ -331,6 +331,74 @@ static void text_summary(struct sink *s, const struct sw_proc_summary *p)
 	put_line(t);
 }
 
+/* The dev as ls -l shows it. */
+static void add_dev(struct text_sink *t, __u32 dev)
+{
+	add(t, "%u:%u", dev >> 20, dev & 0xfffff);
+}
+
+/*
+ * tmpfs /dev/shm (0:27): 2 objects, 3.0 MiB; mount 3.0 MiB/64 MiB used
+ *   biggest: /dev/shm/a 2.0 MiB (pid 12 python3, exited; mapped by 0), ...
+ *   by creator: pid 12 (python3, exited) 2.0 MiB in 1, ...
+ *   growing: /dev/shm/a 0 B -> 2.0 MiB
+ */
+static void text_usage(struct sink *s, const struct sw_mount_usage *u)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	char a[32], b[32];
+
+	sw_human_size(a, sizeof(a), u->object_bytes);
+	add(t, "tmpfs ");
+	add_escaped(t, u->label[0] ? u->label : "?", SW_NAME_LEN);
+	add(t, " (");
+	add_dev(t, u->dev);
+	add(t, "): %u objects, %s", u->n_objects, a);
+	if (u->fs_size) {
+		sw_human_size(a, sizeof(a), u->fs_used);
+		sw_human_size(b, sizeof(b), u->fs_size);
+		add(t, "; mount %s/%s used when last seen", a, b);
+	}
+	put_line(t);
+	for (int i = 0; i < u->n_biggest; i++) {
+		const struct sw_usage_object *o = &u->biggest[i];
+
+		sw_human_size(a, sizeof(a), o->size);
+		add(t, i ? ", " : "  biggest: ");
+		add_escaped(t, o->path, SW_NAME_LEN);
+		add(t, " %s (", a);
+		if (o->creator_pid) {
+			add(t, "pid %u ", o->creator_pid);
+			add_escaped(t, o->creator_comm, SW_COMM_LEN);
+			add(t, "%s; ", o->creator_gone ? ", exited" : "");
+		}
+		add(t, "mapped by %u)", o->mapped_by);
+	}
+	if (u->n_biggest)
+		put_line(t);
+	for (int i = 0; i < u->n_creators; i++) {
+		const struct sw_usage_creator *c = &u->creators[i];
+
+		sw_human_size(a, sizeof(a), c->bytes);
+		add(t, "%spid %u (", i ? ", " : "  by creator: ", c->pid);
+		add_escaped(t, c->comm, SW_COMM_LEN);
+		add(t, "%s) %s in %u", c->gone ? ", exited" : "", a, c->objects);
+	}
+	if (u->n_creators)
+		put_line(t);
+	for (int i = 0; i < u->n_growers; i++) {
+		const struct sw_usage_grower *g = &u->growers[i];
+
+		sw_human_size(a, sizeof(a), g->from);
+		sw_human_size(b, sizeof(b), g->to);
+		add(t, i ? ", " : "  growing: ");
+		add_escaped(t, g->path, SW_NAME_LEN);
+		add(t, " %s -> %s", a, b);
+	}
+	if (u->n_growers)
+		put_line(t);
+}
+
 void sw_format_stats_line(char *buf, size_t len, const struct sw_stats *st)
 {
 	struct text_sink t = { .len = 0 };
@@ -376,6 +444,7 @@ static const struct sink_ops text_ops = {
 	.event = text_event,
 	.finding = text_finding,
 	.summary = text_summary,
+	.usage = text_usage,
 	.stats = text_stats,
 	.free = text_free,
 };

@@ -1135,6 +1135,8 @@ void analyzer__finish(struct analyzer *a, __u64 ts_ns)
 	if (a->finished)
 		return;
 	a->finished = true;
+	if (a->opts.on_usage)
+		analyzer__usage(a, ts_ns, false, a->opts.on_usage, a->opts.ctx);
 	sw_hiter_init(&it, &a->procs);
 	while ((n = sw_hiter_next(&it))) {
 		struct sw_proc *p = (struct sw_proc *)n;

@@ -56,6 +56,7 @@ struct sink_ops {
 	void (*event)(struct sink *s, const struct sw_event *e);
 	void (*finding)(struct sink *s, const struct sw_finding *f);
 	void (*summary)(struct sink *s, const struct sw_proc_summary *p);
+	void (*usage)(struct sink *s, const struct sw_mount_usage *u);
 	void (*stats)(struct sink *s, const struct sw_stats *st);
 	void (*free)(struct sink *s);
 };

@@ -1018,6 +1018,11 @@ static struct json_object *writer_twin(struct state *st, struct json_object *ex,
 
 		fill_summary(&p);
 		s->ops->summary(s, &p);
+	} else if (!strcmp(type, "tmpfs")) {
+		struct sw_mount_usage u = { .dev = 27, .label = "/dev/shm", .n_biggest = 1,
+					    .n_creators = 1, .n_growers = 1 };
+
+		s->ops->usage(s, &u);
 	} else if (!strcmp(type, "stats")) {
 		struct sw_stats sst;
 
@@ -1059,8 +1064,9 @@ static char *read_docs(void)
 static void test_docs_examples(void **pstate)
 {
 	struct state *st = *pstate;
-	static const char *const types[] = { "header", "event", "finding", "summary", "stats" };
-	bool type_seen[5] = { 0 }, call_seen[SW_CALL_MAX] = { 0 }, kind_seen[SW_EV_KIND_MAX] = { 0 };
+	static const char *const types[] = { "header", "event", "finding", "summary", "stats",
+					     "tmpfs" };
+	bool type_seen[6] = { 0 }, call_seen[SW_CALL_MAX] = { 0 }, kind_seen[SW_EV_KIND_MAX] = { 0 };
 	char *text = read_docs(), *p = text;
 	int examples = 0;
 
@@ -1080,7 +1086,7 @@ static void test_docs_examples(void **pstate)
 				fail_msg("docs/events.md: example is not valid JSON: %.60s", line);
 			assert_true(json_object_object_get_ex(ex, "type", &v));
 			type = json_object_get_string(v);
-			for (int i = 0; i < 5; i++)
+			for (int i = 0; i < 6; i++)
 				type_seen[i] |= !strcmp(type, types[i]);
 			if (!strcmp(type, "event")) {
 				assert_true(json_object_object_get_ex(ex, "call", &v));
@@ -1098,7 +1104,7 @@ static void test_docs_examples(void **pstate)
 	free(text);
 
 	assert_true(examples > 0);
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		if (!type_seen[i])
 			fail_msg("docs/events.md has no %s example", types[i]);
 	for (__u32 c = 1; c < SW_CALL_MAX; c++)
