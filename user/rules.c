@@ -782,6 +782,9 @@ static void objleak_check(struct analyzer *a, struct sw_shmobj *o, const struct 
 	finding_init(&f, SW_RULE_SHM_OBJECT_LEAK, o->creator_pid, o->creator_tid,
 		     o->creator_comm, e->ts_ns);
 	stack_from_held(&f.origin, obj_origin(o));
+	/* Usually an exit, without a stack; an mremap or a MAP_FIXED over
+	 * the last mapping has one. */
+	stack_from_event(&f.site, e);
 	evidence_add(&f, o->create_seq);
 	evidence_add(&f, o->resize_seq);
 	evidence_add(&f, o->first_map_seq);
@@ -884,7 +887,8 @@ static void sigbus_on_signal(struct analyzer *a, struct sw_proc *p, const struct
 
 	if (s->signo != SW_SIGBUS || s->code <= 0 || !fault_view(p, e, &v))
 		return;
-	if (!first_time(p, SW_RULE_SIGBUS_EXPLAINED, 0, v.ino ^ (s->addr >> 12)))
+	if (!first_time(p, SW_RULE_SIGBUS_EXPLAINED, 0,
+			sw_obj_key(v.dev, v.ino) ^ (s->addr >> 12) * 0xff51afd7ed558ccdULL))
 		return;
 	o = v.ino ? model_obj(a, v.dev, v.ino) : NULL;
 	name = o ? o->path : v.name[0] ? v.name : sw_backing_name(v.backing);
@@ -910,14 +914,17 @@ static void sigbus_on_signal(struct analyzer *a, struct sw_proc *p, const struct
 	size_str(size, sizeof(size), v.obj_size);
 	if (v.offset >= SW_PAGE_ALIGN(v.obj_size)) {
 		if (o && o->resize_seq && o->resize_from > v.obj_size) {
+			bool while_mapped = !v.range || o->resize_seq > v.range->seq;
 			char from[32];
 
 			size_str(from, sizeof(from), o->resize_from);
 			stack_from_held(&f.origin, o->resize_stack);
 			publish(a, p, &f, a->lost_total,
-				"%s: offset %s is past the object's end (%s): pid %u (%s) truncated it from %s at seq %llu while it was mapped",
+				"%s: offset %s is past the object's end (%s): pid %u (%s) truncated it from %s at seq %llu%s",
 				what, off, size, o->resize_pid, o->resize_comm, from,
-				(unsigned long long)o->resize_seq);
+				(unsigned long long)o->resize_seq,
+				while_mapped ? " while it was mapped" :
+					       ", before this mapping was made beyond its end");
 		} else {
 			publish(a, p, &f, a->lost_total,
 				"%s: offset %s is past the object's end (%s): it was mapped beyond its size and never grown (ftruncate) to cover it",
@@ -1114,7 +1121,9 @@ void analyzer__event(struct analyzer *a, const struct sw_event *e)
 		model_note_exit(a, e->pid, e->ts_ns);
 		break;
 	case SW_EV_SIGNAL:
-		p = model_proc(a, e->pid);
+		/* A process not seen before still gets its SIGBUS explained:
+		 * the event carries what that needs. */
+		p = model_proc_for_event(a, e);
 		if (p)
 			RUN_CHECKS(on_signal, a, p, e);
 		break;

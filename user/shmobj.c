@@ -107,13 +107,51 @@ static struct sw_shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 	return o;
 }
 
+static void mark_unlinked(struct analyzer *a, struct sw_shmobj *o, __u64 seq)
+{
+	struct sw_mount *m = model_mount(a, o->dev);
+
+	if (o->creator_gone && !o->leak_reported && a->objs_waiting)
+		a->objs_waiting--;
+	o->unlinked = true;
+	o->unlink_seq = seq;
+	if (m)
+		m->changed = true;
+}
+
+/* The linked tmpfs object that has this path, the newest if several
+ * (an older one's removal went untraced); dev 0: on any mount. */
+static struct sw_shmobj *obj_by_path(struct analyzer *a, const char *path, __u32 dev)
+{
+	struct sw_shmobj *best = NULL;
+	struct sw_hiter it;
+	struct sw_hnode *n;
+
+	sw_hiter_init(&it, &a->objs);
+	while ((n = sw_hiter_next(&it))) {
+		struct sw_shmobj *o = (struct sw_shmobj *)n;
+
+		if (o->unlinked || o->backing != SW_BK_SHMEM_FILE || (dev && o->dev != dev) ||
+		    strncmp(o->path, path, sizeof(o->path)))
+			continue;
+		if (!best || o->create_seq > best->create_seq)
+			best = o;
+	}
+	return best;
+}
+
 /* The creating call: a new object, even if an old one had its inode. */
 static void obj_created(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
 	struct sw_shmobj *o = model_obj(a, e->c.dev, e->c.ino);
+	struct sw_shmobj *old;
 
 	if (o)
 		model_obj_free(a, o);
+	/* A file created at a path that a linked object had: that one was
+	 * removed or renamed away unseen, and its name is gone. */
+	while (e->call == SW_OPENAT && (old = obj_by_path(a, e->c.name, e->c.dev)))
+		mark_unlinked(a, old, e->seq);
 	o = obj_get(a, e);
 	if (!o)
 		return;
@@ -145,24 +183,10 @@ static void obj_resized(struct analyzer *a, struct sw_shmobj *o, const struct sw
 /* unlink names a path: the linked object created with that path. */
 static void obj_unlinked(struct analyzer *a, const struct sw_event *e)
 {
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct sw_shmobj *o = obj_by_path(a, e->c.name, 0);
 
-	sw_hiter_init(&it, &a->objs);
-	while ((n = sw_hiter_next(&it))) {
-		struct sw_shmobj *o = (struct sw_shmobj *)n;
-
-		if (o->unlinked || o->backing != SW_BK_SHMEM_FILE ||
-		    strncmp(o->path, e->c.name, sizeof(o->path)))
-			continue;
-		if (o->creator_gone && !o->leak_reported && a->objs_waiting)
-			a->objs_waiting--;
-		o->unlinked = true;
-		o->unlink_seq = e->seq;
-		if (model_mount(a, o->dev))
-			model_mount(a, o->dev)->changed = true;
-		return;
-	}
+	if (o)
+		mark_unlinked(a, o, e->seq);
 }
 
 void model_obj_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)

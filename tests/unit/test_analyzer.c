@@ -233,6 +233,142 @@ static __u64 signal_(__u32 pid, __u32 tid, int signo, int code, __u64 addr)
 	return feed(&e, pid, tid);
 }
 
+/* ---- shm objects: tmpfs files and memfds --------------------------- */
+
+/* Filesystems, as kernel dev_t: the /dev/shm tmpfs, the kernel's
+ * internal shmem mount (memfds), a hugetlbfs, another tmpfs on /run. */
+#define SHM_DEV 0x1a
+#define MEMFD_DEV 0x1
+#define HUGE_DEV 0x2c
+#define RUN_DEV 0x19
+#define AT_FDCWD_ARG ((__u64)-100)
+#define O_CREAT_RDWR 0102 /* O_CREAT | O_RDWR */
+#define OBJ_FD 5
+#define BUS_ADRERR_CODE 2
+#define SI_TKILL_CODE (-6)
+#define KiB 1024ULL
+#define MiB (1024ULL * 1024)
+
+/* A call on a tmpfs file or memfd: the object fields as the kernel
+ * reads them after the call (backing, dev, ino, size in seg_size). */
+static __u64 obj_call(__u32 pid, __u32 c, __s64 ret, const char *name, __u32 dev, __u64 ino,
+		      __u32 backing, __u64 size)
+{
+	struct sw_event e = { .kind = SW_EV_CALL, .call = c };
+
+	e.c.ret = ret;
+	e.c.shmid = -1;
+	e.c.dev = dev;
+	e.c.ino = ino;
+	e.c.backing = backing;
+	e.c.seg_size = size;
+	if (name)
+		snprintf(e.c.name, sizeof(e.c.name), "%s", name);
+	return feed(&e, pid, 0);
+}
+
+/* openat(AT_FDCWD, path, O_CREAT|O_RDWR) that created a tmpfs file, as
+ * shm_open does; backing SW_BK_HUGETLB for a hugetlbfs file. */
+static __u64 create_file(__u32 pid, const char *path, __u32 dev, __u64 ino, __u32 backing)
+{
+	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_OPENAT };
+
+	e.c.ret = OBJ_FD;
+	e.c.args[0] = AT_FDCWD_ARG;
+	e.c.args[2] = O_CREAT_RDWR;
+	e.c.args[3] = 0600;
+	e.c.shmid = -1;
+	e.c.dev = dev;
+	e.c.ino = ino;
+	e.c.backing = backing;
+	e.c.created = 1;
+	snprintf(e.c.name, sizeof(e.c.name), "%s", path);
+	return feed(&e, pid, 0);
+}
+
+static __u64 shm_open_(__u32 pid, const char *path, __u64 ino)
+{
+	return create_file(pid, path, SHM_DEV, ino, SW_BK_SHMEM_FILE);
+}
+
+static __u64 memfd_(__u32 pid, const char *name, __u64 ino)
+{
+	return obj_call(pid, SW_MEMFD_CREATE, OBJ_FD, name, MEMFD_DEV, ino, SW_BK_MEMFD, 0);
+}
+
+static __u64 ftruncate_(__u32 pid, __u32 dev, __u64 ino, __u32 backing, __u64 size)
+{
+	return obj_call(pid, SW_FTRUNCATE, 0, "", dev, ino, backing, size);
+}
+
+static __u64 shm_truncate(__u32 pid, __u64 ino, __u64 size)
+{
+	return ftruncate_(pid, SHM_DEV, ino, SW_BK_SHMEM_FILE, size);
+}
+
+static __u64 unlink_(__u32 pid, const char *path, __s64 ret)
+{
+	return obj_call(pid, SW_UNLINK, ret, path, 0, 0, SW_BK_NONE, 0);
+}
+
+static __u64 unlinkat_(__u32 pid, const char *path, __s64 ret)
+{
+	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_UNLINKAT };
+
+	e.c.ret = ret;
+	e.c.args[0] = AT_FDCWD_ARG;
+	e.c.shmid = -1;
+	snprintf(e.c.name, sizeof(e.c.name), "%s", path);
+	return feed(&e, pid, 0);
+}
+
+/* mmap(NULL, len, RW, MAP_SHARED, fd, 0) of an object of obj_size. */
+static __u64 obj_map(__u32 pid, __u64 addr, __u64 len, __u32 dev, __u64 ino, __u32 backing,
+		     __u64 obj_size)
+{
+	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_MMAP };
+
+	e.c.ret = (__s64)addr;
+	e.c.args[1] = len;
+	e.c.args[2] = PROT_RW;
+	e.c.args[3] = MAP_SHARED_FLAG;
+	e.c.args[4] = OBJ_FD;
+	e.c.shmid = -1;
+	e.c.backing = backing;
+	e.c.map_size = SW_PAGE_ALIGN(len);
+	e.c.seg_size = obj_size;
+	e.c.dev = dev;
+	e.c.ino = ino;
+	return feed(&e, pid, 0);
+}
+
+static __u64 shm_map(__u32 pid, __u64 addr, __u64 len, __u64 ino, __u64 obj_size)
+{
+	return obj_map(pid, addr, len, SHM_DEV, ino, SW_BK_SHMEM_FILE, obj_size);
+}
+
+/* A SIGBUS fault (BUS_ADRERR) at map_start + offset in the object, as the
+ * kernel describes it; callers fill in the mount's usage and top[]. */
+static struct sw_signal_info bus_info(__u64 map_start, __u64 offset, __u32 dev, __u64 ino,
+				      __u32 backing, __u64 obj_size)
+{
+	struct sw_signal_info s = {
+		.signo = 7, .code = BUS_ADRERR_CODE, .addr = map_start + offset,
+		.map_start = map_start, .offset = offset, .obj_size = obj_size,
+		.ino = ino, .dev = dev, .backing = backing,
+	};
+
+	return s;
+}
+
+static __u64 sigbus_(__u32 pid, const struct sw_signal_info *s)
+{
+	struct sw_event e = { .kind = SW_EV_SIGNAL };
+
+	e.sig = *s;
+	return feed(&e, pid, 0);
+}
+
 /* ---- assertions ------------------------------------------------------- */
 
 static int count_rule(const char *rule)
@@ -281,6 +417,12 @@ static void assert_contains(const char *s, const char *part)
 {
 	if (!strstr(s, part))
 		fail_msg("\"%s\" does not contain \"%s\"", s, part);
+}
+
+static void assert_lacks(const char *s, const char *part)
+{
+	if (strstr(s, part))
+		fail_msg("\"%s\" contains \"%s\"", s, part);
 }
 
 /* Sizes in messages are written by names.c, whatever its format. */
@@ -1077,6 +1219,576 @@ static void test_seeded_segment_before_mapping(void **state)
 	assert_int_equal(find_rule("segment-leak")->severity, SW_SEV_ERROR);
 }
 
+/* ---- shm-object-leak ---------------------------------------------------- */
+
+static void test_objleak_creator_exits(void **state)
+{
+	__u64 op, tr, mp, ex;
+	const struct sw_finding *f;
+
+	start();
+	op = shm_open_(3000, "/dev/shm/x", 77);
+	tr = shm_truncate(3000, 77, 1 * MiB);
+	mp = shm_map(3000, MAP_ADDR, 1 * MiB, 77, 1 * MiB);
+	assert_int_equal(T.n_findings, 0);
+	T.ts += SEC;
+	ex = exit_(3000);
+	assert_int_equal(T.n_findings, 1);
+	f = find_rule("shm-object-leak");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SW_SEV_WARNING);
+	assert_int_equal(f->pid, 3000);
+	assert_string_equal(f->comm, "prog3000");
+	assert_int_equal(f->ts_ns, T.ts);
+	assert_false(f->uncertain);
+	assert_true(has_evidence(f, op));
+	assert_true(has_evidence(f, tr));
+	assert_true(has_evidence(f, mp));
+	assert_true(has_evidence(f, ex));
+	assert_contains(f->message, "/dev/shm/x");
+	assert_contains_size(f->message, 1 * MiB);
+	assert_contains(f->message, "ino 77");
+	assert_contains(f->message, "never unlinked");
+	assert_int_equal(summary_of(3000)->findings[SW_RULE_SHM_OBJECT_LEAK], 1);
+	/* A leaked object stays in the tmpfs, and in the model. */
+	assert_non_null(model_obj(T.a, SHM_DEV, 77));
+	/* Once per object: a later user that maps and lets go adds nothing. */
+	shm_map(3001, MAP_ADDR, 1 * MiB, 77, 1 * MiB);
+	munmap_(3001, MAP_ADDR, 1 * MiB, 0);
+	exit_(3001);
+	assert_int_equal(count_rule("shm-object-leak"), 1);
+}
+
+static void test_objleak_clean_twins(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	/* shm_unlink: unlink("/dev/shm/x") before the exit. */
+	shm_open_(3100, "/dev/shm/x", 80);
+	shm_truncate(3100, 80, 64 * KiB);
+	shm_map(3100, MAP_ADDR, 64 * KiB, 80, 64 * KiB);
+	unlink_(3100, "/dev/shm/x", 0);
+	exit_(3100);
+	assert_int_equal(T.n_findings, 0);
+	assert_null(model_obj(T.a, SHM_DEV, 80)); /* nameless and unmapped: gone */
+	/* unlinkat(AT_FDCWD, "/dev/shm/y", 0) spelled as it was created. */
+	shm_open_(3101, "/dev/shm/y", 81);
+	shm_map(3101, MAP_ADDR, 4096, 81, 4096);
+	unlinkat_(3101, "/dev/shm/y", 0);
+	exit_(3101);
+	assert_int_equal(T.n_findings, 0);
+	assert_null(model_obj(T.a, SHM_DEV, 81));
+	/* Unlinked early, while still mapped: the usual shm_open dance. */
+	shm_open_(3102, "/dev/shm/w", 82);
+	shm_map(3102, MAP_ADDR, 4096, 82, 4096);
+	shm_map(3103, MAP_ADDR, 4096, 82, 4096);
+	unlink_(3102, "/dev/shm/w", 0);
+	exit_(3102);
+	munmap_(3103, MAP_ADDR, 4096, 0);
+	exit_(3103);
+	assert_int_equal(T.n_findings, 0);
+	assert_null(model_obj(T.a, SHM_DEV, 82));
+	/* A failed unlink and the unlink of another path remove nothing. */
+	shm_open_(3104, "/dev/shm/z", 83);
+	unlink_(3104, "/dev/shm/z", -ENOENT);
+	unlink_(3104, "/dev/shm/zz", 0);
+	unlinkat_(3104, "/dev/shm/z", -EACCES);
+	exit_(3104);
+	assert_int_equal(count_rule("shm-object-leak"), 1);
+	f = find_rule("shm-object-leak");
+	assert_int_equal(f->pid, 3104);
+	assert_contains(f->message, "/dev/shm/z ");
+}
+
+/* The fd went over a socket: B maps the object A created, without fork. */
+static void test_objleak_handover_munmap(void **state)
+{
+	__u64 op, ex, un, moved = 0x7f3000000000ULL;
+	const struct sw_finding *f;
+
+	start();
+	op = shm_open_(3200, "/dev/shm/ring", 90);
+	shm_truncate(3200, 90, 2 * MiB);
+	shm_map(3200, MAP_ADDR, 2 * MiB, 90, 2 * MiB);
+	shm_map(3201, MAP_ADDR + 0x10000000, 2 * MiB, 90, 2 * MiB);
+	ex = exit_(3200);
+	assert_int_equal(T.n_findings, 0); /* B still maps it */
+	/* B moves its mapping, then lets go of a piece: still holds it. */
+	mremap_(3201, MAP_ADDR + 0x10000000, 2 * MiB, 4 * MiB, (__s64)moved);
+	assert_int_equal(T.n_findings, 0);
+	munmap_(3201, moved, 4096, 0);
+	assert_int_equal(T.n_findings, 0);
+	/* Unmapping something else changes nothing either. */
+	shared_map(3201, MAP_ADDR, 4096);
+	munmap_(3201, MAP_ADDR, 4096, 0);
+	assert_int_equal(T.n_findings, 0);
+	T.ts += SEC;
+	un = munmap_(3201, moved + 4096, 4 * MiB - 4096, 0);
+	assert_int_equal(T.n_findings, 1);
+	f = find_rule("shm-object-leak");
+	assert_non_null(f);
+	assert_int_equal(f->pid, 3200); /* the creator, not the last user */
+	assert_string_equal(f->comm, "prog3200");
+	assert_int_equal(f->ts_ns, T.ts);
+	assert_true(has_evidence(f, op));
+	assert_true(has_evidence(f, ex));
+	assert_true(has_evidence(f, un));
+	assert_contains(f->message, "/dev/shm/ring");
+	assert_contains_size(f->message, 2 * MiB);
+	exit_(3201);
+	assert_int_equal(count_rule("shm-object-leak"), 1);
+}
+
+static void test_objleak_handover_exit_exec_fork(void **state)
+{
+	__u64 ex, fixed;
+	const struct sw_finding *f;
+
+	start();
+	/* B exits instead of unmapping: decided at B's exit. */
+	shm_open_(3300, "/dev/shm/a", 91);
+	shm_map(3300, MAP_ADDR, 4096, 91, 4096);
+	shm_map(3301, MAP_ADDR, 4096, 91, 4096);
+	exit_(3300);
+	assert_int_equal(T.n_findings, 0);
+	ex = exit_(3301);
+	assert_int_equal(T.n_findings, 1);
+	f = &T.findings[0];
+	assert_string_equal(f->rule, "shm-object-leak");
+	assert_int_equal(f->pid, 3300);
+	assert_true(has_evidence(f, ex));
+	assert_contains(f->message, "/dev/shm/a");
+	/* C execs: its new image maps nothing. */
+	shm_open_(3310, "/dev/shm/b", 92);
+	shm_map(3311, MAP_ADDR, 4096, 92, 4096);
+	exit_(3310);
+	assert_int_equal(T.n_findings, 1);
+	ex = exec_(3311);
+	assert_int_equal(T.n_findings, 2);
+	f = &T.findings[1];
+	assert_int_equal(f->pid, 3310);
+	assert_true(has_evidence(f, ex));
+	assert_contains(f->message, "/dev/shm/b");
+	/* D maps something private over it with MAP_FIXED. */
+	shm_open_(3320, "/dev/shm/c", 93);
+	shm_map(3321, MAP_ADDR, 4096, 93, 4096);
+	exit_(3320);
+	fixed = mmap_(3321, 0, 4096, PROT_RW, MAP_PRIVATE_FLAG | MAP_ANON_FLAG, MAP_ADDR,
+		      SW_BK_ANON_PRIVATE);
+	assert_int_equal(T.n_findings, 3);
+	f = &T.findings[2];
+	assert_int_equal(f->pid, 3320);
+	assert_true(has_evidence(f, fixed));
+	assert_contains(f->message, "/dev/shm/c");
+	/* A fork child inherits the mapping and holds it past the parent. */
+	shm_open_(3330, "/dev/shm/d", 94);
+	shm_map(3330, MAP_ADDR, 4096, 94, 4096);
+	fork_(3330, 3331, false);
+	exit_(3330);
+	assert_int_equal(T.n_findings, 3);
+	ex = exit_(3331);
+	assert_int_equal(T.n_findings, 4);
+	f = &T.findings[3];
+	assert_int_equal(f->pid, 3330);
+	assert_true(has_evidence(f, ex));
+	assert_contains(f->message, "/dev/shm/d");
+	assert_int_equal(count_rule("shm-object-leak"), 4);
+}
+
+static void test_objleak_not_candidates(void **state)
+{
+	start();
+	/* A tmpfs file outside /dev/shm, never mapped: a plain temp file. */
+	create_file(3400, "/run/user/1000/cache.tmp", RUN_DEV, 100, SW_BK_SHMEM_FILE);
+	ftruncate_(3400, RUN_DEV, 100, SW_BK_SHMEM_FILE, 1 * MiB);
+	exit_(3400);
+	/* A memfd has no name to unlink: it goes with its last fd. */
+	memfd_(3401, "pool", 101);
+	ftruncate_(3401, MEMFD_DEV, 101, SW_BK_MEMFD, 1 * MiB);
+	obj_map(3401, MAP_ADDR, 1 * MiB, MEMFD_DEV, 101, SW_BK_MEMFD, 1 * MiB);
+	obj_map(3402, MAP_ADDR, 1 * MiB, MEMFD_DEV, 101, SW_BK_MEMFD, 1 * MiB);
+	exit_(3401);
+	munmap_(3402, MAP_ADDR, 1 * MiB, 0);
+	exit_(3402);
+	assert_null(model_obj(T.a, MEMFD_DEV, 101));
+	/* A hugetlbfs file is not on a tmpfs. */
+	create_file(3403, "/dev/hugepages/buf", HUGE_DEV, 102, SW_BK_HUGETLB);
+	obj_map(3403, MAP_ADDR, 2 * MiB, HUGE_DEV, 102, SW_BK_HUGETLB, 2 * MiB);
+	exit_(3403);
+	/* Created before tracing: no creator to wait for. */
+	shm_map(3404, MAP_ADDR, 4096, 103, 4096);
+	munmap_(3404, MAP_ADDR, 4096, 0);
+	exit_(3404);
+	/* A live creator is not decided at the end of the trace. */
+	shm_open_(3405, "/dev/shm/live", 104);
+	analyzer__finish(T.a, T.ts);
+	assert_int_equal(T.n_findings, 0);
+}
+
+/* Outside /dev/shm, a file becomes a candidate once it is mapped shared,
+ * even after its creator has gone. */
+static void test_objleak_candidate_by_mapping(void **state)
+{
+	__u64 op, mp, un;
+	const struct sw_finding *f;
+
+	start();
+	op = create_file(3500, "/run/app/frames", RUN_DEV, 110, SW_BK_SHMEM_FILE);
+	ftruncate_(3500, RUN_DEV, 110, SW_BK_SHMEM_FILE, 8 * MiB);
+	exit_(3500);
+	assert_int_equal(T.n_findings, 0);
+	mp = obj_map(3501, MAP_ADDR, 8 * MiB, RUN_DEV, 110, SW_BK_SHMEM_FILE, 8 * MiB);
+	assert_int_equal(T.n_findings, 0);
+	un = munmap_(3501, MAP_ADDR, 8 * MiB, 0);
+	assert_int_equal(count_rule("shm-object-leak"), 1);
+	f = find_rule("shm-object-leak");
+	assert_int_equal(f->pid, 3500);
+	assert_true(has_evidence(f, op));
+	assert_true(has_evidence(f, mp));
+	assert_true(has_evidence(f, un));
+	assert_contains(f->message, "/run/app/frames");
+	assert_contains(f->message, "/run/app"); /* the mount, by its directory */
+	assert_contains_size(f->message, 8 * MiB);
+}
+
+static void test_objleak_inode_reuse(void **state)
+{
+	__u64 old_op, new_op, ex;
+	const struct sw_finding *f;
+
+	start();
+	old_op = shm_open_(3600, "/dev/shm/old", 120);
+	shm_truncate(3600, 120, 1 * MiB);
+	shm_map(3600, MAP_ADDR, 1 * MiB, 120, 1 * MiB);
+	munmap_(3600, MAP_ADDR, 1 * MiB, 0);
+	unlink_(3600, "/dev/shm/old", 0);
+	/* The inode number comes back for a new file. */
+	new_op = shm_open_(3600, "/dev/shm/new", 120);
+	shm_truncate(3600, 120, 8 * KiB);
+	ex = exit_(3600);
+	assert_int_equal(count_rule("shm-object-leak"), 1);
+	f = find_rule("shm-object-leak");
+	assert_contains(f->message, "/dev/shm/new");
+	assert_lacks(f->message, "/dev/shm/old");
+	assert_contains_size(f->message, 8 * KiB);
+	assert_true(has_evidence(f, new_op));
+	assert_true(has_evidence(f, ex));
+	assert_false(has_evidence(f, old_op));
+	/* Reused by another process for a file that is no candidate: the
+	 * old object's mapping and /dev/shm path do not carry over. */
+	create_file(3610, "/run/app/first", RUN_DEV, 121, SW_BK_SHMEM_FILE);
+	obj_map(3610, MAP_ADDR, 4096, RUN_DEV, 121, SW_BK_SHMEM_FILE, 4096);
+	munmap_(3610, MAP_ADDR, 4096, 0);
+	unlink_(3610, "/run/app/first", 0);
+	create_file(3611, "/run/app/second", RUN_DEV, 121, SW_BK_SHMEM_FILE);
+	exit_(3610);
+	exit_(3611);
+	assert_int_equal(count_rule("shm-object-leak"), 1);
+	/* And the new object's unlink is its own, under its new path. */
+	shm_open_(3620, "/dev/shm/p", 122);
+	unlink_(3620, "/dev/shm/p", 0);
+	shm_open_(3620, "/dev/shm/q", 122);
+	exit_(3620);
+	assert_int_equal(count_rule("shm-object-leak"), 2);
+	assert_contains(T.findings[T.n_findings - 1].message, "/dev/shm/q");
+}
+
+/*
+ * Regression (user/shmobj.c, obj_unlinked once matched the first linked
+ * object with a path in hash-table order, not the newest).
+ * When a path is created again while an older object with the same path
+ * is still believed linked (its removal was not traced: `rm` outside the
+ * --comm/--cgroup filter, or lost), the new creator's proper unlink may
+ * mark the stale object instead, and the new object is then reported as
+ * leaked.  Input, per path: A creates /dev/shm/rK (ino 200+2K) and exits
+ * (one correct leak); an untraced rm; B creates /dev/shm/rK again (ino
+ * 201+2K), unlinks /dev/shm/rK (ret 0), exits.  Expected: 8 findings, all
+ * for the A processes (the bug gave 10: the unlink marked the stale
+ * object for K = 0 and 2, and pids 3701 and 3705 were reported too).
+ * Now an unlink names the newest linked object with the path, and
+ * creating a path retires an older linked object with it on that dev.
+ */
+static void test_objleak_unlink_names_newest_object(void **state)
+{
+	char path[32];
+
+	start();
+	for (int k = 0; k < 8; k++) {
+		__u32 a = 3700 + 2 * k, b = a + 1;
+
+		snprintf(path, sizeof(path), "/dev/shm/r%d", k);
+		shm_open_(a, path, 200 + 2 * k);
+		exit_(a);
+		/* an untraced `rm path` here */
+		shm_open_(b, path, 201 + 2 * k);
+		unlink_(b, path, 0);
+		exit_(b);
+	}
+	for (int i = 0; i < T.n_findings && i < MAX_FINDINGS; i++)
+		if ((T.findings[i].pid - 3700) % 2)
+			fail_msg("pid %u unlinked its object, yet: %s", T.findings[i].pid,
+				 T.findings[i].message);
+	assert_int_equal(count_rule("shm-object-leak"), 8);
+}
+
+/* ---- sigbus-explained --------------------------------------------------- */
+
+static void test_sigbus_past_end_never_grown(void **state)
+{
+	struct sw_signal_info s;
+	__u64 op, tr, mp, sig;
+	const struct sw_finding *f;
+
+	start();
+	op = shm_open_(3800, "/dev/shm/frame", 130);
+	tr = shm_truncate(3800, 130, 64 * KiB);
+	mp = shm_map(3800, MAP_ADDR, 1 * MiB, 130, 64 * KiB);
+	s = bus_info(MAP_ADDR, 256 * KiB, SHM_DEV, 130, SW_BK_SHMEM_FILE, 64 * KiB);
+	s.fs_size = 4ULL << 30;
+	s.fs_used = 1 * MiB;
+	sig = sigbus_(3800, &s);
+	assert_int_equal(T.n_findings, 1);
+	f = find_rule("sigbus-explained");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SW_SEV_ERROR);
+	assert_int_equal(f->pid, 3800);
+	assert_true(has_evidence(f, op));
+	assert_true(has_evidence(f, tr));
+	assert_true(has_evidence(f, mp));
+	assert_true(has_evidence(f, sig));
+	assert_contains(f->message, "/dev/shm/frame");
+	assert_contains(f->message, "past the object's end");
+	assert_contains(f->message, "never grown");
+	assert_contains_size(f->message, 256 * KiB);
+	assert_contains_size(f->message, 64 * KiB);
+	assert_lacks(f->message, "truncated it");
+	assert_int_equal(model_proc(T.a, 3800)->sum.findings[SW_RULE_SIGBUS_EXPLAINED], 1);
+}
+
+/* The kernel serves the page the size ends in: the end is page-aligned. */
+static void test_sigbus_end_is_page_aligned(void **state)
+{
+	struct sw_signal_info s;
+
+	start();
+	shm_open_(3810, "/dev/shm/odd", 131);
+	shm_truncate(3810, 131, 1000);
+	shm_map(3810, MAP_ADDR, 4 * 4096, 131, 1000);
+	s = bus_info(MAP_ADDR, 2000, SHM_DEV, 131, SW_BK_SHMEM_FILE, 1000);
+	sigbus_(3810, &s);
+	assert_int_equal(T.n_findings, 1);
+	assert_lacks(T.findings[0].message, "past the object's end");
+	assert_contains(T.findings[0].message, "not a size or space problem");
+	s = bus_info(MAP_ADDR, 4096, SHM_DEV, 131, SW_BK_SHMEM_FILE, 1000);
+	sigbus_(3810, &s);
+	assert_int_equal(T.n_findings, 2);
+	assert_contains(T.findings[1].message, "past the object's end");
+}
+
+static void test_sigbus_truncated_by_other_process(void **state)
+{
+	struct sw_signal_info s;
+	__u64 mf, mp, shrink, sig;
+	const struct sw_finding *f;
+
+	start();
+	mf = memfd_(3900, "pool", 140);
+	ftruncate_(3900, MEMFD_DEV, 140, SW_BK_MEMFD, 1 * MiB);
+	mp = obj_map(3901, MAP_ADDR, 1 * MiB, MEMFD_DEV, 140, SW_BK_MEMFD, 1 * MiB);
+	T.ts += MS;
+	shrink = ftruncate_(3900, MEMFD_DEV, 140, SW_BK_MEMFD, 64 * KiB);
+	T.ts += MS;
+	s = bus_info(MAP_ADDR, 512 * KiB, MEMFD_DEV, 140, SW_BK_MEMFD, 64 * KiB);
+	sig = sigbus_(3901, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 1);
+	f = find_rule("sigbus-explained");
+	assert_int_equal(f->pid, 3901); /* the process that faulted */
+	assert_string_equal(f->comm, "prog3901");
+	assert_contains(f->message, "memfd:pool");
+	assert_contains(f->message, "past the object's end");
+	assert_contains(f->message, "pid 3900");
+	assert_contains(f->message, "truncated it from 1.0 MiB");
+	assert_contains_size(f->message, 512 * KiB);
+	assert_lacks(f->message, "never grown");
+	assert_true(has_evidence(f, mf));
+	assert_true(has_evidence(f, mp));
+	assert_true(has_evidence(f, shrink));
+	assert_true(has_evidence(f, sig));
+	assert_int_equal(model_proc(T.a, 3901)->sum.findings[SW_RULE_SIGBUS_EXPLAINED], 1);
+	assert_int_equal(model_proc(T.a, 3900)->sum.findings[SW_RULE_SIGBUS_EXPLAINED], 0);
+}
+
+static void test_sigbus_mount_full(void **state)
+{
+	struct sw_signal_info s;
+	const struct sw_finding *f;
+
+	start();
+	shm_open_(4000, "/dev/shm/big", 150);
+	shm_truncate(4000, 150, 3 * MiB);
+	shm_open_(4001, "/dev/shm/small", 151);
+	shm_truncate(4001, 151, 512 * KiB);
+	shm_open_(4000, "/dev/shm/victim", 152);
+	shm_truncate(4000, 152, 1 * MiB);
+	shm_map(4000, MAP_ADDR, 1 * MiB, 152, 1 * MiB);
+	s = bus_info(MAP_ADDR, 128 * KiB, SHM_DEV, 152, SW_BK_SHMEM_FILE, 1 * MiB);
+	s.fs_size = 4 * MiB;
+	s.fs_used = 4 * MiB;
+	s.top[0] = (struct sw_holder){ .ino = 150, .bytes = 3 * MiB };
+	s.top[1] = (struct sw_holder){ .ino = 151, .bytes = 512 * KiB };
+	s.top[2] = (struct sw_holder){ .ino = 999, .bytes = 256 * KiB };
+	sigbus_(4000, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 1);
+	f = find_rule("sigbus-explained");
+	assert_contains(f->message, "/dev/shm/victim");
+	assert_contains(f->message, "inside the object");
+	assert_contains(f->message, "was full");
+	assert_contains(f->message, "/dev/shm/big 3.0 MiB (pid 4000)");
+	assert_contains(f->message, "/dev/shm/small 512 KiB (pid 4001)");
+	assert_contains(f->message, "ino 999");
+	assert_lacks(f->message, "past the object's end");
+	/* Within the slack (256 KiB here) of the limit: full. */
+	s.addr = MAP_ADDR + 4096;
+	s.offset = 4096;
+	s.fs_used = 4 * MiB - 256 * KiB;
+	sigbus_(4000, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 2);
+	assert_contains(T.findings[1].message, "was full");
+	/* Room left: not a size or space problem. */
+	s.addr = MAP_ADDR + 2 * 4096;
+	s.offset = 2 * 4096;
+	s.fs_used = 4 * MiB - 256 * KiB - 4096;
+	sigbus_(4000, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 3);
+	f = &T.findings[2];
+	assert_lacks(f->message, "was full");
+	assert_contains(f->message, "not a size or space problem");
+	s.addr = MAP_ADDR + 3 * 4096;
+	s.offset = 3 * 4096;
+	s.fs_used = 1 * MiB;
+	sigbus_(4000, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 4);
+	f = &T.findings[3];
+	assert_contains(f->message, "not a size or space problem");
+	assert_lacks(f->message, "/dev/shm/big");
+	/* No limit at all (fs_size 0). */
+	s.addr = MAP_ADDR + 4 * 4096;
+	s.offset = 4 * 4096;
+	s.fs_size = 0;
+	s.fs_used = 0;
+	sigbus_(4000, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 5);
+	assert_contains(T.findings[4].message, "no limit");
+}
+
+static void test_sigbus_hugetlb(void **state)
+{
+	struct sw_signal_info s;
+
+	start();
+	create_file(4100, "/dev/hugepages/buf", HUGE_DEV, 160, SW_BK_HUGETLB);
+	ftruncate_(4100, HUGE_DEV, 160, SW_BK_HUGETLB, 8 * MiB);
+	obj_map(4100, MAP_ADDR, 8 * MiB, HUGE_DEV, 160, SW_BK_HUGETLB, 8 * MiB);
+	s = bus_info(MAP_ADDR, 4 * MiB, HUGE_DEV, 160, SW_BK_HUGETLB, 8 * MiB);
+	sigbus_(4100, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 1);
+	assert_contains(T.findings[0].message, "no huge page was free");
+	assert_contains(T.findings[0].message, "/dev/hugepages/buf");
+}
+
+static void test_sigbus_once_per_page_and_faults_only(void **state)
+{
+	struct sw_signal_info s;
+
+	start();
+	shm_open_(4200, "/dev/shm/once", 170);
+	shm_map(4200, MAP_ADDR, 1 * MiB, 170, 0);
+	shm_map(4201, MAP_ADDR, 1 * MiB, 170, 0);
+	s = bus_info(MAP_ADDR, 64, SHM_DEV, 170, SW_BK_SHMEM_FILE, 0);
+	sigbus_(4200, &s);
+	s.addr += 128; /* the same page again */
+	s.offset += 128;
+	sigbus_(4200, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 1);
+	/* kill(SIGBUS) and tgkill(SIGBUS) are not faults. */
+	s = bus_info(MAP_ADDR, 8 * 4096, SHM_DEV, 170, SW_BK_SHMEM_FILE, 0);
+	s.code = 0;
+	sigbus_(4200, &s);
+	s.code = SI_TKILL_CODE;
+	sigbus_(4200, &s);
+	/* A SIGSEGV in the mapping is not this rule's. */
+	s.code = 1;
+	s.signo = 11;
+	sigbus_(4200, &s);
+	assert_int_equal(T.n_findings, 1);
+	/* A private mapping shares nothing to explain. */
+	s = bus_info(MAP_ADDR + 2 * MiB, 8 * 4096, SHM_DEV, 170, SW_BK_FILE_PRIVATE, 0);
+	sigbus_(4200, &s);
+	s.backing = SW_BK_ANON_PRIVATE;
+	sigbus_(4200, &s);
+	assert_int_equal(T.n_findings, 1);
+	/* Another page, and the same page in another process: new. */
+	s = bus_info(MAP_ADDR, 4096, SHM_DEV, 170, SW_BK_SHMEM_FILE, 0);
+	sigbus_(4200, &s);
+	s = bus_info(MAP_ADDR, 64, SHM_DEV, 170, SW_BK_SHMEM_FILE, 0);
+	sigbus_(4201, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 3);
+	assert_int_equal(T.findings[2].pid, 4201);
+}
+
+/* The mapping could not be read at the fault: the model's range names
+ * the object, sizes stay unknown. */
+static void test_sigbus_from_model_range(void **state)
+{
+	struct sw_signal_info s = { .signo = 7, .code = BUS_ADRERR_CODE };
+	__u64 mp, sig;
+	const struct sw_finding *f;
+
+	start();
+	shm_open_(4300, "/dev/shm/seen", 180);
+	mp = shm_map(4300, MAP_ADDR, 1 * MiB, 180, 1 * MiB);
+	s.addr = MAP_ADDR + 0x20010;
+	sig = sigbus_(4300, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 1);
+	f = find_rule("sigbus-explained");
+	assert_contains(f->message, "/dev/shm/seen");
+	assert_contains(f->message, "could not be read");
+	assert_true(has_evidence(f, mp));
+	assert_true(has_evidence(f, sig));
+	/* Nothing known there either: nothing to say. */
+	s.addr = 0x500000;
+	sigbus_(4300, &s);
+	assert_int_equal(T.n_findings, 1);
+}
+
+/*
+ * Regression (user/rules.c, sigbus_on_signal): a once-per-page-per-object
+ * key of ino ^ (addr >> 12) made two objects with consecutive inode numbers
+ * mapped on adjacent pages collide and the second SIGBUS is dropped.
+ * Input: /dev/shm/a (ino 2) mapped one page at MAP_ADDR (an even page),
+ * /dev/shm/b (ino 3) one page at MAP_ADDR + 4096, both never sized; a
+ * SIGBUS in each (a process that handles SIGBUS, like a JVM, survives
+ * the first).  Expected: 2 findings, one per object (the bug gave 1).
+ */
+static void test_sigbus_dedup_keeps_objects_apart(void **state)
+{
+	struct sw_signal_info s;
+
+	start();
+	shm_open_(4400, "/dev/shm/a", 2);
+	shm_map(4400, MAP_ADDR, 4096, 2, 0);
+	shm_open_(4400, "/dev/shm/b", 3);
+	shm_map(4400, MAP_ADDR + 4096, 4096, 3, 0);
+	s = bus_info(MAP_ADDR, 0, SHM_DEV, 2, SW_BK_SHMEM_FILE, 0);
+	sigbus_(4400, &s);
+	s = bus_info(MAP_ADDR + 4096, 0, SHM_DEV, 3, SW_BK_SHMEM_FILE, 0);
+	sigbus_(4400, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 2);
+	assert_non_null(find_message("/dev/shm/a"));
+	assert_non_null(find_message("/dev/shm/b"));
+}
+
 /* ---- stacks ------------------------------------------------------------ */
 
 static void test_stacks_segment_leak(void **state)
@@ -1400,6 +2112,180 @@ static void test_stacks_memory_is_bounded(void **state)
 	assert_null(model_proc(T.a, 2090));
 }
 
+static void test_stacks_shm_object_leak(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	/* shm_open's openat comes from libc without frame pointers: the
+	 * creator's deeper ftruncate says more. */
+	with_stack(0x1000, 1);
+	shm_open_(4500, "/dev/shm/s1", 190);
+	with_stack(0x2000, 4);
+	shm_truncate(4500, 190, 4096);
+	/* A full creation stack is kept over a shallower resize. */
+	with_stack(0x3000, 5);
+	shm_open_(4500, "/dev/shm/s2", 191);
+	with_stack(0x4000, 2);
+	shm_truncate(4500, 191, 4096);
+	/* Another process's resize is no origin of the creator's object. */
+	with_stack(0x5000, 1);
+	shm_open_(4500, "/dev/shm/s3", 192);
+	with_stack(0x6000, 6);
+	shm_truncate(4501, 192, 4096);
+	/* No stack captured at all. */
+	shm_open_(4500, "/dev/shm/s4", 193);
+	exit_(4500);
+	assert_int_equal(count_rule("shm-object-leak"), 4);
+	f = find_message("/dev/shm/s1");
+	assert_non_null(f);
+	assert_stack(&f->origin, 4500, 0x2000, 4);
+	assert_stack(&f->site, 0, 0, 0); /* decided by the exit */
+	f = find_message("/dev/shm/s2");
+	assert_non_null(f);
+	assert_stack(&f->origin, 4500, 0x3000, 5);
+	f = find_message("/dev/shm/s3");
+	assert_non_null(f);
+	assert_stack(&f->origin, 4500, 0x5000, 1);
+	f = find_message("/dev/shm/s4");
+	assert_non_null(f);
+	assert_stack(&f->origin, 0, 0, 0);
+	assert_stack(&f->site, 0, 0, 0);
+}
+
+/*
+ * Regression (user/rules.c, objleak_check): rules.c says a finding's site is the
+ * stack of the event that completed it, and segment-leak does so for a
+ * MAP_FIXED mmap over the last attachment (test_stacks_segment_leak_by_
+ * other_process); shm-object-leak never fills site.  Input: A creates and
+ * maps /dev/shm/fx and exits; B, which maps it too, mmaps MAP_FIXED over
+ * its mapping with a 4-frame stack.  Expected: site = B's mmap stack
+ * (the bug left site.n == 0).
+ */
+static void test_stacks_shm_object_leak_site(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	with_stack(0x1000, 3);
+	shm_open_(4510, "/dev/shm/fx", 195);
+	shm_map(4510, MAP_ADDR, 4096, 195, 4096);
+	shm_map(4511, MAP_ADDR, 4096, 195, 4096);
+	exit_(4510);
+	with_stack(0x9000, 4);
+	mmap_(4511, 0, 4096, PROT_RW, MAP_PRIVATE_FLAG | MAP_ANON_FLAG, MAP_ADDR,
+	      SW_BK_ANON_PRIVATE);
+	f = find_rule("shm-object-leak");
+	assert_non_null(f);
+	assert_int_equal(f->pid, 4510);
+	assert_stack(&f->origin, 4510, 0x1000, 3);
+	assert_stack(&f->site, 4511, 0x9000, 4);
+}
+
+static void test_stacks_sigbus(void **state)
+{
+	struct sw_signal_info s;
+	const struct sw_finding *f;
+
+	start();
+	memfd_(4520, "pool", 196);
+	ftruncate_(4520, MEMFD_DEV, 196, SW_BK_MEMFD, 1 * MiB);
+	with_stack(0xa000, 3);
+	obj_map(4521, MAP_ADDR, 1 * MiB, MEMFD_DEV, 196, SW_BK_MEMFD, 1 * MiB);
+	/* Past the end, never shrunk: the origin is the mapping. */
+	s = bus_info(MAP_ADDR, 1 * MiB - 4096, MEMFD_DEV, 196, SW_BK_MEMFD, 0);
+	with_stack(0xb000, 2);
+	sigbus_(4521, &s);
+	f = find_rule("sigbus-explained");
+	assert_non_null(f);
+	assert_contains(f->message, "past the object's end");
+	assert_stack(&f->origin, 4521, 0xa000, 3);
+	assert_stack(&f->site, 4521, 0xb000, 2);
+	/* Shrunk by another process: the origin is the truncating call. */
+	with_stack(0xc000, 5);
+	ftruncate_(4520, MEMFD_DEV, 196, SW_BK_MEMFD, 64 * KiB);
+	s = bus_info(MAP_ADDR, 512 * KiB, MEMFD_DEV, 196, SW_BK_MEMFD, 64 * KiB);
+	with_stack(0xd000, 1);
+	sigbus_(4521, &s);
+	f = &T.findings[T.n_findings - 1];
+	assert_contains(f->message, "truncated it");
+	assert_stack(&f->origin, 4520, 0xc000, 5);
+	assert_stack(&f->site, 4521, 0xd000, 1);
+}
+
+/* Objects keep their stacks while they live: an unlinked or memfd object
+ * goes, with them, once nobody can reach it; a leaked one stays until it
+ * is removed. */
+static void test_stacks_follow_objects(void **state)
+{
+	start();
+	with_stack(0x1000, 2);
+	shm_open_(4530, "/dev/shm/keep", 197);
+	with_stack(0x2000, 3);
+	shm_truncate(4530, 197, 1 * MiB);
+	with_stack(0x3000, 1);
+	shm_map(4530, MAP_ADDR, 1 * MiB, 197, 1 * MiB);
+	with_stack(0x4000, 2);
+	memfd_(4530, "tmp", 198);
+	with_stack(0x5000, 2);
+	obj_map(4531, MAP_ADDR, 4096, MEMFD_DEV, 198, SW_BK_MEMFD, 4096);
+	with_stack(0x6000, 2);
+	shm_open_(4530, "/dev/shm/gone", 199);
+	unlink_(4530, "/dev/shm/gone", 0);
+	assert_int_equal(T.a->n_stacks, 6);
+	exit_(4530);
+	/* The leaked object keeps its creation and resize; the memfd is
+	 * still mapped by 4531; the unlinked one is gone. */
+	assert_int_equal(count_rule("shm-object-leak"), 1);
+	assert_null(model_obj(T.a, SHM_DEV, 199));
+	assert_non_null(model_obj(T.a, MEMFD_DEV, 198));
+	assert_int_equal(T.a->n_stacks, 4);
+	exit_(4531);
+	assert_null(model_obj(T.a, MEMFD_DEV, 198));
+	assert_int_equal(T.a->n_stacks, 2);
+	/* Someone removes the leftover, then exits. */
+	unlink_(4532, "/dev/shm/keep", 0);
+	exit_(4532);
+	assert_null(model_obj(T.a, SHM_DEV, 197));
+	assert_int_equal(T.a->n_stacks, 0);
+}
+
+/* analyzer__free with live processes, objects waiting for a holder,
+ * leaked objects and mounts, all holding stacks: nothing may be left
+ * (run under `make asan` to see it checked by LeakSanitizer). */
+static void test_free_with_live_objects(void **state)
+{
+	start();
+	with_stack(0x1000, 3);
+	shm_open_(4540, "/dev/shm/live", 210);
+	with_stack(0x2000, 3);
+	shm_truncate(4540, 210, 1 * MiB);
+	with_stack(0x3000, 3);
+	shm_map(4540, MAP_ADDR, 1 * MiB, 210, 1 * MiB);
+	with_stack(0x4000, 2);
+	memfd_(4540, "live", 211);
+	with_stack(0x5000, 2);
+	obj_map(4541, MAP_ADDR, 4096, MEMFD_DEV, 211, SW_BK_MEMFD, 4096);
+	/* Waiting: creator gone, another process maps it. */
+	with_stack(0x6000, 2);
+	shm_open_(4542, "/dev/shm/waiting", 212);
+	with_stack(0x7000, 2);
+	shm_map(4541, MAP_ADDR + MiB, 4096, 212, 4096);
+	exit_(4542);
+	/* Leaked. */
+	with_stack(0x8000, 2);
+	shm_open_(4543, "/dev/shm/leaked", 213);
+	exit_(4543);
+	assert_int_equal(count_rule("shm-object-leak"), 1);
+	assert_non_null(model_obj(T.a, SHM_DEV, 210));
+	assert_non_null(model_obj(T.a, MEMFD_DEV, 211));
+	assert_non_null(model_obj(T.a, SHM_DEV, 212));
+	assert_non_null(model_obj(T.a, SHM_DEV, 213));
+	assert_int_equal(T.a->objs_waiting, 1);
+	assert_int_equal(T.a->n_stacks, 8);
+	/* teardown() frees the analyzer with all of this alive. */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1448,6 +2334,27 @@ int main(void)
 		T_(test_stacks_attach_leak),
 		T_(test_stacks_fork_shares),
 		T_(test_stacks_memory_is_bounded),
+		T_(test_objleak_creator_exits),
+		T_(test_objleak_clean_twins),
+		T_(test_objleak_handover_munmap),
+		T_(test_objleak_handover_exit_exec_fork),
+		T_(test_objleak_not_candidates),
+		T_(test_objleak_candidate_by_mapping),
+		T_(test_objleak_inode_reuse),
+		T_(test_objleak_unlink_names_newest_object),
+		T_(test_sigbus_past_end_never_grown),
+		T_(test_sigbus_end_is_page_aligned),
+		T_(test_sigbus_truncated_by_other_process),
+		T_(test_sigbus_mount_full),
+		T_(test_sigbus_hugetlb),
+		T_(test_sigbus_once_per_page_and_faults_only),
+		T_(test_sigbus_from_model_range),
+		T_(test_sigbus_dedup_keeps_objects_apart),
+		T_(test_stacks_shm_object_leak),
+		T_(test_stacks_shm_object_leak_site),
+		T_(test_stacks_sigbus),
+		T_(test_stacks_follow_objects),
+		T_(test_free_with_live_objects),
 #undef T_
 	};
 
