@@ -176,6 +176,7 @@ struct sw_seed_mapping {
 	__s32 shmid;	/* SW_BK_SYSV: the id from the inode column */
 	__u32 dev;	/* kernel encoding, major << 20 | minor */
 	__u64 ino;
+	__u64 offset;	/* file offset of start */
 	char name[SW_NAME_LEN];
 };
 

@@ -834,7 +834,8 @@ void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 {
 	__s32 id = e->c.shmid >= 0 ? e->c.shmid : (__s32)e->c.args[0];
 	struct sw_range tmpl = { .kind = SW_RANGE_ATTACH, .backing = SW_BK_SYSV,
-				 .shmid = id, .ino = e->c.ino, .seq = e->seq };
+				 .shmid = id, .ino = e->c.ino, .seq = e->seq,
+				 .has_base = true, .base = (__u64)e->c.ret };
 	struct sw_thread *t;
 	__u64 start = (__u64)e->c.ret, len;
 	struct sw_segment *s;
@@ -920,7 +921,8 @@ void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
 	struct sw_range tmpl = { .kind = SW_RANGE_MAP, .backing = (__u8)e->c.backing,
 				 .shmid = -1, .dev = e->c.dev, .ino = e->c.ino,
-				 .seq = e->seq };
+				 .seq = e->seq, .has_base = true,
+				 .base = (__u64)e->c.ret - e->c.args[5] };
 	__u64 start = (__u64)e->c.ret, len = SW_PAGE_ALIGN(e->c.args[1]);
 	struct sw_thread *t;
 
@@ -985,6 +987,7 @@ void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	if (n) {
 		tmpl = *n;
 		tmpl.seq = e->seq;
+		tmpl.base = start - (old - n->base); /* the same offset moved */
 	}
 	/* The moved range remembers the mremap or, when it came without a
 	 * stack, the call that first mapped it; a reference is taken, as
@@ -1214,6 +1217,8 @@ void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 		.shmid = m->backing == SW_BK_SYSV ? m->shmid : -1,
 		.dev = m->dev,
 		.ino = m->ino,
+		.has_base = true,
+		.base = m->start - m->offset,
 	};
 	struct sw_range *n;
 

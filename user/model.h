@@ -110,11 +110,15 @@ struct sw_range {
 	__u32 prio;
 	__u8 kind;    /* enum sw_range_kind */
 	__u8 backing; /* enum sw_backing */
+	bool has_base;
 	__s32 shmid;  /* SW_RANGE_ATTACH: the segment, else -1 */
 	__u32 dev;    /* with ino: the mapped file, see struct sw_shmobj */
 	__u64 ino;
 	__u64 seq;    /* event that mapped it, 0 when seeded */
 	struct sw_ustack *stack; /* of that event */
+	/* With has_base: the address of the object's offset 0 (start minus
+	 * the file offset), the same for every piece of a split range. */
+	__u64 base;
 };
 
 /* A range this address space detached or unmapped, and nothing seen

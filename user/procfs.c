@@ -113,6 +113,7 @@ static bool parse_maps_line(char *line, __u32 pid, struct sw_seed_mapping *m)
 	m->end = l.end;
 	m->ino = l.ino;
 	m->dev = l.major << 20 | l.minor; /* as the kernel's events say it */
+	m->offset = l.offset;
 	m->shmid = -1;
 	return strlen(l.perms) >= 4 && classify(m, l.path, l.perms[3] == 's');
 }

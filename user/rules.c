@@ -820,14 +820,17 @@ struct fault_view {
 	__u64 offset;
 	__u64 obj_size;
 	bool sizes_known;
+	bool from_model; /* sizes from the traced calls, not read at the fault */
 	const char *name;
 	const struct sw_range *range;
 };
 
-static bool fault_view(struct sw_proc *p, const struct sw_event *e, struct fault_view *v)
+static bool fault_view(struct analyzer *a, struct sw_proc *p, const struct sw_event *e,
+		       struct fault_view *v)
 {
 	const struct sw_signal_info *s = &e->sig;
 	const struct sw_range *r = p->mm ? model_range_at(p->mm, s->addr) : NULL;
+	const struct sw_shmobj *o;
 
 	if (s->backing != SW_BK_NONE) {
 		*v = (struct fault_view){ .backing = s->backing, .dev = s->dev, .ino = s->ino,
@@ -837,8 +840,18 @@ static bool fault_view(struct sw_proc *p, const struct sw_event *e, struct fault
 	}
 	if (!r)
 		return false;
+	/* The kernel could not read the mapping at the fault (its lock was
+	 * busy): the model's mapping and object stand in, sized as the
+	 * traced calls left it. */
 	*v = (struct fault_view){ .backing = r->backing, .dev = r->dev, .ino = r->ino,
 				  .name = "", .range = r };
+	o = r->ino ? model_obj(a, r->dev, r->ino) : NULL;
+	if (o && r->has_base) {
+		v->offset = s->addr - r->base;
+		v->obj_size = o->size;
+		v->sizes_known = true;
+		v->from_model = true;
+	}
 	return true;
 }
 
@@ -885,7 +898,7 @@ static void sigbus_on_signal(struct analyzer *a, struct sw_proc *p, const struct
 	char what[160], off[32], size[32], used[32], cap[32], top[200];
 	const char *name;
 
-	if (s->signo != SW_SIGBUS || s->code <= 0 || !fault_view(p, e, &v))
+	if (s->signo != SW_SIGBUS || s->code <= 0 || !fault_view(a, p, e, &v))
 		return;
 	if (!first_time(p, SW_RULE_SIGBUS_EXPLAINED, 0,
 			sw_obj_key(v.dev, v.ino) ^ (s->addr >> 12) * 0xff51afd7ed558ccdULL))
@@ -902,9 +915,9 @@ static void sigbus_on_signal(struct analyzer *a, struct sw_proc *p, const struct
 		stack_from_held(&f.origin, v.range->stack);
 	}
 	evidence_add(&f, e->seq);
-	snprintf(what, sizeof(what), "SIGBUS at 0x%llx in %s (%s, ino %llu)",
+	snprintf(what, sizeof(what), "SIGBUS at 0x%llx in %s (%s, ino %llu%s)",
 		 (unsigned long long)s->addr, name, sw_backing_name(v.backing),
-		 (unsigned long long)v.ino);
+		 (unsigned long long)v.ino, v.from_model ? ", sizes as last traced" : "");
 	if (!v.sizes_known) {
 		publish(a, p, &f, a->lost_total,
 			"%s: the mapping could not be read at the fault; offset and size unknown", what);
@@ -930,6 +943,12 @@ static void sigbus_on_signal(struct analyzer *a, struct sw_proc *p, const struct
 				"%s: offset %s is past the object's end (%s): it was mapped beyond its size and never grown (ftruncate) to cover it",
 				what, off, size);
 		}
+		return;
+	}
+	if (v.from_model) {
+		publish(a, p, &f, a->lost_total,
+			"%s: offset %s is inside the object (%s as last traced); the mount's usage could not be read at the fault",
+			what, off, size);
 		return;
 	}
 	size_str(used, sizeof(used), s->fs_used);
