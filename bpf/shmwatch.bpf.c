@@ -134,31 +134,104 @@ static __always_inline void count_lost(__u32 kind, __u32 call)
 }
 
 /*
- * Reserve a record; with want_stack (and stacks on) a full one with the
- * user stack, otherwise one that ends before the stack.  Both sizes are
- * constants, as the verifier wants.
+ * Call sites whose full stack the reader already has, so that a loop
+ * calling shmget from one place pays for one unwind, not one per call
+ * (about half a microsecond each here).  A site is the address space
+ * (a new one after exec or fork), the return address into the caller of
+ * the libc wrapper (the word at the stack pointer) and the caller's own
+ * return address (behind its frame pointer).  Frames further out may
+ * differ between two calls from the same site; userspace copies the
+ * first call's.  Evicting a site only costs a new unwind.
+ */
+struct site_key {
+	__u64 mm;
+	__u64 ret;
+	__u64 ret2;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct site_key);
+	__type(value, __u8);
+} sites SEC(".maps");
+
+static __always_inline __u64 site_hash(const struct site_key *k)
+{
+	__u64 h = k->mm * 0x9e3779b97f4a7c15ULL;
+
+	h = (h ^ k->ret) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ k->ret2) * 0x94d049bb133111ebULL;
+	return (h ^ (h >> 31)) | 1; /* never 0, which means none */
+}
+
+/* The current call's site, read from the user stack and frame pointer. */
+static __always_inline void read_site(struct site_key *k)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	__u64 frame[2] = {}; /* the caller's saved frame pointer and return */
+
+	k->mm = (__u64)BPF_CORE_READ(t, mm); /* a number, not a pointer */
+	if (bpf_probe_read_user(&k->ret, sizeof(k->ret), (void *)regs->sp))
+		k->ret = 0;
+	bpf_probe_read_user(frame, sizeof(frame), (void *)regs->bp);
+	k->ret2 = frame[1];
+}
+
+/* A full record with the user stack, or NULL. */
+static __always_inline struct sw_event *reserve_with_stack(void *ctx)
+{
+	struct sw_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	long n;
+
+	if (!e)
+		return NULL;
+	n = bpf_get_stack(ctx, e->stack, sizeof(e->stack), BPF_F_USER_STACK);
+	e->n_frames = n > 0 ? n / sizeof(__u64) : 0;
+	return e;
+}
+
+/*
+ * Reserve a record; with want_stack (and stacks on) one with the user
+ * stack, unless a syscall comes from a site already sent; otherwise one
+ * that ends before the stack.  Both sizes are constants, as the verifier
+ * wants.
  */
 static __always_inline struct sw_event *reserve(void *ctx, __u32 kind, __u32 call, bool want_stack)
 {
+	struct site_key k = {};
 	struct sw_event *e;
-	long n;
+	__u8 one = 1;
 
 	if (want_stack && stacks) {
-		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		read_site(&k);
+		/* A fault's stack pointer is not at a call: no site. */
+		if (kind == SW_EV_CALL && k.ret && bpf_map_lookup_elem(&sites, &k)) {
+			e = bpf_ringbuf_reserve(&events, SW_EVENT_BASE_SIZE, 0);
+			if (e) {
+				e->n_frames = 0;
+				e->stack_flags = SW_STACK_SAME_SITE;
+			}
+		} else {
+			e = reserve_with_stack(ctx);
+			if (e) {
+				e->stack_flags = 0;
+				if (kind == SW_EV_CALL && k.ret && e->n_frames)
+					bpf_map_update_elem(&sites, &k, &one, BPF_ANY);
+			}
+		}
 		if (e) {
-			struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(
-				bpf_get_current_task_btf());
-
-			n = bpf_get_stack(ctx, e->stack, sizeof(e->stack), BPF_F_USER_STACK);
-			e->n_frames = n > 0 ? n / sizeof(__u64) : 0;
-			if (bpf_probe_read_user(&e->leaf_ret, sizeof(e->leaf_ret), (void *)regs->sp))
-				e->leaf_ret = 0;
+			e->leaf_ret = k.ret;
+			e->stack_key = kind == SW_EV_CALL && k.ret ? site_hash(&k) : 0;
 		}
 	} else {
 		e = bpf_ringbuf_reserve(&events, SW_EVENT_BASE_SIZE, 0);
 		if (e) {
 			e->n_frames = 0;
+			e->stack_flags = 0;
 			e->leaf_ret = 0;
+			e->stack_key = 0;
 		}
 	}
 	if (!e) {
@@ -239,6 +312,15 @@ static __always_inline __u32 ns_pid_of(struct task_struct *t)
 	return nr;
 }
 
+/* The same for the current task, read through its BTF pointer: plain
+ * loads instead of helper calls on the path every record takes. */
+static __always_inline __u32 ns_pid_of_current(struct task_struct *t)
+{
+	if (!t->group_leader->thread_pid->level)
+		return 0;
+	return ns_pid_of(t);
+}
+
 static __always_inline void fill_task(struct sw_event *e, struct task_struct *t)
 {
 	e->pid = BPF_CORE_READ(t, tgid);
@@ -251,14 +333,14 @@ static __always_inline void fill_task(struct sw_event *e, struct task_struct *t)
 
 static __always_inline void fill_current(struct sw_event *e)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *t = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
 
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	e->ns_pid = ns_pid_of(t);
+	e->ppid = t->real_parent->tgid;
+	e->ns_pid = ns_pid_of_current(t);
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 }
@@ -347,16 +429,16 @@ static __always_inline void read_file(struct file *file, bool shared, struct vma
 static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
 {
 	struct vma_info *vi = data;
-	__u64 vm_flags = BPF_CORE_READ(vma, vm_flags);
+	__u64 vm_flags = vma->vm_flags; /* vma is a BTF pointer: plain loads */
 	/* MAP_SHARED of a file opened read-only has VM_MAYSHARE but not
 	 * VM_SHARED (it can never write back); /proc/PID/maps calls it
 	 * shared, and so do we. */
 	bool shared = vm_flags & (VM_SHARED | VM_MAYSHARE);
-	struct file *file = BPF_CORE_READ(vma, vm_file);
+	struct file *file = vma->vm_file;
 
-	vi->start = BPF_CORE_READ(vma, vm_start);
-	vi->size = BPF_CORE_READ(vma, vm_end) - vi->start;
-	vi->pgoff = BPF_CORE_READ(vma, vm_pgoff);
+	vi->start = vma->vm_start;
+	vi->size = vma->vm_end - vi->start;
+	vi->pgoff = vma->vm_pgoff;
 	vi->shmid = -1;
 	if (!file) {
 		vi->backing = (vm_flags & VM_HUGETLB) ? SW_BK_HUGETLB :

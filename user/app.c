@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "app.h"
 #include "names.h"
+#include "stacksites.h"
 
 #define MAX_SINKS 2
 
@@ -22,6 +23,7 @@ struct app {
 	struct sw_stats stats;
 	__u64 last_ts;
 	bool error_reported;
+	struct stack_sites *sites; /* live only: stacks of call sites */
 };
 
 static void fan_finding(void *ctx, const struct sw_finding *f)
@@ -120,7 +122,9 @@ struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *e
 	ao.ctx = app;
 	app->live = o->live;
 	app->sym = symbolizer__new(o->live ? "/proc" : NULL);
-	if (!app->sym) {
+	/* Twice the kernel's map of sent sites (bpf/shmwatch.bpf.c). */
+	app->sites = o->live ? stack_sites__new(32768) : NULL;
+	if (!app->sym || (o->live && !app->sites)) {
 		snprintf(err, len, "out of memory");
 		goto fail;
 	}
@@ -164,9 +168,24 @@ static const struct sw_event *with_leaf_caller(struct app *app, const struct sw_
 	return fixed;
 }
 
+/* A record sent without the stack its call site already sent: a copy
+ * with it, or e itself. */
+static const struct sw_event *with_site_stack(struct app *app, const struct sw_event *e,
+					      struct sw_event *filled)
+{
+	if (!app->sites || !e->stack_key)
+		return e;
+	if (!(e->stack_flags & SW_STACK_SAME_SITE)) {
+		stack_sites__remember(app->sites, e);
+		return e;
+	}
+	*filled = *e;
+	return stack_sites__fill(app->sites, filled) ? filled : e;
+}
+
 void app_event(struct app *app, const struct sw_event *e)
 {
-	struct sw_event fixed;
+	struct sw_event fixed, filled;
 
 	app->stats.events++;
 	if (e->kind == SW_EV_CALL && e->call < SW_CALL_MAX) {
@@ -175,6 +194,7 @@ void app_event(struct app *app, const struct sw_event *e)
 			app->stats.failed[e->call]++;
 	}
 	app->last_ts = e->ts_ns;
+	e = with_site_stack(app, e, &filled);
 	/* Read the process's module map now, while it is sure to live. */
 	if (app->live && e->n_frames) {
 		symbolizer__note(app->sym, e->pid, e->stack, (int)e->n_frames);
@@ -228,6 +248,9 @@ void app_finish(struct app *app)
 	app_stats(app, true);
 	sw_format_stats_line(line, sizeof(line), &app->stats);
 	fprintf(stderr, "%s\n", line);
+	if (app->sites && stack_sites__misses(app->sites))
+		fprintf(stderr, "shmwatch: %llu records went without a stack: their call site's first record was lost\n",
+			stack_sites__misses(app->sites));
 }
 
 void app_reopen(struct app *app)
@@ -275,6 +298,7 @@ int app_free(struct app *app)
 		}
 	}
 	symbolizer__free(app->sym);
+	stack_sites__free(app->sites);
 	free(app);
 	return ret;
 }

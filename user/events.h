@@ -175,20 +175,29 @@ struct sw_event {
 	};
 	/* Filled in userspace when the record is received or read back. */
 	__u64 seq;
+	__u64 stack_from; /* the stack is a copy of this record's (same site) */
 	/*
 	 * The user stack of the call, innermost first: for calls that create,
 	 * attach or fail, and for faults.  Records without one end here in
 	 * the ring buffer (SW_EVENT_BASE_SIZE bytes); readers zero the rest.
 	 */
 	__u32 n_frames;
-	__u32 pad;
+	__u32 stack_flags; /* SW_STACK_* */
 	/* The word at the user stack pointer: the return address when the
 	 * call was made from a leaf without a frame (a libc syscall wrapper),
 	 * whose caller frame-pointer unwinding skips.  Userspace inserts it
 	 * as the second frame when it points into code.  0: not read. */
 	__u64 leaf_ret;
+	/* The call site: a hash of the address space, leaf_ret and the
+	 * caller's own return address; 0 for none.  A syscall from a site
+	 * whose stack the kernel already sent comes without a stack and
+	 * with SW_STACK_SAME_SITE: userspace copies the first one. */
+	__u64 stack_key;
 	__u64 stack[SW_MAX_FRAMES];
 };
+
+/* stack_flags */
+#define SW_STACK_SAME_SITE 0x1 /* stack elided: the one sent for stack_key */
 
 #define SW_EVENT_BASE_SIZE __builtin_offsetof(struct sw_event, stack)
 

@@ -309,6 +309,10 @@ static void json_event(struct sink *s, const struct sw_event *e)
 		put_lifecycle(b, e);
 	if (e->n_frames)
 		put_stack(js, "stack", e->pid, e->stack, e->n_frames);
+	if (e->n_frames && e->stack_from) {
+		jb_key(&js->b, "stack_from");
+		jb_u64(&js->b, e->stack_from);
+	}
 	jb_close(b, '}');
 	put_line(js);
 }
