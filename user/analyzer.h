@@ -221,9 +221,9 @@ void analyzer__foreach_process(const struct analyzer *a, analyzer_process_fn fn,
 /* pid's attachments and shared mappings in address order; -ENOENT if
  * the analyzer has no live process pid. */
 int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_fn fn, void *ctx);
-/* The usage of each memory filesystem that events showed, at ts_ns;
- * changed_only: just those whose objects or usage changed since the
- * last call (a live view). */
+/* The usage of each memory filesystem that events showed and that still
+ * holds objects, at ts_ns; changed_only: instead, those whose objects or
+ * usage changed since the last call, emptied or not (a live view). */
 void analyzer__usage(struct analyzer *a, __u64 ts_ns, bool changed_only, sw_usage_fn fn,
 		     void *ctx);
 

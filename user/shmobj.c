@@ -418,6 +418,9 @@ void analyzer__usage(struct analyzer *a, __u64 ts_ns, bool changed_only, sw_usag
 			continue;
 		m->changed = false;
 		mount_usage(a, m, ts_ns, &u);
-		fn(ctx, &u);
+		/* The end-of-trace view leaves out mounts with nothing left;
+		 * the live one shows that a mount emptied. */
+		if (changed_only || u.n_objects)
+			fn(ctx, &u);
 	}
 }
