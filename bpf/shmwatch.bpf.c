@@ -706,7 +706,8 @@ static __always_inline bool on_memory_fs(struct file *f)
 
 /*
  * Paths of tmpfs files a traced process created, as it spelled them: an
- * unlink of the same path is recorded.  (At unlink's exit the file is
+ * unlink of the same path (by the same process if it is relative) is
+ * recorded.  (At unlink's exit the file is
  * gone, so its filesystem cannot be asked; POSIX shm_unlink always says
  * /dev/shm/NAME, matched by prefix.)  Keyed by a hash of the path.
  */
@@ -717,9 +718,14 @@ struct {
 	__type(value, __u8);
 } shm_paths SEC(".maps");
 
+/* A relative path means something only to the process that used it
+ * (its cwd or dirfd): it is matched within that process. */
 static __always_inline __u64 path_hash(const char *s)
 {
 	__u64 h = 14695981039346656037ULL; /* FNV-1a */
+
+	if (s[0] != '/')
+		h ^= bpf_get_current_pid_tgid() >> 32;
 
 	for (int i = 0; i < SW_NAME_LEN && s[i]; i++) {
 		h ^= (unsigned char)s[i];

@@ -120,8 +120,10 @@ static void mark_unlinked(struct analyzer *a, struct sw_shmobj *o, __u64 seq)
 }
 
 /* The linked tmpfs object that has this path, the newest if several
- * (an older one's removal went untraced); dev 0: on any mount. */
-static struct sw_shmobj *obj_by_path(struct analyzer *a, const char *path, __u32 dev)
+ * (an older one's removal went untraced); dev 0: on any mount.  A
+ * relative path names the object only to the process that created it
+ * (pid). */
+static struct sw_shmobj *obj_by_path(struct analyzer *a, const char *path, __u32 dev, __u32 pid)
 {
 	struct sw_shmobj *best = NULL;
 	struct sw_hiter it;
@@ -132,7 +134,8 @@ static struct sw_shmobj *obj_by_path(struct analyzer *a, const char *path, __u32
 		struct sw_shmobj *o = (struct sw_shmobj *)n;
 
 		if (o->unlinked || o->backing != SW_BK_SHMEM_FILE || (dev && o->dev != dev) ||
-		    strncmp(o->path, path, sizeof(o->path)))
+		    strncmp(o->path, path, sizeof(o->path)) ||
+		    (path[0] != '/' && o->creator_pid != pid))
 			continue;
 		if (!best || o->create_seq > best->create_seq)
 			best = o;
@@ -150,7 +153,7 @@ static void obj_created(struct analyzer *a, struct sw_proc *p, const struct sw_e
 		model_obj_free(a, o);
 	/* A file created at a path that a linked object had: that one was
 	 * removed or renamed away unseen, and its name is gone. */
-	while (e->call == SW_OPENAT && (old = obj_by_path(a, e->c.name, e->c.dev)))
+	while (e->call == SW_OPENAT && (old = obj_by_path(a, e->c.name, e->c.dev, e->pid)))
 		mark_unlinked(a, old, e->seq);
 	o = obj_get(a, e);
 	if (!o)
@@ -183,7 +186,7 @@ static void obj_resized(struct analyzer *a, struct sw_shmobj *o, const struct sw
 /* unlink names a path: the linked object created with that path. */
 static void obj_unlinked(struct analyzer *a, const struct sw_event *e)
 {
-	struct sw_shmobj *o = obj_by_path(a, e->c.name, 0);
+	struct sw_shmobj *o = obj_by_path(a, e->c.name, 0, e->pid);
 
 	if (o)
 		mark_unlinked(a, o, e->seq);
