@@ -6,7 +6,7 @@ the rest of the system and the tracer itself, against strace and perf trace.
   python3 tests/bench/run.py --build build [--reps 5] [--write-doc] [--quick]
 
 Three parts, each skippable:
-  overhead   workloads (a)-(e) x configurations, interleaved round-robin;
+  overhead   workloads (a)-(f) x configurations, interleaved round-robin;
              median ns/iteration, ratio to untraced, min-max spread
   capacity   paced failstorm at rising rates under `shmwatch -q -o FILE`:
              highest rate with lost == 0; then a 4 KiB ring buffer overload
@@ -17,8 +17,10 @@ Three parts, each skippable:
 
 Benchmarks are never tests: the exit status is 0 whenever every part ran,
 whatever the timings; 1 when a run failed, 130 when interrupted.  Everything started here is stopped, every SysV
-segment a workload created is removed and every sysctl restored, also on
-Ctrl-C or SIGTERM.  Python standard library only.
+segment and /dev/shm/shmwatch-bench-PID object a workload created is
+removed, the scratch directory the workloads run in (under BUILD/bench, on
+disk: the openat modes open a regular file there) is deleted and every
+sysctl restored, also on Ctrl-C or SIGTERM.  Python standard library only.
 """
 import argparse
 import json
@@ -53,6 +55,11 @@ class Workload:
 
 
 # Iteration counts give 0.3-1 s untraced on the reference machine.
+# (e4)/(e5) open a regular file on disk, which shmwatch's openat program
+# sees and drops: the first after one flag test, the second (O_CREAT) after
+# a look at the file's filesystem.  (f) is (a)'s life cycle for a POSIX shm
+# object, touching one byte: five recorded calls in about 9 us untraced,
+# more events per second than the consumer drains, so it loses some.
 WORKLOADS = [
     Workload("a", "(a) sysv shmget/shmat/touch/shmdt/RMID 64K", "sysv", 20000, 200, 50),
     Workload("b", "(b) mmap shared anon 64K/touch/munmap", "mmap", 25000, 250, 50),
@@ -61,6 +68,11 @@ WORKLOADS = [
     Workload("e1", "(e) malloc/free churn 16-64K", "malloc", 4000000, 40000, 10000),
     Workload("e2", "(e) posix_spawn /bin/true + wait", "spawn", 800, 20, 20),
     Workload("e3", "(e) getppid loop", "getppid", 5000000, 50000, 5000),
+    Workload("e4", "(e) openat O_RDONLY regular file + close", "openat", 1000000, 10000, 2000),
+    Workload("e5", "(e) openat O_CREAT|O_TRUNC regular file + close", "creat", 500000, 5000,
+             1000),
+    Workload("f", "(f) POSIX shm cycle: shm_open/ftruncate/mmap/touch/munmap/unlink 64K",
+             "posixshm", 60000, 600, 50),
 ]
 
 
@@ -412,9 +424,10 @@ class Watchdog:
         self.t.cancel()
 
 
-def start_held(argv):
+def start_held(argv, cwd=None):
     """Start a workload with --hold; returns once it has said 'ready'."""
-    p = spawn(argv + ["--hold"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    p = spawn(argv + ["--hold"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+              cwd=cwd)
     line = p.stdout.readline()
     if line.strip() != "ready":
         raise BenchError("held workload said %r" % line)
@@ -444,7 +457,7 @@ def run_one(ctx, wl, cfg, iters):
     timeout = 300 if not ctx.quick else 30
     if cfg.kind == "wrapper":
         p = spawn(cfg.args + argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                  stderr=subprocess.PIPE, text=True)
+                  stderr=subprocess.PIPE, text=True, cwd=ctx.scratch)
         try:
             out, err = p.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -455,16 +468,16 @@ def run_one(ctx, wl, cfg, iters):
             raise BenchError("%s exited %d: %s" % (cfg.key, p.returncode, err.strip()[-300:]))
         res.update(parse_result(out.strip().splitlines()[-1] if out.strip() else ""))
     elif cfg.kind == "none":
-        res.update(release(start_held(argv), timeout))
+        res.update(release(start_held(argv, ctx.scratch), timeout))
     else:
         tracer = work = None
         try:
             if cfg.pid_mode:
-                work = start_held(argv)
+                work = start_held(argv, ctx.scratch)
                 tracer = Tracer(ctx.shmwatch, cfg.args + ["-p", str(work.pid)], ctx.tmp)
             else:
                 tracer = Tracer(ctx.shmwatch, cfg.args, ctx.tmp)
-                work = start_held(argv)
+                work = start_held(argv, ctx.scratch)
             tracer.wait_ready()
             res.update(release(work, timeout))
             st = tracer.stop()
@@ -912,6 +925,29 @@ def rss_tables(points):
     return out
 
 
+def remove_our_shm_objects():
+    """Remove /dev/shm/shmwatch-bench-PID objects (the posixshm workload's)
+    whose process is gone: left when a workload was killed mid-cycle.  A
+    live PID's object belongs to a workload still running, maybe another
+    run's, and is left alone."""
+    try:
+        names = os.listdir("/dev/shm")
+    except OSError:
+        return
+    removed = 0
+    for name in names:
+        m = re.fullmatch(r"shmwatch-bench-(\d+)", name)
+        if not m or alive(int(m.group(1))):
+            continue
+        try:
+            os.unlink(os.path.join("/dev/shm", name))
+            removed += 1
+        except OSError:
+            pass
+    if removed:
+        log(f"  removed {removed} leftover /dev/shm object(s)")
+
+
 def remove_our_segments():
     """Remove any SysV segment created by a process we started."""
     try:
@@ -1077,6 +1113,7 @@ def main():
         log(f"bench: no shmwatch binary at {ctx.shmwatch}")
         return 2
     ctx.tmp = tempfile.mkdtemp(prefix="shmwatch-bench-")
+    ctx.scratch = None
     ctx.shmwatch_version = describe_binary(ctx.shmwatch)
     ctx.tree = describe_tree()
     started = time.time()
@@ -1092,6 +1129,10 @@ def main():
     status = 0
     try:
         ctx.prog = build_programs(os.path.abspath(a.build))
+        # Where workloads run: on the build tree's filesystem, not /tmp,
+        # which may be a tmpfs (the openat modes refuse one).
+        ctx.scratch = tempfile.mkdtemp(prefix="scratch-",
+                                       dir=os.path.dirname(ctx.prog["workload"]))
         if not a.no_overhead:
             log(f"overhead: {len(workloads)} workloads x "
                 f"{len([c for c in configs if not c.unavailable])} configurations x "
@@ -1112,9 +1153,12 @@ def main():
     finally:
         REG.stop_all()
         remove_our_segments()
+        remove_our_shm_objects()
         for path, value in list(RESTORE.items()):
             restore_sysctl(path, value)
         shutil.rmtree(ctx.tmp, ignore_errors=True)
+        if ctx.scratch:
+            shutil.rmtree(ctx.scratch, ignore_errors=True)
     if status:
         return status
     if errors:

@@ -7,8 +7,16 @@
  * Each loop mode runs ITERS iterations and prints one line,
  *   result mode=M iters=N calls=C elapsed_ns=E ns_per_iter=X
  * timed with CLOCK_MONOTONIC around the loop only, so a tracer's start-up,
- * ld.so and process exit never count.  "calls" is how many traced calls
- * (shmget, shmat, ... memfd_create) the loop made, for loss accounting.
+ * ld.so and process exit never count.  "calls" is how many calls the loop
+ * made that shmwatch records (shmget, shmat, ... memfd_create, and openat,
+ * ftruncate, unlink on tmpfs), for loss accounting.
+ *
+ * The openat and creat modes open one regular file, made before the loop
+ * in a fresh directory under the working directory, which must not be a
+ * memory filesystem (the point is the path shmwatch does not record).  The
+ * file and directory, and posixshm's /dev/shm/shmwatch-bench-PID, are
+ * removed at exit and on SIGINT/SIGTERM/SIGHUP; the driver runs workloads
+ * in a scratch directory it removes, and sweeps /dev/shm, for SIGKILL.
  *
  * --hold: print "ready" and wait for a line on stdin before the loop, so
  * the driver can attach a tracer to this pid first (-p mode).
@@ -23,6 +31,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -32,6 +41,7 @@
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -39,6 +49,8 @@
 
 #define SEG_SIZE (64 * 1024)
 #define PAGE 4096
+#define TMPFS_MAGIC 0x01021994
+#define HUGETLBFS_MAGIC 0x958458f6
 
 extern char **environ;
 
@@ -98,7 +110,8 @@ static long loop_mmap(long iters)
 	return iters * 2;
 }
 
-/* (c) memfd: create, size, map, touch, unmap, close. */
+/* (c) memfd: create, size, map, touch, unmap, close.  Recorded: memfd_create,
+ * ftruncate (a size change of a memory file), mmap, munmap. */
 static long loop_memfd(long iters)
 {
 	for (long i = 0; i < iters; i++) {
@@ -116,7 +129,7 @@ static long loop_memfd(long iters)
 		munmap(p, SEG_SIZE);
 		close(fd);
 	}
-	return iters * 3;
+	return iters * 4;
 }
 
 /* (d) the cheapest traced call there is: shmdt on an address never attached. */
@@ -204,15 +217,126 @@ static long loop_getppid(long iters)
 	return 0;
 }
 
+/*
+ * The scratch file of the openat modes and posixshm's object name.  Fixed
+ * buffers filled before the loop, so the signal handler only calls
+ * unlink and rmdir, which are async-signal-safe.
+ */
+static char scratch_dir[64], scratch_file[80], shm_name[64], shm_path[80];
+
+static void remove_scratch(void)
+{
+	if (shm_path[0])
+		unlink(shm_path); /* what shm_unlink does, without its name check */
+	if (scratch_file[0])
+		unlink(scratch_file);
+	if (scratch_dir[0])
+		rmdir(scratch_dir);
+}
+
+/* One regular file on the working directory's filesystem, which must not
+ * be tmpfs or hugetlbfs: there shmwatch records the creat mode's opens. */
+static void setup_scratch_file(void)
+{
+	struct statfs sfs;
+	int fd;
+
+	strcpy(scratch_dir, "shmwatch-bench-XXXXXX");
+	if (!mkdtemp(scratch_dir)) {
+		scratch_dir[0] = '\0';
+		die("mkdtemp in the working directory");
+	}
+	snprintf(scratch_file, sizeof(scratch_file), "%s/file", scratch_dir);
+	fd = open(scratch_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die("create the scratch file");
+	if (fstatfs(fd, &sfs))
+		die("fstatfs");
+	close(fd);
+	if (sfs.f_type == TMPFS_MAGIC || sfs.f_type == HUGETLBFS_MAGIC) {
+		fprintf(stderr, "workload: the working directory is on a memory filesystem; "
+				"the openat modes need a disk one\n");
+		exit(1);
+	}
+}
+
+static void setup_shm_name(void)
+{
+	snprintf(shm_name, sizeof(shm_name), "/shmwatch-bench-%d", (int)getpid());
+	snprintf(shm_path, sizeof(shm_path), "/dev/shm%s", shm_name);
+}
+
+/* (e) the ordinary open: a regular file read-only, then close.  The
+ * openat program sees it and returns after one flag test; nothing is
+ * recorded. */
+static long loop_openat(long iters)
+{
+	for (long i = 0; i < iters; i++) {
+		int fd = openat(AT_FDCWD, scratch_file, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			die("openat");
+		close(fd);
+	}
+	return 0;
+}
+
+/* (e) a creating open of a regular file: the flags pass, so the openat
+ * program reads the fd table and the filesystem, then drops it. */
+static long loop_creat(long iters)
+{
+	for (long i = 0; i < iters; i++) {
+		int fd = openat(AT_FDCWD, scratch_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+				0600);
+
+		if (fd < 0)
+			die("openat O_CREAT");
+		close(fd);
+	}
+	return 0;
+}
+
+/* (f) one POSIX shm object's whole life.  Recorded: openat (shm_open),
+ * ftruncate, mmap, munmap, unlink (shm_unlink). */
+static long loop_posixshm(long iters)
+{
+	for (long i = 0; i < iters; i++) {
+		int fd = shm_open(shm_name, O_CREAT | O_EXCL | O_RDWR, 0600);
+		char *p;
+
+		if (fd < 0)
+			die("shm_open");
+		if (ftruncate(fd, SEG_SIZE))
+			die("ftruncate");
+		p = mmap(NULL, SEG_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			die("mmap");
+		*(volatile char *)p = 1;
+		munmap(p, SEG_SIZE);
+		close(fd);
+		if (shm_unlink(shm_name))
+			die("shm_unlink");
+	}
+	return iters * 5;
+}
+
 struct loop_mode {
 	const char *name;
 	long (*run)(long iters);
+	void (*setup)(void); /* before the clock starts; NULL for none */
 };
 
 static const struct loop_mode loop_modes[] = {
-	{ "sysv", loop_sysv },	   { "mmap", loop_mmap },     { "memfd", loop_memfd },
-	{ "failstorm", loop_failstorm }, { "malloc", loop_malloc }, { "spawn", loop_spawn },
-	{ "getppid", loop_getppid },
+	{ "sysv", loop_sysv, NULL },
+	{ "mmap", loop_mmap, NULL },
+	{ "memfd", loop_memfd, NULL },
+	{ "failstorm", loop_failstorm, NULL },
+	{ "malloc", loop_malloc, NULL },
+	{ "spawn", loop_spawn, NULL },
+	{ "getppid", loop_getppid, NULL },
+	{ "openat", loop_openat, setup_scratch_file },
+	{ "creat", loop_creat, setup_scratch_file },
+	{ "posixshm", loop_posixshm, setup_shm_name },
 };
 
 /* Block until the driver sends a line; EOF means it went away. */
@@ -238,6 +362,7 @@ static void on_fatal_signal(int sig)
 {
 	if (held_ids)
 		release_segments(); /* shmctl is a plain syscall: safe here */
+	remove_scratch();
 	_exit(128 + sig);
 }
 
@@ -302,7 +427,8 @@ static int hold_mmap(long n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: workload MODE ITERS [--hold] [--rate N]\n"
-			"modes: sysv mmap memfd failstorm malloc spawn getppid sysv-hold mmap-hold\n");
+			"modes: sysv mmap memfd failstorm malloc spawn getppid openat creat posixshm\n"
+			"       sysv-hold mmap-hold\n");
 	exit(2);
 }
 
@@ -348,6 +474,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(loop_modes) / sizeof(loop_modes[0]); i++) {
 		if (strcmp(mode, loop_modes[i].name))
 			continue;
+		if (loop_modes[i].setup) {
+			atexit(remove_scratch);
+			loop_modes[i].setup();
+		}
 		t0 = now_ns();
 		if (rate > 0 && !strcmp(mode, "failstorm"))
 			calls = loop_failstorm_paced(iters, rate);
