@@ -355,9 +355,11 @@ struct vma_info {
 	__u64 ino;
 	__u64 fs_used;
 	__u64 fs_size;
+	__u64 file_addr; /* a tmpfs file's struct file, for announce_created */
 	__u32 dev;
 	__u32 backing;
 	__s32 shmid;
+	__u32 created;
 	char name[SW_NAME_LEN];
 };
 
@@ -449,6 +451,8 @@ static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void 
 	read_file(file, shared, vi);
 	if (vm_flags & VM_HUGETLB)
 		vi->backing = SW_BK_HUGETLB;
+	if (vi->backing == SW_BK_SHMEM_FILE)
+		vi->file_addr = (__u64)BPF_CORE_READ(vma, vm_file); /* a number */
 	return 1;
 }
 
@@ -498,7 +502,141 @@ static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *v
 	e->c.fs_size = vi->fs_size;
 	e->c.backing = vi->backing;
 	e->c.shmid = vi->shmid;
+	e->c.created = vi->created;
 	__builtin_memcpy(e->c.name, vi->name, sizeof(e->c.name));
+}
+
+/*
+ * A file of a mounted tmpfs (POSIX shm) is announced as created once,
+ * when a traced process first sizes or maps it through the open file
+ * that created it (FMODE_CREATED): creation is seen without a program on
+ * openat, which every process on the host calls all the time.  Its path
+ * is built from the dentries and mounts, so that an unlink of that path,
+ * by anyone, is recognised at unlink's exit, where the file is gone and
+ * cannot be asked.  (POSIX shm_unlink always says /dev/shm/NAME: matched
+ * by prefix too.)
+ */
+struct obj_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct obj_key);
+	__type(value, __u8);
+} objs_announced SEC(".maps");
+
+/* Hash of an announced object's path -> the object. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct obj_key);
+} shm_paths SEC(".maps");
+
+#define PATH_BUF 128
+#define PATH_PARTS 8
+
+/* Scratch for building a path: wider than SW_NAME_LEN so that a name
+ * copied at any offset below SW_NAME_LEN stays inside it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, char[PATH_BUF]);
+} path_buf SEC(".maps");
+
+#define FNV_BASIS 14695981039346656037ULL
+
+/* FNV-1a over a string, continuing from h. */
+static __always_inline __u64 hash_str(__u64 h, const char *s, int max)
+{
+	for (int i = 0; i < max && i < SW_NAME_LEN && s[i]; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/*
+ * The absolute path of (dentry, mnt) in its mount namespace, cut at
+ * SW_NAME_LEN - 1 bytes, into out: up the dentries to the mount's root,
+ * then on from the mount point in the parent mount.  NULL when the
+ * scratch buffer is missing.
+ */
+static __always_inline char *build_path(struct dentry *d, struct vfsmount *vm)
+{
+	const unsigned char *parts[PATH_PARTS] = {};
+	struct mount *m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+	__u32 zero = 0;
+	int n = 0, pos = 0;
+	char *buf;
+
+	for (int i = 0; i < 2 * PATH_PARTS && n < PATH_PARTS; i++) {
+		struct dentry *root = BPF_CORE_READ(m, mnt.mnt_root);
+		struct dentry *up;
+
+		if (d == root) {
+			struct mount *parent = BPF_CORE_READ(m, mnt_parent);
+
+			if (parent == m)
+				break;
+			d = BPF_CORE_READ(m, mnt_mountpoint);
+			m = parent;
+			continue;
+		}
+		parts[n++] = BPF_CORE_READ(d, d_name.name);
+		up = BPF_CORE_READ(d, d_parent);
+		if (up == d)
+			break;
+		d = up;
+	}
+	buf = bpf_map_lookup_elem(&path_buf, &zero);
+	if (!buf)
+		return NULL;
+	buf[0] = '/';
+	buf[1] = '\0';
+	for (int i = PATH_PARTS - 1; i >= 0; i--) {
+		long len;
+
+		if (i >= n || pos >= SW_NAME_LEN - 1)
+			continue;
+		buf[pos & (SW_NAME_LEN - 1)] = '/';
+		pos++;
+		len = bpf_probe_read_kernel_str(&buf[pos & (SW_NAME_LEN - 1)], SW_NAME_LEN,
+						parts[i]);
+		if (len > 1)
+			pos += len - 1;
+	}
+	buf[SW_NAME_LEN - 1] = '\0';
+	return buf;
+}
+
+/*
+ * Announce a created tmpfs object: true the first time (then vi->name
+ * becomes its path and the path is remembered for unlink).
+ */
+static __always_inline bool announce_created(struct file *f, struct vma_info *vi)
+{
+	struct obj_key k = { .ino = vi->ino, .dev = vi->dev };
+	__u8 one = 1;
+	__u64 h;
+	char *path;
+
+	if (vi->backing != SW_BK_SHMEM_FILE || !(BPF_CORE_READ(f, f_mode) & FMODE_CREATED) ||
+	    bpf_map_lookup_elem(&objs_announced, &k))
+		return false;
+	path = build_path(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
+	if (!path)
+		return false;
+	__builtin_memcpy(vi->name, path, sizeof(vi->name));
+	h = hash_str(FNV_BASIS, vi->name, SW_NAME_LEN);
+	bpf_map_update_elem(&objs_announced, &k, &one, BPF_ANY);
+	bpf_map_update_elem(&shm_paths, &h, &k, BPF_ANY);
+	return true;
 }
 
 /* Emit one SW_EV_CALL record; for calls that create a mapping, describe it. */
@@ -664,6 +802,8 @@ static __always_inline int map_exit(void *ctx, long ret, __u32 call)
 		return 0;
 	if (!is_err(ret))
 		note_mapper(tgid);
+	if (vi.file_addr)
+		vi.created = announce_created((struct file *)vi.file_addr, &vi);
 	return emit_call(ctx, call, ret, args, &vi, true);
 }
 
@@ -704,44 +844,16 @@ static __always_inline bool on_memory_fs(struct file *f)
 	return magic == TMPFS_MAGIC || magic == HUGETLBFS_MAGIC;
 }
 
-/*
- * Paths of tmpfs files a traced process created, as it spelled them: an
- * unlink of the same path (by the same process if it is relative) is
- * recorded.  (At unlink's exit the file is
- * gone, so its filesystem cannot be asked; POSIX shm_unlink always says
- * /dev/shm/NAME, matched by prefix.)  Keyed by a hash of the path.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, __u8);
-} shm_paths SEC(".maps");
-
-/* A relative path means something only to the process that used it
- * (its cwd or dirfd): it is matched within that process. */
-static __always_inline __u64 path_hash(const char *s)
-{
-	__u64 h = 14695981039346656037ULL; /* FNV-1a */
-
-	if (s[0] != '/')
-		h ^= bpf_get_current_pid_tgid() >> 32;
-
-	for (int i = 0; i < SW_NAME_LEN && s[i]; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* Emit a record about the object behind fd after call. */
 static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 args[6],
-				       struct file *f, bool created, bool want_stack)
+				       struct file *f, bool want_stack)
 {
 	struct vma_info vi = { .shmid = -1 };
 	struct sw_event *e;
+	bool created;
 
 	read_file(f, true, &vi);
+	created = call == SW_MEMFD_CREATE || announce_created(f, &vi);
 	e = reserve(ctx, SW_EV_CALL, call, want_stack);
 	if (!e)
 		return 0;
@@ -751,10 +863,8 @@ static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 ar
 	copy_vma_info(e, &vi);
 	e->c.map_size = 0;
 	e->c.created = created;
-	if (call == SW_OPENAT || call == SW_MEMFD_CREATE)
-		/* The name as the caller gave it: a path, or memfd's name. */
-		bpf_probe_read_user_str(e->c.name, sizeof(e->c.name),
-					(void *)args[call == SW_OPENAT ? 1 : 0]);
+	if (call == SW_MEMFD_CREATE) /* its name as the caller gave it */
+		bpf_probe_read_user_str(e->c.name, sizeof(e->c.name), (void *)args[0]);
 	submit(e);
 	return 0;
 }
@@ -785,55 +895,34 @@ int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 		submit(e);
 		return 0;
 	}
-	return emit_object(ctx, SW_MEMFD_CREATE, ret, args, f, true, true);
+	return emit_object(ctx, SW_MEMFD_CREATE, ret, args, f, true);
+}
+
+/* The directory a relative path starts from: dfd's, or the cwd. */
+static __always_inline char *base_path(long dfd)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file *f;
+
+	if ((int)dfd == -100) /* AT_FDCWD */
+		return build_path(BPF_CORE_READ(t, fs, pwd.dentry), BPF_CORE_READ(t, fs, pwd.mnt));
+	f = file_of_fd((int)dfd);
+	if (!f)
+		return NULL;
+	return build_path(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
 }
 
 /*
- * openat runs everywhere, on every file: the flags decide first, from a
- * register, so an open that neither creates nor truncates (nearly all of
- * them) costs one comparison.  Then the file's filesystem decides, not
- * its path.  (The open(2) syscall is not hooked: glibc on x86-64 opens,
- * and shm_opens, with openat.)
+ * A successful unlink of an announced object's path, or of one under
+ * /dev/shm/.  A relative path is joined to its directory's path first
+ * (hashing the two in turn), so it matches however it was spelled.
  */
-SEC("tracepoint/syscalls/sys_exit_openat")
-int sw_openat(struct trace_event_raw_sys_exit *ctx)
-{
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	long ret = ctx->ret;
-	struct pt_regs *regs;
-	__u64 args[6];
-	struct file *f;
-	bool created;
-
-	if (ret < 0)
-		return 0;
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	if (!(regs->dx & (O_CREAT | O_TRUNC)))
-		return 0;
-	if (!traced(tgid))
-		return 0;
-	f = file_of_fd(ret);
-	if (!f || !on_memory_fs(f))
-		return 0;
-	read_args(args);
-	created = BPF_CORE_READ(f, f_mode) & FMODE_CREATED;
-	if (created) {
-		char path[SW_NAME_LEN] = {};
-		__u64 h;
-		__u8 one = 1;
-
-		bpf_probe_read_user_str(path, sizeof(path), (void *)args[1]);
-		h = path_hash(path);
-		bpf_map_update_elem(&shm_paths, &h, &one, BPF_ANY);
-	}
-	return emit_object(ctx, SW_OPENAT, ret, args, f, created, created);
-}
-
 static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 {
 	char path[SW_NAME_LEN] = {};
+	struct obj_key *k, gone = {};
 	struct sw_event *e;
-	__u64 args[6], h;
+	__u64 args[6], h = FNV_BASIS;
 
 	if (ret != 0 || !traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
@@ -841,9 +930,29 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	if (call == SW_UNLINKAT && (args[2] & AT_REMOVEDIR))
 		return 0;
 	bpf_probe_read_user_str(path, sizeof(path), (void *)args[call == SW_UNLINKAT ? 1 : 0]);
-	h = path_hash(path);
-	if (bpf_map_delete_elem(&shm_paths, &h) && !has_prefix(path, "/dev/shm/", 9))
+	if (path[0] != '/') {
+		char *base = base_path(call == SW_UNLINKAT ? (long)args[0] : -100);
+		int len = 0;
+
+		if (!base)
+			return 0;
+		for (int i = 0; i < SW_NAME_LEN && base[i]; i++)
+			len = i + 1;
+		h = hash_str(h, base, SW_NAME_LEN);
+		if (len > 1) /* "/" then the name; the root is "/" already */
+			h = hash_str(h, "/", 1);
+		h = hash_str(h, path, SW_NAME_LEN - 1 - len);
+	} else {
+		h = hash_str(h, path, SW_NAME_LEN);
+	}
+	k = bpf_map_lookup_elem(&shm_paths, &h);
+	if (k) {
+		gone = *k;
+		bpf_map_delete_elem(&objs_announced, &gone);
+		bpf_map_delete_elem(&shm_paths, &h);
+	} else if (!has_prefix(path, "/dev/shm/", 9)) {
 		return 0;
+	}
 	e = reserve(ctx, SW_EV_CALL, call, false);
 	if (!e)
 		return 0;
@@ -852,6 +961,11 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
 	e->c.shmid = -1;
 	__builtin_memcpy(e->c.name, path, sizeof(e->c.name));
+	if (gone.ino) { /* the announced object this removed */
+		e->c.ino = gone.ino;
+		e->c.dev = gone.dev;
+		e->c.backing = SW_BK_SHMEM_FILE;
+	}
 	submit(e);
 	return 0;
 }
@@ -882,7 +996,7 @@ static __always_inline int resize_exit(void *ctx, long ret, __u32 call)
 	f = file_of_fd(args[0]);
 	if (!f || !on_memory_fs(f))
 		return 0;
-	return emit_object(ctx, call, ret, args, f, false, true);
+	return emit_object(ctx, call, ret, args, f, true);
 }
 
 SEC("tracepoint/syscalls/sys_exit_ftruncate")

@@ -46,9 +46,8 @@ enum sw_call {
 	SW_MREMAP,
 	SW_MEMFD_CREATE,
 	/* Files on a tmpfs or hugetlbfs (POSIX shm objects, memfds): */
-	SW_OPENAT,    /* recorded when it created or truncated such a file */
-	SW_UNLINK,    /* recorded when the path is under /dev/shm/ or is one */
-	SW_UNLINKAT,  /*   a recorded openat created */
+	SW_UNLINK,    /* recorded when the path is an announced object's */
+	SW_UNLINKAT,  /*   (see created below) or lies under /dev/shm/ */
 	SW_FTRUNCATE, /* recorded when the fd is such a file */
 	SW_FALLOCATE,
 	SW_CALL_MAX,
@@ -81,16 +80,22 @@ enum sw_backing {
  *   munmap(addr, length)
  *   mremap(old_address, old_size, new_size, flags, new_address)
  *   memfd_create(name, flags)         name is copied into name[]
- *   openat(dfd, path, flags, mode)     path is copied into name[]
- *   unlink(path), unlinkat(dfd, path, flags)   the same
+ *   unlink(path), unlinkat(dfd, path, flags)   path is copied into name[]
  *   ftruncate(fd, length)
  *   fallocate(fd, mode, offset, len)
  * ret is the kernel's return value: -errno on failure (-4095..-1),
  * otherwise an id, an fd or a user address.
  *
- * For memfd_create, openat, ftruncate and fallocate the object fields
- * describe the file the fd names after the call: ino, dev, its size in
- * seg_size, its backing, and the usage of the mount it lives on.
+ * For memfd_create, ftruncate and fallocate the object fields describe
+ * the file the fd names after the call: ino, dev, its size in seg_size,
+ * its backing, and the usage of the mount it lives on; an unlink that
+ * removed an announced object carries its ino and dev.
+ *
+ * created: memfd_create; or the first ftruncate, fallocate or shared mmap
+ * of a tmpfs file through the open file that created it (FMODE_CREATED):
+ * the object is announced once, and name[] is then its absolute path,
+ * built from its dentries and mounts.  (No program runs on openat, which
+ * every process calls all the time.)
  */
 struct sw_call_info {
 	__s64 ret;
@@ -105,7 +110,7 @@ struct sw_call_info {
 	__u32 backing;	/* enum sw_backing */
 	__s32 shmid;	/* shmat: the id attached (-1 when unknown) */
 	__u32 dev;	/* the object's filesystem (kernel dev_t), 0: unknown */
-	__u32 created;	/* openat: the call created the file (FMODE_CREATED) */
+	__u32 created;	/* this record announces the object's creation */
 	/* The object's tmpfs after the call: bytes in use and the size
 	 * limit (0: no limit, as on the internal mount of memfds). */
 	__u64 fs_used;

@@ -179,7 +179,7 @@ static int get_int(struct logread *r, struct json_object *o, const char *where, 
 static int get_s32(struct logread *r, struct json_object *o, const char *where, const char *key,
 		   bool required, __s32 *out)
 {
-	__s64 v;
+	__s64 v = 0;
 	int ret = get_int(r, o, where, key, required, INT32_MIN, INT32_MAX, &v);
 
 	if (!ret)
@@ -387,6 +387,7 @@ static int get_fs(struct logread *r, struct json_object *o, const char *where, _
 static int parse_map(struct logread *r, struct json_object *o, struct sw_call_info *c)
 {
 	struct json_object *map;
+	bool created = false;
 	int ret = member(r, o, "", "map", json_type_object, false, &map);
 
 	if (ret)
@@ -396,6 +397,8 @@ static int parse_map(struct logread *r, struct json_object *o, struct sw_call_in
 	TRY(get_u64(r, map, "map", "object_size", true, &c->seg_size));
 	TRY(get_u64(r, map, "map", "ino", true, &c->ino));
 	TRY(get_u32(r, map, "map", "dev", false, &c->dev));
+	TRY(get_bool(r, map, "map", "created", false, &created));
+	c->created = created;
 	TRY(get_s32(r, map, "map", "shmid", true, &c->shmid));
 	return get_str(r, map, "map", "name", true, c->name, sizeof(c->name));
 }

@@ -365,6 +365,7 @@ static struct sw_range *range_add(struct analyzer *a, struct sw_mm *mm, const st
 	model_stack_get(n->stack);
 	treap_insert(&mm->root, n);
 	account_add(a, mm, n);
+	model_obj_range(a, n, +1);
 	if (n->kind == SW_RANGE_ATTACH)
 		seg_attach(a, n->shmid);
 	return n;
@@ -372,6 +373,7 @@ static struct sw_range *range_add(struct analyzer *a, struct sw_mm *mm, const st
 
 static void range_free(struct analyzer *a, struct sw_range *n)
 {
+	model_obj_range(a, n, -1);
 	model_stack_put(a, n->stack);
 	free(n);
 }
@@ -1117,9 +1119,10 @@ struct analyzer *analyzer__new(const struct analyzer_opts *opts)
 	a->opts = *opts;
 	a->rng = 2463534242u;
 	if (sw_hmap_init(&a->procs, 64) || sw_hmap_init(&a->segs, 64) ||
-	    sw_hmap_init(&a->objs, 64)) {
+	    sw_hmap_init(&a->objs, 64) || sw_hmap_init(&a->obj_paths, 64)) {
 		sw_hmap_fini(&a->procs);
 		sw_hmap_fini(&a->segs);
+		sw_hmap_fini(&a->objs);
 		free(a);
 		return NULL;
 	}
@@ -1149,6 +1152,7 @@ void analyzer__free(struct analyzer *a)
 	sw_hmap_fini(&a->procs);
 	sw_hmap_fini(&a->segs);
 	sw_hmap_fini(&a->objs);
+	sw_hmap_fini(&a->obj_paths);
 	free(a->idle);
 	free(a);
 }

@@ -247,6 +247,13 @@ struct sw_segment {
  */
 struct sw_shmobj {
 	struct sw_hnode node; /* key: sw_obj_key(dev, ino) */
+	struct sw_hnode pnode; /* in a->obj_paths while linked and created:
+				  key: a hash of path */
+	struct sw_shmobj *wprev; /* a->objs_wait: creator gone, still linked */
+	struct sw_shmobj *wnext;
+	__u32 n_maps;	      /* live ranges (any process) that map it */
+	bool in_paths;
+	bool waiting;
 	__u32 dev;
 	__u8 backing;	      /* SW_BK_SHMEM_FILE, SW_BK_MEMFD, SW_BK_HUGETLB */
 	bool created;	      /* a traced process created it: creator_* valid */
@@ -316,11 +323,12 @@ struct analyzer {
 	bool finished;
 	__u64 n_stacks; /* struct sw_ustack allocated and not yet freed */
 	struct sw_hmap objs;
+	struct sw_hmap obj_paths; /* linked created objects by path */
 	struct sw_mount mounts[SW_MOUNTS];
 	unsigned int n_mounts;
 	/* objects whose creator exited while they were linked: the leak
-	 * check looks again when a mapping goes */
-	__u32 objs_waiting;
+	 * check looks at them again when a mapping goes */
+	struct sw_shmobj *objs_wait;
 };
 
 /* ---- lookups ------------------------------------------------------------ */
@@ -363,10 +371,14 @@ struct sw_mount *model_mount(struct analyzer *a, __u32 dev);
 void model_obj_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
 /* A shared mapping of a memory-filesystem file was made. */
 void model_obj_mapped(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-/* Processes other than skip that map the object now: up to max pids
- * into pids[], the count as the result. */
-unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj *o, __u32 skip,
-			       __u32 *pids, unsigned int max);
+/* Live processes that map the object now (a walk of every address
+ * space: for reports, not for every event; o->n_maps says whether any
+ * range maps it). */
+unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj *o);
+/* A range that maps a file was made (+1) or is going (-1). */
+void model_obj_range(struct analyzer *a, const struct sw_range *r, int delta);
+/* The leak rule is done with o: it waits no more. */
+void model_obj_unwait(struct analyzer *a, struct sw_shmobj *o);
 /* p is going away: mark the objects it created. */
 void model_obj_creator_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
 /* Forget objects nobody can reach any more (unlinked or memfd, creator

@@ -38,9 +38,6 @@ const struct sw_call_desc sw_calls[SW_CALL_MAX] = {
 			     { "new_address", SW_ARG_ADDR }) },
 	[SW_MEMFD_CREATE] = { .name = "memfd_create",
 			      ARGS({ "name", SW_ARG_STR }, { "flags", SW_ARG_MEMFD_FLAGS }) },
-	[SW_OPENAT] = { .name = "openat",
-			ARGS({ "dfd", SW_ARG_FD }, { "path", SW_ARG_STR },
-			     { "flags", SW_ARG_OPEN_FLAGS }, { "mode", SW_ARG_MODE }) },
 	[SW_UNLINK] = { .name = "unlink", ARGS({ "path", SW_ARG_STR }) },
 	[SW_UNLINKAT] = { .name = "unlinkat",
 			  ARGS({ "dfd", SW_ARG_FD }, { "path", SW_ARG_STR },
@@ -54,8 +51,8 @@ const struct sw_call_desc sw_calls[SW_CALL_MAX] = {
 
 bool sw_call_has_object(__u32 call)
 {
-	return call == SW_MEMFD_CREATE || call == SW_OPENAT || call == SW_FTRUNCATE ||
-	       call == SW_FALLOCATE;
+	return call == SW_MEMFD_CREATE || call == SW_FTRUNCATE || call == SW_FALLOCATE ||
+	       call == SW_UNLINK || call == SW_UNLINKAT;
 }
 
 const char *sw_call_name(__u32 call)
@@ -156,21 +153,6 @@ static const struct bit_name memfd_bits[] = {
 	{ 0x1, "MFD_CLOEXEC" }, { 0x2, "MFD_ALLOW_SEALING" }, { 0x4, "MFD_HUGETLB" },
 	{ 0x8, "MFD_NOEXEC_SEAL" }, { 0x10, "MFD_EXEC" }, { 0 },
 };
-/* The access mode (low two bits) is matched as a value first. */
-static const struct bit_name open_modes[] = {
-	{ 0, "O_RDONLY" }, { 1, "O_WRONLY" }, { 2, "O_RDWR" }, { 0, NULL },
-};
-/* Flags made of several bits come before their parts. */
-static const struct bit_name open_bits[] = {
-	{ 020200000, "O_TMPFILE" }, { 04010000, "O_SYNC" },
-	{ 0100, "O_CREAT" }, { 0200, "O_EXCL" }, { 0400, "O_NOCTTY" },
-	{ 01000, "O_TRUNC" }, { 02000, "O_APPEND" }, { 04000, "O_NONBLOCK" },
-	{ 010000, "O_DSYNC" }, { 020000, "O_ASYNC" }, { 040000, "O_DIRECT" },
-	{ 0200000, "O_DIRECTORY" }, { 0400000, "O_NOFOLLOW" },
-	{ 01000000, "O_NOATIME" }, { 02000000, "O_CLOEXEC" },
-	{ 010000000, "O_PATH" },
-	{ 0100000, "O_LARGEFILE" }, { 0 },
-};
 static const struct bit_name at_bits[] = {
 	{ 0x200, "AT_REMOVEDIR" }, { 0 },
 };
@@ -267,14 +249,6 @@ int sw_flag_names(enum sw_arg_type type, __u64 value,
 	case SW_ARG_MEMFD_FLAGS:
 		n = emit_bits(memfd_bits, &value, fn, ctx);
 		break;
-	case SW_ARG_OPEN_FLAGS:
-		fn(ctx, value_name(open_modes, value & 3) ? value_name(open_modes, value & 3) :
-							     "O_ACCMODE");
-		value &= ~(__u64)3;
-		n = 1 + emit_bits(open_bits, &value, fn, ctx);
-		break;
-	case SW_ARG_MODE:
-		return emit_rest(value & 07777, "0%03" PRIo64, fn, ctx) ?: (fn(ctx, "0"), 1);
 	case SW_ARG_AT_FLAGS:
 		n = emit_bits(at_bits, &value, fn, ctx);
 		break;

@@ -28,8 +28,6 @@ enum sw_arg_type {
 	SW_ARG_MMAP_FLAGS,
 	SW_ARG_MREMAP_FLAGS,
 	SW_ARG_MEMFD_FLAGS,
-	SW_ARG_OPEN_FLAGS,
-	SW_ARG_MODE,	   /* permission bits, octal */
 	SW_ARG_AT_FLAGS,
 	SW_ARG_FALLOC_MODE,
 };

@@ -183,6 +183,8 @@ static void put_call(struct jbuf *b, const struct sw_event *e)
 	jb_u64(b, c->ino);
 	jb_key(b, "dev");
 	jb_u64(b, c->dev);
+	jb_key(b, "created");
+	jb_bool(b, c->created);
 	jb_key(b, "shmid");
 	jb_s64(b, c->shmid);
 	jb_key(b, "name");

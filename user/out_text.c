@@ -117,8 +117,8 @@ static void add_object(struct text_sink *t, const struct sw_call_info *c, __u32 
 
 	sw_human_size(size, sizeof(size), c->seg_size);
 	add(t, " [%s %s ino %" PRIu64, sw_backing_name(c->backing), size, (uint64_t)c->ino);
-	if (c->created && call == SW_OPENAT)
-		add(t, ", created");
+	if (c->created)
+		add(t, ", created: %s", c->name);
 	if (c->fs_size) {
 		sw_human_size(used, sizeof(used), c->fs_used);
 		sw_human_size(cap, sizeof(cap), c->fs_size);

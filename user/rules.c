@@ -772,11 +772,10 @@ static void objleak_check(struct analyzer *a, struct sw_shmobj *o, const struct 
 	struct sw_finding f;
 	char sz[32];
 
-	if (!o->creator_gone || o->leak_reported || !model_obj_leak_candidate(o) ||
-	    model_obj_holders(a, o, 0, NULL, 0))
+	if (!o->creator_gone || o->leak_reported || !model_obj_leak_candidate(o) || o->n_maps)
 		return;
 	o->leak_reported = true;
-	a->objs_waiting--;
+	model_obj_unwait(a, o);
 	if (p && !p->exited)
 		p = NULL;
 	finding_init(&f, SW_RULE_SHM_OBJECT_LEAK, o->creator_pid, o->creator_tid,
@@ -799,14 +798,12 @@ static void objleak_check(struct analyzer *a, struct sw_shmobj *o, const struct 
 /* After an exit or an unmapping: objects waiting for their last holder. */
 static void objleak_on_release(struct analyzer *a, const struct sw_event *e)
 {
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct sw_shmobj *o = a->objs_wait, *next;
 
-	if (!a->objs_waiting)
-		return;
-	sw_hiter_init(&it, &a->objs);
-	while ((n = sw_hiter_next(&it)))
-		objleak_check(a, (struct sw_shmobj *)n, e);
+	for (; o; o = next) {
+		next = o->wnext; /* objleak_check may take o off the list */
+		objleak_check(a, o, e);
+	}
 }
 
 /* ---- sigbus-explained ---------------------------------------------- */
@@ -1027,7 +1024,6 @@ static void apply_call(struct analyzer *a, struct sw_proc *p, const struct sw_ev
 		model_mremap(a, p, e);
 		break;
 	case SW_MEMFD_CREATE:
-	case SW_OPENAT:
 	case SW_UNLINK:
 	case SW_UNLINKAT:
 	case SW_FTRUNCATE:

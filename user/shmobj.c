@@ -5,12 +5,13 @@
  *
  * Part of the model (pure state, no I/O).  An object is known by its
  * (dev, ino) from the first event that shows it: the openat that created
- * it, a memfd_create, a size change, or a mapping made by a process that
- * never opened it (an fd passed over a socket).  Its path is the one it
- * was created with; an unlink names a path, so it is matched against the
- * paths of linked objects.  Whoever maps an object is found from the
- * address spaces (struct sw_range carries dev and ino), not from counts
- * kept here, so splits and partial unmaps need no bookkeeping.
+ * it (a memfd_create, or the first size change or mapping through the open
+ * file that created a tmpfs file, which the kernel side marks created and
+ * gives the file's path), a size change, or a mapping made by a process
+ * that never opened it (an fd passed over a socket).  An unlink comes with
+ * the object the kernel matched to its path, or with a /dev/shm path that
+ * is looked up among the linked objects' paths.  model.c counts the
+ * ranges that map each object as they come and go (n_maps).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +27,55 @@ struct sw_shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino)
 	return o && o->dev == dev && o->ino == ino ? o : NULL;
 }
 
+static __u64 path_key(const char *path)
+{
+	__u64 h = 14695981039346656037ULL; /* FNV-1a */
+
+	for (size_t i = 0; i < SW_NAME_LEN && path[i]; i++) {
+		h ^= (unsigned char)path[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void paths_del(struct analyzer *a, struct sw_shmobj *o)
+{
+	if (o->in_paths)
+		sw_hmap_del(&a->obj_paths, &o->pnode);
+	o->in_paths = false;
+}
+
+void model_obj_unwait(struct analyzer *a, struct sw_shmobj *o)
+{
+	if (!o->waiting)
+		return;
+	if (o->wprev)
+		o->wprev->wnext = o->wnext;
+	else
+		a->objs_wait = o->wnext;
+	if (o->wnext)
+		o->wnext->wprev = o->wprev;
+	o->wprev = o->wnext = NULL;
+	o->waiting = false;
+}
+
+static void wait_add(struct analyzer *a, struct sw_shmobj *o)
+{
+	if (o->waiting)
+		return;
+	o->wprev = NULL;
+	o->wnext = a->objs_wait;
+	if (a->objs_wait)
+		a->objs_wait->wprev = o;
+	a->objs_wait = o;
+	o->waiting = true;
+}
+
 void model_obj_free(struct analyzer *a, struct sw_shmobj *o)
 {
 	sw_hmap_del(&a->objs, &o->node);
-	if (o->creator_gone && !o->unlinked && !o->leak_reported && a->objs_waiting)
-		a->objs_waiting--;
+	paths_del(a, o);
+	model_obj_unwait(a, o);
 	model_stack_put(a, o->stack);
 	model_stack_put(a, o->resize_stack);
 	free(o);
@@ -81,6 +126,41 @@ static struct sw_mount *note_mount(struct analyzer *a, const struct sw_call_info
 	return m;
 }
 
+static bool range_maps(const struct sw_range *r, __u32 dev, __u64 ino)
+{
+	if (!r)
+		return false;
+	if (r->ino == ino && r->dev == dev && r->kind == SW_RANGE_MAP)
+		return true;
+	return range_maps(r->left, dev, ino) || range_maps(r->right, dev, ino);
+}
+
+static unsigned int count_ranges(const struct sw_range *r, __u32 dev, __u64 ino)
+{
+	if (!r)
+		return 0;
+	return (r->ino == ino && r->dev == dev && r->kind == SW_RANGE_MAP) +
+	       count_ranges(r->left, dev, ino) + count_ranges(r->right, dev, ino);
+}
+
+/* Ranges already mapping (dev, ino) when its object is first made. */
+static __u32 ranges_now(const struct analyzer *a, __u32 dev, __u64 ino)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+	__u32 count = 0;
+
+	sw_hiter_init(&it, &a->procs);
+	while ((n = sw_hiter_next(&it))) {
+		struct sw_proc *p = (struct sw_proc *)n;
+
+		/* A vfork child shares its parent's mm: count it once. */
+		if (p->mm && !p->exited && p->mm->refs == 1)
+			count += count_ranges(p->mm->root, dev, ino);
+	}
+	return count;
+}
+
 /* The object an event describes, made on first sight. */
 static struct sw_shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 {
@@ -100,6 +180,7 @@ static struct sw_shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 	o->path[sizeof(o->path) - 1] = '\0';
 	o->size = o->first_size = o->peak_size = c->seg_size;
 	o->lost_snap = a->lost_total;
+	o->n_maps = ranges_now(a, c->dev, c->ino);
 	if (sw_hmap_put(&a->objs, &o->node)) {
 		free(o);
 		return NULL;
@@ -107,55 +188,60 @@ static struct sw_shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 	return o;
 }
 
+void model_obj_range(struct analyzer *a, const struct sw_range *r, int delta)
+{
+	struct sw_shmobj *o;
+
+	if (r->kind != SW_RANGE_MAP || !r->ino)
+		return;
+	o = model_obj(a, r->dev, r->ino);
+	if (!o)
+		return;
+	if (delta > 0)
+		o->n_maps++;
+	else if (o->n_maps)
+		o->n_maps--;
+}
+
 static void mark_unlinked(struct analyzer *a, struct sw_shmobj *o, __u64 seq)
 {
 	struct sw_mount *m = model_mount(a, o->dev);
 
-	if (o->creator_gone && !o->leak_reported && a->objs_waiting)
-		a->objs_waiting--;
+	paths_del(a, o);
+	model_obj_unwait(a, o);
 	o->unlinked = true;
 	o->unlink_seq = seq;
 	if (m)
 		m->changed = true;
 }
 
-/* The linked tmpfs object that has this path, the newest if several
- * (an older one's removal went untraced); dev 0: on any mount.  A
- * relative path names the object only to the process that created it
- * (pid). */
-static struct sw_shmobj *obj_by_path(struct analyzer *a, const char *path, __u32 dev, __u32 pid)
+/* The linked created tmpfs object at this path. */
+static struct sw_shmobj *obj_by_path(struct analyzer *a, const char *path)
 {
-	struct sw_shmobj *best = NULL;
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct sw_hnode *n = sw_hmap_get(&a->obj_paths, path_key(path));
+	struct sw_shmobj *o = n ? (struct sw_shmobj *)((char *)n - offsetof(struct sw_shmobj, pnode)) :
+				  NULL;
 
-	sw_hiter_init(&it, &a->objs);
-	while ((n = sw_hiter_next(&it))) {
-		struct sw_shmobj *o = (struct sw_shmobj *)n;
-
-		if (o->unlinked || o->backing != SW_BK_SHMEM_FILE || (dev && o->dev != dev) ||
-		    strncmp(o->path, path, sizeof(o->path)) ||
-		    (path[0] != '/' && o->creator_pid != pid))
-			continue;
-		if (!best || o->create_seq > best->create_seq)
-			best = o;
-	}
-	return best;
+	return o && !strncmp(o->path, path, sizeof(o->path)) ? o : NULL;
 }
 
-/* The creating call: a new object, even if an old one had its inode. */
+/*
+ * The creating call: memfd_create, or the first sizing or mapping through
+ * the file that created a tmpfs file.  An object already known from a
+ * mapping or a size change becomes the created one; one that was already
+ * created is an old object whose inode came back, and goes.
+ */
 static void obj_created(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
 	struct sw_shmobj *o = model_obj(a, e->c.dev, e->c.ino);
 	struct sw_shmobj *old;
 
-	if (o)
+	if (o && o->created) {
 		model_obj_free(a, o);
-	/* A file created at a path that a linked object had: that one was
-	 * removed or renamed away unseen, and its name is gone. */
-	while (e->call == SW_OPENAT && (old = obj_by_path(a, e->c.name, e->c.dev, e->pid)))
-		mark_unlinked(a, old, e->seq);
-	o = obj_get(a, e);
+		o = NULL;
+	}
+	if (!o)
+		o = obj_get(a, e);
 	if (!o)
 		return;
 	o->created = true;
@@ -163,9 +249,24 @@ static void obj_created(struct analyzer *a, struct sw_proc *p, const struct sw_e
 	o->creator_tid = e->tid;
 	memcpy(o->creator_comm, p ? p->comm : e->comm, SW_COMM_LEN);
 	o->create_seq = e->seq;
+	model_stack_put(a, o->stack);
 	o->stack = model_stack_new(a, e);
-	if (e->call == SW_MEMFD_CREATE)
+	if (e->call == SW_MEMFD_CREATE) {
 		snprintf(o->path, sizeof(o->path), "memfd:%.*s", SW_NAME_LEN - 7, e->c.name);
+		return;
+	}
+	memcpy(o->path, e->c.name, sizeof(o->path));
+	o->path[sizeof(o->path) - 1] = '\0';
+	if (o->backing != SW_BK_SHMEM_FILE)
+		return;
+	/* A linked object that had this path was removed or renamed away
+	 * unseen: its name is gone. */
+	old = obj_by_path(a, o->path);
+	if (old && old != o)
+		mark_unlinked(a, old, e->seq);
+	o->pnode.key = path_key(o->path);
+	if (!o->in_paths && !sw_hmap_put(&a->obj_paths, &o->pnode))
+		o->in_paths = true;
 }
 
 static void obj_resized(struct analyzer *a, struct sw_shmobj *o, const struct sw_event *e)
@@ -183,20 +284,33 @@ static void obj_resized(struct analyzer *a, struct sw_shmobj *o, const struct sw
 		o->peak_size = o->size;
 }
 
-/* unlink names a path: the linked object created with that path. */
+/* An unlink: the object the kernel matched to its path, or the linked
+ * one at that path.  Without a mapping left, its name was all that kept
+ * it known: it goes (memfds wait for their creator, see collect). */
 static void obj_unlinked(struct analyzer *a, const struct sw_event *e)
 {
-	struct sw_shmobj *o = obj_by_path(a, e->c.name, 0, e->pid);
+	struct sw_shmobj *o = e->c.ino ? model_obj(a, e->c.dev, e->c.ino) : obj_by_path(a, e->c.name);
 
-	if (o)
-		mark_unlinked(a, o, e->seq);
+	if (!o || o->unlinked)
+		return;
+	mark_unlinked(a, o, e->seq);
+	if (!o->n_maps)
+		model_obj_free(a, o);
+}
+
+static void note_created(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	struct sw_mount *m = model_mount(a, e->c.dev);
+
+	obj_created(a, p, e);
+	if (m && e->c.backing == SW_BK_SHMEM_FILE)
+		label_from_path(m, e->c.name);
 }
 
 void model_obj_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
 	const struct sw_call_info *c = &e->c;
 	struct sw_shmobj *o;
-	struct sw_mount *m;
 
 	if (e->call == SW_UNLINK || e->call == SW_UNLINKAT) {
 		if (!sw_ret_is_err(c->ret))
@@ -205,13 +319,11 @@ void model_obj_call(struct analyzer *a, struct sw_proc *p, const struct sw_event
 	}
 	if (!c->ino)
 		return; /* a failed memfd_create: no object */
-	m = note_mount(a, c);
-	if (m && e->call == SW_OPENAT)
-		label_from_path(m, c->name);
-	if ((e->call == SW_OPENAT && c->created) || e->call == SW_MEMFD_CREATE) {
-		obj_created(a, p, e);
+	note_mount(a, c);
+	if (c->created || e->call == SW_MEMFD_CREATE)
+		note_created(a, p, e);
+	if (e->call == SW_MEMFD_CREATE)
 		return;
-	}
 	o = obj_get(a, e);
 	if (o && !sw_ret_is_err(c->ret))
 		obj_resized(a, o, e);
@@ -224,6 +336,10 @@ void model_obj_mapped(struct analyzer *a, struct sw_proc *p, const struct sw_eve
 	if (!e->c.ino || !e->c.dev ||
 	    (e->c.backing != SW_BK_SHMEM_FILE && e->c.backing != SW_BK_MEMFD))
 		return;
+	if (e->c.created) {
+		note_mount(a, &e->c);
+		note_created(a, p, e);
+	}
 	o = obj_get(a, e);
 	if (!o)
 		return;
@@ -237,17 +353,7 @@ void model_obj_mapped(struct analyzer *a, struct sw_proc *p, const struct sw_eve
 	o->size = e->c.seg_size;
 }
 
-static bool range_maps(const struct sw_range *r, const struct sw_shmobj *o)
-{
-	if (!r)
-		return false;
-	if (r->ino == o->ino && r->dev == o->dev && r->kind == SW_RANGE_MAP)
-		return true;
-	return range_maps(r->left, o) || range_maps(r->right, o);
-}
-
-unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj *o, __u32 skip,
-			       __u32 *pids, unsigned int max)
+unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj *o)
 {
 	struct sw_hiter it;
 	struct sw_hnode *n;
@@ -257,11 +363,8 @@ unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj 
 	while ((n = sw_hiter_next(&it))) {
 		struct sw_proc *p = (struct sw_proc *)n;
 
-		if (p->pid == skip || p->exited || !p->mm || !range_maps(p->mm->root, o))
-			continue;
-		if (count < max)
-			pids[count] = p->pid;
-		count++;
+		if (!p->exited && p->mm && range_maps(p->mm->root, o->dev, o->ino))
+			count++;
 	}
 	return count;
 }
@@ -280,7 +383,7 @@ void model_obj_creator_exit(struct analyzer *a, struct sw_proc *p, const struct 
 		o->creator_gone = true;
 		o->creator_exit_seq = e->seq;
 		if (!o->unlinked && !o->leak_reported)
-			a->objs_waiting++;
+			wait_add(a, o);
 	}
 }
 
@@ -302,8 +405,7 @@ unsigned int model_obj_collect(struct analyzer *a)
 		bool nameless = o->unlinked || o->backing == SW_BK_MEMFD;
 
 		/* An object only seen mapped has no creator to wait for. */
-		if (!nameless || (o->created && !o->creator_gone) ||
-		    model_obj_holders(a, o, 0, NULL, 0))
+		if (!nameless || (o->created && !o->creator_gone) || o->n_maps)
 			continue;
 		model_obj_free(a, o);
 		gone++;
@@ -387,7 +489,7 @@ static void mount_usage(struct analyzer *a, struct sw_mount *m, __u64 ts_ns,
 			b->creator_pid = o->created ? o->creator_pid : 0;
 			memcpy(b->creator_comm, o->creator_comm, SW_COMM_LEN);
 			b->creator_gone = o->creator_gone;
-			b->mapped_by = model_obj_holders(a, o, 0, NULL, 0);
+			b->mapped_by = o->n_maps ? model_obj_holders(a, o) : 0;
 		}
 		if (o->size > o->first_size) {
 			i = top_slot(kg, &u->n_growers, o->size - o->first_size, u->growers,
