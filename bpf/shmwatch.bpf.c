@@ -563,11 +563,13 @@ static __always_inline __u64 hash_str(__u64 h, const char *s, int max)
 
 /*
  * The absolute path of (dentry, mnt) in its mount namespace, cut at
- * SW_NAME_LEN - 1 bytes, into out: up the dentries to the mount's root,
- * then on from the mount point in the parent mount.  NULL when the
- * scratch buffer is missing.
+ * SW_NAME_LEN - 1 bytes, into out (SW_NAME_LEN bytes): up the dentries to
+ * the mount's root, then on from the mount point in the parent mount.
+ * A function of its own (not inlined), so that its stack does not add to
+ * the callers', which on older verifiers (6.1) already hold a VMA lookup.
+ * Returns 0, or -1 when the scratch buffer is missing.
  */
-static __always_inline char *build_path(struct dentry *d, struct vfsmount *vm)
+static __noinline int build_path(struct dentry *d, struct vfsmount *vm, char *out)
 {
 	const unsigned char *parts[PATH_PARTS] = {};
 	struct mount *m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
@@ -575,6 +577,8 @@ static __always_inline char *build_path(struct dentry *d, struct vfsmount *vm)
 	int n = 0, pos = 0;
 	char *buf;
 
+	if (!out)
+		return -1;
 	for (int i = 0; i < 2 * PATH_PARTS && n < PATH_PARTS; i++) {
 		struct dentry *root = BPF_CORE_READ(m, mnt.mnt_root);
 		struct dentry *up;
@@ -596,7 +600,7 @@ static __always_inline char *build_path(struct dentry *d, struct vfsmount *vm)
 	}
 	buf = bpf_map_lookup_elem(&path_buf, &zero);
 	if (!buf)
-		return NULL;
+		return -1;
 	buf[0] = '/';
 	buf[1] = '\0';
 	for (int i = PATH_PARTS - 1; i >= 0; i--) {
@@ -612,7 +616,8 @@ static __always_inline char *build_path(struct dentry *d, struct vfsmount *vm)
 			pos += len - 1;
 	}
 	buf[SW_NAME_LEN - 1] = '\0';
-	return buf;
+	__builtin_memcpy(out, buf, SW_NAME_LEN);
+	return 0;
 }
 
 /*
@@ -624,15 +629,12 @@ static __always_inline bool announce_created(struct file *f, struct vma_info *vi
 	struct obj_key k = { .ino = vi->ino, .dev = vi->dev };
 	__u8 one = 1;
 	__u64 h;
-	char *path;
 
 	if (vi->backing != SW_BK_SHMEM_FILE || !(BPF_CORE_READ(f, f_mode) & FMODE_CREATED) ||
 	    bpf_map_lookup_elem(&objs_announced, &k))
 		return false;
-	path = build_path(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
-	if (!path)
+	if (build_path(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt), vi->name))
 		return false;
-	__builtin_memcpy(vi->name, path, sizeof(vi->name));
 	h = hash_str(FNV_BASIS, vi->name, SW_NAME_LEN);
 	bpf_map_update_elem(&objs_announced, &k, &one, BPF_ANY);
 	bpf_map_update_elem(&shm_paths, &h, &k, BPF_ANY);
@@ -898,18 +900,20 @@ int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 	return emit_object(ctx, SW_MEMFD_CREATE, ret, args, f, true);
 }
 
-/* The directory a relative path starts from: dfd's, or the cwd. */
-static __always_inline char *base_path(long dfd)
+/* The directory a relative path starts from, dfd's or the cwd, into
+ * out; 0 or -1. */
+static __always_inline int base_path(long dfd, char *out)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file *f;
 
 	if ((int)dfd == -100) /* AT_FDCWD */
-		return build_path(BPF_CORE_READ(t, fs, pwd.dentry), BPF_CORE_READ(t, fs, pwd.mnt));
+		return build_path(BPF_CORE_READ(t, fs, pwd.dentry), BPF_CORE_READ(t, fs, pwd.mnt),
+				  out);
 	f = file_of_fd((int)dfd);
 	if (!f)
-		return NULL;
-	return build_path(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
+		return -1;
+	return build_path(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt), out);
 }
 
 /*
@@ -931,10 +935,10 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 		return 0;
 	bpf_probe_read_user_str(path, sizeof(path), (void *)args[call == SW_UNLINKAT ? 1 : 0]);
 	if (path[0] != '/') {
-		char *base = base_path(call == SW_UNLINKAT ? (long)args[0] : -100);
+		char base[SW_NAME_LEN];
 		int len = 0;
 
-		if (!base)
+		if (base_path(call == SW_UNLINKAT ? (long)args[0] : -100, base))
 			return 0;
 		for (int i = 0; i < SW_NAME_LEN && base[i]; i++)
 			len = i + 1;
