@@ -6,14 +6,23 @@
  * Usage: objects MANIFEST DISKDIR
  *
  * Makes a known list of file calls, some that shmwatch must record (POSIX
- * shm, memfds, a file on a tmpfs, their sizing and removal, a SIGBUS past
- * a memfd's end) and some it must not (files on the disk, an open that
- * neither creates nor truncates), and writes one JSON object per call to
+ * shm, memfds, files on a tmpfs, their sizing, shared mappings and
+ * removal, a SIGBUS past a memfd's end) and some it must not (every
+ * openat, files on the disk, failed unlinks, a directory removed from
+ * /dev/shm), and writes one JSON object per call to
  * MANIFEST: the step, the call, whether it should be recorded, and what
  * really happened (return value, inode and device from fstat, sizes,
  * addresses), so the test compares the log with this run, not with
  * constants.  DISKDIR must be a directory on a disk filesystem (the test
  * checks "fs_type" of the first line).
+ *
+ * No openat is recorded: a tmpfs file's creation is announced by the
+ * first ftruncate, fallocate or shared mmap made through the open file
+ * that created it, which then carries the file's absolute path.  Each
+ * object here is announced in a known way: the POSIX shm object by an
+ * ftruncate, "rel" by an ftruncate, "mapped" by an mmap after an
+ * ftruncate through another open file, "cwdrel" by an ftruncate; the
+ * second POSIX shm object is never sized, so never announced.
  *
  * Device numbers are written as the kernel numbers them inside
  * (major << 20 | minor), which is what shmwatch's "dev" holds, not as
@@ -159,7 +168,7 @@ static void note_resize(const char *step, const char *call, bool recorded, int64
 }
 
 /* Step "disk": files on the disk are never recorded, whatever the flags. */
-static void disk_files(const char *dir, char *regular, size_t len)
+static void disk_files(const char *dir, char *regular, size_t len, struct ident *regular_id)
 {
 	struct statfs sf = { 0 };
 	struct ident id;
@@ -173,6 +182,7 @@ static void disk_files(const char *dir, char *regular, size_t len)
 	fd = x_openat(AT_FDCWD, regular, cflags, 0600);
 	expect_ok("open O_CREAT|O_TRUNC on disk", fd);
 	id = ident_of(fd);
+	*regular_id = id;
 	note("disk", "openat", false, fd,
 	     "\"dfd\":%d,\"path\":\"%s\",\"flags\":%d,\"ino\":%" PRIu64 ",\"dev\":%" PRIu64
 	     ",\"fs_type\":%ld",
@@ -197,8 +207,8 @@ static void disk_files(const char *dir, char *regular, size_t len)
 	close(fd);
 }
 
-static int64_t shm_open_noted(const char *step, bool recorded, const char *name, int oflag,
-			      mode_t mode)
+/* No openat is recorded, whatever its flags. */
+static int64_t shm_open_noted(const char *step, const char *name, int oflag, mode_t mode)
 {
 	char path[128];
 	struct ident id;
@@ -211,7 +221,7 @@ static int64_t shm_open_noted(const char *step, bool recorded, const char *name,
 	fd = kernel_ret(shm_open(name, oflag, mode));
 	id = ident_of(fd);
 	expect_ok(step, fd);
-	note(step, "openat", recorded, fd,
+	note(step, "openat", false, fd,
 	     "\"path\":\"%s\",\"oflag\":%d,\"mode\":%d,\"ino\":%" PRIu64 ",\"dev\":%" PRIu64
 	     ",\"size_before\":%" PRId64 ",\"size\":%" PRId64 ",\"fs_size\":%" PRIu64,
 	     path, oflag, (int)mode, id.ino, id.dev, before, id.size, fs_size_of(SHM_DIR));
@@ -220,19 +230,20 @@ static int64_t shm_open_noted(const char *step, bool recorded, const char *name,
 
 /*
  * Steps "shm_create", "shm_reopen", "shm_trunc", "shm_resize": a POSIX shm
- * object created, opened again plainly, opened with O_TRUNC and sized.
- * Returns the first fd (still open), or -1.
+ * object created, opened again plainly, opened with O_TRUNC and sized:
+ * the first ftruncate, through the creating fd, announces it; the
+ * fallocate after it does not.  Returns the first fd (still open), or -1.
  */
 static int64_t posix_shm(const char *name, int64_t *trunc_fd)
 {
 	int64_t fd, plain, r;
 
-	fd = shm_open_noted("shm_create", true, name, O_CREAT | O_EXCL | O_RDWR, 0600);
-	plain = shm_open_noted("shm_reopen", false, name, O_RDWR, 0);
+	fd = shm_open_noted("shm_create", name, O_CREAT | O_EXCL | O_RDWR, 0600);
+	plain = shm_open_noted("shm_reopen", name, O_RDWR, 0);
 	/* Some bytes for O_TRUNC to cut: write(2) is not traced. */
 	if (fd >= 0 && pwrite(fd, "shmwatch", 8, 0) != 8)
 		unexpected++;
-	*trunc_fd = shm_open_noted("shm_trunc", true, name, O_RDWR | O_TRUNC, 0);
+	*trunc_fd = shm_open_noted("shm_trunc", name, O_RDWR | O_TRUNC, 0);
 	if (plain >= 0)
 		close(plain);
 	if (fd < 0)
@@ -302,17 +313,167 @@ static int mount_private_tmpfs(char *dir, size_t dirlen)
 	return 0;
 }
 
+/* An openat, never recorded; returns the fd, the file's identity in *id. */
+static int64_t openat_noted(const char *step, int dfd, const char *path, int flags,
+			    struct ident *id)
+{
+	int64_t fd = x_openat(dfd, path, flags, 0600);
+
+	expect_ok(step, fd);
+	*id = ident_of(fd);
+	note(step, "openat", false, fd,
+	     "\"dfd\":%d,\"path\":\"%s\",\"flags\":%d,\"mode\":%d,\"ino\":%" PRIu64
+	     ",\"dev\":%" PRIu64,
+	     dfd, path, flags, 0600, id->ino, id->dev);
+	return fd;
+}
+
+static void note_unlink(const char *step, bool recorded, int64_t ret, const char *path,
+			const struct ident *id)
+{
+	note(step, "unlink", recorded, ret, "\"path\":\"%s\",\"ino\":%" PRIu64 ",\"dev\":%" PRIu64,
+	     path, id->ino, id->dev);
+}
+
+static void note_unlinkat(const char *step, bool recorded, int64_t ret, int dfd, const char *path,
+			  int flags, const struct ident *id)
+{
+	note(step, "unlinkat", recorded, ret,
+	     "\"dfd\":%d,\"path\":\"%s\",\"flags\":%d,\"ino\":%" PRIu64 ",\"dev\":%" PRIu64, dfd,
+	     path, flags, id->ino, id->dev);
+}
+
+/* A MAP_SHARED mmap of fd, noted; returns the address or MAP_FAILED. */
+static void *mmap_noted(const char *step, int fd, long length)
+{
+	struct ident id = ident_of(fd);
+	void *p = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int64_t r = p == MAP_FAILED ? -errno : (int64_t)(uintptr_t)p;
+
+	expect_ok(step, r);
+	note(step, "mmap", true, r,
+	     "\"fd\":%d,\"length\":%ld,\"ino\":%" PRIu64 ",\"dev\":%" PRIu64 ",\"size\":%" PRId64,
+	     fd, length, id.ino, id.dev, id.size);
+	return p;
+}
+
 /*
  * Step "tmpfs": a file created by a path relative to a directory fd on a
- * tmpfs, and unlinked with the same spelling; then a disk file unlinked,
- * which is not recorded.
+ * tmpfs, sized (which announces it, with its absolute path), refused a
+ * fallocate beyond the mount, and unlinked with the relative spelling.
  */
-static void tmpfs_relative(const char *regular)
+static void tmpfs_relative(const char *dir, int dfd)
 {
 	const int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
-	char dir[64];
 	struct ident id;
-	int64_t dfd, fd, r;
+	int64_t fd, r;
+
+	fd = x_openat(dfd, "rel", flags, 0600);
+	expect_ok("openat rel", fd);
+	id = ident_of(fd);
+	note("tmpfs", "openat", false, fd,
+	     "\"dfd\":%d,\"path\":\"rel\",\"flags\":%d,\"mode\":%d,\"ino\":%" PRIu64
+	     ",\"dev\":%" PRIu64 ",\"fs_size\":%" PRIu64 ",\"dir\":\"%s\"",
+	     dfd, flags, 0600, id.ino, id.dev, fs_size_of(dir), dir);
+	if (fd < 0)
+		return;
+	r = x_ftruncate(fd, 64 * KIB);
+	expect_ok("ftruncate rel", r);
+	note_resize("tmpfs", "ftruncate", true, r, fd, 64 * KIB);
+	/* More than the whole mount: tmpfs refuses it up front. */
+	r = x_fallocate(fd, 0, 0, 2 * 1024 * KIB);
+	if (r != -ENOSPC) {
+		fprintf(stderr, "objects: fallocate past the tmpfs size: %" PRId64 "\n", r);
+		unexpected++;
+	}
+	note_resize("tmpfs", "fallocate", true, r, fd, 2 * 1024 * KIB);
+	close(fd);
+	r = kernel_ret(syscall(SYS_unlinkat, (long)dfd, "rel", 0L));
+	expect_ok("unlinkat rel", r);
+	note_unlinkat("tmpfs", true, r, dfd, "rel", 0, &id);
+}
+
+/*
+ * Step "tmpfs_map": a file created by its absolute path and sized through
+ * a second, plain open of it (not announced: that open did not create
+ * it); its first shared mmap through the creating fd announces it, the
+ * second does not; unlink by the absolute path.
+ */
+static void tmpfs_mapped(const char *dir)
+{
+	const int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
+	char path[128];
+	struct ident id, id2;
+	int64_t fd, fd2, r;
+	void *p1, *p2;
+
+	snprintf(path, sizeof(path), "%s/mapped", dir);
+	fd = openat_noted("tmpfs_map", AT_FDCWD, path, flags, &id);
+	fd2 = openat_noted("tmpfs_map", AT_FDCWD, path, O_RDWR | O_CLOEXEC, &id2);
+	if (fd < 0 || fd2 < 0)
+		return;
+	r = x_ftruncate(fd2, 16 * KIB);
+	expect_ok("ftruncate mapped", r);
+	note_resize("tmpfs_map", "ftruncate", true, r, fd2, 16 * KIB);
+	close(fd2);
+	p1 = mmap_noted("tmpfs_map", fd, 16 * KIB);
+	p2 = mmap_noted("tmpfs_map", fd, 16 * KIB);
+	if (p1 != MAP_FAILED)
+		munmap(p1, 16 * KIB);
+	if (p2 != MAP_FAILED)
+		munmap(p2, 16 * KIB);
+	close(fd);
+	r = kernel_ret(syscall(SYS_unlink, path));
+	expect_ok("unlink mapped", r);
+	note_unlink("tmpfs_map", true, r, path, &id);
+}
+
+/*
+ * Step "tmpfs_cwd": a file created relative to the directory fd and sized
+ * (announced), then unlinked by its bare name from the tmpfs directory as
+ * the current directory.
+ */
+static void tmpfs_cwd(const char *dir, int dfd)
+{
+	const int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
+	struct ident id;
+	int64_t fd, here, r;
+
+	fd = openat_noted("tmpfs_cwd", dfd, "cwdrel", flags, &id);
+	if (fd < 0)
+		return;
+	r = x_ftruncate(fd, 8 * KIB);
+	expect_ok("ftruncate cwdrel", r);
+	note_resize("tmpfs_cwd", "ftruncate", true, r, fd, 8 * KIB);
+	close(fd);
+	here = x_openat(AT_FDCWD, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	expect_ok("open of the cwd", here);
+	if (here < 0)
+		return;
+	if (chdir(dir)) {
+		perror("objects: chdir to the tmpfs");
+		unexpected++;
+		close(here);
+		return;
+	}
+	r = kernel_ret(syscall(SYS_unlink, "cwdrel"));
+	expect_ok("unlink cwdrel", r);
+	note_unlink("tmpfs_cwd", true, r, "cwdrel", &id);
+	if (fchdir(here)) {
+		perror("objects: fchdir back");
+		unexpected++;
+	}
+	close(here);
+}
+
+/*
+ * Steps "tmpfs", "tmpfs_map", "tmpfs_cwd" on a private tmpfs; then
+ * "disk_unlink": the disk file unlinked, which is not recorded.
+ */
+static void tmpfs_files(const char *regular, const struct ident *regular_id)
+{
+	char dir[64];
+	int64_t dfd, r;
 
 	if (mount_private_tmpfs(dir, sizeof(dir))) {
 		unexpected++;
@@ -321,31 +482,14 @@ static void tmpfs_relative(const char *regular)
 	dfd = x_openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	expect_ok("open of the tmpfs directory", dfd);
 	if (dfd >= 0) {
-		fd = x_openat(dfd, "rel", flags, 0600);
-		expect_ok("openat rel", fd);
-		id = ident_of(fd);
-		note("tmpfs", "openat", true, fd,
-		     "\"dfd\":%d,\"path\":\"rel\",\"flags\":%d,\"mode\":%d,\"ino\":%" PRIu64
-		     ",\"dev\":%" PRIu64 ",\"fs_size\":%" PRIu64 ",\"dir\":\"%s\"",
-		     (int)dfd, flags, 0600, id.ino, id.dev, fs_size_of(dir), dir);
-		/* More than the whole mount: tmpfs refuses it up front. */
-		r = x_fallocate(fd, 0, 0, 2 * 1024 * KIB);
-		if (r != -ENOSPC) {
-			fprintf(stderr, "objects: fallocate past the tmpfs size: %" PRId64 "\n", r);
-			unexpected++;
-		}
-		note_resize("tmpfs", "fallocate", true, r, fd, 2 * 1024 * KIB);
-		if (fd >= 0)
-			close(fd);
-		r = kernel_ret(syscall(SYS_unlinkat, (long)dfd, "rel", 0L));
-		expect_ok("unlinkat rel", r);
-		note("tmpfs", "unlinkat", true, r, "\"dfd\":%d,\"path\":\"rel\",\"flags\":0",
-		     (int)dfd);
+		tmpfs_relative(dir, (int)dfd);
+		tmpfs_mapped(dir);
+		tmpfs_cwd(dir, (int)dfd);
 		close(dfd);
 	}
-	r = kernel_ret(unlink(regular));
+	r = kernel_ret(syscall(SYS_unlink, regular));
 	expect_ok("unlink of the disk file", r);
-	note("tmpfs", "unlink", false, r, "\"path\":\"%s\"", regular);
+	note_unlink("disk_unlink", false, r, regular, regular_id);
 
 	if (umount(dir)) {
 		perror("objects: umount");
@@ -355,6 +499,50 @@ static void tmpfs_relative(const char *regular)
 		perror("objects: rmdir");
 		unexpected++;
 	}
+}
+
+/*
+ * Step "shm_other": under /dev/shm, a POSIX shm object that is never
+ * sized or mapped (so never announced) is removed: recorded by its
+ * path alone, without an object; a failed unlink and the removal of a
+ * directory (AT_REMOVEDIR) are not recorded.
+ */
+static void shm_other(void)
+{
+	const struct ident none = {0};
+	char name[64], path[128];
+	struct ident id;
+	int64_t fd, r;
+
+	snprintf(name, sizeof(name), "/shmwatch-test-una-%d", getpid());
+	snprintf(path, sizeof(path), SHM_DIR "%s", name + 1);
+	fd = kernel_ret(shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600));
+	expect_ok("shm_open of the unannounced object", fd);
+	id = ident_of(fd);
+	note("shm_other", "openat", false, fd, "\"path\":\"%s\"", path);
+	if (fd >= 0)
+		close(fd);
+	r = kernel_ret(syscall(SYS_unlink, path));
+	expect_ok("unlink of the unannounced object", r);
+	note_unlink("shm_other", true, r, path, &id);
+
+	/* Gone already: ENOENT. */
+	r = kernel_ret(syscall(SYS_unlink, path));
+	if (r != -ENOENT) {
+		fprintf(stderr, "objects: second unlink of %s: %" PRId64 "\n", path, r);
+		unexpected++;
+	}
+	note_unlink("shm_other", false, r, path, &none);
+
+	snprintf(path, sizeof(path), SHM_DIR "shmwatch-test-dir-%d", getpid());
+	if (mkdir(path, 0700)) {
+		perror("objects: mkdir in /dev/shm");
+		unexpected++;
+		return;
+	}
+	r = kernel_ret(syscall(SYS_unlinkat, (long)AT_FDCWD, path, (long)AT_REMOVEDIR));
+	expect_ok("rmdir in /dev/shm", r);
+	note_unlinkat("shm_other", false, r, AT_FDCWD, path, AT_REMOVEDIR, &none);
 }
 
 static sigjmp_buf fault_jmp;
@@ -417,6 +605,7 @@ int main(int argc, char **argv)
 {
 	const struct timespec linger = {0, 300 * 1000 * 1000};
 	char regular[4096], name[64];
+	struct ident regular_id = {0}, id;
 	int64_t fd, trunc_fd = -1, r;
 
 	if (argc != 3) {
@@ -430,19 +619,24 @@ int main(int argc, char **argv)
 	}
 	snprintf(name, sizeof(name), "/shmwatch-test-obj-%d", getpid());
 
-	disk_files(argv[2], regular, sizeof(regular));
+	disk_files(argv[2], regular, sizeof(regular), &regular_id);
 	fd = posix_shm(name, &trunc_fd);
 	memfd_mapped();
-	tmpfs_relative(regular);
+	tmpfs_files(regular, &regular_id);
 
-	/* Step "shm_unlink": glibc removes /dev/shm/NAME. */
+	/* Step "shm_unlink": glibc removes /dev/shm/NAME, which fd still
+	 * holds open (size: what it holds then). */
 	r = kernel_ret(shm_unlink(name));
 	expect_ok("shm_unlink", r);
-	note("shm_unlink", "unlink", true, r, "\"path\":\"" SHM_DIR "%s\"", name + 1);
+	id = ident_of(fd);
+	note("shm_unlink", "unlink", true, r,
+	     "\"path\":\"" SHM_DIR "%s\",\"ino\":%" PRIu64 ",\"dev\":%" PRIu64 ",\"size\":%" PRId64,
+	     name + 1, id.ino, id.dev, id.size);
 	if (fd >= 0)
 		close(fd);
 	if (trunc_fd >= 0)
 		close(trunc_fd);
+	shm_other();
 
 	sigbus_past_end();
 
