@@ -630,8 +630,10 @@ static __always_inline bool announce_created(struct file *f, struct vma_info *vi
 	__u8 one = 1;
 	__u64 h;
 
+	/* A file already unlinked (open, unlink, then ftruncate) has no
+	 * name left to announce or to match an unlink against. */
 	if (vi->backing != SW_BK_SHMEM_FILE || !(BPF_CORE_READ(f, f_mode) & FMODE_CREATED) ||
-	    bpf_map_lookup_elem(&objs_announced, &k))
+	    !BPF_CORE_READ(f, f_inode, i_nlink) || bpf_map_lookup_elem(&objs_announced, &k))
 		return false;
 	if (build_path(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt), vi->name))
 		return false;
@@ -919,7 +921,8 @@ static __always_inline int base_path(long dfd, char *out)
 /*
  * A successful unlink of an announced object's path, or of one under
  * /dev/shm/.  A relative path is joined to its directory's path first
- * (hashing the two in turn), so it matches however it was spelled.
+ * (hashing the two in turn).  Paths are compared as spelled, cut at
+ * SW_NAME_LEN - 1 bytes: "./x" or "a//x" do not match "a/x".
  */
 static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 {
@@ -943,8 +946,11 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 		for (int i = 0; i < SW_NAME_LEN && base[i]; i++)
 			len = i + 1;
 		h = hash_str(h, base, SW_NAME_LEN);
-		if (len > 1) /* "/" then the name; the root is "/" already */
+		if (len > 1) { /* "/" then the name; the root is "/" already */
 			h = hash_str(h, "/", 1);
+			len++;
+		}
+		/* Cut where the announced path was cut: SW_NAME_LEN - 1. */
 		h = hash_str(h, path, SW_NAME_LEN - 1 - len);
 	} else {
 		h = hash_str(h, path, SW_NAME_LEN);
