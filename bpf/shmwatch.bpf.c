@@ -885,19 +885,11 @@ int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 	read_args(args);
 	if (!is_err(ret))
 		f = file_of_fd(ret);
-	if (!f) {
-		struct sw_event *e = reserve(ctx, SW_EV_CALL, SW_MEMFD_CREATE, true);
+	if (!f) { /* failed: no object, only the name asked for */
+		struct vma_info vi = { .shmid = -1, .backing = SW_BK_MEMFD };
 
-		if (!e)
-			return 0;
-		fill_current(e);
-		e->c.ret = ret;
-		__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
-		e->c.shmid = -1;
-		e->c.backing = SW_BK_MEMFD;
-		bpf_probe_read_user_str(e->c.name, sizeof(e->c.name), (void *)args[0]);
-		submit(e);
-		return 0;
+		bpf_probe_read_user_str(vi.name, sizeof(vi.name), (void *)args[0]);
+		return emit_call(ctx, SW_MEMFD_CREATE, ret, args, &vi, true);
 	}
 	return emit_object(ctx, SW_MEMFD_CREATE, ret, args, f, true);
 }
