@@ -231,8 +231,9 @@ static void text_event(struct sink *s, const struct sw_event *e)
 	put_line(t);
 }
 
-/* "function (file:line)", else "function+0x1f (module)", else
- * "module+0x1f", else the bare address. */
+/* "function (file:line)", else "function+0x1f (module)" (the module left
+ * out when a read log names none), else "module+0x1f", else the bare
+ * address. */
 static void add_frame(struct text_sink *t, const struct sw_frame *f)
 {
 	const char *mod = f->module ? strrchr(f->module, '/') : NULL;
@@ -245,9 +246,12 @@ static void add_frame(struct text_sink *t, const struct sw_frame *f)
 		add(t, ":%d)", f->line);
 	} else if (f->function) {
 		add_escaped(t, f->function, 256);
-		add(t, "+0x%" PRIx64 " (", (uint64_t)f->offset);
-		add_escaped(t, mod, 256);
-		add(t, ")");
+		add(t, "+0x%" PRIx64, (uint64_t)f->offset);
+		if (mod) {
+			add(t, " (");
+			add_escaped(t, mod, 256);
+			add(t, ")");
+		}
 	} else if (mod) {
 		add_escaped(t, mod, 256);
 		add(t, "+0x%" PRIx64, (uint64_t)f->offset);
