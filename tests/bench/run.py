@@ -91,10 +91,19 @@ FLOOR_SCRIPT = (
     "e=$t/events/syscalls/sys_exit_shmget/enable; echo 1 > $e || exit 1; "
     "\"$@\"; r=$?; echo 0 > $e; exit $r")
 
+# bpftrace finds tracepoints through tracefs, mounted here in a private
+# mount namespace; -c starts the workload once the probes are attached.
+# The workload's arguments carry no spaces, so "$*" is its command line.
+BPFTRACE_SCRIPT = (
+    "t=/sys/kernel/tracing; [ -d $t/events ] || mount -t tracefs nodev $t || exit 1; "
+    "bt=$1; shift; exec bpftrace -q -o /dev/null -c \"$*\" \"$bt\"")
+BPFTRACE_PROG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "equivalent.bt")
+
 
 def make_configs():
     strace = shutil.which("strace")
     perf = shutil.which("perf")
+    bpftrace = shutil.which("bpftrace")
     configs = [
         Config("untraced", "untraced", "none"),
         Config("sw-json", "shmwatch -q -o FILE", "shmwatch", ["-q", "-o", "{log}"]),
@@ -118,19 +127,18 @@ def make_configs():
                ["unshare", "--mount", "--propagation", "private",
                 perf or "perf", "trace", "-o", "/dev/null", "-e", TRACED_CALLS, "--"],
                slow=20),
+        Config("bpftrace", "bpftrace printf per call", "wrapper",
+               ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                BPFTRACE_SCRIPT, "bpftrace", BPFTRACE_PROG], slow=5),
     ]
     by_key = {c.key: c for c in configs}
     if not strace:
         by_key["strace"].unavailable = "strace not installed"
     if not perf:
         by_key["perf"].unavailable = "perf not installed"
+    if not bpftrace:
+        by_key["bpftrace"].unavailable = "bpftrace not installed"
     return configs
-
-
-# Rows the table must show although nothing can be measured.
-NOT_MEASURED = [
-    ("bpftrace", "unavailable: bpftrace is not installed on this machine"),
-]
 
 
 # ---------------------------------------------------------------- processes
@@ -602,10 +610,10 @@ def overhead_tables(workloads, configs, results, errors):
                 cells.append("?")
         out.append(f"| {wl.label} | " + " | ".join(cells) + " |")
     out.append("")
-    missing = [f"{k}: {v}" for k, v in NOT_MEASURED]
-    missing += [f"{c.label}: {c.unavailable}" for c in configs if c.unavailable]
-    out.append("Not measured: " + "; ".join(missing) + ".")
-    out.append("")
+    missing = [f"{c.label}: {c.unavailable}" for c in configs if c.unavailable]
+    if missing:
+        out.append("Not measured: " + "; ".join(missing) + ".")
+        out.append("")
     out.append("### Details")
     out.append("")
     out.append("| workload | configuration | iters | median / iter | ratio | min - max "
@@ -996,7 +1004,8 @@ def proc_meminfo(field):
 
 def tool_versions(ctx):
     v = {}
-    for name, cmd in (("strace", ["strace", "-V"]), ("perf", ["perf", "version"])):
+    for name, cmd in (("strace", ["strace", "-V"]), ("perf", ["perf", "version"]),
+                      ("bpftrace", ["bpftrace", "--version"])):
         try:
             r = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
             v[name] = r.stdout.splitlines()[0].strip()
@@ -1017,7 +1026,7 @@ def report(ctx, workloads, configs, results, errors, cap, rss_pts, started, fini
                f"{m['mem_gib']:.1f} GiB RAM, kernel {m['kernel']}")
     out.append(f"- shmwatch binary: `{ctx.shmwatch_label}` ({ctx.shmwatch_version}), "
                f"tree {ctx.tree}")
-    out.append(f"- {v['strace']}; {v['perf']}; bpftrace not installed")
+    out.append(f"- {v['strace']}; {v['perf']}; {v['bpftrace']}")
     out.append("")
     if results is not None:
         out += overhead_tables(workloads, configs, results, errors)
@@ -1083,7 +1092,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="smoke run for CI, < 60 s")
     ap.add_argument("--only", help="workload keys or modes, comma-separated (e.g. a,b,getppid)")
     ap.add_argument("--configs", help="configuration keys, comma-separated "
-                    "(untraced,sw-json,sw-nostacks,sw-text,sw-pid,tp-floor,strace,perf)")
+                    "(untraced,sw-json,sw-nostacks,sw-text,sw-pid,tp-floor,strace,perf,bpftrace)")
     ap.add_argument("--no-overhead", action="store_true")
     ap.add_argument("--no-capacity", action="store_true")
     ap.add_argument("--no-rss", action="store_true")
