@@ -165,17 +165,28 @@ static __always_inline __u64 site_hash(const struct site_key *k)
 	return (h ^ (h >> 31)) | 1; /* never 0, which means none */
 }
 
-/* The current call's site, read from the user stack and frame pointer. */
+/*
+ * The current call's site, read from the user stack and frame pointer.
+ * Code built without frame pointers leaves anything in rbp, often a small
+ * number: reading there takes a page fault that the kernel must resolve
+ * as an error, which measured here cost ~500 ns per call, as much as the
+ * unwind this saves.  So the frame is read only when rbp points into the
+ * stack above the stack pointer (within 8 MiB, the usual stack limit).
+ */
+#define SITE_FRAME_MAX (8ULL << 20)
+
 static __always_inline void read_site(struct site_key *k)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
 	__u64 frame[2] = {}; /* the caller's saved frame pointer and return */
+	__u64 sp = regs->sp, bp = regs->bp;
 
 	k->mm = (__u64)BPF_CORE_READ(t, mm); /* a number, not a pointer */
-	if (bpf_probe_read_user(&k->ret, sizeof(k->ret), (void *)regs->sp))
+	if (bpf_probe_read_user(&k->ret, sizeof(k->ret), (void *)sp))
 		k->ret = 0;
-	bpf_probe_read_user(frame, sizeof(frame), (void *)regs->bp);
+	if (bp > sp && bp - sp < SITE_FRAME_MAX)
+		bpf_probe_read_user(frame, sizeof(frame), (void *)bp);
 	k->ret2 = frame[1];
 }
 
