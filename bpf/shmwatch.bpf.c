@@ -139,7 +139,8 @@ static __always_inline void count_lost(__u32 kind, __u32 call)
  * (about half a microsecond each here).  A site is the address space
  * (a new one after exec or fork), the return address into the caller of
  * the libc wrapper (the word at the stack pointer) and the caller's own
- * return address (behind its frame pointer).  Frames further out may
+ * return address (behind its frame pointer; 0 when rbp is no frame
+ * pointer, see read_site).  Frames further out may
  * differ between two calls from the same site; userspace copies the
  * first call's.  Evicting a site only costs a new unwind.
  */
