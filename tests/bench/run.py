@@ -1014,7 +1014,45 @@ def tool_versions(ctx):
     return v
 
 
-def report(ctx, workloads, configs, results, errors, cap, rss_pts, started, finished):
+# ---------------------------------------------------------------- start/stop
+
+def startstop(ctx):
+    """How long `shmwatch -q -o FILE` takes from exec to tracing (BPF load,
+    verification, attach) and from SIGINT to exit (final drain, summary,
+    detach), with nothing to trace: the wait a person has around
+    `shmwatch -- CMD`.  Medians over the repetitions."""
+    starts, stops, cpus = [], [], []
+    for _ in range(ctx.reps):
+        t0 = time.monotonic()
+        tracer = Tracer(ctx.shmwatch, ["-q", "-o", "{log}"], ctx.tmp)
+        try:
+            tracer.wait_ready()
+            t1 = time.monotonic()
+            tracer.stop()
+            t2 = time.monotonic()
+        finally:
+            if tracer.proc.returncode is None:
+                kill_group(tracer.proc, signal.SIGKILL)
+                wait_or_kill(tracer.proc, 10)
+            tracer.cleanup()
+        starts.append(t1 - t0)
+        stops.append(t2 - t1)
+        cpus.append(tracer.cpu_s or 0)
+        log(f"  start {t1 - t0:.3f} s, stop {t2 - t1:.3f} s")
+    return {"start_s": statistics.median(starts), "stop_s": statistics.median(stops),
+            "cpu_s": statistics.median(cpus), "runs": len(starts)}
+
+
+def startstop_tables(ss):
+    return ["### Start and stop (`shmwatch -q -o FILE`, nothing traced)", "",
+            "| exec to tracing | SIGINT to exit | shmwatch CPU (whole run) | runs |",
+            "|---:|---:|---:|---:|",
+            f"| {ss['start_s'] * 1000:.0f} ms | {ss['stop_s'] * 1000:.0f} ms "
+            f"| {ss['cpu_s'] * 1000:.0f} ms | {ss['runs']} |"]
+
+
+def report(ctx, workloads, configs, results, errors, cap, rss_pts, started, finished,
+           ss=None):
     m = machine()
     v = tool_versions(ctx)
     out = [DOC_BEGIN, ""]
@@ -1036,6 +1074,9 @@ def report(ctx, workloads, configs, results, errors, cap, rss_pts, started, fini
         out.append("")
     if rss_pts is not None:
         out += rss_tables(rss_pts)
+        out.append("")
+    if ss is not None:
+        out += startstop_tables(ss)
         out.append("")
     out.append(DOC_END)
     return "\n".join(out) + "\n"
@@ -1096,6 +1137,7 @@ def main():
     ap.add_argument("--no-overhead", action="store_true")
     ap.add_argument("--no-capacity", action="store_true")
     ap.add_argument("--no-rss", action="store_true")
+    ap.add_argument("--no-startstop", action="store_true")
     ap.add_argument("--quiet-wait", type=float, default=3,
                     help="seconds to wait for other tracers to go before a run (default 3)")
     ap.add_argument("--write-doc", action="store_true",
@@ -1134,7 +1176,7 @@ def main():
     if a.configs:
         keys = set(a.configs.split(",")) | {"untraced"}
         configs = [c for c in configs if c.key in keys]
-    results = errors = cap = rss_pts = None
+    results = errors = cap = rss_pts = ss = None
     status = 0
     try:
         ctx.prog = build_programs(os.path.abspath(a.build))
@@ -1153,6 +1195,9 @@ def main():
         if not a.no_rss:
             log("tracer memory:")
             rss_pts = rss(ctx)
+        if not a.no_startstop:
+            log("start and stop:")
+            ss = startstop(ctx)
     except KeyboardInterrupt:
         log("bench: interrupted; cleaning up")
         status = 130
@@ -1173,12 +1218,13 @@ def main():
     if errors:
         status = 1  # a configuration failed to run: the smoke must notice
     section = report(ctx, workloads, configs, results, errors, cap, rss_pts, started,
-                     time.time())
+                     time.time(), ss)
     print(section)
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"results": {f"{k[0]}/{k[1]}": v for k, v in (results or {}).items()},
-                       "capacity": cap, "rss": rss_pts}, f, indent=1, default=str)
+                       "capacity": cap, "rss": rss_pts, "startstop": ss}, f, indent=1,
+                      default=str)
     if a.write_doc:
         write_doc(a.doc, section)
         log(f"bench: wrote {a.doc}")
