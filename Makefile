@@ -110,10 +110,10 @@ demo: deps
 	tests/demo.sh $(BUILD)
 
 unit: $(UNIT_BINS)
-	@tests/run-unit.sh $(UNIT_BINS)
+	python3 tests/run.py --build $(BUILD) --only unit
 
 integration: all
-	python3 tests/integration/run.py --build $(BUILD)
+	python3 tests/run.py --build $(BUILD) --only integration
 
 test: deps
 	$(MAKE) all $(UNIT_BINS)

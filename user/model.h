@@ -202,6 +202,10 @@ struct sw_proc {
 	__u32 dedup_cap;
 	bool exited;
 	bool growth_reported;
+	/* It held shared memory: a shared mapping of anything but a disk
+	 * file (glibc's locale cache, mapped shared and read-only by most
+	 * programs, is not shared memory), seeded or traced. */
+	bool shared_memory;
 };
 
 /* ---- SysV segments ---------------------------------------------------- */

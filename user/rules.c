@@ -1058,10 +1058,14 @@ static void handle_call(struct analyzer *a, const struct sw_event *e)
 		RUN_CHECKS(on_release, a, e);
 }
 
-static bool summary_worth(const struct sw_proc_summary *s)
+/* Processes that never touched shared memory get no summary: on a whole
+ * host that is most of them, and most map a file or two shared. */
+static bool summary_worth(const struct sw_proc *p)
 {
+	const struct sw_proc_summary *s = &p->sum;
+
 	if (s->segs_created || s->segs_removed || s->attaches || s->detaches ||
-	    s->shared_maps || s->shared_unmaps || s->held_attachments)
+	    p->shared_memory)
 		return true;
 	for (int i = 0; i < SW_RULE_COUNT; i++)
 		if (s->findings[i])
@@ -1072,7 +1076,7 @@ static bool summary_worth(const struct sw_proc_summary *s)
 static void emit_summary(struct analyzer *a, struct sw_proc *p)
 {
 	memcpy(p->sum.comm, p->comm, SW_COMM_LEN);
-	if (a->opts.on_summary && summary_worth(&p->sum))
+	if (a->opts.on_summary && summary_worth(p))
 		a->opts.on_summary(a->opts.ctx, &p->sum);
 }
 

@@ -32,6 +32,7 @@
 #define MAP_PRIVATE_FLAG 0x02
 #define MAP_ANON_FLAG 0x20
 #define PROT_RW 3
+#define PROT_READ_FLAG 1
 
 struct tc {
 	struct analyzer *a;
@@ -1142,6 +1143,22 @@ static void test_summary_counts(void **state)
 	assert_int_equal(T.n_summaries, 2);
 	assert_false(summary_of(1801)->exited);
 	assert_int_equal(summary_of(1801)->held_attachments, 1);
+}
+
+/* glibc maps its locale cache shared and read-only in most programs: a
+ * disk file, not shared memory, so no summary for it alone. */
+static void test_summary_skips_disk_files_alone(void **state)
+{
+	start();
+	mmap_(1810, 0, 27 << 10, PROT_READ_FLAG, MAP_SHARED_FLAG, MAP_ADDR, SW_BK_FILE_SHARED);
+	exit_(1810);
+	assert_int_equal(T.n_summaries, 0);
+	mmap_(1811, 0, 27 << 10, PROT_READ_FLAG, MAP_SHARED_FLAG, MAP_ADDR, SW_BK_FILE_SHARED);
+	mmap_(1811, 0, 4096, PROT_RW, MAP_SHARED_FLAG, MAP_ADDR + (1 << 20), SW_BK_MEMFD);
+	exit_(1811);
+	assert_int_equal(T.n_summaries, 1);
+	assert_int_equal(summary_of(1811)->shared_maps, 2);
+	assert_int_equal(summary_of(1811)->held_attachments, 2);
 }
 
 static void test_rule_table(void **state)
@@ -2324,6 +2341,7 @@ int main(void)
 		T_(test_failure_evidence_is_per_thread),
 		T_(test_lost_gap_marks_uncertain),
 		T_(test_summary_counts),
+		T_(test_summary_skips_disk_files_alone),
 		T_(test_rule_table),
 		T_(test_seeded_state),
 		T_(test_seeded_segment_before_mapping),
