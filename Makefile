@@ -23,7 +23,7 @@ SANFLAGS  ?=
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(WERROR) \
              -Iuser -I$(BUILD) -D_GNU_SOURCE $(SANFLAGS)
-LDLIBS    := -lbpf -ldw -lelf -lz -ljson-c -pthread
+LDLIBS    := -lbpf -ldw -lelf -lz -ljson-c
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
              -Ivmlinux/$(ARCH)
 

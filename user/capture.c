@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -339,46 +338,11 @@ int capture__lost(struct capture *c, __u64 *lost)
 	return 0;
 }
 
-static void *destroy_link(void *link)
-{
-	bpf_link__destroy(link);
-	return NULL;
-}
-
-/*
- * Detaching a tracepoint program waits for RCU grace periods: about 70 ms
- * per program here, over a second for all of them one after the other.
- * Detached from one thread each, the waits overlap.  A link whose thread
- * can't start is detached here.
- */
-static void detach_all(struct shmwatch_bpf *skel)
-{
-	const struct bpf_object_skeleton *s = skel ? skel->skeleton : NULL;
-	pthread_t tid[64];
-	int n = 0;
-
-	for (int i = 0; s && i < s->prog_cnt; i++) {
-		struct bpf_link **link = s->progs[i].link;
-
-		if (!*link)
-			continue;
-		if (n < (int)(sizeof(tid) / sizeof(tid[0])) &&
-		    !pthread_create(&tid[n], NULL, destroy_link, *link))
-			n++;
-		else
-			bpf_link__destroy(*link);
-		*link = NULL;
-	}
-	while (n--)
-		pthread_join(tid[n], NULL);
-}
-
 void capture__free(struct capture *c)
 {
 	if (!c)
 		return;
 	ring_buffer__free(c->rb);
-	detach_all(c->skel);
 	shmwatch_bpf__destroy(c->skel);
 	if (c->cgroup_fd >= 0)
 		close(c->cgroup_fd);
