@@ -919,6 +919,14 @@ void model_shmctl(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 		seg_queue(a, s);
 }
 
+/* A shared mapping of anything but a disk file is shared memory; what
+ * decides whether the process gets a summary (sw_proc.shared_memory). */
+static void note_shared_memory(struct sw_proc *p, __u32 backing)
+{
+	if (backing != SW_BK_FILE_SHARED)
+		p->shared_memory = true;
+}
+
 void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
 	struct sw_range tmpl = { .kind = SW_RANGE_MAP, .backing = (__u8)e->c.backing,
@@ -947,8 +955,7 @@ void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 	range_add(a, p->mm, &tmpl, start, start + len);
 	model_stack_put(a, tmpl.stack);
 	p->sum.shared_maps++;
-	if (e->c.backing != SW_BK_FILE_SHARED)
-		p->shared_memory = true;
+	note_shared_memory(p, e->c.backing);
 	note_peak(p);
 	model_obj_mapped(a, p, e);
 }
@@ -1008,8 +1015,7 @@ void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	tombs_forget(a, p->mm, start, start + new_size);
 	if (known || backing_shared(e->c.backing)) {
 		range_add(a, p->mm, &tmpl, start, start + new_size);
-		if (tmpl.backing != SW_BK_FILE_SHARED)
-			p->shared_memory = true;
+		note_shared_memory(p, tmpl.backing);
 		note_peak(p);
 	}
 	model_stack_put(a, tmpl.stack);
@@ -1236,8 +1242,7 @@ void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 		return;
 	mm_remove(a, p->mm, m->start, m->end, 0, 0, NULL);
 	n = range_add(a, p->mm, &tmpl, m->start, m->end);
-	if (m->backing != SW_BK_FILE_SHARED)
-		p->shared_memory = true;
+	note_shared_memory(p, m->backing);
 	/* A seeded segment's nattch, from the kernel, already counts this
 	 * attachment; one seeded later will be set from the kernel too. */
 	if (n && n->kind == SW_RANGE_ATTACH) {

@@ -86,8 +86,12 @@ class Config:
         self.unavailable = None  # reason, when it cannot run here
 
 
+# Shell prefix: tracefs at $t, mounted when missing (the callers run in a
+# private mount namespace, so nothing stays mounted).
+TRACEFS = "t=/sys/kernel/tracing; [ -d $t/events ] || mount -t tracefs nodev $t || exit 1; "
+
 FLOOR_SCRIPT = (
-    "t=/sys/kernel/tracing; [ -d $t/events ] || mount -t tracefs nodev $t || exit 1; "
+    TRACEFS +
     "e=$t/events/syscalls/sys_exit_shmget/enable; echo 1 > $e || exit 1; "
     "\"$@\"; r=$?; echo 0 > $e; exit $r")
 
@@ -95,7 +99,7 @@ FLOOR_SCRIPT = (
 # mount namespace; -c starts the workload once the probes are attached.
 # The workload's arguments carry no spaces, so "$*" is its command line.
 BPFTRACE_SCRIPT = (
-    "t=/sys/kernel/tracing; [ -d $t/events ] || mount -t tracefs nodev $t || exit 1; "
+    TRACEFS +
     "bt=$1; shift; exec bpftrace -q -o /dev/null -c \"$*\" \"$bt\"")
 BPFTRACE_PROG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "equivalent.bt")
 
