@@ -177,13 +177,26 @@ fuzz: fuzz-regressions
 test-kernels: all
 	python3 tests/kernels/run.py --build $(BUILD)
 
-bench: all $(BUILD)/bench/analyzer_bench
+bench: all $(BUILD)/bench/analyzer_bench $(BUILD)/bench/floor
 	$(BUILD)/bench/analyzer_bench $(if $(filter --quick,$(BENCH_ARGS)),200000)
 	python3 tests/bench/run.py --build $(BUILD) $(BENCH_ARGS)
 
 $(BUILD)/bench/analyzer_bench: tests/bench/analyzer_bench.c $(BUILD)/libshmwatch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshmwatch.a -ldw -lelf -ljson-c
+
+# The design floor the bench compares shmwatch with: empty programs, or
+# 32-byte records, on the same syscall exit tracepoints.
+$(BUILD)/bench/floor.bpf.o: tests/bench/floor.bpf.c | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	llvm-strip -g $@
+
+$(BUILD)/bench/floor.skel.h: $(BUILD)/bench/floor.bpf.o
+	$(BPFTOOL) gen skeleton $< name floor_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bench/floor: tests/bench/floor.c $(BUILD)/bench/floor.skel.h
+	$(CC) $(CFLAGS) -I$(BUILD)/bench -o $@ $< -lbpf
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h

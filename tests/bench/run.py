@@ -95,6 +95,10 @@ FLOOR_SCRIPT = (
     "e=$t/events/syscalls/sys_exit_shmget/enable; echo 1 > $e || exit 1; "
     "\"$@\"; r=$?; echo 0 > $e; exit $r")
 
+# The design floor of shmwatch's kind of tracer (floor.c): its programs
+# attach to the same syscall exit tracepoints through tracefs.
+BPF_FLOOR_SCRIPT = TRACEFS + 'exec "$@"'
+
 # bpftrace finds tracepoints through tracefs, mounted here in a private
 # mount namespace; -c starts the workload once the probes are attached.
 # The workload's arguments carry no spaces, so "$*" is its command line.
@@ -104,7 +108,8 @@ BPFTRACE_SCRIPT = (
 BPFTRACE_PROG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "equivalent.bt")
 
 
-def make_configs():
+def make_configs(build):
+    floor = os.path.join(os.path.abspath(build), "bench", "floor")
     strace = shutil.which("strace")
     perf = shutil.which("perf")
     bpftrace = shutil.which("bpftrace")
@@ -119,6 +124,15 @@ def make_configs():
         Config("tp-floor", "one syscall tracepoint on (floor)", "wrapper",
                ["unshare", "--mount", "--propagation", "private", "sh", "-c", FLOOR_SCRIPT,
                 "floor"]),
+        # The floor of a BPF tracer on those tracepoints: an empty program
+        # on the exit of each call shmwatch traces (the kernel's dispatch
+        # alone), and a 32-byte ring-buffer record per call.
+        Config("bpf-empty", "empty BPF programs (floor)", "wrapper",
+               ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                BPF_FLOOR_SCRIPT, "floor", floor, "--"]),
+        Config("bpf-record", "32-byte BPF records (floor)", "wrapper",
+               ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                BPF_FLOOR_SCRIPT, "floor", floor, "--record", "--"]),
         Config("sw-text", "shmwatch >/dev/null (text)", "shmwatch", [], text=True),
         Config("sw-pid", "shmwatch -q -o FILE -p PID", "shmwatch", ["-q", "-o", "{log}"],
                pid_mode=True),
@@ -142,6 +156,9 @@ def make_configs():
         by_key["perf"].unavailable = "perf not installed"
     if not bpftrace:
         by_key["bpftrace"].unavailable = "bpftrace not installed"
+    if not os.access(floor, os.X_OK):
+        for key in ("bpf-empty", "bpf-record"):
+            by_key[key].unavailable = floor + " not built (make bench builds it)"
     return configs
 
 
@@ -1137,7 +1154,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="smoke run for CI, < 60 s")
     ap.add_argument("--only", help="workload keys or modes, comma-separated (e.g. a,b,getppid)")
     ap.add_argument("--configs", help="configuration keys, comma-separated "
-                    "(untraced,sw-json,sw-nostacks,sw-text,sw-pid,tp-floor,strace,perf,bpftrace)")
+                    "(untraced,sw-json,sw-nostacks,tp-floor,bpf-empty,bpf-record,sw-text,sw-pid,"
+                    "strace,perf,bpftrace)")
     ap.add_argument("--no-overhead", action="store_true")
     ap.add_argument("--no-capacity", action="store_true")
     ap.add_argument("--no-rss", action="store_true")
@@ -1176,7 +1194,7 @@ def main():
     if a.only:
         keys = set(a.only.split(","))
         workloads = [w for w in WORKLOADS if w.key in keys or w.mode in keys]
-    configs = make_configs()
+    configs = make_configs(a.build)
     if a.configs:
         keys = set(a.configs.split(",")) | {"untraced"}
         configs = [c for c in configs if c.key in keys]
