@@ -191,66 +191,54 @@ static __always_inline void read_site(struct site_key *k)
 	k->ret2 = frame[1];
 }
 
-/* A full record with the user stack, or NULL. */
-static __always_inline struct sw_event *reserve_with_stack(void *ctx)
-{
-	struct sw_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	long n;
-
-	if (!e)
-		return NULL;
-	n = bpf_get_stack(ctx, e->stack, sizeof(e->stack), BPF_F_USER_STACK);
-	e->n_frames = n > 0 ? n / sizeof(__u64) : 0;
-	return e;
-}
-
 /*
- * Reserve a record; with want_stack (and stacks on) one with the user
- * stack, unless a syscall comes from a site already sent; otherwise one
- * that ends before the stack.  Both sizes are constants, as the verifier
- * wants.
+ * Reserve a record of size bytes (a constant: SW_EVENT_CALL_SIZE or
+ * SW_EVENT_BASE_SIZE, see events.h), zeroed, with kind, call and time
+ * set.  With want_stack (and stacks on) the record is the whole struct
+ * with the user stack, unless the syscall comes from a site already
+ * sent.  The verifier wants every reservation's size constant, and
+ * refuses a write past it.
  */
-static __always_inline struct sw_event *reserve(void *ctx, __u32 kind, __u32 call, bool want_stack)
+static __always_inline struct sw_event *reserve(void *ctx, __u32 kind, __u32 call,
+						bool want_stack, __u32 size)
 {
 	struct site_key k = {};
+	bool same_site = false, stacked;
 	struct sw_event *e;
 	__u8 one = 1;
+	long n;
 
 	if (want_stack && stacks) {
 		read_site(&k);
 		/* A fault's stack pointer is not at a call: no site. */
-		if (kind == SW_EV_CALL && k.ret && bpf_map_lookup_elem(&sites, &k)) {
-			e = bpf_ringbuf_reserve(&events, SW_EVENT_BASE_SIZE, 0);
-			if (e) {
-				e->n_frames = 0;
-				e->stack_flags = SW_STACK_SAME_SITE;
-			}
-		} else {
-			e = reserve_with_stack(ctx);
-			if (e) {
-				e->stack_flags = 0;
-				if (kind == SW_EV_CALL && k.ret && e->n_frames)
-					bpf_map_update_elem(&sites, &k, &one, BPF_ANY);
-			}
-		}
-		if (e) {
-			e->leaf_ret = k.ret;
-			e->stack_key = kind == SW_EV_CALL && k.ret ? site_hash(&k) : 0;
-		}
+		same_site = kind == SW_EV_CALL && k.ret && bpf_map_lookup_elem(&sites, &k);
+	}
+	stacked = want_stack && stacks && !same_site;
+	if (stacked) {
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (e)
+			__builtin_memset(e, 0, __builtin_offsetof(struct sw_event, stack));
 	} else {
-		e = bpf_ringbuf_reserve(&events, SW_EVENT_BASE_SIZE, 0);
-		if (e) {
-			e->n_frames = 0;
-			e->stack_flags = 0;
-			e->leaf_ret = 0;
-			e->stack_key = 0;
-		}
+		e = bpf_ringbuf_reserve(&events, size, 0);
+		if (e)
+			__builtin_memset(e, 0, size);
 	}
 	if (!e) {
 		count_lost(kind, call);
 		return NULL;
 	}
-	__builtin_memset(e, 0, __builtin_offsetof(struct sw_event, n_frames));
+	if (stacked) {
+		n = bpf_get_stack(ctx, e->stack, sizeof(e->stack), BPF_F_USER_STACK);
+		e->n_frames = n > 0 ? n / sizeof(__u64) : 0;
+		if (kind == SW_EV_CALL && k.ret && e->n_frames)
+			bpf_map_update_elem(&sites, &k, &one, BPF_ANY);
+	}
+	if (same_site)
+		e->stack_flags = SW_STACK_SAME_SITE;
+	if (want_stack && stacks) {
+		e->leaf_ret = k.ret;
+		e->stack_key = kind == SW_EV_CALL && k.ret ? site_hash(&k) : 0;
+	}
 	e->kind = kind;
 	e->call = call;
 	e->ts_ns = bpf_ktime_get_ns();
@@ -679,7 +667,8 @@ static __always_inline bool announce_created(struct file *f, struct vma_info *vi
 static __always_inline int emit_call(void *ctx, __u32 call, long ret, __u64 args[6],
 				     struct vma_info *vi, bool want_stack)
 {
-	struct sw_event *e = reserve(ctx, SW_EV_CALL, call, want_stack);
+	struct sw_event *e = reserve(ctx, SW_EV_CALL, call, want_stack,
+				     vi ? SW_EVENT_BASE_SIZE : SW_EVENT_CALL_SIZE);
 
 	if (!e)
 		return 0;
@@ -890,7 +879,7 @@ static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 ar
 
 	read_file(f, true, &vi);
 	created = call == SW_MEMFD_CREATE || announce_created(f, &vi);
-	e = reserve(ctx, SW_EV_CALL, call, want_stack);
+	e = reserve(ctx, SW_EV_CALL, call, want_stack, SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
 	fill_current(e);
@@ -987,7 +976,7 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	} else if (!has_prefix(path, "/dev/shm/", 9)) {
 		return 0;
 	}
-	e = reserve(ctx, SW_EV_CALL, call, false);
+	e = reserve(ctx, SW_EV_CALL, call, false, SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
 	fill_current(e);
@@ -1062,7 +1051,7 @@ int BPF_PROG(sw_fork, struct task_struct *parent, struct task_struct *child)
 	/* The child inherits the parent's mappings, and their munmaps. */
 	if (bpf_map_lookup_elem(&mappers, &ptgid))
 		bpf_map_update_elem(&mappers, &ctgid, &one, BPF_ANY);
-	e = reserve(ctx, SW_EV_FORK, SW_CALL_NONE, false);
+	e = reserve(ctx, SW_EV_FORK, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
 	fill_current(e);
@@ -1082,7 +1071,7 @@ int BPF_PROG(sw_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	bpf_map_delete_elem(&mappers, &tgid); /* the new image maps nothing yet */
 	if (!traced(tgid))
 		return 0;
-	e = reserve(ctx, SW_EV_EXEC, SW_CALL_NONE, false);
+	e = reserve(ctx, SW_EV_EXEC, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
 	fill_current(e);
@@ -1107,7 +1096,7 @@ int BPF_PROG(sw_exit, struct task_struct *p)
 		return 0;
 	if (filter_pid)
 		bpf_map_delete_elem(&traced_pids, &tgid); /* the pid may be reused */
-	e = reserve(ctx, SW_EV_EXIT, SW_CALL_NONE, false);
+	e = reserve(ctx, SW_EV_EXIT, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
 	fill_current(e);
@@ -1221,7 +1210,8 @@ int BPF_PROG(sw_signal, int sig, struct kernel_siginfo *info, struct task_struct
 	/* The stack is the faulting thread's when it is the one running
 	 * (a fault); a signal sent by another process has none. */
 	e = reserve(ctx, SW_EV_SIGNAL, SW_CALL_NONE,
-		    BPF_CORE_READ(task, pid) == (__u32)bpf_get_current_pid_tgid());
+		    BPF_CORE_READ(task, pid) == (__u32)bpf_get_current_pid_tgid(),
+		    SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
 	fill_task(e, task);

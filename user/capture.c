@@ -60,9 +60,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct capture *c = ctx;
 	struct sw_event e;
 
-	if (size < SW_EVENT_BASE_SIZE)
+	if (size < SW_EVENT_CALL_SIZE)
 		return 0; /* cannot happen with a matching skeleton */
-	/* A record without a stack ends before it. */
+	/* A record without a stack, or without an object, ends early. */
 	if (size > sizeof(e))
 		size = sizeof(e);
 	memcpy(&e, data, size);

@@ -100,6 +100,10 @@ enum sw_backing {
 struct sw_call_info {
 	__s64 ret;
 	__u64 args[6];
+	__s32 shmid;	/* shmat: the id attached (-1 when unknown) */
+	__u32 backing;	/* enum sw_backing */
+	/* A call that describes no object ends here in the ring buffer
+	 * (SW_EVENT_CALL_SIZE); readers zero the rest. */
 	/* The sizes below are read from the VMA; 0 means unknown: the lookup
 	 * only try-locks the mm and fails while another thread of the
 	 * process is mapping (backing then comes from the request). */
@@ -107,8 +111,6 @@ struct sw_call_info {
 	__u64 seg_size; /* shmat: the segment's size (shm_segsz); mmap of a
 			   shmem object: the object's size at map time */
 	__u64 ino;	/* inode of the backing object, 0 for none */
-	__u32 backing;	/* enum sw_backing */
-	__s32 shmid;	/* shmat: the id attached (-1 when unknown) */
 	__u32 dev;	/* the object's filesystem (kernel dev_t), 0: unknown */
 	__u32 created;	/* this record announces the object's creation */
 	/* The object's tmpfs after the call: bytes in use and the size
@@ -171,21 +173,8 @@ struct sw_event {
 			 not the initial one (a container), else 0 */
 	__u32 pad0;
 	char comm[SW_COMM_LEN];
-	union {
-		struct sw_call_info c;
-		struct sw_fork_info fork;
-		struct sw_exec_info exec;
-		struct sw_exit_info exit;
-		struct sw_signal_info sig;
-	};
-	/* Filled in userspace when the record is received or read back. */
-	__u64 seq;
-	__u64 stack_from; /* the stack is a copy of this record's (same site) */
-	/*
-	 * The user stack of the call, innermost first: for calls that create,
-	 * attach or fail, and for faults.  Records without one end here in
-	 * the ring buffer (SW_EVENT_BASE_SIZE bytes); readers zero the rest.
-	 */
+	/* The user stack (see stack[] below) is described here, ahead of
+	 * the union, so that a record can end anywhere after it. */
 	__u32 n_frames;
 	__u32 stack_flags; /* SW_STACK_* */
 	/* The word at the user stack pointer: the return address when the
@@ -198,13 +187,36 @@ struct sw_event {
 	 * whose stack the kernel already sent comes without a stack and
 	 * with SW_STACK_SAME_SITE: userspace copies the first one. */
 	__u64 stack_key;
+	union {
+		struct sw_call_info c;
+		struct sw_fork_info fork;
+		struct sw_exec_info exec;
+		struct sw_exit_info exit;
+		struct sw_signal_info sig;
+	};
+	/* Filled in userspace when the record is received or read back. */
+	__u64 seq;
+	__u64 stack_from; /* the stack is a copy of this record's (same site) */
+	/*
+	 * The user stack of the call, innermost first: for calls that create,
+	 * attach or fail, and for faults.  Records without one end before
+	 * it in the ring buffer; readers zero the rest.
+	 */
 	__u64 stack[SW_MAX_FRAMES];
 };
 
 /* stack_flags */
 #define SW_STACK_SAME_SITE 0x1 /* stack elided: the one sent for stack_key */
 
-#define SW_EVENT_BASE_SIZE __builtin_offsetof(struct sw_event, stack)
+/*
+ * How long a record is in the ring buffer.  The kernel writes as little
+ * as it can: every cache line of a record costs on the traced call's
+ * path.  A call that describes no object (shmget, shmdt, shmctl, munmap)
+ * ends after its arguments; any other record without a stack ends
+ * before seq; a record with a stack is the whole struct.
+ */
+#define SW_EVENT_CALL_SIZE __builtin_offsetof(struct sw_event, c.map_size)
+#define SW_EVENT_BASE_SIZE __builtin_offsetof(struct sw_event, seq)
 
 /* Index of the per-CPU loss counters: one slot per call, then lifecycle. */
 #define SW_LOST_SLOT(kind, call) \
