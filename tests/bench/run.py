@@ -55,11 +55,12 @@ class Workload:
 
 
 # Iteration counts give 0.3-1 s untraced on the reference machine.
-# (e4)/(e5) open a regular file on disk, which shmwatch's openat program
-# sees and drops: the first after one flag test, the second (O_CREAT) after
-# a look at the file's filesystem.  (f) is (a)'s life cycle for a POSIX shm
-# object, touching one byte: five recorded calls in about 9 us untraced,
-# more events per second than the consumer drains, so it loses some.
+# (e4)/(e5) open a regular file on disk: shmwatch has no program on openat,
+# so they pay only the syscall-tracepoint floor.  (e6) creates a file and
+# unlinks it by name, as rm does: shmwatch's unlinkat program sees every
+# unlink and must let ordinary files go cheaply.  (f) is (a)'s life cycle
+# for a POSIX shm object, touching one byte: four recorded calls in about
+# 8 us untraced.
 WORKLOADS = [
     Workload("a", "(a) sysv shmget/shmat/touch/shmdt/RMID 64K", "sysv", 20000, 200, 50),
     Workload("b", "(b) mmap shared anon 64K/touch/munmap", "mmap", 25000, 250, 50),
@@ -71,6 +72,8 @@ WORKLOADS = [
     Workload("e4", "(e) openat O_RDONLY regular file + close", "openat", 1000000, 10000, 2000),
     Workload("e5", "(e) openat O_CREAT|O_TRUNC regular file + close", "creat", 500000, 5000,
              1000),
+    Workload("e6", "(e) create + unlinkat a regular file by name (rm)", "unlink", 300000,
+             3000, 1000),
     Workload("f", "(f) POSIX shm cycle: shm_open/ftruncate/mmap/touch/munmap/unlink 64K",
              "posixshm", 60000, 600, 50),
 ]

@@ -11,7 +11,7 @@
  * made that shmwatch records (shmget, shmat, ... memfd_create, and
  * ftruncate, unlink on tmpfs), for loss accounting.
  *
- * The openat and creat modes open one regular file, made before the loop
+ * The openat, creat and unlink modes open one regular file, made before the loop
  * in a fresh directory under the working directory, which must not be a
  * memory filesystem (the point is the path shmwatch does not record).  The
  * file and directory, and posixshm's /dev/shm/shmwatch-bench-PID, are
@@ -295,6 +295,29 @@ static long loop_creat(long iters)
 	return 0;
 }
 
+/* (e) what rm and build tools do to ordinary files: create one in a
+ * directory and unlink it by its bare name against the directory's fd.
+ * shmwatch's unlinkat program sees each one and lets it go (the directory
+ * is on no memory filesystem); nothing is recorded. */
+static long loop_unlink(long iters)
+{
+	int dir = open(scratch_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dir < 0)
+		die("open the scratch directory");
+	for (long i = 0; i < iters; i++) {
+		int fd = openat(dir, "file", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+		if (fd < 0)
+			die("openat O_CREAT");
+		close(fd);
+		if (unlinkat(dir, "file", 0))
+			die("unlinkat");
+	}
+	close(dir);
+	return 0;
+}
+
 /* (f) one POSIX shm object's whole life.  Recorded: ftruncate (which
  * announces the object), mmap, munmap, unlink (shm_unlink); shm_open's
  * openat is not traced. */
@@ -336,6 +359,7 @@ static const struct loop_mode loop_modes[] = {
 	{ "getppid", loop_getppid, NULL },
 	{ "openat", loop_openat, setup_scratch_file },
 	{ "creat", loop_creat, setup_scratch_file },
+	{ "unlink", loop_unlink, setup_scratch_file },
 	{ "posixshm", loop_posixshm, setup_shm_name },
 };
 
@@ -427,7 +451,8 @@ static int hold_mmap(long n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: workload MODE ITERS [--hold] [--rate N]\n"
-			"modes: sysv mmap memfd failstorm malloc spawn getppid openat creat posixshm\n"
+			"modes: sysv mmap memfd failstorm malloc spawn getppid openat creat unlink "
+			"posixshm\n"
 			"       sysv-hold mmap-hold\n");
 	exit(2);
 }
