@@ -72,7 +72,7 @@ WORKLOADS = [
     Workload("e4", "(e) openat O_RDONLY regular file + close", "openat", 1000000, 10000, 2000),
     Workload("e5", "(e) openat O_CREAT|O_TRUNC regular file + close", "creat", 500000, 5000,
              1000),
-    Workload("e6", "(e) create + unlinkat a regular file by name (rm)", "unlink", 300000,
+    Workload("e6", "(e) link + unlinkat a regular file by name (rm)", "unlink", 300000,
              3000, 1000),
     Workload("f", "(f) POSIX shm cycle: shm_open/ftruncate/mmap/touch/munmap/unlink 64K",
              "posixshm", 60000, 600, 50),
