@@ -855,14 +855,12 @@ int sw_mremap(struct trace_event_raw_sys_exit *ctx)
 static __always_inline struct file *file_of_fd(long fd)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	struct file **fds;
+	struct fdtable *fdt = t->files->fdt; /* BTF pointers: plain loads */
 	struct file *f = NULL;
 
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_core_read(&f, sizeof(f), fds + fd);
+	bpf_core_read(&f, sizeof(f), fdt->fd + fd);
 	return f;
 }
 
@@ -946,7 +944,7 @@ static __always_inline bool base_on_memory_fs(long dfd)
 	struct file *f;
 
 	if ((int)dfd == -100) { /* AT_FDCWD */
-		magic = BPF_CORE_READ(t, fs, pwd.dentry, d_sb, s_magic);
+		magic = t->fs->pwd.dentry->d_sb->s_magic;
 	} else {
 		f = file_of_fd((int)dfd);
 		if (!f)
