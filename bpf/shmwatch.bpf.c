@@ -918,40 +918,26 @@ int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 	return emit_object(ctx, SW_MEMFD_CREATE, ret, args, f, true);
 }
 
-/* The directory a relative path starts from, dfd's or the cwd, into
- * out; 0 or -1. */
-static __always_inline int base_path(long dfd, char *out)
+/* The directory a relative path starts from, dfd's or the cwd; 0, or -1
+ * when dfd names no file. */
+static __always_inline int base_dir(long dfd, struct dentry **dir, struct vfsmount **mnt)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct file *f;
 
-	if ((int)dfd == -100) /* AT_FDCWD */
-		return path_of(BPF_CORE_READ(t, fs, pwd.dentry), BPF_CORE_READ(t, fs, pwd.mnt),
-				  out);
+	/* Read as numbers, not followed as BTF pointers: build_path, a
+	 * global function, takes them as scalars. */
+	if ((int)dfd == -100) { /* AT_FDCWD */
+		*dir = BPF_CORE_READ(t, fs, pwd.dentry);
+		*mnt = BPF_CORE_READ(t, fs, pwd.mnt);
+		return 0;
+	}
 	f = file_of_fd((int)dfd);
 	if (!f)
 		return -1;
-	return path_of(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt), out);
-}
-
-/* Is the directory a relative path starts from, dfd's or the cwd, on a
- * memory filesystem?  When dfd names no file, say yes: the caller's slow
- * path then decides. */
-static __always_inline bool base_on_memory_fs(long dfd)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	unsigned long magic;
-	struct file *f;
-
-	if ((int)dfd == -100) { /* AT_FDCWD */
-		magic = t->fs->pwd.dentry->d_sb->s_magic;
-	} else {
-		f = file_of_fd((int)dfd);
-		if (!f)
-			return true;
-		magic = BPF_CORE_READ(f, f_path.dentry, d_sb, s_magic);
-	}
-	return magic == TMPFS_MAGIC || magic == HUGETLBFS_MAGIC;
+	*dir = BPF_CORE_READ(f, f_path.dentry);
+	*mnt = BPF_CORE_READ(f, f_path.mnt);
+	return 0;
 }
 
 static __always_inline bool has_slash(const char *s)
@@ -988,13 +974,18 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 		return 0;
 	bpf_probe_read_user_str(path, sizeof(path), (void *)args[call == SW_UNLINKAT ? 1 : 0]);
 	if (path[0] != '/') {
-		long dfd = call == SW_UNLINKAT ? (long)args[0] : -100;
+		unsigned long magic;
+		struct vfsmount *mnt;
+		struct dentry *dir;
 		char base[SW_NAME_LEN];
 		int len = 0;
 
-		if (!has_slash(path) && !base_on_memory_fs(dfd))
+		if (base_dir(call == SW_UNLINKAT ? (long)args[0] : -100, &dir, &mnt))
 			return 0;
-		if (base_path(dfd, base))
+		magic = BPF_CORE_READ(dir, d_sb, s_magic);
+		if (!has_slash(path) && magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC)
+			return 0;
+		if (path_of(dir, mnt, base))
 			return 0;
 		for (int i = 0; i < SW_NAME_LEN && base[i]; i++)
 			len = i + 1;
