@@ -61,14 +61,14 @@ int main(int argc, char **argv)
 	err = floor_bpf__load(skel);
 	if (!err)
 		err = floor_bpf__attach(skel);
-	if (!err) {
-		rb = ring_buffer__new(bpf_map__fd(skel->maps.records), count_record, &records,
-				      NULL);
-		if (!rb)
-			err = -errno;
-	}
 	if (err) {
 		fprintf(stderr, "floor: can't load and attach the programs: %s\n", strerror(-err));
+		floor_bpf__destroy(skel);
+		return 1;
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.records), count_record, &records, NULL);
+	if (!rb) {
+		fprintf(stderr, "floor: can't open the ring buffer: %s\n", strerror(errno));
 		floor_bpf__destroy(skel);
 		return 1;
 	}
