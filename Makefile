@@ -187,7 +187,7 @@ $(BUILD)/bench/analyzer_bench: tests/bench/analyzer_bench.c $(BUILD)/libshmwatch
 
 # The design floor the bench compares shmwatch with: empty programs, or
 # 32-byte records, on the same syscall exit tracepoints.
-$(BUILD)/bench/floor.bpf.o: tests/bench/floor.bpf.c | $(BUILD)
+$(BUILD)/bench/floor.bpf.o: tests/bench/floor.bpf.c user/events.h | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	llvm-strip -g $@

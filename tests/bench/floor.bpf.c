@@ -14,6 +14,7 @@
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "../../user/events.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -25,7 +26,7 @@ struct floor_rec {
 	__u64 ts_ns;
 	__u64 pid_tgid;
 	__s64 ret;
-	__u32 call;
+	__u32 call; /* enum sw_call */
 	__u32 pad;
 };
 
@@ -62,15 +63,15 @@ static __always_inline int on_exit(struct trace_event_raw_sys_exit *ctx, __u32 c
 	}
 
 /* The twelve calls of shmwatch's sys_exit programs. */
-FLOOR_PROG(shmget, 1)
-FLOOR_PROG(shmat, 2)
-FLOOR_PROG(shmdt, 3)
-FLOOR_PROG(shmctl, 4)
-FLOOR_PROG(mmap, 5)
-FLOOR_PROG(munmap, 6)
-FLOOR_PROG(mremap, 7)
-FLOOR_PROG(memfd_create, 8)
-FLOOR_PROG(unlink, 9)
-FLOOR_PROG(unlinkat, 10)
-FLOOR_PROG(ftruncate, 11)
-FLOOR_PROG(fallocate, 12)
+FLOOR_PROG(shmget, SW_SHMGET)
+FLOOR_PROG(shmat, SW_SHMAT)
+FLOOR_PROG(shmdt, SW_SHMDT)
+FLOOR_PROG(shmctl, SW_SHMCTL)
+FLOOR_PROG(mmap, SW_MMAP)
+FLOOR_PROG(munmap, SW_MUNMAP)
+FLOOR_PROG(mremap, SW_MREMAP)
+FLOOR_PROG(memfd_create, SW_MEMFD_CREATE)
+FLOOR_PROG(unlink, SW_UNLINK)
+FLOOR_PROG(unlinkat, SW_UNLINKAT)
+FLOOR_PROG(ftruncate, SW_FTRUNCATE)
+FLOOR_PROG(fallocate, SW_FALLOCATE)

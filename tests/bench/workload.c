@@ -11,7 +11,7 @@
  * made that shmwatch records (shmget, shmat, ... memfd_create, and
  * ftruncate, unlink on tmpfs), for loss accounting.
  *
- * The openat, creat and unlink modes open one regular file, made before the loop
+ * The openat, creat and unlink modes use one regular file, made before the loop
  * in a fresh directory under the working directory, which must not be a
  * memory filesystem (the point is the path shmwatch does not record).  The
  * file and directory, and posixshm's /dev/shm/shmwatch-bench-PID, are
