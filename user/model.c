@@ -23,7 +23,10 @@
 #define SW_IPC_EXCL 02000
 #define SW_IPC_RMID 0
 #define SW_IPC_64 0x100
+#define SW_MREMAP_FIXED 2
 #define SW_MREMAP_DONTUNMAP 4
+#define SW_MAP_FIXED 0x10
+#define SW_SHM_REMAP 040000
 
 /* ---- hash table ----------------------------------------------------- */
 
@@ -460,6 +463,48 @@ static void range_cut(struct analyzer *a, struct sw_mm *mm, struct sw_range *n,
 	range_free(a, n);
 }
 
+static struct sw_displaced *displaced_find(const struct sw_mm *mm, __u64 start, __u64 end,
+					   __u32 tid, __u8 kind)
+{
+	for (int i = 0; i < SW_DISPLACED; i++) {
+		const struct sw_displaced *d = &mm->displaced[i];
+
+		if (d->valid && d->kind == kind && d->by_tid != tid && d->start <= start &&
+		    end <= d->end)
+			return (struct sw_displaced *)d;
+	}
+	return NULL;
+}
+
+bool model_displaced(const struct sw_mm *mm, __u64 start, __u64 end, __u32 tid, __u8 kind)
+{
+	return mm && displaced_find(mm, start, end, tid, kind);
+}
+
+/* A late unmap record of what a mapping displaced: it was applied then. */
+static bool displaced_take(struct sw_mm *mm, __u64 start, __u64 end, __u32 tid, __u8 kind)
+{
+	struct sw_displaced *d = displaced_find(mm, start, end, tid, kind);
+
+	if (d)
+		d->valid = false;
+	return d != NULL;
+}
+
+/* A mapping that could not replace anything landed on [start, end):
+ * whatever the model still has there was unmapped unseen so far. */
+static void displace(struct sw_mm *mm, __u64 start, __u64 end, __u32 tid)
+{
+	struct sw_range *n = first_overlap(mm, start, end);
+
+	for (; n && n->start < end; n = treap_ceil(mm->root, n->end)) {
+		struct sw_displaced *d = &mm->displaced[mm->displaced_next++ % SW_DISPLACED];
+
+		*d = (struct sw_displaced){ .start = n->start, .end = n->end, .by_tid = tid,
+					    .kind = n->kind, .valid = true };
+	}
+}
+
 /* Remove whatever overlaps [start, end); returns how many ranges it hit. */
 static int mm_remove(struct analyzer *a, struct sw_mm *mm, __u64 start, __u64 end,
 		     enum sw_gone_how how, __u64 seq, struct sw_ustack *gone_stack)
@@ -862,7 +907,10 @@ void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 	len = SW_PAGE_ALIGN(len ? len : SW_PAGE_SIZE);
 	if (s && !s->size)
 		s->size = e->c.seg_size;
-	/* SHM_REMAP replaces whatever was there. */
+	/* SHM_REMAP replaces whatever was there; without it the kernel had
+	 * nothing there, whatever the model says. */
+	if (!(e->c.args[2] & SW_SHM_REMAP))
+		displace(p->mm, start, start + len, e->tid);
 	mm_remove(a, p->mm, start, start + len, 0, e->seq, NULL);
 	tombs_forget(a, p->mm, start, start + len);
 	tmpl.stack = model_stack_new(a, e);
@@ -881,6 +929,11 @@ void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 	__s32 id;
 
 	if (!p || sw_ret_is_err(e->c.ret))
+		return;
+	/* The attachment that was there went when another thread's shmat
+	 * landed on it: this record comes late, and what is there now is
+	 * that thread's. */
+	if (displaced_take(p->mm, addr, addr + 1, e->tid, SW_RANGE_ATTACH))
 		return;
 	n = treap_ceil(p->mm->root, addr);
 	if (!n || n->start != addr || n->kind != SW_RANGE_ATTACH)
@@ -946,7 +999,10 @@ void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 	if (t)
 		failed_clear(a, &t->mmap);
 	/* MAP_FIXED replaces; and any mapping, even a private one, means
-	 * the old tombstones there are stale. */
+	 * the old tombstones there are stale.  Without MAP_FIXED nothing
+	 * was there in the kernel (MAP_FIXED_NOREPLACE fails instead). */
+	if (!(e->c.args[3] & SW_MAP_FIXED))
+		displace(p->mm, start, start + len, e->tid);
 	mm_remove(a, p->mm, start, start + len, 0, e->seq, NULL);
 	tombs_forget(a, p->mm, start, start + len);
 	if (!model_mmap_shared(e->c.args[3]))
@@ -967,6 +1023,8 @@ void model_munmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 
 	if (!p || sw_ret_is_err(e->c.ret))
 		return;
+	if (displaced_take(p->mm, start, start + len, e->tid, SW_RANGE_MAP))
+		return; /* applied when another thread's mapping landed there */
 	gone_stack = model_stack_new(a, e);
 	if (mm_remove(a, p->mm, start, start + len, SW_GONE_MUNMAP, e->seq, gone_stack))
 		p->sum.shared_unmaps++;
@@ -1011,6 +1069,8 @@ void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	if (old_size && !(flags & SW_MREMAP_DONTUNMAP))
 		mm_remove(a, p->mm, old, old + old_size, start != old ? SW_GONE_MREMAP : 0, e->seq,
 			  stack);
+	if (!(flags & SW_MREMAP_FIXED))
+		displace(p->mm, start, start + new_size, e->tid);
 	mm_remove(a, p->mm, start, start + new_size, 0, e->seq, NULL);
 	tombs_forget(a, p->mm, start, start + new_size);
 	if (known || backing_shared(e->c.backing)) {

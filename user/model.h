@@ -34,6 +34,7 @@
 #define SW_MAP_FAILED ((__u64)-1)
 
 #define SW_TOMBS 32	    /* detached ranges remembered per address space */
+#define SW_DISPLACED 8	    /* ranges a new mapping landed on, per address space */
 #define SW_THREADS 8	    /* threads with failed results per process */
 #define SW_DEDUP_MAX 1024   /* distinct findings remembered per process */
 #define SW_RECENT_EXITS 64  /* exits remembered to spot late events */
@@ -140,6 +141,21 @@ struct sw_tomb {
 	bool reported;
 };
 
+/*
+ * A live range that a new mapping landed on although the call could not
+ * replace anything (no MAP_FIXED, no SHM_REMAP): the kernel had unmapped
+ * it already, and the record of that unmap, made by another thread that
+ * was preempted before its exit tracepoint, is still to come.  That late
+ * record is then no double unmap, and must not remove the new mapping.
+ */
+struct sw_displaced {
+	__u64 start;
+	__u64 end;
+	__u32 by_tid; /* the thread whose mapping landed there */
+	__u8 kind;    /* enum sw_range_kind of the range that was there */
+	bool valid;
+};
+
 /* attach-leak bookkeeping: fixed windows of holdings growth. */
 struct sw_growth {
 	bool started;
@@ -162,6 +178,8 @@ struct sw_mm {
 	__u64 bytes;
 	struct sw_tomb tombs[SW_TOMBS];
 	unsigned int tomb_next;
+	struct sw_displaced displaced[SW_DISPLACED];
+	unsigned int displaced_next;
 	struct sw_growth growth;
 };
 
@@ -353,6 +371,9 @@ struct sw_segment *model_seg(struct analyzer *a, __s32 shmid);
 struct sw_range *model_range_at(struct sw_mm *mm, __u64 addr);
 /* Does any live range overlap [start, end)? */
 bool model_range_overlaps(struct sw_mm *mm, __u64 start, __u64 end);
+/* Is [start, end) inside a range that a mapping by another thread than
+ * tid displaced (a late unmap record of tid's, see struct sw_displaced)? */
+bool model_displaced(const struct sw_mm *mm, __u64 start, __u64 end, __u32 tid, __u8 kind);
 /* The tombstone containing [start, end), or NULL. */
 struct sw_tomb *model_tomb_covering(struct sw_mm *mm, __u64 start, __u64 end);
 static inline __u32 model_holdings(const struct sw_mm *mm)

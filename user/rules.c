@@ -536,6 +536,10 @@ static void invalid_munmap(struct analyzer *a, struct sw_proc *p, const struct s
 	if (addr == SW_MAP_FAILED)
 		return;
 	if (!sw_ret_is_err(e->c.ret)) {
+		/* The late record of an unmap that another thread's mapping
+		 * already showed (see struct sw_displaced). */
+		if (p && model_displaced(p->mm, addr, addr + len, e->tid, SW_RANGE_MAP))
+			return;
 		t = already_unmapped(a, p, addr, len);
 		if (!t)
 			return;

@@ -857,6 +857,60 @@ static void test_invalid_detach_double_munmap_all_mmaps(void **state)
 	assert_int_equal(count_rule("invalid-detach"), 1);
 }
 
+/*
+ * Thread 11 unmaps X and is preempted before its exit tracepoint; thread
+ * 12 maps X (the kernel hands the freed range out again) and unmaps it,
+ * and their records arrive before 11's.  11's late munmap is no double
+ * unmap, and a late one must not remove what 12 holds there now.
+ */
+static int count_ranges(void *ctx, const struct sw_range_view *r)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void test_late_munmap_of_another_thread(void **state)
+{
+	int held = 0;
+
+	start();
+	mmap_(830, 831, 4096, PROT_RW, MAP_SHARED_FLAG | MAP_ANON_FLAG, MAP_ADDR, SW_BK_ANON_SHARED);
+	mmap_(830, 832, 4096, PROT_RW, MAP_SHARED_FLAG | MAP_ANON_FLAG, MAP_ADDR, SW_BK_ANON_SHARED);
+	call(830, 832, SW_MUNMAP, 0, MAP_ADDR, 4096, 0, 0);
+	call(830, 831, SW_MUNMAP, 0, MAP_ADDR, 4096, 0, 0); /* the late one */
+	assert_int_equal(count_rule("invalid-detach"), 0);
+	/* Again, with 12 still holding its mapping when 11's record comes. */
+	mmap_(830, 831, 4096, PROT_RW, MAP_SHARED_FLAG | MAP_ANON_FLAG, MAP_ADDR, SW_BK_ANON_SHARED);
+	mmap_(830, 832, 4096, PROT_RW, MAP_SHARED_FLAG | MAP_ANON_FLAG, MAP_ADDR, SW_BK_ANON_SHARED);
+	call(830, 831, SW_MUNMAP, 0, MAP_ADDR, 4096, 0, 0);
+	assert_int_equal(analyzer__foreach_range(T.a, 830, count_ranges, &held), 0);
+	assert_int_equal(held, 1);
+	/* A real double unmap by one thread is still one. */
+	call(830, 832, SW_MUNMAP, 0, MAP_ADDR, 4096, 0, 0);
+	call(830, 832, SW_MUNMAP, 0, MAP_ADDR, 4096, 0, 0);
+	assert_int_equal(count_rule("invalid-detach"), 1);
+}
+
+/* The same for a shmdt that comes after another thread's shmat landed on
+ * the address it detached: the new attachment stays attached. */
+static void test_late_shmdt_of_another_thread(void **state)
+{
+	int held = 0;
+
+	start();
+	shmget_(840, IPC_PRIVATE_KEY, 4096, 51);
+	shmget_(840, IPC_PRIVATE_KEY, 4096, 52);
+	shmat_(840, 841, 51, SEG_ADDR, 4096);
+	shmat_(840, 842, 52, SEG_ADDR, 4096);
+	shmdt_(840, 841, SEG_ADDR, 0); /* 51's detach, late */
+	assert_int_equal(analyzer__foreach_range(T.a, 840, count_ranges, &held), 0);
+	assert_int_equal(held, 1);
+	shmctl_(840, 51, IPC_RMID_CMD, 0);
+	shmctl_(840, 52, IPC_RMID_CMD, 0);
+	exit_(840);
+	assert_int_equal(T.n_findings, 0);
+}
+
 /* ---- use-after-detach --------------------------------------------------- */
 
 static void test_use_after_detach(void **state)
@@ -2329,6 +2383,8 @@ int main(void)
 		T_(test_invalid_detach_double_shmdt),
 		T_(test_invalid_detach_munmap_conservative),
 		T_(test_invalid_detach_double_munmap_all_mmaps),
+		T_(test_late_munmap_of_another_thread),
+		T_(test_late_shmdt_of_another_thread),
 		T_(test_use_after_detach),
 		T_(test_use_after_detach_needs_nothing_mapped_since),
 		T_(test_partial_munmap_and_mremap),
