@@ -367,6 +367,32 @@ const char *sw_sigcode_name(int signo, int code)
 	return NULL;
 }
 
+size_t sw_escape(char *buf, size_t len, const char *s, size_t max)
+{
+	size_t at = 0;
+
+	if (!len)
+		return 0;
+	for (size_t i = 0; s && i < max && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char one[5];
+		size_t n;
+
+		if (c == '\\' || c == '"')
+			n = (size_t)snprintf(one, sizeof(one), "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			n = (size_t)snprintf(one, sizeof(one), "%c", c);
+		else
+			n = (size_t)snprintf(one, sizeof(one), "\\x%02x", c);
+		if (at + n >= len)
+			break;
+		memcpy(buf + at, one, n);
+		at += n;
+	}
+	buf[at] = '\0';
+	return at;
+}
+
 void sw_human_size(char *buf, size_t len, __u64 bytes)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };

@@ -87,6 +87,16 @@ const char *sw_signal_name(int signo);
 /* "SEGV_MAPERR", "BUS_ADRERR", ...; NULL if unknown. */
 const char *sw_sigcode_name(int signo, int code);
 
+/*
+ * Text that a traced process (or a log, or a command line) controls, made
+ * safe for a terminal: printable ASCII as is, backslash and double quote
+ * escaped, every other byte as \xHH.  Reads at most max bytes of s (stops
+ * at NUL) and writes a terminated string of at most len - 1 bytes, never
+ * cutting an escape in half.  Returns the bytes written.  The one escaping
+ * rule of every text shmwatch prints.
+ */
+size_t sw_escape(char *buf, size_t len, const char *s, size_t max);
+
 /* "4.0 KiB", "1.5 GiB", "17 B". */
 void sw_human_size(char *buf, size_t len, __u64 bytes);
 /* Parse "256M", "1G", "4096", "1.5GiB"; 0 or -EINVAL. */

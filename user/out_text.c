@@ -38,20 +38,11 @@ static void add(struct text_sink *t, const char *fmt, ...)
 		t->len = sizeof(t->line) - 1;
 }
 
-/* Printable ASCII as is, everything else as \xHH; backslash and double
- * quote escaped, so quoted strings stay unambiguous. */
+/* Anything a traced process (or a log) controls goes through here. */
 static void add_escaped(struct text_sink *t, const char *s, size_t max)
 {
-	for (size_t i = 0; i < max && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\\' || c == '"')
-			add(t, "\\%c", c);
-		else if (c >= 0x20 && c < 0x7f)
-			add(t, "%c", c);
-		else
-			add(t, "\\x%02x", c);
-	}
+	if (t->len < sizeof(t->line))
+		t->len += sw_escape(t->line + t->len, sizeof(t->line) - t->len, s, max);
 }
 
 static void put_line(struct text_sink *t)
@@ -117,8 +108,10 @@ static void add_object(struct text_sink *t, const struct sw_call_info *c, __u32 
 
 	sw_human_size(size, sizeof(size), c->seg_size);
 	add(t, " [%s %s ino %" PRIu64, sw_backing_name(c->backing), size, (uint64_t)c->ino);
-	if (c->created)
-		add(t, ", created: %s", c->name);
+	if (c->created) {
+		add(t, ", created: ");
+		add_escaped(t, c->name, SW_NAME_LEN);
+	}
 	if (c->fs_size) {
 		sw_human_size(used, sizeof(used), c->fs_used);
 		sw_human_size(cap, sizeof(cap), c->fs_size);

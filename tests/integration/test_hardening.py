@@ -38,6 +38,25 @@ class HostileInputTest(BpfTestCase):
         # prctl keeps 15 bytes; JSON carries them exactly, escaped.
         self.assertEqual(comms, {"\x1b[31m\"q\\\n\x1b]0;x"[:15]})
 
+    def test_object_names_are_escaped(self):
+        """memfd and /dev/shm names reach the text view escaped, in the
+        call's arguments and in its "created:" suffix."""
+        text, records = self.run_hostile("objects")
+        self.check_text_is_inert(text)
+        self.assertNotIn(b"\nforged", text)
+        created = [l for l in text.decode().splitlines() if "created: " in l]
+        self.assertEqual(len(created), 2, text)
+        for line in created:
+            self.assertIn("\\x1b[2J\\x1b]0;pwned\\x07\\x0a12:00:00.000000 FINDING", line)
+
+    def test_command_name_is_escaped(self):
+        proc = subprocess.run([SHMWATCH, "-q", "--", "/nonexistent/\x1b[2J\x07x\ny"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        for b in proc.stderr:
+            self.assertTrue(b == 0x0a or 0x20 <= b < 0x7f, "raw byte 0x%02x in %r" % (b, proc.stderr))
+        self.assertIn(b"\\x1b[2J\\x07x\\x0ay", proc.stderr)
+
     def test_invalid_utf8_in_comm(self):
         text, records = self.run_hostile("bytes")
         self.check_text_is_inert(text)
