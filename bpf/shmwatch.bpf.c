@@ -53,9 +53,16 @@ const volatile char target_comm[SW_COMM_LEN] = {};
 const volatile bool filter_cgroup = false; /* task under cgroup_filter[0] */
 const volatile bool all_mmaps = false;
 const volatile __u32 self_tgid = 0;	 /* shmwatch itself, never traced */
+/* Private mappings are recorded from this size (SW_PRIVATE_RECORD_MIN or
+ * --max-size, the larger). */
 const volatile __u64 max_size = 256ULL << 20;
 const volatile __u64 wakeup_every = 1; /* records per CPU between wake-ups */
 const volatile bool stacks = true;	/* user stacks on creating/failing calls */
+
+/* Set by the loader when it stops: from then on nothing is recorded, so
+ * that what is left in the ring buffer is all there is to drain, however
+ * busy the host is. */
+bool stopping = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -106,7 +113,7 @@ static __always_inline bool comm_matches(const char *comm)
  * the fork and exit hooks ask about a task that may not be current. */
 static __always_inline bool traced(__u32 tgid)
 {
-	if (tgid == self_tgid)
+	if (stopping || tgid == self_tgid)
 		return false;
 	if (filter_pid && !bpf_map_lookup_elem(&traced_pids, &tgid))
 		return false;
@@ -124,6 +131,14 @@ static __always_inline bool traced(__u32 tgid)
 	return true;
 }
 
+/*
+ * Records that could not be reserved, on all CPUs together.  Every record
+ * carries its value (lost_mark), so the reader sees a gap at the point in
+ * the stream where it is, not at the next read of the per-CPU counters
+ * below.  Written only when a record is lost: read-mostly otherwise.
+ */
+__u64 lost_records = 0;
+
 static __always_inline void count_lost(__u32 kind, __u32 call)
 {
 	__u32 slot = SW_LOST_SLOT(kind, call);
@@ -131,6 +146,7 @@ static __always_inline void count_lost(__u32 kind, __u32 call)
 
 	if (n)
 		*n += 1;
+	__sync_fetch_and_add(&lost_records, 1);
 }
 
 /*
@@ -242,6 +258,7 @@ static __always_inline struct sw_event *reserve(void *ctx, __u32 kind, __u32 cal
 	e->kind = kind;
 	e->call = call;
 	e->ts_ns = bpf_ktime_get_ns();
+	e->lost_mark = (__u32)lost_records;
 	return e;
 }
 

@@ -24,6 +24,13 @@ struct app {
 	__u64 last_ts;
 	bool error_reported;
 	struct stack_sites *sites; /* live only: stacks of call sites */
+	bool stdout_json;
+	__u64 last_flush_ns;
+	/* Losses the analyzer was told of: the larger of what the records'
+	 * gaps and the kernel's counters said, each only once. */
+	__u64 lost_told;
+	__u64 lost_in_gaps;
+	__u64 uncertain_findings;
 };
 
 static void fan_finding(void *ctx, const struct sw_finding *f)
@@ -31,6 +38,7 @@ static void fan_finding(void *ctx, const struct sw_finding *f)
 	struct app *app = ctx;
 
 	app->stats.findings++;
+	app->uncertain_findings += f->uncertain;
 	for (int i = 0; i < app->n_sinks; i++)
 		app->sinks[i]->ops->finding(app->sinks[i], f);
 }
@@ -68,7 +76,10 @@ static int add_sink(struct app *app, bool json, const char *path, const struct a
 		return -e;
 	}
 	s = json ? sink_json__new(out, !o->no_events) :
-		   sink_text__new(out, outfile__is_tty(out), !o->quiet && !o->no_events);
+		   sink_text__new(out,
+				  o->color == CLI_COLOR_ALWAYS ||
+					  (o->color == CLI_COLOR_AUTO && outfile__is_tty(out)),
+				  !o->quiet && !o->no_events);
 	if (!s) {
 		outfile__close(out);
 		snprintf(err, len, "out of memory");
@@ -94,7 +105,8 @@ static int open_sinks(struct app *app, const struct app_opts *o, char *err, size
 		if (ret)
 			return ret;
 	}
-	if (log_to_stdout || o->stdout_format == CLI_FORMAT_JSON)
+	app->stdout_json = log_to_stdout || o->stdout_format == CLI_FORMAT_JSON;
+	if (app->stdout_json)
 		return add_sink(app, true, "-", o, err, len);
 	return add_sink(app, false, "-", o, err, len);
 }
@@ -183,10 +195,24 @@ static const struct sw_event *with_site_stack(struct app *app, const struct sw_e
 	return stack_sites__fill(app->sites, filled) ? filled : e;
 }
 
+/* Losses up to total (a running count) reach the analyzer once, in order
+ * with the events, so no finding rests unmarked on state a gap hid. */
+static void tell_lost(struct app *app, __u64 total, __u64 ts_ns)
+{
+	if (total <= app->lost_told)
+		return;
+	analyzer__lost(app->analyzer, ts_ns, total - app->lost_told);
+	app->lost_told = total;
+}
+
 void app_event(struct app *app, const struct sw_event *e)
 {
 	struct sw_event fixed, filled;
 
+	if (e->lost_before) {
+		app->lost_in_gaps += e->lost_before;
+		tell_lost(app, app->lost_in_gaps, e->ts_ns);
+	}
 	app->stats.events++;
 	if (e->kind == SW_EV_CALL && e->call < SW_CALL_MAX) {
 		app->stats.calls[e->call]++;
@@ -221,8 +247,9 @@ void app_lost(struct app *app, const __u64 *lost_slots)
 	for (int i = 0; i < SW_LOST_SLOTS; i++)
 		total += lost_slots[i];
 	memcpy(app->stats.lost_slots, lost_slots, sizeof(app->stats.lost_slots));
-	if (total > app->stats.lost)
-		analyzer__lost(app->analyzer, app->last_ts, total - app->stats.lost);
+	/* Losses no record has shown yet: the next one after them is still
+	 * to come, or there is none. */
+	tell_lost(app, total, app->last_ts);
 	app->stats.lost = total;
 }
 
@@ -248,6 +275,12 @@ void app_finish(struct app *app)
 	app_stats(app, true);
 	sw_format_stats_line(line, sizeof(line), &app->stats);
 	fprintf(stderr, "%s\n", line);
+	if (app->stats.lost)
+		fprintf(stderr, "shmwatch: %llu records were lost (the ring buffer was full; see --ringbuf-size); "
+			"%llu of the %llu findings rest on state the gaps may have changed and are marked uncertain\n",
+			(unsigned long long)app->stats.lost,
+			(unsigned long long)app->uncertain_findings,
+			(unsigned long long)app->stats.findings);
 	if (app->sites && stack_sites__misses(app->sites))
 		fprintf(stderr, "shmwatch: %llu records went without a stack: their call site's first record was lost\n",
 			stack_sites__misses(app->sites));
@@ -257,6 +290,26 @@ void app_reopen(struct app *app)
 {
 	if (app->log && outfile__reopen(app->log))
 		app_output_error(app);
+}
+
+void app_publish(struct app *app)
+{
+}
+
+bool app_stdout_is_log(const struct app *app)
+{
+	return app->stdout_json;
+}
+
+#define FLUSH_EVERY_NS 100000000ULL
+
+void app_tick(struct app *app, __u64 now_ns)
+{
+	if (now_ns - app->last_flush_ns < FLUSH_EVERY_NS)
+		return;
+	app->last_flush_ns = now_ns;
+	for (int i = 0; i < app->n_sinks; i++)
+		outfile__flush(app->sinks[i]->out);
 }
 
 int app_output_error(struct app *app)

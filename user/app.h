@@ -20,6 +20,7 @@
 struct app_opts {
 	const char *log_path;	    /* NDJSON log file, "-" for stdout, NULL: none */
 	enum cli_format stdout_format;
+	enum cli_color color;	    /* of the text view (NO_COLOR already applied) */
 	bool quiet;		    /* text view without per-call lines */
 	bool no_events;		    /* no sink gets events (analyze) */
 	__u64 rotate_size;
@@ -41,6 +42,13 @@ void app_stats(struct app *app, bool final);
 /* End of the trace: end-of-trace findings, summaries, final stats. */
 void app_finish(struct app *app);
 void app_reopen(struct app *app);
+/* The log is complete enough to be kept: tracing has started. */
+void app_publish(struct app *app);
+/* Called from the trace loop: write out what is due (a terminal sees
+ * each line within a tenth of a second, a file within a second). */
+void app_tick(struct app *app, __u64 now_ns);
+/* Does standard output carry the NDJSON log (-o -, --format json)? */
+bool app_stdout_is_log(const struct app *app);
 /* A write error on an output, reported once on stderr; 0 if none. */
 int app_output_error(struct app *app);
 struct analyzer *app_analyzer(struct app *app);

@@ -39,16 +39,43 @@ int capture__open(struct capture **out, const struct capture_opts *opts,
 		  capture_event_fn fn, void *ctx, char *err, size_t errlen);
 /* Add a tgid to the traced set (e.g. a launched command before exec). */
 int capture__add_pid(struct capture *c, __u32 pid);
-/* Wait up to timeout_ms for records, then consume all that are there.
- * Returns the number of records handled or a negative errno. */
-int capture__poll(struct capture *c, int timeout_ms);
+/*
+ * Wait up to timeout_ms for records, then hand on at most budget of them
+ * (0: no limit), so that a flood of records cannot keep the caller from
+ * its signals and timers.  Returns the number of records handled (budget:
+ * more may be waiting) or a negative errno.
+ */
+int capture__poll(struct capture *c, int timeout_ms, int budget);
 /* How many processes of the traced set are alive; drops the ones that
  * are gone (one that exited while we attached has no exit record). */
 int capture__traced_alive(struct capture *c);
-/* Consume what is in the buffer without waiting. */
-int capture__drain(struct capture *c);
-/* Sum the per-CPU loss counters into lost[SW_LOST_SLOTS]. */
+/* The same, with the first max of their pids in pids. */
+int capture__traced_pids(struct capture *c, __u32 *pids, int max);
+/* Stop recording: the programs stay attached but record nothing more,
+ * so a drain after this ends whatever the host does. */
+void capture__stop(struct capture *c);
+/*
+ * Consume what is in the buffer without waiting for new records (after
+ * capture__stop, also the ones still being written when it was called).
+ * hurry_ns non-zero: records still there after that long are counted as
+ * lost instead of handed on (a reader far behind a flood would otherwise
+ * keep a stop waiting), so that logged + lost stays every record.
+ */
+int capture__drain(struct capture *c, __u64 hurry_ns);
+/* Records a hurried drain counted instead of handing on. */
+__u64 capture__dropped(const struct capture *c);
+/* Sum the per-CPU loss counters, and what a drain dropped, into
+ * lost[SW_LOST_SLOTS]. */
 int capture__lost(struct capture *c, __u64 *lost);
+/* Detach and free; detaching waits for the kernel (~70 ms per syscall
+ * tracepoint). */
 void capture__free(struct capture *c);
+/*
+ * Stop recording and leave the detaching to a child process, so that the
+ * caller can exit at once: the child holds the last references to the
+ * probes (and to nothing else the caller had open), releases them and
+ * exits.  For the end of a run, when nothing more is read.
+ */
+void capture__free_in_background(struct capture *c);
 
 #endif

@@ -20,8 +20,10 @@ const char cli_trace_usage[] =
 	"       shmwatch analyze [OPTIONS] LOG...\n"
 	"\n"
 	"Trace shared-memory calls (shmget, shmat, shmdt, shmctl, mmap, munmap,\n"
-	"mremap, memfd_create) and report misuse.  Without -p and COMMAND the\n"
-	"whole system is traced.\n"
+	"mremap, memfd_create; ftruncate, fallocate and unlink of files on a\n"
+	"tmpfs such as /dev/shm) and report misuse.  Without -p and COMMAND the\n"
+	"whole system is traced.  A COMMAND is traced with the processes it\n"
+	"starts, until the last of them exits.\n"
 	"\n"
 	"  -p, --pid PID[,PID...]   trace running processes (all their threads)\n"
 	"  -f, --follow             also trace their children forked later\n"
@@ -30,8 +32,11 @@ const char cli_trace_usage[] =
 	"  -v, --verbose            show libbpf's messages\n"
 	"  -q, --quiet              no per-call lines in the text view\n"
 	"      --format text|json   format of standard output (default: text)\n"
-	"      --comm NAME          only processes with this command name\n"
-	"      --uid UID            only processes of this user id\n"
+	"      --color auto|always|never  colours in the text view (default: auto,\n"
+	"                           on a terminal unless NO_COLOR is set)\n"
+	"      --comm NAME          only processes with this command name (its\n"
+	"                           first 15 characters, as the kernel keeps it)\n"
+	"      --uid USER           only processes of this user (a name or an id)\n"
 	"      --cgroup PATH        only processes in this cgroup v2 directory\n"
 	"      --max-size SIZE      oversized-request threshold (default 256M)\n"
 	"      --all-mmaps          record private mappings too\n"
@@ -44,6 +49,8 @@ const char cli_trace_usage[] =
 	"      --stats-interval SECS  seconds between stats records (default 5)\n"
 	"      --rotate-size SIZE   rotate the log before it passes SIZE\n"
 	"      --rotate-keep N      rotated logs to keep (default 5)\n"
+	"      --exit-with-command  end when COMMAND exits, not when the last of\n"
+	"                           the processes it started has\n"
 	"      --check-state        at the end, compare the live segments and\n"
 	"                           mappings with /proc; exit 1 if they differ\n"
 	"  -h, --help               this help\n"
@@ -83,6 +90,8 @@ enum {
 	OPT_LEAK_COUNT,
 	OPT_STRICT,
 	OPT_CHECK_STATE,
+	OPT_COLOR,
+	OPT_EXIT_WITH_COMMAND,
 };
 
 static int errf(char *err, size_t errlen, const char *fmt, ...)
@@ -205,6 +214,8 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		{ "leak-window", required_argument, NULL, OPT_LEAK_WINDOW },
 		{ "leak-count", required_argument, NULL, OPT_LEAK_COUNT },
 		{ "check-state", no_argument, NULL, OPT_CHECK_STATE },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "exit-with-command", no_argument, NULL, OPT_EXIT_WITH_COMMAND },
 		{ 0 },
 	};
 	__u32 v;
@@ -246,14 +257,35 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 				return errf(err, errlen, "invalid format '%s' (text or json)", optarg);
 			break;
 		case OPT_COMM:
-			if (!*optarg || strlen(optarg) > 15)
-				return errf(err, errlen, "invalid comm '%s' (1 to 15 characters)", optarg);
+			/* Longer names are matched on what the kernel keeps
+			 * of them (capture copies at most 15 characters). */
+			if (!*optarg)
+				return errf(err, errlen, "invalid comm '' (a command name)");
 			o->comm = optarg;
 			break;
 		case OPT_UID:
-			if (parse_u32(optarg, &o->uid))
-				return errf(err, errlen, "invalid uid '%s'", optarg);
-			o->has_uid = true;
+			if (!*optarg)
+				return errf(err, errlen, "invalid user '' (a name or a uid)");
+			o->user = NULL;
+			o->has_uid = false;
+			if (!parse_u32(optarg, &o->uid))
+				o->has_uid = true;
+			else
+				o->user = optarg;
+			break;
+		case OPT_COLOR:
+			if (!strcmp(optarg, "auto"))
+				o->color = CLI_COLOR_AUTO;
+			else if (!strcmp(optarg, "always"))
+				o->color = CLI_COLOR_ALWAYS;
+			else if (!strcmp(optarg, "never"))
+				o->color = CLI_COLOR_NEVER;
+			else
+				return errf(err, errlen, "invalid color '%s' (auto, always or never)",
+					    optarg);
+			break;
+		case OPT_EXIT_WITH_COMMAND:
+			o->exit_with_command = true;
 			break;
 		case OPT_CGROUP:
 			o->cgroup = optarg;
@@ -316,6 +348,8 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		return errf(err, errlen, "use either -p or a COMMAND, not both");
 	if (o->rotate_size && (!o->output || !strcmp(o->output, "-")))
 		return errf(err, errlen, "--rotate-size needs -o FILE");
+	if (o->exit_with_command && !o->command)
+		return errf(err, errlen, "--exit-with-command needs a COMMAND");
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #define CLI_MAX_PIDS 64
 
 enum cli_format { CLI_FORMAT_AUTO, CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
+enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
 
 struct cli_trace {
 	__u32 pids[CLI_MAX_PIDS];
@@ -26,6 +27,7 @@ struct cli_trace {
 	const char *comm;
 	bool has_uid;
 	__u32 uid;
+	const char *user;     /* --uid given as a name: main resolves it */
 	const char *cgroup;
 	__u64 max_size;
 	bool all_mmaps;
@@ -38,6 +40,8 @@ struct cli_trace {
 	__u64 rotate_size;
 	int rotate_keep;
 	enum cli_format format; /* of standard output */
+	enum cli_color color;
+	bool exit_with_command; /* end when COMMAND exits, not its children */
 	bool check_state;     /* compare the end state with /proc */
 	char **command;	      /* argv after --, or NULL */
 	bool help;

@@ -23,6 +23,9 @@
 #define SW_NAME_LEN 64
 #define SW_MAX_FRAMES 32
 #define SW_TOP_HOLDERS 4
+/* Private mappings are recorded (and judged oversized) from this size,
+ * or from --max-size when that is larger. */
+#define SW_PRIVATE_RECORD_MIN (256ULL << 20)
 
 /* Record type tag: the first field of every record. */
 enum sw_kind {
@@ -171,7 +174,10 @@ struct sw_event {
 	__u32 uid;
 	__u32 ns_pid; /* tgid in the process's own PID namespace when that is
 			 not the initial one (a container), else 0 */
-	__u32 pad0;
+	/* How many records the kernel had lost, on all CPUs, when this one
+	 * was reserved (modulo 2^32): a change from one record to the next
+	 * is a gap just before this one (lost_before). */
+	__u32 lost_mark;
 	char comm[SW_COMM_LEN];
 	/* The user stack (see stack[] below) is described here, ahead of
 	 * the union, so that a record can end anywhere after it. */
@@ -197,6 +203,7 @@ struct sw_event {
 	/* Filled in userspace when the record is received or read back. */
 	__u64 seq;
 	__u64 stack_from; /* the stack is a copy of this record's (same site) */
+	__u64 lost_before; /* records lost between the previous record and this */
 	/*
 	 * The user stack of the call, innermost first: for calls that create,
 	 * attach or fail, and for faults.  Records without one end before

@@ -583,6 +583,7 @@ static int parse_event(struct logread *r, struct json_object *o, struct sw_event
 		e->kind = SW_EV_CALL;
 	}
 	TRY(get_u64(r, o, "", "seq", true, &e->seq));
+	TRY(get_u64(r, o, "", "lost_before", false, &e->lost_before));
 	TRY(get_u64(r, o, "", "ts_ns", true, &e->ts_ns));
 	TRY(get_u32(r, o, "", "pid", true, &e->pid));
 	TRY(get_u32(r, o, "", "tid", true, &e->tid));

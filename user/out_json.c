@@ -286,6 +286,10 @@ static void json_event(struct sink *s, const struct sw_event *e)
 	jb_raw(b, "\"event\"", 7);
 	jb_key(b, "seq");
 	jb_u64(b, e->seq);
+	if (e->lost_before) {
+		jb_key(b, "lost_before");
+		jb_u64(b, e->lost_before);
+	}
 	put_time(js, e->ts_ns);
 	jb_key(b, "pid");
 	jb_u64(b, e->pid);

@@ -213,8 +213,16 @@ static void text_event(struct sink *s, const struct sw_event *e)
 
 	if (!s->events)
 		return;
+	if (e->lost_before) {
+		add_time(t, e->ts_ns);
+		add_color(t, "31;1");
+		add(t, "--- %" PRIu64 " records lost here (ring buffer full): what they did is unknown, and findings that rest on it are marked uncertain ---",
+		    (uint64_t)e->lost_before);
+		add_color(t, "0");
+		put_line(t);
+	}
 	add_time(t, e->ts_ns);
-	add(t, "%u/%u ", e->pid, e->tid);
+	add(t, "#%" PRIu64 " %u/%u ", (uint64_t)e->seq, e->pid, e->tid);
 	add_escaped(t, e->comm, SW_COMM_LEN);
 	add(t, " ");
 	if (e->kind == SW_EV_CALL)
@@ -283,15 +291,15 @@ static void text_finding(struct sink *s, const struct sw_finding *f)
 	struct text_sink *t = (struct text_sink *)s;
 
 	add_time(t, f->ts_ns);
-	add_color(t, colors[f->severity]);
-	add(t, "FINDING %s %s", sev[f->severity], f->rule);
+	/* A finding the lost records may have made up is not shown as one:
+	 * no highlight, and its own word. */
+	add_color(t, f->uncertain ? "33" : colors[f->severity]);
+	add(t, "%s %s %s", f->uncertain ? "UNCERTAIN" : "FINDING", sev[f->severity], f->rule);
 	add_color(t, "0");
 	add(t, " pid %u (", f->pid);
 	add_escaped(t, f->comm, SW_COMM_LEN);
 	add(t, "): ");
 	add_escaped(t, f->message, SW_MSG_LEN);
-	if (f->uncertain)
-		add(t, " [uncertain: events were lost]");
 	add(t, " [events");
 	for (int i = 0; i < f->n_evidence && i < SW_MAX_EVIDENCE; i++)
 		add(t, " #%" PRIu64, (uint64_t)f->evidence[i]);
@@ -401,11 +409,12 @@ void sw_format_stats_line(char *buf, size_t len, const struct sw_stats *st)
 	struct text_sink t = { .len = 0 };
 	__u64 failed = 0;
 
-	add(&t, "shmwatch: %llu events:", (unsigned long long)st->events);
-	for (__u32 i = 1; i < SW_CALL_MAX; i++) {
+	add(&t, "shmwatch: %llu events", (unsigned long long)st->events);
+	for (__u32 i = 1, n = 0; i < SW_CALL_MAX; i++) {
 		failed += st->failed[i];
 		if (st->calls[i])
-			add(&t, " %s %llu", sw_calls[i].name, (unsigned long long)st->calls[i]);
+			add(&t, "%s %s %llu", n++ ? "" : ":", sw_calls[i].name,
+			    (unsigned long long)st->calls[i]);
 	}
 	add(&t, "; %llu failed; %llu findings; %llu lost", (unsigned long long)failed,
 	    (unsigned long long)st->findings, (unsigned long long)st->lost);

@@ -278,3 +278,55 @@ int procfs_seed_segments(struct analyzer *a, const char *proc_root)
 {
 	return procfs_read_segments(proc_root, seed_segment, a);
 }
+
+#define PF_KTHREAD 0x00200000
+
+/* "pid (comm) state ppid pgrp session tty_nr tpgid flags ...": the comm
+ * may hold spaces and parentheses, so fields are counted from the last
+ * ')'. */
+static int read_stat(const char *root, __u32 pid, struct procfs_task *t)
+{
+	char path[4096], buf[1024], *close;
+	unsigned long flags;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/stat", root, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	close = strrchr(buf, ')');
+	if (!close || sscanf(close + 1, " %c %*d %*d %*d %*d %*d %lu", &t->state, &flags) != 2)
+		return -EINVAL;
+	t->kthread = flags & PF_KTHREAD;
+	return 0;
+}
+
+int procfs_read_task(const char *proc_root, __u32 pid, struct procfs_task *t)
+{
+	const char *root = root_or_default(proc_root);
+	char path[4096], line[256];
+	unsigned int tgid;
+	int ret;
+	FILE *f;
+
+	memset(t, 0, sizeof(*t));
+	ret = read_stat(root, pid, t);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/%u/status", root, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %u", &tgid) == 1)
+			t->tgid = tgid;
+	fclose(f);
+	if (!t->tgid)
+		return -EINVAL;
+	read_comm(root, pid, t->comm, sizeof(t->comm));
+	return 0;
+}

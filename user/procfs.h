@@ -62,4 +62,17 @@ typedef int (*procfs_segment_fn)(void *ctx, const struct sw_seed_segment *s);
 int procfs_read_maps(const char *proc_root, __u32 pid, procfs_mapping_fn fn, void *ctx);
 int procfs_read_segments(const char *proc_root, procfs_segment_fn fn, void *ctx);
 
+/* What /proc says of one task (a process or a thread), for checking the
+ * pids a user asks to trace. */
+struct procfs_task {
+	__u32 tgid;   /* the process it belongs to: itself, unless a thread */
+	char state;   /* 'R', 'S', 'Z' (exited, not reaped), ... */
+	bool kthread; /* a kernel thread: it makes no system calls */
+	char comm[SW_COMM_LEN];
+};
+
+/* Read PROC_ROOT/PID/stat and status (a thread's id works too).
+ * 0, or a negative errno (-ENOENT: no such task). */
+int procfs_read_task(const char *proc_root, __u32 pid, struct procfs_task *t);
+
 #endif /* SHMWATCH_PROCFS_H */

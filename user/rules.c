@@ -184,7 +184,7 @@ publish(struct analyzer *a, struct sw_proc *p, struct sw_finding *f, __u64 lost_
 		size_t at = n < 0 ? 0 : (size_t)n < sizeof(f->message) ? (size_t)n : sizeof(f->message) - 1;
 
 		f->uncertain = true;
-		snprintf(f->message + at, sizeof(f->message) - at, " (uncertain: %llu events lost)",
+		snprintf(f->message + at, sizeof(f->message) - at, " (uncertain: %llu records were lost after what it rests on was seen)",
 			 (unsigned long long)(a->lost_total - lost_snap));
 	}
 	if (p) {
@@ -229,11 +229,19 @@ static bool mmap_is_reservation(const struct sw_event *e)
 	       bk == SW_BK_FILE_SHARED || bk == SW_BK_FILE_PRIVATE;
 }
 
-/* Why size is too big, written into why; false if it is not. */
-static bool oversized_reason(struct analyzer *a, __u32 call, __u64 size, char *why, size_t len)
+/* Why size is too big, written into why; false if it is not.  A private
+ * mapping is an ordinary allocation (ld.so's, malloc's): it is judged from
+ * the size the kernel side starts recording them at, so that a small
+ * --max-size aimed at shared memory does not flag every library load. */
+static bool oversized_reason(struct analyzer *a, const struct sw_event *e, char *why, size_t len)
 {
 	__u64 max = a->opts.max_size ? a->opts.max_size : SW_DEFAULT_MAX_SIZE;
+	__u64 size = e->c.args[1];
+	__u32 call = e->call;
 	char lim[32];
+
+	if (call == SW_MMAP && !model_mmap_shared(e->c.args[3]) && max < SW_PRIVATE_RECORD_MIN)
+		max = SW_PRIVATE_RECORD_MIN;
 
 	if (size >= SW_DISHONEST_SIZE) {
 		snprintf(why, len, "2^40 bytes or more, the mark of an overflowed size computation");
@@ -251,7 +259,9 @@ static bool oversized_reason(struct analyzer *a, __u32 call, __u64 size, char *w
 	}
 	if (size >= max) {
 		size_str(lim, sizeof(lim), max);
-		snprintf(why, len, "at or above --max-size (%s)", lim);
+		snprintf(why, len, max == SW_PRIVATE_RECORD_MIN && call == SW_MMAP ?
+				   "at or above %s, where private mappings are judged" :
+				   "at or above --max-size (%s)", lim);
 		return true;
 	}
 	return false;
@@ -268,7 +278,7 @@ static void oversized_on_call(struct analyzer *a, struct sw_proc *p, const struc
 		return;
 	if (e->call == SW_MMAP && mmap_is_reservation(e))
 		return;
-	if (!oversized_reason(a, e->call, size, why, sizeof(why)))
+	if (!oversized_reason(a, e, why, sizeof(why)))
 		return;
 	if (!first_time(p, SW_RULE_OVERSIZED_REQUEST, e->call, size))
 		return;

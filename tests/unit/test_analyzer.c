@@ -1154,7 +1154,7 @@ static void test_lost_gap_marks_uncertain(void **state)
 		f = &T.findings[i];
 		if (!strcmp(f->rule, "segment-leak") && strstr(f->message, "segment 111")) {
 			assert_true(f->uncertain);
-			assert_contains(f->message, "(uncertain: 5 events lost)");
+			assert_contains(f->message, "(uncertain: 5 records were lost after what it rests on was seen)");
 		} else {
 			assert_false(f->uncertain);
 			assert_null(strstr(f->message, "uncertain"));

@@ -115,8 +115,33 @@ static void test_errors(void **state)
 	EXPECT_ERROR("invalid format", "--format", "xml");
 	EXPECT_ERROR("power of two", "--ringbuf-size", "5000");
 	EXPECT_ERROR("invalid size", "--max-size", "0");
-	EXPECT_ERROR("1 to 15 characters", "--comm", "a-very-long-command-name");
+	EXPECT_ERROR("invalid comm", "--comm", "");
+	EXPECT_ERROR("invalid color", "--color", "sometimes");
+	EXPECT_ERROR("needs a COMMAND", "--exit-with-command");
 	EXPECT_ERROR("either -p or a COMMAND", "-p", "1", "--", "true");
+}
+
+/* A name longer than the kernel's 15 characters is taken (capture matches
+ * what the kernel keeps); --uid takes a name for main to resolve. */
+static void test_names_and_modes(void **state)
+{
+	struct cli_trace o;
+	char err[256] = "";
+
+	cli_trace_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--comm", "a-very-long-command-name", "--uid", "postgres",
+			       "--color", "never", "--exit-with-command", "--", "true"), 0);
+	assert_string_equal(o.comm, "a-very-long-command-name");
+	assert_false(o.has_uid);
+	assert_string_equal(o.user, "postgres");
+	assert_int_equal(o.color, CLI_COLOR_NEVER);
+	assert_true(o.exit_with_command);
+	cli_trace_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--uid", "1000", "--color", "always"), 0);
+	assert_true(o.has_uid);
+	assert_int_equal(o.uid, 1000);
+	assert_null(o.user);
+	assert_int_equal(o.color, CLI_COLOR_ALWAYS);
 }
 
 static void test_too_many_pids(void **state)
@@ -152,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_command_after_double_dash),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_names_and_modes),
 		cmocka_unit_test(test_too_many_pids),
 		cmocka_unit_test(test_analyze),
 	};
