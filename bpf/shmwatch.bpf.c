@@ -329,15 +329,6 @@ static __always_inline __u32 ns_pid_of(struct task_struct *t)
 	return nr;
 }
 
-/* The same for the current task, read through its BTF pointer: plain
- * loads instead of helper calls on the path every record takes. */
-static __always_inline __u32 ns_pid_of_current(struct task_struct *t)
-{
-	if (!t->group_leader->thread_pid->level)
-		return 0;
-	return ns_pid_of(t);
-}
-
 static __always_inline void fill_task(struct sw_event *e, struct task_struct *t)
 {
 	e->pid = BPF_CORE_READ(t, tgid);
@@ -356,8 +347,12 @@ static __always_inline void fill_current(struct sw_event *e)
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->ppid = t->real_parent->tgid;
-	e->ns_pid = ns_pid_of_current(t);
+	/* Pointers are followed with CO-RE reads, not plain loads: the
+	 * verifier looks each plain load of a pointer field up in the
+	 * kernel's BTF by name, which made loading the programs take over
+	 * half a second; a read costs some ns per record instead. */
+	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	e->ns_pid = ns_pid_of(t);
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 }
@@ -376,7 +371,8 @@ struct vma_info {
 	__u32 dev;
 	__u32 backing;
 	__s32 shmid;
-	__u32 created;
+	__u16 created;
+	__u16 name_cut; /* name is not the whole path */
 	char name[SW_NAME_LEN];
 };
 
@@ -453,7 +449,7 @@ static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void 
 	 * VM_SHARED (it can never write back); /proc/PID/maps calls it
 	 * shared, and so do we. */
 	bool shared = vm_flags & (VM_SHARED | VM_MAYSHARE);
-	struct file *file = vma->vm_file;
+	struct file *file = BPF_CORE_READ(vma, vm_file);
 
 	vi->start = vma->vm_start;
 	vi->size = vma->vm_end - vi->start;
@@ -520,6 +516,7 @@ static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *v
 	e->c.backing = vi->backing;
 	e->c.shmid = vi->shmid;
 	e->c.created = vi->created;
+	e->c.name_cut = vi->name_cut;
 	__builtin_memcpy(e->c.name, vi->name, sizeof(e->c.name));
 }
 
@@ -571,115 +568,217 @@ struct {
 } path_buf SEC(".maps");
 
 #define FNV_BASIS 14695981039346656037ULL
+#define PATH_CUT 1
 
-/* FNV-1a over a string, continuing from h. */
-static __always_inline __u64 hash_str(__u64 h, const char *s, int max)
+/*
+ * The path helpers are global functions: the verifier checks each once
+ * per program, on its own, instead of once for every call site with the
+ * caller's state, and the loops of build_path are bpf_loop callbacks,
+ * checked once whatever the number of rounds.  So they take kernel
+ * pointers as numbers and work in this CPU's path_buf, not on the
+ * caller's stack.
+ */
+
+/* FNV-1a of the string in path_buf. */
+__noinline __u64 hash_path_buf(void)
 {
-	for (int i = 0; i < max && i < SW_NAME_LEN && s[i]; i++) {
-		h ^= (unsigned char)s[i];
+	__u32 zero = 0;
+	char *buf = bpf_map_lookup_elem(&path_buf, &zero);
+	__u64 h = FNV_BASIS;
+
+	if (!buf)
+		return 0;
+	for (int i = 0; i < SW_NAME_LEN && buf[i]; i++) {
+		h ^= (unsigned char)buf[i];
 		h *= 1099511628211ULL;
 	}
 	return h;
 }
 
-/*
- * The absolute path of (dentry, mnt) in its mount namespace, cut at
- * SW_NAME_LEN - 1 bytes, into this CPU's path_buf: up the dentries to the
- * mount's root, then on from the mount point in the parent mount.
- * Returns 0, or -1 when the scratch buffer is missing.
- *
- * A global function: the verifier checks it once per program, on its own,
- * instead of once for every call site with the caller's state (measured
- * here: 0.19 s of the programs' 0.3 s load time that way, 0.12 s of 0.23 s
- * this way; the second loop's varying positions are what cost).  So it takes
- * the kernel pointers as numbers and writes to the map, not to the
- * caller's stack; path_of() copies the result out.  Being out of line also
- * keeps its stack off the callers', which on older verifiers (6.1) already
- * hold a VMA lookup.
- */
-__noinline int build_path(__u64 dentry, __u64 vfsmount)
+/* Where a path walk is, and what it has found so far. */
+struct path_walk {
+	__u64 d;      /* struct dentry * */
+	__u64 m;      /* struct mount * */
+	__u64 root_d; /* the task's root: where its paths begin */
+	__u64 root_m;
+	__u64 parts[PATH_PARTS]; /* names, innermost first */
+	__u32 n;
+	__u32 end; /* 0: not yet, WALK_WHOLE, PATH_CUT */
+	__u32 pos; /* joining: bytes written */
+};
+
+#define WALK_WHOLE 2
+
+/* One step up: to the parent dentry, or across a mount point. */
+static long walk_up(__u32 i, void *ctx)
 {
-	const unsigned char *parts[PATH_PARTS] = {};
-	struct dentry *d = (struct dentry *)dentry;
-	struct mount *m = (void *)vfsmount - bpf_core_field_offset(struct mount, mnt);
+	struct path_walk *w = ctx;
+	struct dentry *d = (struct dentry *)w->d, *up;
+	struct mount *m = (struct mount *)w->m;
+
+	if (w->d == w->root_d && w->m == w->root_m)
+		goto whole;
+	if (d == BPF_CORE_READ(m, mnt.mnt_root)) {
+		struct mount *parent = BPF_CORE_READ(m, mnt_parent);
+
+		if (parent == m)
+			goto whole; /* the top of the mount tree */
+		w->d = (__u64)BPF_CORE_READ(m, mnt_mountpoint);
+		w->m = (__u64)parent;
+		return 0;
+	}
+	if (w->n >= PATH_PARTS) {
+		w->end = PATH_CUT;
+		return 1;
+	}
+	w->parts[w->n & (PATH_PARTS - 1)] = (__u64)BPF_CORE_READ(d, d_name.name);
+	w->n++;
+	up = BPF_CORE_READ(d, d_parent);
+	if (up == d)
+		goto whole;
+	w->d = (__u64)up;
+	return 0;
+whole:
+	w->end = WALK_WHOLE;
+	return 1;
+}
+
+/* Append "/NAME" for the next name, outermost first. */
+static long join_part(__u32 i, void *ctx)
+{
+	struct path_walk *w = ctx;
+	__u32 zero = 0, k;
+	char *buf = bpf_map_lookup_elem(&path_buf, &zero);
+	long len;
+
+	if (!buf || i >= w->n)
+		return 1;
+	if (w->pos >= SW_NAME_LEN - 1) {
+		w->end = PATH_CUT;
+		return 1;
+	}
+	k = w->n - 1 - i;
+	buf[w->pos & (SW_NAME_LEN - 1)] = '/';
+	w->pos++;
+	len = bpf_probe_read_kernel_str(&buf[w->pos & (SW_NAME_LEN - 1)], SW_NAME_LEN,
+					(void *)w->parts[k & (PATH_PARTS - 1)]);
+	if (len > 1)
+		w->pos += len - 1;
+	return 0;
+}
+
+/*
+ * The path of (dentry, mnt) as a task whose root is (root_dentry,
+ * root_mnt) sees it, into path_buf: up the dentries to the mount's root,
+ * then on from the mount point in the parent mount, until that root
+ * directory (a chroot, a container's root) or the top of the mount tree.
+ * Returns 0 for a whole path, PATH_CUT when it is not whole (more than
+ * PATH_PARTS components or SW_NAME_LEN - 1 bytes, or too many mounts),
+ * -1 when the scratch buffer is missing.
+ */
+__noinline int build_path(__u64 dentry, __u64 vfsmount, __u64 root_dentry, __u64 root_mnt)
+{
+	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
+	struct path_walk w = {
+		.d = dentry,
+		.m = vfsmount - mnt_off,
+		.root_d = root_dentry,
+		.root_m = root_mnt - mnt_off,
+	};
 	__u32 zero = 0;
-	int n = 0, pos = 0;
 	char *buf;
 
-	for (int i = 0; i < 2 * PATH_PARTS && n < PATH_PARTS; i++) {
-		struct dentry *root = BPF_CORE_READ(m, mnt.mnt_root);
-		struct dentry *up;
-
-		if (d == root) {
-			struct mount *parent = BPF_CORE_READ(m, mnt_parent);
-
-			if (parent == m)
-				break;
-			d = BPF_CORE_READ(m, mnt_mountpoint);
-			m = parent;
-			continue;
-		}
-		parts[n++] = BPF_CORE_READ(d, d_name.name);
-		up = BPF_CORE_READ(d, d_parent);
-		if (up == d)
-			break;
-		d = up;
-	}
+	bpf_loop(2 * PATH_PARTS, walk_up, &w, 0);
 	buf = bpf_map_lookup_elem(&path_buf, &zero);
 	if (!buf)
 		return -1;
 	buf[0] = '/';
 	buf[1] = '\0';
-	for (int i = PATH_PARTS - 1; i >= 0; i--) {
-		long len;
+	bpf_loop(PATH_PARTS, join_part, &w, 0);
+	/* The last name may have run into the end of the buffer. */
+	if (w.pos >= SW_NAME_LEN - 1)
+		w.end = PATH_CUT;
+	buf[SW_NAME_LEN - 1] = '\0';
+	return w.end == WALK_WHOLE ? 0 : PATH_CUT;
+}
 
-		if (i >= n || pos >= SW_NAME_LEN - 1)
-			continue;
-		buf[pos & (SW_NAME_LEN - 1)] = '/';
-		pos++;
-		len = bpf_probe_read_kernel_str(&buf[pos & (SW_NAME_LEN - 1)], SW_NAME_LEN,
-						parts[i]);
-		if (len > 1)
-			pos += len - 1;
-	}
+/*
+ * Append "/" (unless the path in path_buf is the root) and the user
+ * string at name (an address in the current process) to the path in
+ * path_buf.  0, or PATH_CUT when the result is longer than
+ * SW_NAME_LEN - 1 bytes, or -1.
+ */
+__noinline int join_user_name(__u64 name)
+{
+	__u32 zero = 0;
+	char *buf = bpf_map_lookup_elem(&path_buf, &zero);
+	int len = 0;
+	long n;
+
+	if (!buf)
+		return -1;
+	for (int i = 0; i < SW_NAME_LEN && buf[i]; i++)
+		len = i + 1;
+	if (len > 1) /* the root is "/" already */
+		buf[len++ & (SW_NAME_LEN - 1)] = '/';
+	if (len >= SW_NAME_LEN - 1)
+		return PATH_CUT;
+	n = bpf_probe_read_user_str(&buf[len & (SW_NAME_LEN - 1)], SW_NAME_LEN, (void *)name);
+	if (n < 1)
+		return -1;
+	if (len + n - 1 > SW_NAME_LEN - 1)
+		return PATH_CUT;
 	buf[SW_NAME_LEN - 1] = '\0';
 	return 0;
 }
 
-/* build_path() into out (SW_NAME_LEN bytes); 0, or -1. */
+/* build_path() for the current task; out (SW_NAME_LEN bytes, or NULL)
+ * gets a copy.  0, PATH_CUT or -1. */
 static __always_inline int path_of(struct dentry *d, struct vfsmount *vm, char *out)
 {
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 root_d = (__u64)BPF_CORE_READ(t, fs, root.dentry);
+	__u64 root_m = (__u64)BPF_CORE_READ(t, fs, root.mnt);
 	__u32 zero = 0;
 	char *buf;
+	int ret;
 
-	if (build_path((__u64)d, (__u64)vm))
-		return -1;
+	ret = build_path((__u64)d, (__u64)vm, root_d, root_m);
+	if (ret < 0 || !out)
+		return ret;
 	buf = bpf_map_lookup_elem(&path_buf, &zero);
 	if (!buf)
 		return -1;
 	__builtin_memcpy(out, buf, SW_NAME_LEN);
-	return 0;
+	return ret;
 }
 
 /*
  * Announce a created tmpfs object: true the first time (then vi->name
- * becomes its path and the path is remembered for unlink).
+ * becomes its path and the path is remembered for unlink, unless it is not
+ * whole: a cut path would match another object's, so it matches none).
  */
 static __always_inline bool announce_created(struct file *f, struct vma_info *vi)
 {
 	struct obj_key k = { .ino = vi->ino, .dev = vi->dev };
 	__u8 one = 1;
 	__u64 h;
+	int ret;
 
 	/* A file already unlinked (open, unlink, then ftruncate) has no
 	 * name left to announce or to match an unlink against. */
 	if (vi->backing != SW_BK_SHMEM_FILE || !(BPF_CORE_READ(f, f_mode) & FMODE_CREATED) ||
 	    !BPF_CORE_READ(f, f_inode, i_nlink) || bpf_map_lookup_elem(&objs_announced, &k))
 		return false;
-	if (path_of(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt), vi->name))
+	ret = path_of(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt), vi->name);
+	if (ret < 0)
 		return false;
-	h = hash_str(FNV_BASIS, vi->name, SW_NAME_LEN);
 	bpf_map_update_elem(&objs_announced, &k, &one, BPF_ANY);
+	if (ret == PATH_CUT) {
+		vi->name_cut = 1;
+		return true;
+	}
+	h = hash_path_buf(); /* path_buf still holds it */
 	bpf_map_update_elem(&shm_paths, &h, &k, BPF_ANY);
 	__sync_fetch_and_add(&announced_objs, 1);
 	return true;
@@ -872,12 +971,13 @@ int sw_mremap(struct trace_event_raw_sys_exit *ctx)
 static __always_inline struct file *file_of_fd(long fd)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct fdtable *fdt = t->files->fdt; /* BTF pointers: plain loads */
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
 	struct file *f = NULL;
 
-	if (fd < 0 || fd >= fdt->max_fds)
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
 		return NULL;
-	bpf_core_read(&f, sizeof(f), fdt->fd + fd);
+	bpf_core_read(&f, sizeof(f), fds + fd);
 	return f;
 }
 
@@ -983,42 +1083,50 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	struct obj_key *k, gone = {};
 	struct sw_event *e;
 	__u64 args[6], h = FNV_BASIS;
+	const char *upath;
+	bool cut = false;
+	long n;
 
 	if (ret != 0 || !traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	read_args(args);
 	if (call == SW_UNLINKAT && (args[2] & AT_REMOVEDIR))
 		return 0;
-	bpf_probe_read_user_str(path, sizeof(path), (void *)args[call == SW_UNLINKAT ? 1 : 0]);
+	upath = (const char *)args[call == SW_UNLINKAT ? 1 : 0];
+	n = bpf_probe_read_user_str(path, sizeof(path), upath);
+	if (n == SW_NAME_LEN) { /* filled: whole only if the next byte ends it */
+		char next = 1;
+
+		bpf_probe_read_user(&next, 1, upath + SW_NAME_LEN - 1);
+		cut = next != 0;
+	}
 	if (path[0] != '/') {
 		unsigned long magic;
 		struct vfsmount *mnt;
 		struct dentry *dir;
-		char base[SW_NAME_LEN];
-		int len = 0;
 
 		if (base_dir(call == SW_UNLINKAT ? (long)args[0] : -100, &dir, &mnt))
 			return 0;
 		magic = BPF_CORE_READ(dir, d_sb, s_magic);
 		if (!has_slash(path) && magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC)
 			return 0;
-		if (path_of(dir, mnt, base))
+		/* A joined path that is not whole matches nothing, and
+		 * cannot be told to lie under /dev/shm/ either. */
+		if (cut || path_of(dir, mnt, NULL) || join_user_name((__u64)upath))
 			return 0;
-		for (int i = 0; i < SW_NAME_LEN && base[i]; i++)
-			len = i + 1;
-		h = hash_str(h, base, SW_NAME_LEN);
-		if (len > 1) { /* "/" then the name; the root is "/" already */
-			h = hash_str(h, "/", 1);
-			len++;
-		}
-		/* Cut where the announced path was cut: SW_NAME_LEN - 1. */
-		h = hash_str(h, path, SW_NAME_LEN - 1 - len);
+		h = hash_path_buf();
 	} else if (!announced_objs && !has_prefix(path, "/dev/shm/", 9)) {
 		return 0;
-	} else {
-		h = hash_str(h, path, SW_NAME_LEN);
+	} else if (!cut) {
+		__u32 zero = 0;
+		char *buf = bpf_map_lookup_elem(&path_buf, &zero);
+
+		if (!buf)
+			return 0;
+		__builtin_memcpy(buf, path, SW_NAME_LEN);
+		h = hash_path_buf();
 	}
-	k = bpf_map_lookup_elem(&shm_paths, &h);
+	k = cut ? NULL : bpf_map_lookup_elem(&shm_paths, &h);
 	if (k) {
 		__sync_fetch_and_add(&announced_objs, -1);
 		gone = *k;
@@ -1034,6 +1142,7 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	e->c.ret = ret;
 	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
 	e->c.shmid = -1;
+	e->c.name_cut = cut;
 	__builtin_memcpy(e->c.name, path, sizeof(e->c.name));
 	if (gone.ino) { /* the announced object this removed */
 		e->c.ino = gone.ino;

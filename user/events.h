@@ -115,7 +115,10 @@ struct sw_call_info {
 			   shmem object: the object's size at map time */
 	__u64 ino;	/* inode of the backing object, 0 for none */
 	__u32 dev;	/* the object's filesystem (kernel dev_t), 0: unknown */
-	__u32 created;	/* this record announces the object's creation */
+	__u16 created;	/* this record announces the object's creation */
+	/* name[] is not the whole path: it was cut at SW_NAME_LEN - 1 bytes
+	 * or deeper than the kernel side climbs; such a path matches none. */
+	__u16 name_cut;
 	/* The object's tmpfs after the call: bytes in use and the size
 	 * limit (0: no limit, as on the internal mount of memfds). */
 	__u64 fs_used;

@@ -593,8 +593,13 @@ static int parse_event(struct logread *r, struct json_object *o, struct sw_event
 	TRY(get_str(r, o, "", "comm", true, e->comm, sizeof(e->comm)));
 	TRY(member(r, o, "", "args", json_type_object, true, &args));
 	TRY(parse_stack(r, o, e, frames));
-	if (e->kind == SW_EV_CALL)
+	if (e->kind == SW_EV_CALL) {
+		bool cut = false;
+
+		TRY(get_bool(r, o, "", "name_truncated", false, &cut));
+		e->c.name_cut = cut;
 		return parse_call(r, o, args, e);
+	}
 	return parse_lifecycle(r, args, e);
 }
 

@@ -282,6 +282,9 @@ struct sw_shmobj {
 	bool unlinked;
 	bool creator_gone;
 	bool mapped_ever;     /* some traced process mapped it shared */
+	bool path_cut;	      /* the kernel side could not build its whole
+				 path: it ends in "...", matches no unlink,
+				 and its leak cannot be judged */
 	bool leak_reported;
 	__u64 ino;
 	char path[SW_NAME_LEN]; /* as created ("/dev/shm/x", "memfd:x"), else

@@ -313,6 +313,10 @@ static void json_event(struct sink *s, const struct sw_event *e)
 		put_call(b, e);
 	else
 		put_lifecycle(b, e);
+	if (e->kind == SW_EV_CALL && e->c.name_cut) {
+		jb_key(b, "name_truncated");
+		jb_bool(b, true);
+	}
 	if (e->n_frames)
 		put_stack(js, "stack", e->pid, e->stack, e->n_frames);
 	if (e->n_frames && e->stack_from) {

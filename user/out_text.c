@@ -68,7 +68,8 @@ static void add_time(struct text_sink *t, __u64 ts_ns)
 	    (long long)(wall % 1000000000) / 1000);
 }
 
-static void add_arg(struct text_sink *t, const struct sw_arg_desc *d, __u64 v, const char *str)
+static void add_arg(struct text_sink *t, const struct sw_arg_desc *d, __u64 v, const char *str,
+		    bool cut)
 {
 	char buf[256];
 
@@ -94,6 +95,8 @@ static void add_arg(struct text_sink *t, const struct sw_arg_desc *d, __u64 v, c
 		add(t, "\"");
 		add_escaped(t, str, SW_NAME_LEN);
 		add(t, "\"");
+		if (cut)
+			add(t, "...");
 		break;
 	default:
 		sw_format_flags(buf, sizeof(buf), d->type, v);
@@ -111,6 +114,8 @@ static void add_object(struct text_sink *t, const struct sw_call_info *c, __u32 
 	if (c->created) {
 		add(t, ", created: ");
 		add_escaped(t, c->name, SW_NAME_LEN);
+		if (c->name_cut)
+			add(t, "... (path cut)");
 	}
 	if (c->fs_size) {
 		sw_human_size(used, sizeof(used), c->fs_used);
@@ -130,7 +135,7 @@ static void add_call(struct text_sink *t, const struct sw_event *e)
 	for (int i = 0; i < d->nargs; i++) {
 		if (i)
 			add(t, ", ");
-		add_arg(t, &d->args[i], c->args[i], c->name);
+		add_arg(t, &d->args[i], c->args[i], c->name, c->name_cut);
 	}
 	add(t, ") = ");
 	if (sw_ret_is_err(c->ret)) {

@@ -257,6 +257,12 @@ static void obj_created(struct analyzer *a, struct sw_proc *p, const struct sw_e
 	}
 	memcpy(o->path, e->c.name, sizeof(o->path));
 	o->path[sizeof(o->path) - 1] = '\0';
+	if (e->c.name_cut) {
+		/* Shown as what it is; never matched as a path. */
+		o->path_cut = true;
+		memcpy(o->path + sizeof(o->path) - 4, "...", 4);
+		return;
+	}
 	if (o->backing != SW_BK_SHMEM_FILE)
 		return;
 	/* A linked object that had this path was removed or renamed away
@@ -289,7 +295,11 @@ static void obj_resized(struct analyzer *a, struct sw_shmobj *o, const struct sw
  * it known: it goes (memfds wait for their creator, see collect). */
 static void obj_unlinked(struct analyzer *a, const struct sw_event *e)
 {
-	struct sw_shmobj *o = e->c.ino ? model_obj(a, e->c.dev, e->c.ino) : obj_by_path(a, e->c.name);
+	struct sw_shmobj *o;
+
+	if (e->c.name_cut && !e->c.ino)
+		return; /* a cut path names no object for sure */
+	o = e->c.ino ? model_obj(a, e->c.dev, e->c.ino) : obj_by_path(a, e->c.name);
 
 	if (!o || o->unlinked)
 		return;
@@ -389,6 +399,9 @@ void model_obj_creator_exit(struct analyzer *a, struct sw_proc *p, const struct 
 
 bool model_obj_leak_candidate(const struct sw_shmobj *o)
 {
+	/* Its unlink would not have been recognised: no verdict. */
+	if (o->path_cut)
+		return false;
 	return o->created && !o->unlinked && o->backing == SW_BK_SHMEM_FILE &&
 	       (o->mapped_ever || !strncmp(o->path, "/dev/shm/", 9));
 }
