@@ -27,6 +27,10 @@ struct logread {
 	char *buf; /* LOGREAD_MAX_LINE + 1 */
 	struct json_tokener *tok;
 	char err[256];
+	/* The line holds an integer literal json-c clamped to 2^64-1 (high)
+	 * or to -2^63 (low): such a value read from it is out of range. */
+	bool clamped_high;
+	bool clamped_low;
 	bool warned_schema;
 	/* Names already warned about, so each unknown one is reported once. */
 	char *unknown[MAX_UNKNOWN_NAMES];
@@ -135,7 +139,7 @@ static int get_uint(struct logread *r, struct json_object *o, const char *where,
 	if (ret)
 		return ret;
 	u = json_object_get_uint64(v);
-	if (json_object_get_int64(v) < 0 || u > max)
+	if (json_object_get_int64(v) < 0 || u > max || (u == UINT64_MAX && r->clamped_high))
 		return bad(r, "\"%s%s%s\" is out of range", where, *where ? "." : "", key);
 	*out = u;
 	return 0;
@@ -170,7 +174,8 @@ static int get_int(struct logread *r, struct json_object *o, const char *where, 
 		return ret;
 	s = json_object_get_int64(v);
 	/* json-c keeps values past INT64_MAX as unsigned; get_int64 clamps. */
-	if (s < min || s > max || (s == INT64_MAX && json_object_get_uint64(v) > INT64_MAX))
+	if (s < min || s > max || (s == INT64_MAX && json_object_get_uint64(v) > INT64_MAX) ||
+	    (s == INT64_MIN && r->clamped_low))
 		return bad(r, "\"%s%s%s\" is out of range", where, *where ? "." : "", key);
 	*out = s;
 	return 0;
@@ -667,6 +672,74 @@ static bool is_blank(const char *s, size_t len)
 	return true;
 }
 
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Does the integer literal of n digits (no sign, no leading zero) fit a
+ * 64-bit integer: unsigned, or signed when it is negative? */
+static bool fits_64_bits(const char *digits, size_t n, bool negative)
+{
+	const char *limit = negative ? "9223372036854775808" : "18446744073709551615";
+	size_t len = strlen(limit);
+
+	return n < len || (n == len && memcmp(digits, limit, len) <= 0);
+}
+
+/* The index of the closing quote of the string that opens at s[i]. */
+static size_t string_end(const char *s, size_t len, size_t i)
+{
+	for (i++; i < len && s[i] != '"'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i;
+}
+
+/*
+ * json-c reads an integer with strtoll/strtoull and keeps the clamped
+ * value without an error, and it takes "-01" and "00", which JSON does
+ * not allow.  So the numbers of a line json-c accepted are looked at in
+ * its text: a leading zero makes the line malformed, and an integer
+ * beyond 64 bits sets clamped_high or clamped_low for the getters.
+ */
+static int check_numbers(struct logread *r, const char *s, size_t len)
+{
+	r->clamped_high = r->clamped_low = false;
+	for (size_t i = 0; i < len; i++) {
+		size_t start = i, digits, n;
+		bool negative;
+
+		if (s[i] == '"') {
+			i = string_end(s, len, i);
+			continue;
+		}
+		if (s[i] != '-' && !is_digit(s[i]))
+			continue;
+		negative = s[i] == '-';
+		if (negative)
+			i++;
+		digits = i;
+		while (i < len && is_digit(s[i]))
+			i++;
+		n = i - digits;
+		if (n > 1 && s[digits] == '0')
+			return bad(r, "not JSON: a number with a leading zero at byte %zu", start + 1);
+		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
+			/* A double: integer fields refuse it by its type. */
+			while (i < len && (is_digit(s[i]) || strchr(".eE+-", s[i])))
+				i++;
+		} else if (n && !fits_64_bits(s + digits, n, negative)) {
+			if (negative)
+				r->clamped_low = true;
+			else
+				r->clamped_high = true;
+		}
+		i--;
+	}
+	return 0;
+}
+
 /* Parse one line into rec: 0, or one of the BAD_* / UNKNOWN_NAME results,
  * or a negative errno. */
 static int parse_line(struct logread *r, size_t len, struct log_record *rec)
@@ -696,7 +769,7 @@ static int parse_line(struct logread *r, size_t len, struct log_record *rec)
 	} else if (!json_object_is_type(o, json_type_object)) {
 		ret = bad(r, "a record must be a JSON object, not %s",
 			  json_type_to_name(json_object_get_type(o)));
-	} else {
+	} else if (!(ret = check_numbers(r, r->buf, end))) {
 		memset(rec, 0, sizeof(*rec));
 		ret = parse_object(r, o, rec);
 	}

@@ -692,6 +692,78 @@ static void test_field_types(void **pstate)
 	}
 }
 
+/* A shmget event with the given size and ret, and one field to add. */
+#define SHMGET(size, ret, more)                                                             \
+	"{\"type\":\"event\",\"seq\":1,\"ts_ns\":1,\"pid\":10,\"tid\":10,\"ppid\":1," \
+	"\"uid\":0,\"cgroup\":1,\"comm\":\"p\",\"call\":\"shmget\",\"args\":{\"key\":0,"  \
+	"\"size\":" size ",\"shmflg\":{\"value\":896}},\"ret\":" ret more "}\n"
+
+/*
+ * json-c clamps integers beyond 64 bits to the nearest limit without an
+ * error: each must be refused, while the limits themselves, written as
+ * they are, still read exactly.
+ */
+static void test_integer_range(void **pstate)
+{
+	struct state *st = *pstate;
+	static const struct {
+		const char *line;
+		const char *reason;
+	} bad[] = {
+		{ "{\"type\":\"event\",\"call\":\"shmdt\",\"seq\":18446744073709551616}\n",
+		  "\"seq\" is out of range" },
+		{ SHMGET("99999999999999999999999", "-12", ""), "\"args.size\" is out of range" },
+		{ SHMGET("4096", "-9223372036854775809", ""), "\"ret\" is out of range" },
+		{ SHMGET("4096", "9223372036854775808", ""), "\"ret\" is out of range" },
+		{ SHMGET("4096", "-100000000000000000000000000000", ""),
+		  "\"ret\" is out of range" },
+		{ SHMGET("-1", "0", ""), "\"args.size\" is out of range" },
+		{ SHMGET("1e3", "0", ""), "\"args.size\" should be an integer, not double" },
+		{ SHMGET("4096.0", "0", ""), "\"args.size\" should be an integer, not double" },
+		{ SHMGET("4096", "-01", ""), "not JSON: a number with a leading zero at byte 166" },
+		{ SHMGET("00", "0", ""), "not JSON: a number with a leading zero at byte 131" },
+		{ SHMGET("4096", "0", ",\"stack\":[{\"ip\":36893488147419103232}]"),
+		  "\"stack[].ip\" is out of range" },
+		{ "{\"type\":\"header\",\"schema\":1,\"wall_offset_ns\":-9223372036854775809}\n",
+		  "\"wall_offset_ns\" is out of range" },
+		{ "{\"type\":\"header\",\"schema\":1,\"shmmax\":18446744073709551616}\n",
+		  "\"shmmax\" is out of range" },
+		{ "{\"type\":\"stats\",\"ts_ns\":1,\"lost_by\":{\"fork\":18446744073709551617}}\n",
+		  "\"lost_by.fork\" is out of range" },
+		{ "{\"type\":\"event\",\"call\":\"exit\",\"seq\":1,\"ts_ns\":1,\"pid\":10,"
+		  "\"tid\":10,\"ppid\":1,\"uid\":0,\"cgroup\":1,\"comm\":\"p\","
+		  "\"args\":{\"exit_code\":-9223372036854775809}}\n",
+		  "\"args.exit_code\" is out of range" },
+	};
+	/* The limits, and a clamped number in a field nobody reads. */
+	static const char good[] = SHMGET("18446744073709551615", "-9223372036854775808", "")
+		SHMGET("0", "9223372036854775807", ",\"new\":[1e999,-0.0,\"-01 00\"]")
+		SHMGET("-0", "0", ",\"stack_from\":1,\"x\":\"18446744073709551616\"");
+	struct log_record recs[MAX_RECS];
+	char path[512];
+	int n;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_file(st, "range.json", bad[i].line, strlen(bad[i].line), path, sizeof(path));
+		st->n_errors = 0;
+		assert_int_equal(read_log(st, path, false, recs, &n, NULL), 0);
+		assert_int_equal(n, 0);
+		assert_int_equal(st->n_errors, 1);
+		assert_string_equal(st->last_msg, bad[i].reason);
+	}
+
+	write_file(st, "limits.json", good, sizeof(good) - 1, path, sizeof(path));
+	st->n_errors = 0;
+	assert_int_equal(read_log(st, path, true, recs, &n, NULL), 0);
+	assert_int_equal(st->n_errors, 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(recs[0].event.c.args[1], UINT64_MAX);
+	assert_true(recs[0].event.c.ret == INT64_MIN);
+	assert_int_equal(recs[1].event.c.args[1], 0);
+	assert_true(recs[1].event.c.ret == INT64_MAX);
+	assert_int_equal(recs[2].event.c.args[1], 0);
+}
+
 /* The default diagnostic is exactly "file:line: reason" on stderr. */
 static void test_default_diag_format(void **pstate)
 {
@@ -1128,6 +1200,7 @@ int main(void)
 		T(test_escaping),
 		T(test_malformed_skipped),
 		T(test_field_types),
+		T(test_integer_range),
 		T(test_default_diag_format),
 		T(test_strict_stops),
 		T(test_truncated_last_line),
