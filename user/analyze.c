@@ -125,7 +125,10 @@ static int open_logs(struct logread **logs, const struct cli_analyze *o)
 	for (int i = 0; i < o->n_logs; i++) {
 		logs[i] = logread__open(o->logs[i], &lo);
 		if (!logs[i]) {
-			fprintf(stderr, "shmwatch: can't open %s: %s\n", o->logs[i], strerror(errno));
+			/* EBADMSG: not a log, and the reader said why. */
+			if (errno != EBADMSG)
+				fprintf(stderr, "shmwatch: can't open %s: %s\n", o->logs[i],
+					strerror(errno));
 			return -errno;
 		}
 	}

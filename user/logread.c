@@ -5,21 +5,33 @@
  * structs, checking every field's type on the way.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
 #include "logread.h"
 #include "names.h"
 
 #define MAX_UNKNOWN_NAMES 32
+#define RAW_SIZE (64 * 1024)
 
 struct logread {
+	/* The input: a stream from logread__open_stream, or else fd. */
 	FILE *f;
-	bool own_file;
+	int fd;
+	bool own_fd;
+	unsigned char *raw; /* RAW_SIZE bytes as read */
+	size_t raw_len;
+	bool raw_eof;
+	/* The bytes lines are cut from, and how far they are used. */
+	const unsigned char *data;
+	size_t data_len;
+	size_t data_pos;
 	char *name;
 	struct logread_opts opts;
 	struct logread_counts counts;
@@ -777,39 +789,99 @@ static int parse_line(struct logread *r, size_t len, struct log_record *rec)
 	return ret;
 }
 
-enum { LINE_EOF = 1, LINE_TOO_LONG };
+/*
+ * Up to n bytes of the input as they come: 0 at its end, or -errno.  A
+ * stream is read up to a newline at a time, since stdio would wait for
+ * all n bytes of a pipe and hold back the lines written so far.
+ */
+static ssize_t read_raw(struct logread *r, unsigned char *p, size_t n)
+{
+	ssize_t got = 0;
+	int c;
+
+	if (!r->f) {
+		do
+			got = read(r->fd, p, n);
+		while (got < 0 && errno == EINTR);
+		return got < 0 ? -errno : got;
+	}
+	while ((size_t)got < n && (c = getc_unlocked(r->f)) != EOF) {
+		p[got++] = (unsigned char)c;
+		if (c == '\n')
+			break;
+	}
+	if (!got && ferror(r->f))
+		return errno ? -errno : -EIO;
+	return got;
+}
+
+/* The next bytes into r->data: 1, 0 at the end of the input, or -errno. */
+static int fill(struct logread *r)
+{
+	ssize_t n;
+
+	r->data_pos = r->data_len = 0;
+	if (r->raw_eof)
+		return 0;
+	n = read_raw(r, r->raw, RAW_SIZE);
+	if (n <= 0) {
+		r->raw_eof = !n;
+		return (int)n;
+	}
+	r->data = r->raw;
+	r->data_len = (size_t)n;
+	return 1;
+}
+
+enum { LINE_EOF = 1, LINE_TOO_LONG, LINE_ENDLESS };
+
+/* Append the next piece of the current line, up to a newline, to r->buf
+ * while it fits; *len counts the whole line. */
+static bool take_piece(struct logread *r, size_t *len)
+{
+	const unsigned char *p = r->data + r->data_pos;
+	size_t avail = r->data_len - r->data_pos;
+	const unsigned char *nl = memchr(p, '\n', avail);
+	size_t n = nl ? (size_t)(nl - p) : avail;
+
+	if (*len < LOGREAD_MAX_LINE + 1)
+		memcpy(r->buf + *len, p,
+		       n < LOGREAD_MAX_LINE + 1 - *len ? n : LOGREAD_MAX_LINE + 1 - *len);
+	*len += n;
+	r->data_pos += n + (nl != NULL);
+	return nl != NULL;
+}
 
 /*
  * Read one line into r->buf without its newline.  getline() would grow
  * its buffer to the whole line; a damaged log may hold gigabytes without
- * a newline, so an overlong line is read to its end and dropped instead.
+ * a newline, so an overlong line is read to its end and dropped instead,
+ * and one that has not ended after LOGREAD_MAX_RUN bytes (/dev/zero
+ * through a pipe, a disk image) is no log at all.
  */
 static int read_line(struct logread *r, size_t *len, bool *newline)
 {
-	size_t n = 0;
-	int c;
+	int ret;
 
+	*len = 0;
 	*newline = false;
-	while ((c = getc_unlocked(r->f)) != EOF) {
-		if (c == '\n') {
-			*newline = true;
-			break;
-		}
-		if (n == LOGREAD_MAX_LINE) {
-			while ((c = getc_unlocked(r->f)) != EOF && c != '\n')
-				;
-			if (c == EOF && ferror(r->f))
+	while (!*newline) {
+		if (r->data_pos == r->data_len) {
+			ret = fill(r);
+			if (ret < 0)
+				return ret;
+			if (!ret)
 				break;
-			return LINE_TOO_LONG;
 		}
-		r->buf[n++] = (char)c;
+		*newline = take_piece(r, len);
+		if (*len > LOGREAD_MAX_RUN)
+			return LINE_ENDLESS;
 	}
-	if (c == EOF && ferror(r->f))
-		return errno ? -errno : -EIO;
-	if (c == EOF && n == 0)
+	if (!*len && !*newline)
 		return LINE_EOF;
-	r->buf[n] = '\0';
-	*len = n;
+	if (*len > LOGREAD_MAX_LINE)
+		return LINE_TOO_LONG;
+	r->buf[*len] = '\0';
 	return 0;
 }
 
@@ -829,7 +901,6 @@ int logread__next(struct logread *r, struct log_record *rec)
 	int ret;
 
 	for (;;) {
-		errno = 0;
 		ret = read_line(r, &len, &newline);
 		if (ret == LINE_EOF)
 			return 0;
@@ -837,6 +908,13 @@ int logread__next(struct logread *r, struct log_record *rec)
 			return ret;
 		r->line++;
 		r->counts.lines++;
+		if (ret == LINE_ENDLESS) {
+			r->counts.skipped++;
+			r->counts.oversized++;
+			diag(r, r->line, false, "not an NDJSON log: no newline in %d MiB",
+			     LOGREAD_MAX_RUN >> 20);
+			return -EBADMSG;
+		}
 		if (ret == LINE_TOO_LONG) {
 			r->counts.skipped++;
 			r->counts.oversized++;
@@ -879,19 +957,21 @@ int logread__next(struct logread *r, struct log_record *rec)
 	}
 }
 
-/* Everything but the stream: NULL with errno set. */
+/* Everything but the input: NULL with errno set. */
 static struct logread *logread_alloc(const char *name, const struct logread_opts *opts)
 {
 	struct logread *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		goto nomem;
+	r->fd = -1;
 	if (opts)
 		r->opts = *opts;
 	r->buf = malloc(LOGREAD_MAX_LINE + 1);
+	r->raw = malloc(RAW_SIZE);
 	r->tok = json_tokener_new();
 	r->name = strdup(name);
-	if (!r->buf || !r->tok || !r->name)
+	if (!r->buf || !r->raw || !r->tok || !r->name)
 		goto nomem;
 	json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	return r;
@@ -901,43 +981,68 @@ nomem:
 	return NULL;
 }
 
+/*
+ * Refuse what cannot hold a log before reading it: a directory fails
+ * every read, and a device either never ends (/dev/zero, a disk) or
+ * waits for someone to type (a terminal).  Pipes, FIFOs and sockets are
+ * read.  0, or -errno after saying why.
+ */
+static int check_input(struct logread *r, int fd)
+{
+	const char *what = NULL;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st))
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (S_ISCHR(st.st_mode))
+		what = isatty(fd) ? "a terminal" : "a character device";
+	else if (S_ISBLK(st.st_mode))
+		what = "a block device";
+	if (!what)
+		return 0;
+	diag(r, 0, false, "not an NDJSON log: %s", what);
+	return -EBADMSG;
+}
+
+/* Take r as opened, or free it: r, or NULL with errno set. */
+static struct logread *opened(struct logread *r, int ret)
+{
+	if (!ret)
+		return r;
+	logread__free(r);
+	errno = -ret;
+	return NULL;
+}
+
 struct logread *logread__open_stream(FILE *f, const char *name, const struct logread_opts *opts)
 {
 	struct logread *r = logread_alloc(name, opts);
 
-	if (r)
-		r->f = f;
-	return r;
+	if (!r)
+		return NULL;
+	r->f = f;
+	return opened(r, check_input(r, fileno(f)));
 }
 
 struct logread *logread__open(const char *path, const struct logread_opts *opts)
 {
-	struct logread *r;
-	struct stat st;
-	int err;
+	bool is_stdin = !strcmp(path, "-");
+	struct logread *r = logread_alloc(is_stdin ? "<stdin>" : path, opts);
 
-	r = logread_alloc(strcmp(path, "-") ? path : "<stdin>", opts);
 	if (!r)
 		return NULL;
-	if (!strcmp(path, "-")) {
-		r->f = stdin;
+	if (is_stdin) {
+		r->fd = STDIN_FILENO;
 	} else {
-		r->f = fopen(path, "re");
-		if (!r->f) {
-			err = errno;
-			goto fail;
-		}
-		r->own_file = true;
+		/* O_NOCTTY: a terminal named here is refused, not adopted. */
+		r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (r->fd < 0)
+			return opened(r, -errno);
+		r->own_fd = true;
 	}
-	if (!fstat(fileno(r->f), &st) && S_ISDIR(st.st_mode)) {
-		err = EISDIR;
-		goto fail;
-	}
-	return r;
-fail:
-	logread__free(r);
-	errno = err;
-	return NULL;
+	return opened(r, check_input(r, r->fd));
 }
 
 const struct logread_counts *logread__counts(const struct logread *r)
@@ -954,13 +1059,14 @@ void logread__free(struct logread *r)
 {
 	if (!r)
 		return;
-	if (r->own_file && r->f)
-		fclose(r->f);
+	if (r->own_fd)
+		close(r->fd);
 	if (r->tok)
 		json_tokener_free(r->tok);
 	for (int i = 0; i < r->n_unknown; i++)
 		free(r->unknown[i]);
 	free(r->buf);
+	free(r->raw);
 	free(r->name);
 	free(r->command);
 	free(r->pids);

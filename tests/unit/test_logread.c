@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <json-c/json.h>
 #include "jbuf.h"
@@ -951,6 +952,101 @@ static void test_oversized_line(void **pstate)
 	assert_int_equal(c.oversized, 0);
 }
 
+/* A stream of len bytes of c and then tail, read to its end. */
+static int read_run(struct state *st, char c, size_t len, const char *tail,
+		    struct logread_counts *counts, int *n)
+{
+	size_t tail_len = strlen(tail);
+	char *data = malloc(len + tail_len);
+	struct logread_opts o = { .diag = on_diag, .ctx = st };
+	struct log_record rec;
+	struct logread *r;
+	FILE *f;
+	int ret;
+
+	assert_non_null(data);
+	memset(data, c, len);
+	memcpy(data + len, tail, tail_len);
+	f = fmemopen(data, len + tail_len, "r");
+	assert_non_null(f);
+	r = logread__open_stream(f, "run", &o);
+	assert_non_null(r);
+	*n = 0;
+	while ((ret = logread__next(r, &rec)) > 0)
+		(*n)++;
+	*counts = *logread__counts(r);
+	logread__free(r);
+	fclose(f);
+	free(data);
+	return ret;
+}
+
+/*
+ * A "line" that does not end within LOGREAD_MAX_RUN bytes is no log:
+ * reading stops there instead of running through the rest, which from a
+ * pipe of /dev/zero never comes.  One within the bound is skipped.
+ */
+static void test_endless_line(void **pstate)
+{
+	struct state *st = *pstate;
+	struct logread_counts c;
+	int n;
+
+	assert_int_equal(read_run(st, '\0', LOGREAD_MAX_RUN + 1, "\n" EV(1) "\n", &c, &n),
+			 -EBADMSG);
+	assert_int_equal(n, 0);
+	assert_int_equal(c.lines, 1);
+	assert_int_equal(st->n_errors, 1);
+	assert_int_equal(st->last_line, 1);
+	assert_string_equal(st->last_msg, "not an NDJSON log: no newline in 16 MiB");
+
+	st->n_errors = 0;
+	assert_int_equal(read_run(st, 'x', LOGREAD_MAX_RUN, "\n" EV(1) "\n", &c, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(c.oversized, 1);
+	assert_int_equal(st->n_errors, 1);
+	assert_non_null(strstr(st->last_msg, "longer than"));
+}
+
+/* Devices are refused when opened, with the reason; FIFOs are logs. */
+static void test_devices_refused(void **pstate)
+{
+	struct state *st = *pstate;
+	struct logread_opts o = { .diag = on_diag, .ctx = st };
+	static const char *const devices[] = { "/dev/zero", "/dev/null", "/dev/urandom" };
+	static const char line[] = EV(1) "\n";
+	struct log_record rec;
+	struct logread *r;
+	char path[512];
+	int wfd;
+
+	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+		st->n_errors = 0;
+		errno = 0;
+		assert_null(logread__open(devices[i], &o));
+		assert_int_equal(errno, EBADMSG);
+		assert_int_equal(st->n_errors, 1);
+		assert_int_equal(st->last_line, 0);
+		assert_string_equal(st->last_file, devices[i]);
+		assert_string_equal(st->last_msg, "not an NDJSON log: a character device");
+	}
+
+	/* Held open for writing here, so that opening it to read does not
+	 * wait; the line is in the FIFO before the reader looks. */
+	path_in(st, "fifo", path, sizeof(path));
+	assert_int_equal(mkfifo(path, 0600), 0);
+	wfd = open(path, O_RDWR);
+	assert_true(wfd >= 0);
+	assert_int_equal(write(wfd, line, sizeof(line) - 1), sizeof(line) - 1);
+	r = logread__open(path, &o);
+	close(wfd);
+	assert_non_null(r);
+	assert_int_equal(logread__next(r, &rec), 1);
+	assert_int_equal(rec.event.seq, 1);
+	assert_int_equal(logread__next(r, &rec), 0);
+	logread__free(r);
+}
+
 static void test_empty_and_blank(void **pstate)
 {
 	struct state *st = *pstate;
@@ -1206,6 +1302,8 @@ int main(void)
 		T(test_truncated_last_line),
 		T(test_unknown_types),
 		T(test_oversized_line),
+		T(test_endless_line),
+		T(test_devices_refused),
 		T(test_empty_and_blank),
 		T(test_nul_byte),
 		T(test_open_errors),

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+"""`shmwatch analyze` as a command, without BPF: the inputs it takes (files,
+pipes, FIFOs) and refuses (devices), that it always ends, and its exit
+statuses."""
+import os
+import select
+import subprocess
+import unittest
+
+from common import SHMWATCH, ScratchTestCase
+
+HEADER = '{"type":"header","schema":1,"max_size":4096}\n'
+# A shmget that failed for a size past --max-size: a finding at once.
+OVERSIZED = ('{"type":"event","seq":1,"ts_ns":1000,"pid":10,"tid":10,"ppid":1,"uid":0,'
+             '"cgroup":1,"comm":"p","call":"shmget","args":{"key":0,"size":1099511627776,'
+             '"shmflg":{"value":896}},"ret":-12,"errno":"ENOMEM"}\n')
+LOG = HEADER + OVERSIZED
+
+
+class AnalyzeTestCase(ScratchTestCase):
+    def setUp(self):
+        if not os.path.exists(SHMWATCH):
+            self.skipTest("%s is not built" % SHMWATCH)
+        super().setUp()
+
+    def file(self, name, data):
+        p = self.path(name)
+        with open(p, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+        return p
+
+    def analyze(self, *args, stdin=None, data=None, timeout=60):
+        """Run analyze; returns (status, stdout, stderr lines)."""
+        proc = subprocess.run([SHMWATCH, "analyze"] + list(args), input=data, stdin=stdin,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+        return proc.returncode, proc.stdout.decode(), diagnostics(proc.stderr)
+
+
+def diagnostics(stderr):
+    """stderr without the closing count line."""
+    return [l for l in stderr.decode(errors="replace").splitlines()
+            if not l.startswith("shmwatch: ") or " events:" not in l]
+
+
+class InputTest(AnalyzeTestCase):
+    def test_character_device_is_refused(self):
+        for dev in ("/dev/zero", "/dev/urandom", "/dev/null"):
+            status, out, err = self.analyze(dev, timeout=20)
+            self.assertEqual(status, 2, err)
+            self.assertEqual(err, ["%s: not an NDJSON log: a character device" % dev])
+            self.assertEqual(out, "")
+
+    def test_endless_line_from_a_pipe_ends(self):
+        zeros = self.spawn(["cat", "/dev/zero"], stdout=subprocess.PIPE)
+        status, out, err = self.analyze("-", stdin=zeros.stdout, timeout=60)
+        zeros.stdout.close()
+        self.assertEqual(status, 2, err)
+        self.assertEqual(err, ["<stdin>:1: not an NDJSON log: no newline in 16 MiB"])
+
+    def test_pipe_and_fifo(self):
+        status, out, err = self.analyze("-", data=LOG.encode())
+        self.assertEqual((status, err), (0, []))
+        self.assertIn("oversized-request", out)
+
+        fifo = self.path("fifo")
+        os.mkfifo(fifo)
+        writer = self.spawn(["sh", "-c", 'cat "$1" > "$2"', "sh", self.file("log", LOG), fifo])
+        status, out, err = self.analyze(fifo)
+        self.assertEqual(writer.wait(10), 0)
+        self.assertEqual((status, err), (0, []))
+        self.assertIn("oversized-request", out)
+
+    def test_pipe_is_read_as_it_is_written(self):
+        # The diagnostic of the bad second line must come while the writer
+        # still holds the pipe open: analyze reads what has arrived, not
+        # whole buffers (stdout may be buffered, stderr is not).
+        proc = self.spawn([SHMWATCH, "analyze", "-"], stdin=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc.stdin.write((HEADER + "{oops\n").encode())
+        proc.stdin.flush()
+        ready, _, _ = select.select([proc.stderr], [], [], 20)
+        self.assertTrue(ready, "nothing read while the pipe stays open")
+        self.assertEqual(proc.stderr.readline(), b"<stdin>:2: not JSON: quoted object property "
+                         b"name expected at byte 2\n")
+        proc.stdin.close()
+        self.assertEqual(proc.wait(20), 1)
+        proc.stderr.close()
+
+if __name__ == "__main__":
+    unittest.main()
