@@ -56,7 +56,8 @@ const char cli_trace_usage[] =
 const char cli_analyze_usage[] =
 	"usage: shmwatch analyze [OPTIONS] LOG...\n"
 	"\n"
-	"Run the analyzer over saved NDJSON logs (in order; '-' is stdin).\n"
+	"Run the analyzer over saved NDJSON logs (in order; '-' is stdin), gzip'd\n"
+	"or not.\n"
 	"\n"
 	"      --format text|json   output format (default: text)\n"
 	"      --strict             stop at the first malformed line\n"

@@ -14,20 +14,31 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
+#include <zlib.h>
 #include "logread.h"
 #include "names.h"
 
 #define MAX_UNKNOWN_NAMES 32
 #define RAW_SIZE (64 * 1024)
 
+/* A gzip input: logrotate compresses the logs it rotates (FILE.2.gz). */
+struct gunzip {
+	z_stream z;
+	bool member_end; /* gzip -d reads on into a member that follows */
+	bool done;	 /* the end, or what follows is not read */
+	unsigned char out[RAW_SIZE];
+};
+
 struct logread {
 	/* The input: a stream from logread__open_stream, or else fd. */
 	FILE *f;
 	int fd;
 	bool own_fd;
+	bool is_path; /* name is a path the user gave */
 	unsigned char *raw; /* RAW_SIZE bytes as read */
 	size_t raw_len;
 	bool raw_eof;
+	struct gunzip *gz; /* NULL: the input is not compressed */
 	/* The bytes lines are cut from, and how far they are used. */
 	const unsigned char *data;
 	size_t data_len;
@@ -815,22 +826,116 @@ static ssize_t read_raw(struct logread *r, unsigned char *p, size_t n)
 	return got;
 }
 
-/* The next bytes into r->data: 1, 0 at the end of the input, or -errno. */
-static int fill(struct logread *r)
+/* Read more after the keep bytes that are left at r->raw's start: 1, 0 at
+ * the end of the input, or -errno. */
+static int read_more(struct logread *r, size_t keep)
 {
 	ssize_t n;
 
-	r->data_pos = r->data_len = 0;
 	if (r->raw_eof)
 		return 0;
-	n = read_raw(r, r->raw, RAW_SIZE);
+	n = read_raw(r, r->raw + keep, RAW_SIZE - keep);
 	if (n <= 0) {
 		r->raw_eof = !n;
 		return (int)n;
 	}
-	r->data = r->raw;
-	r->data_len = (size_t)n;
+	r->raw_len = keep + (size_t)n;
 	return 1;
+}
+
+/* The compressed bytes not inflated yet, at the start of r->raw: enough
+ * to tell whether another member follows, or all that is left. */
+static int gunzip_input(struct logread *r, size_t want)
+{
+	z_stream *z = &r->gz->z;
+	int ret = 1;
+
+	memmove(r->raw, z->next_in, z->avail_in);
+	r->raw_len = z->avail_in;
+	while (ret > 0 && r->raw_len < want)
+		ret = read_more(r, r->raw_len);
+	z->next_in = r->raw;
+	z->avail_in = (uInt)r->raw_len;
+	return ret < 0 ? ret : 0;
+}
+
+/* After a member's end: 1 when another one starts, 0 at the end. */
+static int gunzip_next_member(struct logread *r)
+{
+	z_stream *z = &r->gz->z;
+	int ret = gunzip_input(r, 2);
+
+	if (ret < 0)
+		return ret;
+	if (!z->avail_in)
+		return 0;
+	if (z->avail_in < 2 || z->next_in[0] != 0x1f || z->next_in[1] != 0x8b) {
+		r->gz->done = true;
+		diag(r, 0, true, "data after the end of the compressed log, ignored");
+		return 0;
+	}
+	r->gz->member_end = false;
+	return inflateReset(z) == Z_OK ? 1 : -ENOMEM;
+}
+
+/* The next inflated bytes into r->data: 1, 0 at the end, -errno, or
+ * -EBADMSG after saying that the data is damaged. */
+static int gunzip_fill(struct logread *r)
+{
+	struct gunzip *gz = r->gz;
+	z_stream *z = &gz->z;
+	int ret;
+
+	for (;;) {
+		if (gz->done)
+			return 0;
+		if (gz->member_end && (ret = gunzip_next_member(r)) <= 0)
+			return ret;
+		z->next_out = gz->out;
+		z->avail_out = sizeof(gz->out);
+		ret = inflate(z, Z_NO_FLUSH);
+		if (ret == Z_STREAM_END) {
+			gz->member_end = true;
+		} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+			diag(r, r->line + 1, false, "corrupt compressed data: %s",
+			     z->msg ? z->msg : zError(ret));
+			gz->done = true;
+			return -EBADMSG;
+		}
+		r->data = gz->out;
+		r->data_len = sizeof(gz->out) - z->avail_out;
+		if (r->data_len)
+			return 1;
+		if (gz->member_end)
+			continue;
+		/* Inflate needs more input: none left is a cut file. */
+		ret = gunzip_input(r, 1);
+		if (ret < 0)
+			return ret;
+		if (!z->avail_in) {
+			r->counts.skipped++;
+			r->counts.truncated++;
+			diag(r, r->line + 1, true, "the compressed log ends early (cut short?)");
+			gz->done = true;
+			return 0;
+		}
+	}
+}
+
+/* The next bytes into r->data: 1, 0 at the end of the input, or -errno. */
+static int fill(struct logread *r)
+{
+	int ret;
+
+	r->data_pos = r->data_len = 0;
+	if (r->gz)
+		return gunzip_fill(r);
+	ret = read_more(r, 0);
+	if (ret > 0) {
+		r->data = r->raw;
+		r->data_len = r->raw_len;
+	}
+	return ret;
 }
 
 enum { LINE_EOF = 1, LINE_TOO_LONG, LINE_ENDLESS };
@@ -1006,6 +1111,107 @@ static int check_input(struct logread *r, int fd)
 	return -EBADMSG;
 }
 
+/* Formats analyze names but does not read, by their first bytes. */
+static const struct {
+	const char *magic;
+	size_t len;
+	const char *name;
+} other_compressions[] = {
+	{ "\xfd" "7zXZ\0", 6, "xz" },
+	{ "\x28\xb5\x2f\xfd", 4, "zstd" },
+	{ "BZh", 3, "bzip2" },
+	{ "\x04\x22\x4d\x18", 4, "lz4" },
+};
+
+#define MAGIC_LEN 6 /* the longest magic above */
+
+/* s in single quotes for a shell unless it needs none. */
+static void shell_quote(char *dst, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	if (!s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+,:=@%-")]) {
+		snprintf(dst, size, "%s", s);
+		return;
+	}
+	for (dst[n++] = '\''; *s && n + 5 < size; s++) {
+		if (*s == '\'') {
+			memcpy(dst + n, "'\\''", 4);
+			n += 4;
+		} else {
+			dst[n++] = *s;
+		}
+	}
+	dst[n++] = '\'';
+	dst[n] = '\0';
+}
+
+/* A compression that is not gzip: say how to read it; -EBADMSG. */
+static int refuse_compressed(struct logread *r, const char *format)
+{
+	char file[512];
+
+	if (!r->is_path) {
+		diag(r, 0, false,
+		     "compressed with %s, which analyze does not read: decompress it first "
+		     "(... | %s -dc | shmwatch analyze -)",
+		     format, format);
+		return -EBADMSG;
+	}
+	shell_quote(file, sizeof(file), r->name);
+	diag(r, 0, false,
+	     "compressed with %s, which analyze does not read: run \"%s -dc %s | shmwatch analyze -\"",
+	     format, format, file);
+	return -EBADMSG;
+}
+
+static int start_gunzip(struct logread *r)
+{
+	r->gz = calloc(1, sizeof(*r->gz));
+	if (!r->gz)
+		return -ENOMEM;
+	/* 16: a gzip header and trailer around the deflate data. */
+	if (inflateInit2(&r->gz->z, 15 + 16) != Z_OK) {
+		free(r->gz);
+		r->gz = NULL;
+		return -ENOMEM;
+	}
+	r->gz->z.next_in = r->raw;
+	r->gz->z.avail_in = (uInt)r->raw_len;
+	return 0;
+}
+
+/*
+ * Read the first bytes and decide how the rest is read: gzip is inflated,
+ * other compressions are refused, anything else is taken as text.
+ */
+static int detect_format(struct logread *r)
+{
+	int ret = 1;
+
+	while (ret > 0 && r->raw_len < MAGIC_LEN)
+		ret = read_more(r, r->raw_len);
+	if (ret < 0)
+		return ret;
+	if (r->raw_len >= 2 && r->raw[0] == 0x1f && r->raw[1] == 0x8b)
+		return start_gunzip(r);
+	for (size_t i = 0; i < sizeof(other_compressions) / sizeof(other_compressions[0]); i++)
+		if (r->raw_len >= other_compressions[i].len &&
+		    !memcmp(r->raw, other_compressions[i].magic, other_compressions[i].len))
+			return refuse_compressed(r, other_compressions[i].name);
+	r->data = r->raw;
+	r->data_len = r->raw_len;
+	return 0;
+}
+
+/* The input is open: check it and look at its first bytes. */
+static int start_input(struct logread *r, int fd)
+{
+	int ret = check_input(r, fd);
+
+	return ret ? ret : detect_format(r);
+}
+
 /* Take r as opened, or free it: r, or NULL with errno set. */
 static struct logread *opened(struct logread *r, int ret)
 {
@@ -1023,7 +1229,7 @@ struct logread *logread__open_stream(FILE *f, const char *name, const struct log
 	if (!r)
 		return NULL;
 	r->f = f;
-	return opened(r, check_input(r, fileno(f)));
+	return opened(r, start_input(r, fileno(f)));
 }
 
 struct logread *logread__open(const char *path, const struct logread_opts *opts)
@@ -1041,8 +1247,9 @@ struct logread *logread__open(const char *path, const struct logread_opts *opts)
 		if (r->fd < 0)
 			return opened(r, -errno);
 		r->own_fd = true;
+		r->is_path = true;
 	}
-	return opened(r, check_input(r, r->fd));
+	return opened(r, start_input(r, r->fd));
 }
 
 const struct logread_counts *logread__counts(const struct logread *r)
@@ -1061,6 +1268,9 @@ void logread__free(struct logread *r)
 		return;
 	if (r->own_fd)
 		close(r->fd);
+	if (r->gz)
+		inflateEnd(&r->gz->z);
+	free(r->gz);
 	if (r->tok)
 		json_tokener_free(r->tok);
 	for (int i = 0; i < r->n_unknown; i++)

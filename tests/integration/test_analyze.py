@@ -4,6 +4,7 @@ pipes, FIFOs) and refuses (devices), that it always ends, and its exit
 statuses."""
 import os
 import select
+import shutil
 import subprocess
 import unittest
 
@@ -85,6 +86,52 @@ class InputTest(AnalyzeTestCase):
         proc.stdin.close()
         self.assertEqual(proc.wait(20), 1)
         proc.stderr.close()
+
+class CompressedTest(AnalyzeTestCase):
+    def test_gzip_file_and_pipe(self):
+        # A rotated run as logrotate leaves it: the oldest file gzip'd.
+        old = self.file("log.2", HEADER + OVERSIZED)
+        subprocess.run(["gzip", old], check=True)
+        new = self.file("log.1", OVERSIZED.replace('"seq":1,', '"seq":2,')
+                        .replace('"pid":10,"tid":10', '"pid":11,"tid":11'))
+        status, out, err = self.analyze(old + ".gz", new)
+        self.assertEqual((status, err), (0, []))
+        self.assertEqual(out.count("FINDING"), 2, out)
+
+        gz = subprocess.run(["gzip", "-c"], input=LOG.encode(), stdout=subprocess.PIPE,
+                            check=True).stdout
+        status, out, err = self.analyze("-", data=gz)
+        self.assertEqual((status, err), (0, []))
+        self.assertIn("oversized-request", out)
+
+    def test_other_compressions_say_what_to_run(self):
+        tools = [(t, e) for t, e in (("xz", "xz"), ("zstd", "zst"), ("bzip2", "bz2"),
+                                     ("lz4", "lz4")) if shutil.which(t)]
+        if not tools:
+            self.skipTest("none of xz, zstd, bzip2 and lz4 is installed")
+        for tool, ext in tools:
+            log = self.file("log", LOG)
+            packed = self.path("log." + ext)
+            with open(packed, "wb") as f:
+                subprocess.run([tool, "-c", log], stdout=f, stderr=subprocess.DEVNULL,
+                               check=True)
+            status, out, err = self.analyze(packed)
+            self.assertEqual(status, 2, err)
+            self.assertEqual(err, ['%s: compressed with %s, which analyze does not read: run '
+                                   '"%s -dc %s | shmwatch analyze -"'
+                                   % (packed, tool, tool, packed)])
+            # and what it says to run works
+            proc = subprocess.run("%s -dc %s | %s analyze -" % (tool, packed, SHMWATCH),
+                                  shell=True, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, timeout=60)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertIn(b"oversized-request", proc.stdout)
+
+            with open(packed, "rb") as f:
+                status, out, err = self.analyze("-", stdin=f)
+            self.assertEqual(status, 2, err)
+            self.assertEqual(len(err), 1, err)
+            self.assertIn("(... | %s -dc | shmwatch analyze -)" % tool, err[0])
 
 if __name__ == "__main__":
     unittest.main()

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include <zlib.h>
 #include "jbuf.h"
 #include "logread.h"
 #include "names.h"
@@ -1047,6 +1048,172 @@ static void test_devices_refused(void **pstate)
 	logread__free(r);
 }
 
+/* len bytes of in as one gzip member; *out_len its size.  Free it. */
+static unsigned char *gzip_buf(const char *in, size_t len, size_t *out_len)
+{
+	z_stream z = { 0 };
+	size_t cap = len + 1024;
+	unsigned char *out = malloc(cap);
+
+	assert_non_null(out);
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)in;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*out_len = cap - z.avail_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* The records of a gzip'd log: its events' seq, in order, into seqs. */
+static int read_gzip(struct state *st, const char *name, const unsigned char *data, size_t len,
+		     __u64 *seqs, int max, struct logread_counts *c)
+{
+	struct log_record recs[MAX_RECS];
+	char path[512];
+	int n, ret, k = 0;
+
+	write_file(st, name, (const char *)data, len, path, sizeof(path));
+	ret = read_log(st, path, false, recs, &n, c);
+	for (int i = 0; i < n && i < MAX_RECS; i++)
+		if (recs[i].type == LOG_REC_EVENT && k < max)
+			seqs[k++] = recs[i].event.seq;
+	return ret < 0 ? ret : k;
+}
+
+/*
+ * logrotate gzips the logs it rotates: read as they are, members one after
+ * the other as gzip -d does; a cut file gives what it holds and a warning,
+ * damaged data stops the reading with an error.
+ */
+static void test_gzip(void **pstate)
+{
+	struct state *st = *pstate;
+	static const char log[] = HDR EV(1) "\n" EV(2) "\n";
+	static const char more[] = EV(3) "\n";
+	unsigned char *a, *b, *cat;
+	size_t a_len, b_len;
+	struct logread_counts c;
+	__u64 seqs[8];
+
+	a = gzip_buf(log, sizeof(log) - 1, &a_len);
+	b = gzip_buf(more, sizeof(more) - 1, &b_len);
+	assert_int_equal(read_gzip(st, "a.gz", a, a_len, seqs, 8, &c), 2);
+	assert_int_equal(seqs[1], 2);
+	assert_int_equal(c.skipped, 0);
+	assert_int_equal(st->n_errors + st->n_warnings, 0);
+
+	cat = malloc(a_len + b_len + 8);
+	assert_non_null(cat);
+	memcpy(cat, a, a_len);
+	memcpy(cat + a_len, b, b_len);
+	assert_int_equal(read_gzip(st, "ab.gz", cat, a_len + b_len, seqs, 8, &c), 3);
+	assert_int_equal(seqs[2], 3);
+	assert_int_equal(st->n_errors + st->n_warnings, 0);
+
+	/* What follows the last member is not read, and said so. */
+	memcpy(cat + a_len, "garbage", 7);
+	assert_int_equal(read_gzip(st, "trail.gz", cat, a_len + 7, seqs, 8, &c), 2);
+	assert_int_equal(st->n_warnings, 1);
+	assert_int_equal(st->last_line, 0);
+	assert_string_equal(st->last_msg, "data after the end of the compressed log, ignored");
+
+	/* Cut in its trailer: every line is there, the end is not. */
+	st->n_warnings = 0;
+	assert_int_equal(read_gzip(st, "cut.gz", a, a_len - 4, seqs, 8, &c), 2);
+	assert_int_equal(c.truncated, 1);
+	assert_int_equal(c.skipped, 1);
+	assert_int_equal(st->n_warnings, 1);
+	assert_int_equal(st->last_line, 4);
+	assert_string_equal(st->last_msg, "the compressed log ends early (cut short?)");
+
+	/* A damaged block: an error, and nothing after it is made up. */
+	st->n_warnings = 0;
+	memcpy(cat, a, a_len);
+	memset(cat + 12, 0xff, 4);
+	assert_int_equal(read_gzip(st, "bad.gz", cat, a_len, seqs, 8, &c), -EBADMSG);
+	assert_int_equal(st->n_errors, 1);
+	assert_int_equal(st->last_line, 1);
+	assert_non_null(strstr(st->last_msg, "corrupt compressed data: "));
+
+	free(a);
+	free(b);
+	free(cat);
+}
+
+/* A gzip'd log through a stream (a pipe) as well; the bytes come one by one. */
+static void test_gzip_stream(void **pstate)
+{
+	struct state *st = *pstate;
+	static const char log[] = HDR EV(1) "\n" EV(2) "\n";
+	struct logread_opts o = { .diag = on_diag, .ctx = st };
+	struct log_record rec;
+	struct logread *r;
+	unsigned char *gz;
+	size_t len;
+	int fds[2], n = 0;
+	FILE *f;
+
+	gz = gzip_buf(log, sizeof(log) - 1, &len);
+	assert_int_equal(pipe(fds), 0);
+	assert_true(len < 4096); /* fits the pipe before anyone reads */
+	assert_int_equal(write(fds[1], gz, len), (ssize_t)len);
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	assert_non_null(f);
+	setvbuf(f, NULL, _IONBF, 0);
+	r = logread__open_stream(f, "pipe", &o);
+	assert_non_null(r);
+	while (logread__next(r, &rec) > 0)
+		n++;
+	assert_int_equal(n, 3);
+	assert_int_equal(rec.event.seq, 2);
+	assert_int_equal(st->n_errors + st->n_warnings, 0);
+	logread__free(r);
+	fclose(f);
+	free(gz);
+}
+
+/* Other compressions are named, with the command that reads them. */
+static void test_other_compressions(void **pstate)
+{
+	struct state *st = *pstate;
+	static const struct {
+		const char *name;
+		const char *magic;
+		size_t len;
+		const char *format;
+	} files[] = {
+		{ "log.xz", "\xfd" "7zXZ\0\0\x04", 8, "xz" },
+		{ "log.zst", "\x28\xb5\x2f\xfd\x24", 5, "zstd" },
+		{ "log.bz2", "BZh91AY&SY", 10, "bzip2" },
+		{ "it's.lz4", "\x04\x22\x4d\x18\x64", 5, "lz4" },
+	};
+	struct logread_opts o = { .diag = on_diag, .ctx = st };
+	char path[512], want[1024], quoted[600];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		write_file(st, files[i].name, files[i].magic, files[i].len, path, sizeof(path));
+		st->n_errors = 0;
+		errno = 0;
+		assert_null(logread__open(path, &o));
+		assert_int_equal(errno, EBADMSG);
+		assert_int_equal(st->n_errors, 1);
+		assert_int_equal(st->last_line, 0);
+		if (strchr(path, '\''))
+			snprintf(quoted, sizeof(quoted), "'%s/it'\\''s.lz4'", st->dir);
+		else
+			snprintf(quoted, sizeof(quoted), "%s", path);
+		snprintf(want, sizeof(want),
+			 "compressed with %s, which analyze does not read: run \"%s -dc %s | "
+			 "shmwatch analyze -\"",
+			 files[i].format, files[i].format, quoted);
+		assert_string_equal(st->last_msg, want);
+	}
+}
+
 static void test_empty_and_blank(void **pstate)
 {
 	struct state *st = *pstate;
@@ -1304,6 +1471,9 @@ int main(void)
 		T(test_oversized_line),
 		T(test_endless_line),
 		T(test_devices_refused),
+		T(test_gzip),
+		T(test_gzip_stream),
+		T(test_other_compressions),
 		T(test_empty_and_blank),
 		T(test_nul_byte),
 		T(test_open_errors),
