@@ -57,7 +57,7 @@ const char cli_analyze_usage[] =
 	"usage: shmwatch analyze [OPTIONS] LOG...\n"
 	"\n"
 	"Run the analyzer over saved NDJSON logs (in order; '-' is stdin), gzip'd\n"
-	"or not.\n"
+	"or not.  Options may also follow the logs; '--' ends them.\n"
 	"\n"
 	"      --format text|json   output format (default: text)\n"
 	"      --strict             stop at the first malformed line\n"
@@ -333,7 +333,9 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 	memset(o, 0, sizeof(*o));
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+	/* No '+': options may follow the logs, as with GNU tools; getopt
+	 * moves the logs to the end of argv. */
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FORMAT:
 			if (parse_format(optarg, &o->format))
