@@ -14,7 +14,7 @@
 #include "commands.h"
 #include "logread.h"
 
-#define EXIT_SKIPPED 1
+#define EXIT_SKIPPED 1 /* lines skipped, or no record in any log */
 #define EXIT_USAGE 2
 
 struct replay {
@@ -156,6 +156,15 @@ int analyze_replay(struct logread **logs, int n_logs, const struct app_opts *opt
 	return ret;
 }
 
+static unsigned long count_records(struct logread **logs, int n_logs)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < n_logs; i++)
+		n += logread__counts(logs[i])->records;
+	return n;
+}
+
 int do_analyze(int argc, char **argv)
 {
 	struct cli_analyze o;
@@ -185,12 +194,16 @@ int do_analyze(int argc, char **argv)
 	ret = open_logs(logs, &o);
 	if (!ret)
 		ret = analyze_replay(logs, o.n_logs, &ao, &skipped);
+	/* Logs without a single record analyse clean, but nothing was
+	 * checked: not the all clear that 0 gives. */
+	if (ret)
+		status = EXIT_USAGE;
+	else if (skipped || !count_records(logs, o.n_logs))
+		status = EXIT_SKIPPED;
+	else
+		status = 0;
 	for (int i = 0; i < o.n_logs; i++)
 		logread__free(logs[i]);
 	free(logs);
-	if (ret)
-		status = EXIT_USAGE;
-	else
-		status = skipped ? EXIT_SKIPPED : 0;
 	return status;
 }

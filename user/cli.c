@@ -63,8 +63,10 @@ const char cli_analyze_usage[] =
 	"      --strict             stop at the first malformed line\n"
 	"  -h, --help               this help\n"
 	"\n"
-	"Exit status: 0 when every line was read, 1 when lines were skipped,\n"
-	"2 on bad usage, an unreadable log, or a malformed line with --strict.\n";
+	"Exit status: 0 when every line was read, 1 when lines were skipped or no\n"
+	"log held a record (an empty log is named on stderr), 2 on bad usage, a\n"
+	"log that cannot be read or is no NDJSON log (a device, another\n"
+	"compression, damaged gzip data), or a malformed line with --strict.\n";
 
 enum {
 	OPT_FORMAT = 256,

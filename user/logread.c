@@ -55,6 +55,7 @@ struct logread {
 	bool clamped_high;
 	bool clamped_low;
 	bool warned_schema;
+	bool reported_empty;
 	/* Names already warned about, so each unknown one is reported once. */
 	char *unknown[MAX_UNKNOWN_NAMES];
 	int n_unknown;
@@ -999,6 +1000,15 @@ static bool skip_bad(struct logread *r)
 	return r->opts.strict;
 }
 
+/* At the end: a log with nothing in it is worth a word, once. */
+static void report_empty(struct logread *r)
+{
+	if (r->counts.records || r->counts.skipped || r->reported_empty)
+		return;
+	r->reported_empty = true;
+	diag(r, 0, true, "empty log: no records");
+}
+
 int logread__next(struct logread *r, struct log_record *rec)
 {
 	bool newline;
@@ -1007,8 +1017,10 @@ int logread__next(struct logread *r, struct log_record *rec)
 
 	for (;;) {
 		ret = read_line(r, &len, &newline);
-		if (ret == LINE_EOF)
+		if (ret == LINE_EOF) {
+			report_empty(r);
 			return 0;
+		}
 		if (ret < 0)
 			return ret;
 		r->line++;

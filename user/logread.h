@@ -61,8 +61,9 @@ struct log_record {
 };
 
 /*
- * One diagnostic about a line: line is 0 for one about the whole file.
- * warning is false for lines that were malformed (strict stops at them).
+ * One diagnostic about a line: line is 0 for one about the whole file
+ * (it is not a log, or holds no record at all).  warning is false for
+ * lines that were malformed (strict stops at them).
  */
 typedef void (*logread_diag_fn)(void *ctx, const char *file, unsigned long line,
 				bool warning, const char *msg);

@@ -2,6 +2,7 @@
 """`shmwatch analyze` as a command, without BPF: the inputs it takes (files,
 pipes, FIFOs) and refuses (devices), that it always ends, and its exit
 statuses."""
+import json
 import os
 import select
 import shutil
@@ -132,6 +133,36 @@ class CompressedTest(AnalyzeTestCase):
             self.assertEqual(status, 2, err)
             self.assertEqual(len(err), 1, err)
             self.assertIn("(... | %s -dc | shmwatch analyze -)" % tool, err[0])
+
+class ExitStatusTest(AnalyzeTestCase):
+    def test_empty_log(self):
+        empty = self.file("empty.json", "")
+        status, out, err = self.analyze(empty)
+        self.assertEqual(status, 1, err)
+        self.assertEqual(err, ["%s: empty log: no records" % empty])
+
+        status, out, err = self.analyze("-", data=b"\n\n")
+        self.assertEqual(status, 1, err)
+        self.assertEqual(err, ["<stdin>: empty log: no records"])
+
+        # One empty file among logs with records (logrotate's new FILE) is
+        # said, and the run is still judged by its lines.
+        log = self.file("log.json", LOG)
+        status, out, err = self.analyze(log, empty)
+        self.assertEqual(status, 0, err)
+        self.assertEqual(err, ["%s: empty log: no records" % empty])
+        self.assertIn("oversized-request", out)
+
+    def test_statuses(self):
+        log = self.file("log.json", LOG)
+        bad = self.file("bad.json", LOG + "{oops\n")
+        self.assertEqual(self.analyze(log)[0], 0)
+        self.assertEqual(self.analyze(bad)[0], 1)
+        self.assertEqual(self.analyze(bad, "--strict")[0], 2)
+        self.assertEqual(self.analyze(self.path("missing.json"))[0], 2)
+        status, out, err = self.analyze(log, "--format", "json")
+        self.assertEqual((status, err), (0, []))
+        self.assertEqual(json.loads(out.splitlines()[0])["type"], "header")
 
 if __name__ == "__main__":
     unittest.main()

@@ -1214,22 +1214,39 @@ static void test_other_compressions(void **pstate)
 	}
 }
 
+/* A log without records says so, once; blank lines are no records. */
 static void test_empty_and_blank(void **pstate)
 {
 	struct state *st = *pstate;
+	static const char *const empty[] = { "", "\n\n  \r\n", "\n \t" };
+	static const char blank[] = "\n  \r\n" EV(1) "\r\n\n";
 	struct log_record recs[MAX_RECS];
 	struct logread_counts c;
 	char path[512];
 	int n;
 
-	write_file(st, "empty.json", "", 0, path, sizeof(path));
-	assert_int_equal(read_log(st, path, true, recs, &n, &c), 0);
-	assert_int_equal(n, 0);
-	assert_int_equal(c.lines, 0);
-	assert_int_equal(c.skipped, 0);
+	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		write_file(st, "empty.json", empty[i], strlen(empty[i]), path, sizeof(path));
+		st->n_warnings = 0;
+		assert_int_equal(read_log(st, path, true, recs, &n, &c), 0);
+		assert_int_equal(n, 0);
+		assert_int_equal(c.skipped, 0);
+		assert_int_equal(st->n_errors, 0);
+		assert_int_equal(st->n_warnings, 1);
+		assert_int_equal(st->last_line, 0);
+		assert_string_equal(st->last_msg, "empty log: no records");
+	}
+	assert_int_equal(c.lines, 2);
 
-	write_file(st, "blank.json", "\n  \r\n" EV(1) "\r\n\n", strlen("\n  \r\n" EV(1) "\r\n\n"),
-		   path, sizeof(path));
+	/* Lines that were all skipped have said why already. */
+	write_file(st, "skipped.json", "{oops\n", 6, path, sizeof(path));
+	st->n_warnings = st->n_errors = 0;
+	assert_int_equal(read_log(st, path, false, recs, &n, &c), 0);
+	assert_int_equal(st->n_errors, 1);
+	assert_int_equal(st->n_warnings, 0);
+
+	write_file(st, "blank.json", blank, sizeof(blank) - 1, path, sizeof(path));
+	st->n_warnings = st->n_errors = 0;
 	assert_int_equal(read_log(st, path, true, recs, &n, &c), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(recs[0].line, 3);
