@@ -267,14 +267,40 @@ static bool seen_unknown(struct logread *r, const char *what, const char *name)
 	return false;
 }
 
+/*
+ * At most max bytes of s for a diagnostic: printable ASCII as is, the
+ * rest as \xHH, and backslash and quote escaped.  A log is untrusted
+ * input, and its text must not reach a terminal as control sequences.
+ */
+static void escape_text(char *dst, size_t size, const char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < max && s[i] && n + 5 <= size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\' || c == '"')
+			n += (size_t)snprintf(dst + n, size - n, "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			dst[n++] = (char)c;
+		else
+			n += (size_t)snprintf(dst + n, size - n, "\\x%02x", c);
+	}
+	dst[n] = '\0';
+}
+
 static int unknown(struct logread *r, const char *what, const char *name)
 {
-	if (seen_unknown(r, what, name))
+	char shown[4 * 40 + 1];
+
+	if (seen_unknown(r, what, name)) {
 		r->err[0] = '\0';
-	else
-		snprintf(r->err, sizeof(r->err),
-			 "unknown %s \"%.40s\" (from a newer shmwatch?), skipped; further ones silently",
-			 what, name);
+		return UNKNOWN_NAME;
+	}
+	escape_text(shown, sizeof(shown), name, 40);
+	snprintf(r->err, sizeof(r->err),
+		 "unknown %s \"%s\" (from a newer shmwatch?), skipped; further ones silently", what,
+		 shown);
 	return UNKNOWN_NAME;
 }
 

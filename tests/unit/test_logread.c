@@ -625,6 +625,22 @@ static void test_escaping(void **pstate)
 	"\"ppid\":1,\"uid\":0,\"cgroup\":1,\"comm\":\"p\",\"call\":\"shmdt\","             \
 	"\"args\":{\"shmaddr\":4096},\"ret\":0,\"errno\":null}"
 
+/* A log of one line gives no record and one diagnostic, msg. */
+static void expect_one_diag(struct state *st, const char *line, bool warning, const char *msg)
+{
+	struct log_record recs[MAX_RECS];
+	char path[512];
+	int n;
+
+	write_file(st, "one.json", line, strlen(line), path, sizeof(path));
+	st->n_errors = st->n_warnings = 0;
+	assert_int_equal(read_log(st, path, false, recs, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(warning ? st->n_warnings : st->n_errors, 1);
+	assert_int_equal(st->n_errors + st->n_warnings, 1);
+	assert_string_equal(st->last_msg, msg);
+}
+
 static void test_malformed_skipped(void **pstate)
 {
 	struct state *st = *pstate;
@@ -680,18 +696,9 @@ static void test_field_types(void **pstate)
 		"\"schema\" must be 1 or more",
 		"\"pids\" should hold process ids",
 	};
-	struct log_record recs[MAX_RECS];
-	char path[512];
-	int n;
 
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		write_file(st, "types.json", lines[i], strlen(lines[i]), path, sizeof(path));
-		st->n_errors = 0;
-		assert_int_equal(read_log(st, path, false, recs, &n, NULL), 0);
-		assert_int_equal(n, 0);
-		assert_int_equal(st->n_errors, 1);
-		assert_string_equal(st->last_msg, reasons[i]);
-	}
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		expect_one_diag(st, lines[i], false, reasons[i]);
 }
 
 /* A shmget event with the given size and ret, and one field to add. */
@@ -745,14 +752,8 @@ static void test_integer_range(void **pstate)
 	char path[512];
 	int n;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		write_file(st, "range.json", bad[i].line, strlen(bad[i].line), path, sizeof(path));
-		st->n_errors = 0;
-		assert_int_equal(read_log(st, path, false, recs, &n, NULL), 0);
-		assert_int_equal(n, 0);
-		assert_int_equal(st->n_errors, 1);
-		assert_string_equal(st->last_msg, bad[i].reason);
-	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_one_diag(st, bad[i].line, false, bad[i].reason);
 
 	write_file(st, "limits.json", good, sizeof(good) - 1, path, sizeof(path));
 	st->n_errors = 0;
@@ -905,6 +906,32 @@ static void test_unknown_types(void **pstate)
 	/* schema, "future", "other", "shm_open", "cxl": once each */
 	assert_int_equal(st->n_warnings, 5);
 	assert_int_equal(st->n_errors, 0);
+}
+
+/* Names from a log reach stderr escaped: no control byte, no raw quote. */
+static void test_unknown_names_escaped(void **pstate)
+{
+	struct state *st = *pstate;
+	static const struct {
+		const char *line;
+		const char *msg;
+	} cases[] = {
+		{ "{\"type\":\"\\u001b]0;pwned\\u0007\\u001b[2J\"}\n",
+		  "unknown record type \"\\x1b]0;pwned\\x07\\x1b[2J\" (from a newer shmwatch?), "
+		  "skipped; further ones silently" },
+		{ "{\"type\":\"event\",\"call\":\"a\\nb\\\"c\\\\d\\u007f\\u00e9\"}\n",
+		  "unknown event \"a\\x0ab\\\"c\\\\d\\x7f\\xc3\\xa9\" (from a newer shmwatch?), "
+		  "skipped; further ones silently" },
+		{ "{\"type\":\"event\",\"seq\":3,\"ts_ns\":3,\"pid\":10,\"tid\":10,\"ppid\":1,"
+		  "\"uid\":0,\"cgroup\":1,\"comm\":\"p\",\"call\":\"shmat\",\"args\":{\"shmid\":1,"
+		  "\"shmaddr\":0,\"shmflg\":{\"value\":0}},\"ret\":4096,"
+		  "\"map\":{\"backing\":\"\\r\\u0008x\"}}\n",
+		  "unknown backing \"\\x0d\\x08x\" (from a newer shmwatch?), skipped; further ones "
+		  "silently" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_one_diag(st, cases[i].line, true, cases[i].msg);
 }
 
 static void test_oversized_line(void **pstate)
@@ -1485,6 +1512,7 @@ int main(void)
 		T(test_strict_stops),
 		T(test_truncated_last_line),
 		T(test_unknown_types),
+		T(test_unknown_names_escaped),
 		T(test_oversized_line),
 		T(test_endless_line),
 		T(test_devices_refused),
