@@ -625,6 +625,12 @@ static void test_escaping(void **pstate)
 	"\"ppid\":1,\"uid\":0,\"cgroup\":1,\"comm\":\"p\",\"call\":\"shmdt\","             \
 	"\"args\":{\"shmaddr\":4096},\"ret\":0,\"errno\":null}"
 
+/* A line, and the one diagnostic it must give. */
+struct line_diag {
+	const char *line;
+	const char *msg;
+};
+
 /* A log of one line gives no record and one diagnostic, msg. */
 static void expect_one_diag(struct state *st, const char *line, bool warning, const char *msg)
 {
@@ -715,10 +721,7 @@ static void test_field_types(void **pstate)
 static void test_integer_range(void **pstate)
 {
 	struct state *st = *pstate;
-	static const struct {
-		const char *line;
-		const char *reason;
-	} bad[] = {
+	static const struct line_diag bad[] = {
 		{ "{\"type\":\"event\",\"call\":\"shmdt\",\"seq\":18446744073709551616}\n",
 		  "\"seq\" is out of range" },
 		{ SHMGET("99999999999999999999999", "-12", ""), "\"args.size\" is out of range" },
@@ -753,7 +756,7 @@ static void test_integer_range(void **pstate)
 	int n;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		expect_one_diag(st, bad[i].line, false, bad[i].reason);
+		expect_one_diag(st, bad[i].line, false, bad[i].msg);
 
 	write_file(st, "limits.json", good, sizeof(good) - 1, path, sizeof(path));
 	st->n_errors = 0;
@@ -912,10 +915,7 @@ static void test_unknown_types(void **pstate)
 static void test_unknown_names_escaped(void **pstate)
 {
 	struct state *st = *pstate;
-	static const struct {
-		const char *line;
-		const char *msg;
-	} cases[] = {
+	static const struct line_diag cases[] = {
 		{ "{\"type\":\"\\u001b]0;pwned\\u0007\\u001b[2J\"}\n",
 		  "unknown record type \"\\x1b]0;pwned\\x07\\x1b[2J\" (from a newer shmwatch?), "
 		  "skipped; further ones silently" },
