@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * logread.c - the NDJSON log reader behind logread.h.  json-c parses each
- * line; this file only maps the objects out_json.c writes back onto the
- * structs, checking every field's type on the way.
+ * logread.c - the NDJSON log reader behind logread.h.  The bytes of a log
+ * (a file or a pipe, gzip'd or not) are cut into bounded lines; json-c
+ * parses each line, and this file maps the objects out_json.c writes back
+ * onto the structs, checking every field's type and range on the way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -774,7 +775,8 @@ static int check_numbers(struct logread *r, const char *s, size_t len)
 			i++;
 		n = i - digits;
 		if (n > 1 && s[digits] == '0')
-			return bad(r, "not JSON: a number with a leading zero at byte %zu", start + 1);
+			return bad(r, "not JSON: a number with a leading zero at byte %zu",
+				   start + 1);
 		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
 			/* A double: integer fields refuse it by its type. */
 			while (i < len && (is_digit(s[i]) || strchr(".eE+-", s[i])))
@@ -975,10 +977,10 @@ static bool take_piece(struct logread *r, size_t *len)
 	size_t avail = r->data_len - r->data_pos;
 	const unsigned char *nl = memchr(p, '\n', avail);
 	size_t n = nl ? (size_t)(nl - p) : avail;
+	size_t room = *len < LOGREAD_MAX_LINE ? LOGREAD_MAX_LINE - *len : 0;
 
-	if (*len < LOGREAD_MAX_LINE + 1)
-		memcpy(r->buf + *len, p,
-		       n < LOGREAD_MAX_LINE + 1 - *len ? n : LOGREAD_MAX_LINE + 1 - *len);
+	if (room)
+		memcpy(r->buf + *len, p, n < room ? n : room);
 	*len += n;
 	r->data_pos += n + (nl != NULL);
 	return nl != NULL;
@@ -1126,9 +1128,9 @@ nomem:
 
 /*
  * Refuse what cannot hold a log before reading it: a directory fails
- * every read, and a device either never ends (/dev/zero, a disk) or
- * waits for someone to type (a terminal).  Pipes, FIFOs and sockets are
- * read.  0, or -errno after saying why.
+ * every read, and a device never ends (/dev/zero), holds no log (a disk)
+ * or waits for someone to type (a terminal).  Pipes, FIFOs and sockets
+ * are read.  0, or -errno after saying why.
  */
 static int check_input(struct logread *r, int fd)
 {
@@ -1166,9 +1168,11 @@ static const struct {
 /* s in single quotes for a shell unless it needs none. */
 static void shell_quote(char *dst, size_t size, const char *s)
 {
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+,:=@%-";
 	size_t n = 0;
 
-	if (!s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+,:=@%-")]) {
+	if (!s[strspn(s, plain)]) {
 		snprintf(dst, size, "%s", s);
 		return;
 	}
@@ -1198,7 +1202,8 @@ static int refuse_compressed(struct logread *r, const char *format)
 	}
 	shell_quote(file, sizeof(file), r->name);
 	diag(r, 0, false,
-	     "compressed with %s, which analyze does not read: run \"%s -dc %s | shmwatch analyze -\"",
+	     "compressed with %s, which analyze does not read: run \"%s -dc %s | "
+	     "shmwatch analyze -\"",
 	     format, format, file);
 	return -EBADMSG;
 }

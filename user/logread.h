@@ -4,9 +4,10 @@
  * the structs out_json.c wrote it from, so that `analyze` feeds the
  * analyzer exactly what live tracing fed it.
  *
- * A log is read one bounded line at a time; a bad line is reported as
- * "file:line: reason" and skipped (or, with strict, ends the reading), so
- * one damaged record never costs the rest of the log.
+ * A log is read one bounded line at a time, inflated on the way when it
+ * is gzip'd; a bad line is reported as "file:line: reason" and skipped
+ * (or, with strict, ends the reading), so one damaged record never costs
+ * the rest of the log.
  */
 #ifndef SHMWATCH_LOGREAD_H
 #define SHMWATCH_LOGREAD_H
