@@ -1036,7 +1036,8 @@ static void test_endless_line(void **pstate)
 	assert_non_null(strstr(st->last_msg, "longer than"));
 }
 
-/* Devices are refused when opened, with the reason; FIFOs are logs. */
+/* Devices and terminals are refused when opened, with the reason; FIFOs
+ * are logs. */
 static void test_devices_refused(void **pstate)
 {
 	struct state *st = *pstate;
@@ -1058,6 +1059,19 @@ static void test_devices_refused(void **pstate)
 		assert_string_equal(st->last_file, devices[i]);
 		assert_string_equal(st->last_msg, "not an NDJSON log: a character device");
 	}
+
+	/* A terminal, as "-" is when nothing is piped in. */
+	wfd = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(wfd >= 0);
+	assert_int_equal(grantpt(wfd), 0);
+	assert_int_equal(unlockpt(wfd), 0);
+	st->n_errors = 0;
+	errno = 0;
+	assert_null(logread__open(ptsname(wfd), &o));
+	assert_int_equal(errno, EBADMSG);
+	close(wfd);
+	assert_int_equal(st->n_errors, 1);
+	assert_string_equal(st->last_msg, "not an NDJSON log: a terminal");
 
 	/* Held open for writing here, so that opening it to read does not
 	 * wait; the line is in the FIFO before the reader looks. */
