@@ -71,7 +71,7 @@ $(BUILD)/shmwatch: $(BUILD)/main.o $(BUILD)/capture.o $(BUILD)/libshmwatch.a
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libshmwatch.a $(HEADERS) | $(BUILD)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshmwatch.a -lcmocka -ljson-c -ldw -lelf
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshmwatch.a -lcmocka -ljson-c -ldw -lelf -lz
 
 # Workloads and scenarios: debug info and frame pointers, like a program
 # a person would trace; -pthread for the threaded ones.

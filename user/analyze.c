@@ -14,7 +14,7 @@
 #include "commands.h"
 #include "logread.h"
 
-#define EXIT_SKIPPED 1
+#define EXIT_SKIPPED 1 /* lines skipped, or no record in any log */
 #define EXIT_USAGE 2
 
 struct replay {
@@ -125,7 +125,10 @@ static int open_logs(struct logread **logs, const struct cli_analyze *o)
 	for (int i = 0; i < o->n_logs; i++) {
 		logs[i] = logread__open(o->logs[i], &lo);
 		if (!logs[i]) {
-			fprintf(stderr, "shmwatch: can't open %s: %s\n", o->logs[i], strerror(errno));
+			/* EBADMSG: not a log, and the reader said why. */
+			if (errno != EBADMSG)
+				fprintf(stderr, "shmwatch: can't open %s: %s\n", o->logs[i],
+					strerror(errno));
 			return -errno;
 		}
 	}
@@ -151,6 +154,15 @@ int analyze_replay(struct logread **logs, int n_logs, const struct app_opts *opt
 	if (rp.app && app_free(rp.app) && !ret)
 		ret = -EIO;
 	return ret;
+}
+
+static unsigned long count_records(struct logread **logs, int n_logs)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < n_logs; i++)
+		n += logread__counts(logs[i])->records;
+	return n;
 }
 
 int do_analyze(int argc, char **argv)
@@ -182,12 +194,16 @@ int do_analyze(int argc, char **argv)
 	ret = open_logs(logs, &o);
 	if (!ret)
 		ret = analyze_replay(logs, o.n_logs, &ao, &skipped);
+	/* Logs without a single record analyse clean, but nothing was
+	 * checked: not the all clear that 0 gives. */
+	if (ret)
+		status = EXIT_USAGE;
+	else if (skipped || !count_records(logs, o.n_logs))
+		status = EXIT_SKIPPED;
+	else
+		status = 0;
 	for (int i = 0; i < o.n_logs; i++)
 		logread__free(logs[i]);
 	free(logs);
-	if (ret)
-		status = EXIT_USAGE;
-	else
-		status = skipped ? EXIT_SKIPPED : 0;
 	return status;
 }

@@ -63,14 +63,17 @@ const char cli_trace_usage[] =
 const char cli_analyze_usage[] =
 	"usage: shmwatch analyze [OPTIONS] LOG...\n"
 	"\n"
-	"Run the analyzer over saved NDJSON logs (in order; '-' is stdin).\n"
+	"Run the analyzer over saved NDJSON logs (in order; '-' is stdin), gzip'd\n"
+	"or not.  Options may also follow the logs; '--' ends them.\n"
 	"\n"
 	"      --format text|json   output format (default: text)\n"
 	"      --strict             stop at the first malformed line\n"
 	"  -h, --help               this help\n"
 	"\n"
-	"Exit status: 0 when every line was read, 1 when lines were skipped,\n"
-	"2 on bad usage, an unreadable log, or a malformed line with --strict.\n";
+	"Exit status: 0 when every line was read, 1 when lines were skipped or no\n"
+	"log held a record (an empty log is named on stderr), 2 on bad usage, a\n"
+	"log that cannot be read or is no NDJSON log (a device, another\n"
+	"compression, damaged gzip data), or a malformed line with --strict.\n";
 
 enum {
 	OPT_FORMAT = 256,
@@ -366,7 +369,9 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 	memset(o, 0, sizeof(*o));
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+	/* No '+': options may follow the logs, as with GNU tools; getopt
+	 * moves the logs to the end of argv. */
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FORMAT:
 			if (parse_format(optarg, &o->format))

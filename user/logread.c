@@ -1,25 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * logread.c - the NDJSON log reader behind logread.h.  json-c parses each
- * line; this file only maps the objects out_json.c writes back onto the
- * structs, checking every field's type on the way.
+ * logread.c - the NDJSON log reader behind logread.h.  The bytes of a log
+ * (a file or a pipe, gzip'd or not) are cut into bounded lines; json-c
+ * parses each line, and this file maps the objects out_json.c writes back
+ * onto the structs, checking every field's type and range on the way.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
+#include <zlib.h>
 #include "logread.h"
 #include "names.h"
 
 #define MAX_UNKNOWN_NAMES 32
+#define RAW_SIZE (64 * 1024)
+
+/* A gzip input: logrotate compresses the logs it rotates (FILE.2.gz). */
+struct gunzip {
+	z_stream z;
+	bool member_end; /* gzip -d reads on into a member that follows */
+	bool done;	 /* the end, or what follows is not read */
+	unsigned char out[RAW_SIZE];
+};
 
 struct logread {
+	/* The input: a stream from logread__open_stream, or else fd. */
 	FILE *f;
-	bool own_file;
+	int fd;
+	bool own_fd;
+	bool is_path; /* name is a path the user gave */
+	unsigned char *raw; /* RAW_SIZE bytes as read */
+	size_t raw_len;
+	bool raw_eof;
+	struct gunzip *gz; /* NULL: the input is not compressed */
+	/* The bytes lines are cut from, and how far they are used. */
+	const unsigned char *data;
+	size_t data_len;
+	size_t data_pos;
 	char *name;
 	struct logread_opts opts;
 	struct logread_counts counts;
@@ -27,7 +51,12 @@ struct logread {
 	char *buf; /* LOGREAD_MAX_LINE + 1 */
 	struct json_tokener *tok;
 	char err[256];
+	/* The line holds an integer literal json-c clamped to 2^64-1 (high)
+	 * or to -2^63 (low): such a value read from it is out of range. */
+	bool clamped_high;
+	bool clamped_low;
 	bool warned_schema;
+	bool reported_empty;
 	/* Names already warned about, so each unknown one is reported once. */
 	char *unknown[MAX_UNKNOWN_NAMES];
 	int n_unknown;
@@ -135,7 +164,7 @@ static int get_uint(struct logread *r, struct json_object *o, const char *where,
 	if (ret)
 		return ret;
 	u = json_object_get_uint64(v);
-	if (json_object_get_int64(v) < 0 || u > max)
+	if (json_object_get_int64(v) < 0 || u > max || (u == UINT64_MAX && r->clamped_high))
 		return bad(r, "\"%s%s%s\" is out of range", where, *where ? "." : "", key);
 	*out = u;
 	return 0;
@@ -170,7 +199,8 @@ static int get_int(struct logread *r, struct json_object *o, const char *where, 
 		return ret;
 	s = json_object_get_int64(v);
 	/* json-c keeps values past INT64_MAX as unsigned; get_int64 clamps. */
-	if (s < min || s > max || (s == INT64_MAX && json_object_get_uint64(v) > INT64_MAX))
+	if (s < min || s > max || (s == INT64_MAX && json_object_get_uint64(v) > INT64_MAX) ||
+	    (s == INT64_MIN && r->clamped_low))
 		return bad(r, "\"%s%s%s\" is out of range", where, *where ? "." : "", key);
 	*out = s;
 	return 0;
@@ -238,14 +268,40 @@ static bool seen_unknown(struct logread *r, const char *what, const char *name)
 	return false;
 }
 
+/*
+ * At most max bytes of s for a diagnostic: printable ASCII as is, the
+ * rest as \xHH, and backslash and quote escaped.  A log is untrusted
+ * input, and its text must not reach a terminal as control sequences.
+ */
+static void escape_text(char *dst, size_t size, const char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < max && s[i] && n + 5 <= size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\' || c == '"')
+			n += (size_t)snprintf(dst + n, size - n, "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			dst[n++] = (char)c;
+		else
+			n += (size_t)snprintf(dst + n, size - n, "\\x%02x", c);
+	}
+	dst[n] = '\0';
+}
+
 static int unknown(struct logread *r, const char *what, const char *name)
 {
-	if (seen_unknown(r, what, name))
+	char shown[4 * 40 + 1];
+
+	if (seen_unknown(r, what, name)) {
 		r->err[0] = '\0';
-	else
-		snprintf(r->err, sizeof(r->err),
-			 "unknown %s \"%.40s\" (from a newer shmwatch?), skipped; further ones silently",
-			 what, name);
+		return UNKNOWN_NAME;
+	}
+	escape_text(shown, sizeof(shown), name, 40);
+	snprintf(r->err, sizeof(r->err),
+		 "unknown %s \"%s\" (from a newer shmwatch?), skipped; further ones silently", what,
+		 shown);
 	return UNKNOWN_NAME;
 }
 
@@ -673,6 +729,75 @@ static bool is_blank(const char *s, size_t len)
 	return true;
 }
 
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Does the integer literal of n digits (no sign, no leading zero) fit a
+ * 64-bit integer: unsigned, or signed when it is negative? */
+static bool fits_64_bits(const char *digits, size_t n, bool negative)
+{
+	const char *limit = negative ? "9223372036854775808" : "18446744073709551615";
+	size_t len = strlen(limit);
+
+	return n < len || (n == len && memcmp(digits, limit, len) <= 0);
+}
+
+/* The index of the closing quote of the string that opens at s[i]. */
+static size_t string_end(const char *s, size_t len, size_t i)
+{
+	for (i++; i < len && s[i] != '"'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i;
+}
+
+/*
+ * json-c reads an integer with strtoll/strtoull and keeps the clamped
+ * value without an error, and it takes "-01" and "00", which JSON does
+ * not allow.  So the numbers of a line json-c accepted are looked at in
+ * its text: a leading zero makes the line malformed, and an integer
+ * beyond 64 bits sets clamped_high or clamped_low for the getters.
+ */
+static int check_numbers(struct logread *r, const char *s, size_t len)
+{
+	r->clamped_high = r->clamped_low = false;
+	for (size_t i = 0; i < len; i++) {
+		size_t start = i, digits, n;
+		bool negative;
+
+		if (s[i] == '"') {
+			i = string_end(s, len, i);
+			continue;
+		}
+		if (s[i] != '-' && !is_digit(s[i]))
+			continue;
+		negative = s[i] == '-';
+		if (negative)
+			i++;
+		digits = i;
+		while (i < len && is_digit(s[i]))
+			i++;
+		n = i - digits;
+		if (n > 1 && s[digits] == '0')
+			return bad(r, "not JSON: a number with a leading zero at byte %zu",
+				   start + 1);
+		if (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
+			/* A double: integer fields refuse it by its type. */
+			while (i < len && (is_digit(s[i]) || strchr(".eE+-", s[i])))
+				i++;
+		} else if (n && !fits_64_bits(s + digits, n, negative)) {
+			if (negative)
+				r->clamped_low = true;
+			else
+				r->clamped_high = true;
+		}
+		i--;
+	}
+	return 0;
+}
+
 /* Parse one line into rec: 0, or one of the BAD_* / UNKNOWN_NAME results,
  * or a negative errno. */
 static int parse_line(struct logread *r, size_t len, struct log_record *rec)
@@ -702,7 +827,7 @@ static int parse_line(struct logread *r, size_t len, struct log_record *rec)
 	} else if (!json_object_is_type(o, json_type_object)) {
 		ret = bad(r, "a record must be a JSON object, not %s",
 			  json_type_to_name(json_object_get_type(o)));
-	} else {
+	} else if (!(ret = check_numbers(r, r->buf, end))) {
 		memset(rec, 0, sizeof(*rec));
 		ret = parse_object(r, o, rec);
 	}
@@ -710,39 +835,193 @@ static int parse_line(struct logread *r, size_t len, struct log_record *rec)
 	return ret;
 }
 
-enum { LINE_EOF = 1, LINE_TOO_LONG };
+/*
+ * Up to n bytes of the input as they come: 0 at its end, or -errno.  A
+ * stream is read up to a newline at a time, since stdio would wait for
+ * all n bytes of a pipe and hold back the lines written so far.
+ */
+static ssize_t read_raw(struct logread *r, unsigned char *p, size_t n)
+{
+	ssize_t got = 0;
+	int c;
+
+	if (!r->f) {
+		do
+			got = read(r->fd, p, n);
+		while (got < 0 && errno == EINTR);
+		return got < 0 ? -errno : got;
+	}
+	while ((size_t)got < n && (c = getc_unlocked(r->f)) != EOF) {
+		p[got++] = (unsigned char)c;
+		if (c == '\n')
+			break;
+	}
+	if (!got && ferror(r->f))
+		return errno ? -errno : -EIO;
+	return got;
+}
+
+/* Read more after the keep bytes that are left at r->raw's start: 1, 0 at
+ * the end of the input, or -errno. */
+static int read_more(struct logread *r, size_t keep)
+{
+	ssize_t n;
+
+	if (r->raw_eof)
+		return 0;
+	n = read_raw(r, r->raw + keep, RAW_SIZE - keep);
+	if (n <= 0) {
+		r->raw_eof = !n;
+		return (int)n;
+	}
+	r->raw_len = keep + (size_t)n;
+	return 1;
+}
+
+/* The compressed bytes not inflated yet, at the start of r->raw: enough
+ * to tell whether another member follows, or all that is left. */
+static int gunzip_input(struct logread *r, size_t want)
+{
+	z_stream *z = &r->gz->z;
+	int ret = 1;
+
+	memmove(r->raw, z->next_in, z->avail_in);
+	r->raw_len = z->avail_in;
+	while (ret > 0 && r->raw_len < want)
+		ret = read_more(r, r->raw_len);
+	z->next_in = r->raw;
+	z->avail_in = (uInt)r->raw_len;
+	return ret < 0 ? ret : 0;
+}
+
+/* After a member's end: 1 when another one starts, 0 at the end. */
+static int gunzip_next_member(struct logread *r)
+{
+	z_stream *z = &r->gz->z;
+	int ret = gunzip_input(r, 2);
+
+	if (ret < 0)
+		return ret;
+	if (!z->avail_in)
+		return 0;
+	if (z->avail_in < 2 || z->next_in[0] != 0x1f || z->next_in[1] != 0x8b) {
+		r->gz->done = true;
+		diag(r, 0, true, "data after the end of the compressed log, ignored");
+		return 0;
+	}
+	r->gz->member_end = false;
+	return inflateReset(z) == Z_OK ? 1 : -ENOMEM;
+}
+
+/* The next inflated bytes into r->data: 1, 0 at the end, -errno, or
+ * -EBADMSG after saying that the data is damaged. */
+static int gunzip_fill(struct logread *r)
+{
+	struct gunzip *gz = r->gz;
+	z_stream *z = &gz->z;
+	int ret;
+
+	for (;;) {
+		if (gz->done)
+			return 0;
+		if (gz->member_end && (ret = gunzip_next_member(r)) <= 0)
+			return ret;
+		z->next_out = gz->out;
+		z->avail_out = sizeof(gz->out);
+		ret = inflate(z, Z_NO_FLUSH);
+		if (ret == Z_STREAM_END) {
+			gz->member_end = true;
+		} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+			diag(r, r->line + 1, false, "corrupt compressed data: %s",
+			     z->msg ? z->msg : zError(ret));
+			gz->done = true;
+			return -EBADMSG;
+		}
+		r->data = gz->out;
+		r->data_len = sizeof(gz->out) - z->avail_out;
+		if (r->data_len)
+			return 1;
+		if (gz->member_end)
+			continue;
+		/* Inflate needs more input: none left is a cut file. */
+		ret = gunzip_input(r, 1);
+		if (ret < 0)
+			return ret;
+		if (!z->avail_in) {
+			r->counts.skipped++;
+			r->counts.truncated++;
+			diag(r, r->line + 1, true, "the compressed log ends early (cut short?)");
+			gz->done = true;
+			return 0;
+		}
+	}
+}
+
+/* The next bytes into r->data: 1, 0 at the end of the input, or -errno. */
+static int fill(struct logread *r)
+{
+	int ret;
+
+	r->data_pos = r->data_len = 0;
+	if (r->gz)
+		return gunzip_fill(r);
+	ret = read_more(r, 0);
+	if (ret > 0) {
+		r->data = r->raw;
+		r->data_len = r->raw_len;
+	}
+	return ret;
+}
+
+enum { LINE_EOF = 1, LINE_TOO_LONG, LINE_ENDLESS };
+
+/* Append the next piece of the current line, up to a newline, to r->buf
+ * while it fits; *len counts the whole line. */
+static bool take_piece(struct logread *r, size_t *len)
+{
+	const unsigned char *p = r->data + r->data_pos;
+	size_t avail = r->data_len - r->data_pos;
+	const unsigned char *nl = memchr(p, '\n', avail);
+	size_t n = nl ? (size_t)(nl - p) : avail;
+	size_t room = *len < LOGREAD_MAX_LINE ? LOGREAD_MAX_LINE - *len : 0;
+
+	if (room)
+		memcpy(r->buf + *len, p, n < room ? n : room);
+	*len += n;
+	r->data_pos += n + (nl != NULL);
+	return nl != NULL;
+}
 
 /*
  * Read one line into r->buf without its newline.  getline() would grow
  * its buffer to the whole line; a damaged log may hold gigabytes without
- * a newline, so an overlong line is read to its end and dropped instead.
+ * a newline, so an overlong line is read to its end and dropped instead,
+ * and one that has not ended after LOGREAD_MAX_RUN bytes (/dev/zero
+ * through a pipe, a disk image) is no log at all.
  */
 static int read_line(struct logread *r, size_t *len, bool *newline)
 {
-	size_t n = 0;
-	int c;
+	int ret;
 
+	*len = 0;
 	*newline = false;
-	while ((c = getc_unlocked(r->f)) != EOF) {
-		if (c == '\n') {
-			*newline = true;
-			break;
-		}
-		if (n == LOGREAD_MAX_LINE) {
-			while ((c = getc_unlocked(r->f)) != EOF && c != '\n')
-				;
-			if (c == EOF && ferror(r->f))
+	while (!*newline) {
+		if (r->data_pos == r->data_len) {
+			ret = fill(r);
+			if (ret < 0)
+				return ret;
+			if (!ret)
 				break;
-			return LINE_TOO_LONG;
 		}
-		r->buf[n++] = (char)c;
+		*newline = take_piece(r, len);
+		if (*len > LOGREAD_MAX_RUN)
+			return LINE_ENDLESS;
 	}
-	if (c == EOF && ferror(r->f))
-		return errno ? -errno : -EIO;
-	if (c == EOF && n == 0)
+	if (!*len && !*newline)
 		return LINE_EOF;
-	r->buf[n] = '\0';
-	*len = n;
+	if (*len > LOGREAD_MAX_LINE)
+		return LINE_TOO_LONG;
+	r->buf[*len] = '\0';
 	return 0;
 }
 
@@ -755,6 +1034,15 @@ static bool skip_bad(struct logread *r)
 	return r->opts.strict;
 }
 
+/* At the end: a log with nothing in it is worth a word, once. */
+static void report_empty(struct logread *r)
+{
+	if (r->counts.records || r->counts.skipped || r->reported_empty)
+		return;
+	r->reported_empty = true;
+	diag(r, 0, true, "empty log: no records");
+}
+
 int logread__next(struct logread *r, struct log_record *rec)
 {
 	bool newline;
@@ -762,14 +1050,22 @@ int logread__next(struct logread *r, struct log_record *rec)
 	int ret;
 
 	for (;;) {
-		errno = 0;
 		ret = read_line(r, &len, &newline);
-		if (ret == LINE_EOF)
+		if (ret == LINE_EOF) {
+			report_empty(r);
 			return 0;
+		}
 		if (ret < 0)
 			return ret;
 		r->line++;
 		r->counts.lines++;
+		if (ret == LINE_ENDLESS) {
+			r->counts.skipped++;
+			r->counts.oversized++;
+			diag(r, r->line, false, "not an NDJSON log: no newline in %d MiB",
+			     LOGREAD_MAX_RUN >> 20);
+			return -EBADMSG;
+		}
 		if (ret == LINE_TOO_LONG) {
 			r->counts.skipped++;
 			r->counts.oversized++;
@@ -812,19 +1108,21 @@ int logread__next(struct logread *r, struct log_record *rec)
 	}
 }
 
-/* Everything but the stream: NULL with errno set. */
+/* Everything but the input: NULL with errno set. */
 static struct logread *logread_alloc(const char *name, const struct logread_opts *opts)
 {
 	struct logread *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		goto nomem;
+	r->fd = -1;
 	if (opts)
 		r->opts = *opts;
 	r->buf = malloc(LOGREAD_MAX_LINE + 1);
+	r->raw = malloc(RAW_SIZE);
 	r->tok = json_tokener_new();
 	r->name = strdup(name);
-	if (!r->buf || !r->tok || !r->name)
+	if (!r->buf || !r->raw || !r->tok || !r->name)
 		goto nomem;
 	json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	return r;
@@ -834,43 +1132,173 @@ nomem:
 	return NULL;
 }
 
+/*
+ * Refuse what cannot hold a log before reading it: a directory fails
+ * every read, and a device never ends (/dev/zero), holds no log (a disk)
+ * or waits for someone to type (a terminal).  Pipes, FIFOs and sockets
+ * are read.  0, or -errno after saying why.
+ */
+static int check_input(struct logread *r, int fd)
+{
+	const char *what = NULL;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st))
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (S_ISCHR(st.st_mode))
+		what = isatty(fd) ? "a terminal" : "a character device";
+	else if (S_ISBLK(st.st_mode))
+		what = "a block device";
+	if (!what)
+		return 0;
+	diag(r, 0, false, "not an NDJSON log: %s", what);
+	return -EBADMSG;
+}
+
+/* Formats analyze names but does not read, by their first bytes. */
+static const struct {
+	const char *magic;
+	size_t len;
+	const char *name;
+} other_compressions[] = {
+	{ "\xfd" "7zXZ\0", 6, "xz" },
+	{ "\x28\xb5\x2f\xfd", 4, "zstd" },
+	{ "BZh", 3, "bzip2" },
+	{ "\x04\x22\x4d\x18", 4, "lz4" },
+};
+
+#define MAGIC_LEN 6 /* the longest magic above */
+
+/* s in single quotes for a shell unless it needs none. */
+static void shell_quote(char *dst, size_t size, const char *s)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+,:=@%-";
+	size_t n = 0;
+
+	if (!s[strspn(s, plain)]) {
+		snprintf(dst, size, "%s", s);
+		return;
+	}
+	for (dst[n++] = '\''; *s && n + 5 < size; s++) {
+		if (*s == '\'') {
+			memcpy(dst + n, "'\\''", 4);
+			n += 4;
+		} else {
+			dst[n++] = *s;
+		}
+	}
+	dst[n++] = '\'';
+	dst[n] = '\0';
+}
+
+/* A compression that is not gzip: say how to read it; -EBADMSG. */
+static int refuse_compressed(struct logread *r, const char *format)
+{
+	char file[512];
+
+	if (!r->is_path) {
+		diag(r, 0, false,
+		     "compressed with %s, which analyze does not read: decompress it first "
+		     "(... | %s -dc | shmwatch analyze -)",
+		     format, format);
+		return -EBADMSG;
+	}
+	shell_quote(file, sizeof(file), r->name);
+	diag(r, 0, false,
+	     "compressed with %s, which analyze does not read: run \"%s -dc %s | "
+	     "shmwatch analyze -\"",
+	     format, format, file);
+	return -EBADMSG;
+}
+
+static int start_gunzip(struct logread *r)
+{
+	r->gz = calloc(1, sizeof(*r->gz));
+	if (!r->gz)
+		return -ENOMEM;
+	/* 16: a gzip header and trailer around the deflate data. */
+	if (inflateInit2(&r->gz->z, 15 + 16) != Z_OK) {
+		free(r->gz);
+		r->gz = NULL;
+		return -ENOMEM;
+	}
+	r->gz->z.next_in = r->raw;
+	r->gz->z.avail_in = (uInt)r->raw_len;
+	return 0;
+}
+
+/*
+ * Read the first bytes and decide how the rest is read: gzip is inflated,
+ * other compressions are refused, anything else is taken as text.
+ */
+static int detect_format(struct logread *r)
+{
+	int ret = 1;
+
+	while (ret > 0 && r->raw_len < MAGIC_LEN)
+		ret = read_more(r, r->raw_len);
+	if (ret < 0)
+		return ret;
+	if (r->raw_len >= 2 && r->raw[0] == 0x1f && r->raw[1] == 0x8b)
+		return start_gunzip(r);
+	for (size_t i = 0; i < sizeof(other_compressions) / sizeof(other_compressions[0]); i++)
+		if (r->raw_len >= other_compressions[i].len &&
+		    !memcmp(r->raw, other_compressions[i].magic, other_compressions[i].len))
+			return refuse_compressed(r, other_compressions[i].name);
+	r->data = r->raw;
+	r->data_len = r->raw_len;
+	return 0;
+}
+
+/* The input is open: check it and look at its first bytes. */
+static int start_input(struct logread *r, int fd)
+{
+	int ret = check_input(r, fd);
+
+	return ret ? ret : detect_format(r);
+}
+
+/* Take r as opened, or free it: r, or NULL with errno set. */
+static struct logread *opened(struct logread *r, int ret)
+{
+	if (!ret)
+		return r;
+	logread__free(r);
+	errno = -ret;
+	return NULL;
+}
+
 struct logread *logread__open_stream(FILE *f, const char *name, const struct logread_opts *opts)
 {
 	struct logread *r = logread_alloc(name, opts);
 
-	if (r)
-		r->f = f;
-	return r;
+	if (!r)
+		return NULL;
+	r->f = f;
+	return opened(r, start_input(r, fileno(f)));
 }
 
 struct logread *logread__open(const char *path, const struct logread_opts *opts)
 {
-	struct logread *r;
-	struct stat st;
-	int err;
+	bool is_stdin = !strcmp(path, "-");
+	struct logread *r = logread_alloc(is_stdin ? "<stdin>" : path, opts);
 
-	r = logread_alloc(strcmp(path, "-") ? path : "<stdin>", opts);
 	if (!r)
 		return NULL;
-	if (!strcmp(path, "-")) {
-		r->f = stdin;
+	if (is_stdin) {
+		r->fd = STDIN_FILENO;
 	} else {
-		r->f = fopen(path, "re");
-		if (!r->f) {
-			err = errno;
-			goto fail;
-		}
-		r->own_file = true;
+		/* O_NOCTTY: a terminal named here is refused, not adopted. */
+		r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (r->fd < 0)
+			return opened(r, -errno);
+		r->own_fd = true;
+		r->is_path = true;
 	}
-	if (!fstat(fileno(r->f), &st) && S_ISDIR(st.st_mode)) {
-		err = EISDIR;
-		goto fail;
-	}
-	return r;
-fail:
-	logread__free(r);
-	errno = err;
-	return NULL;
+	return opened(r, start_input(r, r->fd));
 }
 
 const struct logread_counts *logread__counts(const struct logread *r)
@@ -887,13 +1315,17 @@ void logread__free(struct logread *r)
 {
 	if (!r)
 		return;
-	if (r->own_file && r->f)
-		fclose(r->f);
+	if (r->own_fd)
+		close(r->fd);
+	if (r->gz)
+		inflateEnd(&r->gz->z);
+	free(r->gz);
 	if (r->tok)
 		json_tokener_free(r->tok);
 	for (int i = 0; i < r->n_unknown; i++)
 		free(r->unknown[i]);
 	free(r->buf);
+	free(r->raw);
 	free(r->name);
 	free(r->command);
 	free(r->pids);

@@ -4,9 +4,10 @@
  * the structs out_json.c wrote it from, so that `analyze` feeds the
  * analyzer exactly what live tracing fed it.
  *
- * A log is read one bounded line at a time; a bad line is reported as
- * "file:line: reason" and skipped (or, with strict, ends the reading), so
- * one damaged record never costs the rest of the log.
+ * A log is read one bounded line at a time, inflated on the way when it
+ * is gzip'd; a bad line is reported as "file:line: reason" and skipped
+ * (or, with strict, ends the reading), so one damaged record never costs
+ * the rest of the log.
  */
 #ifndef SHMWATCH_LOGREAD_H
 #define SHMWATCH_LOGREAD_H
@@ -20,6 +21,8 @@
 /* Longer lines are skipped without being buffered.  The writer's longest
  * record, a header with a 4 KiB command of escaped bytes, stays under it. */
 #define LOGREAD_MAX_LINE (64 * 1024)
+/* A "line" that runs on this far is no NDJSON at all: reading ends. */
+#define LOGREAD_MAX_RUN (16 * 1024 * 1024)
 
 enum log_rec_type {
 	LOG_REC_HEADER = 1,
@@ -59,8 +62,9 @@ struct log_record {
 };
 
 /*
- * One diagnostic about a line: line is 0 for one about the whole file.
- * warning is false for lines that were malformed (strict stops at them).
+ * One diagnostic about a line: line is 0 for one about the whole file
+ * (it is not a log, or holds no record at all).  warning is false for
+ * lines that were malformed (strict stops at them).
  */
 typedef void (*logread_diag_fn)(void *ctx, const char *file, unsigned long line,
 				bool warning, const char *msg);
@@ -87,18 +91,22 @@ struct logread;
 
 /*
  * Open path ("-": standard input).  NULL with errno set; a directory is
- * refused with EISDIR rather than failing on the first read.
+ * refused with EISDIR rather than failing on the first read, and what
+ * cannot hold a log (a device, a terminal) with EBADMSG, once the
+ * diagnostic has said why.
  */
 struct logread *logread__open(const char *path, const struct logread_opts *opts);
 /*
- * Read an already open stream (a pipe, an fmemopen buffer in the fuzzer)
- * under name; logread__free() leaves f open.  NULL with errno set.
+ * Read an already open stream (a file, an fmemopen buffer in the fuzzer)
+ * under name; logread__free() leaves f open.  NULL with errno set, as
+ * logread__open().
  */
 struct logread *logread__open_stream(FILE *f, const char *name,
 				     const struct logread_opts *opts);
 /*
  * The next record: 1 with rec filled, 0 at the end, -EBADMSG when strict
- * stopped at a bad line, another negative errno on a read error.
+ * stopped at a bad line or the input turned out not to be a log (both
+ * reported), another negative errno on a read error.
  */
 int logread__next(struct logread *r, struct log_record *rec);
 const struct logread_counts *logread__counts(const struct logread *r);

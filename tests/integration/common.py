@@ -193,29 +193,49 @@ class Tracer:
         self.proc.stderr.close()
 
 
-class BpfTestCase(unittest.TestCase):
-    """Skips with the reason when BPF cannot be used; gives each test a
-    temporary directory and removes it, the processes it started, the
-    segments they made and the shmwatch-test-* objects that appeared in
-    /dev/shm, whatever the outcome."""
+class ScratchTestCase(unittest.TestCase):
+    """Gives each test a temporary directory and removes it, and the
+    processes it started, whatever the outcome."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="shmwatch-test-")
+        self.procs = []
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        self.addCleanup(self.stop_procs)
+
+    def stop_procs(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def spawn(self, argv, **kw):
+        p = subprocess.Popen(argv, **kw)
+        self.procs.append(p)
+        return p
+
+
+class BpfTestCase(ScratchTestCase):
+    """Skips with the reason when BPF cannot be used; besides what
+    ScratchTestCase removes, removes the segments the test's processes
+    made and the shmwatch-test-* objects that appeared in /dev/shm."""
 
     def setUp(self):
         reason = bpf_skip_reason()
         if reason:
             self.skipTest(reason)
-        self.tmp = tempfile.mkdtemp(prefix="shmwatch-test-")
-        self.procs = []
+        super().setUp()
         self.pids = set()
         self.shm_objects_before = shm_objects()
         self.tmpfs_dirs_before = set(glob.glob("/tmp/shmwatch-test-tmpfs-*"))
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
-        for p in self.procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-            self.pids.add(p.pid)
+        self.stop_procs()
+        self.pids.update(p.pid for p in self.procs)
         remove_segments_of(self.pids)
         for name in shm_objects() - self.shm_objects_before:
             try:
@@ -229,15 +249,6 @@ class BpfTestCase(unittest.TestCase):
                     os.rmdir(d)
                 except OSError:
                     pass
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
-
-    def spawn(self, argv, **kw):
-        p = subprocess.Popen(argv, **kw)
-        self.procs.append(p)
-        return p
 
     def track(self, records):
         """Remember every pid a log mentions, for segment clean-up."""

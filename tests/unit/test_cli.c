@@ -169,6 +169,74 @@ static void test_analyze(void **state)
 	assert_non_null(strstr(err, "at least one LOG"));
 }
 
+static void expect_analyze(int argc, char **argv, const char *const *logs, int n_logs,
+			   enum cli_format format, bool strict)
+{
+	struct cli_analyze o;
+	char err[256] = "";
+
+	assert_int_equal(cli_parse_analyze(&o, argc, argv, err, sizeof(err)), 0);
+	assert_int_equal(o.format, format);
+	assert_int_equal(o.strict, strict);
+	assert_int_equal(o.n_logs, n_logs);
+	for (int i = 0; i < n_logs; i++)
+		assert_string_equal(o.logs[i], logs[i]);
+	assert_null(o.logs[n_logs]);
+}
+
+#define ANALYZE(...) ((char *[]){ "analyze", __VA_ARGS__, NULL })
+#define ANALYZE_ARGC(...) ((int)(sizeof((char *[]){ "analyze", __VA_ARGS__ }) / sizeof(char *)))
+#define LOGS(...) ((const char *const[]){ __VA_ARGS__ })
+#define EXPECT_ANALYZE(logs, n, format, strict, ...) \
+	expect_analyze(ANALYZE_ARGC(__VA_ARGS__), ANALYZE(__VA_ARGS__), logs, n, format, strict)
+
+/* Options may come after the logs, as with GNU tools; -- still ends them. */
+static void test_analyze_options_after_logs(void **state)
+{
+	struct cli_analyze o;
+	char err[256] = "";
+
+	EXPECT_ANALYZE(LOGS("trace.json"), 1, CLI_FORMAT_JSON, false, "trace.json", "--format",
+		       "json");
+	EXPECT_ANALYZE(LOGS("a", "-", "b"), 3, CLI_FORMAT_TEXT, true, "a", "--strict", "-",
+		       "--format=text", "b");
+	EXPECT_ANALYZE(LOGS("a", "--strict", "-h"), 3, CLI_FORMAT_AUTO, false, "a", "--",
+		       "--strict", "-h");
+	EXPECT_ANALYZE(LOGS("-", "--format"), 2, CLI_FORMAT_AUTO, true, "--strict", "--", "-",
+		       "--format");
+
+	assert_int_equal(cli_parse_analyze(&o, 3, ANALYZE("a.json", "-h"), err, sizeof(err)), 0);
+	assert_true(o.help);
+	assert_int_equal(cli_parse_analyze(&o, 3, ANALYZE("a.json", "--frob"), err, sizeof(err)),
+			 -22);
+	assert_string_equal(err, "unknown option '--frob'");
+	assert_int_equal(cli_parse_analyze(&o, 3, ANALYZE("a.json", "--format"), err, sizeof(err)),
+			 -22);
+	assert_string_equal(err, "option '--format' needs a value");
+	assert_int_equal(cli_parse_analyze(&o, 4, ANALYZE("a.json", "--format", "xml"), err,
+					   sizeof(err)),
+			 -22);
+	assert_string_equal(err, "invalid format 'xml' (text or json)");
+	assert_int_equal(cli_parse_analyze(&o, 3, ANALYZE("--strict", "--"), err, sizeof(err)),
+			 -22);
+	assert_non_null(strstr(err, "at least one LOG"));
+}
+
+/* The trace command still stops at its COMMAND: what follows is the
+ * command's own. */
+static void test_trace_stops_at_command(void **state)
+{
+	struct cli_trace o;
+	char err[256] = "";
+
+	cli_trace_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-q", "./prog", "-p", "1", "--format", "json"), 0);
+	assert_string_equal(o.command[0], "./prog");
+	assert_string_equal(o.command[1], "-p");
+	assert_int_equal(o.n_pids, 0);
+	assert_int_equal(o.format, CLI_FORMAT_AUTO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +248,8 @@ int main(void)
 		cmocka_unit_test(test_names_and_modes),
 		cmocka_unit_test(test_too_many_pids),
 		cmocka_unit_test(test_analyze),
+		cmocka_unit_test(test_analyze_options_after_logs),
+		cmocka_unit_test(test_trace_stops_at_command),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -20,8 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include <zlib.h>
 #include "jbuf.h"
 #include "logread.h"
 #include "names.h"
@@ -623,6 +625,28 @@ static void test_escaping(void **pstate)
 	"\"ppid\":1,\"uid\":0,\"cgroup\":1,\"comm\":\"p\",\"call\":\"shmdt\","             \
 	"\"args\":{\"shmaddr\":4096},\"ret\":0,\"errno\":null}"
 
+/* A line, and the one diagnostic it must give. */
+struct line_diag {
+	const char *line;
+	const char *msg;
+};
+
+/* A log of one line gives no record and one diagnostic, msg. */
+static void expect_one_diag(struct state *st, const char *line, bool warning, const char *msg)
+{
+	struct log_record recs[MAX_RECS];
+	char path[512];
+	int n;
+
+	write_file(st, "one.json", line, strlen(line), path, sizeof(path));
+	st->n_errors = st->n_warnings = 0;
+	assert_int_equal(read_log(st, path, false, recs, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(warning ? st->n_warnings : st->n_errors, 1);
+	assert_int_equal(st->n_errors + st->n_warnings, 1);
+	assert_string_equal(st->last_msg, msg);
+}
+
 static void test_malformed_skipped(void **pstate)
 {
 	struct state *st = *pstate;
@@ -678,18 +702,72 @@ static void test_field_types(void **pstate)
 		"\"schema\" must be 1 or more",
 		"\"pids\" should hold process ids",
 	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		expect_one_diag(st, lines[i], false, reasons[i]);
+}
+
+/* A shmget event with the given size and ret, and one field to add. */
+#define SHMGET(size, ret, more)                                                             \
+	"{\"type\":\"event\",\"seq\":1,\"ts_ns\":1,\"pid\":10,\"tid\":10,\"ppid\":1," \
+	"\"uid\":0,\"cgroup\":1,\"comm\":\"p\",\"call\":\"shmget\",\"args\":{\"key\":0,"  \
+	"\"size\":" size ",\"shmflg\":{\"value\":896}},\"ret\":" ret more "}\n"
+
+/*
+ * json-c clamps integers beyond 64 bits to the nearest limit without an
+ * error: each must be refused, while the limits themselves, written as
+ * they are, still read exactly.
+ */
+static void test_integer_range(void **pstate)
+{
+	struct state *st = *pstate;
+	static const struct line_diag bad[] = {
+		{ "{\"type\":\"event\",\"call\":\"shmdt\",\"seq\":18446744073709551616}\n",
+		  "\"seq\" is out of range" },
+		{ SHMGET("99999999999999999999999", "-12", ""), "\"args.size\" is out of range" },
+		{ SHMGET("4096", "-9223372036854775809", ""), "\"ret\" is out of range" },
+		{ SHMGET("4096", "9223372036854775808", ""), "\"ret\" is out of range" },
+		{ SHMGET("4096", "-100000000000000000000000000000", ""),
+		  "\"ret\" is out of range" },
+		{ SHMGET("-1", "0", ""), "\"args.size\" is out of range" },
+		{ SHMGET("1e3", "0", ""), "\"args.size\" should be an integer, not double" },
+		{ SHMGET("4096.0", "0", ""), "\"args.size\" should be an integer, not double" },
+		{ SHMGET("4096", "-01", ""), "not JSON: a number with a leading zero at byte 166" },
+		{ SHMGET("00", "0", ""), "not JSON: a number with a leading zero at byte 131" },
+		{ SHMGET("4096", "0", ",\"stack\":[{\"ip\":36893488147419103232}]"),
+		  "\"stack[].ip\" is out of range" },
+		{ "{\"type\":\"header\",\"schema\":1,\"wall_offset_ns\":-9223372036854775809}\n",
+		  "\"wall_offset_ns\" is out of range" },
+		{ "{\"type\":\"header\",\"schema\":1,\"shmmax\":18446744073709551616}\n",
+		  "\"shmmax\" is out of range" },
+		{ "{\"type\":\"stats\",\"ts_ns\":1,\"lost_by\":{\"fork\":18446744073709551617}}\n",
+		  "\"lost_by.fork\" is out of range" },
+		{ "{\"type\":\"event\",\"call\":\"exit\",\"seq\":1,\"ts_ns\":1,\"pid\":10,"
+		  "\"tid\":10,\"ppid\":1,\"uid\":0,\"cgroup\":1,\"comm\":\"p\","
+		  "\"args\":{\"exit_code\":-9223372036854775809}}\n",
+		  "\"args.exit_code\" is out of range" },
+	};
+	/* The limits, and a clamped number in a field nobody reads. */
+	static const char good[] = SHMGET("18446744073709551615", "-9223372036854775808", "")
+		SHMGET("0", "9223372036854775807", ",\"new\":[1e999,-0.0,\"-01 00\"]")
+		SHMGET("-0", "0", ",\"stack_from\":1,\"x\":\"18446744073709551616\"");
 	struct log_record recs[MAX_RECS];
 	char path[512];
 	int n;
 
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		write_file(st, "types.json", lines[i], strlen(lines[i]), path, sizeof(path));
-		st->n_errors = 0;
-		assert_int_equal(read_log(st, path, false, recs, &n, NULL), 0);
-		assert_int_equal(n, 0);
-		assert_int_equal(st->n_errors, 1);
-		assert_string_equal(st->last_msg, reasons[i]);
-	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_one_diag(st, bad[i].line, false, bad[i].msg);
+
+	write_file(st, "limits.json", good, sizeof(good) - 1, path, sizeof(path));
+	st->n_errors = 0;
+	assert_int_equal(read_log(st, path, true, recs, &n, NULL), 0);
+	assert_int_equal(st->n_errors, 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(recs[0].event.c.args[1], UINT64_MAX);
+	assert_true(recs[0].event.c.ret == INT64_MIN);
+	assert_int_equal(recs[1].event.c.args[1], 0);
+	assert_true(recs[1].event.c.ret == INT64_MAX);
+	assert_int_equal(recs[2].event.c.args[1], 0);
 }
 
 /* The default diagnostic is exactly "file:line: reason" on stderr. */
@@ -833,6 +911,29 @@ static void test_unknown_types(void **pstate)
 	assert_int_equal(st->n_errors, 0);
 }
 
+/* Names from a log reach stderr escaped: no control byte, no raw quote. */
+static void test_unknown_names_escaped(void **pstate)
+{
+	struct state *st = *pstate;
+	static const struct line_diag cases[] = {
+		{ "{\"type\":\"\\u001b]0;pwned\\u0007\\u001b[2J\"}\n",
+		  "unknown record type \"\\x1b]0;pwned\\x07\\x1b[2J\" (from a newer shmwatch?), "
+		  "skipped; further ones silently" },
+		{ "{\"type\":\"event\",\"call\":\"a\\nb\\\"c\\\\d\\u007f\\u00e9\"}\n",
+		  "unknown event \"a\\x0ab\\\"c\\\\d\\x7f\\xc3\\xa9\" (from a newer shmwatch?), "
+		  "skipped; further ones silently" },
+		{ "{\"type\":\"event\",\"seq\":3,\"ts_ns\":3,\"pid\":10,\"tid\":10,\"ppid\":1,"
+		  "\"uid\":0,\"cgroup\":1,\"comm\":\"p\",\"call\":\"shmat\",\"args\":{\"shmid\":1,"
+		  "\"shmaddr\":0,\"shmflg\":{\"value\":0}},\"ret\":4096,"
+		  "\"map\":{\"backing\":\"\\r\\u0008x\"}}\n",
+		  "unknown backing \"\\x0d\\x08x\" (from a newer shmwatch?), skipped; further ones "
+		  "silently" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_one_diag(st, cases[i].line, true, cases[i].msg);
+}
+
 static void test_oversized_line(void **pstate)
 {
 	struct state *st = *pstate;
@@ -879,22 +980,314 @@ static void test_oversized_line(void **pstate)
 	assert_int_equal(c.oversized, 0);
 }
 
+/* A stream of len bytes of c and then tail, read to its end. */
+static int read_run(struct state *st, char c, size_t len, const char *tail,
+		    struct logread_counts *counts, int *n)
+{
+	size_t tail_len = strlen(tail);
+	char *data = malloc(len + tail_len);
+	struct logread_opts o = { .diag = on_diag, .ctx = st };
+	struct log_record rec;
+	struct logread *r;
+	FILE *f;
+	int ret;
+
+	assert_non_null(data);
+	memset(data, c, len);
+	memcpy(data + len, tail, tail_len);
+	f = fmemopen(data, len + tail_len, "r");
+	assert_non_null(f);
+	r = logread__open_stream(f, "run", &o);
+	assert_non_null(r);
+	*n = 0;
+	while ((ret = logread__next(r, &rec)) > 0)
+		(*n)++;
+	*counts = *logread__counts(r);
+	logread__free(r);
+	fclose(f);
+	free(data);
+	return ret;
+}
+
+/*
+ * A "line" that does not end within LOGREAD_MAX_RUN bytes is no log:
+ * reading stops there instead of running through the rest, which from a
+ * pipe of /dev/zero never comes.  One within the bound is skipped.
+ */
+static void test_endless_line(void **pstate)
+{
+	struct state *st = *pstate;
+	struct logread_counts c;
+	int n;
+
+	assert_int_equal(read_run(st, '\0', LOGREAD_MAX_RUN + 1, "\n" EV(1) "\n", &c, &n),
+			 -EBADMSG);
+	assert_int_equal(n, 0);
+	assert_int_equal(c.lines, 1);
+	assert_int_equal(st->n_errors, 1);
+	assert_int_equal(st->last_line, 1);
+	assert_string_equal(st->last_msg, "not an NDJSON log: no newline in 16 MiB");
+
+	st->n_errors = 0;
+	assert_int_equal(read_run(st, 'x', LOGREAD_MAX_RUN, "\n" EV(1) "\n", &c, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(c.oversized, 1);
+	assert_int_equal(st->n_errors, 1);
+	assert_non_null(strstr(st->last_msg, "longer than"));
+}
+
+/* Devices and terminals are refused when opened, with the reason; FIFOs
+ * are logs. */
+static void test_devices_refused(void **pstate)
+{
+	struct state *st = *pstate;
+	struct logread_opts o = { .diag = on_diag, .ctx = st };
+	static const char *const devices[] = { "/dev/zero", "/dev/null", "/dev/urandom" };
+	static const char line[] = EV(1) "\n";
+	struct log_record rec;
+	struct logread *r;
+	char path[512];
+	int wfd;
+
+	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+		st->n_errors = 0;
+		errno = 0;
+		assert_null(logread__open(devices[i], &o));
+		assert_int_equal(errno, EBADMSG);
+		assert_int_equal(st->n_errors, 1);
+		assert_int_equal(st->last_line, 0);
+		assert_string_equal(st->last_file, devices[i]);
+		assert_string_equal(st->last_msg, "not an NDJSON log: a character device");
+	}
+
+	/* A terminal, as "-" is when nothing is piped in. */
+	wfd = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(wfd >= 0);
+	assert_int_equal(grantpt(wfd), 0);
+	assert_int_equal(unlockpt(wfd), 0);
+	st->n_errors = 0;
+	errno = 0;
+	assert_null(logread__open(ptsname(wfd), &o));
+	assert_int_equal(errno, EBADMSG);
+	close(wfd);
+	assert_int_equal(st->n_errors, 1);
+	assert_string_equal(st->last_msg, "not an NDJSON log: a terminal");
+
+	/* Held open for writing here, so that opening it to read does not
+	 * wait; the line is in the FIFO before the reader looks. */
+	path_in(st, "fifo", path, sizeof(path));
+	assert_int_equal(mkfifo(path, 0600), 0);
+	wfd = open(path, O_RDWR);
+	assert_true(wfd >= 0);
+	assert_int_equal(write(wfd, line, sizeof(line) - 1), sizeof(line) - 1);
+	r = logread__open(path, &o);
+	close(wfd);
+	assert_non_null(r);
+	assert_int_equal(logread__next(r, &rec), 1);
+	assert_int_equal(rec.event.seq, 1);
+	assert_int_equal(logread__next(r, &rec), 0);
+	logread__free(r);
+}
+
+/* len bytes of in as one gzip member; *out_len its size.  Free it. */
+static unsigned char *gzip_buf(const char *in, size_t len, size_t *out_len)
+{
+	z_stream z = { 0 };
+	size_t cap = len + 1024;
+	unsigned char *out = malloc(cap);
+
+	assert_non_null(out);
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)in;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*out_len = cap - z.avail_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* The records of a gzip'd log: its events' seq, in order, into seqs. */
+static int read_gzip(struct state *st, const char *name, const unsigned char *data, size_t len,
+		     __u64 *seqs, int max, struct logread_counts *c)
+{
+	struct log_record recs[MAX_RECS];
+	char path[512];
+	int n, ret, k = 0;
+
+	write_file(st, name, (const char *)data, len, path, sizeof(path));
+	ret = read_log(st, path, false, recs, &n, c);
+	for (int i = 0; i < n && i < MAX_RECS; i++)
+		if (recs[i].type == LOG_REC_EVENT && k < max)
+			seqs[k++] = recs[i].event.seq;
+	return ret < 0 ? ret : k;
+}
+
+/*
+ * logrotate gzips the logs it rotates: read as they are, members one after
+ * the other as gzip -d does; a cut file gives what it holds and a warning,
+ * damaged data stops the reading with an error.
+ */
+static void test_gzip(void **pstate)
+{
+	struct state *st = *pstate;
+	static const char log[] = HDR EV(1) "\n" EV(2) "\n";
+	static const char more[] = EV(3) "\n";
+	unsigned char *a, *b, *cat;
+	size_t a_len, b_len;
+	struct logread_counts c;
+	__u64 seqs[8];
+
+	a = gzip_buf(log, sizeof(log) - 1, &a_len);
+	b = gzip_buf(more, sizeof(more) - 1, &b_len);
+	assert_int_equal(read_gzip(st, "a.gz", a, a_len, seqs, 8, &c), 2);
+	assert_int_equal(seqs[1], 2);
+	assert_int_equal(c.skipped, 0);
+	assert_int_equal(st->n_errors + st->n_warnings, 0);
+
+	cat = malloc(a_len + b_len + 8);
+	assert_non_null(cat);
+	memcpy(cat, a, a_len);
+	memcpy(cat + a_len, b, b_len);
+	assert_int_equal(read_gzip(st, "ab.gz", cat, a_len + b_len, seqs, 8, &c), 3);
+	assert_int_equal(seqs[2], 3);
+	assert_int_equal(st->n_errors + st->n_warnings, 0);
+
+	/* What follows the last member is not read, and said so. */
+	memcpy(cat + a_len, "garbage", 7);
+	assert_int_equal(read_gzip(st, "trail.gz", cat, a_len + 7, seqs, 8, &c), 2);
+	assert_int_equal(st->n_warnings, 1);
+	assert_int_equal(st->last_line, 0);
+	assert_string_equal(st->last_msg, "data after the end of the compressed log, ignored");
+
+	/* Cut in its trailer: every line is there, the end is not. */
+	st->n_warnings = 0;
+	assert_int_equal(read_gzip(st, "cut.gz", a, a_len - 4, seqs, 8, &c), 2);
+	assert_int_equal(c.truncated, 1);
+	assert_int_equal(c.skipped, 1);
+	assert_int_equal(st->n_warnings, 1);
+	assert_int_equal(st->last_line, 4);
+	assert_string_equal(st->last_msg, "the compressed log ends early (cut short?)");
+
+	/* A damaged block: an error, and nothing after it is made up. */
+	st->n_warnings = 0;
+	memcpy(cat, a, a_len);
+	memset(cat + 12, 0xff, 4);
+	assert_int_equal(read_gzip(st, "bad.gz", cat, a_len, seqs, 8, &c), -EBADMSG);
+	assert_int_equal(st->n_errors, 1);
+	assert_int_equal(st->last_line, 1);
+	assert_non_null(strstr(st->last_msg, "corrupt compressed data: "));
+
+	free(a);
+	free(b);
+	free(cat);
+}
+
+/* A gzip'd log through a stream (a pipe) as well; the bytes come one by one. */
+static void test_gzip_stream(void **pstate)
+{
+	struct state *st = *pstate;
+	static const char log[] = HDR EV(1) "\n" EV(2) "\n";
+	struct logread_opts o = { .diag = on_diag, .ctx = st };
+	struct log_record rec;
+	struct logread *r;
+	unsigned char *gz;
+	size_t len;
+	int fds[2], n = 0;
+	FILE *f;
+
+	gz = gzip_buf(log, sizeof(log) - 1, &len);
+	assert_int_equal(pipe(fds), 0);
+	assert_true(len < 4096); /* fits the pipe before anyone reads */
+	assert_int_equal(write(fds[1], gz, len), (ssize_t)len);
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	assert_non_null(f);
+	setvbuf(f, NULL, _IONBF, 0);
+	r = logread__open_stream(f, "pipe", &o);
+	assert_non_null(r);
+	while (logread__next(r, &rec) > 0)
+		n++;
+	assert_int_equal(n, 3);
+	assert_int_equal(rec.event.seq, 2);
+	assert_int_equal(st->n_errors + st->n_warnings, 0);
+	logread__free(r);
+	fclose(f);
+	free(gz);
+}
+
+/* Other compressions are named, with the command that reads them. */
+static void test_other_compressions(void **pstate)
+{
+	struct state *st = *pstate;
+	static const struct {
+		const char *name;
+		const char *magic;
+		size_t len;
+		const char *format;
+	} files[] = {
+		{ "log.xz", "\xfd" "7zXZ\0\0\x04", 8, "xz" },
+		{ "log.zst", "\x28\xb5\x2f\xfd\x24", 5, "zstd" },
+		{ "log.bz2", "BZh91AY&SY", 10, "bzip2" },
+		{ "it's.lz4", "\x04\x22\x4d\x18\x64", 5, "lz4" },
+	};
+	struct logread_opts o = { .diag = on_diag, .ctx = st };
+	char path[512], want[1024], quoted[600];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		write_file(st, files[i].name, files[i].magic, files[i].len, path, sizeof(path));
+		st->n_errors = 0;
+		errno = 0;
+		assert_null(logread__open(path, &o));
+		assert_int_equal(errno, EBADMSG);
+		assert_int_equal(st->n_errors, 1);
+		assert_int_equal(st->last_line, 0);
+		if (strchr(path, '\''))
+			snprintf(quoted, sizeof(quoted), "'%s/it'\\''s.lz4'", st->dir);
+		else
+			snprintf(quoted, sizeof(quoted), "%s", path);
+		snprintf(want, sizeof(want),
+			 "compressed with %s, which analyze does not read: run \"%s -dc %s | "
+			 "shmwatch analyze -\"",
+			 files[i].format, files[i].format, quoted);
+		assert_string_equal(st->last_msg, want);
+	}
+}
+
+/* A log without records says so, once; blank lines are no records. */
 static void test_empty_and_blank(void **pstate)
 {
 	struct state *st = *pstate;
+	static const char *const empty[] = { "", "\n\n  \r\n", "\n \t" };
+	static const char blank[] = "\n  \r\n" EV(1) "\r\n\n";
 	struct log_record recs[MAX_RECS];
 	struct logread_counts c;
 	char path[512];
 	int n;
 
-	write_file(st, "empty.json", "", 0, path, sizeof(path));
-	assert_int_equal(read_log(st, path, true, recs, &n, &c), 0);
-	assert_int_equal(n, 0);
-	assert_int_equal(c.lines, 0);
-	assert_int_equal(c.skipped, 0);
+	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		write_file(st, "empty.json", empty[i], strlen(empty[i]), path, sizeof(path));
+		st->n_warnings = 0;
+		assert_int_equal(read_log(st, path, true, recs, &n, &c), 0);
+		assert_int_equal(n, 0);
+		assert_int_equal(c.skipped, 0);
+		assert_int_equal(st->n_errors, 0);
+		assert_int_equal(st->n_warnings, 1);
+		assert_int_equal(st->last_line, 0);
+		assert_string_equal(st->last_msg, "empty log: no records");
+	}
+	assert_int_equal(c.lines, 2);
 
-	write_file(st, "blank.json", "\n  \r\n" EV(1) "\r\n\n", strlen("\n  \r\n" EV(1) "\r\n\n"),
-		   path, sizeof(path));
+	/* Lines that were all skipped have said why already. */
+	write_file(st, "skipped.json", "{oops\n", 6, path, sizeof(path));
+	st->n_warnings = st->n_errors = 0;
+	assert_int_equal(read_log(st, path, false, recs, &n, &c), 0);
+	assert_int_equal(st->n_errors, 1);
+	assert_int_equal(st->n_warnings, 0);
+
+	write_file(st, "blank.json", blank, sizeof(blank) - 1, path, sizeof(path));
+	st->n_warnings = st->n_errors = 0;
 	assert_int_equal(read_log(st, path, true, recs, &n, &c), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(recs[0].line, 3);
@@ -1128,11 +1521,18 @@ int main(void)
 		T(test_escaping),
 		T(test_malformed_skipped),
 		T(test_field_types),
+		T(test_integer_range),
 		T(test_default_diag_format),
 		T(test_strict_stops),
 		T(test_truncated_last_line),
 		T(test_unknown_types),
+		T(test_unknown_names_escaped),
 		T(test_oversized_line),
+		T(test_endless_line),
+		T(test_devices_refused),
+		T(test_gzip),
+		T(test_gzip_stream),
+		T(test_other_compressions),
 		T(test_empty_and_blank),
 		T(test_nul_byte),
 		T(test_open_errors),
