@@ -3,7 +3,8 @@
  * outfile.c - whole-line buffered output with rotation; see outfile.h.
  *
  * Lines are gathered in a buffer and written with write(2) only at line
- * boundaries, so a rotation, a crash or kill -9 never splits a record.
+ * boundaries, so a rotation, a crash or kill -9 never splits a record, and
+ * a write that fails part way is cut back to the last whole line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +32,7 @@ struct outfile {
 	int rotate_keep;
 	int mode;
 	__u64 file_bytes; /* bytes in the current file, buffered included */
+	__u64 on_disk;	  /* bytes written to it, all whole lines */
 	char *buf;
 	size_t used;
 	int error;
@@ -259,38 +261,59 @@ bool outfile__replaced(const struct outfile *o)
 	return o->replaced;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+/* Write n bytes; *done says how many reached the file. */
+static int write_all(int fd, const char *p, size_t n, size_t *done)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
+	*done = 0;
+	while (*done < n) {
+		ssize_t w = write(fd, p + *done, n - *done);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		p += w;
-		n -= (size_t)w;
+		*done += (size_t)w;
 	}
 	return 0;
 }
 
+/*
+ * After a write that failed part way (a full disk): drop the partial
+ * line, so that the file ends like a killed writer's would.  Only in a
+ * file of ours: standard output may be a file others append to.
+ */
+static void cut_back(struct outfile *o, __u64 len)
+{
+	if (o->path && !ftruncate(o->fd, (off_t)len))
+		o->on_disk = len;
+}
+
 int outfile__flush(struct outfile *o)
 {
+	const char *nl;
+	size_t done;
 	int ret;
 
 	if (o->error)
 		return o->error;
-	ret = write_all(o->fd, o->buf, o->used);
+	ret = write_all(o->fd, o->buf, o->used, &done);
+	if (!ret) {
+		o->on_disk += done;
+		o->used = 0;
+		return 0;
+	}
+	nl = memrchr(o->buf, '\n', done);
+	cut_back(o, o->on_disk + (nl ? (size_t)(nl - o->buf) + 1 : 0));
 	o->used = 0;
-	return ret ? fail(o, ret) : 0;
+	return fail(o, ret);
 }
 
 static void switch_to(struct outfile *o, int fd, __u64 size)
 {
 	close(o->fd);
 	o->fd = fd;
-	o->file_bytes = size;
+	o->file_bytes = o->on_disk = size;
 }
 
 /* Old files move up one, path.N-1 -> path.N ... path -> path.1; a
@@ -345,12 +368,18 @@ static int rotate(struct outfile *o)
 
 static int write_long_line(struct outfile *o, const char *line, size_t len)
 {
-	int ret = write_all(o->fd, line, len);
+	size_t done;
+	int ret = write_all(o->fd, line, len, &done);
 
 	if (!ret)
-		ret = write_all(o->fd, "\n", 1);
+		ret = write_all(o->fd, "\n", 1, &done);
+	if (ret) {
+		cut_back(o, o->on_disk);
+		return fail(o, ret);
+	}
+	o->on_disk += len + 1;
 	o->file_bytes += len + 1;
-	return ret ? fail(o, ret) : 0;
+	return 0;
 }
 
 int outfile__line(struct outfile *o, const char *line, size_t len)

@@ -2,7 +2,8 @@
 /*
  * outfile.h - where a sink's lines go: a file descriptor written in whole
  * lines only, with a userspace buffer, size-based rotation and reopen on
- * SIGHUP.  A killed writer leaves a file that ends with a complete line.
+ * SIGHUP.  A killed writer, or one that ran out of disk, leaves a file
+ * that ends with a complete line.
  *
  * A log file is never written in place: what is at the path must be
  * absent or a regular file with one link owned by the caller, anything

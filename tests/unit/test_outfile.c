@@ -4,16 +4,18 @@
  * refused unless it is a regular file with one link owned by us, and is
  * never opened or written; an accepted file is replaced, not truncated;
  * a file never published leaves the path as it was; rotation and reopen
- * stay in the log's directory after chdir and chroot.
+ * stay in the log's directory after chdir and chroot; a full disk leaves
+ * whole lines.
  *
  * Each test gets its own mkdtemp directory, removed in teardown even when
- * the test fails, with any file a wrong implementation would have made
- * in / .
+ * the test fails, with any tmpfs a test mounted there and any file a
+ * wrong implementation would have made in / .
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +36,7 @@ struct state {
 	char dir[64];
 	char cwd[4096];	    /* to go back to after a chdir */
 	char root_name[64]; /* a name a cwd-bound outfile would use in / */
+	char mnt[128];	    /* a tmpfs mounted for the test, "" if none */
 };
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -64,6 +68,8 @@ static int teardown(void **pstate)
 
 	if (chdir(st->cwd))
 		return -1;
+	if (st->mnt[0])
+		umount2(st->mnt, MNT_DETACH);
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		snprintf(path, sizeof(path), "/%s%s", st->root_name, suffixes[i]);
 		unlink(path);
@@ -481,6 +487,72 @@ static void test_reopen_and_rotation_after_chroot(void **pstate)
 	assert_int_equal(entries(logs), 3);
 }
 
+/* ---- a full disk ---- */
+
+/* A tmpfs of 16 KiB at dir/small, in a mount namespace of this test
+ * binary's own, so that not even a crash leaves it on the host. */
+static void mount_small_tmpfs(struct state *st)
+{
+	path_in(st, "small", st->mnt, sizeof(st->mnt));
+	assert_int_equal(mkdir(st->mnt, 0700), 0);
+	assert_int_equal(unshare(CLONE_NEWNS), 0);
+	assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	assert_int_equal(mount("tmpfs", st->mnt, "tmpfs", 0, "size=16k"), 0);
+}
+
+/* Lines of 100 bytes until the disk is full: 16384 bytes take 163 whole
+ * lines and part of one more, which must not stay. */
+static void test_full_disk_leaves_whole_lines(void **pstate)
+{
+	struct state *st = *pstate;
+	char line[LINE_LEN + 1], path[256], buf[32768];
+	struct outfile *o;
+	ssize_t n;
+	int ret = 0;
+
+	if (geteuid())
+		skip(); /* mounting takes root */
+	mount_small_tmpfs(st);
+	memset(line, 'f', LINE_LEN);
+	line[LINE_LEN] = '\0';
+	snprintf(path, sizeof(path), "%s/log.json", st->mnt);
+	o = open_at(path, false, NULL, 0);
+	assert_non_null(o);
+	for (int i = 0; i < 200 && !ret; i++)
+		ret = outfile__line(o, line, LINE_LEN);
+	assert_int_equal(ret, 0); /* still in the buffer */
+	assert_int_equal(outfile__flush(o), -ENOSPC);
+	assert_int_equal(outfile__line(o, line, LINE_LEN), -ENOSPC);
+	assert_int_equal(outfile__close(o), -ENOSPC);
+
+	n = read_file(path, buf, sizeof(buf));
+	assert_int_equal(n, 16384 / (LINE_LEN + 1) * (LINE_LEN + 1));
+	assert_int_equal(buf[n - 1], '\n');
+}
+
+/* A line longer than the buffer goes out on its own: all or nothing. */
+static void test_full_disk_drops_a_long_line_whole(void **pstate)
+{
+	struct state *st = *pstate;
+	size_t long_len = 300 * 1024;
+	char *big = malloc(long_len), path[256];
+	struct outfile *o;
+
+	if (geteuid())
+		skip();
+	assert_non_null(big);
+	memset(big, 'L', long_len);
+	mount_small_tmpfs(st);
+	snprintf(path, sizeof(path), "%s/log.json", st->mnt);
+	o = open_at(path, false, NULL, 0);
+	assert_non_null(o);
+	put_line(o, "short");
+	assert_int_equal(outfile__line(o, big, long_len), -ENOSPC);
+	free(big);
+	assert_int_equal(outfile__close(o), -ENOSPC);
+	assert_content(path, "short\n");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -499,6 +571,8 @@ int main(void)
 		T(test_rotation_after_chdir),
 		T(test_publish_and_reopen_after_chdir),
 		T(test_reopen_and_rotation_after_chroot),
+		T(test_full_disk_leaves_whole_lines),
+		T(test_full_disk_drops_a_long_line_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
