@@ -278,6 +278,12 @@ int app_publish(struct app *app)
 	return 0;
 }
 
+void app_tick(struct app *app, __u64 now_ns)
+{
+	for (int i = 0; i < app->n_sinks; i++)
+		outfile__tick(app->sinks[i]->out, now_ns);
+}
+
 void app_reopen(struct app *app)
 {
 	if (!app->log || !outfile__reopen(app->log) || app->error_reported)

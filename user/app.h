@@ -45,6 +45,8 @@ void app_finish(struct app *app);
 /* Tracing has started: the log file, kept under a temporary name until
  * now, takes its path.  0, or -errno with one line on stderr. */
 int app_publish(struct app *app);
+/* Every turn of the main loop: flush outputs whose data got old. */
+void app_tick(struct app *app, __u64 now_ns);
 void app_reopen(struct app *app);
 /* A write error on an output, reported once on stderr; 0 if none. */
 int app_output_error(struct app *app);

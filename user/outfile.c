@@ -19,6 +19,10 @@
 #include "outfile.h"
 
 #define OUTBUF_SIZE	(256 * 1024)
+/* How old buffered output may get: someone may be watching a terminal
+ * or a pipe, while a file is mostly read later and big writes cost less. */
+#define STREAM_FLUSH_NS	(100 * 1000000ULL)
+#define FILE_FLUSH_NS	(1000 * 1000000ULL)
 #define TMP_TRIES	100
 
 struct outfile {
@@ -35,6 +39,8 @@ struct outfile {
 	__u64 on_disk;	  /* bytes written to it, all whole lines */
 	char *buf;
 	size_t used;
+	__u64 flush_every_ns;
+	__u64 last_flush_ns;
 	int error;
 	char why[128]; /* the first error in words */
 	bool tty;
@@ -171,8 +177,12 @@ static void remove_temp(struct outfile *o)
 
 static int use_stdout(struct outfile *o)
 {
+	struct stat st;
+
 	o->fd = STDOUT_FILENO;
 	o->tty = isatty(o->fd);
+	o->flush_every_ns =
+		!fstat(o->fd, &st) && S_ISREG(st.st_mode) ? FILE_FLUSH_NS : STREAM_FLUSH_NS;
 	return 0;
 }
 
@@ -184,6 +194,7 @@ static int open_file(struct outfile *o, const char *path, bool held)
 	o->path = strdup(path);
 	if (!o->path)
 		return fail(o, -ENOMEM);
+	o->flush_every_ns = FILE_FLUSH_NS;
 	ret = open_dir(o);
 	if (!ret)
 		ret = look_at_path(o, &st);
@@ -307,6 +318,14 @@ int outfile__flush(struct outfile *o)
 	cut_back(o, o->on_disk + (nl ? (size_t)(nl - o->buf) + 1 : 0));
 	o->used = 0;
 	return fail(o, ret);
+}
+
+int outfile__tick(struct outfile *o, __u64 now_ns)
+{
+	if (o->error || !o->used || now_ns - o->last_flush_ns < o->flush_every_ns)
+		return o->error;
+	o->last_flush_ns = now_ns;
+	return outfile__flush(o);
 }
 
 static void switch_to(struct outfile *o, int fd, __u64 size)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * outfile.h - where a sink's lines go: a file descriptor written in whole
- * lines only, with a userspace buffer, size-based rotation and reopen on
- * SIGHUP.  A killed writer, or one that ran out of disk, leaves a file
- * that ends with a complete line.
+ * lines only, with a userspace buffer, a flush policy for live output,
+ * size-based rotation and reopen on SIGHUP.  A killed writer, or one that
+ * ran out of disk, leaves a file that ends with a complete line.
  *
  * A log file is never written in place: what is at the path must be
  * absent or a regular file with one link owned by the caller, anything
@@ -43,6 +43,9 @@ bool outfile__replaced(const struct outfile *o);
  * after an error the outfile stays failed and refuses further lines. */
 int outfile__line(struct outfile *o, const char *line, size_t len);
 int outfile__flush(struct outfile *o);
+/* Call often with a monotonic clock: flushes what is buffered once the
+ * last flush of a terminal or pipe is 100 ms old, of a regular file 1 s. */
+int outfile__tick(struct outfile *o, __u64 now_ns);
 /* Close and open the path again (after logrotate moved it), under the
  * same rules as the first open; nothing to do before publishing. */
 int outfile__reopen(struct outfile *o);

@@ -5,7 +5,7 @@
  * never opened or written; an accepted file is replaced, not truncated;
  * a file never published leaves the path as it was; rotation and reopen
  * stay in the log's directory after chdir and chroot; a full disk leaves
- * whole lines.
+ * whole lines; the flush policy, with a made-up clock.
  *
  * Each test gets its own mkdtemp directory, removed in teardown even when
  * the test fails, with any tmpfs a test mounted there and any file a
@@ -30,6 +30,8 @@
 #include <cmocka.h>
 #include "outfile.h"
 
+#define SEC	 1000000000ULL
+#define MSEC	 1000000ULL
 #define LINE_LEN 99 /* 100 bytes with its newline */
 
 struct state {
@@ -37,6 +39,7 @@ struct state {
 	char cwd[4096];	    /* to go back to after a chdir */
 	char root_name[64]; /* a name a cwd-bound outfile would use in / */
 	char mnt[128];	    /* a tmpfs mounted for the test, "" if none */
+	int saved_stdout;   /* -1 unless a test redirected stdout */
 };
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -56,8 +59,18 @@ static int setup(void **pstate)
 		return -1;
 	}
 	snprintf(st->root_name, sizeof(st->root_name), "shmwatch-test-outfile-%d.json", getpid());
+	st->saved_stdout = -1;
 	*pstate = st;
 	return 0;
+}
+
+static void restore_stdout(struct state *st)
+{
+	if (st->saved_stdout < 0)
+		return;
+	dup2(st->saved_stdout, STDOUT_FILENO);
+	close(st->saved_stdout);
+	st->saved_stdout = -1;
 }
 
 static int teardown(void **pstate)
@@ -66,6 +79,7 @@ static int teardown(void **pstate)
 	const char *suffixes[] = { "", ".1", ".2", ".old" };
 	char path[256];
 
+	restore_stdout(st);
 	if (chdir(st->cwd))
 		return -1;
 	if (st->mnt[0])
@@ -553,6 +567,73 @@ static void test_full_disk_drops_a_long_line_whole(void **pstate)
 	assert_content(path, "short\n");
 }
 
+/* ---- the flush policy ---- */
+
+/* Bytes waiting in a non-blocking pipe, read and counted. */
+static ssize_t drain(int fd)
+{
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	return n < 0 && errno == EAGAIN ? 0 : n;
+}
+
+static void test_tick_flushes_a_pipe_after_100ms(void **pstate)
+{
+	struct state *st = *pstate;
+	struct outfile_opts oo = { .path = NULL };
+	__u64 t0 = 50 * SEC;
+	struct outfile *o;
+	int p[2];
+
+	assert_int_equal(pipe2(p, O_NONBLOCK), 0);
+	fflush(stdout);
+	st->saved_stdout = dup(STDOUT_FILENO);
+	assert_true(st->saved_stdout >= 0);
+	assert_true(dup2(p[1], STDOUT_FILENO) >= 0);
+	close(p[1]);
+	o = outfile__open(&oo);
+	assert_non_null(o);
+	put_line(o, "a");
+	assert_int_equal(outfile__tick(o, t0), 0);
+	assert_int_equal(drain(p[0]), 2); /* the first line goes at once */
+	put_line(o, "b");
+	assert_int_equal(outfile__tick(o, t0 + 50 * MSEC), 0);
+	assert_int_equal(drain(p[0]), 0);
+	assert_int_equal(outfile__tick(o, t0 + 100 * MSEC), 0);
+	assert_int_equal(drain(p[0]), 2);
+	assert_int_equal(outfile__tick(o, t0 + 5 * SEC), 0); /* nothing buffered */
+	assert_int_equal(drain(p[0]), 0);
+	assert_int_equal(outfile__close(o), 0);
+	restore_stdout(st);
+	close(p[0]);
+}
+
+static void test_tick_flushes_a_file_every_second(void **pstate)
+{
+	struct state *st = *pstate;
+	__u64 t0 = 50 * SEC;
+	char path[128];
+	struct outfile *o;
+	struct stat sb;
+
+	path_in(st, "log.json", path, sizeof(path));
+	o = open_at(path, false, NULL, 0);
+	assert_non_null(o);
+	put_line(o, "a");
+	assert_int_equal(outfile__tick(o, t0), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, 2);
+	put_line(o, "b");
+	assert_int_equal(outfile__tick(o, t0 + 500 * MSEC), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, 2);
+	assert_int_equal(outfile__tick(o, t0 + 1 * SEC), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, 4);
+	assert_int_equal(outfile__close(o), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -573,6 +654,8 @@ int main(void)
 		T(test_reopen_and_rotation_after_chroot),
 		T(test_full_disk_leaves_whole_lines),
 		T(test_full_disk_drops_a_long_line_whole),
+		T(test_tick_flushes_a_pipe_after_100ms),
+		T(test_tick_flushes_a_file_every_second),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
