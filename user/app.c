@@ -16,7 +16,8 @@
 struct app {
 	struct sink *sinks[MAX_SINKS];
 	int n_sinks;
-	struct outfile *log; /* the log file, for SIGHUP reopen */
+	struct outfile *log; /* the log file, for publishing and SIGHUP reopen */
+	const char *log_path;
 	struct symbolizer *sym;
 	bool live;
 	struct analyzer *analyzer;
@@ -62,17 +63,21 @@ static void fan_usage(void *ctx, const struct sw_mount_usage *u)
 static int add_sink(struct app *app, bool json, const char *path, const struct app_opts *o,
 		    char *err, size_t len)
 {
+	char why[128];
 	struct outfile_opts oo = {
 		.path = path,
 		.rotate_size = json ? o->rotate_size : 0,
 		.rotate_keep = o->rotate_keep,
+		.held = true, /* until app_publish: tracing may still fail to start */
+		.why = why,
+		.why_len = sizeof(why),
 	};
 	struct outfile *out = outfile__open(&oo);
 	struct sink *s;
 	int e = errno;
 
 	if (!out) {
-		snprintf(err, len, "can't create %s: %s", path, strerror(e));
+		snprintf(err, len, "can't create %s: %s", path, why);
 		return -e;
 	}
 	s = json ? sink_json__new(out, !o->no_events) :
@@ -87,8 +92,10 @@ static int add_sink(struct app *app, bool json, const char *path, const struct a
 	}
 	s->sym = app->sym;
 	s->stack_depth = o->stack_depth > 0 ? o->stack_depth : 4;
-	if (json && path && strcmp(path, "-"))
+	if (json && path && strcmp(path, "-")) {
 		app->log = out;
+		app->log_path = path;
+	}
 	app->sinks[app->n_sinks++] = s;
 	return 0;
 }
@@ -286,10 +293,37 @@ void app_finish(struct app *app)
 			stack_sites__misses(app->sites));
 }
 
+int app_publish(struct app *app)
+{
+	int ret;
+
+	if (!app->log)
+		return 0;
+	ret = outfile__publish(app->log);
+	if (ret) {
+		fprintf(stderr, "shmwatch: can't create %s: %s\n", app->log_path,
+			outfile__strerror(app->log));
+		app->error_reported = true;
+		return ret;
+	}
+	if (outfile__replaced(app->log))
+		fprintf(stderr, "shmwatch: replaced the existing file %s\n", app->log_path);
+	return 0;
+}
+
+void app_tick(struct app *app, __u64 now_ns)
+{
+	for (int i = 0; i < app->n_sinks; i++)
+		outfile__tick(app->sinks[i]->out, now_ns);
+}
+
 void app_reopen(struct app *app)
 {
-	if (app->log && outfile__reopen(app->log))
-		app_output_error(app);
+	if (!app->log || !outfile__reopen(app->log) || app->error_reported)
+		return;
+	fprintf(stderr, "shmwatch: can't reopen %s: %s\n", app->log_path,
+		outfile__strerror(app->log));
+	app->error_reported = true;
 }
 
 void app_publish(struct app *app)

@@ -31,7 +31,9 @@ struct app_opts {
 
 struct app;
 
-/* Opens the outputs and writes the header. NULL with one line in err. */
+/* Opens the outputs and writes the header; the log file appears at its
+ * path only with app_publish, app_free removes it before. NULL with one
+ * line in err. */
 struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *err, size_t len);
 void app_event(struct app *app, const struct sw_event *e);
 /* Frames a saved log already resolved, for the events that follow. */
@@ -41,6 +43,11 @@ void app_lost(struct app *app, const __u64 *lost_slots);
 void app_stats(struct app *app, bool final);
 /* End of the trace: end-of-trace findings, summaries, final stats. */
 void app_finish(struct app *app);
+/* Tracing has started: the log file, kept under a temporary name until
+ * now, takes its path.  0, or -errno with one line on stderr. */
+int app_publish(struct app *app);
+/* Every turn of the main loop: flush outputs whose data got old. */
+void app_tick(struct app *app, __u64 now_ns);
 void app_reopen(struct app *app);
 /* The log is complete enough to be kept: tracing has started. */
 void app_publish(struct app *app);

@@ -218,6 +218,77 @@ class BadInputTest(BpfTestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertEqual(os.stat(log).st_mode & 0o777, 0o600)
 
+    def listing(self):
+        """Every entry of the test directory, with what a write or a
+        replacement would change."""
+        out = {}
+        for name in os.listdir(self.tmp):
+            st = os.lstat(self.path(name))
+            out[name] = (st.st_ino, st.st_mode, st.st_uid, st.st_nlink, st.st_size,
+                         st.st_mtime_ns)
+        return out
+
+    def check_log_refused(self, path, fragment):
+        """-o at something that is not shmwatch's to replace: one line,
+        exit 2, and the directory exactly as it was."""
+        before = self.listing()
+        self.check_usage_error(["-o", path, "-d", "1"], fragment)
+        self.assertEqual(self.listing(), before)
+
+    def test_log_refuses_a_fifo_without_blocking(self):
+        fifo = self.path("log.json")
+        os.mkfifo(fifo)
+        self.check_log_refused(fifo, "it is a FIFO")
+
+    def test_log_refuses_a_hard_link(self):
+        copy = self.path("passwd-copy")
+        with open(copy, "w") as f:
+            f.write("root:x:0:0\n")
+        os.link(copy, self.path("h.json"))
+        self.check_log_refused(self.path("h.json"), "it has 2 hard links")
+        with open(copy) as f:
+            self.assertEqual(f.read(), "root:x:0:0\n")
+
+    def test_log_refuses_another_users_file(self):
+        log = self.path("log.json")
+        with open(log, "w") as f:
+            f.write("theirs\n")
+        os.chown(log, 65534, 65534)
+        os.chmod(log, 0o666)
+        self.check_log_refused(log, "it belongs to uid 65534")
+
+    def test_log_refuses_a_directory(self):
+        os.mkdir(self.path("log.json"))
+        self.check_log_refused(self.path("log.json"), "it is a directory")
+
+    def test_no_log_when_tracing_cannot_start(self):
+        """Neither a header-only log nor a temporary file is left, and a
+        file already at the path keeps its content."""
+        old = self.path("old.json")
+        with open(old, "w") as f:
+            f.write("kept\n")
+        before = self.listing()
+        for log in (self.path("new.json"), old):
+            self.check_usage_error(["-o", log, "--cgroup", self.path("no-such-cgroup")],
+                                   "can't open cgroup")
+            self.check_usage_error(["-o", log, "--", "/nonexistent/program"], "can't run")
+            self.assertEqual(self.listing(), before)
+
+    def test_existing_log_is_replaced_not_truncated(self):
+        log = self.path("log.json")
+        with open(log, "w") as f:
+            f.write("old log\n")
+        with open(log) as held:
+            proc = subprocess.run([SHMWATCH, "-q", "-o", log, "-d", "0.2", "--comm", "nobody"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                  timeout=30)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertEqual(held.read(), "old log\n")
+        self.assertIn("shmwatch: replaced the existing file %s\n" % log, proc.stderr)
+        self.assertEqual(read_log(log)[0]["type"], "header")
+        self.assertEqual(os.stat(log).st_mode & 0o777, 0o600)
+        self.assertEqual(os.listdir(self.tmp), ["log.json"])
+
     def test_not_root(self):
         if not os.path.exists("/usr/bin/setpriv"):
             self.skipTest("setpriv (util-linux) is not installed")

@@ -99,7 +99,8 @@ class FaultTest(BpfTestCase):
         self.assertEqual(our_bpf_programs(), [])
         with open(log, "rb") as f:
             data = f.read()
-        # What did reach the disk is whole lines.
+        # What did reach the disk is whole lines, the last one too.
+        self.assertTrue(data.endswith(b"\n"), data[-200:])
         for line in data.split(b"\n")[:-1]:
             json.loads(line)
 
