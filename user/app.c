@@ -26,7 +26,6 @@ struct app {
 	bool error_reported;
 	struct stack_sites *sites; /* live only: stacks of call sites */
 	bool stdout_json;
-	__u64 last_flush_ns;
 	/* Losses the analyzer was told of: the larger of what the records'
 	 * gaps and the kernel's counters said, each only once. */
 	__u64 lost_told;
@@ -326,24 +325,9 @@ void app_reopen(struct app *app)
 	app->error_reported = true;
 }
 
-void app_publish(struct app *app)
-{
-}
-
 bool app_stdout_is_log(const struct app *app)
 {
 	return app->stdout_json;
-}
-
-#define FLUSH_EVERY_NS 100000000ULL
-
-void app_tick(struct app *app, __u64 now_ns)
-{
-	if (now_ns - app->last_flush_ns < FLUSH_EVERY_NS)
-		return;
-	app->last_flush_ns = now_ns;
-	for (int i = 0; i < app->n_sinks; i++)
-		outfile__flush(app->sinks[i]->out);
 }
 
 int app_output_error(struct app *app)

@@ -49,11 +49,6 @@ int app_publish(struct app *app);
 /* Every turn of the main loop: flush outputs whose data got old. */
 void app_tick(struct app *app, __u64 now_ns);
 void app_reopen(struct app *app);
-/* The log is complete enough to be kept: tracing has started. */
-void app_publish(struct app *app);
-/* Called from the trace loop: write out what is due (a terminal sees
- * each line within a tenth of a second, a file within a second). */
-void app_tick(struct app *app, __u64 now_ns);
 /* Does standard output carry the NDJSON log (-o -, --format json)? */
 bool app_stdout_is_log(const struct app *app);
 /* A write error on an output, reported once on stderr; 0 if none. */

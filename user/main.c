@@ -77,6 +77,8 @@ static void install_signals(void)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit is an output error (EFBIG), not a kill. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 /*
@@ -603,7 +605,15 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 			return EXIT_USAGE;
 		}
 	}
-	app_publish(app);
+	/* Tracing has started: the log takes its path only now, so a run
+	 * that cannot start leaves no log and replaces nothing. */
+	if (app_publish(app)) {
+		if (held) {
+			kill(held->pid, SIGKILL);
+			waitpid(held->pid, NULL, 0);
+		}
+		return EXIT_USAGE;
+	}
 	announce(o, held);
 	ret = trace_loop(&r);
 	capture__stop(r.cap);

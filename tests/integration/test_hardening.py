@@ -78,7 +78,12 @@ class FaultTest(BpfTestCase):
             t.proc.wait()
             flood.wait(60)
         self.assertEqual(our_bpf_programs(), [])
-        records = read_log(log)  # every line complete and valid JSON
+        # Valid up to its last complete line: a write(2) that SIGKILL
+        # interrupts can end at any page boundary of the file, so the
+        # last line may be cut (docs/guarantees.md).
+        with open(log, "rb") as f:
+            lines = f.read().split(b"\n")
+        records = [json.loads(l) for l in lines[:-1]]
         self.assertEqual(records[0]["type"], "header")
 
     def test_full_disk_stops_cleanly(self):

@@ -68,7 +68,7 @@ class TextViewTest(BpfTestCase):
 class FilterOptionTest(BpfTestCase):
     def trace_noise(self, args, program=NOISE):
         """Trace with args while a noise process runs 0.3 s."""
-        log = self.path("log.json")
+        log = self.path("log-%d.json" % len(self.procs))
         with subprocess.Popen([SHMWATCH, "-q", "-o", log, "-d", "3"] + args,
                               stderr=subprocess.PIPE, text=True) as sw:
             self.procs.append(sw)
@@ -94,3 +94,36 @@ class FilterOptionTest(BpfTestCase):
         records = self.trace_noise(["--comm", "a-very-long-program-name"], long_name)
         self.assertTrue(events(records, "shmget"), "the long-named program was not traced")
         self.assertEqual({e["comm"] for e in events(records)}, {"a-very-long-pro"})
+
+
+GROW = r"""
+import os, sys, time
+path = sys.argv[1]
+fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+size = 4096
+end = time.time() + 30
+while time.time() < end:
+    size += 4096
+    os.ftruncate(fd, size)
+    time.sleep(0.005)
+"""
+
+
+class StatsTest(BpfTestCase):
+    def test_last_round_does_not_repeat_the_final_views(self):
+        """Stats due in the round that ends the trace are the final ones:
+        no periodic stats or tmpfs view with the final one's time."""
+        path = "/dev/shm/shmwatch-test-grow-%d" % os.getpid()
+        self.addCleanup(lambda: os.path.exists(path) and os.unlink(path))
+        grower = self.spawn(["/usr/bin/python3", "-c", GROW, path])
+        for _ in range(3):
+            log = self.path("log.json")
+            proc = run(["-q", "-d", "1", "--stats-interval", "0.01", "-o", log, "-p",
+                        str(grower.pid)])
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            records = read_log(log)
+            final = [r for r in records if r["type"] == "stats" and r["final"]][0]
+            at_end = [r["type"] for r in records
+                      if r["ts_ns"] == final["ts_ns"] and r["type"] in ("stats", "tmpfs")]
+            self.assertEqual(at_end.count("stats"), 1, at_end)
+            self.assertLessEqual(at_end.count("tmpfs"), 1, at_end)
