@@ -607,8 +607,12 @@ void capture__free_in_background(struct capture *c)
 		capture__free(c);
 		return;
 	}
-	if (pid > 0)
-		return; /* this process's copies of the fds go cheaply at exit */
+	if (pid > 0) {
+		/* The child holds the other references: closing ours
+		 * releases nothing, so it costs nothing. */
+		capture__free(c);
+		return;
+	}
 	/* The child holds the last references: it detaches and exits,
 	 * holding none of the caller's outputs open. */
 	setsid();

@@ -46,7 +46,7 @@
 #define DRAIN_HURRY_NS 250000000ULL
 #define SHOW_LEFT 5 /* processes named when some are left running */
 
-static volatile sig_atomic_t stop_signal, stop_from_process, stop_count;
+static volatile sig_atomic_t stop_signal, stop_from_process;
 static volatile sig_atomic_t reopen_requested, child_exited;
 
 /*
@@ -63,7 +63,6 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 	} else {
 		stop_signal = sig;
 		stop_from_process = info && info->si_code <= 0;
-		stop_count++;
 	}
 }
 
@@ -406,6 +405,9 @@ struct run {
 	struct child *child;	/* the launched command, or NULL */
 	bool said_child_exit;
 	enum stop_reason stop;
+	/* Why the command was asked to stop: the trace ends for that
+	 * reason once it has exited. */
+	enum stop_reason stopping;
 };
 
 /*
@@ -413,7 +415,7 @@ struct run {
  * got sig from the terminal already), and give it STOP_GRACE_NS to do so
  * before it is killed.  Its exit is traced like any other.
  */
-static void stop_command(struct run *r, int sig, bool forward)
+static void stop_command(struct run *r, int sig, bool forward, enum stop_reason why)
 {
 	struct child *c = r->child;
 
@@ -422,6 +424,7 @@ static void stop_command(struct run *r, int sig, bool forward)
 	if (forward)
 		kill(c->pid, sig);
 	c->kill_at = now_ns(CLOCK_MONOTONIC) + STOP_GRACE_NS;
+	r->stopping = why;
 }
 
 static void kill_command(struct child *c)
@@ -436,14 +439,14 @@ static void on_stop_signal(struct run *r)
 {
 	int sig = stop_signal;
 
-	/* A second one while the command is being stopped: no more waiting. */
-	if (r->child && !r->child->exited && r->child->kill_at && stop_count > 1) {
+	/* One more while the command is being stopped: no more waiting. */
+	if (r->child && !r->child->exited && r->child->kill_at) {
 		kill_command(r->child);
 		r->stop = STOP_SIGNAL;
 		return;
 	}
 	if (r->child && !r->child->exited) {
-		stop_command(r, sig, stop_from_process);
+		stop_command(r, sig, stop_from_process, STOP_SIGNAL);
 		return;
 	}
 	r->stop = STOP_SIGNAL;
@@ -461,7 +464,11 @@ static void on_child_exit(struct run *r, __u64 now, __u64 *next_alive_check)
 	if (!c->exited)
 		return;
 	/* Asked to stop, it did: the trace ends with it. */
-	if (c->kill_at || r->o->exit_with_command) {
+	if (c->kill_at) {
+		r->stop = r->stopping;
+		return;
+	}
+	if (r->o->exit_with_command) {
 		r->stop = STOP_TRACED_GONE;
 		return;
 	}
@@ -518,13 +525,11 @@ static int trace_loop(struct run *r)
 			r->child->kill_at = ~0ULL;
 		}
 		app_tick(r->app, now);
-		if (app_output_error(r->app)) {
-			stop_command(r, SIGTERM, true);
+		if (app_output_error(r->app))
 			r->stop = STOP_OUTPUT;
-		}
 		if (deadline && now >= deadline && r->stop == STOP_NONE) {
 			if (r->child && !r->child->exited)
-				stop_command(r, SIGTERM, true);
+				stop_command(r, SIGTERM, true, STOP_DURATION);
 			else
 				r->stop = STOP_DURATION;
 			deadline = 0;
