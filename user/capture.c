@@ -31,7 +31,7 @@
 #define DEFAULT_RINGBUF_SIZE (8u << 20)
 #define MAX_TP_LINKS 16
 #define DRAIN_WAIT_NS 1000000000ULL /* for records still being written */
-#define POLL_CHUNK 1024 /* records between clock reads in a hurried drain */
+#define CLOCK_EVERY 64 /* records between two looks at the clock */
 
 struct capture {
 	struct shmwatch_bpf *skel;
@@ -51,8 +51,9 @@ struct capture {
 	__u32 lost_mark; /* of the previous record */
 	bool count_only;   /* a hurried drain ran out of time: count, skip */
 	__u64 dropped[SW_LOST_SLOTS];
-	int handled; /* records handled by the current poll */
-	int budget;  /* ... and how many it may handle */
+	int handled;	  /* records handled by the current poll */
+	__u64 budget_ns;  /* ... how long it may hand them on */
+	__u64 deadline_ns; /* ... and until when: 0 until its first record */
 };
 
 static bool libbpf_verbose;
@@ -72,6 +73,14 @@ static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return ret < 0 ? ret : -EINVAL;
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -96,13 +105,17 @@ static int on_record(void *ctx, void *data, size_t size)
 		memset((char *)&e + size, 0, sizeof(e) - size);
 	if (e.n_frames > SW_MAX_FRAMES)
 		e.n_frames = SW_MAX_FRAMES;
+	if (!c->deadline_ns)
+		c->deadline_ns = mono_ns() + c->budget_ns;
 	e.seq = ++c->seq;
 	e.lost_before = (__u32)(e.lost_mark - c->lost_mark);
 	c->lost_mark = e.lost_mark;
 	c->fn(c->ctx, &e);
 	/* A negative return makes libbpf stop after this record, which
-	 * counts as consumed: how a poll keeps to its budget. */
-	return ++c->handled >= c->budget ? -E2BIG : 0;
+	 * counts as consumed: how a poll keeps to its time. */
+	if (++c->handled % CLOCK_EVERY == 0 && mono_ns() >= c->deadline_ns)
+		return -E2BIG;
+	return 0;
 }
 
 /* Without CAP_BPF+CAP_PERFMON (or CAP_SYS_ADMIN) nothing can load. */
@@ -456,12 +469,13 @@ int capture__traced_pids(struct capture *c, __u32 *pids, int max)
 	return n;
 }
 
-int capture__poll(struct capture *c, int timeout_ms, int budget)
+int capture__poll(struct capture *c, int timeout_ms, __u64 budget_ns)
 {
 	int ret;
 
 	c->handled = 0;
-	c->budget = budget > 0 ? budget : INT_MAX;
+	c->budget_ns = budget_ns ? budget_ns : ~0ULL >> 1;
+	c->deadline_ns = 0;
 	ret = ring_buffer__poll(c->rb, timeout_ms);
 	if (ret == -E2BIG)
 		return c->handled;
@@ -486,12 +500,9 @@ static bool ring_empty(const struct capture *c)
 	       __atomic_load_n(c->prod_pos, __ATOMIC_ACQUIRE);
 }
 
-static __u64 mono_ns(void)
+bool capture__behind(const struct capture *c)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+	return !ring_empty(c);
 }
 
 int capture__drain(struct capture *c, __u64 hurry_ns)
@@ -499,17 +510,17 @@ int capture__drain(struct capture *c, __u64 hurry_ns)
 	__u64 start = mono_ns(), deadline = start + DRAIN_WAIT_NS;
 	int total = 0, ret;
 
+	c->deadline_ns = hurry_ns ? start + hurry_ns : ~0ULL;
 	for (;;) {
 		c->handled = 0;
-		c->budget = hurry_ns ? POLL_CHUNK : INT_MAX;
 		ret = ring_buffer__consume(c->rb);
 		if (ret < 0 && ret != -E2BIG)
 			return ret;
 		total += c->handled;
-		if (hurry_ns && !c->count_only && mono_ns() - start >= hurry_ns)
+		if (ret == -E2BIG) { /* out of time: count the rest */
 			c->count_only = true;
-		if (ret == -E2BIG)
 			continue;
+		}
 		/* A program that passed its filter before the stop may still
 		 * be writing its record: wait for it, briefly. */
 		if (!c->skel->bss->stopping || ring_empty(c) || mono_ns() >= deadline)

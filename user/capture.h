@@ -40,12 +40,14 @@ int capture__open(struct capture **out, const struct capture_opts *opts,
 /* Add a tgid to the traced set (e.g. a launched command before exec). */
 int capture__add_pid(struct capture *c, __u32 pid);
 /*
- * Wait up to timeout_ms for records, then hand on at most budget of them
- * (0: no limit), so that a flood of records cannot keep the caller from
- * its signals and timers.  Returns the number of records handled (budget:
- * more may be waiting) or a negative errno.
+ * Wait up to timeout_ms for records, then hand them on for at most
+ * budget_ns (0: no limit), so that a flood of records cannot keep the
+ * caller from its signals and timers.  Returns the number of records
+ * handled or a negative errno.
  */
-int capture__poll(struct capture *c, int timeout_ms, int budget);
+int capture__poll(struct capture *c, int timeout_ms, __u64 budget_ns);
+/* Are records waiting that no poll has handed on yet? */
+bool capture__behind(const struct capture *c);
 /* How many processes of the traced set are alive; drops the ones that
  * are gone (one that exited while we attached has no exit record). */
 int capture__traced_alive(struct capture *c);

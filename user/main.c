@@ -36,9 +36,9 @@
 #define EXIT_DIFFERS 1
 #define EXIT_USAGE 2
 #define POLL_MS 100
-/* Records handed on per poll: a few milliseconds of work, so that signals
- * and timers are served however fast records come. */
-#define POLL_BUDGET 4096
+/* How long a poll hands records on before the loop looks at its signals
+ * and timers, however fast records come. */
+#define POLL_BUDGET_NS 20000000ULL
 /* How long a launched command has to exit after it was asked to stop,
  * before it is killed. */
 #define STOP_GRACE_NS 2000000000ULL
@@ -492,12 +492,13 @@ static int trace_loop(struct run *r)
 	__u64 start = now_ns(CLOCK_MONOTONIC), last_stats = start, next_alive_check = 0;
 	__u64 interval = (__u64)(o->stats_interval * 1e9);
 	__u64 deadline = o->duration > 0 ? start + (__u64)(o->duration * 1e9) : 0;
-	int handled = 0;
+	int handled;
 
 	while (r->stop == STOP_NONE) {
 		__u64 now;
 
-		handled = capture__poll(r->cap, handled == POLL_BUDGET ? 0 : POLL_MS, POLL_BUDGET);
+		handled = capture__poll(r->cap, capture__behind(r->cap) ? 0 : POLL_MS,
+					POLL_BUDGET_NS);
 		if (handled < 0 && handled != -EINTR) {
 			fprintf(stderr, "shmwatch: reading the ring buffer failed: %s\n",
 				strerror(-handled));
