@@ -221,6 +221,7 @@ struct sw_segment {
 	bool attached_ever;
 	bool queued;	    /* in a->idle for the end-of-event check */
 	bool destroyed;	    /* freed at the end of the event */
+	bool traced;	    /* a call touched it, not only seeding */
 	__u32 creator_pid;
 	__u32 creator_tid;
 	char creator_comm[SW_COMM_LEN];
@@ -333,6 +334,10 @@ struct analyzer {
 	/* objects whose creator exited while they were linked: the leak
 	 * check looks at them again when a mapping goes */
 	struct sw_shmobj *objs_wait;
+	/* opts.keep_exited: pids of exited SysV users, struct sw_hnode
+	 * alone.  Unlike the rest, it grows with every such process, which
+	 * is why it is kept only on request. */
+	struct sw_hmap exited;
 };
 
 /* ---- lookups ------------------------------------------------------------ */
