@@ -504,7 +504,8 @@ static void copy_ranges(struct analyzer *a, struct sw_mm *dst, const struct sw_r
 	if (!n)
 		return;
 	copy_ranges(a, dst, n->left);
-	range_add(a, dst, n, n->start, n->end);
+	if (!n->dontfork)
+		range_add(a, dst, n, n->start, n->end);
 	copy_ranges(a, dst, n->right);
 }
 
@@ -1026,6 +1027,49 @@ void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	}
 	model_stack_put(a, tmpl.stack);
 	model_stack_put(a, stack);
+}
+
+/* Mark the part of n within [start, end) dontfork or not, split off from
+ * the rest as the kernel splits the VMA (one more attach for SysV). */
+static void range_set_dontfork(struct analyzer *a, struct sw_mm *mm, struct sw_range *n,
+			       __u64 start, __u64 end, bool dontfork)
+{
+	__u64 from = n->start > start ? n->start : start;
+	__u64 to = n->end < end ? n->end : end;
+	struct sw_range part = *n;
+
+	part.dontfork = dontfork;
+	treap_erase(&mm->root, n->start);
+	account_del(a, mm, n);
+	if (n->start < from)
+		range_add(a, mm, n, n->start, from);
+	range_add(a, mm, &part, from, to);
+	if (to < n->end)
+		range_add(a, mm, n, to, n->end);
+	if (n->kind == SW_RANGE_ATTACH)
+		seg_detach(a, n->shmid, 0);
+	range_free(a, n);
+}
+
+/* MADV_DONTFORK and MADV_DOFORK (the only advice recorded).  ENOMEM means
+ * part of the range was unmapped, and the rest still took the advice. */
+void model_madvise(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	__u64 start = e->c.args[0], end = start + SW_PAGE_ALIGN(e->c.args[1]);
+	bool dontfork = e->c.args[2] == SW_MADV_DONTFORK;
+	struct sw_range *n;
+
+	if (!p || (sw_ret_is_err(e->c.ret) && e->c.ret != -ENOMEM))
+		return;
+	if (e->c.args[2] != SW_MADV_DONTFORK && e->c.args[2] != SW_MADV_DOFORK)
+		return;
+	for (n = first_overlap(p->mm, start, end); n;) {
+		__u64 resume = n->end;
+
+		if (n->dontfork != dontfork)
+			range_set_dontfork(a, p->mm, n, start, end, dontfork);
+		n = resume < end ? first_overlap(p->mm, resume, end) : NULL;
+	}
 }
 
 /* ---- lifecycle --------------------------------------------------------- */

@@ -111,6 +111,7 @@ struct sw_range {
 	__u8 kind;    /* enum sw_range_kind */
 	__u8 backing; /* enum sw_backing */
 	bool has_base;
+	bool dontfork; /* MADV_DONTFORK: a fork leaves it out of the child */
 	__s32 shmid;  /* SW_RANGE_ATTACH: the segment, else -1 */
 	__u32 dev;    /* with ino: the mapped file, see struct sw_shmobj */
 	__u64 ino;
@@ -408,6 +409,7 @@ void model_shmctl(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
 void model_munmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
 void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_madvise(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
 /* Returns the child, or NULL on allocation failure. */
 struct sw_proc *model_fork(struct analyzer *a, struct sw_proc *parent, const struct sw_event *e);
 void model_exec(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
