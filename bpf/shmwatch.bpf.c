@@ -3,7 +3,8 @@
  * shmwatch.bpf.c - kernel side of shmwatch.
  *
  * One program per syscall exit tracepoint (shmget, shmat, shmdt, shmctl,
- * mmap, munmap, mremap, memfd_create).  Arguments are read back from the
+ * mmap, munmap, mremap, madvise, memfd_create, and the calls on tmpfs
+ * files below).  Arguments are read back from the
  * task's saved user registers at exit, so no enter program and no per-thread
  * stash map are needed: a syscall pays only for the exit program of its own
  * tracepoint, and unrelated syscalls pay only the kernel's tracepoint slow
@@ -874,6 +875,27 @@ int sw_munmap(struct trace_event_raw_sys_exit *ctx)
 	if (!all_mmaps && !is_err(ret) && !bpf_map_lookup_elem(&mappers, &tgid))
 		return 0;
 	return simple_exit(ctx, ret, SW_MUNMAP, is_err(ret));
+}
+
+/*
+ * A mapping marked MADV_DONTFORK is left out of the children a fork makes;
+ * the analyzer needs that to give a child only what the kernel copied.
+ * Any other advice leaves at the first test, and like munmap, only
+ * processes that made a recorded mapping are asked about.
+ */
+SEC("tracepoint/syscalls/sys_exit_madvise")
+int sw_madvise(struct trace_event_raw_sys_exit *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 advice = regs->dx;
+	long ret = ctx->ret;
+
+	if (advice != SW_MADV_DONTFORK && advice != SW_MADV_DOFORK)
+		return 0;
+	if (!all_mmaps && !is_err(ret) && !bpf_map_lookup_elem(&mappers, &tgid))
+		return 0;
+	return simple_exit(ctx, ret, SW_MADVISE, is_err(ret));
 }
 
 SEC("tracepoint/syscalls/sys_exit_shmat")

@@ -135,6 +135,10 @@ struct analyzer_opts {
 				    munmap inside a range already unmapped is
 				    then a double unmap, not only an exact
 				    repeat (invalid-detach) */
+	bool keep_exited;	 /* remember the pids of exited processes that
+				    used SysV shared memory, for comparing the
+				    segments they made with the kernel's
+				    (analyzer__exited_sysv) */
 	sw_finding_fn on_finding;
 	sw_summary_fn on_summary;
 	sw_usage_fn on_usage;	 /* every mount's usage at the end; may be NULL */
@@ -199,6 +203,8 @@ struct sw_segment_view {
 	bool creator_known;
 	bool rmid;	    /* IPC_RMID done, waiting for the last detach */
 	bool uncertain;	    /* a loss was reported since it was created */
+	bool traced;	    /* a traced call created, attached, detached or
+			       removed it (else it is only seeded) */
 };
 
 struct sw_range_view {
@@ -226,6 +232,11 @@ int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_
  * usage changed since the last call, emptied or not (a live view). */
 void analyzer__usage(struct analyzer *a, __u64 ts_ns, bool changed_only, sw_usage_fn fn,
 		     void *ctx);
+
+/* Did process pid exit after it used SysV shared memory (created,
+ * attached, detached, removed or held a segment)?  Always false without
+ * opts.keep_exited. */
+bool analyzer__exited_sysv(const struct analyzer *a, __u32 pid);
 
 /* Records reported lost so far (analyzer__lost). */
 __u64 analyzer__lost_total(const struct analyzer *a);

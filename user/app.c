@@ -128,6 +128,7 @@ struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *e
 		.all_mmaps = h->all_mmaps,
 		.growth_window_ns = h->growth_window_ns,
 		.growth_threshold = h->growth_threshold,
+		.keep_exited = o->keep_exited,
 		.on_finding = fan_finding,
 		.on_summary = fan_summary,
 		.on_usage = fan_usage,

@@ -27,6 +27,8 @@ struct app_opts {
 	int rotate_keep;
 	bool live;		    /* stacks resolve from /proc (not analyze) */
 	int stack_depth;	    /* frames per stack in the text view */
+	bool keep_exited;	    /* see analyzer_opts (--check-state, not
+				       system-wide) */
 };
 
 struct app;

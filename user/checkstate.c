@@ -12,6 +12,11 @@
  * may explain it: the segment was created before the last loss, or any
  * loss was reported at all for the per-process mappings and for segments
  * the analyzer never saw.
+ *
+ * With -p or a command, the segments compared are those a traced process
+ * had to do with, alive or not: the analyzer marks what a call touched,
+ * and remembers the pids of exited SysV users for the kernel's creator
+ * and last attacher.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -25,6 +30,19 @@ struct vec {
 	void *v;
 	size_t n, cap, elem;
 };
+
+/* qsort and bsearch take no NULL array, even an empty one (UBSan
+ * aborts), and an empty vec has none. */
+static void vec_sort(struct vec *v, int (*cmp)(const void *, const void *))
+{
+	if (v->n > 1)
+		qsort(v->v, v->n, v->elem, cmp);
+}
+
+static void *vec_find(const struct vec *v, const void *key, int (*cmp)(const void *, const void *))
+{
+	return v->n ? bsearch(key, v->v, v->n, v->elem, cmp) : NULL;
+}
 
 static void *vec_push(struct vec *v)
 {
@@ -88,14 +106,15 @@ static int cmp_kseg(const void *x, const void *y)
 		       &((const struct sw_seed_segment *)y)->shmid);
 }
 
+/* A traced process, alive, or exited after it used SysV shared memory. */
 static bool traced(struct ctx *c, __u32 pid)
 {
-	return pid && bsearch(&pid, c->pids.v, c->pids.n, sizeof(__u32), cmp_u32);
+	return pid && (vec_find(&c->pids, &pid, cmp_u32) || analyzer__exited_sysv(c->a, pid));
 }
 
 static bool held(struct ctx *c, __s32 shmid)
 {
-	return bsearch(&shmid, c->held.v, c->held.n, sizeof(__s32), cmp_s32);
+	return vec_find(&c->held, &shmid, cmp_s32);
 }
 
 static void report(struct ctx *c, bool uncertain, const char *fmt, ...)
@@ -215,10 +234,13 @@ static int add_amap(void *ctx, const struct sw_range_view *r)
 
 /* ---- comparing ------------------------------------------------------- */
 
-/* In -p mode, is this segment one of the traced processes' business? */
-static bool segment_relevant(struct ctx *c, __s32 shmid, __u32 cpid, __u32 lpid)
+/* In -p mode, is this segment one of the traced processes' business?
+ * s: the analyzer's view of it, NULL when it has none. */
+static bool segment_relevant(struct ctx *c, const struct sw_segment_view *s, __s32 shmid,
+			     __u32 cpid, __u32 lpid)
 {
-	return c->o->system_wide || traced(c, cpid) || traced(c, lpid) || held(c, shmid);
+	return c->o->system_wide || (s && s->traced) || traced(c, cpid) || traced(c, lpid) ||
+	       held(c, shmid);
 }
 
 /* Kernel VMAs less analyzer ranges of shmid in the compared processes. */
@@ -239,13 +261,13 @@ static void compare_segment(struct ctx *c, const struct sw_segment_view *s,
 	bool unc = s->uncertain;
 
 	if (!k) {
-		if (segment_relevant(c, s->shmid, s->creator_pid, 0))
+		if (segment_relevant(c, s, s->shmid, s->creator_pid, 0))
 			report(c, unc, "segment %d (%llu bytes, nattch %u): shmwatch has it, "
 			       "the kernel does not", s->shmid, (unsigned long long)s->size,
 			       s->nattch);
 		return;
 	}
-	if (!segment_relevant(c, s->shmid, k->cpid, k->lpid))
+	if (!segment_relevant(c, s, s->shmid, k->cpid, k->lpid))
 		return;
 	c->res->segments++;
 	if (s->size != k->size)
@@ -280,11 +302,11 @@ static void compare_segments(struct ctx *c)
 		c->err = -ENOMEM;
 		return;
 	}
-	qsort(kseg, c->kseg.n, sizeof(*kseg), cmp_kseg);
+	vec_sort(&c->kseg, cmp_kseg);
 	for (size_t i = 0; i < c->aseg.n; i++) {
 		const struct sw_segment_view *s = (struct sw_segment_view *)c->aseg.v + i;
 		struct sw_seed_segment key = { .shmid = s->shmid };
-		struct sw_seed_segment *k = bsearch(&key, kseg, c->kseg.n, sizeof(*kseg), cmp_kseg);
+		struct sw_seed_segment *k = vec_find(&c->kseg, &key, cmp_kseg);
 
 		if (k)
 			matched[k - kseg] = true;
@@ -293,7 +315,7 @@ static void compare_segments(struct ctx *c)
 	for (size_t i = 0; i < c->kseg.n; i++) {
 		const struct sw_seed_segment *k = &kseg[i];
 
-		if (matched[i] || !segment_relevant(c, k->shmid, k->cpid, k->lpid))
+		if (matched[i] || !segment_relevant(c, NULL, k->shmid, k->cpid, k->lpid))
 			continue;
 		report(c, c->lost, "segment %d (%llu bytes, creator %u, nattch %u): the kernel "
 		       "has it, shmwatch does not", k->shmid, (unsigned long long)k->size, k->cpid,
@@ -399,8 +421,8 @@ int checkstate__run(const struct analyzer *a, const struct checkstate_opts *o,
 	analyzer__foreach_process(a, add_pid, &c);
 	if (c.err)
 		goto out;
-	qsort(c.pids.v, c.pids.n, sizeof(__u32), cmp_u32);
-	qsort(c.held.v, c.held.n, sizeof(__s32), cmp_s32);
+	vec_sort(&c.pids, cmp_u32);
+	vec_sort(&c.held, cmp_s32);
 	/* Processes first: their pieces explain split attachments. */
 	for (size_t i = 0; !c.err && i < c.pids.n; i++)
 		compare_process(&c, ((__u32 *)c.pids.v)[i]);

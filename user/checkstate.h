@@ -17,7 +17,9 @@ struct checkstate_opts {
 	/*
 	 * true: every process is traced, so every segment is compared.
 	 * false (-p, a command): only segments a traced process created,
-	 * last attached or detached (lpid), or holds.
+	 * attached, detached, removed or holds, alive or exited (the
+	 * analyzer needs opts.keep_exited for the kernel's pids of exited
+	 * ones).
 	 */
 	bool system_wide;
 	FILE *out;	       /* one line per difference; NULL: stderr */

@@ -53,8 +53,14 @@ enum sw_call {
 	SW_UNLINKAT,  /*   (see created below) or lies under /dev/shm/ */
 	SW_FTRUNCATE, /* recorded when the fd is such a file */
 	SW_FALLOCATE,
+	SW_MADVISE,   /* recorded for SW_MADV_DONTFORK and SW_MADV_DOFORK */
 	SW_CALL_MAX,
 };
+
+/* The madvise advice that decides whether fork copies a mapping into the
+ * child (VM_DONTCOPY); the only advice recorded. */
+#define SW_MADV_DONTFORK 10
+#define SW_MADV_DOFORK 11
 
 /*
  * What backs a mapping, classified in the kernel from the VMA (or, for a
@@ -86,6 +92,7 @@ enum sw_backing {
  *   unlink(path), unlinkat(dfd, path, flags)   path is copied into name[]
  *   ftruncate(fd, length)
  *   fallocate(fd, mode, offset, len)
+ *   madvise(addr, length, advice)
  * ret is the kernel's return value: -errno on failure (-4095..-1),
  * otherwise an id, an fd or a user address.
  *

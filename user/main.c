@@ -688,6 +688,7 @@ static int do_trace(int argc, char **argv)
 		.rotate_keep = o.rotate_keep,
 		.live = true,
 		.stack_depth = o.stack_depth,
+		.keep_exited = o.check_state && (o.n_pids || o.command),
 	};
 	app = app_new(&ao, &hdr, err, sizeof(err));
 	if (!app) {

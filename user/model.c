@@ -549,7 +549,8 @@ static void copy_ranges(struct analyzer *a, struct sw_mm *dst, const struct sw_r
 	if (!n)
 		return;
 	copy_ranges(a, dst, n->left);
-	range_add(a, dst, n, n->start, n->end);
+	if (!n->dontfork)
+		range_add(a, dst, n, n->start, n->end);
 	copy_ranges(a, dst, n->right);
 }
 
@@ -830,6 +831,7 @@ void model_shmget(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	if (!s)
 		return;
 	s->creator_known = true;
+	s->traced = true;
 	s->creator_pid = e->pid;
 	s->creator_tid = e->tid;
 	memcpy(s->creator_comm, e->comm, SW_COMM_LEN);
@@ -907,6 +909,8 @@ void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 	len = SW_PAGE_ALIGN(len ? len : SW_PAGE_SIZE);
 	if (s && !s->size)
 		s->size = e->c.seg_size;
+	if (s)
+		s->traced = true;
 	/* SHM_REMAP replaces whatever was there; without it the kernel had
 	 * nothing there, whatever the model says. */
 	if (!(e->c.args[2] & SW_SHM_REMAP))
@@ -942,6 +946,8 @@ void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 	 * munmap may have split it) that lies within the segment's size. */
 	id = n->shmid;
 	s = model_seg(a, id);
+	if (s)
+		s->traced = true;
 	limit = addr + SW_PAGE_ALIGN(s && s->size ? s->size : n->end - n->start);
 	gone_stack = model_stack_new(a, e);
 	while (n && n->start < limit && n->kind == SW_RANGE_ATTACH && n->shmid == id) {
@@ -967,6 +973,7 @@ void model_shmctl(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	if (!s)
 		return;
 	s->rmid = true;
+	s->traced = true;
 	s->rb_pending = false;
 	if (!s->nattch)
 		seg_queue(a, s);
@@ -1082,6 +1089,49 @@ void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	model_stack_put(a, stack);
 }
 
+/* Mark the part of n within [start, end) dontfork or not, split off from
+ * the rest as the kernel splits the VMA (one more attach for SysV). */
+static void range_set_dontfork(struct analyzer *a, struct sw_mm *mm, struct sw_range *n,
+			       __u64 start, __u64 end, bool dontfork)
+{
+	__u64 from = n->start > start ? n->start : start;
+	__u64 to = n->end < end ? n->end : end;
+	struct sw_range part = *n;
+
+	part.dontfork = dontfork;
+	treap_erase(&mm->root, n->start);
+	account_del(a, mm, n);
+	if (n->start < from)
+		range_add(a, mm, n, n->start, from);
+	range_add(a, mm, &part, from, to);
+	if (to < n->end)
+		range_add(a, mm, n, to, n->end);
+	if (n->kind == SW_RANGE_ATTACH)
+		seg_detach(a, n->shmid, 0);
+	range_free(a, n);
+}
+
+/* MADV_DONTFORK and MADV_DOFORK (the only advice recorded).  ENOMEM means
+ * part of the range was unmapped, and the rest still took the advice. */
+void model_madvise(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	__u64 start = e->c.args[0], end = start + SW_PAGE_ALIGN(e->c.args[1]);
+	bool dontfork = e->c.args[2] == SW_MADV_DONTFORK;
+	struct sw_range *n;
+
+	if (!p || (sw_ret_is_err(e->c.ret) && e->c.ret != -ENOMEM))
+		return;
+	if (e->c.args[2] != SW_MADV_DONTFORK && e->c.args[2] != SW_MADV_DOFORK)
+		return;
+	for (n = first_overlap(p->mm, start, end); n;) {
+		__u64 resume = n->end;
+
+		if (n->dontfork != dontfork)
+			range_set_dontfork(a, p->mm, n, start, end, dontfork);
+		n = resume < end ? first_overlap(p->mm, resume, end) : NULL;
+	}
+}
+
 /* ---- lifecycle --------------------------------------------------------- */
 
 struct sw_proc *model_fork(struct analyzer *a, struct sw_proc *parent, const struct sw_event *e)
@@ -1121,9 +1171,29 @@ void model_note_exit(struct analyzer *a, __u32 pid, __u64 ts)
 	r->ts = ts;
 }
 
+/* For --check-state: the kernel names a segment's creator and last
+ * attacher by pid, and they may be gone by then. */
+static void remember_exited(struct analyzer *a, const struct sw_proc *p)
+{
+	const struct sw_proc_summary *s = &p->sum;
+	struct sw_hnode *n;
+
+	if (!a->opts.keep_exited || sw_hmap_get(&a->exited, p->pid))
+		return;
+	if (!s->segs_created && !s->segs_removed && !s->attaches && !s->detaches &&
+	    !(p->mm && p->mm->n_attach))
+		return;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return; /* its segments are then compared only while held */
+	n->key = p->pid;
+	sw_hmap_put(&a->exited, n);
+}
+
 void model_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
 	model_note_exit(a, p->pid, e ? e->ts_ns : 0);
+	remember_exited(a, p);
 	p->exited = true;
 	p->sum.exited = true;
 	/* A vfork child's holdings are its parent's. */
@@ -1189,10 +1259,12 @@ struct analyzer *analyzer__new(const struct analyzer_opts *opts)
 	a->opts = *opts;
 	a->rng = 2463534242u;
 	if (sw_hmap_init(&a->procs, 64) || sw_hmap_init(&a->segs, 64) ||
-	    sw_hmap_init(&a->objs, 64) || sw_hmap_init(&a->obj_paths, 64)) {
+	    sw_hmap_init(&a->objs, 64) || sw_hmap_init(&a->obj_paths, 64) ||
+	    sw_hmap_init(&a->exited, 64)) {
 		sw_hmap_fini(&a->procs);
 		sw_hmap_fini(&a->segs);
 		sw_hmap_fini(&a->objs);
+		sw_hmap_fini(&a->obj_paths);
 		free(a);
 		return NULL;
 	}
@@ -1219,6 +1291,10 @@ void analyzer__free(struct analyzer *a)
 	sw_hiter_init(&it, &a->objs);
 	while ((n = sw_hiter_next(&it)))
 		model_obj_free(a, (struct sw_shmobj *)n);
+	sw_hiter_init(&it, &a->exited);
+	while ((n = sw_hiter_next(&it)))
+		free(n);
+	sw_hmap_fini(&a->exited);
 	sw_hmap_fini(&a->procs);
 	sw_hmap_fini(&a->segs);
 	sw_hmap_fini(&a->objs);
@@ -1333,6 +1409,7 @@ void analyzer__foreach_segment(const struct analyzer *a, analyzer_segment_fn fn,
 			.creator_known = s->creator_known,
 			.rmid = s->rmid,
 			.uncertain = s->lost_snap != a->lost_total,
+			.traced = s->traced,
 		};
 
 		if (!s->destroyed && fn(ctx, &v))
@@ -1385,6 +1462,11 @@ int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_
 		return -ENOENT;
 	walk_ranges(p->mm->root, pid, fn, ctx);
 	return 0;
+}
+
+bool analyzer__exited_sysv(const struct analyzer *a, __u32 pid)
+{
+	return sw_hmap_get(&a->exited, pid) != NULL;
 }
 
 __u64 analyzer__lost_total(const struct analyzer *a)

@@ -112,6 +112,7 @@ struct sw_range {
 	__u8 kind;    /* enum sw_range_kind */
 	__u8 backing; /* enum sw_backing */
 	bool has_base;
+	bool dontfork; /* MADV_DONTFORK: a fork leaves it out of the child */
 	__s32 shmid;  /* SW_RANGE_ATTACH: the segment, else -1 */
 	__u32 dev;    /* with ino: the mapped file, see struct sw_shmobj */
 	__u64 ino;
@@ -239,6 +240,7 @@ struct sw_segment {
 	bool attached_ever;
 	bool queued;	    /* in a->idle for the end-of-event check */
 	bool destroyed;	    /* freed at the end of the event */
+	bool traced;	    /* a call touched it, not only seeding */
 	__u32 creator_pid;
 	__u32 creator_tid;
 	char creator_comm[SW_COMM_LEN];
@@ -354,6 +356,10 @@ struct analyzer {
 	/* objects whose creator exited while they were linked: the leak
 	 * check looks at them again when a mapping goes */
 	struct sw_shmobj *objs_wait;
+	/* opts.keep_exited: pids of exited SysV users, struct sw_hnode
+	 * alone.  Unlike the rest, it grows with every such process, which
+	 * is why it is kept only on request. */
+	struct sw_hmap exited;
 };
 
 /* ---- lookups ------------------------------------------------------------ */
@@ -427,6 +433,7 @@ void model_shmctl(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
 void model_munmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
 void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_madvise(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
 /* Returns the child, or NULL on allocation failure. */
 struct sw_proc *model_fork(struct analyzer *a, struct sw_proc *parent, const struct sw_event *e);
 void model_exec(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);

@@ -47,6 +47,9 @@ const struct sw_call_desc sw_calls[SW_CALL_MAX] = {
 	[SW_FALLOCATE] = { .name = "fallocate",
 			   ARGS({ "fd", SW_ARG_FD }, { "mode", SW_ARG_FALLOC_MODE },
 				{ "offset", SW_ARG_SIZE }, { "len", SW_ARG_SIZE }) },
+	[SW_MADVISE] = { .name = "madvise",
+			 ARGS({ "addr", SW_ARG_ADDR }, { "length", SW_ARG_SIZE },
+			      { "advice", SW_ARG_MADV_ADVICE }) },
 };
 
 bool sw_call_has_object(__u32 call)
@@ -166,6 +169,9 @@ static const struct bit_name shmctl_cmds[] = {
 	{ 11, "SHM_LOCK" }, { 12, "SHM_UNLOCK" }, { 13, "SHM_STAT" },
 	{ 14, "SHM_INFO" }, { 15, "SHM_STAT_ANY" }, { 0, NULL },
 };
+static const struct bit_name madvise_advice[] = {
+	{ SW_MADV_DONTFORK, "MADV_DONTFORK" }, { SW_MADV_DOFORK, "MADV_DOFORK" }, { 0, NULL },
+};
 #define IPC_64 0x100
 
 bool sw_arg_is_flags(enum sw_arg_type type)
@@ -268,6 +274,13 @@ int sw_flag_names(enum sw_arg_type type, __u64 value,
 			n++;
 		}
 		return n + emit_rest(value, "%" PRIu64, fn, ctx);
+	case SW_ARG_MADV_ADVICE:
+		name = value_name(madvise_advice, value);
+		if (name) {
+			fn(ctx, name);
+			return 1;
+		}
+		break;
 	default:
 		return 0;
 	}

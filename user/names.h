@@ -30,6 +30,7 @@ enum sw_arg_type {
 	SW_ARG_MEMFD_FLAGS,
 	SW_ARG_AT_FLAGS,
 	SW_ARG_FALLOC_MODE,
+	SW_ARG_MADV_ADVICE, /* an enumeration, not flags */
 };
 
 struct sw_arg_desc {

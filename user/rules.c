@@ -1037,6 +1037,9 @@ static void apply_call(struct analyzer *a, struct sw_proc *p, const struct sw_ev
 	case SW_MREMAP:
 		model_mremap(a, p, e);
 		break;
+	case SW_MADVISE:
+		model_madvise(a, p, e);
+		break;
 	case SW_MEMFD_CREATE:
 	case SW_UNLINK:
 	case SW_UNLINKAT:

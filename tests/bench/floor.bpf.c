@@ -62,7 +62,7 @@ static __always_inline int on_exit(struct trace_event_raw_sys_exit *ctx, __u32 c
 		return on_exit(ctx, nr);                             \
 	}
 
-/* The twelve calls of shmwatch's sys_exit programs. */
+/* The thirteen calls of shmwatch's sys_exit programs. */
 FLOOR_PROG(shmget, SW_SHMGET)
 FLOOR_PROG(shmat, SW_SHMAT)
 FLOOR_PROG(shmdt, SW_SHMDT)
@@ -75,3 +75,4 @@ FLOOR_PROG(unlink, SW_UNLINK)
 FLOOR_PROG(unlinkat, SW_UNLINKAT)
 FLOOR_PROG(ftruncate, SW_FTRUNCATE)
 FLOOR_PROG(fallocate, SW_FALLOCATE)
+FLOOR_PROG(madvise, SW_MADVISE)

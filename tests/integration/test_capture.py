@@ -324,3 +324,41 @@ class ReadOnlySharedTest(BpfTestCase):
         self.assertEqual(len(maps), 1, maps)
         self.assertEqual(maps[0]["map"]["backing"], "file_shared")
         self.assertIn("MAP_SHARED", maps[0]["args"]["flags"]["names"])
+
+
+class DontForkTest(BpfTestCase):
+    def _kill_child(self, pidfile):
+        try:
+            with open(pidfile) as f:
+                pid = int(f.read())
+        except (OSError, ValueError):
+            return
+        self.pids.add(pid)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def test_dontfork_attachment_stays_with_the_parent(self):
+        """A fork does not copy an attachment marked MADV_DONTFORK: the
+        madvise calls are recorded, and at the end, with the parent gone
+        and its child still running, shmwatch's state agrees with the
+        kernel's: segment A is gone, the child holds the middle page of
+        segment B, which it alone inherited."""
+        log, pidfile = self.path("log.json"), self.path("child.pid")
+        self.addCleanup(self._kill_child, pidfile)
+        # A file, not a pipe: the child keeps the command's stderr open.
+        with open(self.path("stderr"), "w+") as err:
+            rc = subprocess.run([SHMWATCH, "-q", "--check-state", "-o", log, "--",
+                                 os.path.join(WORKLOADS, "dontfork"), pidfile],
+                                stdout=subprocess.DEVNULL, stderr=err, timeout=60).returncode
+            err.seek(0)
+            stderr = err.read()
+        records = self.track(read_log(log))
+        self.assertEqual(rc, 0, stderr)
+        self.assertIn("check-state: agrees: 1 segments, 1 processes compared", stderr)
+        advice = [(e["args"]["length"], e["args"]["advice"]["names"], e["ret"])
+                  for e in events(records, "madvise")]
+        self.assertEqual(advice, [(1 << 20, ["MADV_DONTFORK"], 0),
+                                  (1 << 20, ["MADV_DONTFORK"], 0),
+                                  (4096, ["MADV_DOFORK"], 0)])

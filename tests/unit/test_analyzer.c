@@ -187,6 +187,11 @@ static __u64 munmap_(__u32 pid, __u64 addr, __u64 len, __s64 ret)
 	return call(pid, 0, SW_MUNMAP, ret, addr, len, 0, 0);
 }
 
+static __u64 madvise_(__u32 pid, __u64 addr, __u64 len, __u64 advice, __s64 ret)
+{
+	return call(pid, 0, SW_MADVISE, ret, addr, len, advice, 0);
+}
+
 static __u64 mremap_(__u32 pid, __u64 old, __u64 old_size, __u64 new_size, __s64 ret)
 {
 	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_MREMAP };
@@ -1020,6 +1025,51 @@ static void test_vfork_shares_address_space(void **state)
 	exec_(1102);
 	assert_int_equal(model_holdings(model_proc(T.a, 1100)->mm), 1);
 	assert_int_equal(model_holdings(model_proc(T.a, 1102)->mm), 0);
+}
+
+/*
+ * MADV_DONTFORK keeps an attachment out of a fork's child, as stress-ng's
+ * shm-sysv stressor does at random: the child gets only the shared
+ * mapping, so once the parent detaches and removes the segment, the
+ * segment is gone while the child lives on.
+ */
+static void test_dontfork_leaves_the_attachment_to_the_parent(void **state)
+{
+	start();
+	shmget_(1300, IPC_PRIVATE_KEY, 8 << 20, 81);
+	shmat_(1300, 0, 81, SEG_ADDR, 8 << 20);
+	shared_map(1300, MAP_ADDR, 8192);
+	madvise_(1300, SEG_ADDR, 8 << 20, SW_MADV_DONTFORK, 0);
+	fork_(1300, 1301, false);
+	assert_null(model_range_at(model_proc(T.a, 1301)->mm, SEG_ADDR));
+	assert_non_null(model_range_at(model_proc(T.a, 1301)->mm, MAP_ADDR));
+	assert_int_equal(model_seg(T.a, 81)->nattch, 1);
+	shmdt_(1300, 0, SEG_ADDR, 0);
+	shmctl_(1300, 81, IPC_RMID_CMD, 0);
+	assert_null(model_seg(T.a, 81));
+}
+
+/* Advice on part of an attachment splits it, as the kernel splits the
+ * VMA (each piece one attach); MADV_DOFORK takes DONTFORK back. */
+static void test_dofork_on_part_of_a_dontfork_attachment(void **state)
+{
+	struct sw_mm *child;
+
+	start();
+	shmget_(1400, IPC_PRIVATE_KEY, 3 * 4096, 91);
+	shmat_(1400, 0, 91, SEG_ADDR, 3 * 4096);
+	madvise_(1400, SEG_ADDR, 3 * 4096, SW_MADV_DONTFORK, 0);
+	assert_int_equal(model_seg(T.a, 91)->nattch, 1);
+	madvise_(1400, SEG_ADDR + 4096, 4096, SW_MADV_DOFORK, 0);
+	assert_int_equal(model_seg(T.a, 91)->nattch, 3);
+	/* Failed advice changed nothing. */
+	madvise_(1400, SEG_ADDR, 4096, SW_MADV_DOFORK, -22);
+	fork_(1400, 1401, false);
+	child = model_proc(T.a, 1401)->mm;
+	assert_null(model_range_at(child, SEG_ADDR));
+	assert_non_null(model_range_at(child, SEG_ADDR + 4096));
+	assert_null(model_range_at(child, SEG_ADDR + 2 * 4096));
+	assert_int_equal(model_seg(T.a, 91)->nattch, 4);
 }
 
 static void test_exec_drops_attachments(void **state)
@@ -2390,6 +2440,8 @@ int main(void)
 		T_(test_partial_munmap_and_mremap),
 		T_(test_fork_copies_attachments),
 		T_(test_vfork_shares_address_space),
+		T_(test_dontfork_leaves_the_attachment_to_the_parent),
+		T_(test_dofork_on_part_of_a_dontfork_attachment),
 		T_(test_exec_drops_attachments),
 		T_(test_exit_before_other_threads_last_call),
 		T_(test_pid_reuse),

@@ -57,6 +57,15 @@ static void test_shmctl_commands(void **state)
 	assert_string_equal(flags(SW_ARG_SHMCTL_CMD, 99), "99");
 }
 
+/* Only the advice that decides what fork copies is recorded. */
+static void test_madvise_advice(void **state)
+{
+	assert_string_equal(flags(SW_ARG_MADV_ADVICE, SW_MADV_DONTFORK), "MADV_DONTFORK");
+	assert_string_equal(flags(SW_ARG_MADV_ADVICE, SW_MADV_DOFORK), "MADV_DOFORK");
+	assert_string_equal(flags(SW_ARG_MADV_ADVICE, 4), "0x4");
+	assert_int_equal(sw_call_by_name("madvise"), SW_MADVISE);
+}
+
 /* The file calls of shm objects. */
 static void test_file_call_flags(void **state)
 {
@@ -160,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_shmat_flags),
 		cmocka_unit_test(test_mmap_flags_and_prot),
 		cmocka_unit_test(test_shmctl_commands),
+		cmocka_unit_test(test_madvise_advice),
 		cmocka_unit_test(test_file_call_flags),
 		cmocka_unit_test(test_flags_truncate_safely),
 		cmocka_unit_test(test_errno_names),
