@@ -349,8 +349,9 @@ class DontForkTest(BpfTestCase):
         self.addCleanup(self._kill_child, pidfile)
         # A file, not a pipe: the child keeps the command's stderr open.
         with open(self.path("stderr"), "w+") as err:
-            rc = subprocess.run([SHMWATCH, "-q", "--check-state", "-o", log, "--",
-                                 os.path.join(WORKLOADS, "dontfork"), pidfile],
+            rc = subprocess.run([SHMWATCH, "-q", "--check-state", "--exit-with-command",
+                                 "-o", log, "--", os.path.join(WORKLOADS, "dontfork"),
+                                 pidfile],
                                 stdout=subprocess.DEVNULL, stderr=err, timeout=60).returncode
             err.seek(0)
             stderr = err.read()
