@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "app.h"
 #include "names.h"
@@ -183,10 +184,34 @@ static const struct sw_event *with_site_stack(struct app *app, const struct sw_e
 	return stack_sites__fill(app->sites, filled) ? filled : e;
 }
 
+/* A mapping the kernel described ahead of a process image's first
+ * stack: for the symbolizer only. */
+static void add_mapping(struct app *app, const struct sw_event *e)
+{
+	char path[SW_NAME_LEN + 1];
+	struct sw_code_mapping m = {
+		.start = e->map.start,
+		.end = e->map.end,
+		.offset = e->map.offset,
+		.dev = makedev(e->map.dev >> 20, e->map.dev & 0xfffff),
+		.ino = e->map.ino,
+		.path = path,
+	};
+
+	memcpy(path, e->map.path, SW_NAME_LEN);
+	path[SW_NAME_LEN] = '\0';
+	symbolizer__add_mapping(app->sym, e->pid, &m);
+}
+
 void app_event(struct app *app, const struct sw_event *e)
 {
 	struct sw_event fixed, filled;
 
+	if (e->kind == SW_REC_MAPPING) {
+		if (app->live)
+			add_mapping(app, e);
+		return;
+	}
 	app->stats.events++;
 	if (e->kind == SW_EV_CALL && e->call < SW_CALL_MAX) {
 		app->stats.calls[e->call]++;

@@ -70,7 +70,8 @@ static int on_record(void *ctx, void *data, size_t size)
 		memset((char *)&e + size, 0, sizeof(e) - size);
 	if (e.n_frames > SW_MAX_FRAMES)
 		e.n_frames = SW_MAX_FRAMES;
-	e.seq = ++c->seq;
+	if (e.kind < SW_EV_KIND_MAX) /* events only: a mapping is none */
+		e.seq = ++c->seq;
 	c->handled++;
 	/* Never return non-zero to libbpf: it would stop in mid-buffer. */
 	c->fn(c->ctx, &e);

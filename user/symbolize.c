@@ -13,6 +13,10 @@
  * and fixed executables all take the same path and no load bias has to be
  * guessed.
  *
+ * A process that exits before its maps can be read still resolves: the
+ * kernel describes the mappings of each process image's first stack
+ * (symbolizer__add_mapping).
+ *
  * Every address is looked up as ip - 1: stack entries are return
  * addresses (and the innermost one, at a syscall, is the instruction after
  * it), so ip - 1 lies in the call and gives the call's line even when the
@@ -828,6 +832,58 @@ int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n)
 		return 0;
 	}
 	open_hit_files(s, p, ips, n);
+	return 0;
+}
+
+/* m as one mapping of pid's, when its path leads to the inode it names.
+ * No map_files fallback: that would open the inode under a path the
+ * kernel may have cut. */
+static int kernel_map(struct symbolizer *s, __u32 pid, const struct sw_code_mapping *m,
+		      struct sw_map **out)
+{
+	struct sw_map *one = calloc(1, sizeof(*one));
+
+	if (!one)
+		return -ENOMEM;
+	one->start = m->start;
+	one->end = m->end;
+	one->pgoff = m->offset;
+	one->kind = MAP_FILE;
+	one->file = file_get(s, m->path, m->dev, m->ino);
+	if (!one->file) {
+		free(one);
+		return -ENOMEM;
+	}
+	/* A file that is no ELF we can read was still found: it is kept. */
+	if (!file_open(s, one->file, pid, NULL) && !one->file->broken) {
+		maps_free(s, one, 1);
+		return -ENOENT;
+	}
+	one->name = one->file->path;
+	*out = one;
+	return 0;
+}
+
+int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sw_code_mapping *m)
+{
+	struct sw_map *one;
+	struct sw_proc *p;
+	int err;
+
+	if (!s || !m || !m->path || m->path[0] != '/' || m->start >= m->end)
+		return -EINVAL;
+	p = proc_get(s, pid);
+	if (!p)
+		return -ENOMEM;
+	err = kernel_map(s, pid, m, &one);
+	if (err) {
+		if (!p->n_maps && !p->exited)
+			proc_free(s, p);
+		return err;
+	}
+	/* The kernel sends these ahead of a live image's first stack. */
+	exited_unlink(s, p);
+	merge_maps(s, p, one, 1);
 	return 0;
 }
 

@@ -23,6 +23,14 @@ struct sw_frame {
 	int line;	      /* 0 when unknown */
 };
 
+/* An executable mapping of a file, as the kernel saw it. */
+struct sw_code_mapping {
+	__u64 start, end;
+	__u64 offset;	  /* in the file, of start */
+	__u64 dev, ino;	  /* the file's identity, dev as stat gives it */
+	const char *path; /* as the process names it */
+};
+
 struct symbolizer;
 
 struct symbolizer *symbolizer__new(const char *proc_root);
@@ -30,6 +38,11 @@ void symbolizer__free(struct symbolizer *s);
 /* Make sure pid's module map covers ips (reads /proc/PID/maps when it
  * does not yet); call as soon as a stack arrives, while pid lives. */
 int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n);
+/* A mapping of pid's described by the kernel, for a process that may be
+ * gone before its maps can be read.  It is kept only when its path,
+ * through the process's root while it lives, else as is, is the inode
+ * m names: -ENOENT when not. */
+int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sw_code_mapping *m);
 /* The process exited (or exec'd): its map is kept, but may be evicted
  * among the oldest once many processes are gone. */
 void symbolizer__exit(struct symbolizer *s, __u32 pid);

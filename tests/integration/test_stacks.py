@@ -3,7 +3,8 @@
 object was created and where the misuse happened, for a non-PIE and a PIE
 executable and for a call made inside a shared library; a stripped binary
 still gives module+offset frames; `analyze` prints the frames the live run
-resolved."""
+resolved.  Processes that are gone within a millisecond resolve as
+well."""
 import json
 import os
 import re
@@ -26,6 +27,7 @@ def marker_lines(source):
 
 MAIN = marker_lines("stacks.c")
 LIB = marker_lines("stackslib.c")
+SHORT = marker_lines("shortlived.c")
 
 
 def has_frame(stack, function, source, line):
@@ -95,3 +97,33 @@ class StackTest(BpfTestCase):
             self.assertNotIn("origin_stack", f)
         events = [r for r in read_log(log) if r["type"] == "event"]
         self.assertFalse([e for e in events if "stack" in e])
+
+
+class ShortLivedTest(BpfTestCase):
+    """Each process leaks a segment and exits at once, before shmwatch can
+    read its /proc/PID/maps; every leak's origin must still name the
+    function and main with their lines."""
+
+    def leaks(self, program, mode, n):
+        log = self.path("log.json")
+        proc = subprocess.run([SHMWATCH, "-q", "-o", log, "--", program, mode, str(n)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=120)
+        records = self.track(read_log(log))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        leaks = [r for r in records if r["type"] == "finding" and r["rule"] == "segment-leak"]
+        self.assertEqual(len(leaks), n, [f["message"] for f in leaks])
+        return leaks
+
+    def check_origins(self, leaks, main_line):
+        unresolved = [f["origin_stack"] for f in leaks
+                      if not has_frame(f["origin_stack"], "leak_segment", "shortlived.c",
+                                       SHORT["leak"])
+                      or not has_frame(f["origin_stack"], "main", "shortlived.c", main_line)]
+        self.assertFalse(unresolved, "%d of %d leaks unresolved, first: %s"
+                         % (len(unresolved), len(leaks), unresolved[:1]))
+
+    def test_processes_that_exit_at_once(self):
+        """The kernel describes the mappings of each image's first stack."""
+        leaks = self.leaks(os.path.join(WORKLOADS, "shortlived"), "spawn", 20)
+        self.check_origins(leaks, SHORT["main-leak"])

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -463,6 +464,132 @@ static void test_debuglink_file_is_found(void **state)
 	check(pid, &w[1]);
 }
 
+/* The executable mapping of fixture name in pid's maps, as the kernel
+ * side describes it; path is the buffer m->path points to. */
+static void code_mapping(__u32 pid, const char *name, struct sw_code_mapping *m, char *path,
+			 size_t len)
+{
+	char maps[64], line[PATH_MAX + 128], file[PATH_MAX];
+	unsigned long long start, end, off, ino;
+	unsigned int maj, min;
+	char perms[8];
+	FILE *f;
+
+	fixture_path(path, len, name);
+	snprintf(maps, sizeof(maps), "/proc/%u/maps", pid);
+	f = fopen(maps, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %4095s", &start, &end, perms, &off,
+			   &maj, &min, &ino, file) == 8 &&
+		    perms[2] == 'x' && !strcmp(file, path)) {
+			*m =
+			    (struct sw_code_mapping){start, end, off, makedev(maj, min), ino, path};
+			fclose(f);
+			return;
+		}
+	}
+	fclose(f);
+	fail_msg("no executable mapping of %s in %s", path, maps);
+}
+
+/* A mapping described while the process lives, or once it is gone (the
+ * path as is), resolves with no read of /proc/PID/maps at all. */
+static void check_added_mapping(const char *name, bool gone_first)
+{
+	char path[PATH_MAX];
+	struct sw_code_mapping m;
+	struct addrs a;
+	struct want w[2];
+	__u32 pid;
+
+	start(name, &a);
+	pid = (__u32)kid.pid;
+	exe_wants(name, &a, w);
+	code_mapping(pid, name, &m, path, sizeof(path));
+	if (gone_first)
+		end_child();
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &m), 0);
+	if (!gone_first)
+		end_child();
+	check(pid, &w[0]);
+	check(pid, &w[1]);
+}
+
+static void test_added_mapping_resolves_after_exit(void **state)
+{
+	check_added_mapping("pie", false);
+}
+
+static void test_added_mapping_of_a_gone_process(void **state)
+{
+	check_added_mapping("nopie", true);
+}
+
+/* A path that is not the inode the kernel named (a cut path, another
+ * file, a rebuilt one) is refused, even while the process lives and its
+ * map_files would open the right file under the wrong name. */
+static void test_added_mapping_must_be_its_inode(void **state)
+{
+	char path[PATH_MAX], cut[PATH_MAX], other[PATH_MAX];
+	struct sw_code_mapping m, bad;
+	struct sw_frame f;
+	struct addrs a;
+	__u32 pid;
+
+	start("pie", &a);
+	pid = (__u32)kid.pid;
+	code_mapping(pid, "pie", &m, path, sizeof(path));
+	bad = m;
+	bad.ino++;
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -ENOENT);
+	snprintf(cut, sizeof(cut), "%.*s", (int)strlen(path) - 1, path);
+	bad = m;
+	bad.path = cut;
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -ENOENT);
+	fixture_path(other, sizeof(other), "stripped");
+	bad.path = other;
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -ENOENT);
+	bad.path = "pie";
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -EINVAL);
+	assert_int_equal(symbolizer__resolve(sym, pid, addr(&a, "leaf_ret"), &f), -ENOENT);
+}
+
+/* A process in a container names its files from its own root. */
+static void test_added_mapping_through_the_process_root(void **state)
+{
+	char path[PATH_MAX], copy[PATH_MAX], real[PATH_MAX];
+	struct sw_code_mapping m;
+	struct sw_frame f;
+	struct stat st;
+	struct addrs a;
+	struct want w[2];
+	__u32 pid;
+
+	start("pie", &a);
+	pid = (__u32)kid.pid;
+	exe_wants("pie", &a, w);
+	code_mapping(pid, "pie", &m, path, sizeof(path));
+	snprintf(copy, sizeof(copy), "%s/%u/root/shmwatch-test", proc, pid);
+	assert_int_equal(run("mkdir -p '%s' && cp '%s' '%s/pie'", copy, path, copy), 0);
+	strcat(copy, "/pie");
+	assert_int_equal(stat(copy, &st), 0);
+	m.path = "/shmwatch-test/pie";
+	m.ino = st.st_ino;
+	m.dev = st.st_dev;
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &m), 0);
+	end_child();
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(symbolizer__resolve(sym, pid, w[i].ip, &f), 0);
+		assert_string_equal(f.module, "/shmwatch-test/pie");
+		assert_non_null(f.function);
+		assert_string_equal(f.function, w[i].function);
+		assert_int_equal(f.line, w[i].line);
+	}
+	snprintf(real, sizeof(real), "%s/%u", proc, pid);
+	assert_int_equal(run("rm -rf '%s'", real), 0);
+}
+
 static __attribute__((noinline)) __u64 return_address(void)
 {
 	return (__u64)(uintptr_t)__builtin_return_address(0);
@@ -733,6 +860,12 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(symbolizer__note(sym, 1, &ip, -1), -EINVAL);
 	assert_int_equal(symbolizer__note(sym, 1, NULL, 0), 0);
 	assert_int_equal(symbolizer__add_frame(sym, 1, NULL), -EINVAL);
+	assert_int_equal(symbolizer__add_mapping(sym, 1, NULL), -EINVAL);
+	assert_int_equal(symbolizer__add_mapping(NULL, 1, &(struct sw_code_mapping){.path = "/x"}),
+			 -EINVAL);
+	assert_int_equal(symbolizer__add_mapping(
+			     sym, 1, &(struct sw_code_mapping){.start = 2, .end = 1, .path = "/x"}),
+			 -EINVAL);
 	assert_int_equal(symbolizer__resolve(NULL, 1, ip, &f), -EINVAL);
 	symbolizer__exit(NULL, 1);
 	symbolizer__free(NULL);
@@ -747,6 +880,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_shared_library_frames, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stripped_gives_module_and_offset, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_debuglink_file_is_found, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_added_mapping_resolves_after_exit, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_added_mapping_of_a_gone_process, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_added_mapping_must_be_its_inode, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_added_mapping_through_the_process_root, setup_fake,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_self, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unreadable_maps, setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_odd_files_and_pseudo_maps, setup_fake, teardown),
