@@ -137,18 +137,22 @@ static __always_inline void count_lost(__u32 kind, __u32 call)
 /*
  * Call sites whose full stack the reader already has, so that a loop
  * calling shmget from one place pays for one unwind, not one per call
- * (about half a microsecond each here).  A site is the address space
- * (a new one after exec or fork), the return address into the caller of
- * the libc wrapper (the word at the stack pointer) and the caller's own
- * return address (behind its frame pointer; 0 when rbp is no frame
- * pointer, see read_site).  Frames further out may
- * differ between two calls from the same site; userspace copies the
- * first call's.  Evicting a site only costs a new unwind.
+ * (about half a microsecond each here).  A site is the process and its
+ * address space (a new one after exec or fork; the process as well,
+ * since a freed mm's address soon names another, such as the next forked
+ * child's, whose first stack must be its own), the return address into
+ * the caller of the libc wrapper (the word at the stack pointer) and the
+ * caller's own return address (behind its frame pointer; 0 when rbp is no
+ * frame pointer, see read_site).  Frames further out may differ between
+ * two calls from the same site; userspace copies the first call's.
+ * Evicting a site only costs a new unwind.
  */
 struct site_key {
 	__u64 mm;
 	__u64 ret;
 	__u64 ret2;
+	__u32 tgid;
+	__u32 pad;
 };
 
 struct {
@@ -162,6 +166,7 @@ static __always_inline __u64 site_hash(const struct site_key *k)
 {
 	__u64 h = k->mm * 0x9e3779b97f4a7c15ULL;
 
+	h = (h ^ k->tgid) * 0xd6e8feb86659fd93ULL;
 	h = (h ^ k->ret) * 0xbf58476d1ce4e5b9ULL;
 	h = (h ^ k->ret2) * 0x94d049bb133111ebULL;
 	return (h ^ (h >> 31)) | 1; /* never 0, which means none */
@@ -185,6 +190,7 @@ static __always_inline void read_site(struct site_key *k)
 	__u64 sp = regs->sp, bp = regs->bp;
 
 	k->mm = (__u64)BPF_CORE_READ(t, mm); /* a number, not a pointer */
+	k->tgid = bpf_get_current_pid_tgid() >> 32;
 	if (bpf_probe_read_user(&k->ret, sizeof(k->ret), (void *)sp))
 		k->ret = 0;
 	if (bp > sp && bp - sp < SITE_FRAME_MAX)

@@ -202,10 +202,10 @@ struct sw_event {
 	 * whose caller frame-pointer unwinding skips.  Userspace inserts it
 	 * as the second frame when it points into code.  0: not read. */
 	__u64 leaf_ret;
-	/* The call site: a hash of the address space, leaf_ret and the
-	 * caller's own return address; 0 for none.  A syscall from a site
-	 * whose stack the kernel already sent comes without a stack and
-	 * with SW_STACK_SAME_SITE: userspace copies the first one. */
+	/* The call site: a hash of the process, its address space, leaf_ret
+	 * and the caller's own return address; 0 for none.  A syscall from
+	 * a site whose stack the kernel already sent comes without a stack
+	 * and with SW_STACK_SAME_SITE: userspace copies the first one. */
 	__u64 stack_key;
 	union {
 		struct sw_call_info c;

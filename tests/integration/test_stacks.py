@@ -3,8 +3,8 @@
 object was created and where the misuse happened, for a non-PIE and a PIE
 executable and for a call made inside a shared library; a stripped binary
 still gives module+offset frames; `analyze` prints the frames the live run
-resolved.  Processes that are gone within a millisecond resolve as
-well."""
+resolved.  Processes that are gone within a millisecond, exec'd or
+forked, resolve as well."""
 import json
 import os
 import re
@@ -127,3 +127,9 @@ class ShortLivedTest(BpfTestCase):
         """The kernel describes the mappings of each image's first stack."""
         leaks = self.leaks(os.path.join(WORKLOADS, "shortlived"), "spawn", 20)
         self.check_origins(leaks, SHORT["main-leak"])
+
+    def test_forked_children_that_exit_at_once(self):
+        """The same for each child, though the next one's address space
+        may take the place of the last one's in the kernel's memory."""
+        leaks = self.leaks(os.path.join(WORKLOADS, "shortlived"), "fork", 20)
+        self.check_origins(leaks, SHORT["main-fork-leak"])
