@@ -212,6 +212,10 @@ void app_event(struct app *app, const struct sw_event *e)
 			add_mapping(app, e);
 		return;
 	}
+	/* Until it execs, a child resolves through its parent's mappings,
+	 * even if it is gone before its own are read. */
+	if (app->live && e->kind == SW_EV_FORK)
+		symbolizer__fork(app->sym, e->pid, e->fork.child_pid);
 	app->stats.events++;
 	if (e->kind == SW_EV_CALL && e->call < SW_CALL_MAX) {
 		app->stats.calls[e->call]++;

@@ -15,7 +15,8 @@
  *
  * A process that exits before its maps can be read still resolves: the
  * kernel describes the mappings of each process image's first stack
- * (symbolizer__add_mapping).
+ * (symbolizer__add_mapping), and a forked child starts with what is known
+ * of its parent's (symbolizer__fork).
  *
  * Every address is looked up as ip - 1: stack entries are return
  * addresses (and the innermost one, at a syscall, is the instruction after
@@ -884,6 +885,30 @@ int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sw_cod
 	/* The kernel sends these ahead of a live image's first stack. */
 	exited_unlink(s, p);
 	merge_maps(s, p, one, 1);
+	return 0;
+}
+
+int symbolizer__fork(struct symbolizer *s, __u32 parent, __u32 child)
+{
+	struct sw_proc *pp = s ? proc_find(s, parent) : NULL, *c;
+	struct sw_map *copy;
+	int i;
+
+	if (!pp || !pp->n_maps || parent == child)
+		return 0;
+	copy = malloc(pp->n_maps * sizeof(*copy));
+	c = copy ? proc_get(s, child) : NULL;
+	if (!c) {
+		free(copy);
+		return -ENOMEM;
+	}
+	for (i = 0; i < pp->n_maps; i++) {
+		copy[i] = pp->maps[i];
+		if (copy[i].file)
+			copy[i].file->refs++;
+	}
+	exited_unlink(s, c);
+	merge_maps(s, c, copy, pp->n_maps);
 	return 0;
 }
 

@@ -43,6 +43,8 @@ int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n);
  * through the process's root while it lives, else as is, is the inode
  * m names: -ENOENT when not. */
 int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sw_code_mapping *m);
+/* child was forked by parent: until it execs it has parent's mappings. */
+int symbolizer__fork(struct symbolizer *s, __u32 parent, __u32 child);
 /* The process exited (or exec'd): its map is kept, but may be evicted
  * among the oldest once many processes are gone. */
 void symbolizer__exit(struct symbolizer *s, __u32 pid);

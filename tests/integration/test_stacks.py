@@ -133,3 +133,12 @@ class ShortLivedTest(BpfTestCase):
         may take the place of the last one's in the kernel's memory."""
         leaks = self.leaks(os.path.join(WORKLOADS, "shortlived"), "fork", 20)
         self.check_origins(leaks, SHORT["main-fork-leak"])
+
+    def test_forked_children_of_a_program_the_kernel_cannot_name(self):
+        """A path longer than the kernel side builds (63 bytes): the
+        children resolve through what their parent's maps showed."""
+        exe = os.path.join(self.tmp, "d" * 64, "shortlived")
+        os.mkdir(os.path.dirname(exe))
+        shutil.copy(os.path.join(WORKLOADS, "shortlived"), exe)
+        leaks = self.leaks(exe, "call-fork", 10)
+        self.check_origins(leaks, SHORT["main-fork-leak"])

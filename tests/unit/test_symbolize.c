@@ -347,21 +347,27 @@ static void exe_wants(const char *name, const struct addrs *a, struct want w[2])
 			     addr(a, "main_fn"),    "exe.c", line_of(exe_src, "@middle_call")};
 }
 
+/* Start fixture name and note the two frames exe_wants gives; its pid. */
+static __u32 start_noted(const char *name, struct want w[2])
+{
+	struct addrs a;
+	__u64 ips[2];
+
+	start(name, &a);
+	exe_wants(name, &a, w);
+	ips[0] = w[0].ip;
+	ips[1] = w[1].ip;
+	assert_int_equal(symbolizer__note(sym, (__u32)kid.pid, ips, 2), 0);
+	return (__u32)kid.pid;
+}
+
 /* ---- live processes ---- */
 
 static void test_nopie_resolves_while_alive_and_after_exit(void **state)
 {
-	struct addrs a;
 	struct want w[2];
-	__u64 ips[2];
-	__u32 pid;
+	__u32 pid = start_noted("nopie", w);
 
-	start("nopie", &a);
-	pid = (__u32)kid.pid;
-	exe_wants("nopie", &a, w);
-	ips[0] = w[0].ip;
-	ips[1] = w[1].ip;
-	assert_int_equal(symbolizer__note(sym, pid, ips, 2), 0);
 	check(pid, &w[0]);
 	check(pid, &w[1]);
 	end_child();
@@ -372,17 +378,9 @@ static void test_nopie_resolves_while_alive_and_after_exit(void **state)
 /* Noted while alive, resolved only once gone: how findings at exit go. */
 static void test_pie_resolves_after_exit(void **state)
 {
-	struct addrs a;
 	struct want w[2];
-	__u64 ips[2];
-	__u32 pid;
+	__u32 pid = start_noted("pie", w);
 
-	start("pie", &a);
-	pid = (__u32)kid.pid;
-	exe_wants("pie", &a, w);
-	ips[0] = w[0].ip;
-	ips[1] = w[1].ip;
-	assert_int_equal(symbolizer__note(sym, pid, ips, 2), 0);
 	end_child();
 	check(pid, &w[0]);
 	check(pid, &w[1]);
@@ -448,17 +446,9 @@ static void test_stripped_gives_module_and_offset(void **state)
 
 static void test_debuglink_file_is_found(void **state)
 {
-	struct addrs a;
 	struct want w[2];
-	__u64 ips[2];
-	__u32 pid;
+	__u32 pid = start_noted("dbglink", w);
 
-	start("dbglink", &a);
-	pid = (__u32)kid.pid;
-	exe_wants("dbglink", &a, w);
-	ips[0] = w[0].ip;
-	ips[1] = w[1].ip;
-	assert_int_equal(symbolizer__note(sym, pid, ips, 2), 0);
 	end_child();
 	check(pid, &w[0]);
 	check(pid, &w[1]);
@@ -588,6 +578,23 @@ static void test_added_mapping_through_the_process_root(void **state)
 	}
 	snprintf(real, sizeof(real), "%s/%u", proc, pid);
 	assert_int_equal(run("rm -rf '%s'", real), 0);
+}
+
+/* A child that exits before its maps are read resolves through the
+ * mappings its parent's showed. */
+static void test_forked_child_has_parents_mappings(void **state)
+{
+	enum { CHILD = 0x7ffffff0 };
+	struct want w[2];
+	__u32 pid = start_noted("withlib", w);
+
+	assert_int_equal(symbolizer__fork(sym, pid, CHILD), 0);
+	end_child();
+	check(CHILD, &w[0]);
+	check(CHILD, &w[1]);
+	/* Both gone: the child's map is kept like any other. */
+	symbolizer__exit(sym, CHILD);
+	check(CHILD, &w[0]);
 }
 
 static __attribute__((noinline)) __u64 return_address(void)
@@ -819,6 +826,38 @@ static void test_missing_ip_is_not_reread(void **state)
 	assert_string_equal(f.module, "/bin/z");
 }
 
+/* pid's ip resolves into module. */
+static void check_module(__u32 pid, __u64 ip, const char *module)
+{
+	struct sw_frame f;
+
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, &f), 0);
+	assert_string_equal(f.module, module);
+}
+
+static void test_fork_then_exec(void **state)
+{
+	struct sw_frame f;
+	__u64 a = 0x400010, b = 0x500010;
+
+	fake_maps(700, "00400000-00401000 r-xp 00000000 08:01 0 /bin/parent\n");
+	assert_int_equal(symbolizer__note(sym, 700, &a, 1), 0);
+	assert_int_equal(symbolizer__fork(sym, 700, 701), 0);
+	/* No /proc/701: what the child knows came from its parent. */
+	assert_int_equal(symbolizer__note(sym, 701, &a, 1), 0);
+	check_module(701, a, "/bin/parent");
+	/* It execs: its own maps from then on, the old ones for old stacks. */
+	symbolizer__exit(sym, 701);
+	fake_maps(701, "00500000-00501000 r-xp 00000000 08:01 0 /bin/child\n");
+	assert_int_equal(symbolizer__note(sym, 701, &b, 1), 0);
+	check_module(701, b, "/bin/child");
+	check_module(701, a, "/bin/parent");
+	/* The parent is untouched; a parent nothing is known of gives nothing. */
+	assert_int_equal(symbolizer__resolve(sym, 700, b, &f), -ENOENT);
+	assert_int_equal(symbolizer__fork(sym, 702, 703), 0);
+	assert_int_equal(symbolizer__resolve(sym, 703, a, &f), -ENOENT);
+}
+
 static void test_added_frames_win_and_are_copied(void **state)
 {
 	char module[32], function[32], file[32];
@@ -866,6 +905,7 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(symbolizer__add_mapping(
 			     sym, 1, &(struct sw_code_mapping){.start = 2, .end = 1, .path = "/x"}),
 			 -EINVAL);
+	assert_int_equal(symbolizer__fork(NULL, 1, 2), 0);
 	assert_int_equal(symbolizer__resolve(NULL, 1, ip, &f), -EINVAL);
 	symbolizer__exit(NULL, 1);
 	symbolizer__free(NULL);
@@ -886,6 +926,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_added_mapping_must_be_its_inode, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_added_mapping_through_the_process_root, setup_fake,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_forked_child_has_parents_mappings, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_self, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unreadable_maps, setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_odd_files_and_pseudo_maps, setup_fake, teardown),
@@ -895,6 +937,7 @@ int main(void)
 					    setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_late_stack_keeps_exited_map, setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_ip_is_not_reread, setup_fake, teardown),
+	    cmocka_unit_test_setup_teardown(test_fork_then_exec, setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_added_frames_win_and_are_copied, setup_fake,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_arguments, setup_fake, teardown),
