@@ -160,7 +160,7 @@ static const struct sw_event *with_leaf_caller(struct app *app, const struct sw_
 	    (e->n_frames > 1 && e->stack[1] == e->leaf_ret))
 		return e;
 	symbolizer__note(app->sym, e->pid, &e->leaf_ret, 1);
-	if (symbolizer__resolve(app->sym, e->pid, e->leaf_ret, &f) || !f.module)
+	if (symbolizer__resolve(app->sym, e->pid, e->leaf_ret, SW_IP_RETURN, &f) || !f.module)
 		return e;
 	*fixed = *e;
 	memmove(&fixed->stack[2], &fixed->stack[1], (e->n_frames - 1) * sizeof(e->stack[0]));
@@ -237,10 +237,12 @@ void app_event(struct app *app, const struct sw_event *e)
 		symbolizer__exit(app->sym, e->pid);
 }
 
-void app_add_frames(struct app *app, __u32 pid, const struct sw_frame *frames, __u32 n)
+void app_add_frames(struct app *app, const struct sw_event *e, const struct sw_frame *frames)
 {
-	for (__u32 i = 0; i < n; i++)
-		symbolizer__add_frame(app->sym, pid, &frames[i]);
+	bool at_fault = sw_event_stack_at_fault(e);
+
+	for (__u32 i = 0; i < e->n_frames && i < SW_MAX_FRAMES; i++)
+		symbolizer__add_frame(app->sym, e->pid, sw_ip_kind_of(at_fault, i), &frames[i]);
 }
 
 void app_lost(struct app *app, const __u64 *lost_slots)

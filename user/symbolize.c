@@ -18,10 +18,11 @@
  * (symbolizer__add_mapping), and a forked child starts with what is known
  * of its parent's (symbolizer__fork).
  *
- * Every address is looked up as ip - 1: stack entries are return
- * addresses (and the innermost one, at a syscall, is the instruction after
- * it), so ip - 1 lies in the call and gives the call's line even when the
- * call is the last instruction of its line or of its function.
+ * A return address is looked up as ip - 1 (and so is the innermost frame
+ * at a syscall, the instruction after it): ip - 1 lies in the call and
+ * gives the call's line even when the call is the last instruction of its
+ * line or of its function.  Where a fault happened, ip is the instruction
+ * itself, and is looked up as it is (SW_IP_EXACT).
  *
  * Bounds: MAX_EXITED exited processes, MAX_MAPS mappings per process,
  * MAX_OPEN Dwfls (each holds a file descriptor; closed ones reopen from
@@ -200,10 +201,11 @@ struct sw_proc {
 struct sw_added {
 	struct hnode h;
 	__u32 pid;
+	enum sw_ip_kind kind;
 	struct sw_frame f;
 };
 
-/* A recent result, keyed by file and ELF address of ip. */
+/* A recent result, keyed by file and the ELF address looked up. */
 struct sw_cached {
 	__u64 serial, vaddr, sym_start;
 	const char *function, *file;
@@ -929,32 +931,33 @@ void symbolizer__exit(struct symbolizer *s, __u32 pid)
 		proc_free(s, s->ex_head);
 }
 
-static __u64 added_hash(__u32 pid, __u64 ip)
+static __u64 added_hash(__u32 pid, __u64 ip, enum sw_ip_kind kind)
 {
-	return hash_u64(ip ^ ((__u64)pid << 48) ^ pid);
+	return hash_u64(ip ^ ((__u64)pid << 48) ^ pid ^ ((__u64)kind << 47));
 }
 
-static struct sw_added *added_find(struct symbolizer *s, __u32 pid, __u64 ip)
+static struct sw_added *added_find(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_kind kind)
 {
-	__u64 h = added_hash(pid, ip);
+	__u64 h = added_hash(pid, ip, kind);
 	struct hnode *e;
 
 	for (e = htab_chain(&s->added, h); e; e = e->next) {
 		struct sw_added *a = (struct sw_added *)e;
 
-		if (e->hash == h && a->pid == pid && a->f.ip == ip)
+		if (e->hash == h && a->pid == pid && a->f.ip == ip && a->kind == kind)
 			return a;
 	}
 	return NULL;
 }
 
-int symbolizer__add_frame(struct symbolizer *s, __u32 pid, const struct sw_frame *f)
+int symbolizer__add_frame(struct symbolizer *s, __u32 pid, enum sw_ip_kind kind,
+			  const struct sw_frame *f)
 {
 	struct sw_added *a;
 
 	if (!s || !f)
 		return -EINVAL;
-	a = added_find(s, pid, f->ip);
+	a = added_find(s, pid, f->ip, kind);
 	if (!a) {
 		if (s->added.n >= MAX_ADDED)
 			return -ENOSPC;
@@ -962,7 +965,8 @@ int symbolizer__add_frame(struct symbolizer *s, __u32 pid, const struct sw_frame
 		if (!a)
 			return -ENOMEM;
 		a->pid = pid;
-		if (htab_add(&s->added, &a->h, added_hash(pid, f->ip))) {
+		a->kind = kind;
+		if (htab_add(&s->added, &a->h, added_hash(pid, f->ip, kind))) {
 			free(a);
 			return -ENOMEM;
 		}
@@ -976,10 +980,10 @@ int symbolizer__add_frame(struct symbolizer *s, __u32 pid, const struct sw_frame
 	return 0;
 }
 
-/* Symbol and line of ELF address vaddr (the return address) in f. */
+/* Symbol and line of ELF address vaddr in file. */
 static void lookup(struct symbolizer *s, struct sw_file *file, __u64 vaddr, struct sw_cached *c)
 {
-	Dwarf_Addr at = vaddr + file->bias, call = at ? at - 1 : at;
+	Dwarf_Addr at = vaddr + file->bias;
 	const char *name, *src;
 	GElf_Off symoff = 0;
 	GElf_Sym sym;
@@ -989,14 +993,14 @@ static void lookup(struct symbolizer *s, struct sw_file *file, __u64 vaddr, stru
 	memset(c, 0, sizeof(*c));
 	c->serial = file->serial;
 	c->vaddr = vaddr;
-	name = dwfl_module_addrinfo(file->mod, call, &symoff, &sym, NULL, NULL, NULL);
-	/* A sized symbol that ends before the call is a neighbour, not ours. */
+	name = dwfl_module_addrinfo(file->mod, at, &symoff, &sym, NULL, NULL, NULL);
+	/* A sized symbol that ends before the address is a neighbour, not ours. */
 	if (name && name[0] && !(sym.st_size && symoff >= sym.st_size)) {
 		c->function = demangled(s, name);
-		c->sym_start = vaddr - 1 - symoff;
+		c->sym_start = vaddr - symoff;
 		c->has_sym = c->function != NULL;
 	}
-	line = dwfl_module_getsrc(file->mod, call);
+	line = dwfl_module_getsrc(file->mod, at);
 	if (line) {
 		src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
 		if (src && lineno > 0) {
@@ -1006,13 +1010,14 @@ static void lookup(struct symbolizer *s, struct sw_file *file, __u64 vaddr, stru
 	}
 }
 
-int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, struct sw_frame *f)
+int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_kind kind,
+			struct sw_frame *f)
 {
 	const struct sw_map *m;
 	struct sw_added *a;
 	struct sw_proc *p;
 	struct sw_cached *c;
-	__u64 vaddr;
+	__u64 vaddr, look;
 
 	if (!f)
 		return -EINVAL;
@@ -1020,7 +1025,7 @@ int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, struct sw_fra
 	f->ip = ip;
 	if (!s)
 		return -EINVAL;
-	a = added_find(s, pid, ip);
+	a = added_find(s, pid, ip, kind);
 	if (a) {
 		*f = a->f;
 		return 0;
@@ -1041,11 +1046,12 @@ int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, struct sw_fra
 		return 0;
 	/* Module-relative from here on: what addr2line -e module takes. */
 	f->offset = vaddr;
-	c = &s->cache[hash_u64(m->file->serial * 0x9e3779b97f4a7c15ULL ^ vaddr) % CACHE_SLOTS];
-	if (c->serial != m->file->serial || c->vaddr != vaddr) {
+	look = kind == SW_IP_EXACT ? vaddr : vaddr - 1;
+	c = &s->cache[hash_u64(m->file->serial * 0x9e3779b97f4a7c15ULL ^ look) % CACHE_SLOTS];
+	if (c->serial != m->file->serial || c->vaddr != look) {
 		if (!file_open(s, m->file, p->exited ? 0 : pid, m))
 			return 0;
-		lookup(s, m->file, vaddr, c);
+		lookup(s, m->file, look, c);
 	}
 	if (c->has_sym) {
 		f->function = c->function;

@@ -44,7 +44,9 @@ static const char exe_src[] =
 	"\n"
 	"__attribute__((noinline)) void leaf(void)\n"
 	"{\n"
-	"\tdprintf(1, \"leaf_ret %p\\n\", __builtin_return_address(0));\n"
+	"\tdprintf(1, \"leaf_ret %p\\n\", __builtin_return_address(0)); /* @before_here */\n"
+	"here:\tdprintf(1, \"leaf_here %p\\n\", &&here); /* @here */\n"
+	"\tdprintf(1, \"leaf_fn %p\\n\", (void *)leaf);\n"
 	"}\n"
 	"\n"
 	"__attribute__((noinline)) void middle(void)\n"
@@ -326,7 +328,7 @@ static void check(__u32 pid, const struct want *w)
 	struct sw_frame f;
 
 	fixture_path(module, sizeof(module), w->module);
-	assert_int_equal(symbolizer__resolve(sym, pid, w->ip, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, pid, w->ip, SW_IP_RETURN, &f), 0);
 	assert_true(f.ip == w->ip);
 	assert_non_null(f.module);
 	assert_string_equal(f.module, module);
@@ -432,7 +434,7 @@ static void test_stripped_gives_module_and_offset(void **state)
 	end_child();
 	fixture_path(module, sizeof(module), "stripped");
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(symbolizer__resolve(sym, pid, ips[i], &f[i]), 0);
+		assert_int_equal(symbolizer__resolve(sym, pid, ips[i], SW_IP_RETURN, &f[i]), 0);
 		assert_string_equal(f[i].module, module);
 		/* .dynsym of a PIE names none of these: no wrong neighbour either */
 		assert_null(f[i].function);
@@ -542,7 +544,8 @@ static void test_added_mapping_must_be_its_inode(void **state)
 	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -ENOENT);
 	bad.path = "pie";
 	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -EINVAL);
-	assert_int_equal(symbolizer__resolve(sym, pid, addr(&a, "leaf_ret"), &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, pid, addr(&a, "leaf_ret"), SW_IP_RETURN, &f),
+			 -ENOENT);
 }
 
 /* A process in a container names its files from its own root. */
@@ -570,7 +573,7 @@ static void test_added_mapping_through_the_process_root(void **state)
 	assert_int_equal(symbolizer__add_mapping(sym, pid, &m), 0);
 	end_child();
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(symbolizer__resolve(sym, pid, w[i].ip, &f), 0);
+		assert_int_equal(symbolizer__resolve(sym, pid, w[i].ip, SW_IP_RETURN, &f), 0);
 		assert_string_equal(f.module, "/shmwatch-test/pie");
 		assert_non_null(f.function);
 		assert_string_equal(f.function, w[i].function);
@@ -602,6 +605,39 @@ static __attribute__((noinline)) __u64 return_address(void)
 	return (__u64)(uintptr_t)__builtin_return_address(0);
 }
 
+/* Where a fault happened, the address is the instruction itself: its own
+ * line, not the call before it that a return address would mean. */
+static void test_exact_address_is_its_own_line(void **state)
+{
+	struct sw_frame f, g;
+	struct addrs a;
+	__u64 ip;
+	__u32 pid;
+
+	start("pie", &a);
+	pid = (__u32)kid.pid;
+	ip = addr(&a, "leaf_here");
+	assert_int_equal(symbolizer__note(sym, pid, &ip, 1), 0);
+	end_child();
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_EXACT, &f), 0);
+	assert_non_null(f.function);
+	assert_string_equal(f.function, "leaf");
+	assert_int_equal(f.line, line_of(exe_src, "@here"));
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &g), 0);
+	assert_string_equal(g.function, "leaf");
+	assert_int_equal(g.line, line_of(exe_src, "@before_here"));
+	/* Either way the offset is the address's own. */
+	assert_true(f.offset == ip - addr(&a, "leaf_fn"));
+	assert_true(g.offset == f.offset);
+	/* As a saved log gives them back: one frame for each kind. */
+	assert_int_equal(symbolizer__add_frame(sym, 77, SW_IP_EXACT, &f), 0);
+	assert_int_equal(symbolizer__add_frame(sym, 77, SW_IP_RETURN, &g), 0);
+	assert_int_equal(symbolizer__resolve(sym, 77, ip, SW_IP_EXACT, &f), 0);
+	assert_int_equal(f.line, line_of(exe_src, "@here"));
+	assert_int_equal(symbolizer__resolve(sym, 77, ip, SW_IP_RETURN, &g), 0);
+	assert_int_equal(g.line, line_of(exe_src, "@before_here"));
+}
+
 /* This very test, through the real /proc: no fixture needed. */
 static void test_self(void **state)
 {
@@ -613,7 +649,7 @@ static void test_self(void **state)
 	/* One line: the call's line is the one to find. */
 	ip = return_address(), line = __LINE__;
 	assert_int_equal(symbolizer__note(sym, pid, &ip, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, pid, ip, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), 0);
 	assert_non_null(f.module);
 	assert_non_null(f.function);
 	assert_string_equal(f.function, "test_self");
@@ -624,7 +660,7 @@ static void test_self(void **state)
 	{
 		struct sw_frame g;
 
-		assert_int_equal(symbolizer__resolve(sym, pid, ip, &g), 0);
+		assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &g), 0);
 		assert_ptr_equal(g.function, f.function);
 		assert_ptr_equal(g.file, f.file);
 	}
@@ -654,14 +690,14 @@ static void test_unreadable_maps(void **state)
 	snprintf(path, sizeof(path), "%s/100/maps", proc);
 	assert_int_equal(mkdir(path, 0755), 0);
 	assert_true(symbolizer__note(sym, 100, &ip, 1) < 0);
-	assert_int_equal(symbolizer__resolve(sym, 100, ip, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 100, ip, SW_IP_RETURN, &f), -ENOENT);
 	assert_true(f.ip == ip);
 	assert_null(f.module);
 	/* No such process at all. */
 	assert_int_equal(symbolizer__note(sym, 101, &ip, 1), -ENOENT);
-	assert_int_equal(symbolizer__resolve(sym, 101, ip, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 101, ip, SW_IP_RETURN, &f), -ENOENT);
 	/* Never noted. */
-	assert_int_equal(symbolizer__resolve(sym, 102, ip, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 102, ip, SW_IP_RETURN, &f), -ENOENT);
 }
 
 static void test_odd_files_and_pseudo_maps(void **state)
@@ -695,42 +731,42 @@ static void test_odd_files_and_pseudo_maps(void **state)
 	fake_maps(200, maps);
 	assert_int_equal(symbolizer__note(sym, 200, ips, 9), 0);
 
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[0], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[0], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/nonexistent/prog");
 	assert_null(f.function);
 	assert_true(f.offset == 0x10);
 
 	snprintf(name, sizeof(name), "%s/garbage", dir);
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[1], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[1], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, name);
 	assert_null(f.function);
 
 	snprintf(name, sizeof(name), "%s/truncated", dir);
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[2], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[2], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, name);
 	assert_null(f.function);
 
 	snprintf(name, sizeof(name), "%s/fifo", dir);
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[3], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[3], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, name);
 
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[4], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[4], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, dir);
 
 	/* " (deleted)" is not part of the name; the offset is into the file. */
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[5], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[5], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/gone/a b");
 	assert_true(f.offset == 0x1010);
 
 	/* Not executable: not a code module. */
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[6], &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[6], SW_IP_RETURN, &f), -ENOENT);
 
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[7], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[7], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "[vdso]");
 	assert_true(f.offset == 0x10);
 
 	/* Anonymous code (a JIT): covered, so no re-read, but unknown. */
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[8], &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[8], SW_IP_RETURN, &f), -ENOENT);
 }
 
 static void test_exited_processes_are_bounded(void **state)
@@ -749,16 +785,16 @@ static void test_exited_processes_are_bounded(void **state)
 		symbolizer__exit(sym, pid);
 	}
 	for (pid = 1000; pid < 1000 + N - KEPT; pid++)
-		assert_int_equal(symbolizer__resolve(sym, pid, ip, &f), -ENOENT);
+		assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), -ENOENT);
 	for (; pid < 1000 + N; pid++) {
 		snprintf(maps, sizeof(maps), "/fake/bin%u", pid);
-		assert_int_equal(symbolizer__resolve(sym, pid, ip, &f), 0);
+		assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), 0);
 		assert_string_equal(f.module, maps);
 	}
 	/* Exiting twice, or a pid never seen, changes nothing. */
 	symbolizer__exit(sym, 1000 + N - 1);
 	symbolizer__exit(sym, 7);
-	assert_int_equal(symbolizer__resolve(sym, 1000 + N - 1, ip, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 1000 + N - 1, ip, SW_IP_RETURN, &f), 0);
 }
 
 static void test_new_code_rereads_and_keeps_old_mappings(void **state)
@@ -772,18 +808,18 @@ static void test_new_code_rereads_and_keeps_old_mappings(void **state)
 	/* The pid comes back with other code (exec, or reuse). */
 	fake_maps(300, "00500000-00501000 r-xp 00000000 08:01 0 /bin/new\n");
 	assert_int_equal(symbolizer__note(sym, 300, &b, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 300, b, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, b, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/new");
 	/* Stacks taken before still resolve against what was mapped then. */
-	assert_int_equal(symbolizer__resolve(sym, 300, a, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, a, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/old");
 	/* A newer mapping over the old range wins. */
 	fake_maps(300, "00400000-00401000 r-xp 00000000 08:01 0 /bin/newer\n"
 		       "00600000-00601000 r-xp 00000000 08:01 0 /bin/lib\n");
 	assert_int_equal(symbolizer__note(sym, 300, &c, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 300, a, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, a, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/newer");
-	assert_int_equal(symbolizer__resolve(sym, 300, b, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, b, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/new");
 }
 
@@ -800,9 +836,9 @@ static void test_late_stack_keeps_exited_map(void **state)
 	snprintf(path, sizeof(path), "%s/600/maps", proc);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(symbolizer__note(sym, 600, &b, 1), -ENOENT);
-	assert_int_equal(symbolizer__resolve(sym, 600, a, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 600, a, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/gone");
-	assert_int_equal(symbolizer__resolve(sym, 600, b, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 600, b, SW_IP_RETURN, &f), -ENOENT);
 }
 
 /* An ip no mapping covered right after a read (a garbage frame of a
@@ -819,10 +855,10 @@ static void test_missing_ip_is_not_reread(void **state)
 		       "00400000-00401000 r-xp 00000000 08:01 0 /bin/x\n"
 		       "00500000-00501000 r-xp 00000000 08:01 0 /bin/z\n");
 	assert_int_equal(symbolizer__note(sym, 400, &bogus, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 400, bogus, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 400, bogus, SW_IP_RETURN, &f), -ENOENT);
 	/* New code does read again. */
 	assert_int_equal(symbolizer__note(sym, 400, &later, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 400, later, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 400, later, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/z");
 }
 
@@ -831,7 +867,7 @@ static void check_module(__u32 pid, __u64 ip, const char *module)
 {
 	struct sw_frame f;
 
-	assert_int_equal(symbolizer__resolve(sym, pid, ip, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, module);
 }
 
@@ -853,9 +889,9 @@ static void test_fork_then_exec(void **state)
 	check_module(701, b, "/bin/child");
 	check_module(701, a, "/bin/parent");
 	/* The parent is untouched; a parent nothing is known of gives nothing. */
-	assert_int_equal(symbolizer__resolve(sym, 700, b, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 700, b, SW_IP_RETURN, &f), -ENOENT);
 	assert_int_equal(symbolizer__fork(sym, 702, 703), 0);
-	assert_int_equal(symbolizer__resolve(sym, 703, a, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 703, a, SW_IP_RETURN, &f), -ENOENT);
 }
 
 static void test_added_frames_win_and_are_copied(void **state)
@@ -868,12 +904,12 @@ static void test_added_frames_win_and_are_copied(void **state)
 	strcpy(function, "create_segment");
 	strcpy(file, "app.c");
 	in = (struct sw_frame){0x400010, module, function, 0x1c, file, 42};
-	assert_int_equal(symbolizer__add_frame(sym, 500, &in), 0);
+	assert_int_equal(symbolizer__add_frame(sym, 500, SW_IP_RETURN, &in), 0);
 	memset(module, 'x', sizeof(module) - 1);
 	memset(function, 'x', sizeof(function) - 1);
 	memset(file, 'x', sizeof(file) - 1);
 	assert_int_equal(symbolizer__note(sym, 500, &in.ip, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, &out), 0);
+	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, SW_IP_RETURN, &out), 0);
 	assert_string_equal(out.module, "/usr/bin/app");
 	assert_string_equal(out.function, "create_segment");
 	assert_string_equal(out.file, "app.c");
@@ -881,12 +917,12 @@ static void test_added_frames_win_and_are_copied(void **state)
 	assert_int_equal(out.line, 42);
 	/* Unknown parts stay NULL; a second add for the same ip replaces. */
 	in = (struct sw_frame){.ip = 0x400010, .module = "/usr/bin/app", .offset = 0x400010};
-	assert_int_equal(symbolizer__add_frame(sym, 500, &in), 0);
-	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, &out), 0);
+	assert_int_equal(symbolizer__add_frame(sym, 500, SW_IP_RETURN, &in), 0);
+	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, SW_IP_RETURN, &out), 0);
 	assert_null(out.function);
 	assert_null(out.file);
 	/* Per pid: another pid with the same ip is not touched. */
-	assert_int_equal(symbolizer__resolve(sym, 501, 0x400010, &out), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 501, 0x400010, SW_IP_RETURN, &out), -ENOENT);
 }
 
 static void test_bad_arguments(void **state)
@@ -894,11 +930,11 @@ static void test_bad_arguments(void **state)
 	struct sw_frame f;
 	__u64 ip = 0x400000;
 
-	assert_int_equal(symbolizer__resolve(sym, 1, ip, NULL), -EINVAL);
+	assert_int_equal(symbolizer__resolve(sym, 1, ip, SW_IP_RETURN, NULL), -EINVAL);
 	assert_int_equal(symbolizer__note(sym, 1, NULL, 3), -EINVAL);
 	assert_int_equal(symbolizer__note(sym, 1, &ip, -1), -EINVAL);
 	assert_int_equal(symbolizer__note(sym, 1, NULL, 0), 0);
-	assert_int_equal(symbolizer__add_frame(sym, 1, NULL), -EINVAL);
+	assert_int_equal(symbolizer__add_frame(sym, 1, SW_IP_RETURN, NULL), -EINVAL);
 	assert_int_equal(symbolizer__add_mapping(sym, 1, NULL), -EINVAL);
 	assert_int_equal(symbolizer__add_mapping(NULL, 1, &(struct sw_code_mapping){.path = "/x"}),
 			 -EINVAL);
@@ -906,7 +942,7 @@ static void test_bad_arguments(void **state)
 			     sym, 1, &(struct sw_code_mapping){.start = 2, .end = 1, .path = "/x"}),
 			 -EINVAL);
 	assert_int_equal(symbolizer__fork(NULL, 1, 2), 0);
-	assert_int_equal(symbolizer__resolve(NULL, 1, ip, &f), -EINVAL);
+	assert_int_equal(symbolizer__resolve(NULL, 1, ip, SW_IP_RETURN, &f), -EINVAL);
 	symbolizer__exit(NULL, 1);
 	symbolizer__free(NULL);
 }
@@ -928,6 +964,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_forked_child_has_parents_mappings, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_exact_address_is_its_own_line, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_self, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unreadable_maps, setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_odd_files_and_pseudo_maps, setup_fake, teardown),
