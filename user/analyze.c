@@ -82,7 +82,7 @@ static void on_event(struct replay *rp, struct logread *r, const struct log_reco
 			(unsigned long long)rp->last_seq);
 	}
 	rp->last_seq = e->seq;
-	app_add_frames(rp->app, e->pid, rec->frames, e->n_frames);
+	app_add_frames(rp->app, e, rec->frames);
 	app_event(rp->app, e);
 }
 

@@ -27,8 +27,18 @@ enum sw_severity {
 struct sw_stack {
 	__u32 pid;
 	__u32 n; /* 0: none captured */
+	bool at_fault; /* ip[0] is the faulting instruction, not a return address */
 	__u64 ip[SW_MAX_FRAMES];
 };
+
+/* Whether e's stack starts where a fault happened.  A fault's signal
+ * (si_code > 0: the kernel's) carries the faulting thread's stack, taken
+ * at the instruction; a call's, or a signal the process sent itself,
+ * starts after a syscall instruction, like a return address. */
+static inline bool sw_event_stack_at_fault(const struct sw_event *e)
+{
+	return e->kind == SW_EV_SIGNAL && e->sig.code > 0;
+}
 
 struct sw_finding {
 	const char *rule; /* rule id from the table, e.g. "segment-leak" */

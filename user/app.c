@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "app.h"
 #include "names.h"
@@ -178,7 +179,7 @@ static const struct sw_event *with_leaf_caller(struct app *app, const struct sw_
 	    (e->n_frames > 1 && e->stack[1] == e->leaf_ret))
 		return e;
 	symbolizer__note(app->sym, e->pid, &e->leaf_ret, 1);
-	if (symbolizer__resolve(app->sym, e->pid, e->leaf_ret, &f) || !f.module)
+	if (symbolizer__resolve(app->sym, e->pid, e->leaf_ret, SW_IP_RETURN, &f) || !f.module)
 		return e;
 	*fixed = *e;
 	memmove(&fixed->stack[2], &fixed->stack[1], (e->n_frames - 1) * sizeof(e->stack[0]));
@@ -212,6 +213,25 @@ static void tell_lost(struct app *app, __u64 total, __u64 ts_ns)
 	app->lost_told = total;
 }
 
+/* A mapping the kernel described ahead of a process image's first
+ * stack: for the symbolizer only. */
+static void add_mapping(struct app *app, const struct sw_event *e)
+{
+	char path[SW_NAME_LEN + 1];
+	struct sw_code_mapping m = {
+		.start = e->map.start,
+		.end = e->map.end,
+		.offset = e->map.offset,
+		.dev = makedev(e->map.dev >> 20, e->map.dev & 0xfffff),
+		.ino = e->map.ino,
+		.path = path,
+	};
+
+	memcpy(path, e->map.path, SW_NAME_LEN);
+	path[SW_NAME_LEN] = '\0';
+	symbolizer__add_mapping(app->sym, e->pid, &m);
+}
+
 void app_event(struct app *app, const struct sw_event *e)
 {
 	struct sw_event fixed, filled;
@@ -220,6 +240,15 @@ void app_event(struct app *app, const struct sw_event *e)
 		app->lost_in_gaps += e->lost_before;
 		tell_lost(app, app->lost_in_gaps, e->ts_ns);
 	}
+	if (e->kind == SW_REC_MAPPING) {
+		if (app->live)
+			add_mapping(app, e);
+		return;
+	}
+	/* Until it execs, a child resolves through its parent's mappings,
+	 * even if it is gone before its own are read. */
+	if (app->live && e->kind == SW_EV_FORK)
+		symbolizer__fork(app->sym, e->pid, e->fork.child_pid);
 	app->stats.events++;
 	if (e->kind == SW_EV_CALL && e->call < SW_CALL_MAX) {
 		app->stats.calls[e->call]++;
@@ -241,10 +270,12 @@ void app_event(struct app *app, const struct sw_event *e)
 		symbolizer__exit(app->sym, e->pid);
 }
 
-void app_add_frames(struct app *app, __u32 pid, const struct sw_frame *frames, __u32 n)
+void app_add_frames(struct app *app, const struct sw_event *e, const struct sw_frame *frames)
 {
-	for (__u32 i = 0; i < n; i++)
-		symbolizer__add_frame(app->sym, pid, &frames[i]);
+	bool at_fault = sw_event_stack_at_fault(e);
+
+	for (__u32 i = 0; i < e->n_frames && i < SW_MAX_FRAMES; i++)
+		symbolizer__add_frame(app->sym, e->pid, sw_ip_kind_of(at_fault, i), &frames[i]);
 }
 
 void app_lost(struct app *app, const __u64 *lost_slots)

@@ -38,8 +38,9 @@ struct app;
  * line in err. */
 struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *err, size_t len);
 void app_event(struct app *app, const struct sw_event *e);
-/* Frames a saved log already resolved, for the events that follow. */
-void app_add_frames(struct app *app, __u32 pid, const struct sw_frame *frames, __u32 n);
+/* The frames of e's stack as a saved log resolved them, for e and the
+ * findings that follow. */
+void app_add_frames(struct app *app, const struct sw_event *e, const struct sw_frame *frames);
 /* The kernel's loss counters (SW_LOST_SLOTS) as last read. */
 void app_lost(struct app *app, const __u64 *lost_slots);
 void app_stats(struct app *app, bool final);

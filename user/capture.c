@@ -49,6 +49,7 @@ struct capture {
 	int ncpus;
 	int cgroup_fd;
 	__u32 lost_mark; /* of the previous record */
+	__u64 gap;	 /* lost since the previous event */
 	bool count_only;   /* a hurried drain ran out of time: count, skip */
 	__u64 dropped[SW_LOST_SLOTS];
 	int handled;	  /* records handled by the current poll */
@@ -107,9 +108,15 @@ static int on_record(void *ctx, void *data, size_t size)
 		e.n_frames = SW_MAX_FRAMES;
 	if (!c->deadline_ns)
 		c->deadline_ns = mono_ns() + c->budget_ns;
-	e.seq = ++c->seq;
-	e.lost_before = (__u32)(e.lost_mark - c->lost_mark);
+	/* A gap is told with the next event: a mapping record is none, and
+	 * has neither a seq nor a place in the log. */
+	c->gap += (__u32)(e.lost_mark - c->lost_mark);
 	c->lost_mark = e.lost_mark;
+	if (e.kind < SW_EV_KIND_MAX) {
+		e.seq = ++c->seq;
+		e.lost_before = c->gap;
+		c->gap = 0;
+	}
 	c->fn(c->ctx, &e);
 	/* A negative return makes libbpf stop after this record, which
 	 * counts as consumed: how a poll keeps to its time. */

@@ -35,6 +35,8 @@ enum sw_kind {
 	SW_EV_EXIT,	/* the last thread of a process exited */
 	SW_EV_SIGNAL,	/* SIGSEGV or SIGBUS generated for a process */
 	SW_EV_KIND_MAX,
+	/* Not an event: no seq, not counted, never logged. */
+	SW_REC_MAPPING = 64, /* a mapping of a first stack, sw_mapping_info */
 };
 
 /* Which call an SW_EV_CALL record describes. */
@@ -173,6 +175,24 @@ struct sw_signal_info {
 	struct sw_holder top[SW_TOP_HOLDERS];
 };
 
+/*
+ * SW_REC_MAPPING.  Ahead of the first stack of each process image the
+ * kernel describes each file's executable mapping that the stack's frames
+ * lie in, so that the stack still resolves when the process is gone
+ * before userspace reads /proc/PID/maps.  Only the symbolizer reads it.
+ */
+struct sw_mapping_info {
+	__u64 start;
+	__u64 end;
+	__u64 offset; /* in the file, of start */
+	__u64 ino;
+	__u32 dev; /* the file's filesystem (kernel dev_t) */
+	__u32 pad;
+	/* As the process's mount namespace names it, cut at SW_NAME_LEN - 1
+	 * bytes or 8 components (a cut path names another inode, or none). */
+	char path[SW_NAME_LEN];
+};
+
 struct sw_event {
 	__u32 kind; /* enum sw_kind */
 	__u32 call; /* enum sw_call for SW_EV_CALL, else SW_CALL_NONE */
@@ -198,10 +218,10 @@ struct sw_event {
 	 * whose caller frame-pointer unwinding skips.  Userspace inserts it
 	 * as the second frame when it points into code.  0: not read. */
 	__u64 leaf_ret;
-	/* The call site: a hash of the address space, leaf_ret and the
-	 * caller's own return address; 0 for none.  A syscall from a site
-	 * whose stack the kernel already sent comes without a stack and
-	 * with SW_STACK_SAME_SITE: userspace copies the first one. */
+	/* The call site: a hash of the process, its address space, leaf_ret
+	 * and the caller's own return address; 0 for none.  A syscall from
+	 * a site whose stack the kernel already sent comes without a stack
+	 * and with SW_STACK_SAME_SITE: userspace copies the first one. */
 	__u64 stack_key;
 	union {
 		struct sw_call_info c;
@@ -209,6 +229,7 @@ struct sw_event {
 		struct sw_exec_info exec;
 		struct sw_exit_info exit;
 		struct sw_signal_info sig;
+		struct sw_mapping_info map;
 	};
 	/* Filled in userspace when the record is received or read back. */
 	__u64 seq;
@@ -224,6 +245,7 @@ struct sw_event {
 
 /* stack_flags */
 #define SW_STACK_SAME_SITE 0x1 /* stack elided: the one sent for stack_key */
+#define SW_STACK_FIRST	   0x2 /* a process image's first: its mappings came first */
 
 /*
  * How long a record is in the ring buffer.  The kernel writes as little
@@ -234,6 +256,8 @@ struct sw_event {
  */
 #define SW_EVENT_CALL_SIZE __builtin_offsetof(struct sw_event, c.map_size)
 #define SW_EVENT_BASE_SIZE __builtin_offsetof(struct sw_event, seq)
+#define SW_EVENT_MAPPING_SIZE \
+	(__builtin_offsetof(struct sw_event, map) + sizeof(struct sw_mapping_info))
 
 /* Index of the per-CPU loss counters: one slot per call, then lifecycle. */
 #define SW_LOST_SLOT(kind, call) \

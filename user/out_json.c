@@ -84,7 +84,8 @@ static void put_opt_str(struct jbuf *b, const char *key, const char *s)
 
 /* "key": [{"ip", "module", "function", "offset", "file", "line"}, ...],
  * innermost first; what is unknown is null. */
-static void put_stack(struct json_sink *js, const char *key, __u32 pid, const __u64 *ips, __u32 n)
+static void put_stack(struct json_sink *js, const char *key, __u32 pid, const __u64 *ips, __u32 n,
+		      bool at_fault)
 {
 	struct jbuf *b = &js->b;
 
@@ -93,7 +94,7 @@ static void put_stack(struct json_sink *js, const char *key, __u32 pid, const __
 	for (__u32 i = 0; i < n && i < SW_MAX_FRAMES; i++) {
 		struct sw_frame f = { .ip = ips[i] };
 
-		symbolizer__resolve(js->base.sym, pid, ips[i], &f);
+		symbolizer__resolve(js->base.sym, pid, ips[i], sw_ip_kind_of(at_fault, i), &f);
 		jb_elem(b);
 		jb_open(b, '{');
 		jb_key(b, "ip");
@@ -318,7 +319,7 @@ static void json_event(struct sink *s, const struct sw_event *e)
 		jb_bool(b, true);
 	}
 	if (e->n_frames)
-		put_stack(js, "stack", e->pid, e->stack, e->n_frames);
+		put_stack(js, "stack", e->pid, e->stack, e->n_frames, sw_event_stack_at_fault(e));
 	if (e->n_frames && e->stack_from) {
 		jb_key(&js->b, "stack_from");
 		jb_u64(&js->b, e->stack_from);
@@ -360,9 +361,10 @@ static void json_finding(struct sink *s, const struct sw_finding *f)
 	jb_key(b, "uncertain");
 	jb_bool(b, f->uncertain);
 	if (f->site.n)
-		put_stack(js, "stack", f->site.pid, f->site.ip, f->site.n);
+		put_stack(js, "stack", f->site.pid, f->site.ip, f->site.n, f->site.at_fault);
 	if (f->origin.n)
-		put_stack(js, "origin_stack", f->origin.pid, f->origin.ip, f->origin.n);
+		put_stack(js, "origin_stack", f->origin.pid, f->origin.ip, f->origin.n,
+			  f->origin.at_fault);
 	jb_close(b, '}');
 	put_line(js);
 }

@@ -277,7 +277,8 @@ static void add_stack_line(struct text_sink *t, const char *label, const struct 
 	for (__u32 i = 0; i < n; i++) {
 		struct sw_frame f = { .ip = st->ip[i] };
 
-		symbolizer__resolve(t->base.sym, st->pid, st->ip[i], &f);
+		symbolizer__resolve(t->base.sym, st->pid, st->ip[i], sw_ip_kind_of(st->at_fault, i),
+				    &f);
 		if (i)
 			add(t, " <- ");
 		add_frame(t, &f);

@@ -120,13 +120,15 @@ static void finding_init(struct sw_finding *f, int rule, __u32 pid, __u32 tid,
 	f->ts_ns = ts;
 }
 
-/* A stack kept with a model object; none leaves dst empty. */
+/* A stack kept with a model object; none leaves dst empty.  The model
+ * keeps the stacks of calls, never of faults. */
 static void stack_from_held(struct sw_stack *dst, const struct sw_ustack *s)
 {
 	if (!s)
 		return;
 	dst->pid = s->pid;
 	dst->n = s->n;
+	dst->at_fault = false;
 	memcpy(dst->ip, s->ip, s->n * sizeof(dst->ip[0]));
 }
 
@@ -136,6 +138,7 @@ static void stack_from_event(struct sw_stack *dst, const struct sw_event *e)
 
 	dst->pid = e->pid;
 	dst->n = n;
+	dst->at_fault = sw_event_stack_at_fault(e);
 	memcpy(dst->ip, e->stack, n * sizeof(dst->ip[0]));
 }
 

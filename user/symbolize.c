@@ -13,10 +13,16 @@
  * and fixed executables all take the same path and no load bias has to be
  * guessed.
  *
- * Every address is looked up as ip - 1: stack entries are return
- * addresses (and the innermost one, at a syscall, is the instruction after
- * it), so ip - 1 lies in the call and gives the call's line even when the
- * call is the last instruction of its line or of its function.
+ * A process that exits before its maps can be read still resolves: the
+ * kernel describes the mappings of each process image's first stack
+ * (symbolizer__add_mapping), and a forked child starts with what is known
+ * of its parent's (symbolizer__fork).
+ *
+ * A return address is looked up as ip - 1 (and so is the innermost frame
+ * at a syscall, the instruction after it): ip - 1 lies in the call and
+ * gives the call's line even when the call is the last instruction of its
+ * line or of its function.  Where a fault happened, ip is the instruction
+ * itself, and is looked up as it is (SW_IP_EXACT).
  *
  * Bounds: MAX_EXITED exited processes, MAX_MAPS mappings per process,
  * MAX_OPEN Dwfls (each holds a file descriptor; closed ones reopen from
@@ -195,10 +201,11 @@ struct sw_proc {
 struct sw_added {
 	struct hnode h;
 	__u32 pid;
+	enum sw_ip_kind kind;
 	struct sw_frame f;
 };
 
-/* A recent result, keyed by file and ELF address of ip. */
+/* A recent result, keyed by file and the ELF address looked up. */
 struct sw_cached {
 	__u64 serial, vaddr, sym_start;
 	const char *function, *file;
@@ -831,6 +838,82 @@ int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n)
 	return 0;
 }
 
+/* m as one mapping of pid's, when its path leads to the inode it names.
+ * No map_files fallback: that would open the inode under a path the
+ * kernel may have cut. */
+static int kernel_map(struct symbolizer *s, __u32 pid, const struct sw_code_mapping *m,
+		      struct sw_map **out)
+{
+	struct sw_map *one = calloc(1, sizeof(*one));
+
+	if (!one)
+		return -ENOMEM;
+	one->start = m->start;
+	one->end = m->end;
+	one->pgoff = m->offset;
+	one->kind = MAP_FILE;
+	one->file = file_get(s, m->path, m->dev, m->ino);
+	if (!one->file) {
+		free(one);
+		return -ENOMEM;
+	}
+	/* A file that is no ELF we can read was still found: it is kept. */
+	if (!file_open(s, one->file, pid, NULL) && !one->file->broken) {
+		maps_free(s, one, 1);
+		return -ENOENT;
+	}
+	one->name = one->file->path;
+	*out = one;
+	return 0;
+}
+
+int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sw_code_mapping *m)
+{
+	struct sw_map *one;
+	struct sw_proc *p;
+	int err;
+
+	if (!s || !m || !m->path || m->path[0] != '/' || m->start >= m->end)
+		return -EINVAL;
+	p = proc_get(s, pid);
+	if (!p)
+		return -ENOMEM;
+	err = kernel_map(s, pid, m, &one);
+	if (err) {
+		if (!p->n_maps && !p->exited)
+			proc_free(s, p);
+		return err;
+	}
+	/* The kernel sends these ahead of a live image's first stack. */
+	exited_unlink(s, p);
+	merge_maps(s, p, one, 1);
+	return 0;
+}
+
+int symbolizer__fork(struct symbolizer *s, __u32 parent, __u32 child)
+{
+	struct sw_proc *pp = s ? proc_find(s, parent) : NULL, *c;
+	struct sw_map *copy;
+	int i;
+
+	if (!pp || !pp->n_maps || parent == child)
+		return 0;
+	copy = malloc(pp->n_maps * sizeof(*copy));
+	c = copy ? proc_get(s, child) : NULL;
+	if (!c) {
+		free(copy);
+		return -ENOMEM;
+	}
+	for (i = 0; i < pp->n_maps; i++) {
+		copy[i] = pp->maps[i];
+		if (copy[i].file)
+			copy[i].file->refs++;
+	}
+	exited_unlink(s, c);
+	merge_maps(s, c, copy, pp->n_maps);
+	return 0;
+}
+
 void symbolizer__exit(struct symbolizer *s, __u32 pid)
 {
 	struct sw_proc *p = s ? proc_find(s, pid) : NULL;
@@ -848,32 +931,33 @@ void symbolizer__exit(struct symbolizer *s, __u32 pid)
 		proc_free(s, s->ex_head);
 }
 
-static __u64 added_hash(__u32 pid, __u64 ip)
+static __u64 added_hash(__u32 pid, __u64 ip, enum sw_ip_kind kind)
 {
-	return hash_u64(ip ^ ((__u64)pid << 48) ^ pid);
+	return hash_u64(ip ^ ((__u64)pid << 48) ^ pid ^ ((__u64)kind << 47));
 }
 
-static struct sw_added *added_find(struct symbolizer *s, __u32 pid, __u64 ip)
+static struct sw_added *added_find(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_kind kind)
 {
-	__u64 h = added_hash(pid, ip);
+	__u64 h = added_hash(pid, ip, kind);
 	struct hnode *e;
 
 	for (e = htab_chain(&s->added, h); e; e = e->next) {
 		struct sw_added *a = (struct sw_added *)e;
 
-		if (e->hash == h && a->pid == pid && a->f.ip == ip)
+		if (e->hash == h && a->pid == pid && a->f.ip == ip && a->kind == kind)
 			return a;
 	}
 	return NULL;
 }
 
-int symbolizer__add_frame(struct symbolizer *s, __u32 pid, const struct sw_frame *f)
+int symbolizer__add_frame(struct symbolizer *s, __u32 pid, enum sw_ip_kind kind,
+			  const struct sw_frame *f)
 {
 	struct sw_added *a;
 
 	if (!s || !f)
 		return -EINVAL;
-	a = added_find(s, pid, f->ip);
+	a = added_find(s, pid, f->ip, kind);
 	if (!a) {
 		if (s->added.n >= MAX_ADDED)
 			return -ENOSPC;
@@ -881,7 +965,8 @@ int symbolizer__add_frame(struct symbolizer *s, __u32 pid, const struct sw_frame
 		if (!a)
 			return -ENOMEM;
 		a->pid = pid;
-		if (htab_add(&s->added, &a->h, added_hash(pid, f->ip))) {
+		a->kind = kind;
+		if (htab_add(&s->added, &a->h, added_hash(pid, f->ip, kind))) {
 			free(a);
 			return -ENOMEM;
 		}
@@ -895,10 +980,10 @@ int symbolizer__add_frame(struct symbolizer *s, __u32 pid, const struct sw_frame
 	return 0;
 }
 
-/* Symbol and line of ELF address vaddr (the return address) in f. */
+/* Symbol and line of ELF address vaddr in file. */
 static void lookup(struct symbolizer *s, struct sw_file *file, __u64 vaddr, struct sw_cached *c)
 {
-	Dwarf_Addr at = vaddr + file->bias, call = at ? at - 1 : at;
+	Dwarf_Addr at = vaddr + file->bias;
 	const char *name, *src;
 	GElf_Off symoff = 0;
 	GElf_Sym sym;
@@ -908,14 +993,14 @@ static void lookup(struct symbolizer *s, struct sw_file *file, __u64 vaddr, stru
 	memset(c, 0, sizeof(*c));
 	c->serial = file->serial;
 	c->vaddr = vaddr;
-	name = dwfl_module_addrinfo(file->mod, call, &symoff, &sym, NULL, NULL, NULL);
-	/* A sized symbol that ends before the call is a neighbour, not ours. */
+	name = dwfl_module_addrinfo(file->mod, at, &symoff, &sym, NULL, NULL, NULL);
+	/* A sized symbol that ends before the address is a neighbour, not ours. */
 	if (name && name[0] && !(sym.st_size && symoff >= sym.st_size)) {
 		c->function = demangled(s, name);
-		c->sym_start = vaddr - 1 - symoff;
+		c->sym_start = vaddr - symoff;
 		c->has_sym = c->function != NULL;
 	}
-	line = dwfl_module_getsrc(file->mod, call);
+	line = dwfl_module_getsrc(file->mod, at);
 	if (line) {
 		src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
 		if (src && lineno > 0) {
@@ -925,13 +1010,14 @@ static void lookup(struct symbolizer *s, struct sw_file *file, __u64 vaddr, stru
 	}
 }
 
-int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, struct sw_frame *f)
+int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_kind kind,
+			struct sw_frame *f)
 {
 	const struct sw_map *m;
 	struct sw_added *a;
 	struct sw_proc *p;
 	struct sw_cached *c;
-	__u64 vaddr;
+	__u64 vaddr, look;
 
 	if (!f)
 		return -EINVAL;
@@ -939,7 +1025,7 @@ int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, struct sw_fra
 	f->ip = ip;
 	if (!s)
 		return -EINVAL;
-	a = added_find(s, pid, ip);
+	a = added_find(s, pid, ip, kind);
 	if (a) {
 		*f = a->f;
 		return 0;
@@ -960,11 +1046,12 @@ int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, struct sw_fra
 		return 0;
 	/* Module-relative from here on: what addr2line -e module takes. */
 	f->offset = vaddr;
-	c = &s->cache[hash_u64(m->file->serial * 0x9e3779b97f4a7c15ULL ^ vaddr) % CACHE_SLOTS];
-	if (c->serial != m->file->serial || c->vaddr != vaddr) {
+	look = kind == SW_IP_EXACT ? vaddr : vaddr - 1;
+	c = &s->cache[hash_u64(m->file->serial * 0x9e3779b97f4a7c15ULL ^ look) % CACHE_SLOTS];
+	if (c->serial != m->file->serial || c->vaddr != look) {
 		if (!file_open(s, m->file, p->exited ? 0 : pid, m))
 			return 0;
-		lookup(s, m->file, vaddr, c);
+		lookup(s, m->file, look, c);
 	}
 	if (c->has_sym) {
 		f->function = c->function;

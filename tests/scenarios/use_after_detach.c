@@ -9,7 +9,8 @@
  * No call runs between the release and the stale write, so nothing can
  * have been mapped there in between.  The segment is marked IPC_RMID
  * right after shmat, so it goes away with the detach.  The parent waits
- * for both children and exits 0.
+ * for both children and exits 0.  The faulting lines carry LINE: markers
+ * (tests/integration/test_stacks.py).
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -37,7 +38,7 @@ static void stale_shm_write(void)
 		_exit(1);
 	p[100] = 1;
 	shmdt((void *)p);
-	p[100] = 2; /* SIGSEGV */
+	p[100] = 2; /* SIGSEGV */ /* LINE:shm-fault */
 }
 
 static void stale_mmap_write(void)
@@ -50,7 +51,7 @@ static void stale_mmap_write(void)
 		_exit(1);
 	p[100] = 1;
 	munmap((void *)p, LEN);
-	p[100] = 2; /* SIGSEGV */
+	p[100] = 2; /* SIGSEGV */ /* LINE:mmap-fault */
 }
 
 static void run_crashing(void (*fn)(void), const char *name)
@@ -66,7 +67,7 @@ static void run_crashing(void (*fn)(void), const char *name)
 	}
 	if (pid == 0) {
 		setrlimit(RLIMIT_CORE, &no_core);
-		fn();
+		fn(); /* LINE:crash-call */
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);

@@ -2149,6 +2149,28 @@ static void test_stacks_attach_leak(void **state)
 	assert_int_equal(f->origin.n, 0);
 }
 
+/* A fault's stack starts at the faulting instruction; a call's, or a
+ * signal the process sent itself, after a syscall instruction. */
+static void test_stacks_fault_site_is_exact(void **state)
+{
+	struct sw_event raised = { .kind = SW_EV_SIGNAL, .sig = { .signo = 11, .code = -6 } };
+	const struct sw_finding *f;
+
+	start();
+	with_stack(0xa000, 2);
+	shared_map(2075, MAP_ADDR, 8192);
+	munmap_(2075, MAP_ADDR, 8192, 0);
+	with_stack(0xb000, 3);
+	signal_(2075, 0, 11, 1, MAP_ADDR + 8); /* SEGV_MAPERR */
+	f = find_rule("use-after-detach");
+	assert_non_null(f);
+	assert_int_equal(f->site.n, 3);
+	assert_true(f->site.at_fault);
+	assert_int_equal(f->origin.n, 2);
+	assert_false(f->origin.at_fault);
+	assert_false(sw_event_stack_at_fault(&raised)); /* SI_TKILL */
+}
+
 static void test_stacks_fork_shares(void **state)
 {
 	const struct sw_finding *f;
@@ -2461,6 +2483,7 @@ int main(void)
 		T_(test_stacks_invalid_detach),
 		T_(test_stacks_use_after_detach),
 		T_(test_stacks_attach_leak),
+		T_(test_stacks_fault_site_is_exact),
 		T_(test_stacks_fork_shares),
 		T_(test_stacks_memory_is_bounded),
 		T_(test_objleak_creator_exits),

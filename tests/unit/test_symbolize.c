@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -43,7 +44,9 @@ static const char exe_src[] =
 	"\n"
 	"__attribute__((noinline)) void leaf(void)\n"
 	"{\n"
-	"\tdprintf(1, \"leaf_ret %p\\n\", __builtin_return_address(0));\n"
+	"\tdprintf(1, \"leaf_ret %p\\n\", __builtin_return_address(0)); /* @before_here */\n"
+	"here:\tdprintf(1, \"leaf_here %p\\n\", &&here); /* @here */\n"
+	"\tdprintf(1, \"leaf_fn %p\\n\", (void *)leaf);\n"
 	"}\n"
 	"\n"
 	"__attribute__((noinline)) void middle(void)\n"
@@ -325,7 +328,7 @@ static void check(__u32 pid, const struct want *w)
 	struct sw_frame f;
 
 	fixture_path(module, sizeof(module), w->module);
-	assert_int_equal(symbolizer__resolve(sym, pid, w->ip, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, pid, w->ip, SW_IP_RETURN, &f), 0);
 	assert_true(f.ip == w->ip);
 	assert_non_null(f.module);
 	assert_string_equal(f.module, module);
@@ -346,21 +349,27 @@ static void exe_wants(const char *name, const struct addrs *a, struct want w[2])
 			     addr(a, "main_fn"),    "exe.c", line_of(exe_src, "@middle_call")};
 }
 
+/* Start fixture name and note the two frames exe_wants gives; its pid. */
+static __u32 start_noted(const char *name, struct want w[2])
+{
+	struct addrs a;
+	__u64 ips[2];
+
+	start(name, &a);
+	exe_wants(name, &a, w);
+	ips[0] = w[0].ip;
+	ips[1] = w[1].ip;
+	assert_int_equal(symbolizer__note(sym, (__u32)kid.pid, ips, 2), 0);
+	return (__u32)kid.pid;
+}
+
 /* ---- live processes ---- */
 
 static void test_nopie_resolves_while_alive_and_after_exit(void **state)
 {
-	struct addrs a;
 	struct want w[2];
-	__u64 ips[2];
-	__u32 pid;
+	__u32 pid = start_noted("nopie", w);
 
-	start("nopie", &a);
-	pid = (__u32)kid.pid;
-	exe_wants("nopie", &a, w);
-	ips[0] = w[0].ip;
-	ips[1] = w[1].ip;
-	assert_int_equal(symbolizer__note(sym, pid, ips, 2), 0);
 	check(pid, &w[0]);
 	check(pid, &w[1]);
 	end_child();
@@ -371,17 +380,9 @@ static void test_nopie_resolves_while_alive_and_after_exit(void **state)
 /* Noted while alive, resolved only once gone: how findings at exit go. */
 static void test_pie_resolves_after_exit(void **state)
 {
-	struct addrs a;
 	struct want w[2];
-	__u64 ips[2];
-	__u32 pid;
+	__u32 pid = start_noted("pie", w);
 
-	start("pie", &a);
-	pid = (__u32)kid.pid;
-	exe_wants("pie", &a, w);
-	ips[0] = w[0].ip;
-	ips[1] = w[1].ip;
-	assert_int_equal(symbolizer__note(sym, pid, ips, 2), 0);
 	end_child();
 	check(pid, &w[0]);
 	check(pid, &w[1]);
@@ -433,7 +434,7 @@ static void test_stripped_gives_module_and_offset(void **state)
 	end_child();
 	fixture_path(module, sizeof(module), "stripped");
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(symbolizer__resolve(sym, pid, ips[i], &f[i]), 0);
+		assert_int_equal(symbolizer__resolve(sym, pid, ips[i], SW_IP_RETURN, &f[i]), 0);
 		assert_string_equal(f[i].module, module);
 		/* .dynsym of a PIE names none of these: no wrong neighbour either */
 		assert_null(f[i].function);
@@ -447,25 +448,194 @@ static void test_stripped_gives_module_and_offset(void **state)
 
 static void test_debuglink_file_is_found(void **state)
 {
-	struct addrs a;
 	struct want w[2];
-	__u64 ips[2];
-	__u32 pid;
+	__u32 pid = start_noted("dbglink", w);
 
-	start("dbglink", &a);
-	pid = (__u32)kid.pid;
-	exe_wants("dbglink", &a, w);
-	ips[0] = w[0].ip;
-	ips[1] = w[1].ip;
-	assert_int_equal(symbolizer__note(sym, pid, ips, 2), 0);
 	end_child();
 	check(pid, &w[0]);
 	check(pid, &w[1]);
 }
 
+/* The executable mapping of fixture name in pid's maps, as the kernel
+ * side describes it; path is the buffer m->path points to. */
+static void code_mapping(__u32 pid, const char *name, struct sw_code_mapping *m, char *path,
+			 size_t len)
+{
+	char maps[64], line[PATH_MAX + 128], file[PATH_MAX];
+	unsigned long long start, end, off, ino;
+	unsigned int maj, min;
+	char perms[8];
+	FILE *f;
+
+	fixture_path(path, len, name);
+	snprintf(maps, sizeof(maps), "/proc/%u/maps", pid);
+	f = fopen(maps, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %4095s", &start, &end, perms, &off,
+			   &maj, &min, &ino, file) == 8 &&
+		    perms[2] == 'x' && !strcmp(file, path)) {
+			*m =
+			    (struct sw_code_mapping){start, end, off, makedev(maj, min), ino, path};
+			fclose(f);
+			return;
+		}
+	}
+	fclose(f);
+	fail_msg("no executable mapping of %s in %s", path, maps);
+}
+
+/* A mapping described while the process lives, or once it is gone (the
+ * path as is), resolves with no read of /proc/PID/maps at all. */
+static void check_added_mapping(const char *name, bool gone_first)
+{
+	char path[PATH_MAX];
+	struct sw_code_mapping m;
+	struct addrs a;
+	struct want w[2];
+	__u32 pid;
+
+	start(name, &a);
+	pid = (__u32)kid.pid;
+	exe_wants(name, &a, w);
+	code_mapping(pid, name, &m, path, sizeof(path));
+	if (gone_first)
+		end_child();
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &m), 0);
+	if (!gone_first)
+		end_child();
+	check(pid, &w[0]);
+	check(pid, &w[1]);
+}
+
+static void test_added_mapping_resolves_after_exit(void **state)
+{
+	check_added_mapping("pie", false);
+}
+
+static void test_added_mapping_of_a_gone_process(void **state)
+{
+	check_added_mapping("nopie", true);
+}
+
+/* A path that is not the inode the kernel named (a cut path, another
+ * file, a rebuilt one) is refused, even while the process lives and its
+ * map_files would open the right file under the wrong name. */
+static void test_added_mapping_must_be_its_inode(void **state)
+{
+	char path[PATH_MAX], cut[PATH_MAX], other[PATH_MAX];
+	struct sw_code_mapping m, bad;
+	struct sw_frame f;
+	struct addrs a;
+	__u32 pid;
+
+	start("pie", &a);
+	pid = (__u32)kid.pid;
+	code_mapping(pid, "pie", &m, path, sizeof(path));
+	bad = m;
+	bad.ino++;
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -ENOENT);
+	snprintf(cut, sizeof(cut), "%.*s", (int)strlen(path) - 1, path);
+	bad = m;
+	bad.path = cut;
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -ENOENT);
+	fixture_path(other, sizeof(other), "stripped");
+	bad.path = other;
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -ENOENT);
+	bad.path = "pie";
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -EINVAL);
+	assert_int_equal(symbolizer__resolve(sym, pid, addr(&a, "leaf_ret"), SW_IP_RETURN, &f),
+			 -ENOENT);
+}
+
+/* A process in a container names its files from its own root. */
+static void test_added_mapping_through_the_process_root(void **state)
+{
+	char path[PATH_MAX], copy[PATH_MAX], real[PATH_MAX];
+	struct sw_code_mapping m;
+	struct sw_frame f;
+	struct stat st;
+	struct addrs a;
+	struct want w[2];
+	__u32 pid;
+
+	start("pie", &a);
+	pid = (__u32)kid.pid;
+	exe_wants("pie", &a, w);
+	code_mapping(pid, "pie", &m, path, sizeof(path));
+	snprintf(copy, sizeof(copy), "%s/%u/root/shmwatch-test", proc, pid);
+	assert_int_equal(run("mkdir -p '%s' && cp '%s' '%s/pie'", copy, path, copy), 0);
+	strcat(copy, "/pie");
+	assert_int_equal(stat(copy, &st), 0);
+	m.path = "/shmwatch-test/pie";
+	m.ino = st.st_ino;
+	m.dev = st.st_dev;
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &m), 0);
+	end_child();
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(symbolizer__resolve(sym, pid, w[i].ip, SW_IP_RETURN, &f), 0);
+		assert_string_equal(f.module, "/shmwatch-test/pie");
+		assert_non_null(f.function);
+		assert_string_equal(f.function, w[i].function);
+		assert_int_equal(f.line, w[i].line);
+	}
+	snprintf(real, sizeof(real), "%s/%u", proc, pid);
+	assert_int_equal(run("rm -rf '%s'", real), 0);
+}
+
+/* A child that exits before its maps are read resolves through the
+ * mappings its parent's showed. */
+static void test_forked_child_has_parents_mappings(void **state)
+{
+	enum { CHILD = 0x7ffffff0 };
+	struct want w[2];
+	__u32 pid = start_noted("withlib", w);
+
+	assert_int_equal(symbolizer__fork(sym, pid, CHILD), 0);
+	end_child();
+	check(CHILD, &w[0]);
+	check(CHILD, &w[1]);
+	/* Both gone: the child's map is kept like any other. */
+	symbolizer__exit(sym, CHILD);
+	check(CHILD, &w[0]);
+}
+
 static __attribute__((noinline)) __u64 return_address(void)
 {
 	return (__u64)(uintptr_t)__builtin_return_address(0);
+}
+
+/* Where a fault happened, the address is the instruction itself: its own
+ * line, not the call before it that a return address would mean. */
+static void test_exact_address_is_its_own_line(void **state)
+{
+	struct sw_frame f, g;
+	struct addrs a;
+	__u64 ip;
+	__u32 pid;
+
+	start("pie", &a);
+	pid = (__u32)kid.pid;
+	ip = addr(&a, "leaf_here");
+	assert_int_equal(symbolizer__note(sym, pid, &ip, 1), 0);
+	end_child();
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_EXACT, &f), 0);
+	assert_non_null(f.function);
+	assert_string_equal(f.function, "leaf");
+	assert_int_equal(f.line, line_of(exe_src, "@here"));
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &g), 0);
+	assert_string_equal(g.function, "leaf");
+	assert_int_equal(g.line, line_of(exe_src, "@before_here"));
+	/* Either way the offset is the address's own. */
+	assert_true(f.offset == ip - addr(&a, "leaf_fn"));
+	assert_true(g.offset == f.offset);
+	/* As a saved log gives them back: one frame for each kind. */
+	assert_int_equal(symbolizer__add_frame(sym, 77, SW_IP_EXACT, &f), 0);
+	assert_int_equal(symbolizer__add_frame(sym, 77, SW_IP_RETURN, &g), 0);
+	assert_int_equal(symbolizer__resolve(sym, 77, ip, SW_IP_EXACT, &f), 0);
+	assert_int_equal(f.line, line_of(exe_src, "@here"));
+	assert_int_equal(symbolizer__resolve(sym, 77, ip, SW_IP_RETURN, &g), 0);
+	assert_int_equal(g.line, line_of(exe_src, "@before_here"));
 }
 
 /* This very test, through the real /proc: no fixture needed. */
@@ -479,7 +649,7 @@ static void test_self(void **state)
 	/* One line: the call's line is the one to find. */
 	ip = return_address(), line = __LINE__;
 	assert_int_equal(symbolizer__note(sym, pid, &ip, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, pid, ip, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), 0);
 	assert_non_null(f.module);
 	assert_non_null(f.function);
 	assert_string_equal(f.function, "test_self");
@@ -490,7 +660,7 @@ static void test_self(void **state)
 	{
 		struct sw_frame g;
 
-		assert_int_equal(symbolizer__resolve(sym, pid, ip, &g), 0);
+		assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &g), 0);
 		assert_ptr_equal(g.function, f.function);
 		assert_ptr_equal(g.file, f.file);
 	}
@@ -520,14 +690,14 @@ static void test_unreadable_maps(void **state)
 	snprintf(path, sizeof(path), "%s/100/maps", proc);
 	assert_int_equal(mkdir(path, 0755), 0);
 	assert_true(symbolizer__note(sym, 100, &ip, 1) < 0);
-	assert_int_equal(symbolizer__resolve(sym, 100, ip, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 100, ip, SW_IP_RETURN, &f), -ENOENT);
 	assert_true(f.ip == ip);
 	assert_null(f.module);
 	/* No such process at all. */
 	assert_int_equal(symbolizer__note(sym, 101, &ip, 1), -ENOENT);
-	assert_int_equal(symbolizer__resolve(sym, 101, ip, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 101, ip, SW_IP_RETURN, &f), -ENOENT);
 	/* Never noted. */
-	assert_int_equal(symbolizer__resolve(sym, 102, ip, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 102, ip, SW_IP_RETURN, &f), -ENOENT);
 }
 
 static void test_odd_files_and_pseudo_maps(void **state)
@@ -561,42 +731,42 @@ static void test_odd_files_and_pseudo_maps(void **state)
 	fake_maps(200, maps);
 	assert_int_equal(symbolizer__note(sym, 200, ips, 9), 0);
 
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[0], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[0], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/nonexistent/prog");
 	assert_null(f.function);
 	assert_true(f.offset == 0x10);
 
 	snprintf(name, sizeof(name), "%s/garbage", dir);
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[1], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[1], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, name);
 	assert_null(f.function);
 
 	snprintf(name, sizeof(name), "%s/truncated", dir);
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[2], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[2], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, name);
 	assert_null(f.function);
 
 	snprintf(name, sizeof(name), "%s/fifo", dir);
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[3], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[3], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, name);
 
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[4], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[4], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, dir);
 
 	/* " (deleted)" is not part of the name; the offset is into the file. */
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[5], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[5], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/gone/a b");
 	assert_true(f.offset == 0x1010);
 
 	/* Not executable: not a code module. */
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[6], &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[6], SW_IP_RETURN, &f), -ENOENT);
 
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[7], &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[7], SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "[vdso]");
 	assert_true(f.offset == 0x10);
 
 	/* Anonymous code (a JIT): covered, so no re-read, but unknown. */
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[8], &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[8], SW_IP_RETURN, &f), -ENOENT);
 }
 
 static void test_exited_processes_are_bounded(void **state)
@@ -615,16 +785,16 @@ static void test_exited_processes_are_bounded(void **state)
 		symbolizer__exit(sym, pid);
 	}
 	for (pid = 1000; pid < 1000 + N - KEPT; pid++)
-		assert_int_equal(symbolizer__resolve(sym, pid, ip, &f), -ENOENT);
+		assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), -ENOENT);
 	for (; pid < 1000 + N; pid++) {
 		snprintf(maps, sizeof(maps), "/fake/bin%u", pid);
-		assert_int_equal(symbolizer__resolve(sym, pid, ip, &f), 0);
+		assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), 0);
 		assert_string_equal(f.module, maps);
 	}
 	/* Exiting twice, or a pid never seen, changes nothing. */
 	symbolizer__exit(sym, 1000 + N - 1);
 	symbolizer__exit(sym, 7);
-	assert_int_equal(symbolizer__resolve(sym, 1000 + N - 1, ip, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 1000 + N - 1, ip, SW_IP_RETURN, &f), 0);
 }
 
 static void test_new_code_rereads_and_keeps_old_mappings(void **state)
@@ -638,18 +808,18 @@ static void test_new_code_rereads_and_keeps_old_mappings(void **state)
 	/* The pid comes back with other code (exec, or reuse). */
 	fake_maps(300, "00500000-00501000 r-xp 00000000 08:01 0 /bin/new\n");
 	assert_int_equal(symbolizer__note(sym, 300, &b, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 300, b, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, b, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/new");
 	/* Stacks taken before still resolve against what was mapped then. */
-	assert_int_equal(symbolizer__resolve(sym, 300, a, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, a, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/old");
 	/* A newer mapping over the old range wins. */
 	fake_maps(300, "00400000-00401000 r-xp 00000000 08:01 0 /bin/newer\n"
 		       "00600000-00601000 r-xp 00000000 08:01 0 /bin/lib\n");
 	assert_int_equal(symbolizer__note(sym, 300, &c, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 300, a, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, a, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/newer");
-	assert_int_equal(symbolizer__resolve(sym, 300, b, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, b, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/new");
 }
 
@@ -666,9 +836,9 @@ static void test_late_stack_keeps_exited_map(void **state)
 	snprintf(path, sizeof(path), "%s/600/maps", proc);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(symbolizer__note(sym, 600, &b, 1), -ENOENT);
-	assert_int_equal(symbolizer__resolve(sym, 600, a, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 600, a, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/gone");
-	assert_int_equal(symbolizer__resolve(sym, 600, b, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 600, b, SW_IP_RETURN, &f), -ENOENT);
 }
 
 /* An ip no mapping covered right after a read (a garbage frame of a
@@ -685,11 +855,43 @@ static void test_missing_ip_is_not_reread(void **state)
 		       "00400000-00401000 r-xp 00000000 08:01 0 /bin/x\n"
 		       "00500000-00501000 r-xp 00000000 08:01 0 /bin/z\n");
 	assert_int_equal(symbolizer__note(sym, 400, &bogus, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 400, bogus, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 400, bogus, SW_IP_RETURN, &f), -ENOENT);
 	/* New code does read again. */
 	assert_int_equal(symbolizer__note(sym, 400, &later, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 400, later, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 400, later, SW_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/z");
+}
+
+/* pid's ip resolves into module. */
+static void check_module(__u32 pid, __u64 ip, const char *module)
+{
+	struct sw_frame f;
+
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), 0);
+	assert_string_equal(f.module, module);
+}
+
+static void test_fork_then_exec(void **state)
+{
+	struct sw_frame f;
+	__u64 a = 0x400010, b = 0x500010;
+
+	fake_maps(700, "00400000-00401000 r-xp 00000000 08:01 0 /bin/parent\n");
+	assert_int_equal(symbolizer__note(sym, 700, &a, 1), 0);
+	assert_int_equal(symbolizer__fork(sym, 700, 701), 0);
+	/* No /proc/701: what the child knows came from its parent. */
+	assert_int_equal(symbolizer__note(sym, 701, &a, 1), 0);
+	check_module(701, a, "/bin/parent");
+	/* It execs: its own maps from then on, the old ones for old stacks. */
+	symbolizer__exit(sym, 701);
+	fake_maps(701, "00500000-00501000 r-xp 00000000 08:01 0 /bin/child\n");
+	assert_int_equal(symbolizer__note(sym, 701, &b, 1), 0);
+	check_module(701, b, "/bin/child");
+	check_module(701, a, "/bin/parent");
+	/* The parent is untouched; a parent nothing is known of gives nothing. */
+	assert_int_equal(symbolizer__resolve(sym, 700, b, SW_IP_RETURN, &f), -ENOENT);
+	assert_int_equal(symbolizer__fork(sym, 702, 703), 0);
+	assert_int_equal(symbolizer__resolve(sym, 703, a, SW_IP_RETURN, &f), -ENOENT);
 }
 
 static void test_added_frames_win_and_are_copied(void **state)
@@ -702,12 +904,12 @@ static void test_added_frames_win_and_are_copied(void **state)
 	strcpy(function, "create_segment");
 	strcpy(file, "app.c");
 	in = (struct sw_frame){0x400010, module, function, 0x1c, file, 42};
-	assert_int_equal(symbolizer__add_frame(sym, 500, &in), 0);
+	assert_int_equal(symbolizer__add_frame(sym, 500, SW_IP_RETURN, &in), 0);
 	memset(module, 'x', sizeof(module) - 1);
 	memset(function, 'x', sizeof(function) - 1);
 	memset(file, 'x', sizeof(file) - 1);
 	assert_int_equal(symbolizer__note(sym, 500, &in.ip, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, &out), 0);
+	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, SW_IP_RETURN, &out), 0);
 	assert_string_equal(out.module, "/usr/bin/app");
 	assert_string_equal(out.function, "create_segment");
 	assert_string_equal(out.file, "app.c");
@@ -715,12 +917,12 @@ static void test_added_frames_win_and_are_copied(void **state)
 	assert_int_equal(out.line, 42);
 	/* Unknown parts stay NULL; a second add for the same ip replaces. */
 	in = (struct sw_frame){.ip = 0x400010, .module = "/usr/bin/app", .offset = 0x400010};
-	assert_int_equal(symbolizer__add_frame(sym, 500, &in), 0);
-	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, &out), 0);
+	assert_int_equal(symbolizer__add_frame(sym, 500, SW_IP_RETURN, &in), 0);
+	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, SW_IP_RETURN, &out), 0);
 	assert_null(out.function);
 	assert_null(out.file);
 	/* Per pid: another pid with the same ip is not touched. */
-	assert_int_equal(symbolizer__resolve(sym, 501, 0x400010, &out), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 501, 0x400010, SW_IP_RETURN, &out), -ENOENT);
 }
 
 static void test_bad_arguments(void **state)
@@ -728,12 +930,19 @@ static void test_bad_arguments(void **state)
 	struct sw_frame f;
 	__u64 ip = 0x400000;
 
-	assert_int_equal(symbolizer__resolve(sym, 1, ip, NULL), -EINVAL);
+	assert_int_equal(symbolizer__resolve(sym, 1, ip, SW_IP_RETURN, NULL), -EINVAL);
 	assert_int_equal(symbolizer__note(sym, 1, NULL, 3), -EINVAL);
 	assert_int_equal(symbolizer__note(sym, 1, &ip, -1), -EINVAL);
 	assert_int_equal(symbolizer__note(sym, 1, NULL, 0), 0);
-	assert_int_equal(symbolizer__add_frame(sym, 1, NULL), -EINVAL);
-	assert_int_equal(symbolizer__resolve(NULL, 1, ip, &f), -EINVAL);
+	assert_int_equal(symbolizer__add_frame(sym, 1, SW_IP_RETURN, NULL), -EINVAL);
+	assert_int_equal(symbolizer__add_mapping(sym, 1, NULL), -EINVAL);
+	assert_int_equal(symbolizer__add_mapping(NULL, 1, &(struct sw_code_mapping){.path = "/x"}),
+			 -EINVAL);
+	assert_int_equal(symbolizer__add_mapping(
+			     sym, 1, &(struct sw_code_mapping){.start = 2, .end = 1, .path = "/x"}),
+			 -EINVAL);
+	assert_int_equal(symbolizer__fork(NULL, 1, 2), 0);
+	assert_int_equal(symbolizer__resolve(NULL, 1, ip, SW_IP_RETURN, &f), -EINVAL);
 	symbolizer__exit(NULL, 1);
 	symbolizer__free(NULL);
 }
@@ -747,6 +956,15 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_shared_library_frames, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stripped_gives_module_and_offset, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_debuglink_file_is_found, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_added_mapping_resolves_after_exit, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_added_mapping_of_a_gone_process, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_added_mapping_must_be_its_inode, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_added_mapping_through_the_process_root, setup_fake,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_forked_child_has_parents_mappings, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_exact_address_is_its_own_line, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_self, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unreadable_maps, setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_odd_files_and_pseudo_maps, setup_fake, teardown),
@@ -756,6 +974,7 @@ int main(void)
 					    setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_late_stack_keeps_exited_map, setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_ip_is_not_reread, setup_fake, teardown),
+	    cmocka_unit_test_setup_teardown(test_fork_then_exec, setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_added_frames_win_and_are_copied, setup_fake,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_arguments, setup_fake, teardown),
