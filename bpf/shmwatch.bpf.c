@@ -441,8 +441,27 @@ struct vma_info {
 	__s32 shmid;
 	__u16 created;
 	__u16 name_cut; /* name is not the whole path */
-	char name[SW_NAME_LEN];
 };
+
+/*
+ * The name that goes with the vma_info being filled: kept in a map, not
+ * in the struct, because bpf_find_vma wants its callback's data on the
+ * stack and 6.1's verifier counts the stacks of every frame down to a
+ * first stack's mapping records together, against 512 bytes.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, char[SW_NAME_LEN]);
+} vma_name SEC(".maps");
+
+static __always_inline char *vma_name_buf(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&vma_name, &zero);
+}
 
 static __always_inline bool has_prefix(const char *s, const char *p, int n)
 {
@@ -480,13 +499,15 @@ static __always_inline void read_file(struct file *file, bool shared, struct vma
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
 	unsigned long magic = BPF_CORE_READ(sb, s_magic);
+	char *name = vma_name_buf();
 	int mnt_flags;
 
+	if (!name)
+		return;
 	vi->ino = BPF_CORE_READ(inode, i_ino);
 	vi->obj_size = BPF_CORE_READ(inode, i_size);
 	vi->dev = BPF_CORE_READ(sb, s_dev);
-	bpf_probe_read_kernel_str(vi->name, sizeof(vi->name),
-				  BPF_CORE_READ(file, f_path.dentry, d_name.name));
+	bpf_probe_read_kernel_str(name, SW_NAME_LEN, BPF_CORE_READ(file, f_path.dentry, d_name.name));
 	if (magic == HUGETLBFS_MAGIC) {
 		vi->backing = SW_BK_HUGETLB;
 		return;
@@ -501,9 +522,9 @@ static __always_inline void read_file(struct file *file, bool shared, struct vma
 		/* Mapped privately a tmpfs file shares nothing: a library
 		 * loaded from a tmpfs root, say. */
 		vi->backing = shared ? SW_BK_SHMEM_FILE : SW_BK_FILE_PRIVATE;
-	else if (has_prefix(vi->name, "SYSV", 4))
+	else if (has_prefix(name, "SYSV", 4))
 		vi->backing = SW_BK_SYSV;
-	else if (has_prefix(vi->name, "memfd:", 6))
+	else if (has_prefix(name, "memfd:", 6))
 		vi->backing = SW_BK_MEMFD;
 	else
 		vi->backing = SW_BK_ANON_SHARED; /* "dev/zero" */
@@ -573,6 +594,15 @@ static __always_inline void read_args(__u64 args[6])
 	args[5] = regs->r9;
 }
 
+/* The name read last into vma_name, or an empty one. */
+static __always_inline void copy_vma_name(char *out)
+{
+	char *name = vma_name_buf();
+
+	if (name)
+		__builtin_memcpy(out, name, SW_NAME_LEN);
+}
+
 static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *vi)
 {
 	e->c.map_size = vi->size;
@@ -585,7 +615,7 @@ static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *v
 	e->c.shmid = vi->shmid;
 	e->c.created = vi->created;
 	e->c.name_cut = vi->name_cut;
-	__builtin_memcpy(e->c.name, vi->name, sizeof(e->c.name));
+	copy_vma_name(e->c.name);
 }
 
 /*
@@ -677,12 +707,28 @@ struct path_walk {
 
 #define WALK_WHOLE 2
 
+/* The walk's state lives in a map, not on the stack: with the callers
+ * of build_path (a stack's mapping records) 6.1's verifier counts every
+ * frame's stack together, against 512 bytes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_walk);
+} path_walks SEC(".maps");
+
 /* One step up: to the parent dentry, or across a mount point. */
 static long walk_up(__u32 i, void *ctx)
 {
-	struct path_walk *w = ctx;
-	struct dentry *d = (struct dentry *)w->d, *up;
-	struct mount *m = (struct mount *)w->m;
+	__u32 zero = 0;
+	struct path_walk *w = bpf_map_lookup_elem(&path_walks, &zero);
+	struct dentry *d, *up;
+	struct mount *m;
+
+	if (!w)
+		return 1;
+	d = (struct dentry *)w->d;
+	m = (struct mount *)w->m;
 
 	if (w->d == w->root_d && w->m == w->root_m)
 		goto whole;
@@ -714,12 +760,12 @@ whole:
 /* Append "/NAME" for the next name, outermost first. */
 static long join_part(__u32 i, void *ctx)
 {
-	struct path_walk *w = ctx;
 	__u32 zero = 0, k;
+	struct path_walk *w = bpf_map_lookup_elem(&path_walks, &zero);
 	char *buf = bpf_map_lookup_elem(&path_buf, &zero);
 	long len;
 
-	if (!buf || i >= w->n)
+	if (!w || !buf || i >= w->n)
 		return 1;
 	if (w->pos >= SW_NAME_LEN - 1) {
 		w->end = PATH_CUT;
@@ -747,27 +793,26 @@ static long join_part(__u32 i, void *ctx)
 __noinline int build_path(__u64 dentry, __u64 vfsmount, __u64 root_dentry, __u64 root_mnt)
 {
 	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
-	struct path_walk w = {
-		.d = dentry,
-		.m = vfsmount - mnt_off,
-		.root_d = root_dentry,
-		.root_m = root_mnt - mnt_off,
-	};
 	__u32 zero = 0;
-	char *buf;
+	struct path_walk *w = bpf_map_lookup_elem(&path_walks, &zero);
+	char *buf = bpf_map_lookup_elem(&path_buf, &zero);
 
-	bpf_loop(2 * PATH_PARTS, walk_up, &w, 0);
-	buf = bpf_map_lookup_elem(&path_buf, &zero);
-	if (!buf)
+	if (!w || !buf)
 		return -1;
+	__builtin_memset(w, 0, sizeof(*w));
+	w->d = dentry;
+	w->m = vfsmount - mnt_off;
+	w->root_d = root_dentry;
+	w->root_m = root_mnt - mnt_off;
+	bpf_loop(2 * PATH_PARTS, walk_up, NULL, 0);
 	buf[0] = '/';
 	buf[1] = '\0';
-	bpf_loop(PATH_PARTS, join_part, &w, 0);
+	bpf_loop(PATH_PARTS, join_part, NULL, 0);
 	/* The last name may have run into the end of the buffer. */
-	if (w.pos >= SW_NAME_LEN - 1)
-		w.end = PATH_CUT;
+	if (w->pos >= SW_NAME_LEN - 1)
+		w->end = PATH_CUT;
 	buf[SW_NAME_LEN - 1] = '\0';
-	return w.end == WALK_WHOLE ? 0 : PATH_CUT;
+	return w->end == WALK_WHOLE ? 0 : PATH_CUT;
 }
 
 /*
@@ -959,7 +1004,8 @@ static __always_inline bool announce_created(struct file *f, struct vma_info *vi
 	if (vi->backing != SW_BK_SHMEM_FILE || !(BPF_CORE_READ(f, f_mode) & FMODE_CREATED) ||
 	    !BPF_CORE_READ(f, f_inode, i_nlink) || bpf_map_lookup_elem(&objs_announced, &k))
 		return false;
-	ret = path_of(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt), vi->name);
+	ret = path_of(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
+		      vma_name_buf());
 	if (ret < 0)
 		return false;
 	bpf_map_update_elem(&objs_announced, &k, &one, BPF_ANY);
@@ -1239,7 +1285,10 @@ int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 	if (!f) { /* failed: no object, only the name asked for */
 		struct vma_info vi = { .shmid = -1, .backing = SW_BK_MEMFD };
 
-		bpf_probe_read_user_str(vi.name, sizeof(vi.name), (void *)args[0]);
+		char *name = vma_name_buf();
+
+		if (name)
+			bpf_probe_read_user_str(name, SW_NAME_LEN, (void *)args[0]);
 		return emit_call(ctx, SW_MEMFD_CREATE, ret, args, &vi, true);
 	}
 	return emit_object(ctx, SW_MEMFD_CREATE, ret, args, f, true);
@@ -1562,7 +1611,7 @@ static __always_inline void describe_fault(struct task_struct *task, struct sw_e
 	e->sig.fs_used = fi.vi.fs_used;
 	e->sig.fs_size = fi.vi.fs_size;
 	e->sig.backing = fi.vi.backing;
-	__builtin_memcpy(e->sig.name, fi.vi.name, sizeof(e->sig.name));
+	copy_vma_name(e->sig.name);
 	if (fi.sb)
 		top_holders(fi.sb, e->sig.top);
 }
