@@ -19,6 +19,7 @@
 #include <linux/perf_event.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -634,6 +635,8 @@ void capture__free_in_background(struct capture *c)
 	/* The child holds the last references: it detaches and exits,
 	 * holding none of the caller's outputs open. */
 	setsid();
+	/* Named for what it does while it lingers (about a second). */
+	prctl(PR_SET_NAME, "shmwatch-detach", 0, 0, 0);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
