@@ -25,7 +25,7 @@ CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(WERROR) \
              -Iuser -I$(BUILD) -D_GNU_SOURCE $(SANFLAGS)
 LDLIBS    := -lbpf -ldw -lelf -lz -ljson-c
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
-             -Ivmlinux/$(ARCH)
+             -Ivmlinux/$(ARCH) -Iuser
 
 # Debian packages the build, the tests and the demo need.
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
@@ -34,14 +34,16 @@ DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 
 # Everything in user/ but the entry point and the libbpf glue is pure and
 # goes into a library the unit tests link against.
-CORE_SRCS := $(filter-out user/main.c user/capture.c,$(wildcard user/*.c))
-CORE_OBJS := $(patsubst user/%.c,$(BUILD)/%.o,$(CORE_SRCS))
-UNIT_SRCS := $(wildcard tests/unit/test_*.c)
-UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+CORE_SRCS := $(filter-out user/main.c user/trace/capture.c,$(wildcard user/*.c user/*/*.c))
+CORE_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS))
+# Unit tests mirror user/'s rooms; each builds to build/tests/test_NAME.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c tests/unit/*/test_*.c)
+UNIT_BINS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(UNIT_SRCS)))
+vpath test_%.c tests/unit $(sort $(dir $(wildcard tests/unit/*/test_*.c)))
 PROG_SRCS := $(filter-out tests/workloads/stacks.c tests/workloads/stackslib.c,\
                $(wildcard tests/workloads/*.c tests/scenarios/*.c))
 PROG_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(PROG_SRCS))
-HEADERS   := $(wildcard user/*.h)
+HEADERS   := $(wildcard user/*.h user/*/*.h)
 
 .PHONY: all deps demo test unit unit-bins integration test-kernels bench vmlinux clean progs \
 	asan asan-build fuzz fuzz-regressions
@@ -51,25 +53,26 @@ all: $(BUILD)/shmwatch progs
 $(BUILD):
 	mkdir -p $(BUILD)
 
-$(BUILD)/shmwatch.bpf.o: bpf/shmwatch.bpf.c user/events.h | $(BUILD)
+$(BUILD)/shmwatch.bpf.o: bpf/shmwatch.bpf.c $(wildcard bpf/*.h) user/events.h user/kabi.h user/lib/hash.h | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	llvm-strip -g $@
 
 $(BUILD)/shmwatch.skel.h: $(BUILD)/shmwatch.bpf.o
 	$(BPFTOOL) gen skeleton $< name shmwatch_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/%.o: user/%.c $(HEADERS) | $(BUILD)
+$(BUILD)/obj/%.o: user/%.c $(HEADERS) | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/capture.o $(BUILD)/main.o: $(BUILD)/shmwatch.skel.h
+$(BUILD)/obj/trace/capture.o $(BUILD)/obj/main.o: $(BUILD)/shmwatch.skel.h
 
 $(BUILD)/libshmwatch.a: $(CORE_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/shmwatch: $(BUILD)/main.o $(BUILD)/capture.o $(BUILD)/libshmwatch.a
+$(BUILD)/shmwatch: $(BUILD)/obj/main.o $(BUILD)/obj/trace/capture.o $(BUILD)/libshmwatch.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libshmwatch.a $(HEADERS) | $(BUILD)
+$(BUILD)/tests/test_%: test_%.c $(BUILD)/libshmwatch.a $(HEADERS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshmwatch.a -lcmocka -ljson-c -ldw -lelf -lz
 

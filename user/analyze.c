@@ -12,7 +12,7 @@
 #include "app.h"
 #include "cli.h"
 #include "commands.h"
-#include "logread.h"
+#include "log/logread.h"
 
 #define EXIT_SKIPPED 1 /* lines skipped, or no record in any log */
 #define EXIT_USAGE 2

@@ -9,8 +9,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "app.h"
-#include "names.h"
-#include "stacksites.h"
+#include "lib/names.h"
+#include "trace/stacksites.h"
 
 #define MAX_SINKS 2
 

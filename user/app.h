@@ -10,10 +10,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "analyzer.h"
+#include "analyzer/analyzer.h"
 #include "cli.h"
-#include "sink.h"
-#include "symbolize.h"
+#include "out/sink.h"
+#include "sym/symbolize.h"
 
 #define SHMWATCH_VERSION "0.1.0"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include "cli.h"
 #include "events.h"
-#include "names.h"
+#include "lib/names.h"
 
 const char cli_trace_usage[] =
 	"usage: shmwatch [OPTIONS] [-- COMMAND [ARGS...]]\n"

@@ -7,7 +7,7 @@
 #define SHMWATCH_COMMANDS_H
 
 #include "app.h"
-#include "logread.h"
+#include "log/logread.h"
 
 int do_analyze(int argc, char **argv); /* analyze.c */
 

@@ -24,14 +24,14 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "analyzer.h"
+#include "analyzer/analyzer.h"
 #include "app.h"
-#include "capture.h"
-#include "checkstate.h"
+#include "trace/capture.h"
+#include "analyzer/checkstate.h"
 #include "cli.h"
 #include "commands.h"
-#include "names.h"
-#include "procfs.h"
+#include "lib/names.h"
+#include "lib/procfs.h"
 
 #define EXIT_DIFFERS 1
 #define EXIT_USAGE 2

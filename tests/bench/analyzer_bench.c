@@ -21,7 +21,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-#include "analyzer.h"
+#include "analyzer/analyzer.h"
 
 #define SEG_BASE 0x7f0000000000ULL
 #define MAP_BASE 0x7e0000000000ULL

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "analyzer.h"
+#include "analyzer/analyzer.h"
 
 static char *slurp(const char *name)
 {

@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * model.h - the analyzer's state: processes, their address spaces (SysV
+ * attachments and shared mappings), SysV segments, recent failed results
+ * per thread, and what a reported loss may have hidden.
+ *
+ * Pure state, no I/O and no judgement: model.c applies one event at a time
+ * and rules.c reads the result to decide findings.  Memory follows live
+ * objects: a process is freed once it exits and is summarized, a segment
+ * once the kernel would have destroyed it.
+ *
+ * Loss handling: instead of flags that would have to be set on every
+ * object, each object remembers the analyzer's lost-event total when the
+ * state a rule rests on was established (lost_snap).  A finding is
+ * uncertain when a->lost_total has moved on since.
+ *
+ * Stacks: an object that a finding may later point back to keeps the user
+ * stack of the event that made it (struct sw_ustack), allocated only when
+ * the event carried one and sized to its frames.  One stack is shared by
+ * reference between the objects made from one event: the pieces of a
+ * split range, a fork child's copies, the tombstones of one munmap, a
+ * failed shmat and the segment it left half-initialised.  Whoever stores
+ * the pointer holds a reference and drops it when the object goes.
+ */
+#ifndef SHMWATCH_MODEL_H
+#define SHMWATCH_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "analyzer/analyzer.h"
+
+#define SW_PAGE_SIZE 4096ULL
+#define SW_PAGE_ALIGN(x) (((x) + SW_PAGE_SIZE - 1) & ~(SW_PAGE_SIZE - 1))
+#define SW_MAP_FAILED ((__u64)-1)
+
+#define SW_TOMBS 32	    /* detached ranges remembered per address space */
+#define SW_DISPLACED 8	    /* ranges a new mapping landed on, per address space */
+#define SW_THREADS 8	    /* threads with failed results per process */
+#define SW_DEDUP_MAX 1024   /* distinct findings remembered per process */
+#define SW_RECENT_EXITS 64  /* exits remembered to spot late events */
+
+/* ---- shared user stacks --------------------------------------------- */
+
+struct sw_ustack {
+	__u32 refs;
+	__u32 pid; /* the process whose address space the ips are in */
+	__u32 n;   /* 1..SW_MAX_FRAMES */
+	__u64 ip[]; /* innermost first */
+};
+
+/* The event's stack with one reference, or NULL when it carried none (or
+ * on allocation failure: findings then go without it). */
+struct sw_ustack *model_stack_new(struct analyzer *a, const struct sw_event *e);
+static inline struct sw_ustack *model_stack_get(struct sw_ustack *s)
+{
+	if (s)
+		s->refs++;
+	return s;
+}
+/* Drop one reference; NULL is fine. */
+void model_stack_put(struct analyzer *a, struct sw_ustack *s);
+
+/* ---- an intrusive chained hash table keyed by a u64 ---------------- */
+
+struct sw_hnode {
+	struct sw_hnode *next;
+	__u64 key;
+};
+
+struct sw_hmap {
+	struct sw_hnode **buckets;
+	size_t nbuckets; /* power of two */
+	size_t count;
+};
+
+struct sw_hiter {
+	const struct sw_hmap *h;
+	size_t bucket;
+	struct sw_hnode *next;
+};
+
+int sw_hmap_init(struct sw_hmap *h, size_t nbuckets);
+void sw_hmap_fini(struct sw_hmap *h);
+struct sw_hnode *sw_hmap_get(const struct sw_hmap *h, __u64 key);
+int sw_hmap_put(struct sw_hmap *h, struct sw_hnode *n);
+void sw_hmap_del(struct sw_hmap *h, struct sw_hnode *n);
+/* Iteration that survives deleting the node just returned. */
+void sw_hiter_init(struct sw_hiter *it, const struct sw_hmap *h);
+struct sw_hnode *sw_hiter_next(struct sw_hiter *it);
+
+/* ---- address spaces ------------------------------------------------- */
+
+enum sw_range_kind {
+	SW_RANGE_ATTACH = 1, /* a SysV attachment (shmat) */
+	SW_RANGE_MAP,	     /* a shared mapping (mmap MAP_SHARED, ...) */
+};
+
+/* How a range stopped being mapped, for messages. */
+enum sw_gone_how {
+	SW_GONE_SHMDT = 1,
+	SW_GONE_MUNMAP,
+	SW_GONE_MREMAP,
+};
+
+/* A live attachment or shared mapping: a node of a treap keyed by start. */
+struct sw_range {
+	__u64 start;
+	__u64 end;
+	struct sw_range *left;
+	struct sw_range *right;
+	__u32 prio;
+	__u8 kind;    /* enum sw_range_kind */
+	__u8 backing; /* enum sw_backing */
+	bool has_base;
+	bool dontfork; /* MADV_DONTFORK: a fork leaves it out of the child */
+	__s32 shmid;  /* SW_RANGE_ATTACH: the segment, else -1 */
+	__u32 dev;    /* with ino: the mapped file, see struct sw_shmobj */
+	__u64 ino;
+	__u64 seq;    /* event that mapped it, 0 when seeded */
+	struct sw_ustack *stack; /* of that event */
+	/* With has_base: the address of the object's offset 0 (start minus
+	 * the file offset), the same for every piece of a split range. */
+	__u64 base;
+};
+
+/* A range this address space detached or unmapped, and nothing seen
+ * mapped over it since. */
+struct sw_tomb {
+	__u64 start;
+	__u64 end;
+	__u64 seq;	 /* the shmdt/munmap/mremap */
+	__u64 map_seq;	 /* the call that had mapped it */
+	struct sw_ustack *stack;     /* of the seq call, if it had one */
+	struct sw_ustack *map_stack; /* of the map_seq call */
+	__u64 lost_snap;
+	__s32 shmid;
+	__u8 kind;	 /* enum sw_range_kind */
+	__u8 how;	 /* enum sw_gone_how */
+	__u8 backing;
+	bool valid;
+	bool whole;	 /* the whole mapping went, not a piece of it */
+	bool reported;
+};
+
+/*
+ * A live range that a new mapping landed on although the call could not
+ * replace anything (no MAP_FIXED, no SHM_REMAP): the kernel had unmapped
+ * it already, and the record of that unmap, made by another thread that
+ * was preempted before its exit tracepoint, is still to come.  That late
+ * record is then no double unmap, and must not remove the new mapping.
+ */
+struct sw_displaced {
+	__u64 start;
+	__u64 end;
+	__u32 by_tid; /* the thread whose mapping landed there */
+	__u8 kind;    /* enum sw_range_kind of the range that was there */
+	bool valid;
+};
+
+/* attach-leak bookkeeping: fixed windows of holdings growth. */
+struct sw_growth {
+	bool started;
+	__u64 win_start;   /* ts_ns the current window opened */
+	__u64 win_seq;	   /* event that opened it */
+	__u32 win_base;	   /* holdings when it opened */
+	__u32 streak;	   /* consecutive windows that grew past the threshold */
+	__u32 streak_base; /* holdings when the streak began */
+	__u64 streak_ts;
+	__u64 streak_seq;
+	__u64 lost_snap;   /* a loss resets the streak */
+};
+
+/* Shared by a vfork child and its parent until exec. */
+struct sw_mm {
+	int refs;
+	struct sw_range *root;
+	__u32 n_attach;
+	__u32 n_map;
+	__u64 bytes;
+	struct sw_tomb tombs[SW_TOMBS];
+	unsigned int tomb_next;
+	struct sw_displaced displaced[SW_DISPLACED];
+	unsigned int displaced_next;
+	struct sw_growth growth;
+};
+
+/* ---- processes and threads ------------------------------------------ */
+
+/* The latest failed call of one kind in one thread. */
+struct sw_failed {
+	bool valid;
+	__u64 seq;
+	__u64 ts;
+	__u64 size; /* bytes requested, 0: unknown */
+	__s64 ret;
+	__s32 id;   /* shmat: the id it was given */
+	__u64 lost_snap;
+	struct sw_ustack *stack; /* of the failed call */
+};
+
+struct sw_thread {
+	__u32 tid;
+	__u64 used; /* LRU stamp */
+	struct sw_failed shmget;
+	struct sw_failed shmat;
+	struct sw_failed mmap;
+};
+
+struct sw_segment;
+
+struct sw_proc {
+	struct sw_hnode node; /* key: pid */
+	__u32 pid;
+	char comm[SW_COMM_LEN];
+	struct sw_mm *mm;
+	struct sw_thread threads[SW_THREADS];
+	struct sw_segment *created; /* segments this process created */
+	struct sw_proc_summary sum;
+	__u64 *dedup; /* open addressing set of reported finding keys */
+	__u32 dedup_n;
+	__u32 dedup_cap;
+	bool exited;
+	bool growth_reported;
+	/* It held shared memory: a shared mapping of anything but a disk
+	 * file (glibc's locale cache, mapped shared and read-only by most
+	 * programs, is not shared memory), seeded or traced. */
+	bool shared_memory;
+};
+
+/* ---- SysV segments ---------------------------------------------------- */
+
+struct sw_segment {
+	struct sw_hnode node; /* key: (__u32)shmid */
+	__s32 shmid;
+	__s32 key;
+	__u64 size;
+	__u32 nattch;	    /* as far as traced processes show it */
+	bool rmid;	    /* IPC_RMID done: destroyed at nattch 0 */
+	bool creator_known; /* a traced (or seeded) process created it */
+	bool attached_ever;
+	bool queued;	    /* in a->idle for the end-of-event check */
+	bool destroyed;	    /* freed at the end of the event */
+	bool traced;	    /* a call touched it, not only seeding */
+	__u32 creator_pid;
+	__u32 creator_tid;
+	char creator_comm[SW_COMM_LEN];
+	struct sw_proc *creator; /* while it lives */
+	struct sw_segment *cnext;
+	struct sw_segment **cpprev;
+	__u64 create_seq;
+	struct sw_ustack *stack; /* of the creating shmget */
+	__u64 lost_snap;
+	__u64 last_detach_seq;
+	__u64 creator_exit_seq;
+	/* missing-rollback: the creator's first shmat of it failed */
+	bool rb_pending;
+	__u64 rb_at_seq;
+	__s64 rb_ret;
+	__u64 rb_lost_snap;
+	__u32 rb_tid;
+	struct sw_ustack *rb_stack; /* of the failed shmat */
+	bool leak_reported;
+};
+
+/* ---- shm objects: POSIX shm and other tmpfs files, memfds ------------ */
+
+/*
+ * A file of a memory filesystem that a traced process created, sized or
+ * mapped, identified by (dev, ino): a process that maps an fd it
+ * received over a socket is tied to the object its creator made.
+ */
+struct sw_shmobj {
+	struct sw_hnode node; /* key: sw_obj_key(dev, ino) */
+	struct sw_hnode pnode; /* in a->obj_paths while linked and created:
+				  key: a hash of path */
+	struct sw_shmobj *wprev; /* a->objs_wait: creator gone, still linked */
+	struct sw_shmobj *wnext;
+	__u32 n_maps;	      /* live ranges (any process) that map it */
+	bool in_paths;
+	bool waiting;
+	__u32 dev;
+	__u8 backing;	      /* SW_BK_SHMEM_FILE, SW_BK_MEMFD, SW_BK_HUGETLB */
+	bool created;	      /* a traced process created it: creator_* valid */
+	bool unlinked;
+	bool creator_gone;
+	bool mapped_ever;     /* some traced process mapped it shared */
+	bool path_cut;	      /* the kernel side could not build its whole
+				 path: it ends in "...", matches no unlink,
+				 and its leak cannot be judged */
+	bool leak_reported;
+	__u64 ino;
+	char path[SW_NAME_LEN]; /* as created ("/dev/shm/x", "memfd:x"), else
+				   the file's name */
+	__u64 size;
+	__u64 first_size;     /* when first seen, for the growers */
+	__u64 peak_size;
+	__u32 creator_pid;
+	__u32 creator_tid;
+	char creator_comm[SW_COMM_LEN];
+	__u64 create_seq;
+	__u64 creator_exit_seq;
+	struct sw_ustack *stack; /* of the creating call */
+	/* The latest size change: who, from what, and where. */
+	__u64 resize_seq;
+	__u64 resize_from;
+	__u32 resize_pid;
+	char resize_comm[SW_COMM_LEN];
+	struct sw_ustack *resize_stack;
+	__u64 first_map_seq;
+	__u64 unlink_seq;
+	__u64 lost_snap;
+};
+
+/* A memory filesystem as its objects' events last showed it. */
+struct sw_mount {
+	__u32 dev;
+	bool has_label;
+	char label[SW_NAME_LEN]; /* the directory of an object's path */
+	__u64 fs_used;
+	__u64 fs_size;
+	bool changed; /* since the last analyzer__usage(changed_only) */
+};
+
+#define SW_MOUNTS 32
+
+static inline __u64 sw_obj_key(__u32 dev, __u64 ino)
+{
+	return ino * 0x9e3779b97f4a7c15ULL ^ dev;
+}
+
+struct sw_exit_rec {
+	__u32 pid;
+	__u64 ts;
+};
+
+struct analyzer {
+	struct analyzer_opts opts;
+	struct sw_hmap procs;
+	struct sw_hmap segs;
+	__u64 lost_total;
+	__u32 rng;
+	__u64 lru_clock;
+	struct sw_exit_rec exits[SW_RECENT_EXITS];
+	unsigned int exit_next;
+	/* segments whose nattch hit 0 or whose creator went away during
+	 * the current event; rules look at them, then model_end_event(). */
+	struct sw_segment **idle;
+	size_t n_idle;
+	size_t cap_idle;
+	bool finished;
+	__u64 n_stacks; /* struct sw_ustack allocated and not yet freed */
+	struct sw_hmap objs;
+	struct sw_hmap obj_paths; /* linked created objects by path */
+	struct sw_mount mounts[SW_MOUNTS];
+	unsigned int n_mounts;
+	/* objects whose creator exited while they were linked: the leak
+	 * check looks at them again when a mapping goes */
+	struct sw_shmobj *objs_wait;
+	/* opts.keep_exited: pids of exited SysV users, struct sw_hnode
+	 * alone.  Unlike the rest, it grows with every such process, which
+	 * is why it is kept only on request. */
+	struct sw_hmap exited;
+};
+
+/* ---- lookups ------------------------------------------------------------ */
+
+struct sw_proc *model_proc(struct analyzer *a, __u32 pid);
+/*
+ * The process an event belongs to, created on first sight.  NULL for a
+ * late event: one from a process whose exit was already seen, stamped
+ * before that exit (another thread's last call can come after the exit).
+ */
+struct sw_proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e);
+struct sw_proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm);
+struct sw_thread *model_thread(struct analyzer *a, struct sw_proc *p, __u32 tid);
+/* A thread's record if it exists, without creating one. */
+struct sw_thread *model_thread_find(struct sw_proc *p, __u32 tid);
+struct sw_segment *model_seg(struct analyzer *a, __s32 shmid);
+/* The live range containing addr, or NULL. */
+struct sw_range *model_range_at(struct sw_mm *mm, __u64 addr);
+/* Does any live range overlap [start, end)? */
+bool model_range_overlaps(struct sw_mm *mm, __u64 start, __u64 end);
+/* Is [start, end) inside a range that a mapping by another thread than
+ * tid displaced (a late unmap record of tid's, see struct sw_displaced)? */
+bool model_displaced(const struct sw_mm *mm, __u64 start, __u64 end, __u32 tid, __u8 kind);
+/* The tombstone containing [start, end), or NULL. */
+struct sw_tomb *model_tomb_covering(struct sw_mm *mm, __u64 start, __u64 end);
+static inline __u32 model_holdings(const struct sw_mm *mm)
+{
+	return mm->n_attach + mm->n_map;
+}
+
+/* Is this a shared (not private) mapping request? */
+static inline bool model_mmap_shared(__u64 flags)
+{
+	return flags & 0x01; /* MAP_SHARED, MAP_SHARED_VALIDATE */
+}
+
+/* ---- shm objects (shmobj.c) ------------------------------------------ */
+
+struct sw_shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino);
+/* The mount with dev, NULL if no event showed it. */
+struct sw_mount *model_mount(struct analyzer *a, __u32 dev);
+/* openat, memfd_create, ftruncate, fallocate, unlink, unlinkat. */
+void model_obj_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+/* A shared mapping of a memory-filesystem file was made. */
+void model_obj_mapped(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+/* Live processes that map the object now (a walk of every address
+ * space: for reports, not for every event; o->n_maps says whether any
+ * range maps it). */
+unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj *o);
+/* A range that maps a file was made (+1) or is going (-1). */
+void model_obj_range(struct analyzer *a, const struct sw_range *r, int delta);
+/* The leak rule is done with o: it waits no more. */
+void model_obj_unwait(struct analyzer *a, struct sw_shmobj *o);
+/* p is going away: mark the objects it created. */
+void model_obj_creator_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+/* Forget objects nobody can reach any more (unlinked or memfd, creator
+ * gone, unmapped).  Returns how many went. */
+unsigned int model_obj_collect(struct analyzer *a);
+void model_obj_free(struct analyzer *a, struct sw_shmobj *o);
+/* Is this an object the leak rule watches: a linked tmpfs file that a
+ * traced process created, under /dev/shm or mapped shared? */
+bool model_obj_leak_candidate(const struct sw_shmobj *o);
+
+/* ---- applying events ------------------------------------------------ */
+
+/* p may be NULL for a late event: only the segment table changes then. */
+void model_shmget(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_shmctl(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_munmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_madvise(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+/* Returns the child, or NULL on allocation failure. */
+struct sw_proc *model_fork(struct analyzer *a, struct sw_proc *parent, const struct sw_event *e);
+void model_exec(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+/* The address space is gone and the process no longer creates anything:
+ * fill the summary's held_*, drop the mm, let its segments go. */
+void model_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void model_proc_free(struct analyzer *a, struct sw_proc *p);
+/* Remember an exit, so later events stamped before it are known late. */
+void model_note_exit(struct analyzer *a, __u32 pid, __u64 ts);
+void model_lost(struct analyzer *a, __u64 n);
+/* Destroy what the kernel would have destroyed, and empty a->idle. */
+void model_end_event(struct analyzer *a);
+
+/* Would the kernel keep this segment forever (nobody attached, creator
+ * gone, no IPC_RMID, and shm_rmid_forced off)? */
+bool model_seg_orphaned(const struct analyzer *a, const struct sw_segment *s);
+
+/* Remember key as reported for p; false if it already was (or p's set is
+ * full, which suppresses further findings of that process). */
+bool model_dedup_first(struct sw_proc *p, __u64 key);
+
+#endif /* SHMWATCH_MODEL_H */

@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shmobj.c - the analyzer's shm objects: POSIX shm and other files of a
+ * tmpfs, memfds, and the mounts they live on.
+ *
+ * Part of the model (pure state, no I/O).  An object is known by its
+ * (dev, ino) from the first event that shows it: the openat that created
+ * it (a memfd_create, or the first size change or mapping through the open
+ * file that created a tmpfs file, which the kernel side marks created and
+ * gives the file's path), a size change, or a mapping made by a process
+ * that never opened it (an fd passed over a socket).  An unlink comes with
+ * the object the kernel matched to its path, or with a /dev/shm path that
+ * is looked up among the linked objects' paths.  model.c counts the
+ * ranges that map each object as they come and go (n_maps).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyzer/model.h"
+#include "lib/names.h"
+
+struct sw_shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino)
+{
+	struct sw_hnode *n = sw_hmap_get(&a->objs, sw_obj_key(dev, ino));
+	struct sw_shmobj *o = (struct sw_shmobj *)n;
+
+	return o && o->dev == dev && o->ino == ino ? o : NULL;
+}
+
+static __u64 path_key(const char *path)
+{
+	__u64 h = 14695981039346656037ULL; /* FNV-1a */
+
+	for (size_t i = 0; i < SW_NAME_LEN && path[i]; i++) {
+		h ^= (unsigned char)path[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void paths_del(struct analyzer *a, struct sw_shmobj *o)
+{
+	if (o->in_paths)
+		sw_hmap_del(&a->obj_paths, &o->pnode);
+	o->in_paths = false;
+}
+
+void model_obj_unwait(struct analyzer *a, struct sw_shmobj *o)
+{
+	if (!o->waiting)
+		return;
+	if (o->wprev)
+		o->wprev->wnext = o->wnext;
+	else
+		a->objs_wait = o->wnext;
+	if (o->wnext)
+		o->wnext->wprev = o->wprev;
+	o->wprev = o->wnext = NULL;
+	o->waiting = false;
+}
+
+static void wait_add(struct analyzer *a, struct sw_shmobj *o)
+{
+	if (o->waiting)
+		return;
+	o->wprev = NULL;
+	o->wnext = a->objs_wait;
+	if (a->objs_wait)
+		a->objs_wait->wprev = o;
+	a->objs_wait = o;
+	o->waiting = true;
+}
+
+void model_obj_free(struct analyzer *a, struct sw_shmobj *o)
+{
+	sw_hmap_del(&a->objs, &o->node);
+	paths_del(a, o);
+	model_obj_unwait(a, o);
+	model_stack_put(a, o->stack);
+	model_stack_put(a, o->resize_stack);
+	free(o);
+}
+
+/* The directory part of an absolute path, as a mount's label. */
+static void label_from_path(struct sw_mount *m, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (m->has_label || path[0] != '/' || !slash)
+		return;
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof(m->label))
+		return;
+	memcpy(m->label, path, n);
+	m->label[n] = '\0';
+	m->has_label = true;
+}
+
+struct sw_mount *model_mount(struct analyzer *a, __u32 dev)
+{
+	for (unsigned int i = 0; i < a->n_mounts; i++)
+		if (a->mounts[i].dev == dev)
+			return &a->mounts[i];
+	return NULL;
+}
+
+/* Remember what the event says about the object's mount. */
+static struct sw_mount *note_mount(struct analyzer *a, const struct sw_call_info *c)
+{
+	struct sw_mount *m = model_mount(a, c->dev);
+
+	if (!m) {
+		if (a->n_mounts == SW_MOUNTS)
+			return NULL;
+		m = &a->mounts[a->n_mounts++];
+		*m = (struct sw_mount){ .dev = c->dev };
+		if (c->backing == SW_BK_MEMFD) {
+			strcpy(m->label, "memfd");
+			m->has_label = true;
+		}
+	}
+	m->fs_used = c->fs_used;
+	m->fs_size = c->fs_size;
+	m->changed = true;
+	return m;
+}
+
+static bool range_maps(const struct sw_range *r, __u32 dev, __u64 ino)
+{
+	if (!r)
+		return false;
+	if (r->ino == ino && r->dev == dev && r->kind == SW_RANGE_MAP)
+		return true;
+	return range_maps(r->left, dev, ino) || range_maps(r->right, dev, ino);
+}
+
+static unsigned int count_ranges(const struct sw_range *r, __u32 dev, __u64 ino)
+{
+	if (!r)
+		return 0;
+	return (r->ino == ino && r->dev == dev && r->kind == SW_RANGE_MAP) +
+	       count_ranges(r->left, dev, ino) + count_ranges(r->right, dev, ino);
+}
+
+/* Ranges already mapping (dev, ino) when its object is first made. */
+static __u32 ranges_now(const struct analyzer *a, __u32 dev, __u64 ino)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+	__u32 count = 0;
+
+	sw_hiter_init(&it, &a->procs);
+	while ((n = sw_hiter_next(&it))) {
+		struct sw_proc *p = (struct sw_proc *)n;
+
+		/* A vfork child shares its parent's mm: count it once. */
+		if (p->mm && !p->exited && p->mm->refs == 1)
+			count += count_ranges(p->mm->root, dev, ino);
+	}
+	return count;
+}
+
+/* The object an event describes, made on first sight. */
+static struct sw_shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
+{
+	const struct sw_call_info *c = &e->c;
+	struct sw_shmobj *o = model_obj(a, c->dev, c->ino);
+
+	if (o)
+		return o;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->node.key = sw_obj_key(c->dev, c->ino);
+	o->dev = c->dev;
+	o->ino = c->ino;
+	o->backing = (__u8)c->backing;
+	memcpy(o->path, c->name, sizeof(o->path));
+	o->path[sizeof(o->path) - 1] = '\0';
+	o->size = o->first_size = o->peak_size = c->seg_size;
+	o->lost_snap = a->lost_total;
+	o->n_maps = ranges_now(a, c->dev, c->ino);
+	if (sw_hmap_put(&a->objs, &o->node)) {
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
+void model_obj_range(struct analyzer *a, const struct sw_range *r, int delta)
+{
+	struct sw_shmobj *o;
+
+	if (r->kind != SW_RANGE_MAP || !r->ino)
+		return;
+	o = model_obj(a, r->dev, r->ino);
+	if (!o)
+		return;
+	if (delta > 0)
+		o->n_maps++;
+	else if (o->n_maps)
+		o->n_maps--;
+}
+
+static void mark_unlinked(struct analyzer *a, struct sw_shmobj *o, __u64 seq)
+{
+	struct sw_mount *m = model_mount(a, o->dev);
+
+	paths_del(a, o);
+	model_obj_unwait(a, o);
+	o->unlinked = true;
+	o->unlink_seq = seq;
+	if (m)
+		m->changed = true;
+}
+
+/* The linked created tmpfs object at this path. */
+static struct sw_shmobj *obj_by_path(struct analyzer *a, const char *path)
+{
+	struct sw_hnode *n = sw_hmap_get(&a->obj_paths, path_key(path));
+	struct sw_shmobj *o = n ? (struct sw_shmobj *)((char *)n - offsetof(struct sw_shmobj, pnode)) :
+				  NULL;
+
+	return o && !strncmp(o->path, path, sizeof(o->path)) ? o : NULL;
+}
+
+/*
+ * The creating call: memfd_create, or the first sizing or mapping through
+ * the file that created a tmpfs file.  An object already known from a
+ * mapping or a size change becomes the created one; one that was already
+ * created is an old object whose inode came back, and goes.
+ */
+static void obj_created(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	struct sw_shmobj *o = model_obj(a, e->c.dev, e->c.ino);
+	struct sw_shmobj *old;
+
+	if (o && o->created) {
+		model_obj_free(a, o);
+		o = NULL;
+	}
+	if (!o)
+		o = obj_get(a, e);
+	if (!o)
+		return;
+	o->created = true;
+	o->creator_pid = e->pid;
+	o->creator_tid = e->tid;
+	memcpy(o->creator_comm, p ? p->comm : e->comm, SW_COMM_LEN);
+	o->create_seq = e->seq;
+	model_stack_put(a, o->stack);
+	o->stack = model_stack_new(a, e);
+	if (e->call == SW_MEMFD_CREATE) {
+		snprintf(o->path, sizeof(o->path), "memfd:%.*s", SW_NAME_LEN - 7, e->c.name);
+		return;
+	}
+	memcpy(o->path, e->c.name, sizeof(o->path));
+	o->path[sizeof(o->path) - 1] = '\0';
+	if (e->c.name_cut) {
+		/* Shown as what it is; never matched as a path. */
+		o->path_cut = true;
+		memcpy(o->path + sizeof(o->path) - 4, "...", 4);
+		return;
+	}
+	if (o->backing != SW_BK_SHMEM_FILE)
+		return;
+	/* A linked object that had this path was removed or renamed away
+	 * unseen: its name is gone. */
+	old = obj_by_path(a, o->path);
+	if (old && old != o)
+		mark_unlinked(a, old, e->seq);
+	o->pnode.key = path_key(o->path);
+	if (!o->in_paths && !sw_hmap_put(&a->obj_paths, &o->pnode))
+		o->in_paths = true;
+}
+
+static void obj_resized(struct analyzer *a, struct sw_shmobj *o, const struct sw_event *e)
+{
+	if (e->c.seg_size == o->size)
+		return;
+	o->resize_seq = e->seq;
+	o->resize_from = o->size;
+	o->resize_pid = e->pid;
+	memcpy(o->resize_comm, e->comm, SW_COMM_LEN);
+	model_stack_put(a, o->resize_stack);
+	o->resize_stack = model_stack_new(a, e);
+	o->size = e->c.seg_size;
+	if (o->size > o->peak_size)
+		o->peak_size = o->size;
+}
+
+/* An unlink: the object the kernel matched to its path, or the linked
+ * one at that path.  Without a mapping left, its name was all that kept
+ * it known: it goes (memfds wait for their creator, see collect). */
+static void obj_unlinked(struct analyzer *a, const struct sw_event *e)
+{
+	struct sw_shmobj *o;
+
+	if (e->c.name_cut && !e->c.ino)
+		return; /* a cut path names no object for sure */
+	o = e->c.ino ? model_obj(a, e->c.dev, e->c.ino) : obj_by_path(a, e->c.name);
+
+	if (!o || o->unlinked)
+		return;
+	mark_unlinked(a, o, e->seq);
+	if (!o->n_maps)
+		model_obj_free(a, o);
+}
+
+static void note_created(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	struct sw_mount *m = model_mount(a, e->c.dev);
+
+	obj_created(a, p, e);
+	if (m && e->c.backing == SW_BK_SHMEM_FILE)
+		label_from_path(m, e->c.name);
+}
+
+void model_obj_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	const struct sw_call_info *c = &e->c;
+	struct sw_shmobj *o;
+
+	if (e->call == SW_UNLINK || e->call == SW_UNLINKAT) {
+		if (!sw_ret_is_err(c->ret))
+			obj_unlinked(a, e);
+		return;
+	}
+	if (!c->ino)
+		return; /* a failed memfd_create: no object */
+	note_mount(a, c);
+	if (c->created || e->call == SW_MEMFD_CREATE)
+		note_created(a, p, e);
+	if (e->call == SW_MEMFD_CREATE)
+		return;
+	o = obj_get(a, e);
+	if (o && !sw_ret_is_err(c->ret))
+		obj_resized(a, o, e);
+}
+
+void model_obj_mapped(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	struct sw_shmobj *o;
+
+	if (!e->c.ino || !e->c.dev ||
+	    (e->c.backing != SW_BK_SHMEM_FILE && e->c.backing != SW_BK_MEMFD))
+		return;
+	if (e->c.created) {
+		note_mount(a, &e->c);
+		note_created(a, p, e);
+	}
+	o = obj_get(a, e);
+	if (!o)
+		return;
+	if (!o->mapped_ever)
+		o->first_map_seq = e->seq;
+	o->mapped_ever = true;
+	/* The size at map time; a change in between went unseen (the
+	 * object was sized before tracing, or by a write(2)). */
+	if (e->c.seg_size > o->peak_size)
+		o->peak_size = e->c.seg_size;
+	o->size = e->c.seg_size;
+}
+
+unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj *o)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+	unsigned int count = 0;
+
+	sw_hiter_init(&it, &a->procs);
+	while ((n = sw_hiter_next(&it))) {
+		struct sw_proc *p = (struct sw_proc *)n;
+
+		if (!p->exited && p->mm && range_maps(p->mm->root, o->dev, o->ino))
+			count++;
+	}
+	return count;
+}
+
+void model_obj_creator_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+
+	sw_hiter_init(&it, &a->objs);
+	while ((n = sw_hiter_next(&it))) {
+		struct sw_shmobj *o = (struct sw_shmobj *)n;
+
+		if (!o->created || o->creator_gone || o->creator_pid != p->pid)
+			continue;
+		o->creator_gone = true;
+		o->creator_exit_seq = e->seq;
+		if (!o->unlinked && !o->leak_reported)
+			wait_add(a, o);
+	}
+}
+
+bool model_obj_leak_candidate(const struct sw_shmobj *o)
+{
+	/* Its unlink would not have been recognised: no verdict. */
+	if (o->path_cut)
+		return false;
+	return o->created && !o->unlinked && o->backing == SW_BK_SHMEM_FILE &&
+	       (o->mapped_ever || !strncmp(o->path, "/dev/shm/", 9));
+}
+
+unsigned int model_obj_collect(struct analyzer *a)
+{
+	struct sw_hiter it;
+	struct sw_hnode *n;
+	unsigned int gone = 0;
+
+	sw_hiter_init(&it, &a->objs);
+	while ((n = sw_hiter_next(&it))) {
+		struct sw_shmobj *o = (struct sw_shmobj *)n;
+		bool nameless = o->unlinked || o->backing == SW_BK_MEMFD;
+
+		/* An object only seen mapped has no creator to wait for. */
+		if (!nameless || (o->created && !o->creator_gone) || o->n_maps)
+			continue;
+		model_obj_free(a, o);
+		gone++;
+	}
+	return gone;
+}
+
+/* ---- the usage view ------------------------------------------------- */
+
+/* Insert into a list of at most SW_USAGE_TOP kept in descending key
+ * order: the slot to fill, or -1 when it does not make the list. */
+static int top_slot(__u64 *keys, int *n, __u64 key, void *items, size_t item_size)
+{
+	int i = *n < SW_USAGE_TOP ? (*n)++ : SW_USAGE_TOP;
+
+	while (i > 0 && keys[i - 1] < key) {
+		if (i < SW_USAGE_TOP) {
+			keys[i] = keys[i - 1];
+			memcpy((char *)items + i * item_size, (char *)items + (i - 1) * item_size,
+			       item_size);
+		}
+		i--;
+	}
+	if (i >= SW_USAGE_TOP)
+		return -1;
+	keys[i] = key;
+	return i;
+}
+
+/* Add o's bytes to its creator's row (unsorted while counting). */
+static void add_creator(const struct sw_shmobj *o, struct sw_usage_creator *all, int *n_all,
+			int max_all)
+{
+	for (int i = 0; i < *n_all; i++) {
+		if (all[i].pid == o->creator_pid) {
+			all[i].objects++;
+			all[i].bytes += o->size;
+			return;
+		}
+	}
+	if (*n_all == max_all)
+		return;
+	all[*n_all] = (struct sw_usage_creator){ .pid = o->creator_pid, .gone = o->creator_gone,
+						 .objects = 1, .bytes = o->size };
+	memcpy(all[*n_all].comm, o->creator_comm, SW_COMM_LEN);
+	(*n_all)++;
+}
+
+#define SW_USAGE_CREATORS 256 /* distinct creators counted per mount */
+
+static void mount_usage(struct analyzer *a, struct sw_mount *m, __u64 ts_ns,
+			struct sw_mount_usage *u)
+{
+	struct sw_usage_creator all[SW_USAGE_CREATORS];
+	__u64 kb[SW_USAGE_TOP], kc[SW_USAGE_TOP], kg[SW_USAGE_TOP];
+	int n_all = 0;
+	struct sw_hiter it;
+	struct sw_hnode *n;
+
+	memset(u, 0, sizeof(*u));
+	u->ts_ns = ts_ns;
+	u->dev = m->dev;
+	memcpy(u->label, m->label, sizeof(u->label));
+	u->fs_used = m->fs_used;
+	u->fs_size = m->fs_size;
+	sw_hiter_init(&it, &a->objs);
+	while ((n = sw_hiter_next(&it))) {
+		const struct sw_shmobj *o = (const struct sw_shmobj *)n;
+		int i;
+
+		if (o->dev != m->dev || o->unlinked)
+			continue;
+		u->n_objects++;
+		u->object_bytes += o->size;
+		i = top_slot(kb, &u->n_biggest, o->size, u->biggest, sizeof(u->biggest[0]));
+		if (i >= 0) {
+			struct sw_usage_object *b = &u->biggest[i];
+
+			memcpy(b->path, o->path, sizeof(b->path));
+			b->size = o->size;
+			b->creator_pid = o->created ? o->creator_pid : 0;
+			memcpy(b->creator_comm, o->creator_comm, SW_COMM_LEN);
+			b->creator_gone = o->creator_gone;
+			b->mapped_by = o->n_maps ? model_obj_holders(a, o) : 0;
+		}
+		if (o->size > o->first_size) {
+			i = top_slot(kg, &u->n_growers, o->size - o->first_size, u->growers,
+				     sizeof(u->growers[0]));
+			if (i >= 0) {
+				memcpy(u->growers[i].path, o->path, sizeof(u->growers[i].path));
+				u->growers[i].from = o->first_size;
+				u->growers[i].to = o->size;
+			}
+		}
+		if (o->created)
+			add_creator(o, all, &n_all, SW_USAGE_CREATORS);
+	}
+	for (int j = 0; j < n_all; j++) {
+		int i = top_slot(kc, &u->n_creators, all[j].bytes, u->creators,
+				 sizeof(u->creators[0]));
+
+		if (i >= 0)
+			u->creators[i] = all[j];
+	}
+}
+
+void analyzer__usage(struct analyzer *a, __u64 ts_ns, bool changed_only, sw_usage_fn fn,
+		     void *ctx)
+{
+	for (unsigned int i = 0; i < a->n_mounts; i++) {
+		struct sw_mount *m = &a->mounts[i];
+		struct sw_mount_usage u;
+
+		if (changed_only && !m->changed)
+			continue;
+		m->changed = false;
+		mount_usage(a, m, ts_ns, &u);
+		/* The end-of-trace view leaves out mounts with nothing left;
+		 * the live one shows that a mount emptied. */
+		if (changed_only || u.n_objects)
+			fn(ctx, &u);
+	}
+}

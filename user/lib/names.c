@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * names.c - the name tables behind names.h.  Values are spelled out here
+ * rather than taken from system headers so that decoding a log does not
+ * depend on the headers of the machine that reads it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/names.h"
+
+#define ARGS(...) .nargs = sizeof((struct sw_arg_desc[]){ __VA_ARGS__ }) / \
+			   sizeof(struct sw_arg_desc), .args = { __VA_ARGS__ }
+
+const struct sw_call_desc sw_calls[SW_CALL_MAX] = {
+	[SW_CALL_NONE] = { .name = "none" },
+	[SW_SHMGET] = { .name = "shmget",
+			ARGS({ "key", SW_ARG_KEY }, { "size", SW_ARG_SIZE },
+			     { "shmflg", SW_ARG_SHMGET_FLAGS }) },
+	[SW_SHMAT] = { .name = "shmat", .ret_addr = true,
+		       ARGS({ "shmid", SW_ARG_INT }, { "shmaddr", SW_ARG_ADDR },
+			    { "shmflg", SW_ARG_SHMAT_FLAGS }) },
+	[SW_SHMDT] = { .name = "shmdt", ARGS({ "shmaddr", SW_ARG_ADDR }) },
+	[SW_SHMCTL] = { .name = "shmctl",
+			ARGS({ "shmid", SW_ARG_INT }, { "cmd", SW_ARG_SHMCTL_CMD },
+			     { "buf", SW_ARG_ADDR }) },
+	[SW_MMAP] = { .name = "mmap", .ret_addr = true,
+		      ARGS({ "addr", SW_ARG_ADDR }, { "length", SW_ARG_SIZE },
+			   { "prot", SW_ARG_PROT }, { "flags", SW_ARG_MMAP_FLAGS },
+			   { "fd", SW_ARG_FD }, { "offset", SW_ARG_ULONG }) },
+	[SW_MUNMAP] = { .name = "munmap",
+			ARGS({ "addr", SW_ARG_ADDR }, { "length", SW_ARG_SIZE }) },
+	[SW_MREMAP] = { .name = "mremap", .ret_addr = true,
+			ARGS({ "old_address", SW_ARG_ADDR }, { "old_size", SW_ARG_SIZE },
+			     { "new_size", SW_ARG_SIZE }, { "flags", SW_ARG_MREMAP_FLAGS },
+			     { "new_address", SW_ARG_ADDR }) },
+	[SW_MEMFD_CREATE] = { .name = "memfd_create",
+			      ARGS({ "name", SW_ARG_STR }, { "flags", SW_ARG_MEMFD_FLAGS }) },
+	[SW_UNLINK] = { .name = "unlink", ARGS({ "path", SW_ARG_STR }) },
+	[SW_UNLINKAT] = { .name = "unlinkat",
+			  ARGS({ "dfd", SW_ARG_FD }, { "path", SW_ARG_STR },
+			       { "flags", SW_ARG_AT_FLAGS }) },
+	[SW_FTRUNCATE] = { .name = "ftruncate",
+			   ARGS({ "fd", SW_ARG_FD }, { "length", SW_ARG_SIZE }) },
+	[SW_FALLOCATE] = { .name = "fallocate",
+			   ARGS({ "fd", SW_ARG_FD }, { "mode", SW_ARG_FALLOC_MODE },
+				{ "offset", SW_ARG_SIZE }, { "len", SW_ARG_SIZE }) },
+	[SW_MADVISE] = { .name = "madvise",
+			 ARGS({ "addr", SW_ARG_ADDR }, { "length", SW_ARG_SIZE },
+			      { "advice", SW_ARG_MADV_ADVICE }) },
+};
+
+bool sw_call_has_object(__u32 call)
+{
+	return call == SW_MEMFD_CREATE || call == SW_FTRUNCATE || call == SW_FALLOCATE ||
+	       call == SW_UNLINK || call == SW_UNLINKAT;
+}
+
+const char *sw_call_name(__u32 call)
+{
+	return call < SW_CALL_MAX ? sw_calls[call].name : "unknown";
+}
+
+__u32 sw_call_by_name(const char *name)
+{
+	for (__u32 i = 1; i < SW_CALL_MAX; i++)
+		if (!strcmp(sw_calls[i].name, name))
+			return i;
+	return SW_CALL_NONE;
+}
+
+static const char *const kind_names[SW_EV_KIND_MAX] = {
+	[SW_EV_CALL] = "call", [SW_EV_FORK] = "fork", [SW_EV_EXEC] = "exec",
+	[SW_EV_EXIT] = "exit", [SW_EV_SIGNAL] = "signal",
+};
+
+const char *sw_event_name(const struct sw_event *e)
+{
+	if (e->kind == SW_EV_CALL)
+		return sw_call_name(e->call);
+	return e->kind < SW_EV_KIND_MAX && kind_names[e->kind] ? kind_names[e->kind] : "unknown";
+}
+
+__u32 sw_kind_by_name(const char *name)
+{
+	for (__u32 i = SW_EV_FORK; i < SW_EV_KIND_MAX; i++)
+		if (!strcmp(kind_names[i], name))
+			return i;
+	return 0;
+}
+
+static const char *const backing_names[SW_BK_MAX] = {
+	[SW_BK_NONE] = "none",
+	[SW_BK_ANON_PRIVATE] = "anon_private",
+	[SW_BK_ANON_SHARED] = "anon_shared",
+	[SW_BK_SYSV] = "sysv",
+	[SW_BK_MEMFD] = "memfd",
+	[SW_BK_SHMEM_FILE] = "shmem_file",
+	[SW_BK_HUGETLB] = "hugetlb",
+	[SW_BK_FILE_SHARED] = "file_shared",
+	[SW_BK_FILE_PRIVATE] = "file_private",
+};
+
+const char *sw_backing_name(__u32 backing)
+{
+	return backing < SW_BK_MAX ? backing_names[backing] : "unknown";
+}
+
+__u32 sw_backing_by_name(const char *name)
+{
+	for (__u32 i = 0; i < SW_BK_MAX; i++)
+		if (!strcmp(backing_names[i], name))
+			return i;
+	return SW_BK_NONE;
+}
+
+struct bit_name {
+	__u64 bits;
+	const char *name;
+};
+
+static const struct bit_name shmget_bits[] = {
+	{ 01000, "IPC_CREAT" }, { 02000, "IPC_EXCL" },
+	{ 04000, "SHM_HUGETLB" }, { 010000, "SHM_NORESERVE" }, { 0 },
+};
+static const struct bit_name shmat_bits[] = {
+	{ 010000, "SHM_RDONLY" }, { 020000, "SHM_RND" },
+	{ 040000, "SHM_REMAP" }, { 0100000, "SHM_EXEC" }, { 0 },
+};
+static const struct bit_name prot_bits[] = {
+	{ 0x1, "PROT_READ" }, { 0x2, "PROT_WRITE" }, { 0x4, "PROT_EXEC" },
+	{ 0x8, "PROT_SEM" }, { 0x01000000, "PROT_GROWSDOWN" },
+	{ 0x02000000, "PROT_GROWSUP" }, { 0 },
+};
+/* The mapping type (low nibble) is matched as a value first. */
+static const struct bit_name map_types[] = {
+	{ 0x01, "MAP_SHARED" }, { 0x02, "MAP_PRIVATE" },
+	{ 0x03, "MAP_SHARED_VALIDATE" }, { 0 },
+};
+static const struct bit_name map_bits[] = {
+	{ 0x10, "MAP_FIXED" }, { 0x20, "MAP_ANONYMOUS" }, { 0x40, "MAP_32BIT" },
+	{ 0x100, "MAP_GROWSDOWN" }, { 0x800, "MAP_DENYWRITE" },
+	{ 0x1000, "MAP_EXECUTABLE" }, { 0x2000, "MAP_LOCKED" },
+	{ 0x4000, "MAP_NORESERVE" }, { 0x8000, "MAP_POPULATE" },
+	{ 0x10000, "MAP_NONBLOCK" }, { 0x20000, "MAP_STACK" },
+	{ 0x40000, "MAP_HUGETLB" }, { 0x80000, "MAP_SYNC" },
+	{ 0x100000, "MAP_FIXED_NOREPLACE" }, { 0x4000000, "MAP_UNINITIALIZED" },
+	{ 0 },
+};
+static const struct bit_name mremap_bits[] = {
+	{ 1, "MREMAP_MAYMOVE" }, { 2, "MREMAP_FIXED" }, { 4, "MREMAP_DONTUNMAP" }, { 0 },
+};
+static const struct bit_name memfd_bits[] = {
+	{ 0x1, "MFD_CLOEXEC" }, { 0x2, "MFD_ALLOW_SEALING" }, { 0x4, "MFD_HUGETLB" },
+	{ 0x8, "MFD_NOEXEC_SEAL" }, { 0x10, "MFD_EXEC" }, { 0 },
+};
+static const struct bit_name at_bits[] = {
+	{ 0x200, "AT_REMOVEDIR" }, { 0 },
+};
+static const struct bit_name falloc_bits[] = {
+	{ 0x01, "FALLOC_FL_KEEP_SIZE" }, { 0x02, "FALLOC_FL_PUNCH_HOLE" },
+	{ 0x08, "FALLOC_FL_COLLAPSE_RANGE" }, { 0x10, "FALLOC_FL_ZERO_RANGE" },
+	{ 0x20, "FALLOC_FL_INSERT_RANGE" }, { 0x40, "FALLOC_FL_UNSHARE_RANGE" }, { 0 },
+};
+static const struct bit_name shmctl_cmds[] = {
+	{ 0, "IPC_RMID" }, { 1, "IPC_SET" }, { 2, "IPC_STAT" }, { 3, "IPC_INFO" },
+	{ 11, "SHM_LOCK" }, { 12, "SHM_UNLOCK" }, { 13, "SHM_STAT" },
+	{ 14, "SHM_INFO" }, { 15, "SHM_STAT_ANY" }, { 0, NULL },
+};
+static const struct bit_name madvise_advice[] = {
+	{ SW_MADV_DONTFORK, "MADV_DONTFORK" }, { SW_MADV_DOFORK, "MADV_DOFORK" }, { 0, NULL },
+};
+#define IPC_64 0x100
+
+bool sw_arg_is_flags(enum sw_arg_type type)
+{
+	return type >= SW_ARG_SHMGET_FLAGS;
+}
+
+static const char *value_name(const struct bit_name *t, __u64 v)
+{
+	for (; t->name; t++)
+		if (t->bits == v)
+			return t->name;
+	return NULL;
+}
+
+/* Emit the names of the bits of *value found in t, clearing them. */
+static int emit_bits(const struct bit_name *t, __u64 *value,
+		     void (*fn)(void *, const char *), void *ctx)
+{
+	int n = 0;
+
+	for (; t->bits; t++) {
+		if ((*value & t->bits) == t->bits) {
+			fn(ctx, t->name);
+			*value &= ~t->bits;
+			n++;
+		}
+	}
+	return n;
+}
+
+static int emit_rest(__u64 rest, const char *fmt, void (*fn)(void *, const char *), void *ctx)
+{
+	char buf[32];
+
+	if (!rest)
+		return 0;
+	snprintf(buf, sizeof(buf), fmt, rest);
+	fn(ctx, buf);
+	return 1;
+}
+
+int sw_flag_names(enum sw_arg_type type, __u64 value,
+		  void (*fn)(void *ctx, const char *name), void *ctx)
+{
+	const char *name;
+	int n = 0;
+
+	switch (type) {
+	case SW_ARG_SHMGET_FLAGS: {
+		/* Permission bits are shown as one octal mode, like chmod. */
+		__u64 mode = value & 0777;
+
+		value &= ~(__u64)0777;
+		n = emit_bits(shmget_bits, &value, fn, ctx);
+		n += emit_rest(mode, "0%03" PRIo64, fn, ctx);
+		break;
+	}
+	case SW_ARG_SHMAT_FLAGS:
+		n = emit_bits(shmat_bits, &value, fn, ctx);
+		break;
+	case SW_ARG_PROT:
+		if (!value) {
+			fn(ctx, "PROT_NONE");
+			return 1;
+		}
+		n = emit_bits(prot_bits, &value, fn, ctx);
+		break;
+	case SW_ARG_MMAP_FLAGS:
+		name = value_name(map_types, value & 0x0f);
+		if (name) {
+			fn(ctx, name);
+			value &= ~(__u64)0x0f;
+			n = 1;
+		}
+		n += emit_bits(map_bits, &value, fn, ctx);
+		break;
+	case SW_ARG_MREMAP_FLAGS:
+		n = emit_bits(mremap_bits, &value, fn, ctx);
+		break;
+	case SW_ARG_MEMFD_FLAGS:
+		n = emit_bits(memfd_bits, &value, fn, ctx);
+		break;
+	case SW_ARG_AT_FLAGS:
+		n = emit_bits(at_bits, &value, fn, ctx);
+		break;
+	case SW_ARG_FALLOC_MODE:
+		n = emit_bits(falloc_bits, &value, fn, ctx);
+		break;
+	case SW_ARG_SHMCTL_CMD:
+		name = value_name(shmctl_cmds, value & ~(__u64)IPC_64);
+		if (name) {
+			fn(ctx, name);
+			value &= IPC_64;
+			n = 1;
+		}
+		if (value & IPC_64) {
+			fn(ctx, "IPC_64");
+			value &= ~(__u64)IPC_64;
+			n++;
+		}
+		return n + emit_rest(value, "%" PRIu64, fn, ctx);
+	case SW_ARG_MADV_ADVICE:
+		name = value_name(madvise_advice, value);
+		if (name) {
+			fn(ctx, name);
+			return 1;
+		}
+		break;
+	default:
+		return 0;
+	}
+	n += emit_rest(value, "0x%" PRIx64, fn, ctx);
+	if (!n) {
+		fn(ctx, "0");
+		n = 1;
+	}
+	return n;
+}
+
+struct join_ctx {
+	char *buf;
+	size_t len;
+	size_t used;
+};
+
+static void join_name(void *ctx, const char *name)
+{
+	struct join_ctx *j = ctx;
+	int w;
+
+	if (j->used >= j->len)
+		return;
+	w = snprintf(j->buf + j->used, j->len - j->used, "%s%s", j->used ? "|" : "", name);
+	if (w > 0)
+		j->used += (size_t)w;
+}
+
+size_t sw_format_flags(char *buf, size_t len, enum sw_arg_type type, __u64 value)
+{
+	struct join_ctx j = { buf, len, 0 };
+
+	if (len)
+		buf[0] = '\0';
+	sw_flag_names(type, value, join_name, &j);
+	return j.used < len ? j.used : len ? len - 1 : 0;
+}
+
+const char *sw_errno_name(int err)
+{
+	static __thread char buf[16];
+	const char *name = strerrorname_np(err);
+
+	if (name)
+		return name;
+	snprintf(buf, sizeof(buf), "E%d", err);
+	return buf;
+}
+
+int sw_errno_by_name(const char *name)
+{
+	if (name[0] == 'E' && name[1] >= '0' && name[1] <= '9')
+		return atoi(name + 1);
+	for (int i = 1; i < 4096; i++) {
+		const char *n = strerrorname_np(i);
+
+		if (n && !strcmp(n, name))
+			return i;
+	}
+	return 0;
+}
+
+const char *sw_signal_name(int signo)
+{
+	static __thread char buf[16];
+	const char *abbrev = sigabbrev_np(signo);
+
+	if (abbrev)
+		snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+	else
+		snprintf(buf, sizeof(buf), "SIG%d", signo);
+	return buf;
+}
+
+const char *sw_sigcode_name(int signo, int code)
+{
+	static const char *const segv[] = { NULL, "SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR",
+					    "SEGV_PKUERR", "SEGV_ACCADI", "SEGV_ADIDERR",
+					    "SEGV_ADIPERR", "SEGV_MTEAERR", "SEGV_MTESERR",
+					    "SEGV_CPERR" };
+	static const char *const bus[] = { NULL, "BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR",
+					   "BUS_MCEERR_AR", "BUS_MCEERR_AO" };
+
+	if (code == 0)
+		return "SI_USER";
+	if (code == 0x80)
+		return "SI_KERNEL";
+	if (code == -6)
+		return "SI_TKILL";
+	if (code == -1)
+		return "SI_QUEUE";
+	if (signo == 11 && code > 0 && code < (int)(sizeof(segv) / sizeof(segv[0])))
+		return segv[code];
+	if (signo == 7 && code > 0 && code < (int)(sizeof(bus) / sizeof(bus[0])))
+		return bus[code];
+	return NULL;
+}
+
+size_t sw_escape(char *buf, size_t len, const char *s, size_t max)
+{
+	size_t at = 0;
+
+	if (!len)
+		return 0;
+	for (size_t i = 0; s && i < max && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char one[5];
+		size_t n;
+
+		if (c == '\\' || c == '"')
+			n = (size_t)snprintf(one, sizeof(one), "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			n = (size_t)snprintf(one, sizeof(one), "%c", c);
+		else
+			n = (size_t)snprintf(one, sizeof(one), "\\x%02x", c);
+		if (at + n >= len)
+			break;
+		memcpy(buf + at, one, n);
+		at += n;
+	}
+	buf[at] = '\0';
+	return at;
+}
+
+void sw_human_size(char *buf, size_t len, __u64 bytes)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	int u = 0;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
+		return;
+	}
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+int sw_parse_size(const char *s, __u64 *out)
+{
+	char *end;
+	double v;
+	__u64 mult = 1;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': mult = 1ULL << 10; end++; break;
+	case 'm': case 'M': mult = 1ULL << 20; end++; break;
+	case 'g': case 'G': mult = 1ULL << 30; end++; break;
+	case 't': case 'T': mult = 1ULL << 40; end++; break;
+	case '\0': break;
+	default: return -EINVAL;
+	}
+	if (mult > 1 && (!strcmp(end, "iB") || !strcmp(end, "B")))
+		end += strlen(end);
+	if (*end == 'B' && mult == 1)
+		end++;
+	if (*end)
+		return -EINVAL;
+	if (v * (double)mult >= 18446744073709551615.0)
+		return -EINVAL;
+	*out = (__u64)(v * (double)mult);
+	return 0;
+}

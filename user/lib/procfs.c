@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * procfs.c - read /proc/PID/maps and /proc/sysvipc/shm into the analyzer
+ * (analyzer__seed_*).  Only reads files; the analyzer decides what the
+ * seeded state means.
+ *
+ * How /proc/PID/maps names shared memory:
+ *   /SYSV<key, 8 hex digits> (deleted)   a SysV attachment; inode = shmid
+ *   /dev/zero (deleted)                  MAP_SHARED|MAP_ANONYMOUS
+ *   /memfd:NAME (deleted)                a memfd_create object
+ *   /anon_hugepage (deleted)             an anonymous hugetlb mapping
+ *   /dev/shm/NAME                        POSIX shm (tmpfs)
+ * Anything else with 's' in the perms is a shared file mapping.
+ */
+#include <errno.h>
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lib/procfs.h"
+
+#define SHM_DEST_MODE 01000 /* IPC_RMID done, waiting for the last detach */
+
+static const char *root_or_default(const char *proc_root)
+{
+	return proc_root && proc_root[0] ? proc_root : "/proc";
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static void strip_deleted(char *path)
+{
+	static const char suffix[] = " (deleted)";
+	size_t n = strlen(path), k = sizeof(suffix) - 1;
+
+	if (n >= k && !strcmp(path + n - k, suffix))
+		path[n - k] = '\0';
+}
+
+static void set_name(struct sw_seed_mapping *m, const char *name)
+{
+	snprintf(m->name, sizeof(m->name), "%s", name);
+}
+
+/* Fill backing, shmid and name from the path; false to skip the line. */
+static bool classify(struct sw_seed_mapping *m, char *path, bool shared)
+{
+	const char *base;
+
+	if (has_prefix(path, "/SYSV")) {
+		m->backing = SW_BK_SYSV;
+		m->shmid = (__s32)m->ino;
+		set_name(m, path + 1);
+		return true;
+	}
+	if (!shared || path[0] != '/')
+		return false;
+	if (!strcmp(path, "/dev/zero")) {
+		m->backing = SW_BK_ANON_SHARED;
+		set_name(m, "dev/zero");
+	} else if (has_prefix(path, "/memfd:")) {
+		m->backing = SW_BK_MEMFD;
+		set_name(m, path + 1);
+	} else if (has_prefix(path, "/anon_hugepage")) {
+		m->backing = SW_BK_HUGETLB;
+		set_name(m, path + 1);
+	} else {
+		m->backing = has_prefix(path, "/dev/shm/") ? SW_BK_SHMEM_FILE : SW_BK_FILE_SHARED;
+		base = strrchr(path, '/');
+		set_name(m, base + 1);
+	}
+	return true;
+}
+
+/* "start-end perms offset major:minor inode   path" */
+bool procfs_parse_maps_line(char *line, struct procfs_maps_line *l)
+{
+	unsigned long long start, end, off, ino;
+	int at = 0;
+	size_t n;
+
+	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end, l->perms, &off,
+		   &l->major, &l->minor, &ino, &at) < 7 || !at)
+		return false;
+	l->start = start;
+	l->end = end;
+	l->offset = off;
+	l->ino = ino;
+	l->path = line + at;
+	n = strlen(l->path);
+	while (n && (l->path[n - 1] == '\n' || l->path[n - 1] == ' '))
+		l->path[--n] = '\0';
+	strip_deleted(l->path);
+	return true;
+}
+
+/* A SysV attachment or shared mapping of one maps line; false to skip. */
+static bool parse_maps_line(char *line, __u32 pid, struct sw_seed_mapping *m)
+{
+	struct procfs_maps_line l;
+
+	if (!procfs_parse_maps_line(line, &l))
+		return false;
+	memset(m, 0, sizeof(*m));
+	m->pid = pid;
+	m->start = l.start;
+	m->end = l.end;
+	m->ino = l.ino;
+	m->dev = l.major << 20 | l.minor; /* as the kernel's events say it */
+	m->offset = l.offset;
+	m->shmid = -1;
+	return strlen(l.perms) >= 4 && classify(m, l.path, l.perms[3] == 's');
+}
+
+static void read_comm(const char *root, __u32 pid, char *comm, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	comm[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%u/comm", root, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(comm, (int)len, f))
+		comm[strcspn(comm, "\n")] = '\0';
+	fclose(f);
+}
+
+int procfs_read_maps(const char *proc_root, __u32 pid, procfs_mapping_fn fn, void *ctx)
+{
+	char path[4096], *line = NULL;
+	struct sw_seed_mapping m;
+	size_t cap = 0;
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/maps", root_or_default(proc_root), pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		if (!parse_maps_line(line, pid, &m))
+			continue;
+		n++;
+		if (fn(ctx, &m))
+			break;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+struct seed_ctx {
+	struct analyzer *a;
+	const char *root;
+	bool seeded; /* the process itself */
+};
+
+static void seed_process_once(struct seed_ctx *sc, __u32 pid)
+{
+	char comm[SW_COMM_LEN];
+
+	if (sc->seeded)
+		return;
+	sc->seeded = true;
+	read_comm(sc->root, pid, comm, sizeof(comm));
+	analyzer__seed_process(sc->a, pid, comm);
+}
+
+static int seed_mapping(void *ctx, const struct sw_seed_mapping *m)
+{
+	struct seed_ctx *sc = ctx;
+
+	seed_process_once(sc, m->pid);
+	analyzer__seed_mapping(sc->a, m);
+	return 0;
+}
+
+int procfs_seed_pid(struct analyzer *a, const char *proc_root, __u32 pid)
+{
+	struct seed_ctx sc = { .a = a, .root = root_or_default(proc_root) };
+	char path[4096];
+
+	/* Known even if it holds nothing yet; not if it is gone. */
+	snprintf(path, sizeof(path), "%s/%u/maps", sc.root, pid);
+	if (access(path, R_OK))
+		return -errno;
+	seed_process_once(&sc, pid);
+	return procfs_read_maps(sc.root, pid, seed_mapping, &sc);
+}
+
+int procfs_seed_all(struct analyzer *a, const char *proc_root, __u32 exclude)
+{
+	struct seed_ctx sc = { .a = a, .root = root_or_default(proc_root) };
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	d = opendir(sc.root);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char *end;
+		unsigned long pid = strtoul(de->d_name, &end, 10);
+
+		if (*end || !pid || pid == exclude || pid > UINT32_MAX)
+			continue;
+		sc.seeded = false;
+		/* Gone since readdir: nothing to seed. */
+		if (procfs_read_maps(sc.root, (__u32)pid, seed_mapping, &sc) > 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* "key shmid perms size cpid lpid nattch ..." with perms in octal. */
+static bool parse_shm_line(const char *line, struct sw_seed_segment *s)
+{
+	unsigned long long size;
+	unsigned int perms, cpid, lpid, nattch;
+	int key, shmid;
+
+	if (sscanf(line, "%d %d %o %llu %u %u %u", &key, &shmid, &perms, &size, &cpid, &lpid,
+		   &nattch) != 7)
+		return false;
+	*s = (struct sw_seed_segment){
+		.shmid = shmid,
+		.key = key,
+		.size = size,
+		.cpid = cpid,
+		.lpid = lpid,
+		.nattch = nattch,
+		.removed = perms & SHM_DEST_MODE,
+	};
+	return true;
+}
+
+int procfs_read_segments(const char *proc_root, procfs_segment_fn fn, void *ctx)
+{
+	char path[4096], *line = NULL;
+	struct sw_seed_segment s;
+	size_t cap = 0;
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sysvipc/shm", root_or_default(proc_root));
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	/* The header line does not parse as numbers and is skipped. */
+	while (getline(&line, &cap, f) > 0) {
+		if (!parse_shm_line(line, &s))
+			continue;
+		n++;
+		if (fn(ctx, &s))
+			break;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+static int seed_segment(void *ctx, const struct sw_seed_segment *s)
+{
+	analyzer__seed_segment(ctx, s);
+	return 0;
+}
+
+int procfs_seed_segments(struct analyzer *a, const char *proc_root)
+{
+	return procfs_read_segments(proc_root, seed_segment, a);
+}
+
+#define PF_KTHREAD 0x00200000
+
+/* "pid (comm) state ppid pgrp session tty_nr tpgid flags ...": the comm
+ * may hold spaces and parentheses, so fields are counted from the last
+ * ')'. */
+static int read_stat(const char *root, __u32 pid, struct procfs_task *t)
+{
+	char path[4096], buf[1024], *close;
+	unsigned long flags;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u/stat", root, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	close = strrchr(buf, ')');
+	if (!close || sscanf(close + 1, " %c %*d %*d %*d %*d %*d %lu", &t->state, &flags) != 2)
+		return -EINVAL;
+	t->kthread = flags & PF_KTHREAD;
+	return 0;
+}
+
+int procfs_read_task(const char *proc_root, __u32 pid, struct procfs_task *t)
+{
+	const char *root = root_or_default(proc_root);
+	char path[4096], line[256];
+	unsigned int tgid;
+	int ret;
+	FILE *f;
+
+	memset(t, 0, sizeof(*t));
+	ret = read_stat(root, pid, t);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/%u/status", root, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %u", &tgid) == 1)
+			t->tgid = tgid;
+	fclose(f);
+	if (!t->tgid)
+		return -EINVAL;
+	read_comm(root, pid, t->comm, sizeof(t->comm));
+	return 0;
+}

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * out_text.c - the human view: one strace-like line per call, findings
+ * highlighted on a terminal, summaries at the end.  Every byte that a
+ * traced process controls (comm, names) is escaped, so no control
+ * sequence reaches the terminal.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "lib/names.h"
+#include "out/sink.h"
+
+#define LINE_MAX_LEN 2048
+
+struct text_sink {
+	struct sink base;
+	char line[LINE_MAX_LEN];
+	size_t len;
+};
+
+static void add(struct text_sink *t, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (t->len >= sizeof(t->line))
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(t->line + t->len, sizeof(t->line) - t->len, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		t->len += (size_t)w;
+	if (t->len >= sizeof(t->line))
+		t->len = sizeof(t->line) - 1;
+}
+
+/* Anything a traced process (or a log) controls goes through here. */
+static void add_escaped(struct text_sink *t, const char *s, size_t max)
+{
+	if (t->len < sizeof(t->line))
+		t->len += sw_escape(t->line + t->len, sizeof(t->line) - t->len, s, max);
+}
+
+static void put_line(struct text_sink *t)
+{
+	outfile__line(t->base.out, t->line, t->len);
+	t->len = 0;
+}
+
+static void add_color(struct text_sink *t, const char *code)
+{
+	if (t->base.color)
+		add(t, "\033[%sm", code);
+}
+
+static void add_time(struct text_sink *t, __u64 ts_ns)
+{
+	__s64 wall = (__s64)ts_ns + t->base.wall_offset_ns;
+	time_t sec = (time_t)(wall / 1000000000);
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	add(t, "%02d:%02d:%02d.%06lld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    (long long)(wall % 1000000000) / 1000);
+}
+
+static void add_arg(struct text_sink *t, const struct sw_arg_desc *d, __u64 v, const char *str,
+		    bool cut)
+{
+	char buf[256];
+
+	switch (d->type) {
+	case SW_ARG_INT:
+	case SW_ARG_FD:
+		add(t, "%d", (int)v);
+		break;
+	case SW_ARG_ULONG:
+		add(t, "%" PRIu64, (uint64_t)v);
+		break;
+	case SW_ARG_ADDR:
+		add(t, v ? "0x%" PRIx64 : "NULL", (uint64_t)v);
+		break;
+	case SW_ARG_SIZE:
+		sw_human_size(buf, sizeof(buf), v);
+		add(t, "%s", buf);
+		break;
+	case SW_ARG_KEY:
+		add(t, (__u32)v ? "0x%08" PRIx32 : "IPC_PRIVATE", (__u32)v);
+		break;
+	case SW_ARG_STR:
+		add(t, "\"");
+		add_escaped(t, str, SW_NAME_LEN);
+		add(t, "\"");
+		if (cut)
+			add(t, "...");
+		break;
+	default:
+		sw_format_flags(buf, sizeof(buf), d->type, v);
+		add(t, "%s", buf);
+	}
+}
+
+/* " [shmem_file 1.0 MiB ino 42, created; mount 3.0 MiB/4.0 MiB]" */
+static void add_object(struct text_sink *t, const struct sw_call_info *c, __u32 call)
+{
+	char size[32], used[32], cap[32];
+
+	sw_human_size(size, sizeof(size), c->seg_size);
+	add(t, " [%s %s ino %" PRIu64, sw_backing_name(c->backing), size, (uint64_t)c->ino);
+	if (c->created) {
+		add(t, ", created: ");
+		add_escaped(t, c->name, SW_NAME_LEN);
+		if (c->name_cut)
+			add(t, "... (path cut)");
+	}
+	if (c->fs_size) {
+		sw_human_size(used, sizeof(used), c->fs_used);
+		sw_human_size(cap, sizeof(cap), c->fs_size);
+		add(t, "; mount %s/%s", used, cap);
+	}
+	add(t, "]");
+}
+
+static void add_call(struct text_sink *t, const struct sw_event *e)
+{
+	const struct sw_call_desc *d = &sw_calls[e->call < SW_CALL_MAX ? e->call : 0];
+	const struct sw_call_info *c = &e->c;
+	char size[32];
+
+	add(t, "%s(", d->name);
+	for (int i = 0; i < d->nargs; i++) {
+		if (i)
+			add(t, ", ");
+		add_arg(t, &d->args[i], c->args[i], c->name, c->name_cut);
+	}
+	add(t, ") = ");
+	if (sw_ret_is_err(c->ret)) {
+		add_color(t, "31");
+		add(t, "-1 %s", sw_errno_name((int)-c->ret));
+		add_color(t, "0");
+		return;
+	}
+	add(t, d->ret_addr ? "0x%" PRIx64 : "%" PRId64, (int64_t)c->ret);
+	if (sw_call_has_object(e->call)) {
+		if (c->ino)
+			add_object(t, c, e->call);
+		return;
+	}
+	if (c->backing == SW_BK_NONE)
+		return;
+	sw_human_size(size, sizeof(size), c->map_size);
+	add(t, " [%s %s", sw_backing_name(c->backing), size);
+	if (c->shmid >= 0)
+		add(t, " shmid %d", c->shmid);
+	if (c->name[0] && c->backing != SW_BK_SYSV) {
+		add(t, " ");
+		add_escaped(t, c->name, SW_NAME_LEN);
+	}
+	add(t, "]");
+}
+
+/* " [shmem_file buffer: offset 1.0 MiB of 4.0 MiB; mount 4.0 MiB/4.0 MiB]" */
+static void add_fault_mapping(struct text_sink *t, const struct sw_signal_info *s)
+{
+	char off[32], size[32], used[32], cap[32];
+
+	sw_human_size(off, sizeof(off), s->offset);
+	sw_human_size(size, sizeof(size), s->obj_size);
+	add(t, " [%s ", sw_backing_name(s->backing));
+	add_escaped(t, s->name, SW_NAME_LEN);
+	add(t, ": offset %s of %s", off, size);
+	if (s->fs_size) {
+		sw_human_size(used, sizeof(used), s->fs_used);
+		sw_human_size(cap, sizeof(cap), s->fs_size);
+		add(t, "; mount %s/%s", used, cap);
+	}
+	add(t, "]");
+}
+
+static void add_lifecycle(struct text_sink *t, const struct sw_event *e)
+{
+	const char *code;
+
+	switch (e->kind) {
+	case SW_EV_FORK:
+		add(t, "fork() = %u%s", e->fork.child_pid, e->fork.shares_vm ? " (shares vm)" : "");
+		break;
+	case SW_EV_EXEC:
+		add(t, "exec(\"");
+		add_escaped(t, e->exec.filename, SW_NAME_LEN);
+		add(t, "\")");
+		break;
+	case SW_EV_EXIT:
+		if (e->exit.exit_code & 0x7f)
+			add(t, "exit: killed by %s", sw_signal_name(e->exit.exit_code & 0x7f));
+		else
+			add(t, "exit(%d)", (e->exit.exit_code >> 8) & 0xff);
+		break;
+	case SW_EV_SIGNAL:
+		code = sw_sigcode_name(e->sig.signo, e->sig.code);
+		add_color(t, "31");
+		add(t, "--- %s {si_code=%s, si_addr=0x%" PRIx64 "} ---", sw_signal_name(e->sig.signo),
+		    code ? code : "?", (uint64_t)e->sig.addr);
+		add_color(t, "0");
+		if (e->sig.backing != SW_BK_NONE)
+			add_fault_mapping(t, &e->sig);
+		break;
+	}
+}
+
+static void text_event(struct sink *s, const struct sw_event *e)
+{
+	struct text_sink *t = (struct text_sink *)s;
+
+	if (!s->events)
+		return;
+	if (e->lost_before) {
+		add_time(t, e->ts_ns);
+		add_color(t, "31;1");
+		add(t, "--- %" PRIu64 " records lost here (ring buffer full): what they did is unknown, and findings that rest on it are marked uncertain ---",
+		    (uint64_t)e->lost_before);
+		add_color(t, "0");
+		put_line(t);
+	}
+	add_time(t, e->ts_ns);
+	add(t, "#%" PRIu64 " %u/%u ", (uint64_t)e->seq, e->pid, e->tid);
+	add_escaped(t, e->comm, SW_COMM_LEN);
+	add(t, " ");
+	if (e->kind == SW_EV_CALL)
+		add_call(t, e);
+	else
+		add_lifecycle(t, e);
+	put_line(t);
+}
+
+/* "function (file:line)", else "function+0x1f (module)" (the module left
+ * out when a read log names none), else "module+0x1f", else the bare
+ * address. */
+static void add_frame(struct text_sink *t, const struct sw_frame *f)
+{
+	const char *mod = f->module ? strrchr(f->module, '/') : NULL;
+
+	mod = mod ? mod + 1 : f->module;
+	if (f->function && f->file && f->line > 0) {
+		add_escaped(t, f->function, 256);
+		add(t, " (");
+		add_escaped(t, f->file, 512);
+		add(t, ":%d)", f->line);
+	} else if (f->function) {
+		add_escaped(t, f->function, 256);
+		add(t, "+0x%" PRIx64, (uint64_t)f->offset);
+		if (mod) {
+			add(t, " (");
+			add_escaped(t, mod, 256);
+			add(t, ")");
+		}
+	} else if (mod) {
+		add_escaped(t, mod, 256);
+		add(t, "+0x%" PRIx64, (uint64_t)f->offset);
+	} else {
+		add(t, "0x%" PRIx64, (uint64_t)f->ip);
+	}
+}
+
+/* One site of a finding on its own line, innermost frame first. */
+static void add_stack_line(struct text_sink *t, const char *label, const struct sw_stack *st)
+{
+	__u32 n = st->n < (__u32)t->base.stack_depth ? st->n : (__u32)t->base.stack_depth;
+
+	if (!st->n)
+		return;
+	add(t, "    %s ", label);
+	for (__u32 i = 0; i < n; i++) {
+		struct sw_frame f = { .ip = st->ip[i] };
+
+		symbolizer__resolve(t->base.sym, st->pid, st->ip[i], sw_ip_kind_of(st->at_fault, i),
+				    &f);
+		if (i)
+			add(t, " <- ");
+		add_frame(t, &f);
+	}
+	/* More frames than shown, or the capture's limit reached (the rest
+	 * of the stack, if any, was not recorded). */
+	if (n < st->n || st->n == SW_MAX_FRAMES)
+		add(t, " <- ...");
+	put_line(t);
+}
+
+static void text_finding(struct sink *s, const struct sw_finding *f)
+{
+	static const char *const sev[] = { "info", "warning", "error" };
+	static const char *const colors[] = { "36", "33;1", "31;1" };
+	struct text_sink *t = (struct text_sink *)s;
+
+	add_time(t, f->ts_ns);
+	/* A finding the lost records may have made up is not shown as one:
+	 * no highlight, and its own word. */
+	add_color(t, f->uncertain ? "33" : colors[f->severity]);
+	add(t, "%s %s %s", f->uncertain ? "UNCERTAIN" : "FINDING", sev[f->severity], f->rule);
+	add_color(t, "0");
+	add(t, " pid %u (", f->pid);
+	add_escaped(t, f->comm, SW_COMM_LEN);
+	add(t, "): ");
+	add_escaped(t, f->message, SW_MSG_LEN);
+	add(t, " [events");
+	for (int i = 0; i < f->n_evidence && i < SW_MAX_EVIDENCE; i++)
+		add(t, " #%" PRIu64, (uint64_t)f->evidence[i]);
+	add(t, "]");
+	put_line(t);
+	add_stack_line(t, "at", &f->site);
+	add_stack_line(t, "from", &f->origin);
+}
+
+static void text_summary(struct sink *s, const struct sw_proc_summary *p)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	char peak[32], held[32];
+	bool any = false;
+
+	sw_human_size(peak, sizeof(peak), p->peak_shared_bytes);
+	sw_human_size(held, sizeof(held), p->held_bytes);
+	add(t, "summary pid %u (", p->pid);
+	add_escaped(t, p->comm, SW_COMM_LEN);
+	add(t, ")%s: segments %llu created, %llu removed; attaches %llu, detaches %llu; "
+	       "shared maps %llu, unmaps %llu; peak %s shared; held %s: %llu (%s)",
+	    p->exited ? "" : " (running)", (unsigned long long)p->segs_created,
+	    (unsigned long long)p->segs_removed, (unsigned long long)p->attaches,
+	    (unsigned long long)p->detaches, (unsigned long long)p->shared_maps,
+	    (unsigned long long)p->shared_unmaps, peak, p->exited ? "at exit" : "now",
+	    (unsigned long long)p->held_attachments, held);
+	for (int i = 0; i < sw_rule_count; i++) {
+		if (!p->findings[i])
+			continue;
+		add(t, "%s %s %llu", any ? "," : "; findings:", sw_rules[i].id,
+		    (unsigned long long)p->findings[i]);
+		any = true;
+	}
+	put_line(t);
+}
+
+/* The dev as ls -l shows it. */
+static void add_dev(struct text_sink *t, __u32 dev)
+{
+	add(t, "%u:%u", dev >> 20, dev & 0xfffff);
+}
+
+/*
+ * tmpfs /dev/shm (0:27): 2 objects, 3.0 MiB; mount 3.0 MiB/64 MiB used
+ *   biggest: /dev/shm/a 2.0 MiB (pid 12 python3, exited; mapped by 0), ...
+ *   by creator: pid 12 (python3, exited) 2.0 MiB in 1, ...
+ *   growing: /dev/shm/a 0 B -> 2.0 MiB
+ */
+static void text_usage(struct sink *s, const struct sw_mount_usage *u)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	char a[32], b[32];
+
+	sw_human_size(a, sizeof(a), u->object_bytes);
+	add(t, "tmpfs ");
+	add_escaped(t, u->label[0] ? u->label : "?", SW_NAME_LEN);
+	add(t, " (");
+	add_dev(t, u->dev);
+	add(t, "): %u objects, %s", u->n_objects, a);
+	if (u->fs_size) {
+		sw_human_size(a, sizeof(a), u->fs_used);
+		sw_human_size(b, sizeof(b), u->fs_size);
+		add(t, "; mount %s/%s used when last seen", a, b);
+	}
+	put_line(t);
+	for (int i = 0; i < u->n_biggest; i++) {
+		const struct sw_usage_object *o = &u->biggest[i];
+
+		sw_human_size(a, sizeof(a), o->size);
+		add(t, i ? ", " : "  biggest: ");
+		add_escaped(t, o->path, SW_NAME_LEN);
+		add(t, " %s (", a);
+		if (o->creator_pid) {
+			add(t, "pid %u ", o->creator_pid);
+			add_escaped(t, o->creator_comm, SW_COMM_LEN);
+			add(t, "%s; ", o->creator_gone ? ", exited" : "");
+		}
+		add(t, "mapped by %u)", o->mapped_by);
+	}
+	if (u->n_biggest)
+		put_line(t);
+	for (int i = 0; i < u->n_creators; i++) {
+		const struct sw_usage_creator *c = &u->creators[i];
+
+		sw_human_size(a, sizeof(a), c->bytes);
+		add(t, "%spid %u (", i ? ", " : "  by creator: ", c->pid);
+		add_escaped(t, c->comm, SW_COMM_LEN);
+		add(t, "%s) %s in %u", c->gone ? ", exited" : "", a, c->objects);
+	}
+	if (u->n_creators)
+		put_line(t);
+	for (int i = 0; i < u->n_growers; i++) {
+		const struct sw_usage_grower *g = &u->growers[i];
+
+		sw_human_size(a, sizeof(a), g->from);
+		sw_human_size(b, sizeof(b), g->to);
+		add(t, i ? ", " : "  growing: ");
+		add_escaped(t, g->path, SW_NAME_LEN);
+		add(t, " %s -> %s", a, b);
+	}
+	if (u->n_growers)
+		put_line(t);
+}
+
+void sw_format_stats_line(char *buf, size_t len, const struct sw_stats *st)
+{
+	struct text_sink t = { .len = 0 };
+	__u64 failed = 0;
+
+	add(&t, "shmwatch: %llu events", (unsigned long long)st->events);
+	for (__u32 i = 1, n = 0; i < SW_CALL_MAX; i++) {
+		failed += st->failed[i];
+		if (st->calls[i])
+			add(&t, "%s %s %llu", n++ ? "" : ":", sw_calls[i].name,
+			    (unsigned long long)st->calls[i]);
+	}
+	add(&t, "; %llu failed; %llu findings; %llu lost", (unsigned long long)failed,
+	    (unsigned long long)st->findings, (unsigned long long)st->lost);
+	snprintf(buf, len, "%.*s", (int)t.len, t.line);
+}
+
+/* The final counters go to stderr (app.c), where they are seen even when
+ * standard output is a pipe or /dev/null; here only a running warning. */
+static void text_stats(struct sink *s, const struct sw_stats *st)
+{
+	struct text_sink *t = (struct text_sink *)s;
+
+	if (st->final || !st->lost)
+		return;
+	add_color(t, "31;1");
+	add(t, "shmwatch: %llu events lost so far (ring buffer full)", (unsigned long long)st->lost);
+	add_color(t, "0");
+	put_line(t);
+}
+
+static void text_header(struct sink *s, const struct sw_header *h)
+{
+	s->wall_offset_ns = h->wall_offset_ns;
+}
+
+static void text_free(struct sink *s)
+{
+	free(s);
+}
+
+static const struct sink_ops text_ops = {
+	.header = text_header,
+	.event = text_event,
+	.finding = text_finding,
+	.summary = text_summary,
+	.usage = text_usage,
+	.stats = text_stats,
+	.free = text_free,
+};
+
+struct sink *sink_text__new(struct outfile *out, bool color, bool events)
+{
+	struct text_sink *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->base.ops = &text_ops;
+	t->base.out = out;
+	t->base.color = color;
+	t->base.events = events;
+	return &t->base;
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sink.c - what all sinks share: closing, and wall-clock timestamps.
+ */
+#include <stdio.h>
+#include <time.h>
+#include "out/sink.h"
+
+int sink__close(struct sink *s)
+{
+	struct outfile *out;
+
+	if (!s)
+		return 0;
+	out = s->out;
+	s->ops->free(s);
+	return outfile__close(out);
+}
+
+void sw_format_ts(char *buf, size_t len, __u64 ts_ns, __s64 wall_offset_ns)
+{
+	__s64 wall = (__s64)ts_ns + wall_offset_ns;
+	time_t sec = (time_t)(wall / 1000000000);
+	struct tm tm;
+
+	gmtime_r(&sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (long long)(wall % 1000000000));
+}
