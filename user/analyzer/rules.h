@@ -11,6 +11,7 @@
 #define SHMWATCH_RULES_H
 
 #include "analyzer/analyzer.h"
+#include "defaults.h"
 
 /* Index of each rule in sw_rules[] and in sw_proc_summary.findings[]. */
 enum sw_rule_idx {
@@ -26,8 +27,6 @@ enum sw_rule_idx {
 	SW_RULE_COUNT,
 };
 
-/* oversized-request: --max-size when opts.max_size is 0. */
-#define SW_DEFAULT_MAX_SIZE (256ULL << 20)
 /* oversized-request: no honest request is this big (an overflowed
  * width * height * bpp usually is). */
 #define SW_DISHONEST_SIZE (1ULL << 40)
@@ -36,8 +35,6 @@ enum sw_rule_idx {
  * at least THRESHOLD in each of WINDOWS consecutive windows of WINDOW_NS:
  * 16 a second, sustained for 2 s.  A start-up burst fills one window, a
  * steady set fills none; a 10 ms frame loop is flagged after about 2 s. */
-#define SW_DEFAULT_GROWTH_WINDOW_NS 500000000ULL
-#define SW_DEFAULT_GROWTH_THRESHOLD 8
 #define SW_GROWTH_WINDOWS 4
 
 /* failed-then-used: a fault is blamed on a failed shmat/mmap of the same
