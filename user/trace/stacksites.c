@@ -8,23 +8,22 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "analyzer/model.h"
+#include "lib/hmap.h"
+#include "lib/list.h"
 #include "trace/stacksites.h"
 
 struct site {
-	struct sw_hnode node; /* key: the site key */
-	struct site *prev;    /* recency list, most recent first */
-	struct site *next;
-	__u64 seq;	      /* the record the stack came with */
+	struct hnode node;	/* key: the site key */
+	struct list_node lru;	/* most recent first */
+	__u64 seq;		/* the record the stack came with */
 	__u64 leaf_ret;
 	__u32 n;
 	__u64 ip[];
 };
 
 struct stack_sites {
-	struct sw_hmap map;
-	struct site *head;
-	struct site *tail;
+	struct hmap map;
+	struct list_node lru;
 	unsigned int max;
 	unsigned long long misses;
 };
@@ -36,64 +35,51 @@ struct stack_sites *stack_sites__new(unsigned int max)
 	if (!s)
 		return NULL;
 	s->max = max ? max : 1;
-	if (sw_hmap_init(&s->map, 1024)) {
+	list_init(&s->lru);
+	if (hmap_init(&s->map, 1024)) {
 		free(s);
 		return NULL;
 	}
 	return s;
 }
 
-static void unlink_site(struct stack_sites *s, struct site *x)
+static struct site *site_get(const struct stack_sites *s, __u64 key)
 {
-	if (x->prev)
-		x->prev->next = x->next;
-	else
-		s->head = x->next;
-	if (x->next)
-		x->next->prev = x->prev;
-	else
-		s->tail = x->prev;
-	x->prev = x->next = NULL;
-}
+	struct hnode *n = hmap_get(&s->map, key);
 
-static void push_front(struct stack_sites *s, struct site *x)
-{
-	x->next = s->head;
-	if (s->head)
-		s->head->prev = x;
-	s->head = x;
-	if (!s->tail)
-		s->tail = x;
+	return n ? hmap_entry(n, struct site, node) : NULL;
 }
 
 static void drop(struct stack_sites *s, struct site *x)
 {
-	unlink_site(s, x);
-	sw_hmap_del(&s->map, &x->node);
+	list_del(&x->lru);
+	hmap_del(&s->map, &x->node);
 	free(x);
 }
 
 void stack_sites__free(struct stack_sites *s)
 {
+	struct list_node *pos, *tmp;
+
 	if (!s)
 		return;
-	while (s->head)
-		drop(s, s->head);
-	sw_hmap_fini(&s->map);
+	list_for_each_safe(pos, tmp, &s->lru)
+		drop(s, list_entry(pos, struct site, lru));
+	hmap_fini(&s->map);
 	free(s);
 }
 
 void stack_sites__remember(struct stack_sites *s, const struct sw_event *e)
 {
-	struct site *x = (struct site *)sw_hmap_get(&s->map, e->stack_key);
+	struct site *x = site_get(s, e->stack_key);
 	__u32 n = e->n_frames < SW_MAX_FRAMES ? e->n_frames : SW_MAX_FRAMES;
 
 	if (!e->stack_key || !n)
 		return;
 	if (x) /* the kernel forgot the site and unwound it again */
 		drop(s, x);
-	else if (s->map.count >= s->max)
-		drop(s, s->tail);
+	else if (hmap_count(&s->map) >= s->max)
+		drop(s, list_entry(list_last(&s->lru), struct site, lru));
 	x = malloc(sizeof(*x) + n * sizeof(x->ip[0]));
 	if (!x)
 		return;
@@ -103,23 +89,20 @@ void stack_sites__remember(struct stack_sites *s, const struct sw_event *e)
 	x->leaf_ret = e->leaf_ret;
 	x->n = n;
 	memcpy(x->ip, e->stack, n * sizeof(x->ip[0]));
-	if (sw_hmap_put(&s->map, &x->node)) {
-		free(x);
-		return;
-	}
-	push_front(s, x);
+	hmap_put(&s->map, &x->node);
+	list_add(&s->lru, &x->lru);
 }
 
 bool stack_sites__fill(struct stack_sites *s, struct sw_event *e)
 {
-	struct site *x = (struct site *)sw_hmap_get(&s->map, e->stack_key);
+	struct site *x = site_get(s, e->stack_key);
 
 	if (!x) {
 		s->misses++;
 		return false;
 	}
-	unlink_site(s, x);
-	push_front(s, x);
+	list_del(&x->lru);
+	list_add(&s->lru, &x->lru);
 	e->n_frames = x->n;
 	e->leaf_ret = x->leaf_ret;
 	e->stack_from = x->seq;
