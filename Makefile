@@ -43,6 +43,9 @@ vpath test_%.c tests/unit $(sort $(dir $(wildcard tests/unit/*/test_*.c)))
 PROG_SRCS := $(filter-out tests/workloads/stacks.c tests/workloads/stackslib.c,\
                $(wildcard tests/workloads/*.c tests/scenarios/*.c))
 PROG_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(PROG_SRCS))
+PROG_HDRS := tests/workloads/workload_wait.h tests/scenarios/scenario.h
+# A clean twin X_clean.c is X.c built with CLEAN defined (it includes X.c).
+TWIN_BINS := $(filter $(BUILD)/tests/scenarios/%_clean,$(PROG_BINS))
 HEADERS   := $(wildcard user/*.h user/*/*.h)
 
 .PHONY: all deps demo test unit unit-bins integration test-kernels bench vmlinux clean progs \
@@ -78,9 +81,10 @@ $(BUILD)/tests/test_%: test_%.c $(BUILD)/libshmwatch.a $(HEADERS) | $(BUILD)
 
 # Workloads and scenarios: debug info and frame pointers, like a program
 # a person would trace; -pthread for the threaded ones.
-$(BUILD)/tests/%: tests/%.c tests/workloads/workload_wait.h | $(BUILD)
+$(BUILD)/tests/%: tests/%.c $(PROG_HDRS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -g -fno-omit-frame-pointer -Wall -pthread -o $@ $<
+$(TWIN_BINS): $(BUILD)/tests/scenarios/%_clean: tests/scenarios/%.c
 
 # The stacks workload: an executable (non-PIE and PIE) calling into a
 # shared library found next to it.

@@ -6,7 +6,9 @@
  * Every 10 ms, for about 3 seconds, it creates a fresh segment, attaches
  * it, draws into it and moves on without shmdt: the process's outstanding
  * attachments grow by ~100 a second.  One finding for the process,
- * however many attachments pile up.
+ * however many attachments pile up.  The clean twin (attach_leak_clean.c)
+ * runs the same loop and detaches each frame once it is drawn, so the
+ * outstanding count never passes one.
  *
  * Each segment gets IPC_RMID right after shmat, so when the process exits
  * (and the kernel detaches everything) no segment is left behind: the
@@ -23,6 +25,8 @@
 #include <sys/shm.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "scenario.h"
 
 #define FRAME_SIZE (64 * 1024)
 
@@ -63,7 +67,9 @@ int main(int argc, char **argv)
 	while (now() < end) {
 		frame = new_frame();
 		memset(frame, frames & 0xff, FRAME_SIZE);
-		/* The defect: the previous frame is never shmdt'd. */
+		/* The defect: the frame is never shmdt'd. */
+		if (!DEFECT && shmdt(frame))
+			perror("attach_leak: shmdt");
 		frames++;
 		usleep(10000);
 	}

@@ -13,32 +13,45 @@
  *      MAP_FAILED; (char *)-1 + 4196 wraps to address 0x1063, inside the
  *      1 MiB it asked for, and the child dies of SIGSEGV there.
  * The parent waits for the child and exits 0.
+ *
+ * The clean twin (failed_then_used_clean.c) makes the same five failing
+ * calls and checks each result: nothing uses a failed one, and its child
+ * exits 0 instead of writing.
  */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scenario.h"
+
 #define MAP_LEN (1024 * 1024)
+
+/* The defect: a failed result is used unchecked; the clean twin checks it. */
+#define CHECKED(failed) (!DEFECT && (failed))
 
 static void shmget_then_shmat(void)
 {
-	int id = shmget(IPC_PRIVATE, 0, IPC_CREAT | 0600);
+	int id = shmget(IPC_PRIVATE, 0, IPC_CREAT | 0600); /* EINVAL */
+	void *p;
 
-	if (id < 0)
-		fprintf(stderr, "failed_then_used: shmget failed, going on\n");
-	shmat(id, NULL, 0);
+	if (CHECKED(id < 0))
+		return;
+	p = shmat(id, NULL, 0);
+	if (p != (void *)-1)
+		shmdt(p);
 }
 
 static void shmget_then_shmctl(void)
 {
-	int id = shmget(IPC_PRIVATE, 0, IPC_CREAT | 0600);
+	int id = shmget(IPC_PRIVATE, 0, IPC_CREAT | 0600); /* EINVAL */
 
+	if (CHECKED(id < 0))
+		return;
 	shmctl(id, IPC_RMID, NULL);
 }
 
@@ -52,7 +65,8 @@ static void shmat_then_shmdt(void)
 		return;
 	}
 	p = shmat(id, (void *)0x10001001, 0); /* not page aligned */
-	shmdt(p); /* p is (void *)-1 */
+	if (!CHECKED(p == (void *)-1))
+		shmdt(p); /* p is (void *)-1 */
 	shmctl(id, IPC_RMID, NULL);
 }
 
@@ -60,14 +74,15 @@ static void mmap_then_munmap(void)
 {
 	void *p = mmap(NULL, MAP_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, -1, 0);
 
+	if (CHECKED(p == MAP_FAILED))
+		return;
 	munmap(p, MAP_LEN); /* p is MAP_FAILED */
 }
 
 static void mmap_then_write_in_child(void)
 {
-	struct rlimit no_core = { 0, 0 };
 	volatile char *p;
-	int status;
+	int status, ok;
 	pid_t pid;
 
 	pid = fork();
@@ -76,15 +91,21 @@ static void mmap_then_write_in_child(void)
 		return;
 	}
 	if (pid == 0) {
-		setrlimit(RLIMIT_CORE, &no_core);
+		no_core_dumps();
 		p = mmap(NULL, MAP_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, -1,
 			 0);
+		if (CHECKED(p == MAP_FAILED))
+			_exit(0);
 		p[4096 + 100] = 1; /* faults at 0x1063 */
+		munmap((void *)p, MAP_LEN);
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
-		fprintf(stderr, "failed_then_used: child did not fault\n");
+	ok = DEFECT ? WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV
+		    : WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (!ok)
+		fprintf(stderr, "failed_then_used: the child %s\n",
+			DEFECT ? "did not fault" : "failed");
 }
 
 int main(void)

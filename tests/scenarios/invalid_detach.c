@@ -7,7 +7,9 @@
  *   2. munmap twice on the same shared mapping.  The second call returns
  *      0 (munmap of an unmapped range is not an error to the kernel), but
  *      shmwatch saw the range mapped and then unmapped, so it knows.
- * The segment is removed and nothing is left behind.
+ * The segment is removed and nothing is left behind.  The clean twin
+ * (invalid_detach_clean.c) releases the same attachment and mapping
+ * exactly once each.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -15,6 +17,8 @@
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
+
+#include "scenario.h"
 
 #define LEN (64 * 1024)
 
@@ -35,8 +39,9 @@ int main(void)
 		return 1;
 	}
 	strcpy(p, "hello");
-	shmdt(p);
 	if (shmdt(p))
+		perror("invalid_detach: shmdt");
+	if (DEFECT && shmdt(p)) /* the defect: EINVAL */
 		perror("invalid_detach: second shmdt (expected)");
 
 	p = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
@@ -46,7 +51,9 @@ int main(void)
 		return 1;
 	}
 	strcpy(p, "hello");
-	munmap(p, LEN);
-	munmap(p, LEN); /* returns 0: nothing there any more */
+	if (munmap(p, LEN))
+		perror("invalid_detach: munmap");
+	if (DEFECT)
+		munmap(p, LEN); /* the defect: returns 0, nothing there any more */
 	return 0;
 }

@@ -13,10 +13,16 @@
  * in the process that caused it.  The child's handler jumps back; it
  * unmaps, exits 0 if the write faulted and 1 if not; the parent exits 0
  * if the child did.
+ *
+ * The clean twin (memfd_socket_clean.c) seals the pool with F_SEAL_SHRINK
+ * before it hands it over, as a careful wl_shm client does: the same
+ * shrink then fails with EPERM and the same write lands inside the pool.
+ * There the child exits 1 if the write faults, and the parent exits 1
+ * if the shrink is not refused.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,33 +32,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scenario.h"
+
 #define POOL_SIZE (1024 * 1024)
 #define SHRUNK_SIZE (64 * 1024)
 #define TOUCH_AT (512 * 1024)
-
-static sigjmp_buf fault_jmp;
-
-static void on_sigbus(int sig)
-{
-	siglongjmp(fault_jmp, 1);
-}
-
-static int catch_sigbus(void)
-{
-	struct sigaction sa = { .sa_handler = on_sigbus };
-
-	sigemptyset(&sa.sa_mask);
-	return sigaction(SIGBUS, &sa, NULL);
-}
-
-/* 1 if writing *p raised SIGBUS, 0 if it went through. */
-static int write_faults(volatile char *p)
-{
-	if (sigsetjmp(fault_jmp, 1))
-		return 1;
-	*p = 1;
-	return 0;
-}
 
 static int send_byte(int sock, char c)
 {
@@ -120,7 +104,7 @@ static int recv_fd(int sock)
 /* The child: maps the pool it is given and writes into it on "go". */
 static int compositor(int sock, pid_t client)
 {
-	int fd, faulted;
+	int fd, faulted, ret;
 	char *p;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != client)
@@ -140,24 +124,29 @@ static int compositor(int sock, pid_t client)
 		close(fd);
 		return 1;
 	}
-	faulted = 0;
-	if (send_byte(sock, 'm') || expect_byte(sock, 'g'))
+	ret = 1;
+	if (send_byte(sock, 'm') || expect_byte(sock, 'g')) {
 		fprintf(stderr, "memfd_socket: client went away\n");
-	else
-		faulted = write_faults(p + TOUCH_AT); /* SIGBUS: pool shrunk */
-	if (!faulted)
-		fprintf(stderr, "memfd_socket: the write into the pool did not fault\n");
+	} else {
+		faulted = write_faults(p + TOUCH_AT); /* SIGBUS if shrunk */
+		if (faulted == DEFECT)
+			ret = 0;
+		else
+			fprintf(stderr, "memfd_socket: the write into the pool %s\n",
+				DEFECT ? "did not fault" : "faulted");
+	}
 	munmap(p, POOL_SIZE);
 	close(fd);
 	/* Stay a moment: the tracer reads our maps to symbolize the fault. */
 	usleep(300 * 1000);
-	return faulted ? 0 : 1;
+	return ret;
 }
 
-/* The parent: hands a pool over, then shrinks it under the compositor. */
+/* The parent: hands a pool over, then shrinks it under the compositor
+ * (or, with the pool sealed, tries to). */
 static int client(int sock)
 {
-	int fd, ret = 1;
+	int fd, shrunk, ret = 1;
 
 	fd = memfd_create("shmwatch-test-pool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0) {
@@ -168,6 +157,11 @@ static int client(int sock)
 		perror("memfd_socket: ftruncate");
 		goto out;
 	}
+	/* The defect: the pool is handed over unsealed. */
+	if (!DEFECT && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK)) {
+		perror("memfd_socket: F_ADD_SEALS");
+		goto out;
+	}
 	if (send_fd(sock, fd)) {
 		perror("memfd_socket: send pool");
 		goto out;
@@ -176,8 +170,13 @@ static int client(int sock)
 		fprintf(stderr, "memfd_socket: compositor did not map the pool\n");
 		goto out;
 	}
-	if (ftruncate(fd, SHRUNK_SIZE)) { /* the bug: the pool is in use */
+	shrunk = !ftruncate(fd, SHRUNK_SIZE); /* while the pool is in use */
+	if (DEFECT && !shrunk) {
 		perror("memfd_socket: shrink");
+		goto out;
+	}
+	if (!DEFECT && (shrunk || errno != EPERM)) {
+		fprintf(stderr, "memfd_socket: shrinking the sealed pool was not refused\n");
 		goto out;
 	}
 	if (send_byte(sock, 'g')) {

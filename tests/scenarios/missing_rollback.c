@@ -7,7 +7,9 @@
  * The half-initialised segment stays in the kernel after exit.  shmat is
  * made to fail by asking for an address that is not page aligned without
  * SHM_RND (EINVAL).  The failure is checked: the program only forgets to
- * undo the shmget before giving up.
+ * undo the shmget before giving up.  The clean twin
+ * (missing_rollback_clean.c) fails the same way and its error path
+ * removes the segment before giving up.
  *
  * The same segment is also an IPC_PRIVATE segment left with nattch 0 and
  * no IPC_RMID when its creator exits, hence segment-leak as well (one
@@ -17,6 +19,8 @@
 #include <stdio.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
+
+#include "scenario.h"
 
 int main(void)
 {
@@ -28,12 +32,15 @@ int main(void)
 		perror("missing_rollback: shmget");
 		return 1;
 	}
-	printf("leaked-shmid %d\n", id);
+	if (DEFECT)
+		printf("leaked-shmid %d\n", id);
 
 	p = shmat(id, (void *)0x10001001, 0); /* not page aligned */
 	if (p == (void *)-1) {
-		perror("missing_rollback: shmat");
+		perror("missing_rollback: shmat (expected)");
 		/* The defect: return without shmctl(id, IPC_RMID). */
+		if (!DEFECT && shmctl(id, IPC_RMID, NULL))
+			perror("missing_rollback: IPC_RMID");
 		return 0;
 	}
 	shmdt(p);

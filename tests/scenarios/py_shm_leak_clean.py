@@ -1,28 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # expect: none
-"""py_shm_leak_clean.py - clean twin of py_shm_leak.py.
+"""py_shm_leak_clean.py - the clean twin of py_shm_leak.py: the same
+program with clean=True, which unlinks the object instead of leaving it."""
+import sys
 
-The same 1 MiB multiprocessing.shared_memory object, created and written,
-then closed and unlinked by its owner, the way the documentation asks;
-the resource tracker has nothing left to do at exit.  Run with
-/usr/bin/python3 (3.11); exits 0.
-"""
-import os
-import time
-from multiprocessing import shared_memory
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import py_shm_leak  # noqa: E402  (found next to this file: sys.path[0])
 
-SIZE = 1024 * 1024
-
-
-def main():
-    shm = shared_memory.SharedMemory(name="shmwatch-test-leak-%d" % os.getpid(),
-                                     create=True, size=SIZE)
-    shm.buf[:5] = b"frame"
-    shm.close()
-    shm.unlink()  # also unregisters it from the resource tracker
-    # Stay a moment, like the leaking twin.
-    time.sleep(0.3)
-
-
-if __name__ == "__main__":
-    main()
+py_shm_leak.main(clean=True)

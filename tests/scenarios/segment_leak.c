@@ -9,7 +9,9 @@
  *     nobody can ever look it up again;
  *   - a keyed segment, never attached: warning, it might be meant to
  *     persist (as ipcmk's are).
- * Prints "leaked-shmid N" for each so the harness can remove them.
+ * Prints "leaked-shmid N" for each so the harness can remove them.  The
+ * clean twin (segment_leak_clean.c) makes the same two segments and
+ * removes both with IPC_RMID before it exits.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +20,8 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <unistd.h>
+
+#include "scenario.h"
 
 #define SEG_SIZE (64 * 1024)
 
@@ -35,9 +39,16 @@ static int create_keyed(size_t size)
 	return -1;
 }
 
+/* The defect: the defective build never removes what it made. */
+static void remove_segment(int id)
+{
+	if (!DEFECT && id >= 0 && shmctl(id, IPC_RMID, NULL))
+		perror("segment_leak: IPC_RMID");
+}
+
 int main(void)
 {
-	int priv, keyed;
+	int priv, keyed = -1, ret = 1;
 	char *p;
 
 	priv = shmget(IPC_PRIVATE, SEG_SIZE, IPC_CREAT | 0600);
@@ -45,11 +56,12 @@ int main(void)
 		perror("segment_leak: shmget");
 		return 1;
 	}
-	printf("leaked-shmid %d\n", priv);
+	if (DEFECT)
+		printf("leaked-shmid %d\n", priv);
 	p = shmat(priv, NULL, 0);
 	if (p == (void *)-1) {
 		perror("segment_leak: shmat");
-		return 1;
+		goto out;
 	}
 	strcpy(p, "frame 0");
 	if (shmdt(p))
@@ -58,10 +70,13 @@ int main(void)
 	keyed = create_keyed(SEG_SIZE);
 	if (keyed < 0) {
 		perror("segment_leak: shmget keyed");
-		return 1;
+		goto out;
 	}
-	printf("leaked-shmid %d\n", keyed);
-
-	/* The defect: return without shmctl(IPC_RMID) on either. */
-	return 0;
+	if (DEFECT)
+		printf("leaked-shmid %d\n", keyed);
+	ret = 0;
+out:
+	remove_segment(priv);
+	remove_segment(keyed);
+	return ret;
 }

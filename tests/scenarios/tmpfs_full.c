@@ -18,37 +18,28 @@
  * the process even if the process is killed; only the empty mount-point
  * directory, /tmp/shmwatch-test-tmpfs-PID-XXXXXX, would be left then.
  * Needs root (CAP_SYS_ADMIN) for unshare and mount.
+ *
+ * The clean twin (tmpfs_full_clean.c) maps the same 4 MiB buffer next to
+ * the same filler but writes only its first 512 KiB, which fit in the
+ * space left; it exits 1 if that write faults.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "scenario.h"
+
 #define TMPFS_OPTS "size=4m"
 #define FILLER_SIZE (3 * 1024 * 1024)
 #define BUFFER_SIZE (4 * 1024 * 1024)
-
-static sigjmp_buf fault_jmp;
-
-static void on_sigbus(int sig)
-{
-	siglongjmp(fault_jmp, 1);
-}
-
-static int catch_sigbus(void)
-{
-	struct sigaction sa = { .sa_handler = on_sigbus };
-
-	sigemptyset(&sa.sa_mask);
-	return sigaction(SIGBUS, &sa, NULL);
-}
+/* The defect: writing all of a buffer the tmpfs has no room for. */
+#define BUFFER_USED (DEFECT ? BUFFER_SIZE : 512 * 1024)
 
 /* Writes one byte per page of p[0..len), in order; returns the offset
  * whose write raised SIGBUS, or -1 if every write went through. */
@@ -124,7 +115,7 @@ int main(void)
 {
 	char dir[64], filler_path[96], buffer_path[96];
 	char *filler = NULL, *buffer = NULL;
-	int ret = 1;
+	int faulted, ret = 1;
 
 	if (catch_sigbus()) {
 		perror("tmpfs_full: sigaction");
@@ -145,10 +136,12 @@ int main(void)
 	buffer = map_new_file(buffer_path, BUFFER_SIZE);
 	if (!buffer)
 		goto out;
-	if (touch_pages(buffer, BUFFER_SIZE) < 0) /* SIGBUS once full */
-		fprintf(stderr, "tmpfs_full: the buffer never hit a full tmpfs\n");
-	else
+	faulted = touch_pages(buffer, BUFFER_USED) >= 0; /* SIGBUS once full */
+	if (faulted == DEFECT)
 		ret = 0;
+	else
+		fprintf(stderr, "tmpfs_full: the buffer %s\n",
+			DEFECT ? "never hit a full tmpfs" : "faulted");
 out:
 	if (buffer && munmap(buffer, BUFFER_SIZE))
 		perror("tmpfs_full: munmap buffer");
