@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "defaults.h"
 #include "events.h"
 #include "lib/names.h"
 
@@ -74,6 +75,21 @@ const char cli_analyze_usage[] =
 	"log held a record (an empty log is named on stderr), 2 on bad usage, a\n"
 	"log that cannot be read or is no NDJSON log (a device, another\n"
 	"compression, damaged gzip data), or a malformed line with --strict.\n";
+
+/* Bounds of the size and count options. */
+#define RINGBUF_MIN	4096ULL
+#define RINGBUF_MAX	(1ULL << 30)
+#define ROTATE_SIZE_MIN	4096ULL
+#define ROTATE_KEEP_MAX	1000
+
+/* The defaults must pass the checks a value given by hand does. */
+_Static_assert(SW_DEFAULT_RINGBUF_SIZE >= RINGBUF_MIN && SW_DEFAULT_RINGBUF_SIZE <= RINGBUF_MAX &&
+		       !(SW_DEFAULT_RINGBUF_SIZE & (SW_DEFAULT_RINGBUF_SIZE - 1)),
+	       "the default ring buffer size is not one --ringbuf-size accepts");
+_Static_assert(SW_DEFAULT_STACK_DEPTH >= 1 && SW_DEFAULT_STACK_DEPTH <= SW_MAX_FRAMES,
+	       "the default stack depth is not one --stack-depth accepts");
+_Static_assert(SW_DEFAULT_ROTATE_KEEP <= ROTATE_KEEP_MAX,
+	       "the default rotate count is not one --rotate-keep accepts");
 
 enum {
 	OPT_FORMAT = 256,
@@ -185,10 +201,11 @@ static int bad_option(char **argv, int opt, char *err, size_t errlen)
 void cli_trace_defaults(struct cli_trace *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->max_size = 256ULL << 20;
-	o->stats_interval = 5;
-	o->rotate_keep = 5;
-	o->stack_depth = 4;
+	o->max_size = SW_DEFAULT_MAX_SIZE;
+	o->ringbuf_size = SW_DEFAULT_RINGBUF_SIZE;
+	o->stats_interval = SW_DEFAULT_STATS_INTERVAL;
+	o->rotate_keep = SW_DEFAULT_ROTATE_KEEP;
+	o->stack_depth = SW_DEFAULT_STACK_DEPTH;
 }
 
 int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_t errlen)
@@ -304,8 +321,8 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 			o->check_state = true;
 			break;
 		case OPT_RINGBUF_SIZE:
-			if (sw_parse_size(optarg, &o->ringbuf_size) || o->ringbuf_size < 4096 ||
-			    o->ringbuf_size > (1ULL << 30) ||
+			if (sw_parse_size(optarg, &o->ringbuf_size) || o->ringbuf_size < RINGBUF_MIN ||
+			    o->ringbuf_size > RINGBUF_MAX ||
 			    (o->ringbuf_size & (o->ringbuf_size - 1)))
 				return errf(err, errlen,
 					    "invalid ring buffer size '%s' (a power of two, 4K to 1G)",
@@ -316,7 +333,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 				return errf(err, errlen, "invalid stats interval '%s'", optarg);
 			break;
 		case OPT_ROTATE_SIZE:
-			if (sw_parse_size(optarg, &o->rotate_size) || o->rotate_size < 4096)
+			if (sw_parse_size(optarg, &o->rotate_size) || o->rotate_size < ROTATE_SIZE_MIN)
 				return errf(err, errlen, "invalid rotate size '%s' (at least 4K)", optarg);
 			break;
 		case OPT_NO_STACKS:
@@ -337,7 +354,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 				return errf(err, errlen, "invalid leak count '%s' (a number > 0)", optarg);
 			break;
 		case OPT_ROTATE_KEEP:
-			if (parse_u32(optarg, &v) || v > 1000)
+			if (parse_u32(optarg, &v) || v > ROTATE_KEEP_MAX)
 				return errf(err, errlen, "invalid rotate count '%s'", optarg);
 			o->rotate_keep = (int)v;
 			break;

@@ -33,7 +33,7 @@ struct cli_trace {
 	bool all_mmaps;
 	bool no_stacks;
 	int stack_depth;      /* frames per stack in the text view */
-	__u64 ringbuf_size;
+	__u64 ringbuf_size;   /* bytes, a power of two */
 	double stats_interval; /* seconds between stats records */
 	double leak_window;    /* attach-leak window, seconds; 0: default */
 	__u32 leak_count;      /* attach-leak growth per window; 0: default */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "cli.h"
+#include "defaults.h"
 
 #define ARGV(...) ((char *[]){ "shmwatch", __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ "shmwatch", __VA_ARGS__ }) / sizeof(char *)))
@@ -68,8 +69,11 @@ static void test_defaults(void **state)
 	cli_trace_defaults(&o);
 	assert_int_equal(PARSE(&o, err, "-q"), 0);
 	assert_int_equal(o.n_pids, 0);
-	assert_int_equal(o.max_size, 256ULL << 20);
-	assert_int_equal(o.rotate_keep, 5);
+	assert_int_equal(o.max_size, SW_DEFAULT_MAX_SIZE);
+	assert_int_equal(o.ringbuf_size, SW_DEFAULT_RINGBUF_SIZE);
+	assert_int_equal(o.stats_interval, SW_DEFAULT_STATS_INTERVAL);
+	assert_int_equal(o.stack_depth, SW_DEFAULT_STACK_DEPTH);
+	assert_int_equal(o.rotate_keep, SW_DEFAULT_ROTATE_KEEP);
 	assert_int_equal(o.format, CLI_FORMAT_AUTO);
 }
 
