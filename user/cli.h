@@ -59,7 +59,9 @@ struct cli_analyze {
 void cli_trace_defaults(struct cli_trace *o);
 int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_t errlen);
 int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, size_t errlen);
-extern const char cli_trace_usage[];
+/* The trace command's help into buf, with snprintf's contract: returns
+ * the length of the whole text, which is cut to fit len. */
+size_t cli_trace_usage(char *buf, size_t len);
 extern const char cli_analyze_usage[];
 
 #endif

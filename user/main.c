@@ -644,6 +644,18 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 	return agrees ? 0 : EXIT_DIFFERS;
 }
 
+static void print_usage(void)
+{
+	size_t n = cli_trace_usage(NULL, 0);
+	char *text = malloc(n + 1);
+
+	if (text) {
+		cli_trace_usage(text, n + 1);
+		fputs(text, stdout);
+	}
+	free(text);
+}
+
 static int do_trace(int argc, char **argv)
 {
 	struct cli_trace o;
@@ -663,7 +675,7 @@ static int do_trace(int argc, char **argv)
 	}
 	if (o.help || o.version) {
 		if (o.help)
-			fputs(cli_trace_usage, stdout);
+			print_usage();
 		else
 			printf("shmwatch %s\n", SHMWATCH_VERSION);
 		return 0;
