@@ -475,6 +475,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		o->command = argv + optind;
 	if (o->command && o->n_pids)
 		return errf(err, errlen, "use either -p or a COMMAND, not both");
+	o->mode = o->command ? CLI_MODE_COMMAND : o->n_pids ? CLI_MODE_PIDS : CLI_MODE_SYSTEM;
 	if (o->rotate_size && (!o->output || !strcmp(o->output, "-")))
 		return errf(err, errlen, "--rotate-size needs -o FILE");
 	if (o->exit_with_command && !o->command)

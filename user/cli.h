@@ -16,6 +16,14 @@
 enum cli_format { CLI_FORMAT_AUTO, CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
 enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
 
+/* What is traced, decided once by the parser from -p and COMMAND. */
+enum cli_mode {
+	CLI_MODE_SYSTEM,  /* neither: the whole system */
+	CLI_MODE_PIDS,	  /* -p */
+	CLI_MODE_COMMAND, /* a launched COMMAND and what it starts */
+	CLI_MODE_MAX,
+};
+
 struct cli_trace {
 	__u32 pids[CLI_MAX_PIDS];
 	int n_pids;
@@ -44,6 +52,7 @@ struct cli_trace {
 	bool exit_with_command; /* end when COMMAND exits, not its children */
 	bool check_state;     /* compare the end state with /proc */
 	char **command;	      /* argv after --, or NULL */
+	enum cli_mode mode;
 	bool help;
 	bool version;
 };

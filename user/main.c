@@ -30,6 +30,7 @@
 #include "analyzer/checkstate.h"
 #include "cli.h"
 #include "commands.h"
+#include "config.h"
 #include "lib/names.h"
 #include "lib/procfs.h"
 
@@ -268,41 +269,17 @@ static int resolve_user(struct cli_trace *o, char *err, size_t len)
 	return 0;
 }
 
-static char *join_command(char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (char **a = argv; *a; a++)
-		len += strlen(*a) + 1;
-	s = calloc(1, len);
-	for (char **a = argv; s && *a; a++) {
-		if (a != argv)
-			strcat(s, " ");
-		strcat(s, *a);
-	}
-	return s;
-}
-
-static void fill_header(struct sw_header *h, const struct cli_trace *o)
+/* What the header says of the host and of the start. */
+static void fill_header_host(struct sw_header *h)
 {
 	struct utsname u;
 
-	memset(h, 0, sizeof(*h));
-	h->schema = SW_SCHEMA_VERSION;
-	h->tool_version = SHMWATCH_VERSION;
 	gethostname(h->hostname, sizeof(h->hostname) - 1);
 	if (!uname(&u))
 		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
 	h->start_ts_ns = now_ns(CLOCK_MONOTONIC);
 	h->wall_offset_ns = (__s64)(now_ns(CLOCK_REALTIME) - h->start_ts_ns);
-	h->mode = o->command ? "command" : o->n_pids ? "pid" : "system";
-	h->pids = o->pids;
-	h->n_pids = o->n_pids;
-	h->max_size = o->max_size;
-	h->all_mmaps = o->all_mmaps;
-	h->growth_window_ns = (__u64)(o->leak_window * 1e9);
-	h->growth_threshold = o->leak_count;
+	app_read_kernel_limits(h);
 }
 
 static void read_lost(struct app *app, struct capture *cap)
@@ -313,24 +290,6 @@ static void read_lost(struct app *app, struct capture *cap)
 		app_lost(app, lost);
 }
 
-static void capture_opts_from_cli(struct capture_opts *co, const struct cli_trace *o)
-{
-	memset(co, 0, sizeof(*co));
-	co->pids = o->pids;
-	co->n_pids = o->n_pids;
-	co->pid_filter = o->n_pids > 0 || o->command;
-	co->follow = o->follow || o->command;
-	co->filter_uid = o->has_uid;
-	co->uid = o->uid;
-	co->comm = o->comm;
-	co->cgroup_path = o->cgroup;
-	co->all_mmaps = o->all_mmaps;
-	co->max_size = o->max_size > SW_PRIVATE_RECORD_MIN ? o->max_size : SW_PRIVATE_RECORD_MIN;
-	co->ringbuf_size = o->ringbuf_size;
-	co->no_stacks = o->no_stacks;
-	co->verbose = o->verbose;
-}
-
 /* Tell the person (and scripts) that the probes are live. */
 static void announce(const struct cli_trace *o, const struct child *held)
 {
@@ -339,7 +298,7 @@ static void announce(const struct cli_trace *o, const struct child *held)
 	if (held)
 		fprintf(stderr, "shmwatch: tracing %s (pid %d) and its children\n",
 			esc(name, sizeof(name), o->command[0]), held->pid);
-	else if (o->n_pids)
+	else if (o->mode == CLI_MODE_PIDS)
 		fprintf(stderr, "shmwatch: tracing %d process%s%s; Ctrl-C to stop\n", o->n_pids,
 			o->n_pids > 1 ? "es" : "", o->follow ? " and their children" : "");
 	else
@@ -373,7 +332,7 @@ static void name_traced(struct capture *cap, const char *label)
 static bool check_state(struct app *app, const struct cli_trace *o)
 {
 	struct checkstate_opts co = {
-		.system_wide = !o->n_pids && !o->command,
+		.system_wide = o->mode == CLI_MODE_SYSTEM,
 	};
 	struct checkstate_result r;
 	int ret = checkstate__run(app_analyzer(app), &co, &r);
@@ -537,7 +496,7 @@ static int trace_loop(struct run *r)
 		}
 		/* Like strace -p: once every traced process is gone (the
 		 * kernel side drops each at exit), there is nothing to wait for. */
-		if (o->n_pids && now >= next_alive_check) {
+		if (o->mode == CLI_MODE_PIDS && now >= next_alive_check) {
 			next_alive_check = now + ALIVE_CHECK_NS;
 			if (capture__traced_alive(r->cap) == 0)
 				r->stop = STOP_TRACED_GONE;
@@ -563,9 +522,9 @@ static void seed(struct app *app, const struct cli_trace *o)
 	for (int i = 0; i < o->n_pids; i++)
 		procfs_seed_pid(app_analyzer(app), "/proc", o->pids[i]);
 	/* System-wide, the end-of-trace check needs what was there before. */
-	if (!o->n_pids && !o->command && o->check_state)
+	if (o->mode == CLI_MODE_SYSTEM && o->check_state)
 		procfs_seed_all(app_analyzer(app), "/proc", (__u32)getpid());
-	if (o->n_pids || (!o->command && o->check_state))
+	if (o->mode == CLI_MODE_PIDS || (o->mode == CLI_MODE_SYSTEM && o->check_state))
 		procfs_seed_segments(app_analyzer(app), "/proc");
 }
 
@@ -581,7 +540,7 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 	int ret;
 	bool agrees = true;
 
-	capture_opts_from_cli(&co, o);
+	config_capture_opts(o, &co);
 	ret = capture__open(&r.cap, &co, on_capture, app, err, sizeof(err));
 	if (!ret && held && capture__add_pid(r.cap, (__u32)held->pid))
 		snprintf(err, sizeof(err), "can't add pid %d to the filter", held->pid), ret = -1;
@@ -684,24 +643,13 @@ static int do_trace(int argc, char **argv)
 		fprintf(stderr, "shmwatch: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (o.color == CLI_COLOR_AUTO && getenv("NO_COLOR") && getenv("NO_COLOR")[0])
-		o.color = CLI_COLOR_NEVER; /* https://no-color.org */
+	o.color = config_color(o.color, getenv("NO_COLOR"));
 	install_signals();
-	fill_header(&hdr, &o);
-	app_read_kernel_limits(&hdr);
+	config_header(&o, &hdr);
+	fill_header_host(&hdr);
 	if (o.command)
-		hdr.command = command_line = join_command(o.command);
-	ao = (struct app_opts){
-		.log_path = o.output,
-		.stdout_format = o.format,
-		.color = o.color,
-		.quiet = o.quiet,
-		.rotate_size = o.rotate_size,
-		.rotate_keep = o.rotate_keep,
-		.live = true,
-		.stack_depth = o.stack_depth,
-		.keep_exited = o.check_state && (o.n_pids || o.command),
-	};
+		hdr.command = command_line = config_command_line(o.command);
+	config_app_opts(&o, &ao);
 	app = app_new(&ao, &hdr, err, sizeof(err));
 	if (!app) {
 		fprintf(stderr, "shmwatch: %s\n", err);
