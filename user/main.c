@@ -33,6 +33,7 @@
 #include "config.h"
 #include "lib/names.h"
 #include "lib/procfs.h"
+#include "trace/launch.h"
 
 #define EXIT_DIFFERS 1
 #define EXIT_USAGE 2
@@ -117,100 +118,6 @@ static const char *esc(char *buf, size_t len, const char *s)
 	return buf;
 }
 
-/*
- * A launched command is forked first and held on a pipe until the probes
- * are attached and its pid is in the filter, so its first call is seen.
- */
-struct child {
-	pid_t pid;
-	int go_fd;  /* write end: closing it lets the child exec */
-	int err_fd; /* read end: the child's exec errno, EOF on success */
-	bool started;
-	bool exited;
-	int status; /* as waitpid gives it */
-	__u64 kill_at; /* asked to stop: killed if still running then */
-};
-
-/* stdout_to_stderr: shmwatch's standard output carries NDJSON, which the
- * command's own output must not be mixed into. */
-static int spawn_held(struct child *c, char **argv, bool stdout_to_stderr)
-{
-	int go[2], err[2];
-
-	if (pipe2(go, O_CLOEXEC))
-		return -errno;
-	if (pipe2(err, O_CLOEXEC)) {
-		close(go[0]);
-		close(go[1]);
-		return -errno;
-	}
-	c->pid = fork();
-	if (c->pid < 0)
-		return -errno;
-	if (c->pid == 0) {
-		char buf;
-		int e;
-
-		close(go[1]);
-		close(err[0]);
-		signal(SIGPIPE, SIG_DFL);
-		if (read(go[0], &buf, 1) != 1)
-			_exit(127); /* the tracer gave up */
-		if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		e = errno;
-		if (write(err[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(go[0]);
-	close(err[1]);
-	c->go_fd = go[1];
-	c->err_fd = err[0];
-	return 0;
-}
-
-/* Let the held child exec; returns 0 or the exec errno (negative). */
-static int release_child(struct child *c)
-{
-	int e = 0;
-	ssize_t n;
-
-	if (write(c->go_fd, "g", 1) != 1)
-		return -errno;
-	close(c->go_fd);
-	n = read(c->err_fd, &e, sizeof(e));
-	close(c->err_fd);
-	c->started = n != sizeof(e);
-	return n == sizeof(e) ? -e : 0;
-}
-
-/* A held child that never ran: it exits on its own when the pipe closes. */
-static void drop_held_child(struct child *c)
-{
-	close(c->go_fd);
-	close(c->err_fd);
-	waitpid(c->pid, NULL, 0);
-	c->exited = true;
-}
-
-static void reap_child(struct child *c)
-{
-	if (!c->exited && waitpid(c->pid, &c->status, WNOHANG) == c->pid)
-		c->exited = true;
-}
-
-/* The command's exit status as a shell would give it. */
-static int child_exit_status(const struct child *c)
-{
-	if (WIFEXITED(c->status))
-		return WEXITSTATUS(c->status);
-	if (WIFSIGNALED(c->status))
-		return 128 + WTERMSIG(c->status);
-	return 0;
-}
-
 static int check_pids(struct cli_trace *o, char *err, size_t len)
 {
 	for (int i = 0; i < o->n_pids; i++) {
@@ -291,7 +198,7 @@ static void read_lost(struct app *app, struct capture *cap)
 }
 
 /* Tell the person (and scripts) that the probes are live. */
-static void announce(const struct cli_trace *o, const struct child *held)
+static void announce(const struct cli_trace *o, const struct launch *held)
 {
 	char name[256];
 
@@ -361,7 +268,7 @@ struct run {
 	struct app *app;
 	struct capture *cap;
 	const struct cli_trace *o;
-	struct child *child;	/* the launched command, or NULL */
+	struct launch *child;	/* the launched command, or NULL */
 	bool said_child_exit;
 	enum stop_reason stop;
 	/* Why the command was asked to stop: the trace ends for that
@@ -376,7 +283,7 @@ struct run {
  */
 static void stop_command(struct run *r, int sig, bool forward, enum stop_reason why)
 {
-	struct child *c = r->child;
+	struct launch *c = r->child;
 
 	if (!c || c->exited || c->kill_at)
 		return;
@@ -386,13 +293,6 @@ static void stop_command(struct run *r, int sig, bool forward, enum stop_reason 
 	r->stopping = why;
 }
 
-static void kill_command(struct child *c)
-{
-	kill(c->pid, SIGKILL);
-	waitpid(c->pid, &c->status, 0);
-	c->exited = true;
-}
-
 /* A stop signal arrived: decide what it ends. */
 static void on_stop_signal(struct run *r)
 {
@@ -400,7 +300,7 @@ static void on_stop_signal(struct run *r)
 
 	/* One more while the command is being stopped: no more waiting. */
 	if (r->child && !r->child->exited && r->child->kill_at) {
-		kill_command(r->child);
+		launch_kill(r->child);
 		r->stop = STOP_SIGNAL;
 		return;
 	}
@@ -413,12 +313,12 @@ static void on_stop_signal(struct run *r)
 
 static void on_child_exit(struct run *r, __u64 now, __u64 *next_alive_check)
 {
-	struct child *c = r->child;
+	struct launch *c = r->child;
 	char name[256];
 
 	if (!c->exited && child_exited) {
 		child_exited = 0;
-		reap_child(c);
+		launch_reap(c);
 	}
 	if (!c->exited)
 		return;
@@ -440,7 +340,7 @@ static void on_child_exit(struct run *r, __u64 now, __u64 *next_alive_check)
 	} else if (!r->said_child_exit) {
 		r->said_child_exit = true;
 		fprintf(stderr, "shmwatch: %s exited with status %d; still tracing what it left running (Ctrl-C to stop)\n",
-			esc(name, sizeof(name), r->o->command[0]), child_exit_status(c));
+			esc(name, sizeof(name), r->o->command[0]), launch_exit_status(c));
 		name_traced(r->cap, "left running:");
 	}
 }
@@ -511,7 +411,7 @@ static int trace_loop(struct run *r)
 	/* An output failed, or the buffer could not be read: the command is
 	 * not left running untraced, and not waited for either. */
 	if (r->child && !r->child->exited)
-		kill_command(r->child);
+		launch_kill(r->child);
 	return r->stop == STOP_OUTPUT || r->stop == STOP_READ ? -EIO : 0;
 }
 
@@ -531,7 +431,7 @@ static void seed(struct app *app, const struct cli_trace *o)
 /* Attach, let a held command go, trace until told to stop, report.  The
  * capture is handed back for the caller to release once the outputs are
  * closed. */
-static int run_trace(struct app *app, const struct cli_trace *o, struct child *held,
+static int run_trace(struct app *app, const struct cli_trace *o, struct launch *held,
 		     struct capture **capp)
 {
 	struct run r = { .app = app, .o = o, .child = held };
@@ -547,7 +447,7 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 	if (ret) {
 		fprintf(stderr, "shmwatch: %s\n", err);
 		if (held)
-			drop_held_child(held);
+			launch_drop(held);
 		capture__free(r.cap);
 		return EXIT_USAGE;
 	}
@@ -556,11 +456,11 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 	/* Stopped while starting: the command never runs. */
 	if (stop_signal) {
 		if (held)
-			drop_held_child(held);
+			launch_drop(held);
 		return 128 + stop_signal;
 	}
 	if (held) {
-		ret = release_child(held);
+		ret = launch_release(held);
 		if (ret) {
 			char name[256];
 
@@ -599,7 +499,7 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 	if (ret)
 		return EXIT_USAGE;
 	if (held && held->exited)
-		return child_exit_status(held);
+		return launch_exit_status(held);
 	return agrees ? 0 : EXIT_DIFFERS;
 }
 
@@ -618,7 +518,7 @@ static void print_usage(void)
 static int do_trace(int argc, char **argv)
 {
 	struct cli_trace o;
-	struct child child = { .pid = -1 };
+	struct launch child = { .pid = -1 };
 	struct capture *cap = NULL;
 	struct sw_header hdr;
 	struct app_opts ao;
@@ -657,7 +557,7 @@ static int do_trace(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ret = 0;
-	if (o.command && (ret = spawn_held(&child, o.command, app_stdout_is_log(app))))
+	if (o.command && (ret = launch_spawn_held(&child, o.command, app_stdout_is_log(app))))
 		fprintf(stderr, "shmwatch: can't start %s: %s\n",
 			esc(err, sizeof(err), o.command[0]), strerror(-ret));
 	else
