@@ -1,13 +1,95 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * config.c - options turned into each part's options (see config.h).
- * Nothing here reads the host: what /proc, the clocks or the user
- * database say is main's to add.
+ * config.c - options made final and turned into each part's options
+ * (see config.h).  Only the resolve functions read the host, and only
+ * what they are given; the clocks and the kernel's limits are main's.
  */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
+#include "lib/names.h"
+#include "lib/procfs.h"
 #include "out/sink.h"
+
+/* Text a user or a traced process chose, safe for one line of stderr. */
+static const char *esc(char *buf, size_t len, const char *s)
+{
+	sw_escape(buf, len, s, 4096);
+	return buf;
+}
+
+static int resolve_pid(struct cli_trace *o, int i, const char *proc_root, __u32 self,
+		       config_note_fn note, void *ctx, char *err, size_t len)
+{
+	struct procfs_task t;
+	__u32 pid = o->pids[i];
+	int ret = procfs_read_task(proc_root, pid, &t);
+	char comm[64], line[256];
+
+	if (ret == -ENOENT) {
+		snprintf(err, len, "no such process: %u", pid);
+		return -ESRCH;
+	}
+	if (ret) {
+		snprintf(err, len, "can't read %s/%u: %s", proc_root, pid, strerror(-ret));
+		return ret;
+	}
+	esc(comm, sizeof(comm), t.comm);
+	if (t.tgid == self || pid == self) {
+		snprintf(err, len, "can't trace shmwatch itself (pid %u)", pid);
+		return -EINVAL;
+	}
+	if (t.kthread) {
+		snprintf(err, len, "pid %u (%s) is a kernel thread: it makes no system calls to trace",
+			 pid, comm);
+		return -EINVAL;
+	}
+	if (t.state == 'Z' || t.state == 'X') {
+		snprintf(err, len, "pid %u (%s) has exited (a zombie its parent has not reaped): nothing to trace",
+			 pid, comm);
+		return -ESRCH;
+	}
+	if (t.tgid != pid) {
+		snprintf(line, sizeof(line), "%u is a thread of process %u (%s): tracing the process",
+			 pid, t.tgid, comm);
+		if (note)
+			note(ctx, line);
+		o->pids[i] = t.tgid;
+	}
+	return 0;
+}
+
+int config_resolve_pids(struct cli_trace *o, const char *proc_root, __u32 self,
+			config_note_fn note, void *ctx, char *err, size_t len)
+{
+	for (int i = 0; i < o->n_pids; i++) {
+		int ret = resolve_pid(o, i, proc_root, self, note, ctx, err, len);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int config_resolve_user(struct cli_trace *o, char *err, size_t len)
+{
+	struct passwd *pw;
+	char name[64];
+
+	if (!o->user)
+		return 0;
+	pw = getpwnam(o->user);
+	if (!pw) {
+		snprintf(err, len, "unknown user '%s'", esc(name, sizeof(name), o->user));
+		return -EINVAL;
+	}
+	o->uid = pw->pw_uid;
+	o->has_uid = true;
+	return 0;
+}
 
 static const char *const mode_names[] = {
 	[CLI_MODE_SYSTEM] = "system",

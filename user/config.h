@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * config.h - the trace command's options, as the parser left them, turned
- * into what each part takes: the capture's filters, the pipeline's
- * outputs, the log header, and the analyzer's rule settings.  Small pure
- * functions, so that each derivation is written once and unit-tested;
- * main.c only calls them.
+ * config.h - the trace command's options, as the parser left them, made
+ * final and turned into what each part takes.  Two steps: the resolve
+ * functions settle what only the host can tell (a pid that is a thread,
+ * a user name), from a /proc and the user database; then small pure
+ * functions derive the capture's filters, the pipeline's outputs, the log
+ * header and the analyzer's rule settings, so that each derivation is
+ * written once and unit-tested.  main.c only calls them.
  */
 #ifndef SHMWATCH_CONFIG_H
 #define SHMWATCH_CONFIG_H
@@ -13,6 +15,19 @@
 #include "app.h"
 #include "cli.h"
 #include "trace/capture.h"
+
+typedef void (*config_note_fn)(void *ctx, const char *line);
+
+/*
+ * Check each -p pid in PROC_ROOT: it must exist, be neither shmwatch
+ * (self) nor a kernel thread nor a zombie; a thread's id is replaced by
+ * its process's, with a line to note.  0, or a negative errno with one
+ * line in err.
+ */
+int config_resolve_pids(struct cli_trace *o, const char *proc_root, __u32 self,
+			config_note_fn note, void *ctx, char *err, size_t len);
+/* --uid NAME, which the parser leaves to us: the name's uid. */
+int config_resolve_user(struct cli_trace *o, char *err, size_t len);
 
 /* "system", "pid" or "command", as the log header names the mode. */
 const char *config_mode_name(enum cli_mode mode);

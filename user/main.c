@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,62 +117,11 @@ static const char *esc(char *buf, size_t len, const char *s)
 	return buf;
 }
 
-static int check_pids(struct cli_trace *o, char *err, size_t len)
+/* A notice from resolving the options, e.g. a thread given for its
+ * process. */
+static void note(void *ctx, const char *line)
 {
-	for (int i = 0; i < o->n_pids; i++) {
-		struct procfs_task t;
-		__u32 pid = o->pids[i];
-		int ret = procfs_read_task("/proc", pid, &t);
-		char comm[64];
-
-		if (ret == -ENOENT) {
-			snprintf(err, len, "no such process: %u", pid);
-			return -ESRCH;
-		}
-		if (ret) {
-			snprintf(err, len, "can't read /proc/%u: %s", pid, strerror(-ret));
-			return ret;
-		}
-		esc(comm, sizeof(comm), t.comm);
-		if (t.tgid == (__u32)getpid() || pid == (__u32)getpid()) {
-			snprintf(err, len, "can't trace shmwatch itself (pid %u)", pid);
-			return -EINVAL;
-		}
-		if (t.kthread) {
-			snprintf(err, len, "pid %u (%s) is a kernel thread: it makes no system calls to trace",
-				 pid, comm);
-			return -EINVAL;
-		}
-		if (t.state == 'Z' || t.state == 'X') {
-			snprintf(err, len, "pid %u (%s) has exited (a zombie its parent has not reaped): nothing to trace",
-				 pid, comm);
-			return -ESRCH;
-		}
-		if (t.tgid != pid) {
-			fprintf(stderr, "shmwatch: %u is a thread of process %u (%s): tracing the process\n",
-				pid, t.tgid, comm);
-			o->pids[i] = t.tgid;
-		}
-	}
-	return 0;
-}
-
-/* --uid NAME: the name's uid; the parser leaves names to us. */
-static int resolve_user(struct cli_trace *o, char *err, size_t len)
-{
-	struct passwd *pw;
-	char name[64];
-
-	if (!o->user)
-		return 0;
-	pw = getpwnam(o->user);
-	if (!pw) {
-		snprintf(err, len, "unknown user '%s'", esc(name, sizeof(name), o->user));
-		return -EINVAL;
-	}
-	o->uid = pw->pw_uid;
-	o->has_uid = true;
-	return 0;
+	fprintf(stderr, "shmwatch: %s\n", line);
 }
 
 /* What the header says of the host and of the start. */
@@ -539,7 +487,8 @@ static int do_trace(int argc, char **argv)
 			printf("shmwatch %s\n", SHMWATCH_VERSION);
 		return 0;
 	}
-	if (check_pids(&o, err, sizeof(err)) || resolve_user(&o, err, sizeof(err))) {
+	if (config_resolve_pids(&o, "/proc", (__u32)getpid(), note, NULL, err, sizeof(err)) ||
+	    config_resolve_user(&o, err, sizeof(err))) {
 		fprintf(stderr, "shmwatch: %s\n", err);
 		return EXIT_USAGE;
 	}

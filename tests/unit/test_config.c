@@ -7,8 +7,12 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "config.h"
 #include "defaults.h"
@@ -23,6 +27,131 @@
 		assert_int_equal(cli_parse_trace(o, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), \
 						 err_, sizeof(err_)), 0);                  \
 	} while (0)
+
+static char proc_root[] = "/tmp/shmwatch-test-config-XXXXXX";
+
+static void put(const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", proc_root, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A task as /proc shows it: stat (state, flags), status (Tgid), comm. */
+static void put_task(__u32 pid, __u32 tgid, char state, unsigned long flags, const char *comm)
+{
+	char rel[64], text[256];
+
+	snprintf(rel, sizeof(rel), "%s/%u", proc_root, pid);
+	assert_int_equal(mkdir(rel, 0755), 0);
+	snprintf(rel, sizeof(rel), "%u/stat", pid);
+	snprintf(text, sizeof(text), "%u (%s) %c 1 %u %u 0 -1 %lu 0 0\n", pid, comm, state, tgid,
+		 tgid, flags);
+	put(rel, text);
+	snprintf(rel, sizeof(rel), "%u/status", pid);
+	snprintf(text, sizeof(text), "Name:\t%s\nTgid:\t%u\nPid:\t%u\n", comm, tgid, pid);
+	put(rel, text);
+	snprintf(rel, sizeof(rel), "%u/comm", pid);
+	snprintf(text, sizeof(text), "%s\n", comm);
+	put(rel, text);
+}
+
+static int setup_proc(void **state)
+{
+	if (!mkdtemp(proc_root))
+		return -1;
+	put_task(100, 100, 'S', 0, "server");
+	put_task(101, 100, 'S', 0, "worker");
+	put_task(102, 102, 'Z', 0, "gone");
+	put_task(103, 103, 'S', 0x00200000, "kworker/0:1");
+	put_task(200, 200, 'R', 0, "shmwatch");
+	put_task(201, 200, 'S', 0, "shmwatch");
+	return 0;
+}
+
+static int teardown_proc(void **state)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", proc_root);
+	return system(cmd);
+}
+
+struct notes {
+	int n;
+	char last[256];
+};
+
+static void take_note(void *ctx, const char *line)
+{
+	struct notes *n = ctx;
+
+	n->n++;
+	snprintf(n->last, sizeof(n->last), "%s", line);
+}
+
+static int resolve(char *pids, struct notes *n, char *err, size_t len, struct cli_trace *o)
+{
+	PARSE(o, "-p", pids);
+	memset(n, 0, sizeof(*n));
+	err[0] = '\0';
+	return config_resolve_pids(o, proc_root, 200, take_note, n, err, len);
+}
+
+static void test_resolve_pids(void **state)
+{
+	struct cli_trace o;
+	struct notes n;
+	char err[256];
+
+	assert_int_equal(resolve("100", &n, err, sizeof(err), &o), 0);
+	assert_int_equal(o.pids[0], 100);
+	assert_int_equal(n.n, 0);
+
+	/* A thread's id stands for its process, said once. */
+	assert_int_equal(resolve("101", &n, err, sizeof(err), &o), 0);
+	assert_int_equal(o.pids[0], 100);
+	assert_int_equal(n.n, 1);
+	assert_string_equal(n.last, "101 is a thread of process 100 (worker): tracing the process");
+
+	assert_int_equal(resolve("100,999", &n, err, sizeof(err), &o), -ESRCH);
+	assert_string_equal(err, "no such process: 999");
+	assert_int_equal(resolve("102", &n, err, sizeof(err), &o), -ESRCH);
+	assert_non_null(strstr(err, "pid 102 (gone) has exited"));
+	assert_int_equal(resolve("103", &n, err, sizeof(err), &o), -EINVAL);
+	assert_non_null(strstr(err, "pid 103 (kworker/0:1) is a kernel thread"));
+	/* shmwatch itself, or one of its threads. */
+	assert_int_equal(resolve("200", &n, err, sizeof(err), &o), -EINVAL);
+	assert_string_equal(err, "can't trace shmwatch itself (pid 200)");
+	assert_int_equal(resolve("201", &n, err, sizeof(err), &o), -EINVAL);
+	assert_string_equal(err, "can't trace shmwatch itself (pid 201)");
+}
+
+static void test_resolve_user(void **state)
+{
+	struct cli_trace o;
+	char err[256] = "";
+
+	PARSE(&o, "--uid", "1000");
+	assert_int_equal(config_resolve_user(&o, err, sizeof(err)), 0);
+	assert_true(o.has_uid);
+	assert_int_equal(o.uid, 1000);
+
+	PARSE(&o, "--uid", "root");
+	assert_false(o.has_uid);
+	assert_int_equal(config_resolve_user(&o, err, sizeof(err)), 0);
+	assert_true(o.has_uid);
+	assert_int_equal(o.uid, 0);
+
+	PARSE(&o, "--uid", "no-such-user\x1b");
+	assert_int_equal(config_resolve_user(&o, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "unknown user 'no-such-user\\x1b'");
+}
 
 static void test_modes(void **state)
 {
@@ -242,6 +371,8 @@ static void test_command_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resolve_pids),
+		cmocka_unit_test(test_resolve_user),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_capture_system),
 		cmocka_unit_test(test_capture_pids_and_command),
@@ -254,5 +385,5 @@ int main(void)
 		cmocka_unit_test(test_command_line),
 	};
 
-	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("config", tests, setup_proc, teardown_proc);
 }
