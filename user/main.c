@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * main.c - the sub-command table and the wiring: options -> outputs ->
- * capture -> analyzer -> sinks.  Only this file decides exit statuses.
+ * main.c - the sub-command table, the trace's run loop and the exit
+ * statuses; only this file decides them.  The options are parsed by
+ * cli.c and made final and turned into each part's options by config.c;
+ * the launched command is trace/launch.c's; records run from the capture
+ * through the pipeline (app.c) to the sinks and the analyzer.
  *
  * A trace ends when the traced processes are gone, at -d, on SIGINT or
  * SIGTERM, or when an output fails; whichever it is, the same steps
@@ -24,14 +27,14 @@
 #include <time.h>
 #include <unistd.h>
 #include "analyzer/analyzer.h"
-#include "app.h"
-#include "trace/capture.h"
 #include "analyzer/checkstate.h"
+#include "app.h"
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
 #include "lib/names.h"
 #include "lib/procfs.h"
+#include "trace/capture.h"
 #include "trace/launch.h"
 
 #define EXIT_DIFFERS 1
