@@ -12,53 +12,163 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "defaults.h"
 #include "events.h"
 #include "lib/names.h"
 
-const char cli_trace_usage[] =
-	"usage: shmwatch [OPTIONS] [-- COMMAND [ARGS...]]\n"
-	"       shmwatch analyze [OPTIONS] LOG...\n"
-	"\n"
-	"Trace shared-memory calls (shmget, shmat, shmdt, shmctl, mmap, munmap,\n"
-	"mremap, memfd_create; ftruncate, fallocate and unlink of files on a\n"
-	"tmpfs such as /dev/shm) and report misuse.  Without -p and COMMAND the\n"
-	"whole system is traced.  A COMMAND is traced with the processes it\n"
-	"starts, until the last of them exits.\n"
-	"\n"
-	"  -p, --pid PID[,PID...]   trace running processes (all their threads)\n"
-	"  -f, --follow             also trace their children forked later\n"
-	"  -o, --output FILE        write the NDJSON event log to FILE ('-': stdout)\n"
-	"  -d, --duration SECS      stop after SECS seconds\n"
-	"  -v, --verbose            show libbpf's messages\n"
-	"  -q, --quiet              no per-call lines in the text view\n"
-	"      --format text|json   format of standard output (default: text)\n"
-	"      --color auto|always|never  colours in the text view (default: auto,\n"
-	"                           on a terminal unless NO_COLOR is set)\n"
-	"      --comm NAME          only processes with this command name (its\n"
-	"                           first 15 characters, as the kernel keeps it)\n"
-	"      --uid USER           only processes of this user (a name or an id)\n"
-	"      --cgroup PATH        only processes in this cgroup v2 directory\n"
-	"      --max-size SIZE      oversized-request threshold (default 256M)\n"
-	"      --all-mmaps          record private mappings too\n"
-	"      --no-stacks          do not capture user stacks\n"
-	"      --stack-depth N      frames shown per stack in the text view (default 4)\n"
-	"      --leak-window SECS   attach-leak: length of one window (default 0.5)\n"
-	"      --leak-count N       attach-leak: growth per window, 4 windows in a\n"
-	"                           row (default 8)\n"
-	"      --ringbuf-size SIZE  kernel ring buffer size (default 8M)\n"
-	"      --stats-interval SECS  seconds between stats records (default 5)\n"
-	"      --rotate-size SIZE   rotate the log before it passes SIZE\n"
-	"      --rotate-keep N      rotated logs to keep (default 5)\n"
-	"      --exit-with-command  end when COMMAND exits, not when the last of\n"
-	"                           the processes it started has\n"
-	"      --check-state        at the end, compare the live segments and\n"
-	"                           mappings with /proc; exit 1 if they differ\n"
-	"  -h, --help               this help\n"
-	"      --version            print the version\n"
-	"\n"
-	"Exit status: 0 on success, the command's status when a COMMAND was\n"
-	"launched, 1 when --check-state found a difference (and the status\n"
-	"would otherwise be 0), 2 on bad usage or when tracing cannot start.\n";
+/* Text built into a caller's buffer with snprintf's contract: n counts
+ * what the whole text needs, even past len. */
+struct text {
+	char *buf;
+	size_t len;
+	size_t n;
+};
+
+static void __attribute__((format(printf, 2, 3))) text_printf(struct text *t, const char *fmt, ...)
+{
+	size_t room = t->n < t->len ? t->len - t->n : 0;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(room ? t->buf + t->n : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->n += (size_t)n;
+}
+
+#define USAGE_WIDTH 72
+
+/* Words filled into lines of at most USAGE_WIDTH columns, two spaces
+ * after the end of a sentence, as the rest of the help is written. */
+static void text_fill(struct text *t, const char *words)
+{
+	size_t col = 0;
+	char last = 0;
+
+	for (const char *w = words + strspn(words, " "); *w; w += strspn(w, " ")) {
+		size_t wl = strcspn(w, " ");
+		size_t gap = !col ? 0 : last == '.' ? 2 : 1;
+
+		if (col && col + gap + wl > USAGE_WIDTH) {
+			text_printf(t, "\n");
+			col = gap = 0;
+		}
+		text_printf(t, "%*s%.*s", (int)gap, "", (int)wl, w);
+		col += gap + wl;
+		last = w[wl - 1];
+		w += wl;
+	}
+	if (col)
+		text_printf(t, "\n");
+}
+
+static bool any_call(__u32 call)
+{
+	return true;
+}
+
+/* The calls that only count on a file of a tmpfs (memfd_create makes
+ * one instead). */
+static bool file_call(__u32 call)
+{
+	return sw_call_has_object(call) && call != SW_MEMFD_CREATE;
+}
+
+/* "a, b and c" of the calls in the names table that pick chooses, so
+ * that the help names every call the kernel side records. */
+static void text_calls(struct text *t, bool (*pick)(__u32 call))
+{
+	int n = 0, i = 0;
+
+	for (__u32 c = SW_CALL_NONE + 1; c < SW_CALL_MAX; c++)
+		n += pick(c);
+	for (__u32 c = SW_CALL_NONE + 1; c < SW_CALL_MAX; c++) {
+		if (!pick(c))
+			continue;
+		text_printf(t, "%s%s", !i ? "" : i == n - 1 ? " and " : ", ", sw_call_name(c));
+		i++;
+	}
+}
+
+/* A size as the options take it: "256M". */
+static const char *size_text(char *buf, size_t len, unsigned long long v)
+{
+	static const char units[] = "KMG";
+	int u = -1;
+
+	while (u < 2 && v && !(v & 1023)) {
+		v >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%llu%.*s", v, u >= 0, u >= 0 ? &units[u] : "");
+	return buf;
+}
+
+size_t cli_trace_usage(char *buf, size_t len)
+{
+	struct text t = { .buf = buf, .len = len };
+	char desc[1024], max_size[32], ringbuf[32];
+	struct text d = { .buf = desc, .len = sizeof(desc) };
+
+	if (len)
+		buf[0] = '\0';
+	text_printf(&d, "Trace shared-memory calls and report misuse: ");
+	text_calls(&d, any_call);
+	text_printf(&d, " (");
+	text_calls(&d, file_call);
+	text_printf(&d, " of files on a tmpfs such as /dev/shm, madvise with MADV_DONTFORK or "
+		    "MADV_DOFORK); and fork, exec, exit, SIGSEGV and SIGBUS of the traced "
+		    "processes.  Without -p and COMMAND the whole system is traced.  A COMMAND "
+		    "is traced with the processes it starts, until the last of them exits.");
+	text_printf(&t,
+		"usage: shmwatch [OPTIONS] [-- COMMAND [ARGS...]]\n"
+		"       shmwatch analyze [OPTIONS] LOG...\n"
+		"\n");
+	text_fill(&t, desc);
+	text_printf(&t,
+		"\n"
+		"  -p, --pid PID[,PID...]   trace running processes (all their threads)\n"
+		"  -f, --follow             also trace their children forked later\n"
+		"  -o, --output FILE        write the NDJSON event log to FILE ('-': stdout)\n"
+		"  -d, --duration SECS      stop after SECS seconds\n"
+		"  -v, --verbose            show libbpf's messages\n"
+		"  -q, --quiet              no per-call lines in the text view\n"
+		"      --format text|json   format of standard output (default: text)\n"
+		"      --color auto|always|never  colours in the text view (default: auto,\n"
+		"                           on a terminal unless NO_COLOR is set)\n"
+		"      --comm NAME          only processes with this command name (its\n"
+		"                           first %d characters, as the kernel keeps it)\n"
+		"      --uid USER           only processes of this user (a name or an id)\n"
+		"      --cgroup PATH        only processes in this cgroup v2 directory\n"
+		"      --max-size SIZE      oversized-request threshold (default %s)\n"
+		"      --all-mmaps          record private mappings too\n"
+		"      --no-stacks          do not capture user stacks\n"
+		"      --stack-depth N      frames shown per stack in the text view (default %d)\n"
+		"      --leak-window SECS   attach-leak: length of one window (default %g)\n"
+		"      --leak-count N       attach-leak: growth per window, 4 windows in a\n"
+		"                           row (default %d)\n"
+		"      --ringbuf-size SIZE  kernel ring buffer size (default %s)\n"
+		"      --stats-interval SECS  seconds between stats records (default %d)\n"
+		"      --rotate-size SIZE   rotate the log before it passes SIZE\n"
+		"      --rotate-keep N      rotated logs to keep (default %d)\n"
+		"      --exit-with-command  end when COMMAND exits, not when the last of\n"
+		"                           the processes it started has\n"
+		"      --check-state        at the end, compare the live segments and\n"
+		"                           mappings with /proc; exit 1 if they differ\n"
+		"  -h, --help               this help\n"
+		"      --version            print the version\n"
+		"\n"
+		"Exit status: 0 on success, the command's status when a COMMAND was\n"
+		"launched, 1 when --check-state found a difference (and the status\n"
+		"would otherwise be 0), 2 on bad usage or when tracing cannot start.\n",
+		SW_COMM_LEN - 1, size_text(max_size, sizeof(max_size), SW_DEFAULT_MAX_SIZE),
+		SW_DEFAULT_STACK_DEPTH, SW_DEFAULT_GROWTH_WINDOW_NS / 1e9,
+		SW_DEFAULT_GROWTH_THRESHOLD,
+		size_text(ringbuf, sizeof(ringbuf), SW_DEFAULT_RINGBUF_SIZE),
+		SW_DEFAULT_STATS_INTERVAL, SW_DEFAULT_ROTATE_KEEP);
+	return t.n;
+}
 
 const char cli_analyze_usage[] =
 	"usage: shmwatch analyze [OPTIONS] LOG...\n"
@@ -74,6 +184,21 @@ const char cli_analyze_usage[] =
 	"log held a record (an empty log is named on stderr), 2 on bad usage, a\n"
 	"log that cannot be read or is no NDJSON log (a device, another\n"
 	"compression, damaged gzip data), or a malformed line with --strict.\n";
+
+/* Bounds of the size and count options. */
+#define RINGBUF_MIN	4096ULL
+#define RINGBUF_MAX	(1ULL << 30)
+#define ROTATE_SIZE_MIN	4096ULL
+#define ROTATE_KEEP_MAX	1000
+
+/* The defaults must pass the checks a value given by hand does. */
+_Static_assert(SW_DEFAULT_RINGBUF_SIZE >= RINGBUF_MIN && SW_DEFAULT_RINGBUF_SIZE <= RINGBUF_MAX &&
+		       !(SW_DEFAULT_RINGBUF_SIZE & (SW_DEFAULT_RINGBUF_SIZE - 1)),
+	       "the default ring buffer size is not one --ringbuf-size accepts");
+_Static_assert(SW_DEFAULT_STACK_DEPTH >= 1 && SW_DEFAULT_STACK_DEPTH <= SW_MAX_FRAMES,
+	       "the default stack depth is not one --stack-depth accepts");
+_Static_assert(SW_DEFAULT_ROTATE_KEEP <= ROTATE_KEEP_MAX,
+	       "the default rotate count is not one --rotate-keep accepts");
 
 enum {
 	OPT_FORMAT = 256,
@@ -185,10 +310,11 @@ static int bad_option(char **argv, int opt, char *err, size_t errlen)
 void cli_trace_defaults(struct cli_trace *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->max_size = 256ULL << 20;
-	o->stats_interval = 5;
-	o->rotate_keep = 5;
-	o->stack_depth = 4;
+	o->max_size = SW_DEFAULT_MAX_SIZE;
+	o->ringbuf_size = SW_DEFAULT_RINGBUF_SIZE;
+	o->stats_interval = SW_DEFAULT_STATS_INTERVAL;
+	o->rotate_keep = SW_DEFAULT_ROTATE_KEEP;
+	o->stack_depth = SW_DEFAULT_STACK_DEPTH;
 }
 
 int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_t errlen)
@@ -304,8 +430,8 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 			o->check_state = true;
 			break;
 		case OPT_RINGBUF_SIZE:
-			if (sw_parse_size(optarg, &o->ringbuf_size) || o->ringbuf_size < 4096 ||
-			    o->ringbuf_size > (1ULL << 30) ||
+			if (sw_parse_size(optarg, &o->ringbuf_size) || o->ringbuf_size < RINGBUF_MIN ||
+			    o->ringbuf_size > RINGBUF_MAX ||
 			    (o->ringbuf_size & (o->ringbuf_size - 1)))
 				return errf(err, errlen,
 					    "invalid ring buffer size '%s' (a power of two, 4K to 1G)",
@@ -316,7 +442,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 				return errf(err, errlen, "invalid stats interval '%s'", optarg);
 			break;
 		case OPT_ROTATE_SIZE:
-			if (sw_parse_size(optarg, &o->rotate_size) || o->rotate_size < 4096)
+			if (sw_parse_size(optarg, &o->rotate_size) || o->rotate_size < ROTATE_SIZE_MIN)
 				return errf(err, errlen, "invalid rotate size '%s' (at least 4K)", optarg);
 			break;
 		case OPT_NO_STACKS:
@@ -337,7 +463,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 				return errf(err, errlen, "invalid leak count '%s' (a number > 0)", optarg);
 			break;
 		case OPT_ROTATE_KEEP:
-			if (parse_u32(optarg, &v) || v > 1000)
+			if (parse_u32(optarg, &v) || v > ROTATE_KEEP_MAX)
 				return errf(err, errlen, "invalid rotate count '%s'", optarg);
 			o->rotate_keep = (int)v;
 			break;
@@ -349,6 +475,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		o->command = argv + optind;
 	if (o->command && o->n_pids)
 		return errf(err, errlen, "use either -p or a COMMAND, not both");
+	o->mode = o->command ? CLI_MODE_COMMAND : o->n_pids ? CLI_MODE_PIDS : CLI_MODE_SYSTEM;
 	if (o->rotate_size && (!o->output || !strcmp(o->output, "-")))
 		return errf(err, errlen, "--rotate-size needs -o FILE");
 	if (o->exit_with_command && !o->command)

@@ -16,6 +16,14 @@
 enum cli_format { CLI_FORMAT_AUTO, CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
 enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
 
+/* What is traced, decided once by the parser from -p and COMMAND. */
+enum cli_mode {
+	CLI_MODE_SYSTEM,  /* neither: the whole system */
+	CLI_MODE_PIDS,	  /* -p */
+	CLI_MODE_COMMAND, /* a launched COMMAND and what it starts */
+	CLI_MODE_MAX,
+};
+
 struct cli_trace {
 	__u32 pids[CLI_MAX_PIDS];
 	int n_pids;
@@ -33,7 +41,7 @@ struct cli_trace {
 	bool all_mmaps;
 	bool no_stacks;
 	int stack_depth;      /* frames per stack in the text view */
-	__u64 ringbuf_size;
+	__u64 ringbuf_size;   /* bytes, a power of two */
 	double stats_interval; /* seconds between stats records */
 	double leak_window;    /* attach-leak window, seconds; 0: default */
 	__u32 leak_count;      /* attach-leak growth per window; 0: default */
@@ -44,6 +52,7 @@ struct cli_trace {
 	bool exit_with_command; /* end when COMMAND exits, not its children */
 	bool check_state;     /* compare the end state with /proc */
 	char **command;	      /* argv after --, or NULL */
+	enum cli_mode mode;
 	bool help;
 	bool version;
 };
@@ -59,7 +68,9 @@ struct cli_analyze {
 void cli_trace_defaults(struct cli_trace *o);
 int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_t errlen);
 int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, size_t errlen);
-extern const char cli_trace_usage[];
+/* The trace command's help into buf, with snprintf's contract: returns
+ * the length of the whole text, which is cut to fit len. */
+size_t cli_trace_usage(char *buf, size_t len);
 extern const char cli_analyze_usage[];
 
 #endif

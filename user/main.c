@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * main.c - the sub-command table and the wiring: options -> outputs ->
- * capture -> analyzer -> sinks.  Only this file decides exit statuses.
+ * main.c - the sub-command table, the trace's run loop and the exit
+ * statuses; only this file decides them.  The options are parsed by
+ * cli.c and made final and turned into each part's options by config.c;
+ * the launched command is trace/launch.c's; records run from the capture
+ * through the pipeline (app.c) to the sinks and the analyzer.
  *
  * A trace ends when the traced processes are gone, at -d, on SIGINT or
  * SIGTERM, or when an output fails; whichever it is, the same steps
@@ -15,7 +18,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,13 +27,15 @@
 #include <time.h>
 #include <unistd.h>
 #include "analyzer/analyzer.h"
-#include "app.h"
-#include "trace/capture.h"
 #include "analyzer/checkstate.h"
+#include "app.h"
 #include "cli.h"
 #include "commands.h"
+#include "config.h"
 #include "lib/names.h"
 #include "lib/procfs.h"
+#include "trace/capture.h"
+#include "trace/launch.h"
 
 #define EXIT_DIFFERS 1
 #define EXIT_USAGE 2
@@ -116,193 +120,24 @@ static const char *esc(char *buf, size_t len, const char *s)
 	return buf;
 }
 
-/*
- * A launched command is forked first and held on a pipe until the probes
- * are attached and its pid is in the filter, so its first call is seen.
- */
-struct child {
-	pid_t pid;
-	int go_fd;  /* write end: closing it lets the child exec */
-	int err_fd; /* read end: the child's exec errno, EOF on success */
-	bool started;
-	bool exited;
-	int status; /* as waitpid gives it */
-	__u64 kill_at; /* asked to stop: killed if still running then */
-};
-
-/* stdout_to_stderr: shmwatch's standard output carries NDJSON, which the
- * command's own output must not be mixed into. */
-static int spawn_held(struct child *c, char **argv, bool stdout_to_stderr)
+/* A notice from resolving the options, e.g. a thread given for its
+ * process. */
+static void note(void *ctx, const char *line)
 {
-	int go[2], err[2];
-
-	if (pipe2(go, O_CLOEXEC))
-		return -errno;
-	if (pipe2(err, O_CLOEXEC)) {
-		close(go[0]);
-		close(go[1]);
-		return -errno;
-	}
-	c->pid = fork();
-	if (c->pid < 0)
-		return -errno;
-	if (c->pid == 0) {
-		char buf;
-		int e;
-
-		close(go[1]);
-		close(err[0]);
-		signal(SIGPIPE, SIG_DFL);
-		if (read(go[0], &buf, 1) != 1)
-			_exit(127); /* the tracer gave up */
-		if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		e = errno;
-		if (write(err[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(go[0]);
-	close(err[1]);
-	c->go_fd = go[1];
-	c->err_fd = err[0];
-	return 0;
+	fprintf(stderr, "shmwatch: %s\n", line);
 }
 
-/* Let the held child exec; returns 0 or the exec errno (negative). */
-static int release_child(struct child *c)
-{
-	int e = 0;
-	ssize_t n;
-
-	if (write(c->go_fd, "g", 1) != 1)
-		return -errno;
-	close(c->go_fd);
-	n = read(c->err_fd, &e, sizeof(e));
-	close(c->err_fd);
-	c->started = n != sizeof(e);
-	return n == sizeof(e) ? -e : 0;
-}
-
-/* A held child that never ran: it exits on its own when the pipe closes. */
-static void drop_held_child(struct child *c)
-{
-	close(c->go_fd);
-	close(c->err_fd);
-	waitpid(c->pid, NULL, 0);
-	c->exited = true;
-}
-
-static void reap_child(struct child *c)
-{
-	if (!c->exited && waitpid(c->pid, &c->status, WNOHANG) == c->pid)
-		c->exited = true;
-}
-
-/* The command's exit status as a shell would give it. */
-static int child_exit_status(const struct child *c)
-{
-	if (WIFEXITED(c->status))
-		return WEXITSTATUS(c->status);
-	if (WIFSIGNALED(c->status))
-		return 128 + WTERMSIG(c->status);
-	return 0;
-}
-
-static int check_pids(struct cli_trace *o, char *err, size_t len)
-{
-	for (int i = 0; i < o->n_pids; i++) {
-		struct procfs_task t;
-		__u32 pid = o->pids[i];
-		int ret = procfs_read_task("/proc", pid, &t);
-		char comm[64];
-
-		if (ret == -ENOENT) {
-			snprintf(err, len, "no such process: %u", pid);
-			return -ESRCH;
-		}
-		if (ret) {
-			snprintf(err, len, "can't read /proc/%u: %s", pid, strerror(-ret));
-			return ret;
-		}
-		esc(comm, sizeof(comm), t.comm);
-		if (t.tgid == (__u32)getpid() || pid == (__u32)getpid()) {
-			snprintf(err, len, "can't trace shmwatch itself (pid %u)", pid);
-			return -EINVAL;
-		}
-		if (t.kthread) {
-			snprintf(err, len, "pid %u (%s) is a kernel thread: it makes no system calls to trace",
-				 pid, comm);
-			return -EINVAL;
-		}
-		if (t.state == 'Z' || t.state == 'X') {
-			snprintf(err, len, "pid %u (%s) has exited (a zombie its parent has not reaped): nothing to trace",
-				 pid, comm);
-			return -ESRCH;
-		}
-		if (t.tgid != pid) {
-			fprintf(stderr, "shmwatch: %u is a thread of process %u (%s): tracing the process\n",
-				pid, t.tgid, comm);
-			o->pids[i] = t.tgid;
-		}
-	}
-	return 0;
-}
-
-/* --uid NAME: the name's uid; the parser leaves names to us. */
-static int resolve_user(struct cli_trace *o, char *err, size_t len)
-{
-	struct passwd *pw;
-	char name[64];
-
-	if (!o->user)
-		return 0;
-	pw = getpwnam(o->user);
-	if (!pw) {
-		snprintf(err, len, "unknown user '%s'", esc(name, sizeof(name), o->user));
-		return -EINVAL;
-	}
-	o->uid = pw->pw_uid;
-	o->has_uid = true;
-	return 0;
-}
-
-static char *join_command(char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (char **a = argv; *a; a++)
-		len += strlen(*a) + 1;
-	s = calloc(1, len);
-	for (char **a = argv; s && *a; a++) {
-		if (a != argv)
-			strcat(s, " ");
-		strcat(s, *a);
-	}
-	return s;
-}
-
-static void fill_header(struct sw_header *h, const struct cli_trace *o)
+/* What the header says of the host and of the start. */
+static void fill_header_host(struct sw_header *h)
 {
 	struct utsname u;
 
-	memset(h, 0, sizeof(*h));
-	h->schema = SW_SCHEMA_VERSION;
-	h->tool_version = SHMWATCH_VERSION;
 	gethostname(h->hostname, sizeof(h->hostname) - 1);
 	if (!uname(&u))
 		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
 	h->start_ts_ns = now_ns(CLOCK_MONOTONIC);
 	h->wall_offset_ns = (__s64)(now_ns(CLOCK_REALTIME) - h->start_ts_ns);
-	h->mode = o->command ? "command" : o->n_pids ? "pid" : "system";
-	h->pids = o->pids;
-	h->n_pids = o->n_pids;
-	h->max_size = o->max_size;
-	h->all_mmaps = o->all_mmaps;
-	h->growth_window_ns = (__u64)(o->leak_window * 1e9);
-	h->growth_threshold = o->leak_count;
+	app_read_kernel_limits(h);
 }
 
 static void read_lost(struct app *app, struct capture *cap)
@@ -313,33 +148,15 @@ static void read_lost(struct app *app, struct capture *cap)
 		app_lost(app, lost);
 }
 
-static void capture_opts_from_cli(struct capture_opts *co, const struct cli_trace *o)
-{
-	memset(co, 0, sizeof(*co));
-	co->pids = o->pids;
-	co->n_pids = o->n_pids;
-	co->pid_filter = o->n_pids > 0 || o->command;
-	co->follow = o->follow || o->command;
-	co->filter_uid = o->has_uid;
-	co->uid = o->uid;
-	co->comm = o->comm;
-	co->cgroup_path = o->cgroup;
-	co->all_mmaps = o->all_mmaps;
-	co->max_size = o->max_size > SW_PRIVATE_RECORD_MIN ? o->max_size : SW_PRIVATE_RECORD_MIN;
-	co->ringbuf_size = o->ringbuf_size;
-	co->no_stacks = o->no_stacks;
-	co->verbose = o->verbose;
-}
-
 /* Tell the person (and scripts) that the probes are live. */
-static void announce(const struct cli_trace *o, const struct child *held)
+static void announce(const struct cli_trace *o, const struct launch *held)
 {
 	char name[256];
 
 	if (held)
 		fprintf(stderr, "shmwatch: tracing %s (pid %d) and its children\n",
 			esc(name, sizeof(name), o->command[0]), held->pid);
-	else if (o->n_pids)
+	else if (o->mode == CLI_MODE_PIDS)
 		fprintf(stderr, "shmwatch: tracing %d process%s%s; Ctrl-C to stop\n", o->n_pids,
 			o->n_pids > 1 ? "es" : "", o->follow ? " and their children" : "");
 	else
@@ -373,7 +190,7 @@ static void name_traced(struct capture *cap, const char *label)
 static bool check_state(struct app *app, const struct cli_trace *o)
 {
 	struct checkstate_opts co = {
-		.system_wide = !o->n_pids && !o->command,
+		.system_wide = o->mode == CLI_MODE_SYSTEM,
 	};
 	struct checkstate_result r;
 	int ret = checkstate__run(app_analyzer(app), &co, &r);
@@ -402,7 +219,7 @@ struct run {
 	struct app *app;
 	struct capture *cap;
 	const struct cli_trace *o;
-	struct child *child;	/* the launched command, or NULL */
+	struct launch *child;	/* the launched command, or NULL */
 	bool said_child_exit;
 	enum stop_reason stop;
 	/* Why the command was asked to stop: the trace ends for that
@@ -417,7 +234,7 @@ struct run {
  */
 static void stop_command(struct run *r, int sig, bool forward, enum stop_reason why)
 {
-	struct child *c = r->child;
+	struct launch *c = r->child;
 
 	if (!c || c->exited || c->kill_at)
 		return;
@@ -427,13 +244,6 @@ static void stop_command(struct run *r, int sig, bool forward, enum stop_reason 
 	r->stopping = why;
 }
 
-static void kill_command(struct child *c)
-{
-	kill(c->pid, SIGKILL);
-	waitpid(c->pid, &c->status, 0);
-	c->exited = true;
-}
-
 /* A stop signal arrived: decide what it ends. */
 static void on_stop_signal(struct run *r)
 {
@@ -441,7 +251,7 @@ static void on_stop_signal(struct run *r)
 
 	/* One more while the command is being stopped: no more waiting. */
 	if (r->child && !r->child->exited && r->child->kill_at) {
-		kill_command(r->child);
+		launch_kill(r->child);
 		r->stop = STOP_SIGNAL;
 		return;
 	}
@@ -454,12 +264,12 @@ static void on_stop_signal(struct run *r)
 
 static void on_child_exit(struct run *r, __u64 now, __u64 *next_alive_check)
 {
-	struct child *c = r->child;
+	struct launch *c = r->child;
 	char name[256];
 
 	if (!c->exited && child_exited) {
 		child_exited = 0;
-		reap_child(c);
+		launch_reap(c);
 	}
 	if (!c->exited)
 		return;
@@ -481,7 +291,7 @@ static void on_child_exit(struct run *r, __u64 now, __u64 *next_alive_check)
 	} else if (!r->said_child_exit) {
 		r->said_child_exit = true;
 		fprintf(stderr, "shmwatch: %s exited with status %d; still tracing what it left running (Ctrl-C to stop)\n",
-			esc(name, sizeof(name), r->o->command[0]), child_exit_status(c));
+			esc(name, sizeof(name), r->o->command[0]), launch_exit_status(c));
 		name_traced(r->cap, "left running:");
 	}
 }
@@ -537,7 +347,7 @@ static int trace_loop(struct run *r)
 		}
 		/* Like strace -p: once every traced process is gone (the
 		 * kernel side drops each at exit), there is nothing to wait for. */
-		if (o->n_pids && now >= next_alive_check) {
+		if (o->mode == CLI_MODE_PIDS && now >= next_alive_check) {
 			next_alive_check = now + ALIVE_CHECK_NS;
 			if (capture__traced_alive(r->cap) == 0)
 				r->stop = STOP_TRACED_GONE;
@@ -552,7 +362,7 @@ static int trace_loop(struct run *r)
 	/* An output failed, or the buffer could not be read: the command is
 	 * not left running untraced, and not waited for either. */
 	if (r->child && !r->child->exited)
-		kill_command(r->child);
+		launch_kill(r->child);
 	return r->stop == STOP_OUTPUT || r->stop == STOP_READ ? -EIO : 0;
 }
 
@@ -563,16 +373,16 @@ static void seed(struct app *app, const struct cli_trace *o)
 	for (int i = 0; i < o->n_pids; i++)
 		procfs_seed_pid(app_analyzer(app), "/proc", o->pids[i]);
 	/* System-wide, the end-of-trace check needs what was there before. */
-	if (!o->n_pids && !o->command && o->check_state)
+	if (o->mode == CLI_MODE_SYSTEM && o->check_state)
 		procfs_seed_all(app_analyzer(app), "/proc", (__u32)getpid());
-	if (o->n_pids || (!o->command && o->check_state))
+	if (o->mode == CLI_MODE_PIDS || (o->mode == CLI_MODE_SYSTEM && o->check_state))
 		procfs_seed_segments(app_analyzer(app), "/proc");
 }
 
 /* Attach, let a held command go, trace until told to stop, report.  The
  * capture is handed back for the caller to release once the outputs are
  * closed. */
-static int run_trace(struct app *app, const struct cli_trace *o, struct child *held,
+static int run_trace(struct app *app, const struct cli_trace *o, struct launch *held,
 		     struct capture **capp)
 {
 	struct run r = { .app = app, .o = o, .child = held };
@@ -581,14 +391,14 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 	int ret;
 	bool agrees = true;
 
-	capture_opts_from_cli(&co, o);
+	config_capture_opts(o, &co);
 	ret = capture__open(&r.cap, &co, on_capture, app, err, sizeof(err));
 	if (!ret && held && capture__add_pid(r.cap, (__u32)held->pid))
 		snprintf(err, sizeof(err), "can't add pid %d to the filter", held->pid), ret = -1;
 	if (ret) {
 		fprintf(stderr, "shmwatch: %s\n", err);
 		if (held)
-			drop_held_child(held);
+			launch_drop(held);
 		capture__free(r.cap);
 		return EXIT_USAGE;
 	}
@@ -597,11 +407,11 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 	/* Stopped while starting: the command never runs. */
 	if (stop_signal) {
 		if (held)
-			drop_held_child(held);
+			launch_drop(held);
 		return 128 + stop_signal;
 	}
 	if (held) {
-		ret = release_child(held);
+		ret = launch_release(held);
 		if (ret) {
 			char name[256];
 
@@ -640,14 +450,26 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct child *h
 	if (ret)
 		return EXIT_USAGE;
 	if (held && held->exited)
-		return child_exit_status(held);
+		return launch_exit_status(held);
 	return agrees ? 0 : EXIT_DIFFERS;
+}
+
+static void print_usage(void)
+{
+	size_t n = cli_trace_usage(NULL, 0);
+	char *text = malloc(n + 1);
+
+	if (text) {
+		cli_trace_usage(text, n + 1);
+		fputs(text, stdout);
+	}
+	free(text);
 }
 
 static int do_trace(int argc, char **argv)
 {
 	struct cli_trace o;
-	struct child child = { .pid = -1 };
+	struct launch child = { .pid = -1 };
 	struct capture *cap = NULL;
 	struct sw_header hdr;
 	struct app_opts ao;
@@ -663,33 +485,23 @@ static int do_trace(int argc, char **argv)
 	}
 	if (o.help || o.version) {
 		if (o.help)
-			fputs(cli_trace_usage, stdout);
+			print_usage();
 		else
 			printf("shmwatch %s\n", SHMWATCH_VERSION);
 		return 0;
 	}
-	if (check_pids(&o, err, sizeof(err)) || resolve_user(&o, err, sizeof(err))) {
+	if (config_resolve_pids(&o, "/proc", (__u32)getpid(), note, NULL, err, sizeof(err)) ||
+	    config_resolve_user(&o, err, sizeof(err))) {
 		fprintf(stderr, "shmwatch: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (o.color == CLI_COLOR_AUTO && getenv("NO_COLOR") && getenv("NO_COLOR")[0])
-		o.color = CLI_COLOR_NEVER; /* https://no-color.org */
+	o.color = config_color(o.color, getenv("NO_COLOR"));
 	install_signals();
-	fill_header(&hdr, &o);
-	app_read_kernel_limits(&hdr);
+	config_header(&o, &hdr);
+	fill_header_host(&hdr);
 	if (o.command)
-		hdr.command = command_line = join_command(o.command);
-	ao = (struct app_opts){
-		.log_path = o.output,
-		.stdout_format = o.format,
-		.color = o.color,
-		.quiet = o.quiet,
-		.rotate_size = o.rotate_size,
-		.rotate_keep = o.rotate_keep,
-		.live = true,
-		.stack_depth = o.stack_depth,
-		.keep_exited = o.check_state && (o.n_pids || o.command),
-	};
+		hdr.command = command_line = config_command_line(o.command);
+	config_app_opts(&o, &ao);
 	app = app_new(&ao, &hdr, err, sizeof(err));
 	if (!app) {
 		fprintf(stderr, "shmwatch: %s\n", err);
@@ -697,7 +509,7 @@ static int do_trace(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ret = 0;
-	if (o.command && (ret = spawn_held(&child, o.command, app_stdout_is_log(app))))
+	if (o.command && (ret = launch_spawn_held(&child, o.command, app_stdout_is_log(app))))
 		fprintf(stderr, "shmwatch: can't start %s: %s\n",
 			esc(err, sizeof(err), o.command[0]), strerror(-ret));
 	else

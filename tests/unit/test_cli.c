@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include "cli.h"
+#include "defaults.h"
+#include "lib/names.h"
 
 #define ARGV(...) ((char *[]){ "shmwatch", __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ "shmwatch", __VA_ARGS__ }) / sizeof(char *)))
@@ -68,8 +70,11 @@ static void test_defaults(void **state)
 	cli_trace_defaults(&o);
 	assert_int_equal(PARSE(&o, err, "-q"), 0);
 	assert_int_equal(o.n_pids, 0);
-	assert_int_equal(o.max_size, 256ULL << 20);
-	assert_int_equal(o.rotate_keep, 5);
+	assert_int_equal(o.max_size, SW_DEFAULT_MAX_SIZE);
+	assert_int_equal(o.ringbuf_size, SW_DEFAULT_RINGBUF_SIZE);
+	assert_int_equal(o.stats_interval, SW_DEFAULT_STATS_INTERVAL);
+	assert_int_equal(o.stack_depth, SW_DEFAULT_STACK_DEPTH);
+	assert_int_equal(o.rotate_keep, SW_DEFAULT_ROTATE_KEEP);
 	assert_int_equal(o.format, CLI_FORMAT_AUTO);
 }
 
@@ -237,6 +242,56 @@ static void test_trace_stops_at_command(void **state)
 	assert_int_equal(o.format, CLI_FORMAT_AUTO);
 }
 
+/* The help names every call the kernel side records, states the
+ * defaults defaults.h holds, and fits a terminal. */
+static void test_usage(void **state)
+{
+	char text[8192], want[64];
+	size_t n = cli_trace_usage(text, sizeof(text));
+	__u64 size;
+	const char *p;
+
+	assert_true(n < sizeof(text));
+	assert_int_equal(strlen(text), n);
+	for (__u32 c = SW_CALL_NONE + 1; c < SW_CALL_MAX; c++) {
+		const char *name = sw_call_name(c);
+
+		/* A word of its own: unlink is in unlinkat too. */
+		for (p = strstr(text, name); p; p = strstr(p + 1, name))
+			if (strchr(" \n", p[-1]) && strchr(" ,", p[strlen(name)]))
+				break;
+		assert_non_null(p);
+	}
+	p = strstr(text, "--max-size SIZE");
+	assert_non_null(p);
+	assert_int_equal(sscanf(strstr(p, "(default ") + 9, "%63[^)]", want), 1);
+	assert_int_equal(sw_parse_size(want, &size), 0);
+	assert_int_equal(size, SW_DEFAULT_MAX_SIZE);
+	assert_int_equal(sscanf(strstr(text, "--ringbuf-size SIZE"), "%*[^(](default %63[^)]", want), 1);
+	assert_int_equal(sw_parse_size(want, &size), 0);
+	assert_int_equal(size, SW_DEFAULT_RINGBUF_SIZE);
+	snprintf(want, sizeof(want), "(default %d)", SW_DEFAULT_STACK_DEPTH);
+	assert_non_null(strstr(strstr(text, "--stack-depth"), want));
+	snprintf(want, sizeof(want), "row (default %d)", SW_DEFAULT_GROWTH_THRESHOLD);
+	assert_non_null(strstr(text, want));
+	snprintf(want, sizeof(want), "(default %d)", SW_DEFAULT_ROTATE_KEEP);
+	assert_non_null(strstr(strstr(text, "--rotate-keep"), want));
+	for (p = text; *p; p += strcspn(p, "\n") + 1)
+		assert_true(strcspn(p, "\n") <= 80);
+}
+
+/* snprintf's contract: the length of the whole text, cut to fit. */
+static void test_usage_cut(void **state)
+{
+	char small[16], full[8192];
+	size_t n = cli_trace_usage(full, sizeof(full));
+
+	assert_int_equal(cli_trace_usage(NULL, 0), n);
+	assert_int_equal(cli_trace_usage(small, sizeof(small)), n);
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+	assert_memory_equal(small, full, sizeof(small) - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +305,8 @@ int main(void)
 		cmocka_unit_test(test_analyze),
 		cmocka_unit_test(test_analyze_options_after_logs),
 		cmocka_unit_test(test_trace_stops_at_command),
+		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_usage_cut),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -26,11 +26,13 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "defaults.h"
 #include "trace/capture.h"
 #include "shmwatch.skel.h"
 
-#define DEFAULT_RINGBUF_SIZE (8u << 20)
 #define MAX_TP_LINKS 16
+/* One syscall exit tracepoint per traced call. */
+_Static_assert(MAX_TP_LINKS >= SW_CALL_MAX - 1, "MAX_TP_LINKS is short of the traced calls");
 #define DRAIN_WAIT_NS 1000000000ULL /* for records still being written */
 #define CLOCK_EVERY 64 /* records between two looks at the clock */
 
@@ -302,7 +304,7 @@ static int attach_all(struct capture *c, bool verbose, char *err, size_t errlen)
 static int set_filters(struct shmwatch_bpf *skel, const struct capture_opts *o)
 {
 	struct shmwatch_bpf__rodata *ro = skel->rodata;
-	__u32 size = o->ringbuf_size ? o->ringbuf_size : DEFAULT_RINGBUF_SIZE;
+	__u32 size = o->ringbuf_size ? o->ringbuf_size : SW_DEFAULT_RINGBUF_SIZE;
 
 	ro->filter_pid = o->pid_filter || o->n_pids > 0;
 	ro->follow = o->follow;
