@@ -16,126 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyzer/model.h"
+#include "kabi.h"
+#include "lib/hash.h"
 #include "lib/names.h"
-
-#define SW_IPC_PRIVATE 0
-#define SW_IPC_CREAT 01000
-#define SW_IPC_EXCL 02000
-#define SW_IPC_RMID 0
-#define SW_IPC_64 0x100
-#define SW_MREMAP_FIXED 2
-#define SW_MREMAP_DONTUNMAP 4
-#define SW_MAP_FIXED 0x10
-#define SW_SHM_REMAP 040000
-
-/* ---- hash table ----------------------------------------------------- */
-
-static size_t hash_u64(__u64 key, size_t nbuckets)
-{
-	key ^= key >> 33;
-	key *= 0xff51afd7ed558ccdULL;
-	key ^= key >> 33;
-	return key & (nbuckets - 1);
-}
-
-int sw_hmap_init(struct sw_hmap *h, size_t nbuckets)
-{
-	h->buckets = calloc(nbuckets, sizeof(*h->buckets));
-	if (!h->buckets)
-		return -ENOMEM;
-	h->nbuckets = nbuckets;
-	h->count = 0;
-	return 0;
-}
-
-void sw_hmap_fini(struct sw_hmap *h)
-{
-	free(h->buckets);
-	h->buckets = NULL;
-	h->nbuckets = 0;
-	h->count = 0;
-}
-
-struct sw_hnode *sw_hmap_get(const struct sw_hmap *h, __u64 key)
-{
-	struct sw_hnode *n = h->buckets[hash_u64(key, h->nbuckets)];
-
-	while (n && n->key != key)
-		n = n->next;
-	return n;
-}
-
-/* Double the bucket array; on allocation failure keep the old one, which
- * only makes chains longer. */
-static void hmap_grow(struct sw_hmap *h)
-{
-	size_t nb = h->nbuckets * 2;
-	struct sw_hnode **b = calloc(nb, sizeof(*b));
-
-	if (!b)
-		return;
-	for (size_t i = 0; i < h->nbuckets; i++) {
-		struct sw_hnode *n = h->buckets[i], *next;
-
-		for (; n; n = next) {
-			size_t j = hash_u64(n->key, nb);
-
-			next = n->next;
-			n->next = b[j];
-			b[j] = n;
-		}
-	}
-	free(h->buckets);
-	h->buckets = b;
-	h->nbuckets = nb;
-}
-
-int sw_hmap_put(struct sw_hmap *h, struct sw_hnode *n)
-{
-	size_t i;
-
-	if (h->count >= h->nbuckets)
-		hmap_grow(h);
-	i = hash_u64(n->key, h->nbuckets);
-	n->next = h->buckets[i];
-	h->buckets[i] = n;
-	h->count++;
-	return 0;
-}
-
-void sw_hmap_del(struct sw_hmap *h, struct sw_hnode *n)
-{
-	struct sw_hnode **pp = &h->buckets[hash_u64(n->key, h->nbuckets)];
-
-	for (; *pp; pp = &(*pp)->next) {
-		if (*pp == n) {
-			*pp = n->next;
-			h->count--;
-			return;
-		}
-	}
-}
-
-void sw_hiter_init(struct sw_hiter *it, const struct sw_hmap *h)
-{
-	it->h = h;
-	it->bucket = 0;
-	it->next = h->nbuckets ? h->buckets[0] : NULL;
-}
-
-struct sw_hnode *sw_hiter_next(struct sw_hiter *it)
-{
-	struct sw_hnode *n;
-
-	while (!it->next) {
-		if (++it->bucket >= it->h->nbuckets)
-			return NULL;
-		it->next = it->h->buckets[it->bucket];
-	}
-	n = it->next;
-	it->next = n->next;
-	return n;
-}
 
 /* ---- shared user stacks --------------------------------------------- */
 
@@ -564,7 +447,7 @@ static void note_peak(struct sw_proc *p)
 
 struct sw_proc *model_proc(struct analyzer *a, __u32 pid)
 {
-	struct sw_hnode *n = sw_hmap_get(&a->procs, pid);
+	struct hnode *n = hmap_get(&a->procs, pid);
 
 	return n ? (struct sw_proc *)n : NULL;
 }
@@ -593,10 +476,11 @@ struct sw_proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm)
 		return NULL;
 	}
 	p->node.key = pid;
+	list_init(&p->created);
 	p->pid = pid;
 	p->sum.pid = pid;
 	set_comm(p->comm, comm);
-	sw_hmap_put(&a->procs, &p->node);
+	hmap_put(&a->procs, &p->node);
 	return p;
 }
 
@@ -702,7 +586,7 @@ bool model_dedup_first(struct sw_proc *p, __u64 key)
 		if (!set)
 			return false;
 		for (i = 0; i < p->dedup_cap; i++) {
-			__u32 j = hash_u64(old[i], cap);
+			__u32 j = hash_u64(old[i]) & (cap - 1);
 
 			if (!old[i])
 				continue;
@@ -714,7 +598,7 @@ bool model_dedup_first(struct sw_proc *p, __u64 key)
 		p->dedup = set;
 		p->dedup_cap = cap;
 	}
-	for (i = hash_u64(key, p->dedup_cap); p->dedup[i]; i = (i + 1) & (p->dedup_cap - 1))
+	for (i = hash_u64(key) & (p->dedup_cap - 1); p->dedup[i]; i = (i + 1) & (p->dedup_cap - 1))
 		if (p->dedup[i] == key)
 			return false;
 	p->dedup[i] = key;
@@ -726,7 +610,7 @@ bool model_dedup_first(struct sw_proc *p, __u64 key)
 
 struct sw_segment *model_seg(struct analyzer *a, __s32 shmid)
 {
-	struct sw_hnode *n = sw_hmap_get(&a->segs, (__u32)shmid);
+	struct hnode *n = hmap_get(&a->segs, (__u32)shmid);
 	struct sw_segment *s = (struct sw_segment *)n;
 
 	return s && !s->destroyed ? s : NULL;
@@ -735,23 +619,15 @@ struct sw_segment *model_seg(struct analyzer *a, __s32 shmid)
 static void seg_link_creator(struct sw_segment *s, struct sw_proc *p)
 {
 	s->creator = p;
-	s->cnext = p->created;
-	if (p->created)
-		p->created->cpprev = &s->cnext;
-	s->cpprev = &p->created;
-	p->created = s;
+	list_add(&p->created, &s->cnode);
 }
 
 static void seg_unlink_creator(struct sw_segment *s)
 {
 	if (!s->creator)
 		return;
-	*s->cpprev = s->cnext;
-	if (s->cnext)
-		s->cnext->cpprev = s->cpprev;
+	list_del(&s->cnode);
 	s->creator = NULL;
-	s->cnext = NULL;
-	s->cpprev = NULL;
 }
 
 static struct sw_segment *seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 size)
@@ -761,11 +637,12 @@ static struct sw_segment *seg_new(struct analyzer *a, __s32 shmid, __s32 key, __
 	if (!s)
 		return NULL;
 	s->node.key = (__u32)shmid;
+	list_init(&s->cnode);
 	s->shmid = shmid;
 	s->key = key;
 	s->size = size;
 	s->lost_snap = a->lost_total;
-	sw_hmap_put(&a->segs, &s->node);
+	hmap_put(&a->segs, &s->node);
 	return s;
 }
 
@@ -784,7 +661,7 @@ static void seg_destroy(struct analyzer *a, struct sw_segment *s)
 	s->destroyed = true;
 	if (s->queued)
 		return;
-	sw_hmap_del(&a->segs, &s->node);
+	hmap_del(&a->segs, &s->node);
 	seg_free(a, s);
 }
 
@@ -813,8 +690,8 @@ void model_shmget(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 		if (t)
 			failed_clear(a, &t->shmget);
 	}
-	surely_new = (flags & SW_IPC_CREAT) &&
-		     (key == SW_IPC_PRIVATE || (flags & SW_IPC_EXCL));
+	surely_new = (flags & K_IPC_CREAT) &&
+		     (key == K_IPC_PRIVATE || (flags & K_IPC_EXCL));
 	s = model_seg(a, id);
 	if (s && surely_new) {
 		/* The id was reused: the old segment went away unseen. */
@@ -823,7 +700,7 @@ void model_shmget(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	}
 	/* Opened an existing segment, or one we never saw made: a later
 	 * shmat will add what matters about it. */
-	if (s || !(flags & SW_IPC_CREAT))
+	if (s || !(flags & K_IPC_CREAT))
 		return;
 	/* An id never seen, with IPC_CREAT: most likely this call made it
 	 * (a segment from before the trace would have been seeded). */
@@ -913,7 +790,7 @@ void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 		s->traced = true;
 	/* SHM_REMAP replaces whatever was there; without it the kernel had
 	 * nothing there, whatever the model says. */
-	if (!(e->c.args[2] & SW_SHM_REMAP))
+	if (!(e->c.args[2] & K_SHM_REMAP))
 		displace(p->mm, start, start + len, e->tid);
 	mm_remove(a, p->mm, start, start + len, 0, e->seq, NULL);
 	tombs_forget(a, p->mm, start, start + len);
@@ -962,10 +839,10 @@ void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 
 void model_shmctl(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
-	__u64 cmd = e->c.args[1] & ~(__u64)SW_IPC_64;
+	__u64 cmd = e->c.args[1] & ~(__u64)K_IPC_64;
 	struct sw_segment *s;
 
-	if (sw_ret_is_err(e->c.ret) || cmd != SW_IPC_RMID)
+	if (sw_ret_is_err(e->c.ret) || cmd != K_IPC_RMID)
 		return;
 	if (p)
 		p->sum.segs_removed++;
@@ -1008,7 +885,7 @@ void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 	/* MAP_FIXED replaces; and any mapping, even a private one, means
 	 * the old tombstones there are stale.  Without MAP_FIXED nothing
 	 * was there in the kernel (MAP_FIXED_NOREPLACE fails instead). */
-	if (!(e->c.args[3] & SW_MAP_FIXED))
+	if (!(e->c.args[3] & K_MAP_FIXED))
 		displace(p->mm, start, start + len, e->tid);
 	mm_remove(a, p->mm, start, start + len, 0, e->seq, NULL);
 	tombs_forget(a, p->mm, start, start + len);
@@ -1073,10 +950,10 @@ void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 	/* old_size 0 duplicates a shared mapping; DONTUNMAP keeps the old
 	 * one; otherwise the old range goes, and if it moved, a stale
 	 * pointer into it is a use after unmap. */
-	if (old_size && !(flags & SW_MREMAP_DONTUNMAP))
+	if (old_size && !(flags & K_MREMAP_DONTUNMAP))
 		mm_remove(a, p->mm, old, old + old_size, start != old ? SW_GONE_MREMAP : 0, e->seq,
 			  stack);
-	if (!(flags & SW_MREMAP_FIXED))
+	if (!(flags & K_MREMAP_FIXED))
 		displace(p->mm, start, start + new_size, e->tid);
 	mm_remove(a, p->mm, start, start + new_size, 0, e->seq, NULL);
 	tombs_forget(a, p->mm, start, start + new_size);
@@ -1176,9 +1053,9 @@ void model_note_exit(struct analyzer *a, __u32 pid, __u64 ts)
 static void remember_exited(struct analyzer *a, const struct sw_proc *p)
 {
 	const struct sw_proc_summary *s = &p->sum;
-	struct sw_hnode *n;
+	struct hnode *n;
 
-	if (!a->opts.keep_exited || sw_hmap_get(&a->exited, p->pid))
+	if (!a->opts.keep_exited || hmap_get(&a->exited, p->pid))
 		return;
 	if (!s->segs_created && !s->segs_removed && !s->attaches && !s->detaches &&
 	    !(p->mm && p->mm->n_attach))
@@ -1187,7 +1064,7 @@ static void remember_exited(struct analyzer *a, const struct sw_proc *p)
 	if (!n)
 		return; /* its segments are then compared only while held */
 	n->key = p->pid;
-	sw_hmap_put(&a->exited, n);
+	hmap_put(&a->exited, n);
 }
 
 void model_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
@@ -1203,8 +1080,8 @@ void model_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 	}
 	mm_put(a, p->mm, e ? e->seq : 0);
 	p->mm = NULL;
-	while (p->created) {
-		struct sw_segment *s = p->created;
+	while (!list_empty(&p->created)) {
+		struct sw_segment *s = list_entry(p->created.next, struct sw_segment, cnode);
 
 		seg_unlink_creator(s);
 		s->creator_exit_seq = e ? e->seq : 0;
@@ -1214,11 +1091,11 @@ void model_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 
 void model_proc_free(struct analyzer *a, struct sw_proc *p)
 {
-	while (p->created)
-		seg_unlink_creator(p->created);
+	while (!list_empty(&p->created))
+		seg_unlink_creator(list_entry(p->created.next, struct sw_segment, cnode));
 	mm_put(a, p->mm, 0);
 	threads_clear(a, p);
-	sw_hmap_del(&a->procs, &p->node);
+	hmap_del(&a->procs, &p->node);
 	free(p->dedup);
 	free(p);
 }
@@ -1258,13 +1135,14 @@ struct analyzer *analyzer__new(const struct analyzer_opts *opts)
 		return NULL;
 	a->opts = *opts;
 	a->rng = 2463534242u;
-	if (sw_hmap_init(&a->procs, 64) || sw_hmap_init(&a->segs, 64) ||
-	    sw_hmap_init(&a->objs, 64) || sw_hmap_init(&a->obj_paths, 64) ||
-	    sw_hmap_init(&a->exited, 64)) {
-		sw_hmap_fini(&a->procs);
-		sw_hmap_fini(&a->segs);
-		sw_hmap_fini(&a->objs);
-		sw_hmap_fini(&a->obj_paths);
+	list_init(&a->objs_wait);
+	if (hmap_init(&a->procs, 64) || hmap_init(&a->segs, 64) ||
+	    hmap_init(&a->objs, 64) || hmap_init(&a->obj_paths, 64) ||
+	    hmap_init(&a->exited, 64)) {
+		hmap_fini(&a->procs);
+		hmap_fini(&a->segs);
+		hmap_fini(&a->objs);
+		hmap_fini(&a->obj_paths);
 		free(a);
 		return NULL;
 	}
@@ -1273,32 +1151,32 @@ struct analyzer *analyzer__new(const struct analyzer_opts *opts)
 
 void analyzer__free(struct analyzer *a)
 {
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct hmap_iter it;
+	struct hnode *n;
 
 	if (!a)
 		return;
 	a->n_idle = 0;
-	sw_hiter_init(&it, &a->procs);
-	while ((n = sw_hiter_next(&it)))
+	hmap_iter_init(&it, &a->procs);
+	while ((n = hmap_iter_next(&it)))
 		model_proc_free(a, (struct sw_proc *)n);
 	/* Segments queued by the frees above need no check any more. */
 	for (size_t i = 0; i < a->n_idle; i++)
 		a->idle[i]->queued = false;
-	sw_hiter_init(&it, &a->segs);
-	while ((n = sw_hiter_next(&it)))
+	hmap_iter_init(&it, &a->segs);
+	while ((n = hmap_iter_next(&it)))
 		seg_free(a, (struct sw_segment *)n);
-	sw_hiter_init(&it, &a->objs);
-	while ((n = sw_hiter_next(&it)))
+	hmap_iter_init(&it, &a->objs);
+	while ((n = hmap_iter_next(&it)))
 		model_obj_free(a, (struct sw_shmobj *)n);
-	sw_hiter_init(&it, &a->exited);
-	while ((n = sw_hiter_next(&it)))
+	hmap_iter_init(&it, &a->exited);
+	while ((n = hmap_iter_next(&it)))
 		free(n);
-	sw_hmap_fini(&a->exited);
-	sw_hmap_fini(&a->procs);
-	sw_hmap_fini(&a->segs);
-	sw_hmap_fini(&a->objs);
-	sw_hmap_fini(&a->obj_paths);
+	hmap_fini(&a->exited);
+	hmap_fini(&a->procs);
+	hmap_fini(&a->segs);
+	hmap_fini(&a->objs);
+	hmap_fini(&a->obj_paths);
 	free(a->idle);
 	free(a);
 }
@@ -1306,11 +1184,11 @@ void analyzer__free(struct analyzer *a)
 /* Segments seeded before their creator was known join its list now. */
 static void adopt_segments(struct analyzer *a, struct sw_proc *p)
 {
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct hmap_iter it;
+	struct hnode *n;
 
-	sw_hiter_init(&it, &a->segs);
-	while ((n = sw_hiter_next(&it))) {
+	hmap_iter_init(&it, &a->segs);
+	while ((n = hmap_iter_next(&it))) {
 		struct sw_segment *s = (struct sw_segment *)n;
 
 		if (s->creator_pid == p->pid && !s->creator && !s->creator_exit_seq &&
@@ -1394,11 +1272,11 @@ void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 
 void analyzer__foreach_segment(const struct analyzer *a, analyzer_segment_fn fn, void *ctx)
 {
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct hmap_iter it;
+	struct hnode *n;
 
-	sw_hiter_init(&it, &a->segs);
-	while ((n = sw_hiter_next(&it))) {
+	hmap_iter_init(&it, &a->segs);
+	while ((n = hmap_iter_next(&it))) {
 		const struct sw_segment *s = (const struct sw_segment *)n;
 		struct sw_segment_view v = {
 			.shmid = s->shmid,
@@ -1419,11 +1297,11 @@ void analyzer__foreach_segment(const struct analyzer *a, analyzer_segment_fn fn,
 
 void analyzer__foreach_process(const struct analyzer *a, analyzer_process_fn fn, void *ctx)
 {
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct hmap_iter it;
+	struct hnode *n;
 
-	sw_hiter_init(&it, &a->procs);
-	while ((n = sw_hiter_next(&it))) {
+	hmap_iter_init(&it, &a->procs);
+	while ((n = hmap_iter_next(&it))) {
 		const struct sw_proc *p = (const struct sw_proc *)n;
 
 		if (!p->exited && p->mm && fn(ctx, p->pid, p->comm))
@@ -1456,7 +1334,7 @@ static int walk_ranges(const struct sw_range *r, __u32 pid, analyzer_range_fn fn
 
 int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_fn fn, void *ctx)
 {
-	const struct sw_proc *p = (const struct sw_proc *)sw_hmap_get(&a->procs, pid);
+	const struct sw_proc *p = (const struct sw_proc *)hmap_get(&a->procs, pid);
 
 	if (!p || p->exited || !p->mm)
 		return -ENOENT;
@@ -1466,7 +1344,7 @@ int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_
 
 bool analyzer__exited_sysv(const struct analyzer *a, __u32 pid)
 {
-	return sw_hmap_get(&a->exited, pid) != NULL;
+	return hmap_get(&a->exited, pid) != NULL;
 }
 
 __u64 analyzer__lost_total(const struct analyzer *a)

@@ -28,6 +28,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "analyzer/analyzer.h"
+#include "kabi.h"
+#include "lib/hmap.h"
+#include "lib/list.h"
 
 #define SW_PAGE_SIZE 4096ULL
 #define SW_PAGE_ALIGN(x) (((x) + SW_PAGE_SIZE - 1) & ~(SW_PAGE_SIZE - 1))
@@ -59,34 +62,6 @@ static inline struct sw_ustack *model_stack_get(struct sw_ustack *s)
 }
 /* Drop one reference; NULL is fine. */
 void model_stack_put(struct analyzer *a, struct sw_ustack *s);
-
-/* ---- an intrusive chained hash table keyed by a u64 ---------------- */
-
-struct sw_hnode {
-	struct sw_hnode *next;
-	__u64 key;
-};
-
-struct sw_hmap {
-	struct sw_hnode **buckets;
-	size_t nbuckets; /* power of two */
-	size_t count;
-};
-
-struct sw_hiter {
-	const struct sw_hmap *h;
-	size_t bucket;
-	struct sw_hnode *next;
-};
-
-int sw_hmap_init(struct sw_hmap *h, size_t nbuckets);
-void sw_hmap_fini(struct sw_hmap *h);
-struct sw_hnode *sw_hmap_get(const struct sw_hmap *h, __u64 key);
-int sw_hmap_put(struct sw_hmap *h, struct sw_hnode *n);
-void sw_hmap_del(struct sw_hmap *h, struct sw_hnode *n);
-/* Iteration that survives deleting the node just returned. */
-void sw_hiter_init(struct sw_hiter *it, const struct sw_hmap *h);
-struct sw_hnode *sw_hiter_next(struct sw_hiter *it);
 
 /* ---- address spaces ------------------------------------------------- */
 
@@ -209,12 +184,12 @@ struct sw_thread {
 struct sw_segment;
 
 struct sw_proc {
-	struct sw_hnode node; /* key: pid */
+	struct hnode node; /* key: pid */
 	__u32 pid;
 	char comm[SW_COMM_LEN];
 	struct sw_mm *mm;
 	struct sw_thread threads[SW_THREADS];
-	struct sw_segment *created; /* segments this process created */
+	struct list_node created; /* segments this process created, by cnode */
 	struct sw_proc_summary sum;
 	__u64 *dedup; /* open addressing set of reported finding keys */
 	__u32 dedup_n;
@@ -230,7 +205,7 @@ struct sw_proc {
 /* ---- SysV segments ---------------------------------------------------- */
 
 struct sw_segment {
-	struct sw_hnode node; /* key: (__u32)shmid */
+	struct hnode node; /* key: (__u32)shmid */
 	__s32 shmid;
 	__s32 key;
 	__u64 size;
@@ -245,8 +220,7 @@ struct sw_segment {
 	__u32 creator_tid;
 	char creator_comm[SW_COMM_LEN];
 	struct sw_proc *creator; /* while it lives */
-	struct sw_segment *cnext;
-	struct sw_segment **cpprev;
+	struct list_node cnode; /* in creator->created */
 	__u64 create_seq;
 	struct sw_ustack *stack; /* of the creating shmget */
 	__u64 lost_snap;
@@ -270,14 +244,12 @@ struct sw_segment {
  * received over a socket is tied to the object its creator made.
  */
 struct sw_shmobj {
-	struct sw_hnode node; /* key: sw_obj_key(dev, ino) */
-	struct sw_hnode pnode; /* in a->obj_paths while linked and created:
+	struct hnode node; /* key: sw_obj_key(dev, ino) */
+	struct hnode pnode; /* in a->obj_paths while linked and created:
 				  key: a hash of path */
-	struct sw_shmobj *wprev; /* a->objs_wait: creator gone, still linked */
-	struct sw_shmobj *wnext;
+	struct list_node wnode; /* in a->objs_wait: creator gone, still linked */
 	__u32 n_maps;	      /* live ranges (any process) that map it */
 	bool in_paths;
-	bool waiting;
 	__u32 dev;
 	__u8 backing;	      /* SW_BK_SHMEM_FILE, SW_BK_MEMFD, SW_BK_HUGETLB */
 	bool created;	      /* a traced process created it: creator_* valid */
@@ -335,8 +307,8 @@ struct sw_exit_rec {
 
 struct analyzer {
 	struct analyzer_opts opts;
-	struct sw_hmap procs;
-	struct sw_hmap segs;
+	struct hmap procs;
+	struct hmap segs;
 	__u64 lost_total;
 	__u32 rng;
 	__u64 lru_clock;
@@ -349,17 +321,17 @@ struct analyzer {
 	size_t cap_idle;
 	bool finished;
 	__u64 n_stacks; /* struct sw_ustack allocated and not yet freed */
-	struct sw_hmap objs;
-	struct sw_hmap obj_paths; /* linked created objects by path */
+	struct hmap objs;
+	struct hmap obj_paths; /* linked created objects by path */
 	struct sw_mount mounts[SW_MOUNTS];
 	unsigned int n_mounts;
 	/* objects whose creator exited while they were linked: the leak
 	 * check looks at them again when a mapping goes */
-	struct sw_shmobj *objs_wait;
-	/* opts.keep_exited: pids of exited SysV users, struct sw_hnode
+	struct list_node objs_wait; /* of struct sw_shmobj, by wnode */
+	/* opts.keep_exited: pids of exited SysV users, struct hnode
 	 * alone.  Unlike the rest, it grows with every such process, which
 	 * is why it is kept only on request. */
-	struct sw_hmap exited;
+	struct hmap exited;
 };
 
 /* ---- lookups ------------------------------------------------------------ */
@@ -393,7 +365,7 @@ static inline __u32 model_holdings(const struct sw_mm *mm)
 /* Is this a shared (not private) mapping request? */
 static inline bool model_mmap_shared(__u64 flags)
 {
-	return flags & 0x01; /* MAP_SHARED, MAP_SHARED_VALIDATE */
+	return flags & K_MAP_SHARED; /* MAP_SHARED, MAP_SHARED_VALIDATE */
 }
 
 /* ---- shm objects (shmobj.c) ------------------------------------------ */

@@ -34,13 +34,7 @@
 #include "analyzer/model.h"
 #include "lib/names.h"
 #include "analyzer/rules.h"
-
-#define SW_SIGBUS 7
-#define SW_SIGSEGV 11
-#define SW_SEGV_MAPERR 1
-#define SW_PROT_NONE 0
-#define SW_MAP_NORESERVE 0x4000
-#define SW_IPC_64 0x100
+#include "kabi.h"
 
 const struct sw_rule_info sw_rules[] = {
 	[SW_RULE_SEGMENT_LEAK] = {
@@ -228,7 +222,7 @@ static bool mmap_is_reservation(const struct sw_event *e)
 	 * for no memory; only their failure says something. */
 	if (sw_ret_is_err(e->c.ret))
 		return false;
-	return e->c.args[2] == SW_PROT_NONE || (e->c.args[3] & SW_MAP_NORESERVE) ||
+	return e->c.args[2] == K_PROT_NONE || (e->c.args[3] & K_MAP_NORESERVE) ||
 	       bk == SW_BK_FILE_SHARED || bk == SW_BK_FILE_PRIVATE;
 }
 
@@ -300,7 +294,7 @@ static void oversized_on_call(struct analyzer *a, struct sw_proc *p, const struc
 
 static bool shmctl_takes_id(__u64 cmd)
 {
-	switch (cmd & ~(__u64)SW_IPC_64) {
+	switch (cmd & ~(__u64)K_IPC_64) {
 	case 0:	 /* IPC_RMID */
 	case 1:	 /* IPC_SET */
 	case 2:	 /* IPC_STAT */
@@ -473,7 +467,7 @@ static void ftu_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw
 		snprintf(sz, sizeof(sz), "unknown size");
 	publish(a, p, &f, prior->lost_snap,
 		"%s at 0x%llx, within the %s that the %s at seq %llu asked for: it failed with %s and its result was used",
-		e->sig.signo == SW_SIGBUS ? "SIGBUS" : "SIGSEGV", (unsigned long long)e->sig.addr,
+		e->sig.signo == K_SIGBUS ? "SIGBUS" : "SIGSEGV", (unsigned long long)e->sig.addr,
 		sz, b.call, (unsigned long long)prior->seq, err_name(prior->ret));
 }
 
@@ -602,7 +596,7 @@ static void uad_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw
 	struct sw_tomb *t;
 	char what[48], sz[32];
 
-	if (e->sig.signo != SW_SIGSEGV || e->sig.code != SW_SEGV_MAPERR || !p->mm)
+	if (e->sig.signo != K_SIGSEGV || e->sig.code != K_SEGV_MAPERR || !p->mm)
 		return;
 	t = model_tomb_covering(p->mm, addr, addr + 1);
 	if (!t || t->reported || model_range_at(p->mm, addr))
@@ -702,12 +696,14 @@ static void seg_desc(char *buf, size_t len, const struct sw_segment *s)
 
 static void rollback_on_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
+	struct list_node *pos;
 	char desc[96];
 
 	/* With shm_rmid_forced the kernel removes it at exit. */
 	if (a->opts.shm_rmid_forced)
 		return;
-	for (struct sw_segment *s = p->created; s; s = s->cnext) {
+	list_for_each(pos, &p->created) {
+		struct sw_segment *s = list_entry(pos, struct sw_segment, cnode);
 		struct sw_finding f;
 
 		if (!s->rb_pending || s->rmid)
@@ -815,12 +811,11 @@ static void objleak_check(struct analyzer *a, struct sw_shmobj *o, const struct 
 /* After an exit or an unmapping: objects waiting for their last holder. */
 static void objleak_on_release(struct analyzer *a, const struct sw_event *e)
 {
-	struct sw_shmobj *o = a->objs_wait, *next;
+	struct list_node *pos, *tmp;
 
-	for (; o; o = next) {
-		next = o->wnext; /* objleak_check may take o off the list */
-		objleak_check(a, o, e);
-	}
+	/* objleak_check may take o off the list. */
+	list_for_each_safe(pos, tmp, &a->objs_wait)
+		objleak_check(a, list_entry(pos, struct sw_shmobj, wnode), e);
 }
 
 /* ---- sigbus-explained ---------------------------------------------- */
@@ -912,7 +907,7 @@ static void sigbus_on_signal(struct analyzer *a, struct sw_proc *p, const struct
 	char what[160], off[32], size[32], used[32], cap[32], top[200];
 	const char *name;
 
-	if (s->signo != SW_SIGBUS || s->code <= 0 || !fault_view(a, p, e, &v))
+	if (s->signo != K_SIGBUS || s->code <= 0 || !fault_view(a, p, e, &v))
 		return;
 	if (!first_time(p, SW_RULE_SIGBUS_EXPLAINED, 0,
 			sw_obj_key(v.dev, v.ino) ^ (s->addr >> 12) * 0xff51afd7ed558ccdULL))
@@ -1177,16 +1172,16 @@ void analyzer__lost(struct analyzer *a, __u64 ts_ns, __u64 n)
 
 void analyzer__finish(struct analyzer *a, __u64 ts_ns)
 {
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct hmap_iter it;
+	struct hnode *n;
 
 	if (a->finished)
 		return;
 	a->finished = true;
 	if (a->opts.on_usage)
 		analyzer__usage(a, ts_ns, false, a->opts.on_usage, a->opts.ctx);
-	sw_hiter_init(&it, &a->procs);
-	while ((n = sw_hiter_next(&it))) {
+	hmap_iter_init(&it, &a->procs);
+	while ((n = hmap_iter_next(&it))) {
 		struct sw_proc *p = (struct sw_proc *)n;
 
 		p->sum.exited = false;

@@ -17,11 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyzer/model.h"
+#include "lib/hash.h"
 #include "lib/names.h"
 
 struct sw_shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino)
 {
-	struct sw_hnode *n = sw_hmap_get(&a->objs, sw_obj_key(dev, ino));
+	struct hnode *n = hmap_get(&a->objs, sw_obj_key(dev, ino));
 	struct sw_shmobj *o = (struct sw_shmobj *)n;
 
 	return o && o->dev == dev && o->ino == ino ? o : NULL;
@@ -29,51 +30,30 @@ struct sw_shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino)
 
 static __u64 path_key(const char *path)
 {
-	__u64 h = 14695981039346656037ULL; /* FNV-1a */
-
-	for (size_t i = 0; i < SW_NAME_LEN && path[i]; i++) {
-		h ^= (unsigned char)path[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return hash_str(HASH_FNV_BASIS, path, SW_NAME_LEN);
 }
 
 static void paths_del(struct analyzer *a, struct sw_shmobj *o)
 {
 	if (o->in_paths)
-		sw_hmap_del(&a->obj_paths, &o->pnode);
+		hmap_del(&a->obj_paths, &o->pnode);
 	o->in_paths = false;
 }
 
 void model_obj_unwait(struct analyzer *a, struct sw_shmobj *o)
 {
-	if (!o->waiting)
-		return;
-	if (o->wprev)
-		o->wprev->wnext = o->wnext;
-	else
-		a->objs_wait = o->wnext;
-	if (o->wnext)
-		o->wnext->wprev = o->wprev;
-	o->wprev = o->wnext = NULL;
-	o->waiting = false;
+	list_del(&o->wnode);
 }
 
 static void wait_add(struct analyzer *a, struct sw_shmobj *o)
 {
-	if (o->waiting)
-		return;
-	o->wprev = NULL;
-	o->wnext = a->objs_wait;
-	if (a->objs_wait)
-		a->objs_wait->wprev = o;
-	a->objs_wait = o;
-	o->waiting = true;
+	if (!list_linked(&o->wnode))
+		list_add(&a->objs_wait, &o->wnode);
 }
 
 void model_obj_free(struct analyzer *a, struct sw_shmobj *o)
 {
-	sw_hmap_del(&a->objs, &o->node);
+	hmap_del(&a->objs, &o->node);
 	paths_del(a, o);
 	model_obj_unwait(a, o);
 	model_stack_put(a, o->stack);
@@ -146,12 +126,12 @@ static unsigned int count_ranges(const struct sw_range *r, __u32 dev, __u64 ino)
 /* Ranges already mapping (dev, ino) when its object is first made. */
 static __u32 ranges_now(const struct analyzer *a, __u32 dev, __u64 ino)
 {
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct hmap_iter it;
+	struct hnode *n;
 	__u32 count = 0;
 
-	sw_hiter_init(&it, &a->procs);
-	while ((n = sw_hiter_next(&it))) {
+	hmap_iter_init(&it, &a->procs);
+	while ((n = hmap_iter_next(&it))) {
 		struct sw_proc *p = (struct sw_proc *)n;
 
 		/* A vfork child shares its parent's mm: count it once. */
@@ -173,6 +153,7 @@ static struct sw_shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 	if (!o)
 		return NULL;
 	o->node.key = sw_obj_key(c->dev, c->ino);
+	list_init(&o->wnode);
 	o->dev = c->dev;
 	o->ino = c->ino;
 	o->backing = (__u8)c->backing;
@@ -181,10 +162,7 @@ static struct sw_shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 	o->size = o->first_size = o->peak_size = c->seg_size;
 	o->lost_snap = a->lost_total;
 	o->n_maps = ranges_now(a, c->dev, c->ino);
-	if (sw_hmap_put(&a->objs, &o->node)) {
-		free(o);
-		return NULL;
-	}
+	hmap_put(&a->objs, &o->node);
 	return o;
 }
 
@@ -218,11 +196,16 @@ static void mark_unlinked(struct analyzer *a, struct sw_shmobj *o, __u64 seq)
 /* The linked created tmpfs object at this path. */
 static struct sw_shmobj *obj_by_path(struct analyzer *a, const char *path)
 {
-	struct sw_hnode *n = sw_hmap_get(&a->obj_paths, path_key(path));
-	struct sw_shmobj *o = n ? (struct sw_shmobj *)((char *)n - offsetof(struct sw_shmobj, pnode)) :
-				  NULL;
+	struct hnode *n;
 
-	return o && !strncmp(o->path, path, sizeof(o->path)) ? o : NULL;
+	/* Paths are keyed by their hash: compare the whole path. */
+	for (n = hmap_get(&a->obj_paths, path_key(path)); n; n = hmap_get_next(n)) {
+		struct sw_shmobj *o = hmap_entry(n, struct sw_shmobj, pnode);
+
+		if (!strncmp(o->path, path, sizeof(o->path)))
+			return o;
+	}
+	return NULL;
 }
 
 /*
@@ -271,8 +254,10 @@ static void obj_created(struct analyzer *a, struct sw_proc *p, const struct sw_e
 	if (old && old != o)
 		mark_unlinked(a, old, e->seq);
 	o->pnode.key = path_key(o->path);
-	if (!o->in_paths && !sw_hmap_put(&a->obj_paths, &o->pnode))
+	if (!o->in_paths) {
+		hmap_put(&a->obj_paths, &o->pnode);
 		o->in_paths = true;
+	}
 }
 
 static void obj_resized(struct analyzer *a, struct sw_shmobj *o, const struct sw_event *e)
@@ -365,12 +350,12 @@ void model_obj_mapped(struct analyzer *a, struct sw_proc *p, const struct sw_eve
 
 unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj *o)
 {
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct hmap_iter it;
+	struct hnode *n;
 	unsigned int count = 0;
 
-	sw_hiter_init(&it, &a->procs);
-	while ((n = sw_hiter_next(&it))) {
+	hmap_iter_init(&it, &a->procs);
+	while ((n = hmap_iter_next(&it))) {
 		struct sw_proc *p = (struct sw_proc *)n;
 
 		if (!p->exited && p->mm && range_maps(p->mm->root, o->dev, o->ino))
@@ -381,11 +366,11 @@ unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj 
 
 void model_obj_creator_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 {
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct hmap_iter it;
+	struct hnode *n;
 
-	sw_hiter_init(&it, &a->objs);
-	while ((n = sw_hiter_next(&it))) {
+	hmap_iter_init(&it, &a->objs);
+	while ((n = hmap_iter_next(&it))) {
 		struct sw_shmobj *o = (struct sw_shmobj *)n;
 
 		if (!o->created || o->creator_gone || o->creator_pid != p->pid)
@@ -408,12 +393,12 @@ bool model_obj_leak_candidate(const struct sw_shmobj *o)
 
 unsigned int model_obj_collect(struct analyzer *a)
 {
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct hmap_iter it;
+	struct hnode *n;
 	unsigned int gone = 0;
 
-	sw_hiter_init(&it, &a->objs);
-	while ((n = sw_hiter_next(&it))) {
+	hmap_iter_init(&it, &a->objs);
+	while ((n = hmap_iter_next(&it))) {
 		struct sw_shmobj *o = (struct sw_shmobj *)n;
 		bool nameless = o->unlinked || o->backing == SW_BK_MEMFD;
 
@@ -475,8 +460,8 @@ static void mount_usage(struct analyzer *a, struct sw_mount *m, __u64 ts_ns,
 	struct sw_usage_creator all[SW_USAGE_CREATORS];
 	__u64 kb[SW_USAGE_TOP], kc[SW_USAGE_TOP], kg[SW_USAGE_TOP];
 	int n_all = 0;
-	struct sw_hiter it;
-	struct sw_hnode *n;
+	struct hmap_iter it;
+	struct hnode *n;
 
 	memset(u, 0, sizeof(*u));
 	u->ts_ns = ts_ns;
@@ -484,8 +469,8 @@ static void mount_usage(struct analyzer *a, struct sw_mount *m, __u64 ts_ns,
 	memcpy(u->label, m->label, sizeof(u->label));
 	u->fs_used = m->fs_used;
 	u->fs_size = m->fs_size;
-	sw_hiter_init(&it, &a->objs);
-	while ((n = sw_hiter_next(&it))) {
+	hmap_iter_init(&it, &a->objs);
+	while ((n = hmap_iter_next(&it))) {
 		const struct sw_shmobj *o = (const struct sw_shmobj *)n;
 		int i;
 

@@ -2425,9 +2425,9 @@ static void test_free_with_live_objects(void **state)
 	assert_non_null(model_obj(T.a, SHM_DEV, 212));
 	assert_non_null(model_obj(T.a, SHM_DEV, 213));
 	/* One object waits for its last holder: /dev/shm/waiting. */
-	assert_non_null(T.a->objs_wait);
-	assert_null(T.a->objs_wait->wnext);
-	assert_int_equal(T.a->objs_wait->ino, 212);
+	assert_false(list_empty(&T.a->objs_wait));
+	assert_true(T.a->objs_wait.next->next == &T.a->objs_wait);
+	assert_int_equal(list_entry(T.a->objs_wait.next, struct sw_shmobj, wnode)->ino, 212);
 	assert_int_equal(T.a->n_stacks, 8);
 	/* teardown() frees the analyzer with all of this alive. */
 }
