@@ -2,9 +2,9 @@
 /*
  * model.c - the analyzer's state and how each event changes it.
  *
- * Processes and segments live in hash tables; each address space keeps
- * its live attachments and shared mappings in a treap ordered by start
- * address (O(log n) insert, remove and "what is at addr"), and a small
+ * Processes and segments live in hash maps; each address space keeps
+ * its live attachments and shared mappings in a range index ordered by
+ * start (lib/range.h: O(log n) insert, remove and "what is at addr"), and a small
  * ring of recently detached ranges for use-after-detach.  Nothing here
  * decides a finding: rules.c does, reading this state.  Objects keep the
  * user stack of the event that made them by reference (see model.h).
@@ -49,113 +49,38 @@ void model_stack_put(struct analyzer *a, struct sw_ustack *s)
 	free(s);
 }
 
-/* ---- treap of ranges ------------------------------------------------- */
+/* ---- range indexes --------------------------------------------------- */
 
 static __u32 next_prio(struct analyzer *a)
 {
 	/* xorshift32: priorities only need to look random to keep the
-	 * treap balanced, and a fixed seed keeps runs reproducible. */
+	 * index balanced, and a fixed seed keeps runs reproducible. */
 	a->rng ^= a->rng << 13;
 	a->rng ^= a->rng >> 17;
 	a->rng ^= a->rng << 5;
 	return a->rng;
 }
 
-static struct sw_range *treap_merge(struct sw_range *l, struct sw_range *r)
+static struct sw_range *range_of(struct range_node *n)
 {
-	if (!l)
-		return r;
-	if (!r)
-		return l;
-	if (l->prio > r->prio) {
-		l->right = treap_merge(l->right, r);
-		return l;
-	}
-	r->left = treap_merge(l, r->left);
-	return r;
+	return n ? range_entry(n, struct sw_range, rn) : NULL;
 }
 
-/* Split t into nodes starting before key and the rest. */
-static void treap_split(struct sw_range *t, __u64 key, struct sw_range **l, struct sw_range **r)
-{
-	if (!t) {
-		*l = *r = NULL;
-	} else if (t->start < key) {
-		treap_split(t->right, key, &t->right, r);
-		*l = t;
-	} else {
-		treap_split(t->left, key, l, &t->left);
-		*r = t;
-	}
-}
-
-static void treap_insert(struct sw_range **root, struct sw_range *n)
-{
-	struct sw_range *l, *r;
-
-	n->left = n->right = NULL;
-	treap_split(*root, n->start, &l, &r);
-	*root = treap_merge(treap_merge(l, n), r);
-}
-
-/* Unlink the node starting at start (starts are unique). */
-static void treap_erase(struct sw_range **root, __u64 start)
-{
-	struct sw_range **pp = root;
-
-	while (*pp && (*pp)->start != start)
-		pp = start < (*pp)->start ? &(*pp)->left : &(*pp)->right;
-	if (*pp)
-		*pp = treap_merge((*pp)->left, (*pp)->right);
-}
-
-/* The node with the greatest start <= addr. */
-static struct sw_range *treap_floor(struct sw_range *t, __u64 addr)
-{
-	struct sw_range *best = NULL;
-
-	while (t) {
-		if (t->start <= addr) {
-			best = t;
-			t = t->right;
-		} else {
-			t = t->left;
-		}
-	}
-	return best;
-}
-
-/* The node with the smallest start >= addr. */
-static struct sw_range *treap_ceil(struct sw_range *t, __u64 addr)
-{
-	struct sw_range *best = NULL;
-
-	while (t) {
-		if (t->start >= addr) {
-			best = t;
-			t = t->left;
-		} else {
-			t = t->right;
-		}
-	}
-	return best;
-}
-
-/* The first node overlapping [start, end). */
+/* The first range overlapping [start, end). */
 static struct sw_range *first_overlap(struct sw_mm *mm, __u64 start, __u64 end)
 {
-	struct sw_range *n = treap_floor(mm->root, start);
+	return range_of(range_first_overlap(&mm->ranges, start, end));
+}
 
-	if (!n || n->end <= start)
-		n = treap_ceil(mm->root, start);
-	return n && n->start < end ? n : NULL;
+/* The first range starting at or after addr. */
+static struct sw_range *range_from(struct sw_mm *mm, __u64 addr)
+{
+	return range_of(range_ceil(&mm->ranges, addr));
 }
 
 struct sw_range *model_range_at(struct sw_mm *mm, __u64 addr)
 {
-	struct sw_range *n = treap_floor(mm->root, addr);
-
-	return n && addr < n->end ? n : NULL;
+	return range_of(range_find(&mm->ranges, addr));
 }
 
 bool model_range_overlaps(struct sw_mm *mm, __u64 start, __u64 end)
@@ -225,7 +150,7 @@ static void account_add(struct analyzer *a, struct sw_mm *mm, const struct sw_ra
 		mm->n_attach++;
 	else
 		mm->n_map++;
-	mm->bytes += r->end - r->start;
+	mm->bytes += r->rn.end - r->rn.start;
 }
 
 static void account_del(struct analyzer *a, struct sw_mm *mm, const struct sw_range *r)
@@ -234,7 +159,7 @@ static void account_del(struct analyzer *a, struct sw_mm *mm, const struct sw_ra
 		mm->n_attach--;
 	else
 		mm->n_map--;
-	mm->bytes -= r->end - r->start;
+	mm->bytes -= r->rn.end - r->rn.start;
 }
 
 static struct sw_range *range_add(struct analyzer *a, struct sw_mm *mm, const struct sw_range *tmpl,
@@ -245,11 +170,10 @@ static struct sw_range *range_add(struct analyzer *a, struct sw_mm *mm, const st
 	if (!n)
 		return NULL;
 	*n = *tmpl;
-	n->start = start;
-	n->end = end;
-	n->prio = next_prio(a);
+	n->rn.start = start;
+	n->rn.end = end;
 	model_stack_get(n->stack);
-	treap_insert(&mm->root, n);
+	range_insert(&mm->ranges, &n->rn, next_prio(a));
 	account_add(a, mm, n);
 	model_obj_range(a, n, +1);
 	if (n->kind == SW_RANGE_ATTACH)
@@ -305,7 +229,7 @@ static void tomb_add(struct analyzer *a, struct sw_mm *mm, const struct sw_range
 		.how = how,
 		.backing = r->backing,
 		.valid = true,
-		.whole = start == r->start && end == r->end,
+		.whole = start == r->rn.start && end == r->rn.end,
 	};
 }
 
@@ -330,17 +254,17 @@ static void range_cut(struct analyzer *a, struct sw_mm *mm, struct sw_range *n,
 		      __u64 start, __u64 end, enum sw_gone_how how, __u64 seq,
 		      struct sw_ustack *gone_stack)
 {
-	__u64 cut_start = n->start > start ? n->start : start;
-	__u64 cut_end = n->end < end ? n->end : end;
+	__u64 cut_start = n->rn.start > start ? n->rn.start : start;
+	__u64 cut_end = n->rn.end < end ? n->rn.end : end;
 
-	treap_erase(&mm->root, n->start);
+	range_remove(&mm->ranges, &n->rn);
 	account_del(a, mm, n);
 	if (how)
 		tomb_add(a, mm, n, cut_start, cut_end, how, seq, gone_stack);
-	if (n->start < cut_start)
-		range_add(a, mm, n, n->start, cut_start);
-	if (cut_end < n->end)
-		range_add(a, mm, n, cut_end, n->end);
+	if (n->rn.start < cut_start)
+		range_add(a, mm, n, n->rn.start, cut_start);
+	if (cut_end < n->rn.end)
+		range_add(a, mm, n, cut_end, n->rn.end);
 	if (n->kind == SW_RANGE_ATTACH)
 		seg_detach(a, n->shmid, seq);
 	range_free(a, n);
@@ -380,10 +304,10 @@ static void displace(struct sw_mm *mm, __u64 start, __u64 end, __u32 tid)
 {
 	struct sw_range *n = first_overlap(mm, start, end);
 
-	for (; n && n->start < end; n = treap_ceil(mm->root, n->end)) {
+	for (; n && n->rn.start < end; n = range_from(mm, n->rn.end)) {
 		struct sw_displaced *d = &mm->displaced[mm->displaced_next++ % SW_DISPLACED];
 
-		*d = (struct sw_displaced){ .start = n->start, .end = n->end, .by_tid = tid,
+		*d = (struct sw_displaced){ .start = n->rn.start, .end = n->rn.end, .by_tid = tid,
 					    .kind = n->kind, .valid = true };
 	}
 }
@@ -396,7 +320,7 @@ static int mm_remove(struct analyzer *a, struct sw_mm *mm, __u64 start, __u64 en
 	int hit = 0;
 
 	while (n) {
-		__u64 resume = n->end;
+		__u64 resume = n->rn.end;
 
 		range_cut(a, mm, n, start, end, how, seq, gone_stack);
 		hit++;
@@ -405,15 +329,19 @@ static int mm_remove(struct analyzer *a, struct sw_mm *mm, __u64 start, __u64 en
 	return hit;
 }
 
-static void free_ranges(struct analyzer *a, struct sw_range *n, __u64 seq)
+struct free_ctx {
+	struct analyzer *a;
+	__u64 seq;
+};
+
+static void free_one(void *ctx, struct range_node *rn)
 {
-	if (!n)
-		return;
-	free_ranges(a, n->left, seq);
-	free_ranges(a, n->right, seq);
+	struct free_ctx *c = ctx;
+	struct sw_range *n = range_of(rn);
+
 	if (n->kind == SW_RANGE_ATTACH)
-		seg_detach(a, n->shmid, seq);
-	range_free(a, n);
+		seg_detach(c->a, n->shmid, c->seq);
+	range_free(c->a, n);
 }
 
 /* Drop one reference; the last one detaches everything (exec, exit). */
@@ -421,20 +349,27 @@ static void mm_put(struct analyzer *a, struct sw_mm *mm, __u64 seq)
 {
 	if (!mm || --mm->refs > 0)
 		return;
-	free_ranges(a, mm->root, seq);
+	struct free_ctx c = { .a = a, .seq = seq };
+
+	range_clear(&mm->ranges, free_one, &c);
 	for (int i = 0; i < SW_TOMBS; i++)
 		tomb_clear(a, &mm->tombs[i]);
 	free(mm);
 }
 
-static void copy_ranges(struct analyzer *a, struct sw_mm *dst, const struct sw_range *n)
+struct copy_ctx {
+	struct analyzer *a;
+	struct sw_mm *dst;
+};
+
+static int copy_one(void *ctx, struct range_node *rn)
 {
-	if (!n)
-		return;
-	copy_ranges(a, dst, n->left);
+	struct copy_ctx *c = ctx;
+	struct sw_range *n = range_of(rn);
+
 	if (!n->dontfork)
-		range_add(a, dst, n, n->start, n->end);
-	copy_ranges(a, dst, n->right);
+		range_add(c->a, c->dst, n, rn->start, rn->end);
+	return 0;
 }
 
 static void note_peak(struct sw_proc *p)
@@ -816,8 +751,8 @@ void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 	 * that thread's. */
 	if (displaced_take(p->mm, addr, addr + 1, e->tid, SW_RANGE_ATTACH))
 		return;
-	n = treap_ceil(p->mm->root, addr);
-	if (!n || n->start != addr || n->kind != SW_RANGE_ATTACH)
+	n = range_from(p->mm, addr);
+	if (!n || n->rn.start != addr || n->kind != SW_RANGE_ATTACH)
 		return; /* attached before we could see it */
 	/* Like the kernel, detach every piece of this attachment (a partial
 	 * munmap may have split it) that lies within the segment's size. */
@@ -825,13 +760,13 @@ void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e
 	s = model_seg(a, id);
 	if (s)
 		s->traced = true;
-	limit = addr + SW_PAGE_ALIGN(s && s->size ? s->size : n->end - n->start);
+	limit = addr + SW_PAGE_ALIGN(s && s->size ? s->size : n->rn.end - n->rn.start);
 	gone_stack = model_stack_new(a, e);
-	while (n && n->start < limit && n->kind == SW_RANGE_ATTACH && n->shmid == id) {
-		__u64 next = n->end;
+	while (n && n->rn.start < limit && n->kind == SW_RANGE_ATTACH && n->shmid == id) {
+		__u64 next = n->rn.end;
 
-		range_cut(a, p->mm, n, n->start, n->end, SW_GONE_SHMDT, e->seq, gone_stack);
-		n = treap_ceil(p->mm->root, next);
+		range_cut(a, p->mm, n, n->rn.start, n->rn.end, SW_GONE_SHMDT, e->seq, gone_stack);
+		n = range_from(p->mm, next);
 	}
 	model_stack_put(a, gone_stack);
 	p->sum.detaches++;
@@ -971,18 +906,18 @@ void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *
 static void range_set_dontfork(struct analyzer *a, struct sw_mm *mm, struct sw_range *n,
 			       __u64 start, __u64 end, bool dontfork)
 {
-	__u64 from = n->start > start ? n->start : start;
-	__u64 to = n->end < end ? n->end : end;
+	__u64 from = n->rn.start > start ? n->rn.start : start;
+	__u64 to = n->rn.end < end ? n->rn.end : end;
 	struct sw_range part = *n;
 
 	part.dontfork = dontfork;
-	treap_erase(&mm->root, n->start);
+	range_remove(&mm->ranges, &n->rn);
 	account_del(a, mm, n);
-	if (n->start < from)
-		range_add(a, mm, n, n->start, from);
+	if (n->rn.start < from)
+		range_add(a, mm, n, n->rn.start, from);
 	range_add(a, mm, &part, from, to);
-	if (to < n->end)
-		range_add(a, mm, n, to, n->end);
+	if (to < n->rn.end)
+		range_add(a, mm, n, to, n->rn.end);
 	if (n->kind == SW_RANGE_ATTACH)
 		seg_detach(a, n->shmid, 0);
 	range_free(a, n);
@@ -1001,7 +936,7 @@ void model_madvise(struct analyzer *a, struct sw_proc *p, const struct sw_event 
 	if (e->c.args[2] != SW_MADV_DONTFORK && e->c.args[2] != SW_MADV_DOFORK)
 		return;
 	for (n = first_overlap(p->mm, start, end); n;) {
-		__u64 resume = n->end;
+		__u64 resume = n->rn.end;
 
 		if (n->dontfork != dontfork)
 			range_set_dontfork(a, p->mm, n, start, end, dontfork);
@@ -1023,7 +958,9 @@ struct sw_proc *model_fork(struct analyzer *a, struct sw_proc *parent, const str
 		c->mm = parent->mm;
 		c->mm->refs++;
 	} else {
-		copy_ranges(a, c->mm, parent->mm->root);
+		struct copy_ctx cc = { .a = a, .dst = c->mm };
+
+		range_foreach(&parent->mm->ranges, copy_one, &cc);
 		c->sum.peak_shared_bytes = c->mm->bytes;
 	}
 	return c;
@@ -1309,36 +1246,37 @@ void analyzer__foreach_process(const struct analyzer *a, analyzer_process_fn fn,
 	}
 }
 
-/* In order of start; non-zero from fn stops the walk. */
-static int walk_ranges(const struct sw_range *r, __u32 pid, analyzer_range_fn fn, void *ctx)
-{
-	struct sw_range_view v;
-	int ret;
+struct view_ctx {
+	__u32 pid;
+	analyzer_range_fn fn;
+	void *ctx;
+};
 
-	if (!r)
-		return 0;
-	ret = walk_ranges(r->left, pid, fn, ctx);
-	if (ret)
-		return ret;
-	v = (struct sw_range_view){
-		.pid = pid,
-		.start = r->start,
-		.end = r->end,
+/* In order of start; non-zero from fn stops the walk. */
+static int view_one(void *ctx, struct range_node *rn)
+{
+	struct view_ctx *c = ctx;
+	const struct sw_range *r = range_of(rn);
+	struct sw_range_view v = {
+		.pid = c->pid,
+		.start = rn->start,
+		.end = rn->end,
 		.sysv = r->kind == SW_RANGE_ATTACH,
 		.shmid = r->shmid,
 		.backing = r->backing,
 	};
-	ret = fn(ctx, &v);
-	return ret ? ret : walk_ranges(r->right, pid, fn, ctx);
+
+	return c->fn(c->ctx, &v);
 }
 
 int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_fn fn, void *ctx)
 {
 	const struct sw_proc *p = (const struct sw_proc *)hmap_get(&a->procs, pid);
+	struct view_ctx c = { .pid = pid, .fn = fn, .ctx = ctx };
 
 	if (!p || p->exited || !p->mm)
 		return -ENOENT;
-	walk_ranges(p->mm->root, pid, fn, ctx);
+	range_foreach(&p->mm->ranges, view_one, &c);
 	return 0;
 }
 

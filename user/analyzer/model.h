@@ -31,6 +31,7 @@
 #include "kabi.h"
 #include "lib/hmap.h"
 #include "lib/list.h"
+#include "lib/range.h"
 
 #define SW_PAGE_SIZE 4096ULL
 #define SW_PAGE_ALIGN(x) (((x) + SW_PAGE_SIZE - 1) & ~(SW_PAGE_SIZE - 1))
@@ -77,13 +78,9 @@ enum sw_gone_how {
 	SW_GONE_MREMAP,
 };
 
-/* A live attachment or shared mapping: a node of a treap keyed by start. */
+/* A live attachment or shared mapping, in its address space's index. */
 struct sw_range {
-	__u64 start;
-	__u64 end;
-	struct sw_range *left;
-	struct sw_range *right;
-	__u32 prio;
+	struct range_node rn; /* [start, end) */
 	__u8 kind;    /* enum sw_range_kind */
 	__u8 backing; /* enum sw_backing */
 	bool has_base;
@@ -148,7 +145,7 @@ struct sw_growth {
 /* Shared by a vfork child and its parent until exec. */
 struct sw_mm {
 	int refs;
-	struct sw_range *root;
+	struct range_tree ranges; /* of struct sw_range, by rn */
 	__u32 n_attach;
 	__u32 n_map;
 	__u64 bytes;

@@ -106,21 +106,32 @@ static struct sw_mount *note_mount(struct analyzer *a, const struct sw_call_info
 	return m;
 }
 
-static bool range_maps(const struct sw_range *r, __u32 dev, __u64 ino)
+struct maps_ctx {
+	__u32 dev;
+	__u64 ino;
+	unsigned int count;
+	bool first_only; /* stop at the first range that maps it */
+};
+
+static int count_one(void *ctx, struct range_node *rn)
 {
-	if (!r)
-		return false;
-	if (r->ino == ino && r->dev == dev && r->kind == SW_RANGE_MAP)
-		return true;
-	return range_maps(r->left, dev, ino) || range_maps(r->right, dev, ino);
+	struct maps_ctx *c = ctx;
+	const struct sw_range *r = range_entry(rn, struct sw_range, rn);
+
+	if (r->ino == c->ino && r->dev == c->dev && r->kind == SW_RANGE_MAP) {
+		c->count++;
+		return c->first_only;
+	}
+	return 0;
 }
 
-static unsigned int count_ranges(const struct sw_range *r, __u32 dev, __u64 ino)
+/* How many ranges of mm map (dev, ino), or with first_only, whether any. */
+static unsigned int count_ranges(const struct sw_mm *mm, __u32 dev, __u64 ino, bool first_only)
 {
-	if (!r)
-		return 0;
-	return (r->ino == ino && r->dev == dev && r->kind == SW_RANGE_MAP) +
-	       count_ranges(r->left, dev, ino) + count_ranges(r->right, dev, ino);
+	struct maps_ctx c = { .dev = dev, .ino = ino, .first_only = first_only };
+
+	range_foreach(&mm->ranges, count_one, &c);
+	return c.count;
 }
 
 /* Ranges already mapping (dev, ino) when its object is first made. */
@@ -136,7 +147,7 @@ static __u32 ranges_now(const struct analyzer *a, __u32 dev, __u64 ino)
 
 		/* A vfork child shares its parent's mm: count it once. */
 		if (p->mm && !p->exited && p->mm->refs == 1)
-			count += count_ranges(p->mm->root, dev, ino);
+			count += count_ranges(p->mm, dev, ino, false);
 	}
 	return count;
 }
@@ -358,7 +369,7 @@ unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj 
 	while ((n = hmap_iter_next(&it))) {
 		struct sw_proc *p = (struct sw_proc *)n;
 
-		if (!p->exited && p->mm && range_maps(p->mm->root, o->dev, o->ino))
+		if (!p->exited && p->mm && count_ranges(p->mm, o->dev, o->ino, true))
 			count++;
 	}
 	return count;

@@ -112,7 +112,7 @@ static void test_seed_pid_mappings(void **state)
 	assert_non_null(r);
 	assert_int_equal(r->kind, SW_RANGE_ATTACH);
 	assert_int_equal(r->shmid, 17170465);
-	assert_int_equal(r->end, 0x7f0000200000);
+	assert_int_equal(r->rn.end, 0x7f0000200000);
 
 	r = model_range_at(p->mm, 0x7f1000000000);
 	assert_int_equal(r->backing, SW_BK_ANON_SHARED);
