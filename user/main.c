@@ -31,6 +31,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "lib/names.h"
+#include "analyzer/seed.h"
 #include "lib/procfs.h"
 
 #define EXIT_DIFFERS 1

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include "analyzer/analyzer.h"
 #include "analyzer/model.h"
+#include "analyzer/seed.h"
 #include "lib/procfs.h"
 
 static char root[256];
