@@ -16,7 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include "analyzer/analyzer.h"
-#include "analyzer/model.h"
+#include "analyzer/objects.h"
+#include "analyzer/space.h"
 #include "lib/names.h"
 #include "analyzer/rules.h"
 

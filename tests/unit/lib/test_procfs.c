@@ -16,7 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "analyzer/analyzer.h"
-#include "analyzer/model.h"
+#include "analyzer/objects.h"
+#include "analyzer/space.h"
 #include "analyzer/seed.h"
 #include "lib/procfs.h"
 

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * model.h - the analyzer's state: processes, their address spaces (SysV
- * attachments and shared mappings), SysV segments, recent failed results
- * per thread, and what a reported loss may have hidden.
+ * state.h - the analyzer's state: processes, their address spaces (SysV
+ * attachments and shared mappings), SysV segments, shm objects, recent
+ * failed results per thread, and what a reported loss may have hidden;
+ * and the primitives of state.c on processes, threads, segments and
+ * stacks.  space.h and objects.h hold those on address spaces and shm
+ * objects.  The model_ functions are the state primitives: they change
+ * the state and judge nothing (findings are rules_*.c's), and call
+ * nothing above them.
  *
- * Pure state, no I/O and no judgement: model.c applies one event at a time
- * and rules.c reads the result to decide findings.  Memory follows live
- * objects: a process is freed once it exits and is summarized, a segment
- * once the kernel would have destroyed it.
+ * Memory follows live objects: a process is freed once it exits and is
+ * summarized, a segment once the kernel would have destroyed it.
  *
  * Loss handling: instead of flags that would have to be set on every
  * object, each object remembers the analyzer's lost-event total when the
@@ -22,8 +25,8 @@
  * failed shmat and the segment it left half-initialised.  Whoever stores
  * the pointer holds a reference and drops it when the object goes.
  */
-#ifndef SHMWATCH_MODEL_H
-#define SHMWATCH_MODEL_H
+#ifndef SHMWATCH_STATE_H
+#define SHMWATCH_STATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -331,7 +334,7 @@ struct analyzer {
 	struct hmap exited;
 };
 
-/* ---- lookups ------------------------------------------------------------ */
+/* ---- processes and threads (state.c) ---------------------------------- */
 
 struct sw_proc *model_proc(struct analyzer *a, __u32 pid);
 /*
@@ -341,19 +344,47 @@ struct sw_proc *model_proc(struct analyzer *a, __u32 pid);
  */
 struct sw_proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e);
 struct sw_proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm);
+/* src is an event's comm (not always terminated) or a C string. */
+void model_set_comm(char *dst, const char *src);
+/* An empty address space with one reference. */
+struct sw_mm *model_mm_new(void);
+void model_note_peak(struct sw_proc *p);
+/* A shared mapping of anything but a disk file is shared memory; what
+ * decides whether the process gets a summary (sw_proc.shared_memory). */
+void model_note_shared_memory(struct sw_proc *p, __u32 backing);
 struct sw_thread *model_thread(struct analyzer *a, struct sw_proc *p, __u32 tid);
 /* A thread's record if it exists, without creating one. */
 struct sw_thread *model_thread_find(struct sw_proc *p, __u32 tid);
+void model_threads_clear(struct analyzer *a, struct sw_proc *p);
+/* A failed result no longer stands (a later success, a new image). */
+void model_failed_clear(struct analyzer *a, struct sw_failed *f);
+void model_record_failure(struct analyzer *a, struct sw_failed *f, const struct sw_event *e,
+			  __u64 size, __s32 id);
+/* Remember an exit, so later events stamped before it are known late. */
+void model_note_exit(struct analyzer *a, __u32 pid, __u64 ts);
+void model_lost(struct analyzer *a, __u64 n);
+
+/* ---- SysV segments (state.c) -------------------------------------------- */
+
 struct sw_segment *model_seg(struct analyzer *a, __s32 shmid);
-/* The live range containing addr, or NULL. */
-struct sw_range *model_range_at(struct sw_mm *mm, __u64 addr);
-/* Does any live range overlap [start, end)? */
-bool model_range_overlaps(struct sw_mm *mm, __u64 start, __u64 end);
-/* Is [start, end) inside a range that a mapping by another thread than
- * tid displaced (a late unmap record of tid's, see struct sw_displaced)? */
-bool model_displaced(const struct sw_mm *mm, __u64 start, __u64 end, __u32 tid, __u8 kind);
-/* The tombstone containing [start, end), or NULL. */
-struct sw_tomb *model_tomb_covering(struct sw_mm *mm, __u64 start, __u64 end);
+struct sw_segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 size);
+void model_seg_free(struct analyzer *a, struct sw_segment *s);
+/* Gone from the kernel: forget it now, or at the end of the event when
+ * rules may still hold a pointer from a->idle. */
+void model_seg_destroy(struct analyzer *a, struct sw_segment *s);
+void model_seg_link_creator(struct sw_segment *s, struct sw_proc *p);
+void model_seg_unlink_creator(struct sw_segment *s);
+/* A segment whose nattch may have reached 0, or whose creator left:
+ * rules look at it once the event is applied. */
+void model_seg_queue(struct analyzer *a, struct sw_segment *s);
+void model_seg_attach(struct analyzer *a, __s32 shmid);
+void model_seg_detach(struct analyzer *a, __s32 shmid, __u64 seq);
+/* Would the kernel keep this segment forever (nobody attached, creator
+ * gone, no IPC_RMID, and shm_rmid_forced off)? */
+bool model_seg_orphaned(const struct analyzer *a, const struct sw_segment *s);
+/* Destroy what the kernel would have destroyed, and empty a->idle. */
+void model_end_event(struct analyzer *a);
+
 static inline __u32 model_holdings(const struct sw_mm *mm)
 {
 	return mm->n_attach + mm->n_map;
@@ -365,63 +396,4 @@ static inline bool model_mmap_shared(__u64 flags)
 	return flags & K_MAP_SHARED; /* MAP_SHARED, MAP_SHARED_VALIDATE */
 }
 
-/* ---- shm objects (shmobj.c) ------------------------------------------ */
-
-struct sw_shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino);
-/* The mount with dev, NULL if no event showed it. */
-struct sw_mount *model_mount(struct analyzer *a, __u32 dev);
-/* openat, memfd_create, ftruncate, fallocate, unlink, unlinkat. */
-void model_obj_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-/* A shared mapping of a memory-filesystem file was made. */
-void model_obj_mapped(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-/* Live processes that map the object now (a walk of every address
- * space: for reports, not for every event; o->n_maps says whether any
- * range maps it). */
-unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj *o);
-/* A range that maps a file was made (+1) or is going (-1). */
-void model_obj_range(struct analyzer *a, const struct sw_range *r, int delta);
-/* The leak rule is done with o: it waits no more. */
-void model_obj_unwait(struct analyzer *a, struct sw_shmobj *o);
-/* p is going away: mark the objects it created. */
-void model_obj_creator_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-/* Forget objects nobody can reach any more (unlinked or memfd, creator
- * gone, unmapped).  Returns how many went. */
-unsigned int model_obj_collect(struct analyzer *a);
-void model_obj_free(struct analyzer *a, struct sw_shmobj *o);
-/* Is this an object the leak rule watches: a linked tmpfs file that a
- * traced process created, under /dev/shm or mapped shared? */
-bool model_obj_leak_candidate(const struct sw_shmobj *o);
-
-/* ---- applying events ------------------------------------------------ */
-
-/* p may be NULL for a late event: only the segment table changes then. */
-void model_shmget(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void model_shmctl(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void model_munmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void model_madvise(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-/* Returns the child, or NULL on allocation failure. */
-struct sw_proc *model_fork(struct analyzer *a, struct sw_proc *parent, const struct sw_event *e);
-void model_exec(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-/* The address space is gone and the process no longer creates anything:
- * fill the summary's held_*, drop the mm, let its segments go. */
-void model_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void model_proc_free(struct analyzer *a, struct sw_proc *p);
-/* Remember an exit, so later events stamped before it are known late. */
-void model_note_exit(struct analyzer *a, __u32 pid, __u64 ts);
-void model_lost(struct analyzer *a, __u64 n);
-/* Destroy what the kernel would have destroyed, and empty a->idle. */
-void model_end_event(struct analyzer *a);
-
-/* Would the kernel keep this segment forever (nobody attached, creator
- * gone, no IPC_RMID, and shm_rmid_forced off)? */
-bool model_seg_orphaned(const struct analyzer *a, const struct sw_segment *s);
-
-/* Remember key as reported for p; false if it already was (or p's set is
- * full, which suppresses further findings of that process). */
-bool model_dedup_first(struct sw_proc *p, __u64 key);
-
-#endif /* SHMWATCH_MODEL_H */
+#endif /* SHMWATCH_STATE_H */
