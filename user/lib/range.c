@@ -54,53 +54,6 @@ void range_remove(struct range_tree *t, struct range_node *n)
 		*pp = merge(n->left, n->right);
 }
 
-/* The node with the greatest start <= addr. */
-static struct range_node *floor_of(struct range_node *t, __u64 addr)
-{
-	struct range_node *best = NULL;
-
-	while (t) {
-		if (t->start <= addr) {
-			best = t;
-			t = t->right;
-		} else {
-			t = t->left;
-		}
-	}
-	return best;
-}
-
-struct range_node *range_ceil(const struct range_tree *t, __u64 addr)
-{
-	struct range_node *n = t->root, *best = NULL;
-
-	while (n) {
-		if (n->start >= addr) {
-			best = n;
-			n = n->left;
-		} else {
-			n = n->right;
-		}
-	}
-	return best;
-}
-
-struct range_node *range_find(const struct range_tree *t, __u64 addr)
-{
-	struct range_node *n = floor_of(t->root, addr);
-
-	return n && addr < n->end ? n : NULL;
-}
-
-struct range_node *range_first_overlap(const struct range_tree *t, __u64 start, __u64 end)
-{
-	struct range_node *n = floor_of(t->root, start);
-
-	if (!n || n->end <= start)
-		n = range_ceil(t, start);
-	return n && n->start < end ? n : NULL;
-}
-
 static int walk(struct range_node *n, range_fn fn, void *ctx)
 {
 	int ret;

@@ -45,12 +45,58 @@ static inline bool range_tree_empty(const struct range_tree *t)
 void range_insert(struct range_tree *t, struct range_node *n, __u32 prio);
 /* Removes n, which must be in t. */
 void range_remove(struct range_tree *t, struct range_node *n);
-/* The range containing addr, or NULL. */
-struct range_node *range_find(const struct range_tree *t, __u64 addr);
+/* The lookups are inline: they are on every event's path. */
+
+/* The range with the greatest start <= addr, or NULL. */
+static inline struct range_node *range_floor(const struct range_tree *t, __u64 addr)
+{
+	struct range_node *n = t->root, *best = NULL;
+
+	while (n) {
+		if (n->start <= addr) {
+			best = n;
+			n = n->right;
+		} else {
+			n = n->left;
+		}
+	}
+	return best;
+}
+
 /* The range with the smallest start >= addr, or NULL. */
-struct range_node *range_ceil(const struct range_tree *t, __u64 addr);
+static inline struct range_node *range_ceil(const struct range_tree *t, __u64 addr)
+{
+	struct range_node *n = t->root, *best = NULL;
+
+	while (n) {
+		if (n->start >= addr) {
+			best = n;
+			n = n->left;
+		} else {
+			n = n->right;
+		}
+	}
+	return best;
+}
+
+/* The range containing addr, or NULL. */
+static inline struct range_node *range_find(const struct range_tree *t, __u64 addr)
+{
+	struct range_node *n = range_floor(t, addr);
+
+	return n && addr < n->end ? n : NULL;
+}
+
 /* The lowest range overlapping [start, end), or NULL. */
-struct range_node *range_first_overlap(const struct range_tree *t, __u64 start, __u64 end);
+static inline struct range_node *range_first_overlap(const struct range_tree *t, __u64 start,
+						     __u64 end)
+{
+	struct range_node *n = range_floor(t, start);
+
+	if (!n || n->end <= start)
+		n = range_ceil(t, start);
+	return n && n->start < end ? n : NULL;
+}
 
 /* Calls fn on each range in order of start; a non-zero return stops the
  * walk and is returned.  fn must not change t. */
