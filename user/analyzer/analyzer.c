@@ -19,11 +19,11 @@
 #include "lib/names.h"
 
 struct rule_check {
-	void (*on_call)(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-	void (*on_holdings)(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-	void (*on_signal)(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-	void (*on_exit)(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-	void (*on_idle)(struct analyzer *a, struct sw_segment *s, const struct sw_event *e);
+	void (*on_call)(struct analyzer *a, struct proc *p, const struct sw_event *e);
+	void (*on_holdings)(struct analyzer *a, struct proc *p, const struct sw_event *e);
+	void (*on_signal)(struct analyzer *a, struct proc *p, const struct sw_event *e);
+	void (*on_exit)(struct analyzer *a, struct proc *p, const struct sw_event *e);
+	void (*on_idle)(struct analyzer *a, struct segment *s, const struct sw_event *e);
 	/* after an event that may have let go of a shm object's last holder */
 	void (*on_release)(struct analyzer *a, const struct sw_event *e);
 };
@@ -64,7 +64,7 @@ static bool changes_holdings(const struct sw_event *e)
 
 static void handle_call(struct analyzer *a, const struct sw_event *e)
 {
-	struct sw_proc *p = model_proc_for_event(a, e);
+	struct proc *p = model_proc_for_event(a, e);
 
 	RUN_CHECKS(on_call, a, p, e);
 	apply_call(a, p, e);
@@ -76,7 +76,7 @@ static void handle_call(struct analyzer *a, const struct sw_event *e)
 
 /* Processes that never touched shared memory get no summary: on a whole
  * host that is most of them, and most map a file or two shared. */
-static bool summary_worth(const struct sw_proc *p)
+static bool summary_worth(const struct proc *p)
 {
 	const struct sw_proc_summary *s = &p->sum;
 
@@ -89,7 +89,7 @@ static bool summary_worth(const struct sw_proc *p)
 	return false;
 }
 
-static void emit_summary(struct analyzer *a, struct sw_proc *p)
+static void emit_summary(struct analyzer *a, struct proc *p)
 {
 	memcpy(p->sum.comm, p->comm, SW_COMM_LEN);
 	if (a->opts.on_summary && summary_worth(p))
@@ -105,7 +105,7 @@ static void check_idle(struct analyzer *a, const struct sw_event *e)
 }
 
 /* The process is gone: exit checks, segment decisions, summary, free. */
-static void retire(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void retire(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	RUN_CHECKS(on_exit, a, p, e);
 	model_exit(a, p, e);
@@ -119,8 +119,8 @@ static void retire(struct analyzer *a, struct sw_proc *p, const struct sw_event 
 
 static void handle_fork(struct analyzer *a, const struct sw_event *e)
 {
-	struct sw_proc *parent = model_proc_for_event(a, e);
-	struct sw_proc *stale = model_proc(a, e->fork.child_pid);
+	struct proc *parent = model_proc_for_event(a, e);
+	struct proc *stale = model_proc(a, e->fork.child_pid);
 
 	/* The pid is back: the old process's exit was lost. */
 	if (stale && stale != parent)
@@ -131,7 +131,7 @@ static void handle_fork(struct analyzer *a, const struct sw_event *e)
 
 void analyzer__event(struct analyzer *a, const struct sw_event *e)
 {
-	struct sw_proc *p;
+	struct proc *p;
 
 	switch (e->kind) {
 	case SW_EV_CALL:
@@ -183,7 +183,7 @@ void analyzer__finish(struct analyzer *a, __u64 ts_ns)
 		analyzer__usage(a, ts_ns, false, a->opts.on_usage, a->opts.ctx);
 	hmap_iter_init(&it, &a->procs);
 	while ((n = hmap_iter_next(&it))) {
-		struct sw_proc *p = (struct sw_proc *)n;
+		struct proc *p = (struct proc *)n;
 
 		p->sum.exited = false;
 		if (p->mm && p->mm->refs == 1) {
@@ -226,16 +226,16 @@ void analyzer__free(struct analyzer *a)
 	a->n_idle = 0;
 	hmap_iter_init(&it, &a->procs);
 	while ((n = hmap_iter_next(&it)))
-		model_proc_free(a, (struct sw_proc *)n);
+		model_proc_free(a, (struct proc *)n);
 	/* Segments queued by the frees above need no check any more. */
 	for (size_t i = 0; i < a->n_idle; i++)
 		a->idle[i]->queued = false;
 	hmap_iter_init(&it, &a->segs);
 	while ((n = hmap_iter_next(&it)))
-		model_seg_free(a, (struct sw_segment *)n);
+		model_seg_free(a, (struct segment *)n);
 	hmap_iter_init(&it, &a->objs);
 	while ((n = hmap_iter_next(&it)))
-		model_obj_free(a, (struct sw_shmobj *)n);
+		model_obj_free(a, (struct shmobj *)n);
 	hmap_iter_init(&it, &a->exited);
 	while ((n = hmap_iter_next(&it)))
 		free(n);
@@ -249,14 +249,14 @@ void analyzer__free(struct analyzer *a)
 }
 
 /* Segments seeded before their creator was known join its list now. */
-static void adopt_segments(struct analyzer *a, struct sw_proc *p)
+static void adopt_segments(struct analyzer *a, struct proc *p)
 {
 	struct hmap_iter it;
 	struct hnode *n;
 
 	hmap_iter_init(&it, &a->segs);
 	while ((n = hmap_iter_next(&it))) {
-		struct sw_segment *s = (struct sw_segment *)n;
+		struct segment *s = (struct segment *)n;
 
 		if (s->creator_pid == p->pid && !s->creator && !s->creator_exit_seq &&
 		    !s->destroyed) {
@@ -269,7 +269,7 @@ static void adopt_segments(struct analyzer *a, struct sw_proc *p)
 
 void analyzer__seed_process(struct analyzer *a, __u32 pid, const char *comm)
 {
-	struct sw_proc *p = model_proc(a, pid);
+	struct proc *p = model_proc(a, pid);
 
 	if (!p)
 		p = model_proc_new(a, pid, comm);
@@ -281,8 +281,8 @@ void analyzer__seed_process(struct analyzer *a, __u32 pid, const char *comm)
 
 void analyzer__seed_segment(struct analyzer *a, const struct sw_seed_segment *ss)
 {
-	struct sw_segment *s = model_seg(a, ss->shmid);
-	struct sw_proc *creator;
+	struct segment *s = model_seg(a, ss->shmid);
+	struct proc *creator;
 
 	if (!s)
 		s = model_seg_new(a, ss->shmid, ss->key, ss->size);
@@ -305,8 +305,8 @@ void analyzer__seed_segment(struct analyzer *a, const struct sw_seed_segment *ss
 
 void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 {
-	struct sw_proc *p = model_proc(a, m->pid);
-	struct sw_range tmpl = {
+	struct proc *p = model_proc(a, m->pid);
+	struct mapping tmpl = {
 		.kind = m->backing == SW_BK_SYSV ? SW_RANGE_ATTACH : SW_RANGE_MAP,
 		.backing = (__u8)m->backing,
 		.shmid = m->backing == SW_BK_SYSV ? m->shmid : -1,
@@ -315,7 +315,7 @@ void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 		.has_base = true,
 		.base = m->start - m->offset,
 	};
-	struct sw_range *n;
+	struct mapping *n;
 
 	if (!p)
 		p = model_proc_new(a, m->pid, NULL);
@@ -327,7 +327,7 @@ void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 	/* A seeded segment's nattch, from the kernel, already counts this
 	 * attachment; one seeded later will be set from the kernel too. */
 	if (n && n->kind == SW_RANGE_ATTACH) {
-		struct sw_segment *s = model_seg(a, n->shmid);
+		struct segment *s = model_seg(a, n->shmid);
 
 		if (s && s->nattch)
 			s->nattch--;
@@ -342,7 +342,7 @@ void analyzer__foreach_segment(const struct analyzer *a, analyzer_segment_fn fn,
 
 	hmap_iter_init(&it, &a->segs);
 	while ((n = hmap_iter_next(&it))) {
-		const struct sw_segment *s = (const struct sw_segment *)n;
+		const struct segment *s = (const struct segment *)n;
 		struct sw_segment_view v = {
 			.shmid = s->shmid,
 			.key = s->key,
@@ -367,7 +367,7 @@ void analyzer__foreach_process(const struct analyzer *a, analyzer_process_fn fn,
 
 	hmap_iter_init(&it, &a->procs);
 	while ((n = hmap_iter_next(&it))) {
-		const struct sw_proc *p = (const struct sw_proc *)n;
+		const struct proc *p = (const struct proc *)n;
 
 		if (!p->exited && p->mm && fn(ctx, p->pid, p->comm))
 			return;
@@ -384,7 +384,7 @@ struct view_ctx {
 static int view_one(void *ctx, struct range_node *rn)
 {
 	struct view_ctx *c = ctx;
-	const struct sw_range *r = model_range_of(rn);
+	const struct mapping *r = model_range_of(rn);
 	struct sw_range_view v = {
 		.pid = c->pid,
 		.start = rn->start,
@@ -399,7 +399,7 @@ static int view_one(void *ctx, struct range_node *rn)
 
 int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_fn fn, void *ctx)
 {
-	const struct sw_proc *p = (const struct sw_proc *)hmap_get(&a->procs, pid);
+	const struct proc *p = (const struct proc *)hmap_get(&a->procs, pid);
 	struct view_ctx c = { .pid = pid, .fn = fn, .ctx = ctx };
 
 	if (!p || p->exited || !p->mm)

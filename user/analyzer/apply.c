@@ -14,12 +14,12 @@
 #include "lib/names.h"
 #include "kabi.h"
 
-static void model_shmget(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void model_shmget(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__s32 key = (__s32)e->c.args[0];
 	__u64 size = e->c.args[1], flags = e->c.args[2];
 	__s32 id = (__s32)e->c.ret;
-	struct sw_segment *s;
+	struct segment *s;
 	bool surely_new;
 
 	if (sw_ret_is_err(e->c.ret)) {
@@ -28,7 +28,7 @@ static void model_shmget(struct analyzer *a, struct sw_proc *p, const struct sw_
 		return;
 	}
 	if (p) {
-		struct sw_thread *t = model_thread_find(p, e->tid);
+		struct thread *t = model_thread_find(p, e->tid);
 
 		if (t)
 			model_failed_clear(a, &t->shmget);
@@ -68,9 +68,9 @@ static void model_shmget(struct analyzer *a, struct sw_proc *p, const struct sw_
 }
 
 /* The size a failed shmat asked for, for matching a later fault. */
-static __u64 shmat_size(struct analyzer *a, struct sw_thread *t, __s32 id)
+static __u64 shmat_size(struct analyzer *a, struct thread *t, __s32 id)
 {
-	struct sw_segment *s = model_seg(a, id);
+	struct segment *s = model_seg(a, id);
 
 	if (s && s->size)
 		return s->size;
@@ -79,11 +79,11 @@ static __u64 shmat_size(struct analyzer *a, struct sw_thread *t, __s32 id)
 	return 0;
 }
 
-static void shmat_failed(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void shmat_failed(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__s32 id = (__s32)e->c.args[0];
-	struct sw_thread *t = model_thread(a, p, e->tid);
-	struct sw_segment *s = model_seg(a, id);
+	struct thread *t = model_thread(a, p, e->tid);
+	struct segment *s = model_seg(a, id);
 
 	model_record_failure(a, &t->shmat, e, shmat_size(a, t, id), id);
 	/* The creator's first attach failed: from here on the segment is
@@ -99,15 +99,15 @@ static void shmat_failed(struct analyzer *a, struct sw_proc *p, const struct sw_
 	}
 }
 
-static void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void model_shmat(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__s32 id = e->c.shmid >= 0 ? e->c.shmid : (__s32)e->c.args[0];
-	struct sw_range tmpl = { .kind = SW_RANGE_ATTACH, .backing = SW_BK_SYSV,
+	struct mapping tmpl = { .kind = SW_RANGE_ATTACH, .backing = SW_BK_SYSV,
 				 .shmid = id, .ino = e->c.ino, .seq = e->seq,
 				 .has_base = true, .base = (__u64)e->c.ret };
-	struct sw_thread *t;
+	struct thread *t;
 	__u64 start = (__u64)e->c.ret, len;
-	struct sw_segment *s;
+	struct segment *s;
 
 	if (!p)
 		return;
@@ -144,12 +144,12 @@ static void model_shmat(struct analyzer *a, struct sw_proc *p, const struct sw_e
 	model_note_peak(p);
 }
 
-static void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void model_shmdt(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__u64 addr = e->c.args[0], limit;
-	struct sw_ustack *gone_stack;
-	struct sw_range *n;
-	struct sw_segment *s;
+	struct ustack *gone_stack;
+	struct mapping *n;
+	struct segment *s;
 	__s32 id;
 
 	if (!p || sw_ret_is_err(e->c.ret))
@@ -180,10 +180,10 @@ static void model_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_e
 	p->sum.detaches++;
 }
 
-static void model_shmctl(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void model_shmctl(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__u64 cmd = e->c.args[1] & ~(__u64)K_IPC_64;
-	struct sw_segment *s;
+	struct segment *s;
 
 	if (sw_ret_is_err(e->c.ret) || cmd != K_IPC_RMID)
 		return;
@@ -199,14 +199,14 @@ static void model_shmctl(struct analyzer *a, struct sw_proc *p, const struct sw_
 		model_seg_queue(a, s);
 }
 
-static void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void model_mmap(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
-	struct sw_range tmpl = { .kind = SW_RANGE_MAP, .backing = (__u8)e->c.backing,
+	struct mapping tmpl = { .kind = SW_RANGE_MAP, .backing = (__u8)e->c.backing,
 				 .shmid = -1, .dev = e->c.dev, .ino = e->c.ino,
 				 .seq = e->seq, .has_base = true,
 				 .base = (__u64)e->c.ret - e->c.args[5] };
 	__u64 start = (__u64)e->c.ret, len = SW_PAGE_ALIGN(e->c.args[1]);
-	struct sw_thread *t;
+	struct thread *t;
 
 	if (!p)
 		return;
@@ -235,10 +235,10 @@ static void model_mmap(struct analyzer *a, struct sw_proc *p, const struct sw_ev
 	model_obj_mapped(a, p, e);
 }
 
-static void model_munmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void model_munmap(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__u64 start = e->c.args[0], len = SW_PAGE_ALIGN(e->c.args[1]);
-	struct sw_ustack *gone_stack;
+	struct ustack *gone_stack;
 
 	if (!p || sw_ret_is_err(e->c.ret))
 		return;
@@ -256,16 +256,16 @@ static bool backing_shared(__u32 backing)
 	       backing != SW_BK_FILE_PRIVATE;
 }
 
-static void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void model_mremap(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__u64 old = e->c.args[0], old_size = SW_PAGE_ALIGN(e->c.args[1]);
 	__u64 new_size = SW_PAGE_ALIGN(e->c.args[2]), flags = e->c.args[3];
 	__u64 start = (__u64)e->c.ret;
-	struct sw_range tmpl = { .kind = SW_RANGE_MAP, .backing = (__u8)e->c.backing,
+	struct mapping tmpl = { .kind = SW_RANGE_MAP, .backing = (__u8)e->c.backing,
 				 .shmid = -1, .dev = e->c.dev, .ino = e->c.ino,
 				 .seq = e->seq };
-	struct sw_ustack *stack;
-	struct sw_range *n;
+	struct ustack *stack;
+	struct mapping *n;
 	bool known;
 
 	if (!p || sw_ret_is_err(e->c.ret))
@@ -303,11 +303,11 @@ static void model_mremap(struct analyzer *a, struct sw_proc *p, const struct sw_
 
 /* MADV_DONTFORK and MADV_DOFORK (the only advice recorded).  ENOMEM means
  * part of the range was unmapped, and the rest still took the advice. */
-static void model_madvise(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void model_madvise(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__u64 start = e->c.args[0], end = start + SW_PAGE_ALIGN(e->c.args[1]);
 	bool dontfork = e->c.args[2] == SW_MADV_DONTFORK;
-	struct sw_range *n;
+	struct mapping *n;
 
 	if (!p || (sw_ret_is_err(e->c.ret) && e->c.ret != -ENOMEM))
 		return;
@@ -322,9 +322,9 @@ static void model_madvise(struct analyzer *a, struct sw_proc *p, const struct sw
 	}
 }
 
-struct sw_proc *model_fork(struct analyzer *a, struct sw_proc *parent, const struct sw_event *e)
+struct proc *model_fork(struct analyzer *a, struct proc *parent, const struct sw_event *e)
 {
-	struct sw_proc *c = model_proc_new(a, e->fork.child_pid, parent ? parent->comm : e->comm);
+	struct proc *c = model_proc_new(a, e->fork.child_pid, parent ? parent->comm : e->comm);
 
 	if (!c || !parent)
 		return c;
@@ -340,9 +340,9 @@ struct sw_proc *model_fork(struct analyzer *a, struct sw_proc *parent, const str
 	return c;
 }
 
-void model_exec(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void model_exec(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
-	struct sw_mm *mm = model_mm_new();
+	struct mm *mm = model_mm_new();
 
 	if (!mm)
 		return;
@@ -353,7 +353,7 @@ void model_exec(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 
 /* For --check-state: the kernel names a segment's creator and last
  * attacher by pid, and they may be gone by then. */
-static void remember_exited(struct analyzer *a, const struct sw_proc *p)
+static void remember_exited(struct analyzer *a, const struct proc *p)
 {
 	const struct sw_proc_summary *s = &p->sum;
 	struct hnode *n;
@@ -370,7 +370,7 @@ static void remember_exited(struct analyzer *a, const struct sw_proc *p)
 	hmap_put(&a->exited, n);
 }
 
-void model_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void model_exit(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	model_note_exit(a, p->pid, e ? e->ts_ns : 0);
 	remember_exited(a, p);
@@ -384,7 +384,7 @@ void model_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 	model_mm_put(a, p->mm, e ? e->seq : 0);
 	p->mm = NULL;
 	while (!list_empty(&p->created)) {
-		struct sw_segment *s = list_entry(p->created.next, struct sw_segment, cnode);
+		struct segment *s = list_entry(p->created.next, struct segment, cnode);
 
 		model_seg_unlink_creator(s);
 		s->creator_exit_seq = e ? e->seq : 0;
@@ -392,10 +392,10 @@ void model_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
 	}
 }
 
-void model_proc_free(struct analyzer *a, struct sw_proc *p)
+void model_proc_free(struct analyzer *a, struct proc *p)
 {
 	while (!list_empty(&p->created))
-		model_seg_unlink_creator(list_entry(p->created.next, struct sw_segment, cnode));
+		model_seg_unlink_creator(list_entry(p->created.next, struct segment, cnode));
 	model_mm_put(a, p->mm, 0);
 	model_threads_clear(a, p);
 	hmap_del(&a->procs, &p->node);
@@ -403,7 +403,7 @@ void model_proc_free(struct analyzer *a, struct sw_proc *p)
 	free(p);
 }
 
-void apply_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void apply_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	switch (e->call) {
 	case SW_SHMGET:

@@ -11,14 +11,14 @@
 
 /* Any traced call; p may be NULL for a late event: only the segment table
  * changes then. */
-void apply_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void apply_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
 
 /* Returns the child, or NULL on allocation failure. */
-struct sw_proc *model_fork(struct analyzer *a, struct sw_proc *parent, const struct sw_event *e);
-void model_exec(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+struct proc *model_fork(struct analyzer *a, struct proc *parent, const struct sw_event *e);
+void model_exec(struct analyzer *a, struct proc *p, const struct sw_event *e);
 /* The address space is gone and the process no longer creates anything:
  * fill the summary's held_*, drop the mm, let its segments go. */
-void model_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void model_proc_free(struct analyzer *a, struct sw_proc *p);
+void model_exit(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void model_proc_free(struct analyzer *a, struct proc *p);
 
 #endif /* SHMWATCH_APPLY_H */

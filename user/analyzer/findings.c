@@ -114,7 +114,7 @@ void finding_init(struct sw_finding *f, int rule, __u32 pid, __u32 tid,
 
 /* A stack kept with a model object; none leaves dst empty.  The model
  * keeps the stacks of calls, never of faults. */
-void finding_stack_held(struct sw_stack *dst, const struct sw_ustack *s)
+void finding_stack_held(struct sw_stack *dst, const struct ustack *s)
 {
 	if (!s)
 		return;
@@ -143,7 +143,7 @@ void finding_from_event(struct sw_finding *f, int rule, const struct sw_event *e
 
 /* A detached range's origin: the detach, or the mapping when the detach
  * came without a stack (a successful shmdt/munmap has none). */
-void finding_origin_tomb(struct sw_finding *f, const struct sw_tomb *t)
+void finding_origin_tomb(struct sw_finding *f, const struct tomb *t)
 {
 	finding_stack_held(&f->origin, t->stack ? t->stack : t->map_stack);
 }
@@ -166,7 +166,7 @@ void finding_evidence(struct sw_finding *f, __u64 seq)
 /* Format the message, mark it uncertain when events were lost since
  * lost_snap, count it in p's summary and hand it on. */
 void __attribute__((format(printf, 5, 6)))
-finding_publish(struct analyzer *a, struct sw_proc *p, struct sw_finding *f, __u64 lost_snap,
+finding_publish(struct analyzer *a, struct proc *p, struct sw_finding *f, __u64 lost_snap,
 	const char *fmt, ...)
 {
 	va_list ap;
@@ -194,7 +194,7 @@ finding_publish(struct analyzer *a, struct sw_proc *p, struct sw_finding *f, __u
 
 /* Remember key as reported for p in its open-addressing set; false if it
  * already was (or the set is full). */
-static bool dedup_first(struct sw_proc *p, __u64 key)
+static bool dedup_first(struct proc *p, __u64 key)
 {
 	__u32 i;
 
@@ -239,7 +239,7 @@ static __u64 dedup_key(int rule, __u32 call, __u64 value)
 	return k ^ ((__u64)rule << 56) ^ ((__u64)call << 48);
 }
 
-bool finding_first_time(struct sw_proc *p, int rule, __u32 call, __u64 value)
+bool finding_first_time(struct proc *p, int rule, __u32 call, __u64 value)
 {
 	return dedup_first(p, dedup_key(rule, call, value));
 }

@@ -22,10 +22,10 @@
 #include "lib/hash.h"
 #include "lib/names.h"
 
-struct sw_shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino)
+struct shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino)
 {
-	struct hnode *n = hmap_get(&a->objs, sw_obj_key(dev, ino));
-	struct sw_shmobj *o = (struct sw_shmobj *)n;
+	struct hnode *n = hmap_get(&a->objs, obj_key(dev, ino));
+	struct shmobj *o = (struct shmobj *)n;
 
 	return o && o->dev == dev && o->ino == ino ? o : NULL;
 }
@@ -35,25 +35,25 @@ static __u64 path_key(const char *path)
 	return hash_str(HASH_FNV_BASIS, path, SW_NAME_LEN);
 }
 
-static void paths_del(struct analyzer *a, struct sw_shmobj *o)
+static void paths_del(struct analyzer *a, struct shmobj *o)
 {
 	if (o->in_paths)
 		hmap_del(&a->obj_paths, &o->pnode);
 	o->in_paths = false;
 }
 
-void model_obj_unwait(struct analyzer *a, struct sw_shmobj *o)
+void model_obj_unwait(struct analyzer *a, struct shmobj *o)
 {
 	list_del(&o->wnode);
 }
 
-static void wait_add(struct analyzer *a, struct sw_shmobj *o)
+static void wait_add(struct analyzer *a, struct shmobj *o)
 {
 	if (!list_linked(&o->wnode))
 		list_add(&a->objs_wait, &o->wnode);
 }
 
-void model_obj_free(struct analyzer *a, struct sw_shmobj *o)
+void model_obj_free(struct analyzer *a, struct shmobj *o)
 {
 	hmap_del(&a->objs, &o->node);
 	paths_del(a, o);
@@ -64,7 +64,7 @@ void model_obj_free(struct analyzer *a, struct sw_shmobj *o)
 }
 
 /* The directory part of an absolute path, as a mount's label. */
-static void label_from_path(struct sw_mount *m, const char *path)
+static void label_from_path(struct mount *m, const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	size_t n;
@@ -79,7 +79,7 @@ static void label_from_path(struct sw_mount *m, const char *path)
 	m->has_label = true;
 }
 
-struct sw_mount *model_mount(struct analyzer *a, __u32 dev)
+struct mount *model_mount(struct analyzer *a, __u32 dev)
 {
 	for (unsigned int i = 0; i < a->n_mounts; i++)
 		if (a->mounts[i].dev == dev)
@@ -88,15 +88,15 @@ struct sw_mount *model_mount(struct analyzer *a, __u32 dev)
 }
 
 /* Remember what the event says about the object's mount. */
-static struct sw_mount *note_mount(struct analyzer *a, const struct sw_call_info *c)
+static struct mount *note_mount(struct analyzer *a, const struct sw_call_info *c)
 {
-	struct sw_mount *m = model_mount(a, c->dev);
+	struct mount *m = model_mount(a, c->dev);
 
 	if (!m) {
 		if (a->n_mounts == SW_MOUNTS)
 			return NULL;
 		m = &a->mounts[a->n_mounts++];
-		*m = (struct sw_mount){ .dev = c->dev };
+		*m = (struct mount){ .dev = c->dev };
 		if (c->backing == SW_BK_MEMFD) {
 			strcpy(m->label, "memfd");
 			m->has_label = true;
@@ -118,7 +118,7 @@ struct maps_ctx {
 static int count_one(void *ctx, struct range_node *rn)
 {
 	struct maps_ctx *c = ctx;
-	const struct sw_range *r = range_entry(rn, struct sw_range, rn);
+	const struct mapping *r = range_entry(rn, struct mapping, rn);
 
 	if (r->ino == c->ino && r->dev == c->dev && r->kind == SW_RANGE_MAP) {
 		c->count++;
@@ -128,7 +128,7 @@ static int count_one(void *ctx, struct range_node *rn)
 }
 
 /* How many ranges of mm map (dev, ino), or with first_only, whether any. */
-static unsigned int count_ranges(const struct sw_mm *mm, __u32 dev, __u64 ino, bool first_only)
+static unsigned int count_ranges(const struct mm *mm, __u32 dev, __u64 ino, bool first_only)
 {
 	struct maps_ctx c = { .dev = dev, .ino = ino, .first_only = first_only };
 
@@ -145,7 +145,7 @@ static __u32 ranges_now(const struct analyzer *a, __u32 dev, __u64 ino)
 
 	hmap_iter_init(&it, &a->procs);
 	while ((n = hmap_iter_next(&it))) {
-		struct sw_proc *p = (struct sw_proc *)n;
+		struct proc *p = (struct proc *)n;
 
 		/* A vfork child shares its parent's mm: count it once. */
 		if (p->mm && !p->exited && p->mm->refs == 1)
@@ -155,17 +155,17 @@ static __u32 ranges_now(const struct analyzer *a, __u32 dev, __u64 ino)
 }
 
 /* The object an event describes, made on first sight. */
-static struct sw_shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
+static struct shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 {
 	const struct sw_call_info *c = &e->c;
-	struct sw_shmobj *o = model_obj(a, c->dev, c->ino);
+	struct shmobj *o = model_obj(a, c->dev, c->ino);
 
 	if (o)
 		return o;
 	o = calloc(1, sizeof(*o));
 	if (!o)
 		return NULL;
-	o->node.key = sw_obj_key(c->dev, c->ino);
+	o->node.key = obj_key(c->dev, c->ino);
 	list_init(&o->wnode);
 	o->dev = c->dev;
 	o->ino = c->ino;
@@ -179,9 +179,9 @@ static struct sw_shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 	return o;
 }
 
-void model_obj_range(struct analyzer *a, const struct sw_range *r, int delta)
+void model_obj_range(struct analyzer *a, const struct mapping *r, int delta)
 {
-	struct sw_shmobj *o;
+	struct shmobj *o;
 
 	if (r->kind != SW_RANGE_MAP || !r->ino)
 		return;
@@ -194,9 +194,9 @@ void model_obj_range(struct analyzer *a, const struct sw_range *r, int delta)
 		o->n_maps--;
 }
 
-static void mark_unlinked(struct analyzer *a, struct sw_shmobj *o, __u64 seq)
+static void mark_unlinked(struct analyzer *a, struct shmobj *o, __u64 seq)
 {
-	struct sw_mount *m = model_mount(a, o->dev);
+	struct mount *m = model_mount(a, o->dev);
 
 	paths_del(a, o);
 	model_obj_unwait(a, o);
@@ -207,13 +207,13 @@ static void mark_unlinked(struct analyzer *a, struct sw_shmobj *o, __u64 seq)
 }
 
 /* The linked created tmpfs object at this path. */
-static struct sw_shmobj *obj_by_path(struct analyzer *a, const char *path)
+static struct shmobj *obj_by_path(struct analyzer *a, const char *path)
 {
 	struct hnode *n;
 
 	/* Paths are keyed by their hash: compare the whole path. */
 	for (n = hmap_get(&a->obj_paths, path_key(path)); n; n = hmap_get_next(n)) {
-		struct sw_shmobj *o = hmap_entry(n, struct sw_shmobj, pnode);
+		struct shmobj *o = hmap_entry(n, struct shmobj, pnode);
 
 		if (!strncmp(o->path, path, sizeof(o->path)))
 			return o;
@@ -227,10 +227,10 @@ static struct sw_shmobj *obj_by_path(struct analyzer *a, const char *path)
  * mapping or a size change becomes the created one; one that was already
  * created is an old object whose inode came back, and goes.
  */
-static void obj_created(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void obj_created(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
-	struct sw_shmobj *o = model_obj(a, e->c.dev, e->c.ino);
-	struct sw_shmobj *old;
+	struct shmobj *o = model_obj(a, e->c.dev, e->c.ino);
+	struct shmobj *old;
 
 	if (o && o->created) {
 		model_obj_free(a, o);
@@ -273,7 +273,7 @@ static void obj_created(struct analyzer *a, struct sw_proc *p, const struct sw_e
 	}
 }
 
-static void obj_resized(struct analyzer *a, struct sw_shmobj *o, const struct sw_event *e)
+static void obj_resized(struct analyzer *a, struct shmobj *o, const struct sw_event *e)
 {
 	if (e->c.seg_size == o->size)
 		return;
@@ -293,7 +293,7 @@ static void obj_resized(struct analyzer *a, struct sw_shmobj *o, const struct sw
  * it known: it goes (memfds wait for their creator, see collect). */
 static void obj_unlinked(struct analyzer *a, const struct sw_event *e)
 {
-	struct sw_shmobj *o;
+	struct shmobj *o;
 
 	if (e->c.name_cut && !e->c.ino)
 		return; /* a cut path names no object for sure */
@@ -306,19 +306,19 @@ static void obj_unlinked(struct analyzer *a, const struct sw_event *e)
 		model_obj_free(a, o);
 }
 
-static void note_created(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void note_created(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
-	struct sw_mount *m = model_mount(a, e->c.dev);
+	struct mount *m = model_mount(a, e->c.dev);
 
 	obj_created(a, p, e);
 	if (m && e->c.backing == SW_BK_SHMEM_FILE)
 		label_from_path(m, e->c.name);
 }
 
-void model_obj_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void model_obj_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	const struct sw_call_info *c = &e->c;
-	struct sw_shmobj *o;
+	struct shmobj *o;
 
 	if (e->call == SW_UNLINK || e->call == SW_UNLINKAT) {
 		if (!sw_ret_is_err(c->ret))
@@ -337,9 +337,9 @@ void model_obj_call(struct analyzer *a, struct sw_proc *p, const struct sw_event
 		obj_resized(a, o, e);
 }
 
-void model_obj_mapped(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void model_obj_mapped(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
-	struct sw_shmobj *o;
+	struct shmobj *o;
 
 	if (!e->c.ino || !e->c.dev ||
 	    (e->c.backing != SW_BK_SHMEM_FILE && e->c.backing != SW_BK_MEMFD))
@@ -361,7 +361,7 @@ void model_obj_mapped(struct analyzer *a, struct sw_proc *p, const struct sw_eve
 	o->size = e->c.seg_size;
 }
 
-unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj *o)
+unsigned int model_obj_holders(const struct analyzer *a, const struct shmobj *o)
 {
 	struct hmap_iter it;
 	struct hnode *n;
@@ -369,7 +369,7 @@ unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj 
 
 	hmap_iter_init(&it, &a->procs);
 	while ((n = hmap_iter_next(&it))) {
-		struct sw_proc *p = (struct sw_proc *)n;
+		struct proc *p = (struct proc *)n;
 
 		if (!p->exited && p->mm && count_ranges(p->mm, o->dev, o->ino, true))
 			count++;
@@ -377,14 +377,14 @@ unsigned int model_obj_holders(const struct analyzer *a, const struct sw_shmobj 
 	return count;
 }
 
-void model_obj_creator_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void model_obj_creator_exit(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	struct hmap_iter it;
 	struct hnode *n;
 
 	hmap_iter_init(&it, &a->objs);
 	while ((n = hmap_iter_next(&it))) {
-		struct sw_shmobj *o = (struct sw_shmobj *)n;
+		struct shmobj *o = (struct shmobj *)n;
 
 		if (!o->created || o->creator_gone || o->creator_pid != p->pid)
 			continue;
@@ -395,7 +395,7 @@ void model_obj_creator_exit(struct analyzer *a, struct sw_proc *p, const struct 
 	}
 }
 
-bool model_obj_leak_candidate(const struct sw_shmobj *o)
+bool model_obj_leak_candidate(const struct shmobj *o)
 {
 	/* Its unlink would not have been recognised: no verdict. */
 	if (o->path_cut)
@@ -412,7 +412,7 @@ unsigned int model_obj_collect(struct analyzer *a)
 
 	hmap_iter_init(&it, &a->objs);
 	while ((n = hmap_iter_next(&it))) {
-		struct sw_shmobj *o = (struct sw_shmobj *)n;
+		struct shmobj *o = (struct shmobj *)n;
 		bool nameless = o->unlinked || o->backing == SW_BK_MEMFD;
 
 		/* An object only seen mapped has no creator to wait for. */

@@ -60,23 +60,23 @@ enum sw_rule_idx {
 /* Index of a rule id in sw_rules[], or -ENOENT. */
 int sw_rule_index(const char *id);
 
-struct sw_proc;
-struct sw_segment;
+struct proc;
+struct segment;
 
 /* rules_calls.c */
-void oversized_on_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void ftu_on_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void ftu_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void invalid_on_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void uad_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void oversized_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void ftu_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void ftu_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void invalid_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void uad_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e);
 
 /* rules_holdings.c */
-void growth_on_holdings(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void rollback_on_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
-void leak_on_idle(struct analyzer *a, struct sw_segment *s, const struct sw_event *e);
+void growth_on_holdings(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void rollback_on_exit(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *e);
 
 /* rules_objects.c */
 void objleak_on_release(struct analyzer *a, const struct sw_event *e);
-void sigbus_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw_event *e);
+void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e);
 
 #endif /* SHMWATCH_RULES_H */

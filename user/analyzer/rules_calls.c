@@ -63,7 +63,7 @@ static bool oversized_reason(struct analyzer *a, const struct sw_event *e, char 
 	return false;
 }
 
-void oversized_on_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void oversized_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__u64 size = e->c.args[1];
 	bool failed = sw_ret_is_err(e->c.ret);
@@ -102,10 +102,10 @@ static bool shmctl_takes_id(__u64 cmd)
 	return false;
 }
 
-static const struct sw_failed *thread_failure(struct sw_proc *p, __u32 tid, __u32 call)
+static const struct failed *thread_failure(struct proc *p, __u32 tid, __u32 call)
 {
-	struct sw_thread *t = p ? model_thread_find(p, tid) : NULL;
-	const struct sw_failed *f;
+	struct thread *t = p ? model_thread_find(p, tid) : NULL;
+	const struct failed *f;
 
 	if (!t)
 		return NULL;
@@ -114,10 +114,10 @@ static const struct sw_failed *thread_failure(struct sw_proc *p, __u32 tid, __u3
 }
 
 /* shmat/shmctl on -1, or on an id the kernel says does not exist. */
-static void ftu_bad_id(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void ftu_bad_id(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__s32 id = (__s32)e->c.args[0];
-	const struct sw_failed *prior;
+	const struct failed *prior;
 	struct sw_finding f;
 	__s64 ret = e->c.ret;
 
@@ -155,9 +155,9 @@ static void ftu_bad_id(struct analyzer *a, struct sw_proc *p, const struct sw_ev
 }
 
 /* shmdt/munmap/mremap on (void *)-1. */
-static void ftu_map_failed(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void ftu_map_failed(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
-	const struct sw_failed *prior, *other;
+	const struct failed *prior, *other;
 	struct sw_finding f;
 
 	if (e->c.args[0] != SW_MAP_FAILED)
@@ -183,7 +183,7 @@ static void ftu_map_failed(struct analyzer *a, struct sw_proc *p, const struct s
 	}
 }
 
-void ftu_on_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void ftu_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	switch (e->call) {
 	case SW_SHMAT:
@@ -207,18 +207,18 @@ static bool in_failure_zone(__u64 addr, __u64 size)
 	return addr >= (__u64)-SW_PAGE_SIZE || addr < size;
 }
 
-static bool failure_recent(const struct sw_failed *f, __u64 ts)
+static bool failure_recent(const struct failed *f, __u64 ts)
 {
 	return f->valid && (ts <= f->ts || ts - f->ts <= SW_FAILED_RECENT_NS);
 }
 
 /* A failed call a fault may be blamed on. */
 struct blame {
-	const struct sw_failed *f;
+	const struct failed *f;
 	const char *call;
 };
 
-static void consider(struct blame *b, const struct sw_failed *f, const char *call, __u64 ts)
+static void consider(struct blame *b, const struct failed *f, const char *call, __u64 ts)
 {
 	if (failure_recent(f, ts) && (!b->f || f->seq > b->f->seq)) {
 		b->f = f;
@@ -227,9 +227,9 @@ static void consider(struct blame *b, const struct sw_failed *f, const char *cal
 }
 
 /* The newest recent failed shmat/mmap: the faulting thread's first. */
-static struct blame recent_map_failure(struct sw_proc *p, __u32 tid, __u64 ts)
+static struct blame recent_map_failure(struct proc *p, __u32 tid, __u64 ts)
 {
-	struct sw_thread *t = model_thread_find(p, tid);
+	struct thread *t = model_thread_find(p, tid);
 	struct blame b = { 0 };
 
 	if (t) {
@@ -243,10 +243,10 @@ static struct blame recent_map_failure(struct sw_proc *p, __u32 tid, __u64 ts)
 	return b;
 }
 
-void ftu_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void ftu_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	struct blame b = recent_map_failure(p, e->tid, e->ts_ns);
-	const struct sw_failed *prior = b.f;
+	const struct failed *prior = b.f;
 	struct sw_finding f;
 	char sz[32];
 
@@ -268,10 +268,10 @@ void ftu_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw_event 
 		sz, b.call, (unsigned long long)prior->seq, finding_err(prior->ret));
 }
 
-static void invalid_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void invalid_shmdt(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__u64 addr = e->c.args[0];
-	struct sw_tomb *t = NULL;
+	struct tomb *t = NULL;
 	struct sw_finding f;
 
 	if (e->c.ret != -EINVAL || addr == SW_MAP_FAILED)
@@ -311,10 +311,10 @@ static void invalid_shmdt(struct analyzer *a, struct sw_proc *p, const struct sw
  * A failed munmap is judged by the kernel: EINVAL is an unaligned, empty
  * or out-of-range request.
  */
-static struct sw_tomb *already_unmapped(struct analyzer *a, struct sw_proc *p, __u64 addr,
+static struct tomb *already_unmapped(struct analyzer *a, struct proc *p, __u64 addr,
 					__u64 len)
 {
-	struct sw_tomb *t;
+	struct tomb *t;
 
 	if (!p || !p->mm || !len)
 		return NULL;
@@ -328,10 +328,10 @@ static struct sw_tomb *already_unmapped(struct analyzer *a, struct sw_proc *p, _
 		       NULL;
 }
 
-static void invalid_munmap(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+static void invalid_munmap(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__u64 addr = e->c.args[0], len = SW_PAGE_ALIGN(e->c.args[1]);
-	struct sw_tomb *t = NULL;
+	struct tomb *t = NULL;
 	struct sw_finding f;
 	char sz[32];
 
@@ -339,7 +339,7 @@ static void invalid_munmap(struct analyzer *a, struct sw_proc *p, const struct s
 		return;
 	if (!sw_ret_is_err(e->c.ret)) {
 		/* The late record of an unmap that another thread's mapping
-		 * already showed (see struct sw_displaced). */
+		 * already showed (see struct displaced). */
 		if (p && model_displaced(p->mm, addr, addr + len, e->tid, SW_RANGE_MAP))
 			return;
 		t = already_unmapped(a, p, addr, len);
@@ -366,7 +366,7 @@ static void invalid_munmap(struct analyzer *a, struct sw_proc *p, const struct s
 	}
 }
 
-void invalid_on_call(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void invalid_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	if (e->call == SW_SHMDT)
 		invalid_shmdt(a, p, e);
@@ -382,11 +382,11 @@ static const char *const gone_words[] = {
 
 /* Only SEGV_MAPERR proves that nothing is mapped at the address now: an
  * access error or a SIGBUS means a mapping we did not see sits there. */
-void uad_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void uad_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__u64 addr = e->sig.addr;
 	struct sw_finding f;
-	struct sw_tomb *t;
+	struct tomb *t;
 	char what[48], sz[32];
 
 	if (e->sig.signo != K_SIGSEGV || e->sig.code != K_SEGV_MAPERR || !p->mm)

@@ -10,10 +10,10 @@
 #include "analyzer/findings.h"
 #include "defaults.h"
 
-static void growth_restart(struct analyzer *a, struct sw_growth *g, __u32 count,
+static void growth_restart(struct analyzer *a, struct growth *g, __u32 count,
 			   const struct sw_event *e)
 {
-	*g = (struct sw_growth){
+	*g = (struct growth){
 		.started = true,
 		.win_start = e->ts_ns,
 		.win_seq = e->seq,
@@ -22,12 +22,12 @@ static void growth_restart(struct analyzer *a, struct sw_growth *g, __u32 count,
 	};
 }
 
-void growth_on_holdings(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void growth_on_holdings(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__u64 win = a->opts.growth_window_ns ? a->opts.growth_window_ns : SW_DEFAULT_GROWTH_WINDOW_NS;
 	__u32 thr = a->opts.growth_threshold ? a->opts.growth_threshold : SW_DEFAULT_GROWTH_THRESHOLD;
-	struct sw_mm *mm = p->mm;
-	struct sw_growth *g;
+	struct mm *mm = p->mm;
+	struct growth *g;
 	struct sw_finding f;
 	__u32 count;
 	char sz[32];
@@ -71,7 +71,7 @@ void growth_on_holdings(struct analyzer *a, struct sw_proc *p, const struct sw_e
 		mm->n_map, sz);
 }
 
-static void seg_desc(char *buf, size_t len, const struct sw_segment *s)
+static void seg_desc(char *buf, size_t len, const struct segment *s)
 {
 	char sz[32];
 
@@ -82,7 +82,7 @@ static void seg_desc(char *buf, size_t len, const struct sw_segment *s)
 		snprintf(buf, len, "segment %d (key 0x%08x, %s)", s->shmid, (__u32)s->key, sz);
 }
 
-void rollback_on_exit(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void rollback_on_exit(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	struct list_node *pos;
 	char desc[96];
@@ -91,7 +91,7 @@ void rollback_on_exit(struct analyzer *a, struct sw_proc *p, const struct sw_eve
 	if (a->opts.shm_rmid_forced)
 		return;
 	list_for_each(pos, &p->created) {
-		struct sw_segment *s = list_entry(pos, struct sw_segment, cnode);
+		struct segment *s = list_entry(pos, struct segment, cnode);
 		struct sw_finding f;
 
 		if (!s->rb_pending || s->rmid)
@@ -114,9 +114,9 @@ void rollback_on_exit(struct analyzer *a, struct sw_proc *p, const struct sw_eve
 	}
 }
 
-void leak_on_idle(struct analyzer *a, struct sw_segment *s, const struct sw_event *e)
+void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *e)
 {
-	struct sw_proc *p = model_proc(a, s->creator_pid);
+	struct proc *p = model_proc(a, s->creator_pid);
 	struct sw_finding f;
 	char desc[96];
 

@@ -15,7 +15,7 @@
 
 static const char *mount_label(struct analyzer *a, __u32 dev)
 {
-	struct sw_mount *m = model_mount(a, dev);
+	struct mount *m = model_mount(a, dev);
 
 	return m && m->has_label ? m->label : "its tmpfs";
 }
@@ -23,7 +23,7 @@ static const char *mount_label(struct analyzer *a, __u32 dev)
 /* The stack that says most about where an object came from: its
  * creation, unless that is a bare libc frame (shm_open has no frame
  * pointers) and its creator sized it from code that has them. */
-static const struct sw_ustack *obj_origin(const struct sw_shmobj *o)
+static const struct ustack *obj_origin(const struct shmobj *o)
 {
 	if (o->resize_stack && o->resize_pid == o->creator_pid &&
 	    (!o->stack || o->resize_stack->n > o->stack->n))
@@ -31,9 +31,9 @@ static const struct sw_ustack *obj_origin(const struct sw_shmobj *o)
 	return o->stack;
 }
 
-static void objleak_check(struct analyzer *a, struct sw_shmobj *o, const struct sw_event *e)
+static void objleak_check(struct analyzer *a, struct shmobj *o, const struct sw_event *e)
 {
-	struct sw_proc *p = model_proc(a, o->creator_pid);
+	struct proc *p = model_proc(a, o->creator_pid);
 	struct sw_finding f;
 	char sz[32];
 
@@ -67,7 +67,7 @@ void objleak_on_release(struct analyzer *a, const struct sw_event *e)
 
 	/* objleak_check may take o off the list. */
 	list_for_each_safe(pos, tmp, &a->objs_wait)
-		objleak_check(a, list_entry(pos, struct sw_shmobj, wnode), e);
+		objleak_check(a, list_entry(pos, struct shmobj, wnode), e);
 }
 
 /* What a SIGBUS hit, from the event (read at the fault) or else from
@@ -81,15 +81,15 @@ struct fault_view {
 	bool sizes_known;
 	bool from_model; /* sizes from the traced calls, not read at the fault */
 	const char *name;
-	const struct sw_range *range;
+	const struct mapping *range;
 };
 
-static bool fault_view(struct analyzer *a, struct sw_proc *p, const struct sw_event *e,
+static bool fault_view(struct analyzer *a, struct proc *p, const struct sw_event *e,
 		       struct fault_view *v)
 {
 	const struct sw_signal_info *s = &e->sig;
-	const struct sw_range *r = p->mm ? model_range_at(p->mm, s->addr) : NULL;
-	const struct sw_shmobj *o;
+	const struct mapping *r = p->mm ? model_range_at(p->mm, s->addr) : NULL;
+	const struct shmobj *o;
 
 	if (s->backing != SW_BK_NONE) {
 		*v = (struct fault_view){ .backing = s->backing, .dev = s->dev, .ino = s->ino,
@@ -122,7 +122,7 @@ static void top_list(struct analyzer *a, const struct sw_event *e, char *buf, si
 	buf[0] = '\0';
 	for (int i = 0; i < SW_TOP_HOLDERS && e->sig.top[i].ino && at < len; i++) {
 		const struct sw_holder *h = &e->sig.top[i];
-		struct sw_shmobj *o = model_obj(a, e->sig.dev, h->ino);
+		struct shmobj *o = model_obj(a, e->sig.dev, h->ino);
 		char sz[32];
 		int n;
 
@@ -148,11 +148,11 @@ static bool mount_full(const struct sw_signal_info *s)
 	return s->fs_size && s->fs_used + slack >= s->fs_size;
 }
 
-void sigbus_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw_event *e)
+void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	const struct sw_signal_info *s = &e->sig;
 	struct fault_view v;
-	struct sw_shmobj *o;
+	struct shmobj *o;
 	struct sw_finding f;
 	char what[160], off[32], size[32], used[32], cap[32], top[200];
 	const char *name;
@@ -160,7 +160,7 @@ void sigbus_on_signal(struct analyzer *a, struct sw_proc *p, const struct sw_eve
 	if (s->signo != K_SIGBUS || s->code <= 0 || !fault_view(a, p, e, &v))
 		return;
 	if (!finding_first_time(p, SW_RULE_SIGBUS_EXPLAINED, 0,
-			sw_obj_key(v.dev, v.ino) ^ (s->addr >> 12) * 0xff51afd7ed558ccdULL))
+			obj_key(v.dev, v.ino) ^ (s->addr >> 12) * 0xff51afd7ed558ccdULL))
 		return;
 	o = v.ino ? model_obj(a, v.dev, v.ino) : NULL;
 	name = o ? o->path : v.name[0] ? v.name : sw_backing_name(v.backing);

@@ -24,28 +24,28 @@ static __u32 next_prio(struct analyzer *a)
 }
 
 /* The first range overlapping [start, end). */
-struct sw_range *model_first_overlap(struct sw_mm *mm, __u64 start, __u64 end)
+struct mapping *model_first_overlap(struct mm *mm, __u64 start, __u64 end)
 {
 	return model_range_of(range_first_overlap(&mm->ranges, start, end));
 }
 
 /* The first range starting at or after addr. */
-struct sw_range *model_range_from(struct sw_mm *mm, __u64 addr)
+struct mapping *model_range_from(struct mm *mm, __u64 addr)
 {
 	return model_range_of(range_ceil(&mm->ranges, addr));
 }
 
-struct sw_range *model_range_at(struct sw_mm *mm, __u64 addr)
+struct mapping *model_range_at(struct mm *mm, __u64 addr)
 {
 	return model_range_of(range_find(&mm->ranges, addr));
 }
 
-bool model_range_overlaps(struct sw_mm *mm, __u64 start, __u64 end)
+bool model_range_overlaps(struct mm *mm, __u64 start, __u64 end)
 {
 	return model_first_overlap(mm, start, end) != NULL;
 }
 
-static void account_add(struct analyzer *a, struct sw_mm *mm, const struct sw_range *r)
+static void account_add(struct analyzer *a, struct mm *mm, const struct mapping *r)
 {
 	if (r->kind == SW_RANGE_ATTACH)
 		mm->n_attach++;
@@ -54,7 +54,7 @@ static void account_add(struct analyzer *a, struct sw_mm *mm, const struct sw_ra
 	mm->bytes += r->rn.end - r->rn.start;
 }
 
-static void account_del(struct analyzer *a, struct sw_mm *mm, const struct sw_range *r)
+static void account_del(struct analyzer *a, struct mm *mm, const struct mapping *r)
 {
 	if (r->kind == SW_RANGE_ATTACH)
 		mm->n_attach--;
@@ -63,10 +63,10 @@ static void account_del(struct analyzer *a, struct sw_mm *mm, const struct sw_ra
 	mm->bytes -= r->rn.end - r->rn.start;
 }
 
-struct sw_range *model_range_add(struct analyzer *a, struct sw_mm *mm, const struct sw_range *tmpl,
+struct mapping *model_range_add(struct analyzer *a, struct mm *mm, const struct mapping *tmpl,
 				  __u64 start, __u64 end)
 {
-	struct sw_range *n = malloc(sizeof(*n));
+	struct mapping *n = malloc(sizeof(*n));
 
 	if (!n)
 		return NULL;
@@ -82,14 +82,14 @@ struct sw_range *model_range_add(struct analyzer *a, struct sw_mm *mm, const str
 	return n;
 }
 
-static void range_free(struct analyzer *a, struct sw_range *n)
+static void range_free(struct analyzer *a, struct mapping *n)
 {
 	model_obj_range(a, n, -1);
 	model_stack_put(a, n->stack);
 	free(n);
 }
 
-static void tomb_clear(struct analyzer *a, struct sw_tomb *t)
+static void tomb_clear(struct analyzer *a, struct tomb *t)
 {
 	model_stack_put(a, t->stack);
 	model_stack_put(a, t->map_stack);
@@ -100,24 +100,24 @@ static void tomb_clear(struct analyzer *a, struct sw_tomb *t)
 
 /* Something is mapped over [start, end) now: older tombstones there no
  * longer describe the address space. */
-void model_tombs_forget(struct analyzer *a, struct sw_mm *mm, __u64 start, __u64 end)
+void model_tombs_forget(struct analyzer *a, struct mm *mm, __u64 start, __u64 end)
 {
 	for (int i = 0; i < SW_TOMBS; i++) {
-		struct sw_tomb *t = &mm->tombs[i];
+		struct tomb *t = &mm->tombs[i];
 
 		if (t->valid && t->start < end && start < t->end)
 			tomb_clear(a, t);
 	}
 }
 
-static void tomb_add(struct analyzer *a, struct sw_mm *mm, const struct sw_range *r,
-		     __u64 start, __u64 end, enum sw_gone_how how, __u64 seq,
-		     struct sw_ustack *gone_stack)
+static void tomb_add(struct analyzer *a, struct mm *mm, const struct mapping *r,
+		     __u64 start, __u64 end, enum gone_how how, __u64 seq,
+		     struct ustack *gone_stack)
 {
-	struct sw_tomb *t = &mm->tombs[mm->tomb_next++ % SW_TOMBS];
+	struct tomb *t = &mm->tombs[mm->tomb_next++ % SW_TOMBS];
 
 	tomb_clear(a, t);
-	*t = (struct sw_tomb){
+	*t = (struct tomb){
 		.start = start,
 		.end = end,
 		.seq = seq,
@@ -134,10 +134,10 @@ static void tomb_add(struct analyzer *a, struct sw_mm *mm, const struct sw_range
 	};
 }
 
-struct sw_tomb *model_tomb_covering(struct sw_mm *mm, __u64 start, __u64 end)
+struct tomb *model_tomb_covering(struct mm *mm, __u64 start, __u64 end)
 {
 	for (int i = 0; i < SW_TOMBS; i++) {
-		struct sw_tomb *t = &mm->tombs[i];
+		struct tomb *t = &mm->tombs[i];
 
 		if (t->valid && t->start <= start && end <= t->end)
 			return t;
@@ -151,9 +151,9 @@ struct sw_tomb *model_tomb_covering(struct sw_mm *mm, __u64 start, __u64 end)
  * cut part is dropped and, when how is non-zero, remembered as detached
  * (by the call seq, whose stack is gone_stack).
  */
-void model_range_cut(struct analyzer *a, struct sw_mm *mm, struct sw_range *n,
-		      __u64 start, __u64 end, enum sw_gone_how how, __u64 seq,
-		      struct sw_ustack *gone_stack)
+void model_range_cut(struct analyzer *a, struct mm *mm, struct mapping *n,
+		      __u64 start, __u64 end, enum gone_how how, __u64 seq,
+		      struct ustack *gone_stack)
 {
 	__u64 cut_start = n->rn.start > start ? n->rn.start : start;
 	__u64 cut_end = n->rn.end < end ? n->rn.end : end;
@@ -171,28 +171,28 @@ void model_range_cut(struct analyzer *a, struct sw_mm *mm, struct sw_range *n,
 	range_free(a, n);
 }
 
-static struct sw_displaced *displaced_find(const struct sw_mm *mm, __u64 start, __u64 end,
+static struct displaced *displaced_find(const struct mm *mm, __u64 start, __u64 end,
 					   __u32 tid, __u8 kind)
 {
 	for (int i = 0; i < SW_DISPLACED; i++) {
-		const struct sw_displaced *d = &mm->displaced[i];
+		const struct displaced *d = &mm->displaced[i];
 
 		if (d->valid && d->kind == kind && d->by_tid != tid && d->start <= start &&
 		    end <= d->end)
-			return (struct sw_displaced *)d;
+			return (struct displaced *)d;
 	}
 	return NULL;
 }
 
-bool model_displaced(const struct sw_mm *mm, __u64 start, __u64 end, __u32 tid, __u8 kind)
+bool model_displaced(const struct mm *mm, __u64 start, __u64 end, __u32 tid, __u8 kind)
 {
 	return mm && displaced_find(mm, start, end, tid, kind);
 }
 
 /* A late unmap record of what a mapping displaced: it was applied then. */
-bool model_displaced_take(struct sw_mm *mm, __u64 start, __u64 end, __u32 tid, __u8 kind)
+bool model_displaced_take(struct mm *mm, __u64 start, __u64 end, __u32 tid, __u8 kind)
 {
-	struct sw_displaced *d = displaced_find(mm, start, end, tid, kind);
+	struct displaced *d = displaced_find(mm, start, end, tid, kind);
 
 	if (d)
 		d->valid = false;
@@ -201,23 +201,23 @@ bool model_displaced_take(struct sw_mm *mm, __u64 start, __u64 end, __u32 tid, _
 
 /* A mapping that could not replace anything landed on [start, end):
  * whatever the model still has there was unmapped unseen so far. */
-void model_displace(struct sw_mm *mm, __u64 start, __u64 end, __u32 tid)
+void model_displace(struct mm *mm, __u64 start, __u64 end, __u32 tid)
 {
-	struct sw_range *n = model_first_overlap(mm, start, end);
+	struct mapping *n = model_first_overlap(mm, start, end);
 
 	for (; n && n->rn.start < end; n = model_range_from(mm, n->rn.end)) {
-		struct sw_displaced *d = &mm->displaced[mm->displaced_next++ % SW_DISPLACED];
+		struct displaced *d = &mm->displaced[mm->displaced_next++ % SW_DISPLACED];
 
-		*d = (struct sw_displaced){ .start = n->rn.start, .end = n->rn.end, .by_tid = tid,
+		*d = (struct displaced){ .start = n->rn.start, .end = n->rn.end, .by_tid = tid,
 					    .kind = n->kind, .valid = true };
 	}
 }
 
 /* Remove whatever overlaps [start, end); returns how many ranges it hit. */
-int model_mm_remove(struct analyzer *a, struct sw_mm *mm, __u64 start, __u64 end,
-		     enum sw_gone_how how, __u64 seq, struct sw_ustack *gone_stack)
+int model_mm_remove(struct analyzer *a, struct mm *mm, __u64 start, __u64 end,
+		     enum gone_how how, __u64 seq, struct ustack *gone_stack)
 {
-	struct sw_range *n = model_first_overlap(mm, start, end);
+	struct mapping *n = model_first_overlap(mm, start, end);
 	int hit = 0;
 
 	while (n) {
@@ -238,7 +238,7 @@ struct free_ctx {
 static void free_one(void *ctx, struct range_node *rn)
 {
 	struct free_ctx *c = ctx;
-	struct sw_range *n = model_range_of(rn);
+	struct mapping *n = model_range_of(rn);
 
 	if (n->kind == SW_RANGE_ATTACH)
 		model_seg_detach(c->a, n->shmid, c->seq);
@@ -246,7 +246,7 @@ static void free_one(void *ctx, struct range_node *rn)
 }
 
 /* Drop one reference; the last one detaches everything (exec, exit). */
-void model_mm_put(struct analyzer *a, struct sw_mm *mm, __u64 seq)
+void model_mm_put(struct analyzer *a, struct mm *mm, __u64 seq)
 {
 	if (!mm || --mm->refs > 0)
 		return;
@@ -260,20 +260,20 @@ void model_mm_put(struct analyzer *a, struct sw_mm *mm, __u64 seq)
 
 struct copy_ctx {
 	struct analyzer *a;
-	struct sw_mm *dst;
+	struct mm *dst;
 };
 
 static int copy_one(void *ctx, struct range_node *rn)
 {
 	struct copy_ctx *c = ctx;
-	struct sw_range *n = model_range_of(rn);
+	struct mapping *n = model_range_of(rn);
 
 	if (!n->dontfork)
 		model_range_add(c->a, c->dst, n, rn->start, rn->end);
 	return 0;
 }
 
-void model_mm_copy(struct analyzer *a, struct sw_mm *dst, const struct sw_mm *src)
+void model_mm_copy(struct analyzer *a, struct mm *dst, const struct mm *src)
 {
 	struct copy_ctx c = { .a = a, .dst = dst };
 
@@ -282,12 +282,12 @@ void model_mm_copy(struct analyzer *a, struct sw_mm *dst, const struct sw_mm *sr
 
 /* Mark the part of n within [start, end) dontfork or not, split off from
  * the rest as the kernel splits the VMA (one more attach for SysV). */
-void model_range_set_dontfork(struct analyzer *a, struct sw_mm *mm, struct sw_range *n,
+void model_range_set_dontfork(struct analyzer *a, struct mm *mm, struct mapping *n,
 			       __u64 start, __u64 end, bool dontfork)
 {
 	__u64 from = n->rn.start > start ? n->rn.start : start;
 	__u64 to = n->rn.end < end ? n->rn.end : end;
-	struct sw_range part = *n;
+	struct mapping part = *n;
 
 	part.dontfork = dontfork;
 	range_remove(&mm->ranges, &n->rn);

@@ -9,10 +9,10 @@
 #include "analyzer/state.h"
 #include "lib/hash.h"
 
-struct sw_ustack *model_stack_new(struct analyzer *a, const struct sw_event *e)
+struct ustack *model_stack_new(struct analyzer *a, const struct sw_event *e)
 {
 	__u32 n = e->n_frames < SW_MAX_FRAMES ? e->n_frames : SW_MAX_FRAMES;
-	struct sw_ustack *s;
+	struct ustack *s;
 
 	if (!n)
 		return NULL;
@@ -28,7 +28,7 @@ struct sw_ustack *model_stack_new(struct analyzer *a, const struct sw_event *e)
 	return s;
 }
 
-void model_stack_put(struct analyzer *a, struct sw_ustack *s)
+void model_stack_put(struct analyzer *a, struct ustack *s)
 {
 	if (!s || --s->refs)
 		return;
@@ -36,9 +36,9 @@ void model_stack_put(struct analyzer *a, struct sw_ustack *s)
 	free(s);
 }
 
-struct sw_mm *model_mm_new(void)
+struct mm *model_mm_new(void)
 {
-	struct sw_mm *mm = calloc(1, sizeof(*mm));
+	struct mm *mm = calloc(1, sizeof(*mm));
 
 	if (mm)
 		mm->refs = 1;
@@ -47,13 +47,13 @@ struct sw_mm *model_mm_new(void)
 
 /* A segment whose nattch may have reached 0, or whose creator left:
  * rules look at it once the event is applied. */
-void model_seg_queue(struct analyzer *a, struct sw_segment *s)
+void model_seg_queue(struct analyzer *a, struct segment *s)
 {
 	if (s->queued)
 		return;
 	if (a->n_idle == a->cap_idle) {
 		size_t cap = a->cap_idle ? a->cap_idle * 2 : 16;
-		struct sw_segment **v = realloc(a->idle, cap * sizeof(*v));
+		struct segment **v = realloc(a->idle, cap * sizeof(*v));
 
 		if (!v)
 			return; /* the check is skipped; state stays right */
@@ -66,7 +66,7 @@ void model_seg_queue(struct analyzer *a, struct sw_segment *s)
 
 void model_seg_attach(struct analyzer *a, __s32 shmid)
 {
-	struct sw_segment *s = model_seg(a, shmid);
+	struct segment *s = model_seg(a, shmid);
 
 	if (s) {
 		s->nattch++;
@@ -77,7 +77,7 @@ void model_seg_attach(struct analyzer *a, __s32 shmid)
 
 void model_seg_detach(struct analyzer *a, __s32 shmid, __u64 seq)
 {
-	struct sw_segment *s = model_seg(a, shmid);
+	struct segment *s = model_seg(a, shmid);
 
 	if (!s)
 		return;
@@ -90,17 +90,17 @@ void model_seg_detach(struct analyzer *a, __s32 shmid, __u64 seq)
 		model_seg_queue(a, s);
 }
 
-void model_note_peak(struct sw_proc *p)
+void model_note_peak(struct proc *p)
 {
 	if (p->mm && p->mm->bytes > p->sum.peak_shared_bytes)
 		p->sum.peak_shared_bytes = p->mm->bytes;
 }
 
-struct sw_proc *model_proc(struct analyzer *a, __u32 pid)
+struct proc *model_proc(struct analyzer *a, __u32 pid)
 {
 	struct hnode *n = hmap_get(&a->procs, pid);
 
-	return n ? (struct sw_proc *)n : NULL;
+	return n ? (struct proc *)n : NULL;
 }
 
 /* src is an event's comm (not always terminated) or a C string. */
@@ -115,9 +115,9 @@ void model_set_comm(char *dst, const char *src)
 	dst[n] = '\0';
 }
 
-struct sw_proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm)
+struct proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm)
 {
-	struct sw_proc *p = calloc(1, sizeof(*p));
+	struct proc *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return NULL;
@@ -143,9 +143,9 @@ static bool exited_before(struct analyzer *a, __u32 pid, __u64 ts)
 	return false;
 }
 
-struct sw_proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e)
+struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e)
 {
-	struct sw_proc *p = model_proc(a, e->pid);
+	struct proc *p = model_proc(a, e->pid);
 
 	if (p) {
 		model_set_comm(p->comm, e->comm);
@@ -156,7 +156,7 @@ struct sw_proc *model_proc_for_event(struct analyzer *a, const struct sw_event *
 	return model_proc_new(a, e->pid, e->comm);
 }
 
-struct sw_thread *model_thread_find(struct sw_proc *p, __u32 tid)
+struct thread *model_thread_find(struct proc *p, __u32 tid)
 {
 	for (int i = 0; i < SW_THREADS; i++)
 		if (p->threads[i].tid == tid && p->threads[i].used)
@@ -165,14 +165,14 @@ struct sw_thread *model_thread_find(struct sw_proc *p, __u32 tid)
 }
 
 /* A failed result no longer stands (a later success, a new image). */
-void model_failed_clear(struct analyzer *a, struct sw_failed *f)
+void model_failed_clear(struct analyzer *a, struct failed *f)
 {
 	model_stack_put(a, f->stack);
 	f->stack = NULL;
 	f->valid = false;
 }
 
-static void thread_clear(struct analyzer *a, struct sw_thread *t)
+static void thread_clear(struct analyzer *a, struct thread *t)
 {
 	model_failed_clear(a, &t->shmget);
 	model_failed_clear(a, &t->shmat);
@@ -180,7 +180,7 @@ static void thread_clear(struct analyzer *a, struct sw_thread *t)
 	memset(t, 0, sizeof(*t));
 }
 
-void model_threads_clear(struct analyzer *a, struct sw_proc *p)
+void model_threads_clear(struct analyzer *a, struct proc *p)
 {
 	for (int i = 0; i < SW_THREADS; i++)
 		thread_clear(a, &p->threads[i]);
@@ -188,9 +188,9 @@ void model_threads_clear(struct analyzer *a, struct sw_proc *p)
 
 /* Only SW_THREADS threads per process keep failed results: threads exit
  * without an event, so the least recently used slot is recycled. */
-struct sw_thread *model_thread(struct analyzer *a, struct sw_proc *p, __u32 tid)
+struct thread *model_thread(struct analyzer *a, struct proc *p, __u32 tid)
 {
-	struct sw_thread *t = model_thread_find(p, tid);
+	struct thread *t = model_thread_find(p, tid);
 
 	if (!t) {
 		t = &p->threads[0];
@@ -204,11 +204,11 @@ struct sw_thread *model_thread(struct analyzer *a, struct sw_proc *p, __u32 tid)
 	return t;
 }
 
-void model_record_failure(struct analyzer *a, struct sw_failed *f, const struct sw_event *e,
+void model_record_failure(struct analyzer *a, struct failed *f, const struct sw_event *e,
 			   __u64 size, __s32 id)
 {
 	model_failed_clear(a, f);
-	*f = (struct sw_failed){
+	*f = (struct failed){
 		.valid = true,
 		.seq = e->seq,
 		.ts = e->ts_ns,
@@ -220,21 +220,21 @@ void model_record_failure(struct analyzer *a, struct sw_failed *f, const struct 
 	};
 }
 
-struct sw_segment *model_seg(struct analyzer *a, __s32 shmid)
+struct segment *model_seg(struct analyzer *a, __s32 shmid)
 {
 	struct hnode *n = hmap_get(&a->segs, (__u32)shmid);
-	struct sw_segment *s = (struct sw_segment *)n;
+	struct segment *s = (struct segment *)n;
 
 	return s && !s->destroyed ? s : NULL;
 }
 
-void model_seg_link_creator(struct sw_segment *s, struct sw_proc *p)
+void model_seg_link_creator(struct segment *s, struct proc *p)
 {
 	s->creator = p;
 	list_add(&p->created, &s->cnode);
 }
 
-void model_seg_unlink_creator(struct sw_segment *s)
+void model_seg_unlink_creator(struct segment *s)
 {
 	if (!s->creator)
 		return;
@@ -242,9 +242,9 @@ void model_seg_unlink_creator(struct sw_segment *s)
 	s->creator = NULL;
 }
 
-struct sw_segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 size)
+struct segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 size)
 {
-	struct sw_segment *s = calloc(1, sizeof(*s));
+	struct segment *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
@@ -258,7 +258,7 @@ struct sw_segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u
 	return s;
 }
 
-void model_seg_free(struct analyzer *a, struct sw_segment *s)
+void model_seg_free(struct analyzer *a, struct segment *s)
 {
 	model_stack_put(a, s->stack);
 	model_stack_put(a, s->rb_stack);
@@ -267,7 +267,7 @@ void model_seg_free(struct analyzer *a, struct sw_segment *s)
 
 /* Gone from the kernel: forget it now, or at the end of the event when
  * rules may still hold a pointer from a->idle. */
-void model_seg_destroy(struct analyzer *a, struct sw_segment *s)
+void model_seg_destroy(struct analyzer *a, struct segment *s)
 {
 	model_seg_unlink_creator(s);
 	s->destroyed = true;
@@ -277,15 +277,15 @@ void model_seg_destroy(struct analyzer *a, struct sw_segment *s)
 	model_seg_free(a, s);
 }
 
-bool model_seg_orphaned(const struct analyzer *a, const struct sw_segment *s)
+bool model_seg_orphaned(const struct analyzer *a, const struct segment *s)
 {
 	return !s->destroyed && s->creator_known && !s->creator && !s->nattch && !s->rmid &&
 	       !a->opts.shm_rmid_forced;
 }
 
 /* A shared mapping of anything but a disk file is shared memory; what
- * decides whether the process gets a summary (sw_proc.shared_memory). */
-void model_note_shared_memory(struct sw_proc *p, __u32 backing)
+ * decides whether the process gets a summary (proc.shared_memory). */
+void model_note_shared_memory(struct proc *p, __u32 backing)
 {
 	if (backing != SW_BK_FILE_SHARED)
 		p->shared_memory = true;
@@ -293,7 +293,7 @@ void model_note_shared_memory(struct sw_proc *p, __u32 backing)
 
 void model_note_exit(struct analyzer *a, __u32 pid, __u64 ts)
 {
-	struct sw_exit_rec *r = &a->exits[a->exit_next++ % SW_RECENT_EXITS];
+	struct exit_rec *r = &a->exits[a->exit_next++ % SW_RECENT_EXITS];
 
 	r->pid = pid;
 	r->ts = ts;
@@ -307,7 +307,7 @@ void model_lost(struct analyzer *a, __u64 n)
 void model_end_event(struct analyzer *a)
 {
 	for (size_t i = 0; i < a->n_idle; i++) {
-		struct sw_segment *s = a->idle[i];
+		struct segment *s = a->idle[i];
 		bool gone;
 
 		s->queued = false;

@@ -18,7 +18,7 @@
  * uncertain when a->lost_total has moved on since.
  *
  * Stacks: an object that a finding may later point back to keeps the user
- * stack of the event that made it (struct sw_ustack), allocated only when
+ * stack of the event that made it (struct ustack), allocated only when
  * the event carried one and sized to its frames.  One stack is shared by
  * reference between the objects made from one event: the pieces of a
  * split range, a fork child's copies, the tombstones of one munmap, a
@@ -48,7 +48,7 @@
 
 /* ---- shared user stacks --------------------------------------------- */
 
-struct sw_ustack {
+struct ustack {
 	__u32 refs;
 	__u32 pid; /* the process whose address space the ips are in */
 	__u32 n;   /* 1..SW_MAX_FRAMES */
@@ -57,42 +57,42 @@ struct sw_ustack {
 
 /* The event's stack with one reference, or NULL when it carried none (or
  * on allocation failure: findings then go without it). */
-struct sw_ustack *model_stack_new(struct analyzer *a, const struct sw_event *e);
-static inline struct sw_ustack *model_stack_get(struct sw_ustack *s)
+struct ustack *model_stack_new(struct analyzer *a, const struct sw_event *e);
+static inline struct ustack *model_stack_get(struct ustack *s)
 {
 	if (s)
 		s->refs++;
 	return s;
 }
 /* Drop one reference; NULL is fine. */
-void model_stack_put(struct analyzer *a, struct sw_ustack *s);
+void model_stack_put(struct analyzer *a, struct ustack *s);
 
 /* ---- address spaces ------------------------------------------------- */
 
-enum sw_range_kind {
+enum range_kind {
 	SW_RANGE_ATTACH = 1, /* a SysV attachment (shmat) */
 	SW_RANGE_MAP,	     /* a shared mapping (mmap MAP_SHARED, ...) */
 };
 
 /* How a range stopped being mapped, for messages. */
-enum sw_gone_how {
+enum gone_how {
 	SW_GONE_SHMDT = 1,
 	SW_GONE_MUNMAP,
 	SW_GONE_MREMAP,
 };
 
 /* A live attachment or shared mapping, in its address space's index. */
-struct sw_range {
+struct mapping {
 	struct range_node rn; /* [start, end) */
-	__u8 kind;    /* enum sw_range_kind */
+	__u8 kind;    /* enum range_kind */
 	__u8 backing; /* enum sw_backing */
 	bool has_base;
 	bool dontfork; /* MADV_DONTFORK: a fork leaves it out of the child */
 	__s32 shmid;  /* SW_RANGE_ATTACH: the segment, else -1 */
-	__u32 dev;    /* with ino: the mapped file, see struct sw_shmobj */
+	__u32 dev;    /* with ino: the mapped file, see struct shmobj */
 	__u64 ino;
 	__u64 seq;    /* event that mapped it, 0 when seeded */
-	struct sw_ustack *stack; /* of that event */
+	struct ustack *stack; /* of that event */
 	/* With has_base: the address of the object's offset 0 (start minus
 	 * the file offset), the same for every piece of a split range. */
 	__u64 base;
@@ -100,17 +100,17 @@ struct sw_range {
 
 /* A range this address space detached or unmapped, and nothing seen
  * mapped over it since. */
-struct sw_tomb {
+struct tomb {
 	__u64 start;
 	__u64 end;
 	__u64 seq;	 /* the shmdt/munmap/mremap */
 	__u64 map_seq;	 /* the call that had mapped it */
-	struct sw_ustack *stack;     /* of the seq call, if it had one */
-	struct sw_ustack *map_stack; /* of the map_seq call */
+	struct ustack *stack;     /* of the seq call, if it had one */
+	struct ustack *map_stack; /* of the map_seq call */
 	__u64 lost_snap;
 	__s32 shmid;
-	__u8 kind;	 /* enum sw_range_kind */
-	__u8 how;	 /* enum sw_gone_how */
+	__u8 kind;	 /* enum range_kind */
+	__u8 how;	 /* enum gone_how */
 	__u8 backing;
 	bool valid;
 	bool whole;	 /* the whole mapping went, not a piece of it */
@@ -124,16 +124,16 @@ struct sw_tomb {
  * was preempted before its exit tracepoint, is still to come.  That late
  * record is then no double unmap, and must not remove the new mapping.
  */
-struct sw_displaced {
+struct displaced {
 	__u64 start;
 	__u64 end;
 	__u32 by_tid; /* the thread whose mapping landed there */
-	__u8 kind;    /* enum sw_range_kind of the range that was there */
+	__u8 kind;    /* enum range_kind of the range that was there */
 	bool valid;
 };
 
 /* attach-leak bookkeeping: fixed windows of holdings growth. */
-struct sw_growth {
+struct growth {
 	bool started;
 	__u64 win_start;   /* ts_ns the current window opened */
 	__u64 win_seq;	   /* event that opened it */
@@ -146,23 +146,23 @@ struct sw_growth {
 };
 
 /* Shared by a vfork child and its parent until exec. */
-struct sw_mm {
+struct mm {
 	int refs;
-	struct range_tree ranges; /* of struct sw_range, by rn */
+	struct range_tree ranges; /* of struct mapping, by rn */
 	__u32 n_attach;
 	__u32 n_map;
 	__u64 bytes;
-	struct sw_tomb tombs[SW_TOMBS];
+	struct tomb tombs[SW_TOMBS];
 	unsigned int tomb_next;
-	struct sw_displaced displaced[SW_DISPLACED];
+	struct displaced displaced[SW_DISPLACED];
 	unsigned int displaced_next;
-	struct sw_growth growth;
+	struct growth growth;
 };
 
 /* ---- processes and threads ------------------------------------------ */
 
 /* The latest failed call of one kind in one thread. */
-struct sw_failed {
+struct failed {
 	bool valid;
 	__u64 seq;
 	__u64 ts;
@@ -170,25 +170,25 @@ struct sw_failed {
 	__s64 ret;
 	__s32 id;   /* shmat: the id it was given */
 	__u64 lost_snap;
-	struct sw_ustack *stack; /* of the failed call */
+	struct ustack *stack; /* of the failed call */
 };
 
-struct sw_thread {
+struct thread {
 	__u32 tid;
 	__u64 used; /* LRU stamp */
-	struct sw_failed shmget;
-	struct sw_failed shmat;
-	struct sw_failed mmap;
+	struct failed shmget;
+	struct failed shmat;
+	struct failed mmap;
 };
 
-struct sw_segment;
+struct segment;
 
-struct sw_proc {
+struct proc {
 	struct hnode node; /* key: pid */
 	__u32 pid;
 	char comm[SW_COMM_LEN];
-	struct sw_mm *mm;
-	struct sw_thread threads[SW_THREADS];
+	struct mm *mm;
+	struct thread threads[SW_THREADS];
 	struct list_node created; /* segments this process created, by cnode */
 	struct sw_proc_summary sum;
 	__u64 *dedup; /* open addressing set of reported finding keys */
@@ -204,7 +204,7 @@ struct sw_proc {
 
 /* ---- SysV segments ---------------------------------------------------- */
 
-struct sw_segment {
+struct segment {
 	struct hnode node; /* key: (__u32)shmid */
 	__s32 shmid;
 	__s32 key;
@@ -219,10 +219,10 @@ struct sw_segment {
 	__u32 creator_pid;
 	__u32 creator_tid;
 	char creator_comm[SW_COMM_LEN];
-	struct sw_proc *creator; /* while it lives */
+	struct proc *creator; /* while it lives */
 	struct list_node cnode; /* in creator->created */
 	__u64 create_seq;
-	struct sw_ustack *stack; /* of the creating shmget */
+	struct ustack *stack; /* of the creating shmget */
 	__u64 lost_snap;
 	__u64 last_detach_seq;
 	__u64 creator_exit_seq;
@@ -232,7 +232,7 @@ struct sw_segment {
 	__s64 rb_ret;
 	__u64 rb_lost_snap;
 	__u32 rb_tid;
-	struct sw_ustack *rb_stack; /* of the failed shmat */
+	struct ustack *rb_stack; /* of the failed shmat */
 	bool leak_reported;
 };
 
@@ -243,8 +243,8 @@ struct sw_segment {
  * mapped, identified by (dev, ino): a process that maps an fd it
  * received over a socket is tied to the object its creator made.
  */
-struct sw_shmobj {
-	struct hnode node; /* key: sw_obj_key(dev, ino) */
+struct shmobj {
+	struct hnode node; /* key: obj_key(dev, ino) */
 	struct hnode pnode; /* in a->obj_paths while linked and created:
 				  key: a hash of path */
 	struct list_node wnode; /* in a->objs_wait: creator gone, still linked */
@@ -271,20 +271,20 @@ struct sw_shmobj {
 	char creator_comm[SW_COMM_LEN];
 	__u64 create_seq;
 	__u64 creator_exit_seq;
-	struct sw_ustack *stack; /* of the creating call */
+	struct ustack *stack; /* of the creating call */
 	/* The latest size change: who, from what, and where. */
 	__u64 resize_seq;
 	__u64 resize_from;
 	__u32 resize_pid;
 	char resize_comm[SW_COMM_LEN];
-	struct sw_ustack *resize_stack;
+	struct ustack *resize_stack;
 	__u64 first_map_seq;
 	__u64 unlink_seq;
 	__u64 lost_snap;
 };
 
 /* A memory filesystem as its objects' events last showed it. */
-struct sw_mount {
+struct mount {
 	__u32 dev;
 	bool has_label;
 	char label[SW_NAME_LEN]; /* the directory of an object's path */
@@ -295,12 +295,12 @@ struct sw_mount {
 
 #define SW_MOUNTS 32
 
-static inline __u64 sw_obj_key(__u32 dev, __u64 ino)
+static inline __u64 obj_key(__u32 dev, __u64 ino)
 {
 	return ino * 0x9e3779b97f4a7c15ULL ^ dev;
 }
 
-struct sw_exit_rec {
+struct exit_rec {
 	__u32 pid;
 	__u64 ts;
 };
@@ -312,22 +312,22 @@ struct analyzer {
 	__u64 lost_total;
 	__u32 rng;
 	__u64 lru_clock;
-	struct sw_exit_rec exits[SW_RECENT_EXITS];
+	struct exit_rec exits[SW_RECENT_EXITS];
 	unsigned int exit_next;
 	/* segments whose nattch hit 0 or whose creator went away during
 	 * the current event; rules look at them, then model_end_event(). */
-	struct sw_segment **idle;
+	struct segment **idle;
 	size_t n_idle;
 	size_t cap_idle;
 	bool finished;
-	__u64 n_stacks; /* struct sw_ustack allocated and not yet freed */
+	__u64 n_stacks; /* struct ustack allocated and not yet freed */
 	struct hmap objs;
 	struct hmap obj_paths; /* linked created objects by path */
-	struct sw_mount mounts[SW_MOUNTS];
+	struct mount mounts[SW_MOUNTS];
 	unsigned int n_mounts;
 	/* objects whose creator exited while they were linked: the leak
 	 * check looks at them again when a mapping goes */
-	struct list_node objs_wait; /* of struct sw_shmobj, by wnode */
+	struct list_node objs_wait; /* of struct shmobj, by wnode */
 	/* opts.keep_exited: pids of exited SysV users, struct hnode
 	 * alone.  Unlike the rest, it grows with every such process, which
 	 * is why it is kept only on request. */
@@ -336,29 +336,29 @@ struct analyzer {
 
 /* ---- processes and threads (state.c) ---------------------------------- */
 
-struct sw_proc *model_proc(struct analyzer *a, __u32 pid);
+struct proc *model_proc(struct analyzer *a, __u32 pid);
 /*
  * The process an event belongs to, created on first sight.  NULL for a
  * late event: one from a process whose exit was already seen, stamped
  * before that exit (another thread's last call can come after the exit).
  */
-struct sw_proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e);
-struct sw_proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm);
+struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e);
+struct proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm);
 /* src is an event's comm (not always terminated) or a C string. */
 void model_set_comm(char *dst, const char *src);
 /* An empty address space with one reference. */
-struct sw_mm *model_mm_new(void);
-void model_note_peak(struct sw_proc *p);
+struct mm *model_mm_new(void);
+void model_note_peak(struct proc *p);
 /* A shared mapping of anything but a disk file is shared memory; what
- * decides whether the process gets a summary (sw_proc.shared_memory). */
-void model_note_shared_memory(struct sw_proc *p, __u32 backing);
-struct sw_thread *model_thread(struct analyzer *a, struct sw_proc *p, __u32 tid);
+ * decides whether the process gets a summary (proc.shared_memory). */
+void model_note_shared_memory(struct proc *p, __u32 backing);
+struct thread *model_thread(struct analyzer *a, struct proc *p, __u32 tid);
 /* A thread's record if it exists, without creating one. */
-struct sw_thread *model_thread_find(struct sw_proc *p, __u32 tid);
-void model_threads_clear(struct analyzer *a, struct sw_proc *p);
+struct thread *model_thread_find(struct proc *p, __u32 tid);
+void model_threads_clear(struct analyzer *a, struct proc *p);
 /* A failed result no longer stands (a later success, a new image). */
-void model_failed_clear(struct analyzer *a, struct sw_failed *f);
-void model_record_failure(struct analyzer *a, struct sw_failed *f, const struct sw_event *e,
+void model_failed_clear(struct analyzer *a, struct failed *f);
+void model_record_failure(struct analyzer *a, struct failed *f, const struct sw_event *e,
 			  __u64 size, __s32 id);
 /* Remember an exit, so later events stamped before it are known late. */
 void model_note_exit(struct analyzer *a, __u32 pid, __u64 ts);
@@ -366,26 +366,26 @@ void model_lost(struct analyzer *a, __u64 n);
 
 /* ---- SysV segments (state.c) -------------------------------------------- */
 
-struct sw_segment *model_seg(struct analyzer *a, __s32 shmid);
-struct sw_segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 size);
-void model_seg_free(struct analyzer *a, struct sw_segment *s);
+struct segment *model_seg(struct analyzer *a, __s32 shmid);
+struct segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 size);
+void model_seg_free(struct analyzer *a, struct segment *s);
 /* Gone from the kernel: forget it now, or at the end of the event when
  * rules may still hold a pointer from a->idle. */
-void model_seg_destroy(struct analyzer *a, struct sw_segment *s);
-void model_seg_link_creator(struct sw_segment *s, struct sw_proc *p);
-void model_seg_unlink_creator(struct sw_segment *s);
+void model_seg_destroy(struct analyzer *a, struct segment *s);
+void model_seg_link_creator(struct segment *s, struct proc *p);
+void model_seg_unlink_creator(struct segment *s);
 /* A segment whose nattch may have reached 0, or whose creator left:
  * rules look at it once the event is applied. */
-void model_seg_queue(struct analyzer *a, struct sw_segment *s);
+void model_seg_queue(struct analyzer *a, struct segment *s);
 void model_seg_attach(struct analyzer *a, __s32 shmid);
 void model_seg_detach(struct analyzer *a, __s32 shmid, __u64 seq);
 /* Would the kernel keep this segment forever (nobody attached, creator
  * gone, no IPC_RMID, and shm_rmid_forced off)? */
-bool model_seg_orphaned(const struct analyzer *a, const struct sw_segment *s);
+bool model_seg_orphaned(const struct analyzer *a, const struct segment *s);
 /* Destroy what the kernel would have destroyed, and empty a->idle. */
 void model_end_event(struct analyzer *a);
 
-static inline __u32 model_holdings(const struct sw_mm *mm)
+static inline __u32 model_holdings(const struct mm *mm)
 {
 	return mm->n_attach + mm->n_map;
 }

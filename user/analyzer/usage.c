@@ -29,7 +29,7 @@ static int top_slot(__u64 *keys, int *n, __u64 key, void *items, size_t item_siz
 }
 
 /* Add o's bytes to its creator's row (unsorted while counting). */
-static void add_creator(const struct sw_shmobj *o, struct sw_usage_creator *all, int *n_all,
+static void add_creator(const struct shmobj *o, struct sw_usage_creator *all, int *n_all,
 			int max_all)
 {
 	for (int i = 0; i < *n_all; i++) {
@@ -49,7 +49,7 @@ static void add_creator(const struct sw_shmobj *o, struct sw_usage_creator *all,
 
 #define SW_USAGE_CREATORS 256 /* distinct creators counted per mount */
 
-static void mount_usage(struct analyzer *a, struct sw_mount *m, __u64 ts_ns,
+static void mount_usage(struct analyzer *a, struct mount *m, __u64 ts_ns,
 			struct sw_mount_usage *u)
 {
 	struct sw_usage_creator all[SW_USAGE_CREATORS];
@@ -66,7 +66,7 @@ static void mount_usage(struct analyzer *a, struct sw_mount *m, __u64 ts_ns,
 	u->fs_size = m->fs_size;
 	hmap_iter_init(&it, &a->objs);
 	while ((n = hmap_iter_next(&it))) {
-		const struct sw_shmobj *o = (const struct sw_shmobj *)n;
+		const struct shmobj *o = (const struct shmobj *)n;
 		int i;
 
 		if (o->dev != m->dev || o->unlinked)
@@ -109,7 +109,7 @@ void analyzer__usage(struct analyzer *a, __u64 ts_ns, bool changed_only, sw_usag
 		     void *ctx)
 {
 	for (unsigned int i = 0; i < a->n_mounts; i++) {
-		struct sw_mount *m = &a->mounts[i];
+		struct mount *m = &a->mounts[i];
 		struct sw_mount_usage u;
 
 		if (changed_only && !m->changed)

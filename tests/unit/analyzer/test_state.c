@@ -12,7 +12,7 @@
 
 static void test_partial_munmap_and_mremap(void **state)
 {
-	struct sw_proc *p;
+	struct proc *p;
 
 	start();
 	shared_map(920, MAP_ADDR, 4 * 4096);
@@ -110,7 +110,7 @@ static void test_dontfork_leaves_the_attachment_to_the_parent(void **state)
  * VMA (each piece one attach); MADV_DOFORK takes DONTFORK back. */
 static void test_dofork_on_part_of_a_dontfork_attachment(void **state)
 {
-	struct sw_mm *child;
+	struct mm *child;
 
 	start();
 	shmget_(1400, IPC_PRIVATE_KEY, 3 * 4096, 91);
@@ -202,7 +202,7 @@ static void test_pid_reuse(void **state)
 static void test_interleaved_threads(void **state)
 {
 	__u64 bad;
-	struct sw_proc *p;
+	struct proc *p;
 
 	start();
 	shmget_(1500, IPC_PRIVATE_KEY, 4096, 101);
@@ -502,7 +502,7 @@ static void test_free_with_live_objects(void **state)
 	/* One object waits for its last holder: /dev/shm/waiting. */
 	assert_false(list_empty(&T.a->objs_wait));
 	assert_true(T.a->objs_wait.next->next == &T.a->objs_wait);
-	assert_int_equal(list_entry(T.a->objs_wait.next, struct sw_shmobj, wnode)->ino, 212);
+	assert_int_equal(list_entry(T.a->objs_wait.next, struct shmobj, wnode)->ino, 212);
 	assert_int_equal(T.a->n_stacks, 8);
 	/* teardown() frees the analyzer with all of this alive. */
 }

@@ -99,8 +99,8 @@ static int teardown(void **state)
 
 static void test_seed_pid_mappings(void **state)
 {
-	struct sw_proc *p;
-	struct sw_range *r;
+	struct proc *p;
+	struct mapping *r;
 
 	/* Two SysV, /dev/zero, memfd, /dev/shm and a shared file: six. */
 	assert_int_equal(procfs_seed_pid(an, root, 4242), 6);
@@ -139,7 +139,7 @@ static void test_seed_pid_missing(void **state)
 
 static void test_seed_segments(void **state)
 {
-	struct sw_segment *s;
+	struct segment *s;
 
 	assert_int_equal(procfs_seed_pid(an, root, 4242), 6);
 	assert_int_equal(procfs_seed_segments(an, root), 3);
