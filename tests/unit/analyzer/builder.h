@@ -122,7 +122,7 @@ static inline void with_stack(__u64 base, __u32 n)
 }
 
 static inline __u64 call(__u32 pid, __u32 tid, __u32 c, __s64 ret, __u64 a0, __u64 a1, __u64 a2,
-		  __u64 a3)
+			 __u64 a3)
 {
 	struct sw_event e = { .kind = SW_EV_CALL, .call = c };
 
@@ -164,7 +164,7 @@ static inline __u64 shmctl_(__u32 pid, __s32 id, __u64 cmd, __s64 ret)
 }
 
 static inline __u64 mmap_(__u32 pid, __u32 tid, __u64 len, __u64 prot, __u64 flags, __s64 ret,
-		   __u32 backing)
+			  __u32 backing)
 {
 	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_MMAP };
 
@@ -261,7 +261,7 @@ static inline __u64 signal_(__u32 pid, __u32 tid, int signo, int code, __u64 add
 /* A call on a tmpfs file or memfd: the object fields as the kernel
  * reads them after the call (backing, dev, ino, size in seg_size). */
 static inline __u64 obj_call(__u32 pid, __u32 c, __s64 ret, const char *name, __u32 dev, __u64 ino,
-		      __u32 backing, __u64 size)
+			     __u32 backing, __u64 size)
 {
 	struct sw_event e = { .kind = SW_EV_CALL, .call = c };
 
@@ -332,7 +332,7 @@ static inline __u64 unlinkat_(__u32 pid, const char *path, __s64 ret)
 
 /* mmap(NULL, len, RW, MAP_SHARED, fd, 0) of an object of obj_size. */
 static inline __u64 obj_map(__u32 pid, __u64 addr, __u64 len, __u32 dev, __u64 ino, __u32 backing,
-		     __u64 obj_size)
+			    __u64 obj_size)
 {
 	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_MMAP };
 
@@ -358,7 +358,7 @@ static inline __u64 shm_map(__u32 pid, __u64 addr, __u64 len, __u64 ino, __u64 o
 /* A SIGBUS fault (BUS_ADRERR) at map_start + offset in the object, as the
  * kernel describes it; callers fill in the mount's usage and top[]. */
 static inline struct sw_signal_info bus_info(__u64 map_start, __u64 offset, __u32 dev, __u64 ino,
-				      __u32 backing, __u64 obj_size)
+					     __u32 backing, __u64 obj_size)
 {
 	struct sw_signal_info s = {
 		.signo = 7, .code = BUS_ADRERR_CODE, .addr = map_start + offset,

@@ -282,7 +282,7 @@ static void test_objleak_inode_reuse(void **state)
 }
 
 /*
- * Regression (user/shmobj.c, obj_unlinked once matched the first linked
+ * Regression (analyzer/objects.c, obj_unlinked once matched the first linked
  * object with a path in hash-table order, not the newest).
  * When a path is created again while an older object with the same path
  * is still believed linked (its removal was not traced: `rm` outside the
@@ -363,7 +363,7 @@ static void test_stacks_shm_object_leak(void **state)
 }
 
 /*
- * Regression (user/rules.c, objleak_check): rules.c says a finding's site is the
+ * Regression (analyzer/rules_objects.c, objleak_check): rules say a finding's site is the
  * stack of the event that completed it, and segment-leak does so for a
  * MAP_FIXED mmap over the last attachment (test_stacks_segment_leak_by_
  * other_process); shm-object-leak never fills site.  Input: A creates and

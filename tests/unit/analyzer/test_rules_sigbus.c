@@ -237,7 +237,7 @@ static void test_sigbus_from_model_range(void **state)
 }
 
 /*
- * Regression (user/rules.c, sigbus_on_signal): a once-per-page-per-object
+ * Regression (analyzer/rules_objects.c, sigbus_on_signal): a once-per-page-per-object
  * key of ino ^ (addr >> 12) made two objects with consecutive inode numbers
  * mapped on adjacent pages collide and the second SIGBUS is dropped.
  * Input: /dev/shm/a (ino 2) mapped one page at MAP_ADDR (an even page),
