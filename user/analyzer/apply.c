@@ -173,7 +173,8 @@ static void model_shmdt(struct analyzer *a, struct proc *p, const struct sw_even
 	while (n && n->rn.start < limit && n->kind == SW_RANGE_ATTACH && n->shmid == id) {
 		__u64 next = n->rn.end;
 
-		model_range_cut(a, p->mm, n, n->rn.start, n->rn.end, SW_GONE_SHMDT, e->seq, gone_stack);
+		model_range_cut(a, p->mm, n, n->rn.start, n->rn.end, SW_GONE_SHMDT, e->seq,
+				gone_stack);
 		n = model_range_from(p->mm, next);
 	}
 	model_stack_put(a, gone_stack);
@@ -286,8 +287,8 @@ static void model_mremap(struct analyzer *a, struct proc *p, const struct sw_eve
 	 * one; otherwise the old range goes, and if it moved, a stale
 	 * pointer into it is a use after unmap. */
 	if (old_size && !(flags & K_MREMAP_DONTUNMAP))
-		model_mm_remove(a, p->mm, old, old + old_size, start != old ? SW_GONE_MREMAP : 0, e->seq,
-			  stack);
+		model_mm_remove(a, p->mm, old, old + old_size, start != old ? SW_GONE_MREMAP : 0,
+				e->seq, stack);
 	if (!(flags & K_MREMAP_FIXED))
 		model_displace(p->mm, start, start + new_size, e->tid);
 	model_mm_remove(a, p->mm, start, start + new_size, 0, e->seq, NULL);

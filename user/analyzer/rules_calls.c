@@ -85,8 +85,8 @@ void oversized_on_call(struct analyzer *a, struct proc *p, const struct sw_event
 	}
 	finding_evidence(&f, e->seq);
 	finding_size(sz, sizeof(sz), size);
-	finding_publish(a, p, &f, a->lost_total, "%s of %s (%llu bytes), %s%s", sw_call_name(e->call), sz,
-		(unsigned long long)size, why, tail);
+	finding_publish(a, p, &f, a->lost_total, "%s of %s (%llu bytes), %s%s",
+			sw_call_name(e->call), sz, (unsigned long long)size, why, tail);
 }
 
 static bool shmctl_takes_id(__u64 cmd)
