@@ -100,7 +100,7 @@ const char *finding_err(__s64 ret)
 }
 
 void finding_init(struct sw_finding *f, int rule, __u32 pid, __u32 tid,
-			 const char *comm, __u64 ts)
+		  const char *comm, __u64 ts)
 {
 	memset(f, 0, sizeof(*f));
 	f->rule = sw_rules[rule].id;
@@ -167,7 +167,7 @@ void finding_evidence(struct sw_finding *f, __u64 seq)
  * lost_snap, count it in p's summary and hand it on. */
 void __attribute__((format(printf, 5, 6)))
 finding_publish(struct analyzer *a, struct proc *p, struct sw_finding *f, __u64 lost_snap,
-	const char *fmt, ...)
+		const char *fmt, ...)
 {
 	va_list ap;
 	int n;

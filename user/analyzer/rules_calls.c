@@ -312,7 +312,7 @@ static void invalid_shmdt(struct analyzer *a, struct proc *p, const struct sw_ev
  * or out-of-range request.
  */
 static struct tomb *already_unmapped(struct analyzer *a, struct proc *p, __u64 addr,
-					__u64 len)
+				     __u64 len)
 {
 	struct tomb *t;
 

@@ -64,7 +64,7 @@ static void account_del(struct analyzer *a, struct mm *mm, const struct mapping 
 }
 
 struct mapping *model_range_add(struct analyzer *a, struct mm *mm, const struct mapping *tmpl,
-				  __u64 start, __u64 end)
+				__u64 start, __u64 end)
 {
 	struct mapping *n = malloc(sizeof(*n));
 
@@ -152,8 +152,8 @@ struct tomb *model_tomb_covering(struct mm *mm, __u64 start, __u64 end)
  * (by the call seq, whose stack is gone_stack).
  */
 void model_range_cut(struct analyzer *a, struct mm *mm, struct mapping *n,
-		      __u64 start, __u64 end, enum gone_how how, __u64 seq,
-		      struct ustack *gone_stack)
+		     __u64 start, __u64 end, enum gone_how how, __u64 seq,
+		     struct ustack *gone_stack)
 {
 	__u64 cut_start = n->rn.start > start ? n->rn.start : start;
 	__u64 cut_end = n->rn.end < end ? n->rn.end : end;
@@ -172,7 +172,7 @@ void model_range_cut(struct analyzer *a, struct mm *mm, struct mapping *n,
 }
 
 static struct displaced *displaced_find(const struct mm *mm, __u64 start, __u64 end,
-					   __u32 tid, __u8 kind)
+					__u32 tid, __u8 kind)
 {
 	for (int i = 0; i < SW_DISPLACED; i++) {
 		const struct displaced *d = &mm->displaced[i];
@@ -215,7 +215,7 @@ void model_displace(struct mm *mm, __u64 start, __u64 end, __u32 tid)
 
 /* Remove whatever overlaps [start, end); returns how many ranges it hit. */
 int model_mm_remove(struct analyzer *a, struct mm *mm, __u64 start, __u64 end,
-		     enum gone_how how, __u64 seq, struct ustack *gone_stack)
+		    enum gone_how how, __u64 seq, struct ustack *gone_stack)
 {
 	struct mapping *n = model_first_overlap(mm, start, end);
 	int hit = 0;
@@ -283,7 +283,7 @@ void model_mm_copy(struct analyzer *a, struct mm *dst, const struct mm *src)
 /* Mark the part of n within [start, end) dontfork or not, split off from
  * the rest as the kernel splits the VMA (one more attach for SysV). */
 void model_range_set_dontfork(struct analyzer *a, struct mm *mm, struct mapping *n,
-			       __u64 start, __u64 end, bool dontfork)
+			      __u64 start, __u64 end, bool dontfork)
 {
 	__u64 from = n->rn.start > start ? n->rn.start : start;
 	__u64 to = n->rn.end < end ? n->rn.end : end;

@@ -25,7 +25,7 @@ bool model_range_overlaps(struct mm *mm, __u64 start, __u64 end);
 /* A copy of tmpl over [start, end), counted and indexed; NULL when out of
  * memory. */
 struct mapping *model_range_add(struct analyzer *a, struct mm *mm, const struct mapping *tmpl,
-				 __u64 start, __u64 end);
+				__u64 start, __u64 end);
 /*
  * Take [start, end) out of the range n: the pieces left and right of the
  * cut stay (a split SysV VMA counts as one more attach, as in the kernel),

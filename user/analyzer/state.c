@@ -205,7 +205,7 @@ struct thread *model_thread(struct analyzer *a, struct proc *p, __u32 tid)
 }
 
 void model_record_failure(struct analyzer *a, struct failed *f, const struct sw_event *e,
-			   __u64 size, __s32 id)
+			  __u64 size, __s32 id)
 {
 	model_failed_clear(a, f);
 	*f = (struct failed){
