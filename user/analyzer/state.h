@@ -36,7 +36,7 @@
 #include "lib/list.h"
 #include "lib/range.h"
 
-#define SW_PAGE_SIZE 4096ULL
+#define SW_PAGE_SIZE (1ULL << K_PAGE_SHIFT)
 #define SW_PAGE_ALIGN(x) (((x) + SW_PAGE_SIZE - 1) & ~(SW_PAGE_SIZE - 1))
 #define SW_MAP_FAILED ((__u64)-1)
 
