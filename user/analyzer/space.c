@@ -23,28 +23,6 @@ static __u32 next_prio(struct analyzer *a)
 	return a->rng;
 }
 
-/* The first range overlapping [start, end). */
-struct mapping *model_first_overlap(struct mm *mm, __u64 start, __u64 end)
-{
-	return model_range_of(range_first_overlap(&mm->ranges, start, end));
-}
-
-/* The first range starting at or after addr. */
-struct mapping *model_range_from(struct mm *mm, __u64 addr)
-{
-	return model_range_of(range_ceil(&mm->ranges, addr));
-}
-
-struct mapping *model_range_at(struct mm *mm, __u64 addr)
-{
-	return model_range_of(range_find(&mm->ranges, addr));
-}
-
-bool model_range_overlaps(struct mm *mm, __u64 start, __u64 end)
-{
-	return model_first_overlap(mm, start, end) != NULL;
-}
-
 static void account_add(struct analyzer *a, struct mm *mm, const struct mapping *r)
 {
 	if (r->kind == SW_RANGE_ATTACH)

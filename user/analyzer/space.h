@@ -9,19 +9,36 @@
 
 #include "analyzer/state.h"
 
+/* The lookups are inline: every call's path makes a few. */
 static inline struct mapping *model_range_of(struct range_node *n)
 {
 	return n ? range_entry(n, struct mapping, rn) : NULL;
 }
 
 /* The live range containing addr, or NULL. */
-struct mapping *model_range_at(struct mm *mm, __u64 addr);
+static inline struct mapping *model_range_at(struct mm *mm, __u64 addr)
+{
+	return model_range_of(range_find(&mm->ranges, addr));
+}
+
 /* The first range overlapping [start, end), or NULL. */
-struct mapping *model_first_overlap(struct mm *mm, __u64 start, __u64 end);
+static inline struct mapping *model_first_overlap(struct mm *mm, __u64 start, __u64 end)
+{
+	return model_range_of(range_first_overlap(&mm->ranges, start, end));
+}
+
 /* The first range starting at or after addr, or NULL. */
-struct mapping *model_range_from(struct mm *mm, __u64 addr);
+static inline struct mapping *model_range_from(struct mm *mm, __u64 addr)
+{
+	return model_range_of(range_ceil(&mm->ranges, addr));
+}
+
 /* Does any live range overlap [start, end)? */
-bool model_range_overlaps(struct mm *mm, __u64 start, __u64 end);
+static inline bool model_range_overlaps(struct mm *mm, __u64 start, __u64 end)
+{
+	return model_first_overlap(mm, start, end) != NULL;
+}
+
 /* A copy of tmpl over [start, end), counted and indexed; NULL when out of
  * memory. */
 struct mapping *model_range_add(struct analyzer *a, struct mm *mm, const struct mapping *tmpl,

@@ -96,13 +96,6 @@ void model_note_peak(struct proc *p)
 		p->sum.peak_shared_bytes = p->mm->bytes;
 }
 
-struct proc *model_proc(struct analyzer *a, __u32 pid)
-{
-	struct hnode *n = hmap_get(&a->procs, pid);
-
-	return n ? (struct proc *)n : NULL;
-}
-
 /* src is an event's comm (not always terminated) or a C string. */
 void model_set_comm(char *dst, const char *src)
 {
@@ -218,14 +211,6 @@ void model_record_failure(struct analyzer *a, struct failed *f, const struct sw_
 		.lost_snap = a->lost_total,
 		.stack = model_stack_new(a, e),
 	};
-}
-
-struct segment *model_seg(struct analyzer *a, __s32 shmid)
-{
-	struct hnode *n = hmap_get(&a->segs, (__u32)shmid);
-	struct segment *s = (struct segment *)n;
-
-	return s && !s->destroyed ? s : NULL;
 }
 
 void model_seg_link_creator(struct segment *s, struct proc *p)

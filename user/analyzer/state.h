@@ -336,7 +336,14 @@ struct analyzer {
 
 /* ---- processes and threads (state.c) ---------------------------------- */
 
-struct proc *model_proc(struct analyzer *a, __u32 pid);
+/* Lookups are inline: every event makes a few. */
+static inline struct proc *model_proc(struct analyzer *a, __u32 pid)
+{
+	struct hnode *n = hmap_get(&a->procs, pid);
+
+	return n ? hmap_entry(n, struct proc, node) : NULL;
+}
+
 /*
  * The process an event belongs to, created on first sight.  NULL for a
  * late event: one from a process whose exit was already seen, stamped
@@ -366,7 +373,14 @@ void model_lost(struct analyzer *a, __u64 n);
 
 /* ---- SysV segments (state.c) -------------------------------------------- */
 
-struct segment *model_seg(struct analyzer *a, __s32 shmid);
+static inline struct segment *model_seg(struct analyzer *a, __s32 shmid)
+{
+	struct hnode *n = hmap_get(&a->segs, (__u32)shmid);
+	struct segment *s = n ? hmap_entry(n, struct segment, node) : NULL;
+
+	return s && !s->destroyed ? s : NULL;
+}
+
 struct segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 size);
 void model_seg_free(struct analyzer *a, struct segment *s);
 /* Gone from the kernel: forget it now, or at the end of the event when
