@@ -33,6 +33,7 @@
 #include "commands.h"
 #include "config.h"
 #include "lib/names.h"
+#include "analyzer/seed.h"
 #include "lib/procfs.h"
 #include "trace/capture.h"
 #include "trace/launch.h"

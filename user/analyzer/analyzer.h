@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * analyzer.h - the public face of the analyzer (model.c + rules.c).
+ * analyzer.h - the public face of the analyzer (analyzer.c, usage.c).
  *
  * Pure C, no libbpf, no I/O: fed one struct sw_event at a time (live from
  * capture.c or read back from a log by logread.c), it emits findings and

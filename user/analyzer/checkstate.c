@@ -76,7 +76,7 @@ struct ctx {
 	struct checkstate_result *res;
 	FILE *out;
 	bool lost;	    /* any loss reported */
-	struct vec kseg;    /* struct sw_seed_segment, sorted by shmid */
+	struct vec kseg;    /* struct procfs_segment, sorted by shmid */
 	struct vec aseg;    /* struct sw_segment_view */
 	struct vec pids;    /* __u32, sorted: live traced processes */
 	struct vec held;    /* __s32: shmids traced processes hold */
@@ -102,8 +102,8 @@ static int cmp_s32(const void *x, const void *y)
 
 static int cmp_kseg(const void *x, const void *y)
 {
-	return cmp_s32(&((const struct sw_seed_segment *)x)->shmid,
-		       &((const struct sw_seed_segment *)y)->shmid);
+	return cmp_s32(&((const struct procfs_segment *)x)->shmid,
+		       &((const struct procfs_segment *)y)->shmid);
 }
 
 /* A traced process, alive, or exited after it used SysV shared memory. */
@@ -137,10 +137,10 @@ static void report(struct ctx *c, bool uncertain, const char *fmt, ...)
 
 /* ---- collecting both views ------------------------------------------- */
 
-static int add_kseg(void *ctx, const struct sw_seed_segment *s)
+static int add_kseg(void *ctx, const struct procfs_segment *s)
 {
 	struct ctx *c = ctx;
-	struct sw_seed_segment *d = vec_push(&c->kseg);
+	struct procfs_segment *d = vec_push(&c->kseg);
 
 	if (!d)
 		return c->err = -ENOMEM;
@@ -213,7 +213,7 @@ static int add_piece(struct ctx *c, __s32 shmid, int delta)
 	return 0;
 }
 
-static int add_kmap(void *ctx, const struct sw_seed_mapping *m)
+static int add_kmap(void *ctx, const struct procfs_mapping *m)
 {
 	struct ctx *c = ctx;
 	bool sysv = m->backing == SW_BK_SYSV;
@@ -256,7 +256,7 @@ static long long piece_balance(struct ctx *c, __s32 shmid)
 }
 
 static void compare_segment(struct ctx *c, const struct sw_segment_view *s,
-			    const struct sw_seed_segment *k)
+			    const struct procfs_segment *k)
 {
 	bool unc = s->uncertain;
 
@@ -295,7 +295,7 @@ static void compare_segment(struct ctx *c, const struct sw_segment_view *s,
 
 static void compare_segments(struct ctx *c)
 {
-	struct sw_seed_segment *kseg = c->kseg.v;
+	struct procfs_segment *kseg = c->kseg.v;
 	bool *matched = calloc(c->kseg.n + 1, sizeof(bool));
 
 	if (!matched) {
@@ -305,15 +305,15 @@ static void compare_segments(struct ctx *c)
 	vec_sort(&c->kseg, cmp_kseg);
 	for (size_t i = 0; i < c->aseg.n; i++) {
 		const struct sw_segment_view *s = (struct sw_segment_view *)c->aseg.v + i;
-		struct sw_seed_segment key = { .shmid = s->shmid };
-		struct sw_seed_segment *k = vec_find(&c->kseg, &key, cmp_kseg);
+		struct procfs_segment key = { .shmid = s->shmid };
+		struct procfs_segment *k = vec_find(&c->kseg, &key, cmp_kseg);
 
 		if (k)
 			matched[k - kseg] = true;
 		compare_segment(c, s, k);
 	}
 	for (size_t i = 0; i < c->kseg.n; i++) {
-		const struct sw_seed_segment *k = &kseg[i];
+		const struct procfs_segment *k = &kseg[i];
 
 		if (matched[i] || !segment_relevant(c, NULL, k->shmid, k->cpid, k->lpid))
 			continue;
@@ -403,7 +403,7 @@ int checkstate__run(const struct analyzer *a, const struct checkstate_opts *o,
 		.res = res,
 		.out = o->out ? o->out : stderr,
 		.lost = analyzer__lost_total(a) > 0,
-		.kseg.elem = sizeof(struct sw_seed_segment),
+		.kseg.elem = sizeof(struct procfs_segment),
 		.aseg.elem = sizeof(struct sw_segment_view),
 		.pids.elem = sizeof(__u32),
 		.held.elem = sizeof(__s32),

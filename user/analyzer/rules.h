@@ -1,11 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rules.h - the detectors: indices into sw_rules[] and their defaults.
+ * rules.h - the detectors: indices into sw_rules[], their settings, and
+ * each rule's hooks, in three families: rules_calls.c (what one call or
+ * fault did wrong: failed-then-used, oversized-request, invalid-detach,
+ * use-after-detach), rules_holdings.c (what a process holds or leaves
+ * behind: segment-leak, attach-leak, missing-rollback) and
+ * rules_objects.c (shm objects and their mounts: shm-object-leak,
+ * sigbus-explained).  analyzer.c calls the hooks around applying each
+ * event (see its checks[]); the rule table is findings.c's.
  *
- * rules.c holds the rule table (id, severity, summary, advice; the one
- * source for docs/rules.md and the README), one check per rule, and the
- * analyzer's event entry points, which apply an event to the model
- * (model.c) and run the checks around it.
+ * Hooks:
+ *   on_call      before a call is applied (the state the call met)
+ *   on_holdings  after a call changed what an address space holds
+ *   on_signal    a SIGSEGV/SIGBUS of a known process
+ *   on_exit      a process exited, its state still intact
+ *   on_idle      a segment lost its last attachment or its creator
+ *   on_release   after an event that may have let go of a shm object's
+ *                last holder
  */
 #ifndef SHMWATCH_RULES_H
 #define SHMWATCH_RULES_H
@@ -48,5 +59,24 @@ enum sw_rule_idx {
 
 /* Index of a rule id in sw_rules[], or -ENOENT. */
 int sw_rule_index(const char *id);
+
+struct proc;
+struct segment;
+
+/* rules_calls.c */
+void oversized_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void ftu_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void ftu_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void invalid_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void uad_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e);
+
+/* rules_holdings.c */
+void growth_on_holdings(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void rollback_on_exit(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *e);
+
+/* rules_objects.c */
+void objleak_on_release(struct analyzer *a, const struct sw_event *e);
+void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e);
 
 #endif /* SHMWATCH_RULES_H */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * procfs.c - read /proc/PID/maps and /proc/sysvipc/shm into the analyzer
- * (analyzer__seed_*).  Only reads files; the analyzer decides what the
- * seeded state means.
+ * procfs.c - the /proc parsers: PID/maps, sysvipc/shm, PID/stat and
+ * status, PID/comm.  Only reads files; what the entries mean to the
+ * analyzer is analyzer/seed.c's and checkstate.c's business.
  *
  * How /proc/PID/maps names shared memory:
  *   /SYSV<key, 8 hex digits> (deleted)   a SysV attachment; inode = shmid
@@ -20,11 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "kabi.h"
 #include "lib/procfs.h"
 
-#define SHM_DEST_MODE 01000 /* IPC_RMID done, waiting for the last detach */
-
-static const char *root_or_default(const char *proc_root)
+const char *procfs_root(const char *proc_root)
 {
 	return proc_root && proc_root[0] ? proc_root : "/proc";
 }
@@ -43,13 +42,13 @@ static void strip_deleted(char *path)
 		path[n - k] = '\0';
 }
 
-static void set_name(struct sw_seed_mapping *m, const char *name)
+static void set_name(struct procfs_mapping *m, const char *name)
 {
 	snprintf(m->name, sizeof(m->name), "%s", name);
 }
 
 /* Fill backing, shmid and name from the path; false to skip the line. */
-static bool classify(struct sw_seed_mapping *m, char *path, bool shared)
+static bool classify(struct procfs_mapping *m, char *path, bool shared)
 {
 	const char *base;
 
@@ -101,7 +100,7 @@ bool procfs_parse_maps_line(char *line, struct procfs_maps_line *l)
 }
 
 /* A SysV attachment or shared mapping of one maps line; false to skip. */
-static bool parse_maps_line(char *line, __u32 pid, struct sw_seed_mapping *m)
+static bool parse_maps_line(char *line, __u32 pid, struct procfs_mapping *m)
 {
 	struct procfs_maps_line l;
 
@@ -118,8 +117,9 @@ static bool parse_maps_line(char *line, __u32 pid, struct sw_seed_mapping *m)
 	return strlen(l.perms) >= 4 && classify(m, l.path, l.perms[3] == 's');
 }
 
-static void read_comm(const char *root, __u32 pid, char *comm, size_t len)
+void procfs_read_comm(const char *proc_root, __u32 pid, char *comm, size_t len)
 {
+	const char *root = procfs_root(proc_root);
 	char path[4096];
 	FILE *f;
 
@@ -136,12 +136,12 @@ static void read_comm(const char *root, __u32 pid, char *comm, size_t len)
 int procfs_read_maps(const char *proc_root, __u32 pid, procfs_mapping_fn fn, void *ctx)
 {
 	char path[4096], *line = NULL;
-	struct sw_seed_mapping m;
+	struct procfs_mapping m;
 	size_t cap = 0;
 	int n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%u/maps", root_or_default(proc_root), pid);
+	snprintf(path, sizeof(path), "%s/%u/maps", procfs_root(proc_root), pid);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -157,72 +157,8 @@ int procfs_read_maps(const char *proc_root, __u32 pid, procfs_mapping_fn fn, voi
 	return n;
 }
 
-struct seed_ctx {
-	struct analyzer *a;
-	const char *root;
-	bool seeded; /* the process itself */
-};
-
-static void seed_process_once(struct seed_ctx *sc, __u32 pid)
-{
-	char comm[SW_COMM_LEN];
-
-	if (sc->seeded)
-		return;
-	sc->seeded = true;
-	read_comm(sc->root, pid, comm, sizeof(comm));
-	analyzer__seed_process(sc->a, pid, comm);
-}
-
-static int seed_mapping(void *ctx, const struct sw_seed_mapping *m)
-{
-	struct seed_ctx *sc = ctx;
-
-	seed_process_once(sc, m->pid);
-	analyzer__seed_mapping(sc->a, m);
-	return 0;
-}
-
-int procfs_seed_pid(struct analyzer *a, const char *proc_root, __u32 pid)
-{
-	struct seed_ctx sc = { .a = a, .root = root_or_default(proc_root) };
-	char path[4096];
-
-	/* Known even if it holds nothing yet; not if it is gone. */
-	snprintf(path, sizeof(path), "%s/%u/maps", sc.root, pid);
-	if (access(path, R_OK))
-		return -errno;
-	seed_process_once(&sc, pid);
-	return procfs_read_maps(sc.root, pid, seed_mapping, &sc);
-}
-
-int procfs_seed_all(struct analyzer *a, const char *proc_root, __u32 exclude)
-{
-	struct seed_ctx sc = { .a = a, .root = root_or_default(proc_root) };
-	struct dirent *de;
-	int n = 0;
-	DIR *d;
-
-	d = opendir(sc.root);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char *end;
-		unsigned long pid = strtoul(de->d_name, &end, 10);
-
-		if (*end || !pid || pid == exclude || pid > UINT32_MAX)
-			continue;
-		sc.seeded = false;
-		/* Gone since readdir: nothing to seed. */
-		if (procfs_read_maps(sc.root, (__u32)pid, seed_mapping, &sc) > 0)
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
 /* "key shmid perms size cpid lpid nattch ..." with perms in octal. */
-static bool parse_shm_line(const char *line, struct sw_seed_segment *s)
+static bool parse_shm_line(const char *line, struct procfs_segment *s)
 {
 	unsigned long long size;
 	unsigned int perms, cpid, lpid, nattch;
@@ -231,14 +167,14 @@ static bool parse_shm_line(const char *line, struct sw_seed_segment *s)
 	if (sscanf(line, "%d %d %o %llu %u %u %u", &key, &shmid, &perms, &size, &cpid, &lpid,
 		   &nattch) != 7)
 		return false;
-	*s = (struct sw_seed_segment){
+	*s = (struct procfs_segment){
 		.shmid = shmid,
 		.key = key,
 		.size = size,
 		.cpid = cpid,
 		.lpid = lpid,
 		.nattch = nattch,
-		.removed = perms & SHM_DEST_MODE,
+		.removed = perms & K_SHM_DEST,
 	};
 	return true;
 }
@@ -246,12 +182,12 @@ static bool parse_shm_line(const char *line, struct sw_seed_segment *s)
 int procfs_read_segments(const char *proc_root, procfs_segment_fn fn, void *ctx)
 {
 	char path[4096], *line = NULL;
-	struct sw_seed_segment s;
+	struct procfs_segment s;
 	size_t cap = 0;
 	int n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/sysvipc/shm", root_or_default(proc_root));
+	snprintf(path, sizeof(path), "%s/sysvipc/shm", procfs_root(proc_root));
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -267,19 +203,6 @@ int procfs_read_segments(const char *proc_root, procfs_segment_fn fn, void *ctx)
 	fclose(f);
 	return n;
 }
-
-static int seed_segment(void *ctx, const struct sw_seed_segment *s)
-{
-	analyzer__seed_segment(ctx, s);
-	return 0;
-}
-
-int procfs_seed_segments(struct analyzer *a, const char *proc_root)
-{
-	return procfs_read_segments(proc_root, seed_segment, a);
-}
-
-#define PF_KTHREAD 0x00200000
 
 /* "pid (comm) state ppid pgrp session tty_nr tpgid flags ...": the comm
  * may hold spaces and parentheses, so fields are counted from the last
@@ -301,13 +224,13 @@ static int read_stat(const char *root, __u32 pid, struct procfs_task *t)
 	close = strrchr(buf, ')');
 	if (!close || sscanf(close + 1, " %c %*d %*d %*d %*d %*d %lu", &t->state, &flags) != 2)
 		return -EINVAL;
-	t->kthread = flags & PF_KTHREAD;
+	t->kthread = flags & K_PF_KTHREAD;
 	return 0;
 }
 
 int procfs_read_task(const char *proc_root, __u32 pid, struct procfs_task *t)
 {
-	const char *root = root_or_default(proc_root);
+	const char *root = procfs_root(proc_root);
 	char path[4096], line[256];
 	unsigned int tgid;
 	int ret;
@@ -327,6 +250,6 @@ int procfs_read_task(const char *proc_root, __u32 pid, struct procfs_task *t)
 	fclose(f);
 	if (!t->tgid)
 		return -EINVAL;
-	read_comm(root, pid, t->comm, sizeof(t->comm));
+	procfs_read_comm(root, pid, t->comm, sizeof(t->comm));
 	return 0;
 }

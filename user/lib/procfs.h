@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * procfs.h - seed the analyzer from /proc for processes that were already
- * running when tracing started, so what they already hold is known and
- * not taken for misuse.
+ * procfs.h - parsers for the /proc files shmwatch reads: PID/maps lines,
+ * the SysV attachments and shared mappings among them, sysvipc/shm,
+ * PID/stat and status, PID/comm.  No analyzer here: analyzer/seed.h
+ * feeds what they read to it.
  *
  * proc_root is the procfs mount ("/proc"; NULL means the same), a
  * parameter so tests can point it at a fake tree.
@@ -10,29 +11,12 @@
 #ifndef SHMWATCH_PROCFS_H
 #define SHMWATCH_PROCFS_H
 
-#include "analyzer/analyzer.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include "events.h" /* SW_NAME_LEN, SW_COMM_LEN, enum sw_backing */
 
-/*
- * Seed one process from PROC_ROOT/PID/comm and PROC_ROOT/PID/maps: SysV
- * attachments and shared mappings (perms 's').  Returns the number of
- * mappings seeded or a negative errno (-ENOENT: no such process).
- */
-int procfs_seed_pid(struct analyzer *a, const char *proc_root, __u32 pid);
-
-/*
- * Seed every SysV segment from PROC_ROOT/sysvipc/shm.  Call it after the
- * processes, so segments their creators made are tied to them.  Returns
- * the number of segments seeded or a negative errno.
- */
-int procfs_seed_segments(struct analyzer *a, const char *proc_root);
-
-/*
- * Seed every process under PROC_ROOT that holds a SysV attachment or a
- * shared mapping (others stay unknown until their first event), except
- * exclude (shmwatch itself).  For a system-wide trace whose state is
- * checked at the end (--check-state).  Returns the processes seeded.
- */
-int procfs_seed_all(struct analyzer *a, const char *proc_root, __u32 exclude);
+/* proc_root, or "/proc" when it is NULL or empty. */
+const char *procfs_root(const char *proc_root);
 
 /* One line of PROC_ROOT/PID/maps, split in place. */
 struct procfs_maps_line {
@@ -46,19 +30,42 @@ struct procfs_maps_line {
 	char *path;    /* into the line: no newline, no " (deleted)"; "" if none */
 };
 
-/* Split a maps line; false if it is not one.  Shared by the seeding, the
- * state check and the symbolizer, which all read maps. */
+/* Split a maps line; false if it is not one.  Shared by procfs_read_maps
+ * and the symbolizer, which reads executable mappings. */
 bool procfs_parse_maps_line(char *line, struct procfs_maps_line *l);
 
+/* One segment of PROC_ROOT/sysvipc/shm. */
+struct procfs_segment {
+	__s32 shmid;
+	__s32 key;
+	__u64 size;
+	__u32 cpid;
+	__u32 lpid;
+	__u32 nattch;
+	bool removed; /* SHM_DEST in the mode: IPC_RMID done, still attached */
+};
+
+/* A SysV attachment or shared mapping of PROC_ROOT/PID/maps. */
+struct procfs_mapping {
+	__u32 pid;
+	__u64 start;
+	__u64 end;
+	__u32 backing;	/* enum sw_backing */
+	__s32 shmid;	/* SW_BK_SYSV: the id from the inode column, else -1 */
+	__u32 dev;	/* kernel encoding, major << 20 | minor */
+	__u64 ino;
+	__u64 offset;	/* file offset of start */
+	char name[SW_NAME_LEN];
+};
+
 /*
- * The parsers behind the seeding, for whoever else compares with the
- * kernel (checkstate.c): fn gets each SysV attachment and shared mapping
- * of PROC_ROOT/PID/maps, or each segment of PROC_ROOT/sysvipc/shm, and
- * stops the walk by returning non-zero.  Return the number of entries
- * passed or a negative errno (-ENOENT: no such process).
+ * fn gets each SysV attachment and shared mapping of PROC_ROOT/PID/maps,
+ * or each segment of PROC_ROOT/sysvipc/shm, and stops the walk by
+ * returning non-zero.  Return the number of entries passed or a negative
+ * errno (-ENOENT: no such process).
  */
-typedef int (*procfs_mapping_fn)(void *ctx, const struct sw_seed_mapping *m);
-typedef int (*procfs_segment_fn)(void *ctx, const struct sw_seed_segment *s);
+typedef int (*procfs_mapping_fn)(void *ctx, const struct procfs_mapping *m);
+typedef int (*procfs_segment_fn)(void *ctx, const struct procfs_segment *s);
 int procfs_read_maps(const char *proc_root, __u32 pid, procfs_mapping_fn fn, void *ctx);
 int procfs_read_segments(const char *proc_root, procfs_segment_fn fn, void *ctx);
 
@@ -70,6 +77,9 @@ struct procfs_task {
 	bool kthread; /* a kernel thread: it makes no system calls */
 	char comm[SW_COMM_LEN];
 };
+
+/* PROC_ROOT/PID/comm without its newline; "" when unreadable. */
+void procfs_read_comm(const char *proc_root, __u32 pid, char *comm, size_t len);
 
 /* Read PROC_ROOT/PID/stat and status (a thread's id works too).
  * 0, or a negative errno (-ENOENT: no such task). */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "analyzer/checkstate.h"
+#include "analyzer/seed.h"
 #include "lib/procfs.h"
 
 #define ROOT_TEMPLATE "/tmp/shmwatch-checkstate-XXXXXX"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_procfs.c - seeding from a fake /proc tree built under /tmp:
+ * test_procfs.c - the /proc parsers (lib/procfs) and the seeding built on
+ * them (analyzer/seed.c), from a fake /proc tree built under /tmp:
  * /PID/maps and /PID/comm for a running process, /sysvipc/shm for the
  * segments, and what the analyzer then knows.
  */
@@ -16,7 +17,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "analyzer/analyzer.h"
-#include "analyzer/model.h"
+#include "analyzer/objects.h"
+#include "analyzer/space.h"
+#include "analyzer/seed.h"
 #include "lib/procfs.h"
 
 static char root[256];
@@ -97,8 +100,8 @@ static int teardown(void **state)
 
 static void test_seed_pid_mappings(void **state)
 {
-	struct sw_proc *p;
-	struct sw_range *r;
+	struct proc *p;
+	struct mapping *r;
 
 	/* Two SysV, /dev/zero, memfd, /dev/shm and a shared file: six. */
 	assert_int_equal(procfs_seed_pid(an, root, 4242), 6);
@@ -112,7 +115,7 @@ static void test_seed_pid_mappings(void **state)
 	assert_non_null(r);
 	assert_int_equal(r->kind, SW_RANGE_ATTACH);
 	assert_int_equal(r->shmid, 17170465);
-	assert_int_equal(r->end, 0x7f0000200000);
+	assert_int_equal(r->rn.end, 0x7f0000200000);
 
 	r = model_range_at(p->mm, 0x7f1000000000);
 	assert_int_equal(r->backing, SW_BK_ANON_SHARED);
@@ -137,7 +140,7 @@ static void test_seed_pid_missing(void **state)
 
 static void test_seed_segments(void **state)
 {
-	struct sw_segment *s;
+	struct segment *s;
 
 	assert_int_equal(procfs_seed_pid(an, root, 4242), 6);
 	assert_int_equal(procfs_seed_segments(an, root), 3);
@@ -207,10 +210,76 @@ static void test_default_root(void **state)
 	assert_non_null(model_proc(an, (__u32)getpid()));
 }
 
+/* The parsers alone, as checkstate.c uses them: the SysV attachments and
+ * shared mappings of a maps file, classified, and the segments. */
+struct parsed {
+	int n;
+	struct procfs_mapping m[16];
+	struct procfs_segment s[8];
+};
+
+static int keep_mapping(void *ctx, const struct procfs_mapping *m)
+{
+	struct parsed *p = ctx;
+
+	p->m[p->n++] = *m;
+	return 0;
+}
+
+static int keep_segment(void *ctx, const struct procfs_segment *s)
+{
+	struct parsed *p = ctx;
+
+	p->s[p->n++] = *s;
+	return p->n == 2; /* stops the walk */
+}
+
+static void test_parsers_alone(void **state)
+{
+	static struct parsed p;
+	char comm[SW_COMM_LEN];
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(procfs_read_maps(root, 4242, keep_mapping, &p), 6);
+	assert_int_equal(p.m[0].backing, SW_BK_SYSV);
+	assert_int_equal(p.m[0].shmid, 17170465);
+	assert_int_equal(p.m[0].pid, 4242);
+	assert_string_equal(p.m[0].name, "SYSV1234abcd");
+	assert_int_equal(p.m[2].backing, SW_BK_ANON_SHARED);
+	assert_int_equal(p.m[2].shmid, -1);
+	assert_int_equal(p.m[3].backing, SW_BK_MEMFD);
+	assert_string_equal(p.m[3].name, "memfd:frame buf");
+	assert_int_equal(p.m[4].backing, SW_BK_SHMEM_FILE);
+	assert_int_equal(p.m[4].dev, 0x19);
+	assert_int_equal(p.m[4].ino, 77);
+	assert_string_equal(p.m[4].name, "wayland.pool");
+	assert_int_equal(p.m[5].backing, SW_BK_FILE_SHARED);
+	assert_int_equal(p.m[5].dev, 8 << 20 | 1);
+	assert_int_equal(procfs_read_maps(root, 1, keep_mapping, &p), -ENOENT);
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(procfs_read_segments(root, keep_segment, &p), 2);
+	assert_int_equal(p.s[0].shmid, 17170465);
+	assert_int_equal(p.s[0].key, 305441741);
+	assert_int_equal(p.s[0].size, 2097152);
+	assert_int_equal(p.s[0].cpid, 4242);
+	assert_false(p.s[0].removed);
+	assert_true(p.s[1].removed); /* mode 1600: SHM_DEST */
+
+	procfs_read_comm(root, 4242, comm, sizeof(comm));
+	assert_string_equal(comm, "server");
+	procfs_read_comm(root, 1, comm, sizeof(comm));
+	assert_string_equal(comm, "");
+	assert_string_equal(procfs_root(NULL), "/proc");
+	assert_string_equal(procfs_root(""), "/proc");
+	assert_string_equal(procfs_root(root), root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_seed_pid_mappings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parsers_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seed_pid_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seed_segments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seeded_then_traced, setup, teardown),

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * objects.c - the analyzer's shm objects: POSIX shm and other files of a
+ * tmpfs, memfds, and the mounts they live on, and how the file calls
+ * (openat, memfd_create, ftruncate, fallocate, unlink) change them.
+ *
+ * State primitives (no I/O, no judgement), below space.c, which counts
+ * the ranges that map each object (n_maps).  An object is known by its
+ * (dev, ino) from the first event that shows it: the openat that created
+ * it (a memfd_create, or the first size change or mapping through the open
+ * file that created a tmpfs file, which the kernel side marks created and
+ * gives the file's path), a size change, or a mapping made by a process
+ * that never opened it (an fd passed over a socket).  An unlink comes with
+ * the object the kernel matched to its path, or with a /dev/shm path that
+ * is looked up among the linked objects' paths.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyzer/objects.h"
+#include "analyzer/state.h"
+#include "lib/hash.h"
+#include "lib/names.h"
+
+struct shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino)
+{
+	struct hnode *n = hmap_get(&a->objs, obj_key(dev, ino));
+	struct shmobj *o = (struct shmobj *)n;
+
+	return o && o->dev == dev && o->ino == ino ? o : NULL;
+}
+
+static __u64 path_key(const char *path)
+{
+	return hash_str(HASH_FNV_BASIS, path, SW_NAME_LEN);
+}
+
+static void paths_del(struct analyzer *a, struct shmobj *o)
+{
+	if (o->in_paths)
+		hmap_del(&a->obj_paths, &o->pnode);
+	o->in_paths = false;
+}
+
+void model_obj_unwait(struct analyzer *a, struct shmobj *o)
+{
+	list_del(&o->wnode);
+}
+
+static void wait_add(struct analyzer *a, struct shmobj *o)
+{
+	if (!list_linked(&o->wnode))
+		list_add(&a->objs_wait, &o->wnode);
+}
+
+void model_obj_free(struct analyzer *a, struct shmobj *o)
+{
+	hmap_del(&a->objs, &o->node);
+	paths_del(a, o);
+	model_obj_unwait(a, o);
+	model_stack_put(a, o->stack);
+	model_stack_put(a, o->resize_stack);
+	free(o);
+}
+
+/* The directory part of an absolute path, as a mount's label. */
+static void label_from_path(struct mount *m, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (m->has_label || path[0] != '/' || !slash)
+		return;
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof(m->label))
+		return;
+	memcpy(m->label, path, n);
+	m->label[n] = '\0';
+	m->has_label = true;
+}
+
+struct mount *model_mount(struct analyzer *a, __u32 dev)
+{
+	for (unsigned int i = 0; i < a->n_mounts; i++)
+		if (a->mounts[i].dev == dev)
+			return &a->mounts[i];
+	return NULL;
+}
+
+/* Remember what the event says about the object's mount. */
+static struct mount *note_mount(struct analyzer *a, const struct sw_call_info *c)
+{
+	struct mount *m = model_mount(a, c->dev);
+
+	if (!m) {
+		if (a->n_mounts == SW_MOUNTS)
+			return NULL;
+		m = &a->mounts[a->n_mounts++];
+		*m = (struct mount){ .dev = c->dev };
+		if (c->backing == SW_BK_MEMFD) {
+			strcpy(m->label, "memfd");
+			m->has_label = true;
+		}
+	}
+	m->fs_used = c->fs_used;
+	m->fs_size = c->fs_size;
+	m->changed = true;
+	return m;
+}
+
+struct maps_ctx {
+	__u32 dev;
+	__u64 ino;
+	unsigned int count;
+	bool first_only; /* stop at the first range that maps it */
+};
+
+static int count_one(void *ctx, struct range_node *rn)
+{
+	struct maps_ctx *c = ctx;
+	const struct mapping *r = range_entry(rn, struct mapping, rn);
+
+	if (r->ino == c->ino && r->dev == c->dev && r->kind == SW_RANGE_MAP) {
+		c->count++;
+		return c->first_only;
+	}
+	return 0;
+}
+
+/* How many ranges of mm map (dev, ino), or with first_only, whether any. */
+static unsigned int count_ranges(const struct mm *mm, __u32 dev, __u64 ino, bool first_only)
+{
+	struct maps_ctx c = { .dev = dev, .ino = ino, .first_only = first_only };
+
+	range_foreach(&mm->ranges, count_one, &c);
+	return c.count;
+}
+
+/* Ranges already mapping (dev, ino) when its object is first made. */
+static __u32 ranges_now(const struct analyzer *a, __u32 dev, __u64 ino)
+{
+	struct hmap_iter it;
+	struct hnode *n;
+	__u32 count = 0;
+
+	hmap_iter_init(&it, &a->procs);
+	while ((n = hmap_iter_next(&it))) {
+		struct proc *p = (struct proc *)n;
+
+		/* A vfork child shares its parent's mm: count it once. */
+		if (p->mm && !p->exited && p->mm->refs == 1)
+			count += count_ranges(p->mm, dev, ino, false);
+	}
+	return count;
+}
+
+/* The object an event describes, made on first sight. */
+static struct shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
+{
+	const struct sw_call_info *c = &e->c;
+	struct shmobj *o = model_obj(a, c->dev, c->ino);
+
+	if (o)
+		return o;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->node.key = obj_key(c->dev, c->ino);
+	list_init(&o->wnode);
+	o->dev = c->dev;
+	o->ino = c->ino;
+	o->backing = (__u8)c->backing;
+	memcpy(o->path, c->name, sizeof(o->path));
+	o->path[sizeof(o->path) - 1] = '\0';
+	o->size = o->first_size = o->peak_size = c->seg_size;
+	o->lost_snap = a->lost_total;
+	o->n_maps = ranges_now(a, c->dev, c->ino);
+	hmap_put(&a->objs, &o->node);
+	return o;
+}
+
+void model_obj_range(struct analyzer *a, const struct mapping *r, int delta)
+{
+	struct shmobj *o;
+
+	if (r->kind != SW_RANGE_MAP || !r->ino)
+		return;
+	o = model_obj(a, r->dev, r->ino);
+	if (!o)
+		return;
+	if (delta > 0)
+		o->n_maps++;
+	else if (o->n_maps)
+		o->n_maps--;
+}
+
+static void mark_unlinked(struct analyzer *a, struct shmobj *o, __u64 seq)
+{
+	struct mount *m = model_mount(a, o->dev);
+
+	paths_del(a, o);
+	model_obj_unwait(a, o);
+	o->unlinked = true;
+	o->unlink_seq = seq;
+	if (m)
+		m->changed = true;
+}
+
+/* The linked created tmpfs object at this path. */
+static struct shmobj *obj_by_path(struct analyzer *a, const char *path)
+{
+	struct hnode *n;
+
+	/* Paths are keyed by their hash: compare the whole path. */
+	for (n = hmap_get(&a->obj_paths, path_key(path)); n; n = hmap_get_next(n)) {
+		struct shmobj *o = hmap_entry(n, struct shmobj, pnode);
+
+		if (!strncmp(o->path, path, sizeof(o->path)))
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * The creating call: memfd_create, or the first sizing or mapping through
+ * the file that created a tmpfs file.  An object already known from a
+ * mapping or a size change becomes the created one; one that was already
+ * created is an old object whose inode came back, and goes.
+ */
+static void obj_created(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	struct shmobj *o = model_obj(a, e->c.dev, e->c.ino);
+	struct shmobj *old;
+
+	if (o && o->created) {
+		model_obj_free(a, o);
+		o = NULL;
+	}
+	if (!o)
+		o = obj_get(a, e);
+	if (!o)
+		return;
+	o->created = true;
+	o->creator_pid = e->pid;
+	o->creator_tid = e->tid;
+	memcpy(o->creator_comm, p ? p->comm : e->comm, SW_COMM_LEN);
+	o->create_seq = e->seq;
+	model_stack_put(a, o->stack);
+	o->stack = model_stack_new(a, e);
+	if (e->call == SW_MEMFD_CREATE) {
+		snprintf(o->path, sizeof(o->path), "memfd:%.*s", SW_NAME_LEN - 7, e->c.name);
+		return;
+	}
+	memcpy(o->path, e->c.name, sizeof(o->path));
+	o->path[sizeof(o->path) - 1] = '\0';
+	if (e->c.name_cut) {
+		/* Shown as what it is; never matched as a path. */
+		o->path_cut = true;
+		memcpy(o->path + sizeof(o->path) - 4, "...", 4);
+		return;
+	}
+	if (o->backing != SW_BK_SHMEM_FILE)
+		return;
+	/* A linked object that had this path was removed or renamed away
+	 * unseen: its name is gone. */
+	old = obj_by_path(a, o->path);
+	if (old && old != o)
+		mark_unlinked(a, old, e->seq);
+	o->pnode.key = path_key(o->path);
+	if (!o->in_paths) {
+		hmap_put(&a->obj_paths, &o->pnode);
+		o->in_paths = true;
+	}
+}
+
+static void obj_resized(struct analyzer *a, struct shmobj *o, const struct sw_event *e)
+{
+	if (e->c.seg_size == o->size)
+		return;
+	o->resize_seq = e->seq;
+	o->resize_from = o->size;
+	o->resize_pid = e->pid;
+	memcpy(o->resize_comm, e->comm, SW_COMM_LEN);
+	model_stack_put(a, o->resize_stack);
+	o->resize_stack = model_stack_new(a, e);
+	o->size = e->c.seg_size;
+	if (o->size > o->peak_size)
+		o->peak_size = o->size;
+}
+
+/* An unlink: the object the kernel matched to its path, or the linked
+ * one at that path.  Without a mapping left, its name was all that kept
+ * it known: it goes (memfds wait for their creator, see collect). */
+static void obj_unlinked(struct analyzer *a, const struct sw_event *e)
+{
+	struct shmobj *o;
+
+	if (e->c.name_cut && !e->c.ino)
+		return; /* a cut path names no object for sure */
+	o = e->c.ino ? model_obj(a, e->c.dev, e->c.ino) : obj_by_path(a, e->c.name);
+
+	if (!o || o->unlinked)
+		return;
+	mark_unlinked(a, o, e->seq);
+	if (!o->n_maps)
+		model_obj_free(a, o);
+}
+
+static void note_created(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	struct mount *m = model_mount(a, e->c.dev);
+
+	obj_created(a, p, e);
+	if (m && e->c.backing == SW_BK_SHMEM_FILE)
+		label_from_path(m, e->c.name);
+}
+
+void model_obj_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	const struct sw_call_info *c = &e->c;
+	struct shmobj *o;
+
+	if (e->call == SW_UNLINK || e->call == SW_UNLINKAT) {
+		if (!sw_ret_is_err(c->ret))
+			obj_unlinked(a, e);
+		return;
+	}
+	if (!c->ino)
+		return; /* a failed memfd_create: no object */
+	note_mount(a, c);
+	if (c->created || e->call == SW_MEMFD_CREATE)
+		note_created(a, p, e);
+	if (e->call == SW_MEMFD_CREATE)
+		return;
+	o = obj_get(a, e);
+	if (o && !sw_ret_is_err(c->ret))
+		obj_resized(a, o, e);
+}
+
+void model_obj_mapped(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	struct shmobj *o;
+
+	if (!e->c.ino || !e->c.dev ||
+	    (e->c.backing != SW_BK_SHMEM_FILE && e->c.backing != SW_BK_MEMFD))
+		return;
+	if (e->c.created) {
+		note_mount(a, &e->c);
+		note_created(a, p, e);
+	}
+	o = obj_get(a, e);
+	if (!o)
+		return;
+	if (!o->mapped_ever)
+		o->first_map_seq = e->seq;
+	o->mapped_ever = true;
+	/* The size at map time; a change in between went unseen (the
+	 * object was sized before tracing, or by a write(2)). */
+	if (e->c.seg_size > o->peak_size)
+		o->peak_size = e->c.seg_size;
+	o->size = e->c.seg_size;
+}
+
+unsigned int model_obj_holders(const struct analyzer *a, const struct shmobj *o)
+{
+	struct hmap_iter it;
+	struct hnode *n;
+	unsigned int count = 0;
+
+	hmap_iter_init(&it, &a->procs);
+	while ((n = hmap_iter_next(&it))) {
+		struct proc *p = (struct proc *)n;
+
+		if (!p->exited && p->mm && count_ranges(p->mm, o->dev, o->ino, true))
+			count++;
+	}
+	return count;
+}
+
+void model_obj_creator_exit(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	struct hmap_iter it;
+	struct hnode *n;
+
+	hmap_iter_init(&it, &a->objs);
+	while ((n = hmap_iter_next(&it))) {
+		struct shmobj *o = (struct shmobj *)n;
+
+		if (!o->created || o->creator_gone || o->creator_pid != p->pid)
+			continue;
+		o->creator_gone = true;
+		o->creator_exit_seq = e->seq;
+		if (!o->unlinked && !o->leak_reported)
+			wait_add(a, o);
+	}
+}
+
+bool model_obj_leak_candidate(const struct shmobj *o)
+{
+	/* Its unlink would not have been recognised: no verdict. */
+	if (o->path_cut)
+		return false;
+	return o->created && !o->unlinked && o->backing == SW_BK_SHMEM_FILE &&
+	       (o->mapped_ever || !strncmp(o->path, "/dev/shm/", 9));
+}
+
+unsigned int model_obj_collect(struct analyzer *a)
+{
+	struct hmap_iter it;
+	struct hnode *n;
+	unsigned int gone = 0;
+
+	hmap_iter_init(&it, &a->objs);
+	while ((n = hmap_iter_next(&it))) {
+		struct shmobj *o = (struct shmobj *)n;
+		bool nameless = o->unlinked || o->backing == SW_BK_MEMFD;
+
+		/* An object only seen mapped has no creator to wait for. */
+		if (!nameless || (o->created && !o->creator_gone) || o->n_maps)
+			continue;
+		model_obj_free(a, o);
+		gone++;
+	}
+	return gone;
+}

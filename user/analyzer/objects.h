@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * objects.h - the shm objects (objects.c): POSIX shm and other tmpfs
+ * files, memfds, and the mounts they live on; how the file calls change
+ * them.
+ */
+#ifndef SHMWATCH_OBJECTS_H
+#define SHMWATCH_OBJECTS_H
+
+#include "analyzer/state.h"
+
+struct shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino);
+/* The mount with dev, NULL if no event showed it. */
+struct mount *model_mount(struct analyzer *a, __u32 dev);
+/* openat, memfd_create, ftruncate, fallocate, unlink, unlinkat. */
+void model_obj_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
+/* A shared mapping of a memory-filesystem file was made. */
+void model_obj_mapped(struct analyzer *a, struct proc *p, const struct sw_event *e);
+/* Live processes that map the object now (a walk of every address
+ * space: for reports, not for every event; o->n_maps says whether any
+ * range maps it). */
+unsigned int model_obj_holders(const struct analyzer *a, const struct shmobj *o);
+/* A range that maps a file was made (+1) or is going (-1). */
+void model_obj_range(struct analyzer *a, const struct mapping *r, int delta);
+/* The leak rule is done with o: it waits no more. */
+void model_obj_unwait(struct analyzer *a, struct shmobj *o);
+/* p is going away: mark the objects it created. */
+void model_obj_creator_exit(struct analyzer *a, struct proc *p, const struct sw_event *e);
+/* Forget objects nobody can reach any more (unlinked or memfd, creator
+ * gone, unmapped).  Returns how many went. */
+unsigned int model_obj_collect(struct analyzer *a);
+void model_obj_free(struct analyzer *a, struct shmobj *o);
+/* Is this an object the leak rule watches: a linked tmpfs file that a
+ * traced process created, under /dev/shm or mapped shared? */
+bool model_obj_leak_candidate(const struct shmobj *o);
+
+#endif /* SHMWATCH_OBJECTS_H */

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rules_objects.c - the rules about shm objects and their mounts:
+ * shm-object-leak (a tmpfs file nobody unlinked or maps once its
+ * creator is gone) and sigbus-explained (why a fault on a mapped object
+ * raised SIGBUS: past its end, truncated, a full mount, no huge page).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "analyzer/findings.h"
+#include "analyzer/objects.h"
+#include "analyzer/space.h"
+#include "kabi.h"
+#include "lib/names.h"
+
+static const char *mount_label(struct analyzer *a, __u32 dev)
+{
+	struct mount *m = model_mount(a, dev);
+
+	return m && m->has_label ? m->label : "its tmpfs";
+}
+
+/* The stack that says most about where an object came from: its
+ * creation, unless that is a bare libc frame (shm_open has no frame
+ * pointers) and its creator sized it from code that has them. */
+static const struct ustack *obj_origin(const struct shmobj *o)
+{
+	if (o->resize_stack && o->resize_pid == o->creator_pid &&
+	    (!o->stack || o->resize_stack->n > o->stack->n))
+		return o->resize_stack;
+	return o->stack;
+}
+
+static void objleak_check(struct analyzer *a, struct shmobj *o, const struct sw_event *e)
+{
+	struct proc *p = model_proc(a, o->creator_pid);
+	struct sw_finding f;
+	char sz[32];
+
+	if (!o->creator_gone || o->leak_reported || !model_obj_leak_candidate(o) || o->n_maps)
+		return;
+	o->leak_reported = true;
+	model_obj_unwait(a, o);
+	if (p && !p->exited)
+		p = NULL;
+	finding_init(&f, SW_RULE_SHM_OBJECT_LEAK, o->creator_pid, o->creator_tid,
+		     o->creator_comm, e->ts_ns);
+	finding_stack_held(&f.origin, obj_origin(o));
+	/* Usually an exit, without a stack; an mremap or a MAP_FIXED over
+	 * the last mapping has one. */
+	finding_stack_event(&f.site, e);
+	finding_evidence(&f, o->create_seq);
+	finding_evidence(&f, o->resize_seq);
+	finding_evidence(&f, o->first_map_seq);
+	finding_evidence(&f, o->creator_exit_seq);
+	finding_evidence(&f, e->seq);
+	finding_size(sz, sizeof(sz), o->size);
+	finding_publish(a, p, &f, o->lost_snap,
+		"%s (%s, ino %llu) was never unlinked and nobody maps it since its creator exited: it keeps occupying %s",
+		o->path, sz, (unsigned long long)o->ino, mount_label(a, o->dev));
+}
+
+/* After an exit or an unmapping: objects waiting for their last holder. */
+void objleak_on_release(struct analyzer *a, const struct sw_event *e)
+{
+	struct list_node *pos, *tmp;
+
+	/* objleak_check may take o off the list. */
+	list_for_each_safe(pos, tmp, &a->objs_wait)
+		objleak_check(a, list_entry(pos, struct shmobj, wnode), e);
+}
+
+/* What a SIGBUS hit, from the event (read at the fault) or else from
+ * the model's mapping at the address. */
+struct fault_view {
+	__u32 backing;
+	__u32 dev;
+	__u64 ino;
+	__u64 offset;
+	__u64 obj_size;
+	bool sizes_known;
+	bool from_model; /* sizes from the traced calls, not read at the fault */
+	const char *name;
+	const struct mapping *range;
+};
+
+static bool fault_view(struct analyzer *a, struct proc *p, const struct sw_event *e,
+		       struct fault_view *v)
+{
+	const struct sw_signal_info *s = &e->sig;
+	const struct mapping *r = p->mm ? model_range_at(p->mm, s->addr) : NULL;
+	const struct shmobj *o;
+
+	if (s->backing != SW_BK_NONE) {
+		*v = (struct fault_view){ .backing = s->backing, .dev = s->dev, .ino = s->ino,
+					  .offset = s->offset, .obj_size = s->obj_size,
+					  .sizes_known = true, .name = s->name, .range = r };
+		return s->backing != SW_BK_ANON_PRIVATE && s->backing != SW_BK_FILE_PRIVATE;
+	}
+	if (!r)
+		return false;
+	/* The kernel could not read the mapping at the fault (its lock was
+	 * busy): the model's mapping and object stand in, sized as the
+	 * traced calls left it. */
+	*v = (struct fault_view){ .backing = r->backing, .dev = r->dev, .ino = r->ino,
+				  .name = "", .range = r };
+	o = r->ino ? model_obj(a, r->dev, r->ino) : NULL;
+	if (o && r->has_base) {
+		v->offset = s->addr - r->base;
+		v->obj_size = o->size;
+		v->sizes_known = true;
+		v->from_model = true;
+	}
+	return true;
+}
+
+/* ", biggest: a 3.0 MiB (pid 12), ino 77 1.0 MiB" from the event's list. */
+static void top_list(struct analyzer *a, const struct sw_event *e, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < SW_TOP_HOLDERS && e->sig.top[i].ino && at < len; i++) {
+		const struct sw_holder *h = &e->sig.top[i];
+		struct shmobj *o = model_obj(a, e->sig.dev, h->ino);
+		char sz[32];
+		int n;
+
+		finding_size(sz, sizeof(sz), h->bytes);
+		if (o && o->created)
+			n = snprintf(buf + at, len - at, "%s%s %s (pid %u)", i ? ", " : "; biggest: ",
+				     o->path, sz, o->creator_pid);
+		else if (o)
+			n = snprintf(buf + at, len - at, "%s%s %s", i ? ", " : "; biggest: ", o->path, sz);
+		else
+			n = snprintf(buf + at, len - at, "%sino %llu %s", i ? ", " : "; biggest: ",
+				     (unsigned long long)h->ino, sz);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+}
+
+static bool mount_full(const struct sw_signal_info *s)
+{
+	__u64 slack = s->fs_size / 64 > SW_FULL_SLACK ? s->fs_size / 64 : SW_FULL_SLACK;
+
+	return s->fs_size && s->fs_used + slack >= s->fs_size;
+}
+
+void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	const struct sw_signal_info *s = &e->sig;
+	struct fault_view v;
+	struct shmobj *o;
+	struct sw_finding f;
+	char what[160], off[32], size[32], used[32], cap[32], top[200];
+	const char *name;
+
+	if (s->signo != K_SIGBUS || s->code <= 0 || !fault_view(a, p, e, &v))
+		return;
+	if (!finding_first_time(p, SW_RULE_SIGBUS_EXPLAINED, 0,
+			obj_key(v.dev, v.ino) ^ (s->addr >> 12) * 0xff51afd7ed558ccdULL))
+		return;
+	o = v.ino ? model_obj(a, v.dev, v.ino) : NULL;
+	name = o ? o->path : v.name[0] ? v.name : sw_backing_name(v.backing);
+	finding_from_event(&f, SW_RULE_SIGBUS_EXPLAINED, e);
+	if (o) {
+		finding_evidence(&f, o->create_seq);
+		finding_evidence(&f, o->resize_seq);
+	}
+	if (v.range) {
+		finding_evidence(&f, v.range->seq);
+		finding_stack_held(&f.origin, v.range->stack);
+	}
+	finding_evidence(&f, e->seq);
+	snprintf(what, sizeof(what), "SIGBUS at 0x%llx in %s (%s, ino %llu%s)",
+		 (unsigned long long)s->addr, name, sw_backing_name(v.backing),
+		 (unsigned long long)v.ino, v.from_model ? ", sizes as last traced" : "");
+	if (!v.sizes_known) {
+		finding_publish(a, p, &f, a->lost_total,
+			"%s: the mapping could not be read at the fault; offset and size unknown", what);
+		return;
+	}
+	finding_size(off, sizeof(off), v.offset);
+	finding_size(size, sizeof(size), v.obj_size);
+	if (v.offset >= SW_PAGE_ALIGN(v.obj_size)) {
+		if (o && o->resize_seq && o->resize_from > v.obj_size) {
+			bool while_mapped = !v.range || o->resize_seq > v.range->seq;
+			char from[32];
+
+			finding_size(from, sizeof(from), o->resize_from);
+			finding_stack_held(&f.origin, o->resize_stack);
+			finding_publish(a, p, &f, a->lost_total,
+				"%s: offset %s is past the object's end (%s): pid %u (%s) truncated it from %s at seq %llu%s",
+				what, off, size, o->resize_pid, o->resize_comm, from,
+				(unsigned long long)o->resize_seq,
+				while_mapped ? " while it was mapped" :
+					       ", before this mapping was made beyond its end");
+		} else {
+			finding_publish(a, p, &f, a->lost_total,
+				"%s: offset %s is past the object's end (%s): it was mapped beyond its size and never grown (ftruncate) to cover it",
+				what, off, size);
+		}
+		return;
+	}
+	if (v.from_model) {
+		finding_publish(a, p, &f, a->lost_total,
+			"%s: offset %s is inside the object (%s as last traced); the mount's usage could not be read at the fault",
+			what, off, size);
+		return;
+	}
+	finding_size(used, sizeof(used), s->fs_used);
+	finding_size(cap, sizeof(cap), s->fs_size);
+	if (mount_full(s)) {
+		top_list(a, e, top, sizeof(top));
+		finding_publish(a, p, &f, a->lost_total,
+			"%s: offset %s is inside the object (%s) but %s was full, %s of %s used%s",
+			what, off, size, mount_label(a, v.dev), used, cap, top);
+	} else if (v.backing == SW_BK_HUGETLB) {
+		finding_publish(a, p, &f, a->lost_total,
+			"%s: offset %s is inside the object (%s): no huge page was free to back it",
+			what, off, size);
+	} else {
+		finding_publish(a, p, &f, a->lost_total,
+			"%s: offset %s is inside the object (%s) and its mount had room (%s of %s used): not a size or space problem (an I/O or memory error?)",
+			what, off, size, used, s->fs_size ? cap : "no limit");
+	}
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * state.c - the state primitives on processes, threads, SysV segments and
+ * shared user stacks (see state.h).  Calls nothing else in the analyzer.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyzer/state.h"
+#include "lib/hash.h"
+
+struct ustack *model_stack_new(struct analyzer *a, const struct sw_event *e)
+{
+	__u32 n = e->n_frames < SW_MAX_FRAMES ? e->n_frames : SW_MAX_FRAMES;
+	struct ustack *s;
+
+	if (!n)
+		return NULL;
+	/* Only the frames captured: most stacks are far below the limit. */
+	s = malloc(sizeof(*s) + n * sizeof(s->ip[0]));
+	if (!s)
+		return NULL;
+	s->refs = 1;
+	s->pid = e->pid;
+	s->n = n;
+	memcpy(s->ip, e->stack, n * sizeof(s->ip[0]));
+	a->n_stacks++;
+	return s;
+}
+
+void model_stack_put(struct analyzer *a, struct ustack *s)
+{
+	if (!s || --s->refs)
+		return;
+	a->n_stacks--;
+	free(s);
+}
+
+struct mm *model_mm_new(void)
+{
+	struct mm *mm = calloc(1, sizeof(*mm));
+
+	if (mm)
+		mm->refs = 1;
+	return mm;
+}
+
+/* A segment whose nattch may have reached 0, or whose creator left:
+ * rules look at it once the event is applied. */
+void model_seg_queue(struct analyzer *a, struct segment *s)
+{
+	if (s->queued)
+		return;
+	if (a->n_idle == a->cap_idle) {
+		size_t cap = a->cap_idle ? a->cap_idle * 2 : 16;
+		struct segment **v = realloc(a->idle, cap * sizeof(*v));
+
+		if (!v)
+			return; /* the check is skipped; state stays right */
+		a->idle = v;
+		a->cap_idle = cap;
+	}
+	s->queued = true;
+	a->idle[a->n_idle++] = s;
+}
+
+void model_seg_attach(struct analyzer *a, __s32 shmid)
+{
+	struct segment *s = model_seg(a, shmid);
+
+	if (s) {
+		s->nattch++;
+		s->attached_ever = true;
+		s->rb_pending = false;
+	}
+}
+
+void model_seg_detach(struct analyzer *a, __s32 shmid, __u64 seq)
+{
+	struct segment *s = model_seg(a, shmid);
+
+	if (!s)
+		return;
+	/* Untraced processes attach too; never go below zero. */
+	if (s->nattch)
+		s->nattch--;
+	if (seq)
+		s->last_detach_seq = seq;
+	if (!s->nattch)
+		model_seg_queue(a, s);
+}
+
+void model_note_peak(struct proc *p)
+{
+	if (p->mm && p->mm->bytes > p->sum.peak_shared_bytes)
+		p->sum.peak_shared_bytes = p->mm->bytes;
+}
+
+/* src is an event's comm (not always terminated) or a C string. */
+void model_set_comm(char *dst, const char *src)
+{
+	size_t n;
+
+	if (!src || !src[0])
+		return;
+	n = strnlen(src, SW_COMM_LEN - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+struct proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm)
+{
+	struct proc *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->mm = model_mm_new();
+	if (!p->mm) {
+		free(p);
+		return NULL;
+	}
+	p->node.key = pid;
+	list_init(&p->created);
+	p->pid = pid;
+	p->sum.pid = pid;
+	model_set_comm(p->comm, comm);
+	hmap_put(&a->procs, &p->node);
+	return p;
+}
+
+static bool exited_before(struct analyzer *a, __u32 pid, __u64 ts)
+{
+	for (int i = 0; i < SW_RECENT_EXITS; i++)
+		if (a->exits[i].pid == pid && ts <= a->exits[i].ts)
+			return true;
+	return false;
+}
+
+struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e)
+{
+	struct proc *p = model_proc(a, e->pid);
+
+	if (p) {
+		model_set_comm(p->comm, e->comm);
+		return p;
+	}
+	if (exited_before(a, e->pid, e->ts_ns))
+		return NULL;
+	return model_proc_new(a, e->pid, e->comm);
+}
+
+struct thread *model_thread_find(struct proc *p, __u32 tid)
+{
+	for (int i = 0; i < SW_THREADS; i++)
+		if (p->threads[i].tid == tid && p->threads[i].used)
+			return &p->threads[i];
+	return NULL;
+}
+
+/* A failed result no longer stands (a later success, a new image). */
+void model_failed_clear(struct analyzer *a, struct failed *f)
+{
+	model_stack_put(a, f->stack);
+	f->stack = NULL;
+	f->valid = false;
+}
+
+static void thread_clear(struct analyzer *a, struct thread *t)
+{
+	model_failed_clear(a, &t->shmget);
+	model_failed_clear(a, &t->shmat);
+	model_failed_clear(a, &t->mmap);
+	memset(t, 0, sizeof(*t));
+}
+
+void model_threads_clear(struct analyzer *a, struct proc *p)
+{
+	for (int i = 0; i < SW_THREADS; i++)
+		thread_clear(a, &p->threads[i]);
+}
+
+/* Only SW_THREADS threads per process keep failed results: threads exit
+ * without an event, so the least recently used slot is recycled. */
+struct thread *model_thread(struct analyzer *a, struct proc *p, __u32 tid)
+{
+	struct thread *t = model_thread_find(p, tid);
+
+	if (!t) {
+		t = &p->threads[0];
+		for (int i = 1; i < SW_THREADS; i++)
+			if (p->threads[i].used < t->used)
+				t = &p->threads[i];
+		thread_clear(a, t);
+		t->tid = tid;
+	}
+	t->used = ++a->lru_clock;
+	return t;
+}
+
+void model_record_failure(struct analyzer *a, struct failed *f, const struct sw_event *e,
+			  __u64 size, __s32 id)
+{
+	model_failed_clear(a, f);
+	*f = (struct failed){
+		.valid = true,
+		.seq = e->seq,
+		.ts = e->ts_ns,
+		.size = size,
+		.ret = e->c.ret,
+		.id = id,
+		.lost_snap = a->lost_total,
+		.stack = model_stack_new(a, e),
+	};
+}
+
+void model_seg_link_creator(struct segment *s, struct proc *p)
+{
+	s->creator = p;
+	list_add(&p->created, &s->cnode);
+}
+
+void model_seg_unlink_creator(struct segment *s)
+{
+	if (!s->creator)
+		return;
+	list_del(&s->cnode);
+	s->creator = NULL;
+}
+
+struct segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 size)
+{
+	struct segment *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->node.key = (__u32)shmid;
+	list_init(&s->cnode);
+	s->shmid = shmid;
+	s->key = key;
+	s->size = size;
+	s->lost_snap = a->lost_total;
+	hmap_put(&a->segs, &s->node);
+	return s;
+}
+
+void model_seg_free(struct analyzer *a, struct segment *s)
+{
+	model_stack_put(a, s->stack);
+	model_stack_put(a, s->rb_stack);
+	free(s);
+}
+
+/* Gone from the kernel: forget it now, or at the end of the event when
+ * rules may still hold a pointer from a->idle. */
+void model_seg_destroy(struct analyzer *a, struct segment *s)
+{
+	model_seg_unlink_creator(s);
+	s->destroyed = true;
+	if (s->queued)
+		return;
+	hmap_del(&a->segs, &s->node);
+	model_seg_free(a, s);
+}
+
+bool model_seg_orphaned(const struct analyzer *a, const struct segment *s)
+{
+	return !s->destroyed && s->creator_known && !s->creator && !s->nattch && !s->rmid &&
+	       !a->opts.shm_rmid_forced;
+}
+
+/* A shared mapping of anything but a disk file is shared memory; what
+ * decides whether the process gets a summary (proc.shared_memory). */
+void model_note_shared_memory(struct proc *p, __u32 backing)
+{
+	if (backing != SW_BK_FILE_SHARED)
+		p->shared_memory = true;
+}
+
+void model_note_exit(struct analyzer *a, __u32 pid, __u64 ts)
+{
+	struct exit_rec *r = &a->exits[a->exit_next++ % SW_RECENT_EXITS];
+
+	r->pid = pid;
+	r->ts = ts;
+}
+
+void model_lost(struct analyzer *a, __u64 n)
+{
+	a->lost_total += n;
+}
+
+void model_end_event(struct analyzer *a)
+{
+	for (size_t i = 0; i < a->n_idle; i++) {
+		struct segment *s = a->idle[i];
+		bool gone;
+
+		s->queued = false;
+		/* IPC_RMID, or shm_rmid_forced, destroys it at nattch 0;
+		 * one nobody created in our sight and nobody holds is
+		 * forgotten, as it can never give a finding. */
+		gone = s->destroyed ||
+		       (!s->nattch && (s->rmid || a->opts.shm_rmid_forced || !s->creator_known));
+		if (gone) {
+			s->destroyed = false;
+			model_seg_destroy(a, s);
+		}
+	}
+	a->n_idle = 0;
+}

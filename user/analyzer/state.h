@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * state.h - the analyzer's state: processes, their address spaces (SysV
+ * attachments and shared mappings), SysV segments, shm objects, recent
+ * failed results per thread, and what a reported loss may have hidden;
+ * and the primitives of state.c on processes, threads, segments and
+ * stacks.  space.h and objects.h hold those on address spaces and shm
+ * objects.  The model_ functions are the state primitives: they change
+ * the state and judge nothing (findings are rules_*.c's), and call
+ * nothing above them.
+ *
+ * Memory follows live objects: a process is freed once it exits and is
+ * summarized, a segment once the kernel would have destroyed it.
+ *
+ * Loss handling: instead of flags that would have to be set on every
+ * object, each object remembers the analyzer's lost-event total when the
+ * state a rule rests on was established (lost_snap).  A finding is
+ * uncertain when a->lost_total has moved on since.
+ *
+ * Stacks: an object that a finding may later point back to keeps the user
+ * stack of the event that made it (struct ustack), allocated only when
+ * the event carried one and sized to its frames.  One stack is shared by
+ * reference between the objects made from one event: the pieces of a
+ * split range, a fork child's copies, the tombstones of one munmap, a
+ * failed shmat and the segment it left half-initialised.  Whoever stores
+ * the pointer holds a reference and drops it when the object goes.
+ */
+#ifndef SHMWATCH_STATE_H
+#define SHMWATCH_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "analyzer/analyzer.h"
+#include "kabi.h"
+#include "lib/hmap.h"
+#include "lib/list.h"
+#include "lib/range.h"
+
+#define SW_PAGE_SIZE (1ULL << K_PAGE_SHIFT)
+#define SW_PAGE_ALIGN(x) (((x) + SW_PAGE_SIZE - 1) & ~(SW_PAGE_SIZE - 1))
+#define SW_MAP_FAILED ((__u64)-1)
+
+#define SW_TOMBS 32	    /* detached ranges remembered per address space */
+#define SW_DISPLACED 8	    /* ranges a new mapping landed on, per address space */
+#define SW_THREADS 8	    /* threads with failed results per process */
+#define SW_DEDUP_MAX 1024   /* distinct findings remembered per process */
+#define SW_RECENT_EXITS 64  /* exits remembered to spot late events */
+
+/* ---- shared user stacks --------------------------------------------- */
+
+struct ustack {
+	__u32 refs;
+	__u32 pid; /* the process whose address space the ips are in */
+	__u32 n;   /* 1..SW_MAX_FRAMES */
+	__u64 ip[]; /* innermost first */
+};
+
+/* The event's stack with one reference, or NULL when it carried none (or
+ * on allocation failure: findings then go without it). */
+struct ustack *model_stack_new(struct analyzer *a, const struct sw_event *e);
+static inline struct ustack *model_stack_get(struct ustack *s)
+{
+	if (s)
+		s->refs++;
+	return s;
+}
+/* Drop one reference; NULL is fine. */
+void model_stack_put(struct analyzer *a, struct ustack *s);
+
+/* ---- address spaces ------------------------------------------------- */
+
+enum range_kind {
+	SW_RANGE_ATTACH = 1, /* a SysV attachment (shmat) */
+	SW_RANGE_MAP,	     /* a shared mapping (mmap MAP_SHARED, ...) */
+};
+
+/* How a range stopped being mapped, for messages. */
+enum gone_how {
+	SW_GONE_SHMDT = 1,
+	SW_GONE_MUNMAP,
+	SW_GONE_MREMAP,
+};
+
+/* A live attachment or shared mapping, in its address space's index. */
+struct mapping {
+	struct range_node rn; /* [start, end) */
+	__u8 kind;    /* enum range_kind */
+	__u8 backing; /* enum sw_backing */
+	bool has_base;
+	bool dontfork; /* MADV_DONTFORK: a fork leaves it out of the child */
+	__s32 shmid;  /* SW_RANGE_ATTACH: the segment, else -1 */
+	__u32 dev;    /* with ino: the mapped file, see struct shmobj */
+	__u64 ino;
+	__u64 seq;    /* event that mapped it, 0 when seeded */
+	struct ustack *stack; /* of that event */
+	/* With has_base: the address of the object's offset 0 (start minus
+	 * the file offset), the same for every piece of a split range. */
+	__u64 base;
+};
+
+/* A range this address space detached or unmapped, and nothing seen
+ * mapped over it since. */
+struct tomb {
+	__u64 start;
+	__u64 end;
+	__u64 seq;	 /* the shmdt/munmap/mremap */
+	__u64 map_seq;	 /* the call that had mapped it */
+	struct ustack *stack;     /* of the seq call, if it had one */
+	struct ustack *map_stack; /* of the map_seq call */
+	__u64 lost_snap;
+	__s32 shmid;
+	__u8 kind;	 /* enum range_kind */
+	__u8 how;	 /* enum gone_how */
+	__u8 backing;
+	bool valid;
+	bool whole;	 /* the whole mapping went, not a piece of it */
+	bool reported;
+};
+
+/*
+ * A live range that a new mapping landed on although the call could not
+ * replace anything (no MAP_FIXED, no SHM_REMAP): the kernel had unmapped
+ * it already, and the record of that unmap, made by another thread that
+ * was preempted before its exit tracepoint, is still to come.  That late
+ * record is then no double unmap, and must not remove the new mapping.
+ */
+struct displaced {
+	__u64 start;
+	__u64 end;
+	__u32 by_tid; /* the thread whose mapping landed there */
+	__u8 kind;    /* enum range_kind of the range that was there */
+	bool valid;
+};
+
+/* attach-leak bookkeeping: fixed windows of holdings growth. */
+struct growth {
+	bool started;
+	__u64 win_start;   /* ts_ns the current window opened */
+	__u64 win_seq;	   /* event that opened it */
+	__u32 win_base;	   /* holdings when it opened */
+	__u32 streak;	   /* consecutive windows that grew past the threshold */
+	__u32 streak_base; /* holdings when the streak began */
+	__u64 streak_ts;
+	__u64 streak_seq;
+	__u64 lost_snap;   /* a loss resets the streak */
+};
+
+/* Shared by a vfork child and its parent until exec. */
+struct mm {
+	int refs;
+	struct range_tree ranges; /* of struct mapping, by rn */
+	__u32 n_attach;
+	__u32 n_map;
+	__u64 bytes;
+	struct tomb tombs[SW_TOMBS];
+	unsigned int tomb_next;
+	struct displaced displaced[SW_DISPLACED];
+	unsigned int displaced_next;
+	struct growth growth;
+};
+
+/* ---- processes and threads ------------------------------------------ */
+
+/* The latest failed call of one kind in one thread. */
+struct failed {
+	bool valid;
+	__u64 seq;
+	__u64 ts;
+	__u64 size; /* bytes requested, 0: unknown */
+	__s64 ret;
+	__s32 id;   /* shmat: the id it was given */
+	__u64 lost_snap;
+	struct ustack *stack; /* of the failed call */
+};
+
+struct thread {
+	__u32 tid;
+	__u64 used; /* LRU stamp */
+	struct failed shmget;
+	struct failed shmat;
+	struct failed mmap;
+};
+
+struct segment;
+
+struct proc {
+	struct hnode node; /* key: pid */
+	__u32 pid;
+	char comm[SW_COMM_LEN];
+	struct mm *mm;
+	struct thread threads[SW_THREADS];
+	struct list_node created; /* segments this process created, by cnode */
+	struct sw_proc_summary sum;
+	__u64 *dedup; /* open addressing set of reported finding keys */
+	__u32 dedup_n;
+	__u32 dedup_cap;
+	bool exited;
+	bool growth_reported;
+	/* It held shared memory: a shared mapping of anything but a disk
+	 * file (glibc's locale cache, mapped shared and read-only by most
+	 * programs, is not shared memory), seeded or traced. */
+	bool shared_memory;
+};
+
+/* ---- SysV segments ---------------------------------------------------- */
+
+struct segment {
+	struct hnode node; /* key: (__u32)shmid */
+	__s32 shmid;
+	__s32 key;
+	__u64 size;
+	__u32 nattch;	    /* as far as traced processes show it */
+	bool rmid;	    /* IPC_RMID done: destroyed at nattch 0 */
+	bool creator_known; /* a traced (or seeded) process created it */
+	bool attached_ever;
+	bool queued;	    /* in a->idle for the end-of-event check */
+	bool destroyed;	    /* freed at the end of the event */
+	bool traced;	    /* a call touched it, not only seeding */
+	__u32 creator_pid;
+	__u32 creator_tid;
+	char creator_comm[SW_COMM_LEN];
+	struct proc *creator; /* while it lives */
+	struct list_node cnode; /* in creator->created */
+	__u64 create_seq;
+	struct ustack *stack; /* of the creating shmget */
+	__u64 lost_snap;
+	__u64 last_detach_seq;
+	__u64 creator_exit_seq;
+	/* missing-rollback: the creator's first shmat of it failed */
+	bool rb_pending;
+	__u64 rb_at_seq;
+	__s64 rb_ret;
+	__u64 rb_lost_snap;
+	__u32 rb_tid;
+	struct ustack *rb_stack; /* of the failed shmat */
+	bool leak_reported;
+};
+
+/* ---- shm objects: POSIX shm and other tmpfs files, memfds ------------ */
+
+/*
+ * A file of a memory filesystem that a traced process created, sized or
+ * mapped, identified by (dev, ino): a process that maps an fd it
+ * received over a socket is tied to the object its creator made.
+ */
+struct shmobj {
+	struct hnode node; /* key: obj_key(dev, ino) */
+	struct hnode pnode; /* in a->obj_paths while linked and created:
+				  key: a hash of path */
+	struct list_node wnode; /* in a->objs_wait: creator gone, still linked */
+	__u32 n_maps;	      /* live ranges (any process) that map it */
+	bool in_paths;
+	__u32 dev;
+	__u8 backing;	      /* SW_BK_SHMEM_FILE, SW_BK_MEMFD, SW_BK_HUGETLB */
+	bool created;	      /* a traced process created it: creator_* valid */
+	bool unlinked;
+	bool creator_gone;
+	bool mapped_ever;     /* some traced process mapped it shared */
+	bool path_cut;	      /* the kernel side could not build its whole
+				 path: it ends in "...", matches no unlink,
+				 and its leak cannot be judged */
+	bool leak_reported;
+	__u64 ino;
+	char path[SW_NAME_LEN]; /* as created ("/dev/shm/x", "memfd:x"), else
+				   the file's name */
+	__u64 size;
+	__u64 first_size;     /* when first seen, for the growers */
+	__u64 peak_size;
+	__u32 creator_pid;
+	__u32 creator_tid;
+	char creator_comm[SW_COMM_LEN];
+	__u64 create_seq;
+	__u64 creator_exit_seq;
+	struct ustack *stack; /* of the creating call */
+	/* The latest size change: who, from what, and where. */
+	__u64 resize_seq;
+	__u64 resize_from;
+	__u32 resize_pid;
+	char resize_comm[SW_COMM_LEN];
+	struct ustack *resize_stack;
+	__u64 first_map_seq;
+	__u64 unlink_seq;
+	__u64 lost_snap;
+};
+
+/* A memory filesystem as its objects' events last showed it. */
+struct mount {
+	__u32 dev;
+	bool has_label;
+	char label[SW_NAME_LEN]; /* the directory of an object's path */
+	__u64 fs_used;
+	__u64 fs_size;
+	bool changed; /* since the last analyzer__usage(changed_only) */
+};
+
+#define SW_MOUNTS 32
+
+static inline __u64 obj_key(__u32 dev, __u64 ino)
+{
+	return ino * 0x9e3779b97f4a7c15ULL ^ dev;
+}
+
+struct exit_rec {
+	__u32 pid;
+	__u64 ts;
+};
+
+struct analyzer {
+	struct analyzer_opts opts;
+	struct hmap procs;
+	struct hmap segs;
+	__u64 lost_total;
+	__u32 rng;
+	__u64 lru_clock;
+	struct exit_rec exits[SW_RECENT_EXITS];
+	unsigned int exit_next;
+	/* segments whose nattch hit 0 or whose creator went away during
+	 * the current event; rules look at them, then model_end_event(). */
+	struct segment **idle;
+	size_t n_idle;
+	size_t cap_idle;
+	bool finished;
+	__u64 n_stacks; /* struct ustack allocated and not yet freed */
+	struct hmap objs;
+	struct hmap obj_paths; /* linked created objects by path */
+	struct mount mounts[SW_MOUNTS];
+	unsigned int n_mounts;
+	/* objects whose creator exited while they were linked: the leak
+	 * check looks at them again when a mapping goes */
+	struct list_node objs_wait; /* of struct shmobj, by wnode */
+	/* opts.keep_exited: pids of exited SysV users, struct hnode
+	 * alone.  Unlike the rest, it grows with every such process, which
+	 * is why it is kept only on request. */
+	struct hmap exited;
+};
+
+/* ---- processes and threads (state.c) ---------------------------------- */
+
+/* Lookups are inline: every event makes a few. */
+static inline struct proc *model_proc(struct analyzer *a, __u32 pid)
+{
+	struct hnode *n = hmap_get(&a->procs, pid);
+
+	return n ? hmap_entry(n, struct proc, node) : NULL;
+}
+
+/*
+ * The process an event belongs to, created on first sight.  NULL for a
+ * late event: one from a process whose exit was already seen, stamped
+ * before that exit (another thread's last call can come after the exit).
+ */
+struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e);
+struct proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm);
+/* src is an event's comm (not always terminated) or a C string. */
+void model_set_comm(char *dst, const char *src);
+/* An empty address space with one reference. */
+struct mm *model_mm_new(void);
+void model_note_peak(struct proc *p);
+/* A shared mapping of anything but a disk file is shared memory; what
+ * decides whether the process gets a summary (proc.shared_memory). */
+void model_note_shared_memory(struct proc *p, __u32 backing);
+struct thread *model_thread(struct analyzer *a, struct proc *p, __u32 tid);
+/* A thread's record if it exists, without creating one. */
+struct thread *model_thread_find(struct proc *p, __u32 tid);
+void model_threads_clear(struct analyzer *a, struct proc *p);
+/* A failed result no longer stands (a later success, a new image). */
+void model_failed_clear(struct analyzer *a, struct failed *f);
+void model_record_failure(struct analyzer *a, struct failed *f, const struct sw_event *e,
+			  __u64 size, __s32 id);
+/* Remember an exit, so later events stamped before it are known late. */
+void model_note_exit(struct analyzer *a, __u32 pid, __u64 ts);
+void model_lost(struct analyzer *a, __u64 n);
+
+/* ---- SysV segments (state.c) -------------------------------------------- */
+
+static inline struct segment *model_seg(struct analyzer *a, __s32 shmid)
+{
+	struct hnode *n = hmap_get(&a->segs, (__u32)shmid);
+	struct segment *s = n ? hmap_entry(n, struct segment, node) : NULL;
+
+	return s && !s->destroyed ? s : NULL;
+}
+
+struct segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 size);
+void model_seg_free(struct analyzer *a, struct segment *s);
+/* Gone from the kernel: forget it now, or at the end of the event when
+ * rules may still hold a pointer from a->idle. */
+void model_seg_destroy(struct analyzer *a, struct segment *s);
+void model_seg_link_creator(struct segment *s, struct proc *p);
+void model_seg_unlink_creator(struct segment *s);
+/* A segment whose nattch may have reached 0, or whose creator left:
+ * rules look at it once the event is applied. */
+void model_seg_queue(struct analyzer *a, struct segment *s);
+void model_seg_attach(struct analyzer *a, __s32 shmid);
+void model_seg_detach(struct analyzer *a, __s32 shmid, __u64 seq);
+/* Would the kernel keep this segment forever (nobody attached, creator
+ * gone, no IPC_RMID, and shm_rmid_forced off)? */
+bool model_seg_orphaned(const struct analyzer *a, const struct segment *s);
+/* Destroy what the kernel would have destroyed, and empty a->idle. */
+void model_end_event(struct analyzer *a);
+
+static inline __u32 model_holdings(const struct mm *mm)
+{
+	return mm->n_attach + mm->n_map;
+}
+
+/* Is this a shared (not private) mapping request? */
+static inline bool model_mmap_shared(__u64 flags)
+{
+	return flags & K_MAP_SHARED; /* MAP_SHARED, MAP_SHARED_VALIDATE */
+}
+
+#endif /* SHMWATCH_STATE_H */
