@@ -20,30 +20,13 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "../user/events.h"
+#include "events.h"
+#include "kabi.h"
+#include "defaults.h"
+#include "lib/hash.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define TMPFS_MAGIC 0x01021994
-#define HUGETLBFS_MAGIC 0x958458f6
-#define VM_EXEC 0x00000004
-#define VM_SHARED 0x00000008
-#define VM_MAYSHARE 0x00000080
-#define VM_HUGETLB 0x00400000
-#define MNT_INTERNAL 0x4000
-#define MAP_SHARED 0x01
-#define MAP_SHARED_VALIDATE 0x03
-#define MAP_ANONYMOUS 0x20
-#define MAP_HUGETLB 0x40000
-#define MAP_FIXED 0x10
-#define SIGBUS 7
-#define SIGSEGV 11
-#define MAX_ERRNO 4095
-#define PAGE_SHIFT 12
-#define O_CREAT 0100
-#define O_TRUNC 01000
-#define AT_REMOVEDIR 0x200
-#define FMODE_CREATED 0x100000 /* f_mode: this open created the file */
 
 /* Filters and tuning, written by the loader before load. */
 const volatile bool filter_pid = false;	 /* only tgids in traced_pids */
@@ -57,7 +40,7 @@ const volatile bool all_mmaps = false;
 const volatile __u32 self_tgid = 0;	 /* shmwatch itself, never traced */
 /* Private mappings are recorded from this size (SW_PRIVATE_RECORD_MIN or
  * --max-size, the larger). */
-const volatile __u64 max_size = 256ULL << 20;
+const volatile __u64 max_size = SW_DEFAULT_MAX_SIZE;
 const volatile __u64 wakeup_every = 1; /* records per CPU between wake-ups */
 const volatile bool stacks = true;	/* user stacks on creating/failing calls */
 
@@ -482,8 +465,8 @@ static __always_inline void read_tmpfs_usage(struct super_block *sb, struct vma_
 	if (!sbi)
 		return;
 	used = BPF_CORE_READ(sbi, used_blocks.count);
-	vi->fs_size = (__u64)BPF_CORE_READ(sbi, max_blocks) << PAGE_SHIFT;
-	vi->fs_used = used > 0 ? (__u64)used << PAGE_SHIFT : 0;
+	vi->fs_size = (__u64)BPF_CORE_READ(sbi, max_blocks) << K_PAGE_SHIFT;
+	vi->fs_used = used > 0 ? (__u64)used << K_PAGE_SHIFT : 0;
 }
 
 /*
@@ -508,17 +491,17 @@ static __always_inline void read_file(struct file *file, bool shared, struct vma
 	vi->obj_size = BPF_CORE_READ(inode, i_size);
 	vi->dev = BPF_CORE_READ(sb, s_dev);
 	bpf_probe_read_kernel_str(name, SW_NAME_LEN, BPF_CORE_READ(file, f_path.dentry, d_name.name));
-	if (magic == HUGETLBFS_MAGIC) {
+	if (magic == K_HUGETLBFS_MAGIC) {
 		vi->backing = SW_BK_HUGETLB;
 		return;
 	}
-	if (magic != TMPFS_MAGIC) {
+	if (magic != K_TMPFS_MAGIC) {
 		vi->backing = shared ? SW_BK_FILE_SHARED : SW_BK_FILE_PRIVATE;
 		return;
 	}
 	read_tmpfs_usage(sb, vi);
 	mnt_flags = BPF_CORE_READ(file, f_path.mnt, mnt_flags);
-	if (!(mnt_flags & MNT_INTERNAL))
+	if (!(mnt_flags & K_MNT_INTERNAL))
 		/* Mapped privately a tmpfs file shares nothing: a library
 		 * loaded from a tmpfs root, say. */
 		vi->backing = shared ? SW_BK_SHMEM_FILE : SW_BK_FILE_PRIVATE;
@@ -537,7 +520,7 @@ static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void 
 	/* MAP_SHARED of a file opened read-only has VM_MAYSHARE but not
 	 * VM_SHARED (it can never write back); /proc/PID/maps calls it
 	 * shared, and so do we. */
-	bool shared = vm_flags & (VM_SHARED | VM_MAYSHARE);
+	bool shared = vm_flags & (K_VM_SHARED | K_VM_MAYSHARE);
 	struct file *file = BPF_CORE_READ(vma, vm_file);
 
 	vi->start = vma->vm_start;
@@ -545,13 +528,13 @@ static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void 
 	vi->pgoff = vma->vm_pgoff;
 	vi->shmid = -1;
 	if (!file) {
-		vi->backing = (vm_flags & VM_HUGETLB) ? SW_BK_HUGETLB :
+		vi->backing = (vm_flags & K_VM_HUGETLB) ? SW_BK_HUGETLB :
 			      shared ? SW_BK_ANON_SHARED :
 						       SW_BK_ANON_PRIVATE;
 		return 1;
 	}
 	read_file(file, shared, vi);
-	if (vm_flags & VM_HUGETLB)
+	if (vm_flags & K_VM_HUGETLB)
 		vi->backing = SW_BK_HUGETLB;
 	if (vi->backing == SW_BK_SHMEM_FILE)
 		vi->file_addr = (__u64)BPF_CORE_READ(vma, vm_file); /* a number */
@@ -577,7 +560,7 @@ static long read_shm_vma(struct task_struct *task, struct vm_area_struct *vma, v
 
 static __always_inline bool is_err(long ret)
 {
-	return ret < 0 && ret >= -MAX_ERRNO;
+	return ret < 0 && ret >= -K_MAX_ERRNO;
 }
 
 /* The syscall's arguments, from the user registers saved at entry (x86-64
@@ -665,7 +648,6 @@ struct {
 	__type(value, char[PATH_BUF]);
 } path_buf SEC(".maps");
 
-#define FNV_BASIS 14695981039346656037ULL
 #define PATH_CUT 1
 
 /*
@@ -682,14 +664,12 @@ __noinline __u64 hash_path_buf(void)
 {
 	__u32 zero = 0;
 	char *buf = bpf_map_lookup_elem(&path_buf, &zero);
-	__u64 h = FNV_BASIS;
+	__u64 h = HASH_FNV_BASIS;
 
 	if (!buf)
 		return 0;
-	for (int i = 0; i < SW_NAME_LEN && buf[i]; i++) {
-		h ^= (unsigned char)buf[i];
-		h *= 1099511628211ULL;
-	}
+	for (int i = 0; i < SW_NAME_LEN && buf[i]; i++)
+		h = hash_fnv_byte(h, buf[i]);
 	return h;
 }
 
@@ -886,7 +866,7 @@ static long read_code_vma(struct task_struct *task, struct vm_area_struct *vma, 
 	v->start = vma->vm_start;
 	v->end = vma->vm_end;
 	v->pgoff = vma->vm_pgoff;
-	if (!file || !(vma->vm_flags & VM_EXEC))
+	if (!file || !(vma->vm_flags & K_VM_EXEC))
 		return 1;
 	v->ino = BPF_CORE_READ(file, f_inode, i_ino);
 	v->dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
@@ -920,7 +900,7 @@ static __always_inline void send_mapping(struct first_stack *fs, struct code_vma
 		return;
 	m->start = v->start;
 	m->end = v->end;
-	m->offset = v->pgoff << PAGE_SHIFT;
+	m->offset = v->pgoff << K_PAGE_SHIFT;
 	m->ino = v->ino;
 	m->dev = v->dev;
 	__builtin_memcpy(m->path, path, sizeof(m->path));
@@ -1001,7 +981,7 @@ static __always_inline bool announce_created(struct file *f, struct vma_info *vi
 
 	/* A file already unlinked (open, unlink, then ftruncate) has no
 	 * name left to announce or to match an unlink against. */
-	if (vi->backing != SW_BK_SHMEM_FILE || !(BPF_CORE_READ(f, f_mode) & FMODE_CREATED) ||
+	if (vi->backing != SW_BK_SHMEM_FILE || !(BPF_CORE_READ(f, f_mode) & K_FMODE_CREATED) ||
 	    !BPF_CORE_READ(f, f_inode, i_nlink) || bpf_map_lookup_elem(&objs_announced, &k))
 		return false;
 	ret = path_of(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
@@ -1156,11 +1136,11 @@ int sw_shmat(struct trace_event_raw_sys_exit *ctx)
 /* Backing of a failed mmap, from what was asked for. */
 static __always_inline __u32 requested_backing(__u64 flags)
 {
-	bool shared = flags & MAP_SHARED;
+	bool shared = flags & K_MAP_SHARED;
 
-	if (flags & MAP_HUGETLB)
+	if (flags & K_MAP_HUGETLB)
 		return SW_BK_HUGETLB;
-	if (flags & MAP_ANONYMOUS)
+	if (flags & K_MAP_ANONYMOUS)
 		return shared ? SW_BK_ANON_SHARED : SW_BK_ANON_PRIVATE;
 	return shared ? SW_BK_FILE_SHARED : SW_BK_FILE_PRIVATE;
 }
@@ -1189,12 +1169,12 @@ static __always_inline int map_exit(void *ctx, long ret, __u32 call)
 	 * memory may land on an attachment or shared mapping and replace it:
 	 * recorded whatever it maps (ld.so's fixed mappings come before a
 	 * process maps anything shared). */
-	replaces = (call == SW_MREMAP || (args[3] & MAP_FIXED)) &&
+	replaces = (call == SW_MREMAP || (args[3] & K_MAP_FIXED)) &&
 		   bpf_map_lookup_elem(&mappers, &tgid);
 	/* Private mappings below the threshold are the bulk of all mmaps
 	 * (ld.so, malloc); drop them before any lookup. */
 	if (!all_mmaps && !replaces && !is_err(ret) && len < max_size && call == SW_MMAP &&
-	    (args[3] & (MAP_SHARED | MAP_ANONYMOUS)) == MAP_ANONYMOUS)
+	    (args[3] & (K_MAP_SHARED | K_MAP_ANONYMOUS)) == K_MAP_ANONYMOUS)
 		return 0;
 	/* A failed call has no VMA; nor does a successful one whose mm was
 	 * locked by another thread (see sw_shmat): fall back to the request. */
@@ -1242,7 +1222,7 @@ static __always_inline bool on_memory_fs(struct file *f)
 {
 	unsigned long magic = BPF_CORE_READ(f, f_inode, i_sb, s_magic);
 
-	return magic == TMPFS_MAGIC || magic == HUGETLBFS_MAGIC;
+	return magic == K_TMPFS_MAGIC || magic == K_HUGETLBFS_MAGIC;
 }
 
 /* Emit a record about the object behind fd after call. */
@@ -1341,7 +1321,7 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	char path[SW_NAME_LEN] = {};
 	struct obj_key *k, gone = {};
 	struct sw_event *e;
-	__u64 args[6], h = FNV_BASIS;
+	__u64 args[6], h = HASH_FNV_BASIS;
 	const char *upath;
 	bool cut = false;
 	long n;
@@ -1349,7 +1329,7 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	if (ret != 0 || !traced(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	read_args(args);
-	if (call == SW_UNLINKAT && (args[2] & AT_REMOVEDIR))
+	if (call == SW_UNLINKAT && (args[2] & K_AT_REMOVEDIR))
 		return 0;
 	upath = (const char *)args[call == SW_UNLINKAT ? 1 : 0];
 	n = bpf_probe_read_user_str(path, sizeof(path), upath);
@@ -1367,7 +1347,7 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 		if (base_dir(call == SW_UNLINKAT ? (long)args[0] : -100, &dir, &mnt))
 			return 0;
 		magic = BPF_CORE_READ(dir, d_sb, s_magic);
-		if (!has_slash(path) && magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC)
+		if (!has_slash(path) && magic != K_TMPFS_MAGIC && magic != K_HUGETLBFS_MAGIC)
 			return 0;
 		/* A joined path that is not whole matches nothing, and
 		 * cannot be told to lie under /dev/shm/ either. */
@@ -1604,7 +1584,7 @@ static __always_inline void describe_fault(struct task_struct *task, struct sw_e
 	if (bpf_find_vma(task, e->sig.addr, read_fault_vma, &fi, 0))
 		return;
 	e->sig.map_start = fi.vi.start;
-	e->sig.offset = (fi.vi.pgoff << PAGE_SHIFT) + (e->sig.addr - fi.vi.start);
+	e->sig.offset = (fi.vi.pgoff << K_PAGE_SHIFT) + (e->sig.addr - fi.vi.start);
 	e->sig.obj_size = fi.vi.obj_size;
 	e->sig.ino = fi.vi.ino;
 	e->sig.dev = fi.vi.dev;
@@ -1621,7 +1601,7 @@ int BPF_PROG(sw_signal, int sig, struct kernel_siginfo *info, struct task_struct
 {
 	struct sw_event *e;
 
-	if (sig != SIGSEGV && sig != SIGBUS)
+	if (sig != K_SIGSEGV && sig != K_SIGBUS)
 		return 0;
 	if ((unsigned long)info <= 1) /* SEND_SIG_NOINFO / SEND_SIG_PRIV */
 		return 0;
@@ -1639,7 +1619,7 @@ int BPF_PROG(sw_signal, int sig, struct kernel_siginfo *info, struct task_struct
 	e->sig.signo = sig;
 	e->sig.code = BPF_CORE_READ(info, si_code);
 	e->sig.addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
-	if (sig == SIGBUS && e->sig.code > 0) /* a fault, not a kill() */
+	if (sig == K_SIGBUS && e->sig.code > 0) /* a fault, not a kill() */
 		describe_fault(task, e);
 	submit(e);
 	return 0;
