@@ -36,6 +36,7 @@ const volatile __u32 target_uid = 0;
 const volatile bool filter_comm = false;
 const volatile char target_comm[SW_COMM_LEN] = {};
 const volatile bool filter_cgroup = false; /* task under cgroup_filter[0] */
+const volatile __u64 target_cgroup = 0;	   /* that cgroup's id, for traced_task */
 const volatile bool all_mmaps = false;
 const volatile __u32 self_tgid = 0;	 /* shmwatch itself, never traced */
 /* Private mappings are recorded from this size (SW_PRIVATE_RECORD_MIN or
@@ -94,13 +95,21 @@ static __always_inline bool comm_matches(const char *comm)
 	return true;
 }
 
-/* Does the current task pass every filter?  tgid is passed in because
- * the fork and exit hooks ask about a task that may not be current. */
-static __always_inline bool traced(__u32 tgid)
+/* The pid filter and what is never traced: the same for a task and for
+ * current. */
+static __always_inline bool traced_tgid(__u32 tgid)
 {
 	if (stopping || tgid == self_tgid)
 		return false;
-	if (filter_pid && !bpf_map_lookup_elem(&traced_pids, &tgid))
+	return !filter_pid || bpf_map_lookup_elem(&traced_pids, &tgid);
+}
+
+/* Does the current task pass every filter?  The syscall, fork, exec and
+ * exit hooks run in the process they are about, and the helpers that ask
+ * about current are the cheapest. */
+static __always_inline bool traced_current(void)
+{
+	if (!traced_tgid(bpf_get_current_pid_tgid() >> 32))
 		return false;
 	if (filter_uid && (__u32)bpf_get_current_uid_gid() != target_uid)
 		return false;
@@ -112,6 +121,55 @@ static __always_inline bool traced(__u32 tgid)
 			return false;
 	}
 	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+		return false;
+	return true;
+}
+
+/* The cgroup v2 id of t's cgroup, as bpf_get_current_cgroup_id gives it
+ * for current. */
+static __always_inline __u64 task_cgroup_id(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+}
+
+#define CGROUP_DEPTH_MAX 32
+
+/* Is t in target_cgroup or below it?  bpf_current_task_under_cgroup only
+ * asks about current, and the kfunc that asks about any task is newer
+ * than 6.1: walk up t's cgroups and compare their ids. */
+static __always_inline bool task_under_target_cgroup(struct task_struct *t)
+{
+	struct cgroup *cg = BPF_CORE_READ(t, cgroups, dfl_cgrp);
+	__u64 self_off = bpf_core_field_offset(struct cgroup, self);
+
+	for (int i = 0; i < CGROUP_DEPTH_MAX && cg; i++) {
+		struct cgroup_subsys_state *up;
+
+		if (BPF_CORE_READ(cg, kn, id) == target_cgroup)
+			return true;
+		up = BPF_CORE_READ(cg, self.parent);
+		cg = up ? (void *)up - self_off : NULL;
+	}
+	return false;
+}
+
+/* Does task t pass every filter?  For the hooks that run in another
+ * process than the one they are about: a signal is judged by the
+ * process it is sent to, not by its sender. */
+static __always_inline bool traced_task(struct task_struct *t)
+{
+	if (!traced_tgid(BPF_CORE_READ(t, tgid)))
+		return false;
+	if (filter_uid && BPF_CORE_READ(t, cred, uid.val) != target_uid)
+		return false;
+	if (filter_comm) {
+		char comm[SW_COMM_LEN];
+
+		BPF_CORE_READ_STR_INTO(&comm, t, comm);
+		if (!comm_matches(comm))
+			return false;
+	}
+	if (filter_cgroup && !task_under_target_cgroup(t))
 		return false;
 	return true;
 }
@@ -387,6 +445,7 @@ static __always_inline void fill_task(struct sw_event *e, struct task_struct *t)
 	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	e->uid = BPF_CORE_READ(t, cred, uid.val);
 	e->ns_pid = ns_pid_of(t);
+	e->cgroup_id = task_cgroup_id(t);
 	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
 }
 
@@ -1022,7 +1081,7 @@ static __always_inline int simple_exit(void *ctx, long ret, __u32 call, bool wan
 {
 	__u64 args[6];
 
-	if (!traced(bpf_get_current_pid_tgid() >> 32))
+	if (!traced_current())
 		return 0;
 	read_args(args);
 	return emit_call(ctx, call, ret, args, NULL, want_stack);
@@ -1119,7 +1178,7 @@ int sw_shmat(struct trace_event_raw_sys_exit *ctx)
 	long ret = ctx->ret;
 	__u64 args[6];
 
-	if (!traced(bpf_get_current_pid_tgid() >> 32))
+	if (!traced_current())
 		return 0;
 	read_args(args);
 	if (is_err(ret))
@@ -1161,7 +1220,7 @@ static __always_inline int map_exit(void *ctx, long ret, __u32 call)
 	__u64 args[6], len;
 	bool replaces;
 
-	if (!traced(tgid))
+	if (!traced_current())
 		return 0;
 	read_args(args);
 	len = call == SW_MREMAP ? args[2] : args[1];
@@ -1257,7 +1316,7 @@ int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 	struct file *f = NULL;
 	__u64 args[6];
 
-	if (!traced(bpf_get_current_pid_tgid() >> 32))
+	if (!traced_current())
 		return 0;
 	read_args(args);
 	if (!is_err(ret))
@@ -1326,7 +1385,7 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	bool cut = false;
 	long n;
 
-	if (ret != 0 || !traced(bpf_get_current_pid_tgid() >> 32))
+	if (ret != 0 || !traced_current())
 		return 0;
 	read_args(args);
 	if (call == SW_UNLINKAT && (args[2] & K_AT_REMOVEDIR))
@@ -1412,7 +1471,7 @@ static __always_inline int resize_exit(void *ctx, long ret, __u32 call)
 	struct file *f;
 	__u64 args[6];
 
-	if (!traced(bpf_get_current_pid_tgid() >> 32))
+	if (!traced_current())
 		return 0;
 	read_args(args);
 	f = file_of_fd(args[0]);
@@ -1443,7 +1502,7 @@ int BPF_PROG(sw_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (BPF_CORE_READ(child, pid) != ctgid) /* a new thread, not a process */
 		return 0;
-	if (!traced(ptgid))
+	if (!traced_current()) /* the parent */
 		return 0;
 	if (filter_pid && follow)
 		bpf_map_update_elem(&traced_pids, &ctgid, &one, BPF_ANY);
@@ -1468,7 +1527,7 @@ int BPF_PROG(sw_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	__u32 tgid = BPF_CORE_READ(p, tgid);
 
 	bpf_map_delete_elem(&mappers, &tgid); /* the new image maps nothing yet */
-	if (!traced(tgid))
+	if (!traced_current()) /* p is current */
 		return 0;
 	e = reserve(ctx, SW_EV_EXEC, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE);
 	if (!e)
@@ -1492,7 +1551,7 @@ int BPF_PROG(sw_exit, struct task_struct *p)
 		return 0;
 	bpf_map_delete_elem(&mappers, &tgid);
 	bpf_map_delete_elem(&woke_for, &tgid); /* the pid may be reused */
-	if (!traced(tgid))
+	if (!traced_current()) /* p is current */
 		return 0;
 	if (filter_pid)
 		bpf_map_delete_elem(&traced_pids, &tgid); /* the pid may be reused */
@@ -1605,7 +1664,7 @@ int BPF_PROG(sw_signal, int sig, struct kernel_siginfo *info, struct task_struct
 		return 0;
 	if ((unsigned long)info <= 1) /* SEND_SIG_NOINFO / SEND_SIG_PRIV */
 		return 0;
-	if (!traced(BPF_CORE_READ(task, tgid)))
+	if (!traced_task(task))
 		return 0;
 	/* The stack is the faulting thread's when it is the one running
 	 * (a fault); a signal sent by another process has none. */
@@ -1615,7 +1674,6 @@ int BPF_PROG(sw_signal, int sig, struct kernel_siginfo *info, struct task_struct
 	if (!e)
 		return 0;
 	fill_task(e, task);
-	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->sig.signo = sig;
 	e->sig.code = BPF_CORE_READ(info, si_code);
 	e->sig.addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
