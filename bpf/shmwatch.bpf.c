@@ -326,6 +326,16 @@ static __always_inline void put_first_stack(struct sw_event *e, __u32 n)
 		e->n_frames = n;
 }
 
+/* What every record carries first: its kind, call, time and the running
+ * loss count (see lost_records). */
+static __always_inline void stamp_record(struct sw_event *e, __u32 kind, __u32 call)
+{
+	e->kind = kind;
+	e->call = call;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->lost_mark = (__u32)lost_records;
+}
+
 /*
  * Reserve a record of size bytes (a constant: SW_EVENT_CALL_SIZE or
  * SW_EVENT_BASE_SIZE, see events.h), zeroed, with kind, call and time
@@ -381,10 +391,7 @@ static __always_inline struct sw_event *reserve(void *ctx, __u32 kind, __u32 cal
 		e->leaf_ret = k.ret;
 		e->stack_key = kind == SW_EV_CALL && k.ret ? site_hash(&k) : 0;
 	}
-	e->kind = kind;
-	e->call = call;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->lost_mark = (__u32)lost_records;
+	stamp_record(e, kind, call);
 	return e;
 }
 
@@ -465,6 +472,43 @@ static __always_inline void fill_current(struct sw_event *e)
 	e->ns_pid = ns_pid_of(t);
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+}
+
+/*
+ * Start a record: reserved and stamped (see reserve), with the process
+ * fields of task t, or of current when t is NULL (the cheaper helpers).
+ * Every program's record starts here; the caller fills its part and
+ * submits it.
+ */
+static __always_inline struct sw_event *start_record(void *ctx, __u32 kind, __u32 call,
+						     bool want_stack, __u32 size,
+						     struct task_struct *t)
+{
+	struct sw_event *e = reserve(ctx, kind, call, want_stack, size);
+
+	if (!e)
+		return NULL;
+	if (t)
+		fill_task(e, t);
+	else
+		fill_current(e);
+	return e;
+}
+
+/* start_record for a system call of current: with its result and
+ * arguments, and no segment id until one is known. */
+static __always_inline struct sw_event *start_call(void *ctx, __u32 call, long ret,
+						   const __u64 args[6], bool want_stack,
+						   __u32 size)
+{
+	struct sw_event *e = start_record(ctx, SW_EV_CALL, call, want_stack, size, NULL);
+
+	if (!e)
+		return NULL;
+	e->c.ret = ret;
+	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
+	e->c.shmid = -1;
+	return e;
 }
 
 /* What bpf_find_vma's callback (or an fd lookup) learned about one
@@ -1018,10 +1062,9 @@ __noinline int send_mappings(__u32 n_frames, __u64 leaf_ret)
 	fs->ips[SW_MAX_FRAMES] = leaf_ret;
 	fs->n_frames = n_frames;
 	fs->n_vmas = 0;
-	fs->rec.kind = SW_REC_MAPPING;
+	stamp_record(&fs->rec, SW_REC_MAPPING, SW_CALL_NONE);
 	fs->rec.pid = id >> 32;
 	fs->rec.tid = (__u32)id;
-	fs->rec.ts_ns = bpf_ktime_get_ns();
 	bpf_loop(SW_MAX_FRAMES + 1, mapping_step, NULL, 0);
 	return 0;
 }
@@ -1062,15 +1105,11 @@ static __always_inline bool announce_created(struct file *f, struct vma_info *vi
 static __always_inline int emit_call(void *ctx, __u32 call, long ret, __u64 args[6],
 				     struct vma_info *vi, bool want_stack)
 {
-	struct sw_event *e = reserve(ctx, SW_EV_CALL, call, want_stack,
-				     vi ? SW_EVENT_BASE_SIZE : SW_EVENT_CALL_SIZE);
+	struct sw_event *e = start_call(ctx, call, ret, args, want_stack,
+					vi ? SW_EVENT_BASE_SIZE : SW_EVENT_CALL_SIZE);
 
 	if (!e)
 		return 0;
-	fill_current(e);
-	e->c.ret = ret;
-	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
-	e->c.shmid = -1;
 	if (vi)
 		copy_vma_info(e, vi);
 	submit(e);
@@ -1294,12 +1333,9 @@ static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 ar
 
 	read_file(f, true, &vi);
 	created = call == SW_MEMFD_CREATE || announce_created(f, &vi);
-	e = reserve(ctx, SW_EV_CALL, call, want_stack, SW_EVENT_BASE_SIZE);
+	e = start_call(ctx, call, ret, args, want_stack, SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
-	fill_current(e);
-	e->c.ret = ret;
-	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
 	copy_vma_info(e, &vi);
 	e->c.map_size = 0;
 	e->c.created = created;
@@ -1433,13 +1469,9 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	} else if (!has_prefix(path, "/dev/shm/", 9)) {
 		return 0;
 	}
-	e = reserve(ctx, SW_EV_CALL, call, false, SW_EVENT_BASE_SIZE);
+	e = start_call(ctx, call, ret, args, false, SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
-	fill_current(e);
-	e->c.ret = ret;
-	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
-	e->c.shmid = -1;
 	e->c.name_cut = cut;
 	__builtin_memcpy(e->c.name, path, sizeof(e->c.name));
 	if (gone.ino) { /* the announced object this removed */
@@ -1509,10 +1541,9 @@ int BPF_PROG(sw_fork, struct task_struct *parent, struct task_struct *child)
 	/* The child inherits the parent's mappings, and their munmaps. */
 	if (bpf_map_lookup_elem(&mappers, &ptgid))
 		bpf_map_update_elem(&mappers, &ctgid, &one, BPF_ANY);
-	e = reserve(ctx, SW_EV_FORK, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE);
+	e = start_record(ctx, SW_EV_FORK, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE, NULL);
 	if (!e)
 		return 0;
-	fill_current(e);
 	e->fork.child_pid = ctgid;
 	e->fork.shares_vm = BPF_CORE_READ(child, mm) == BPF_CORE_READ(parent, mm);
 	submit(e);
@@ -1529,10 +1560,9 @@ int BPF_PROG(sw_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	bpf_map_delete_elem(&mappers, &tgid); /* the new image maps nothing yet */
 	if (!traced_current()) /* p is current */
 		return 0;
-	e = reserve(ctx, SW_EV_EXEC, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE);
+	e = start_record(ctx, SW_EV_EXEC, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE, NULL);
 	if (!e)
 		return 0;
-	fill_current(e);
 	bpf_probe_read_kernel_str(e->exec.filename, sizeof(e->exec.filename),
 				  BPF_CORE_READ(bprm, filename));
 	submit(e);
@@ -1555,10 +1585,9 @@ int BPF_PROG(sw_exit, struct task_struct *p)
 		return 0;
 	if (filter_pid)
 		bpf_map_delete_elem(&traced_pids, &tgid); /* the pid may be reused */
-	e = reserve(ctx, SW_EV_EXIT, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE);
+	e = start_record(ctx, SW_EV_EXIT, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE, NULL);
 	if (!e)
 		return 0;
-	fill_current(e);
 	e->exit.exit_code = BPF_CORE_READ(p, exit_code);
 	submit(e);
 	return 0;
@@ -1668,12 +1697,11 @@ int BPF_PROG(sw_signal, int sig, struct kernel_siginfo *info, struct task_struct
 		return 0;
 	/* The stack is the faulting thread's when it is the one running
 	 * (a fault); a signal sent by another process has none. */
-	e = reserve(ctx, SW_EV_SIGNAL, SW_CALL_NONE,
-		    BPF_CORE_READ(task, pid) == (__u32)bpf_get_current_pid_tgid(),
-		    SW_EVENT_BASE_SIZE);
+	e = start_record(ctx, SW_EV_SIGNAL, SW_CALL_NONE,
+			 BPF_CORE_READ(task, pid) == (__u32)bpf_get_current_pid_tgid(),
+			 SW_EVENT_BASE_SIZE, task);
 	if (!e)
 		return 0;
-	fill_task(e, task);
 	e->sig.signo = sig;
 	e->sig.code = BPF_CORE_READ(info, si_code);
 	e->sig.addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
