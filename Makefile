@@ -56,7 +56,7 @@ all: $(BUILD)/shmwatch progs
 $(BUILD):
 	mkdir -p $(BUILD)
 
-$(BUILD)/shmwatch.bpf.o: bpf/shmwatch.bpf.c $(wildcard bpf/*.h) user/events.h user/kabi.h user/lib/hash.h | $(BUILD)
+$(BUILD)/shmwatch.bpf.o: bpf/shmwatch.bpf.c $(wildcard bpf/*.h) user/events.h user/kabi.h user/lib/hash.h user/defaults.h | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	llvm-strip -g $@
 

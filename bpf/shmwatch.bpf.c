@@ -11,573 +11,38 @@
  * path.  Process lifecycle (fork, exec, exit) and SIGSEGV/SIGBUS come from
  * BTF tracepoints, which cost nothing on the syscall path.
  *
- * Filters are read-only globals set before load, plus a map of traced tgids
- * that the fork hook extends when following children.  Every failed ring
- * buffer reservation is counted per CPU, by record kind, so userspace can
- * account for every loss.
+ * This file is the list of hooks and what each records; the pieces they
+ * share have headers of their own: filter.bpf.h (which processes are
+ * traced), vfs.bpf.h (files, paths, tmpfs usage), ring.bpf.h (the ring
+ * buffer and the loss counts), stack.bpf.h (user stacks and the mappings
+ * they need), record.bpf.h (start_record, start_call, submit).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "../user/events.h"
+#include "events.h"
+#include "kabi.h"
+#include "defaults.h"
+#include "lib/hash.h"
+
+#include "filter.bpf.h"
+#include "vfs.bpf.h"
+#include "ring.bpf.h"
+#include "stack.bpf.h"
+#include "record.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define TMPFS_MAGIC 0x01021994
-#define HUGETLBFS_MAGIC 0x958458f6
-#define VM_EXEC 0x00000004
-#define VM_SHARED 0x00000008
-#define VM_MAYSHARE 0x00000080
-#define VM_HUGETLB 0x00400000
-#define MNT_INTERNAL 0x4000
-#define MAP_SHARED 0x01
-#define MAP_SHARED_VALIDATE 0x03
-#define MAP_ANONYMOUS 0x20
-#define MAP_HUGETLB 0x40000
-#define MAP_FIXED 0x10
-#define SIGBUS 7
-#define SIGSEGV 11
-#define MAX_ERRNO 4095
-#define PAGE_SHIFT 12
-#define O_CREAT 0100
-#define O_TRUNC 01000
-#define AT_REMOVEDIR 0x200
-#define FMODE_CREATED 0x100000 /* f_mode: this open created the file */
-
-/* Filters and tuning, written by the loader before load. */
-const volatile bool filter_pid = false;	 /* only tgids in traced_pids */
-const volatile bool follow = false;	 /* add forked children to traced_pids */
-const volatile bool filter_uid = false;
-const volatile __u32 target_uid = 0;
-const volatile bool filter_comm = false;
-const volatile char target_comm[SW_COMM_LEN] = {};
-const volatile bool filter_cgroup = false; /* task under cgroup_filter[0] */
+/* Tuning of the mmap hooks, written by the loader before load. */
 const volatile bool all_mmaps = false;
-const volatile __u32 self_tgid = 0;	 /* shmwatch itself, never traced */
 /* Private mappings are recorded from this size (SW_PRIVATE_RECORD_MIN or
  * --max-size, the larger). */
-const volatile __u64 max_size = 256ULL << 20;
-const volatile __u64 wakeup_every = 1; /* records per CPU between wake-ups */
-const volatile bool stacks = true;	/* user stacks on creating/failing calls */
-
-/* Set by the loader when it stops: from then on nothing is recorded, so
- * that what is left in the ring buffer is all there is to drain, however
- * busy the host is. */
-bool stopping = false;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, __u32);
-	__type(value, __u8);
-} traced_pids SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} cgroup_filter SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20); /* resized by the loader */
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} since_wakeup SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SW_LOST_SLOTS);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost SEC(".maps");
-
-static __always_inline bool comm_matches(const char *comm)
-{
-	for (int i = 0; i < SW_COMM_LEN; i++) {
-		if (comm[i] != target_comm[i])
-			return false;
-		if (!comm[i])
-			break;
-	}
-	return true;
-}
-
-/* Does the current task pass every filter?  tgid is passed in because
- * the fork and exit hooks ask about a task that may not be current. */
-static __always_inline bool traced(__u32 tgid)
-{
-	if (stopping || tgid == self_tgid)
-		return false;
-	if (filter_pid && !bpf_map_lookup_elem(&traced_pids, &tgid))
-		return false;
-	if (filter_uid && (__u32)bpf_get_current_uid_gid() != target_uid)
-		return false;
-	if (filter_comm) {
-		char comm[SW_COMM_LEN];
-
-		bpf_get_current_comm(comm, sizeof(comm));
-		if (!comm_matches(comm))
-			return false;
-	}
-	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
-		return false;
-	return true;
-}
-
-/*
- * Records that could not be reserved, on all CPUs together.  Every record
- * carries its value (lost_mark), so the reader sees a gap at the point in
- * the stream where it is, not at the next read of the per-CPU counters
- * below.  Written only when a record is lost: read-mostly otherwise.
- */
-__u64 lost_records = 0;
-
-static __always_inline void count_lost(__u32 kind, __u32 call)
-{
-	__u32 slot = SW_LOST_SLOT(kind, call);
-	__u64 *n = bpf_map_lookup_elem(&lost, &slot);
-
-	if (n)
-		*n += 1;
-	__sync_fetch_and_add(&lost_records, 1);
-}
-
-/*
- * Call sites whose full stack the reader already has, so that a loop
- * calling shmget from one place pays for one unwind, not one per call
- * (about half a microsecond each here).  A site is the process and its
- * address space (a new one after exec or fork; the process as well,
- * since a freed mm's address soon names another, such as the next forked
- * child's, whose first stack must be its own), the return address into
- * the caller of the libc wrapper (the word at the stack pointer) and the
- * caller's own return address (behind its frame pointer; 0 when rbp is no
- * frame pointer, see read_site).  Frames further out may differ between
- * two calls from the same site; userspace copies the first call's.
- * Evicting a site only costs a new unwind.
- */
-struct site_key {
-	__u64 mm;
-	__u64 ret;
-	__u64 ret2;
-	__u32 tgid;
-	__u32 pad;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct site_key);
-	__type(value, __u8);
-} sites SEC(".maps");
-
-static __always_inline __u64 site_hash(const struct site_key *k)
-{
-	__u64 h = k->mm * 0x9e3779b97f4a7c15ULL;
-
-	h = (h ^ k->tgid) * 0xd6e8feb86659fd93ULL;
-	h = (h ^ k->ret) * 0xbf58476d1ce4e5b9ULL;
-	h = (h ^ k->ret2) * 0x94d049bb133111ebULL;
-	return (h ^ (h >> 31)) | 1; /* never 0, which means none */
-}
-
-/*
- * The current call's site, read from the user stack and frame pointer.
- * Code built without frame pointers leaves anything in rbp, often a small
- * number: reading there takes a page fault that the kernel must resolve
- * as an error, which measured here cost ~500 ns per call, as much as the
- * unwind this saves.  So the frame is read only when rbp points into the
- * stack above the stack pointer (within 8 MiB, the usual stack limit).
- */
-#define SITE_FRAME_MAX (8ULL << 20)
-
-static __always_inline void read_site(struct site_key *k)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
-	__u64 frame[2] = {}; /* the caller's saved frame pointer and return */
-	__u64 sp = regs->sp, bp = regs->bp;
-
-	k->mm = (__u64)BPF_CORE_READ(t, mm); /* a number, not a pointer */
-	k->tgid = bpf_get_current_pid_tgid() >> 32;
-	if (bpf_probe_read_user(&k->ret, sizeof(k->ret), (void *)sp))
-		k->ret = 0;
-	if (bp > sp && bp - sp < SITE_FRAME_MAX)
-		bpf_probe_read_user(frame, sizeof(frame), (void *)bp);
-	k->ret2 = frame[1];
-}
-
-/* Processes whose first stack already went out (and woke the reader). */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
-	__type(value, __u8);
-} woke_for SEC(".maps");
-
-/* A process image's first stack, taken ahead of its record, and the
- * SW_REC_MAPPING records built from it (see send_mappings). */
-#define STACK_MAPS 8 /* mappings looked up per first stack */
-
-struct first_stack {
-	__u64 ips[SW_MAX_FRAMES + 1]; /* the frames; last, the leaf's return */
-	__u64 start[STACK_MAPS];      /* the VMAs looked up so far */
-	__u64 end[STACK_MAPS];
-	__u32 n_frames;
-	__u32 n_vmas;
-	struct sw_event rec;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct first_stack);
-} first_stacks SEC(".maps");
-
-__noinline int send_mappings(__u32 n_frames, __u64 leaf_ret);
-
-/*
- * The reader resolves a stack through the process's module map, and a
- * short-lived program may be gone before it can read /proc/PID/maps.  So
- * the first stack of each process image is taken ahead of its record and
- * the mappings its frames lie in are sent first: the ring buffer keeps
- * the order of reservations.  Returns the number of frames, kept in
- * first_stacks, or 0 when the process image already sent its first stack
- * (or none could be taken).  (Not at every exec: on a host that spawns a
- * lot, describing every new program would cost far more than it gives.)
- */
-static __always_inline __u32 take_first_stack(void *ctx, __u64 leaf_ret)
-{
-	__u32 pid = bpf_get_current_pid_tgid() >> 32, zero = 0;
-	struct first_stack *fs;
-	__u8 one = 1;
-	long n;
-
-	if (bpf_map_lookup_elem(&woke_for, &pid))
-		return 0;
-	fs = bpf_map_lookup_elem(&first_stacks, &zero);
-	if (!fs)
-		return 0;
-	n = bpf_get_stack(ctx, fs->ips, SW_MAX_FRAMES * sizeof(__u64), BPF_F_USER_STACK);
-	if (n <= 0)
-		return 0;
-	bpf_map_update_elem(&woke_for, &pid, &one, BPF_ANY);
-	send_mappings(n / sizeof(__u64), leaf_ret);
-	return n / sizeof(__u64);
-}
-
-/* The stack take_first_stack kept, into the record. */
-static __always_inline void put_first_stack(struct sw_event *e, __u32 n)
-{
-	__u32 zero = 0;
-	struct first_stack *fs = bpf_map_lookup_elem(&first_stacks, &zero);
-
-	if (fs && !bpf_probe_read_kernel(e->stack, sizeof(e->stack), fs->ips))
-		e->n_frames = n;
-}
-
-/*
- * Reserve a record of size bytes (a constant: SW_EVENT_CALL_SIZE or
- * SW_EVENT_BASE_SIZE, see events.h), zeroed, with kind, call and time
- * set.  With want_stack (and stacks on) the record is the whole struct
- * with the user stack, unless the syscall comes from a site already
- * sent; a process image's first stack is preceded by the records of its
- * mappings (take_first_stack).  The verifier wants every reservation's
- * size constant, and refuses a write past it.
- */
-static __always_inline struct sw_event *reserve(void *ctx, __u32 kind, __u32 call,
-						bool want_stack, __u32 size)
-{
-	struct site_key k = {};
-	bool same_site = false, stacked;
-	struct sw_event *e;
-	__u32 first = 0;
-	__u8 one = 1;
-	long n;
-
-	if (want_stack && stacks) {
-		read_site(&k);
-		/* A fault's stack pointer is not at a call: no site. */
-		same_site = kind == SW_EV_CALL && k.ret && bpf_map_lookup_elem(&sites, &k);
-	}
-	stacked = want_stack && stacks && !same_site;
-	if (stacked) {
-		first = take_first_stack(ctx, k.ret);
-		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-		if (e)
-			__builtin_memset(e, 0, __builtin_offsetof(struct sw_event, stack));
-	} else {
-		e = bpf_ringbuf_reserve(&events, size, 0);
-		if (e)
-			__builtin_memset(e, 0, size);
-	}
-	if (!e) {
-		count_lost(kind, call);
-		return NULL;
-	}
-	if (stacked && first) {
-		put_first_stack(e, first);
-	} else if (stacked) {
-		n = bpf_get_stack(ctx, e->stack, sizeof(e->stack), BPF_F_USER_STACK);
-		e->n_frames = n > 0 ? n / sizeof(__u64) : 0;
-	}
-	if (stacked && kind == SW_EV_CALL && k.ret && e->n_frames)
-		bpf_map_update_elem(&sites, &k, &one, BPF_ANY);
-	if (same_site)
-		e->stack_flags = SW_STACK_SAME_SITE;
-	if (first)
-		e->stack_flags = SW_STACK_FIRST;
-	if (want_stack && stacks) {
-		e->leaf_ret = k.ret;
-		e->stack_key = kind == SW_EV_CALL && k.ret ? site_hash(&k) : 0;
-	}
-	e->kind = kind;
-	e->call = call;
-	e->ts_ns = bpf_ktime_get_ns();
-	e->lost_mark = (__u32)lost_records;
-	return e;
-}
-
-/* The reader resolves the first stack of each process image at once,
- * while the process is still likely to live. */
-static __always_inline bool needs_prompt_reader(struct sw_event *e)
-{
-	__u32 pid = e->pid;
-
-	if (e->kind == SW_EV_EXEC) {
-		bpf_map_delete_elem(&woke_for, &pid);
-		return false;
-	}
-	return e->stack_flags & SW_STACK_FIRST;
-}
-
-/*
- * Batch wake-ups: wake the reader once every wakeup_every records per CPU
- * (about a quarter of the buffer); the reader also drains on a short
- * timer, so nothing waits long.  Counting is per CPU because asking the
- * ring buffer how full it is (bpf_ringbuf_query) reads the reader's
- * position, a cache line the reader keeps writing: measured here, it made
- * each record cost ten times more.
- */
-static __always_inline void submit(struct sw_event *e)
-{
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&since_wakeup, &zero);
-	__u64 flags = BPF_RB_NO_WAKEUP;
-
-	if (n && ++*n >= wakeup_every) {
-		*n = 0;
-		flags = BPF_RB_FORCE_WAKEUP;
-	}
-	if (needs_prompt_reader(e))
-		flags = BPF_RB_FORCE_WAKEUP;
-	bpf_ringbuf_submit(e, flags);
-}
-
-/* The tgid as the process's own PID namespace numbers it, 0 in the
- * initial namespace. */
-static __always_inline __u32 ns_pid_of(struct task_struct *t)
-{
-	struct pid *pid = BPF_CORE_READ(t, group_leader, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	int nr = 0;
-
-	if (!level || level > 31)
-		return 0;
-	bpf_core_read(&nr, sizeof(nr), &pid->numbers[level].nr);
-	return nr;
-}
-
-static __always_inline void fill_task(struct sw_event *e, struct task_struct *t)
-{
-	e->pid = BPF_CORE_READ(t, tgid);
-	e->tid = BPF_CORE_READ(t, pid);
-	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	e->uid = BPF_CORE_READ(t, cred, uid.val);
-	e->ns_pid = ns_pid_of(t);
-	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
-}
-
-static __always_inline void fill_current(struct sw_event *e)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	__u64 id = bpf_get_current_pid_tgid();
-
-	e->pid = id >> 32;
-	e->tid = (__u32)id;
-	e->uid = (__u32)bpf_get_current_uid_gid();
-	/* Pointers are followed with CO-RE reads, not plain loads: the
-	 * verifier looks each plain load of a pointer field up in the
-	 * kernel's BTF by name, which made loading the programs take over
-	 * half a second; a read costs some ns per record instead. */
-	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	e->ns_pid = ns_pid_of(t);
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(&e->comm, sizeof(e->comm));
-}
-
-/* What bpf_find_vma's callback (or an fd lookup) learned about one
- * mapping or file. */
-struct vma_info {
-	__u64 start;
-	__u64 size;
-	__u64 pgoff;
-	__u64 obj_size;
-	__u64 ino;
-	__u64 fs_used;
-	__u64 fs_size;
-	__u64 file_addr; /* a tmpfs file's struct file, for announce_created */
-	__u32 dev;
-	__u32 backing;
-	__s32 shmid;
-	__u16 created;
-	__u16 name_cut; /* name is not the whole path */
-};
-
-/*
- * The name that goes with the vma_info being filled: kept in a map, not
- * in the struct, because bpf_find_vma wants its callback's data on the
- * stack and 6.1's verifier counts the stacks of every frame down to a
- * first stack's mapping records together, against 512 bytes.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, char[SW_NAME_LEN]);
-} vma_name SEC(".maps");
-
-static __always_inline char *vma_name_buf(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&vma_name, &zero);
-}
-
-static __always_inline bool has_prefix(const char *s, const char *p, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (s[i] != p[i])
-			return false;
-	return true;
-}
-
-/* A tmpfs's usage.  The kernel counts used blocks only on a mount with a
- * size limit; near the limit the count is folded exactly (percpu counter
- * with a limit), which is when it matters. */
-static __always_inline void read_tmpfs_usage(struct super_block *sb, struct vma_info *vi)
-{
-	struct shmem_sb_info *sbi = BPF_CORE_READ(sb, s_fs_info);
-	__s64 used;
-
-	if (!sbi)
-		return;
-	used = BPF_CORE_READ(sbi, used_blocks.count);
-	vi->fs_size = (__u64)BPF_CORE_READ(sbi, max_blocks) << PAGE_SHIFT;
-	vi->fs_used = used > 0 ? (__u64)used << PAGE_SHIFT : 0;
-}
-
-/*
- * Describe the file behind a mapping or an fd: identity, size, name, and
- * for memory filesystems the mount's usage.  Classification: hugetlbfs;
- * not tmpfs: a plain file; a tmpfs someone mounted (POSIX shm in
- * /dev/shm); the kernel's internal shmem mount, whose file names tell
- * SysV segments, memfds and shared anonymous memory apart.  shared says
- * whether the mapping shares (an fd is always "shared").
- */
-static __always_inline void read_file(struct file *file, bool shared, struct vma_info *vi)
-{
-	struct inode *inode = BPF_CORE_READ(file, f_inode);
-	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
-	unsigned long magic = BPF_CORE_READ(sb, s_magic);
-	char *name = vma_name_buf();
-	int mnt_flags;
-
-	if (!name)
-		return;
-	vi->ino = BPF_CORE_READ(inode, i_ino);
-	vi->obj_size = BPF_CORE_READ(inode, i_size);
-	vi->dev = BPF_CORE_READ(sb, s_dev);
-	bpf_probe_read_kernel_str(name, SW_NAME_LEN, BPF_CORE_READ(file, f_path.dentry, d_name.name));
-	if (magic == HUGETLBFS_MAGIC) {
-		vi->backing = SW_BK_HUGETLB;
-		return;
-	}
-	if (magic != TMPFS_MAGIC) {
-		vi->backing = shared ? SW_BK_FILE_SHARED : SW_BK_FILE_PRIVATE;
-		return;
-	}
-	read_tmpfs_usage(sb, vi);
-	mnt_flags = BPF_CORE_READ(file, f_path.mnt, mnt_flags);
-	if (!(mnt_flags & MNT_INTERNAL))
-		/* Mapped privately a tmpfs file shares nothing: a library
-		 * loaded from a tmpfs root, say. */
-		vi->backing = shared ? SW_BK_SHMEM_FILE : SW_BK_FILE_PRIVATE;
-	else if (has_prefix(name, "SYSV", 4))
-		vi->backing = SW_BK_SYSV;
-	else if (has_prefix(name, "memfd:", 6))
-		vi->backing = SW_BK_MEMFD;
-	else
-		vi->backing = SW_BK_ANON_SHARED; /* "dev/zero" */
-}
-
-static long read_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
-{
-	struct vma_info *vi = data;
-	__u64 vm_flags = vma->vm_flags; /* vma is a BTF pointer: plain loads */
-	/* MAP_SHARED of a file opened read-only has VM_MAYSHARE but not
-	 * VM_SHARED (it can never write back); /proc/PID/maps calls it
-	 * shared, and so do we. */
-	bool shared = vm_flags & (VM_SHARED | VM_MAYSHARE);
-	struct file *file = BPF_CORE_READ(vma, vm_file);
-
-	vi->start = vma->vm_start;
-	vi->size = vma->vm_end - vi->start;
-	vi->pgoff = vma->vm_pgoff;
-	vi->shmid = -1;
-	if (!file) {
-		vi->backing = (vm_flags & VM_HUGETLB) ? SW_BK_HUGETLB :
-			      shared ? SW_BK_ANON_SHARED :
-						       SW_BK_ANON_PRIVATE;
-		return 1;
-	}
-	read_file(file, shared, vi);
-	if (vm_flags & VM_HUGETLB)
-		vi->backing = SW_BK_HUGETLB;
-	if (vi->backing == SW_BK_SHMEM_FILE)
-		vi->file_addr = (__u64)BPF_CORE_READ(vma, vm_file); /* a number */
-	return 1;
-}
-
-/* For a SysV attachment the VMA's file is a shm_file_data wrapper whose
- * inner shmem file carries the segment's true size and id. */
-static long read_shm_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
-{
-	struct vma_info *vi = data;
-	struct shm_file_data *sfd;
-
-	read_vma(task, vma, data);
-	sfd = BPF_CORE_READ(vma, vm_file, private_data);
-	if (!sfd)
-		return 1;
-	vi->shmid = BPF_CORE_READ(sfd, id);
-	vi->obj_size = BPF_CORE_READ(sfd, file, f_inode, i_size);
-	vi->backing = SW_BK_SYSV;
-	return 1;
-}
+const volatile __u64 max_size = SW_DEFAULT_MAX_SIZE;
 
 static __always_inline bool is_err(long ret)
 {
-	return ret < 0 && ret >= -MAX_ERRNO;
+	return ret < 0 && ret >= -K_MAX_ERRNO;
 }
 
 /* The syscall's arguments, from the user registers saved at entry (x86-64
@@ -592,15 +57,6 @@ static __always_inline void read_args(__u64 args[6])
 	args[3] = regs->r10;
 	args[4] = regs->r8;
 	args[5] = regs->r9;
-}
-
-/* The name read last into vma_name, or an empty one. */
-static __always_inline void copy_vma_name(char *out)
-{
-	char *name = vma_name_buf();
-
-	if (name)
-		__builtin_memcpy(out, name, SW_NAME_LEN);
 }
 
 static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *vi)
@@ -653,340 +109,6 @@ struct {
 	__type(value, struct obj_key);
 } shm_paths SEC(".maps");
 
-#define PATH_BUF 128
-#define PATH_PARTS 8
-
-/* Scratch for building a path: wider than SW_NAME_LEN so that a name
- * copied at any offset below SW_NAME_LEN stays inside it. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, char[PATH_BUF]);
-} path_buf SEC(".maps");
-
-#define FNV_BASIS 14695981039346656037ULL
-#define PATH_CUT 1
-
-/*
- * The path helpers are global functions: the verifier checks each once
- * per program, on its own, instead of once for every call site with the
- * caller's state, and the loops of build_path are bpf_loop callbacks,
- * checked once whatever the number of rounds.  So they take kernel
- * pointers as numbers and work in this CPU's path_buf, not on the
- * caller's stack.
- */
-
-/* FNV-1a of the string in path_buf. */
-__noinline __u64 hash_path_buf(void)
-{
-	__u32 zero = 0;
-	char *buf = bpf_map_lookup_elem(&path_buf, &zero);
-	__u64 h = FNV_BASIS;
-
-	if (!buf)
-		return 0;
-	for (int i = 0; i < SW_NAME_LEN && buf[i]; i++) {
-		h ^= (unsigned char)buf[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* Where a path walk is, and what it has found so far. */
-struct path_walk {
-	__u64 d;      /* struct dentry * */
-	__u64 m;      /* struct mount * */
-	__u64 root_d; /* the task's root: where its paths begin */
-	__u64 root_m;
-	__u64 parts[PATH_PARTS]; /* names, innermost first */
-	__u32 n;
-	__u32 end; /* 0: not yet, WALK_WHOLE, PATH_CUT */
-	__u32 pos; /* joining: bytes written */
-};
-
-#define WALK_WHOLE 2
-
-/* The walk's state lives in a map, not on the stack: with the callers
- * of build_path (a stack's mapping records) 6.1's verifier counts every
- * frame's stack together, against 512 bytes. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct path_walk);
-} path_walks SEC(".maps");
-
-/* One step up: to the parent dentry, or across a mount point. */
-static long walk_up(__u32 i, void *ctx)
-{
-	__u32 zero = 0;
-	struct path_walk *w = bpf_map_lookup_elem(&path_walks, &zero);
-	struct dentry *d, *up;
-	struct mount *m;
-
-	if (!w)
-		return 1;
-	d = (struct dentry *)w->d;
-	m = (struct mount *)w->m;
-
-	if (w->d == w->root_d && w->m == w->root_m)
-		goto whole;
-	if (d == BPF_CORE_READ(m, mnt.mnt_root)) {
-		struct mount *parent = BPF_CORE_READ(m, mnt_parent);
-
-		if (parent == m)
-			goto whole; /* the top of the mount tree */
-		w->d = (__u64)BPF_CORE_READ(m, mnt_mountpoint);
-		w->m = (__u64)parent;
-		return 0;
-	}
-	if (w->n >= PATH_PARTS) {
-		w->end = PATH_CUT;
-		return 1;
-	}
-	w->parts[w->n & (PATH_PARTS - 1)] = (__u64)BPF_CORE_READ(d, d_name.name);
-	w->n++;
-	up = BPF_CORE_READ(d, d_parent);
-	if (up == d)
-		goto whole;
-	w->d = (__u64)up;
-	return 0;
-whole:
-	w->end = WALK_WHOLE;
-	return 1;
-}
-
-/* Append "/NAME" for the next name, outermost first. */
-static long join_part(__u32 i, void *ctx)
-{
-	__u32 zero = 0, k;
-	struct path_walk *w = bpf_map_lookup_elem(&path_walks, &zero);
-	char *buf = bpf_map_lookup_elem(&path_buf, &zero);
-	long len;
-
-	if (!w || !buf || i >= w->n)
-		return 1;
-	if (w->pos >= SW_NAME_LEN - 1) {
-		w->end = PATH_CUT;
-		return 1;
-	}
-	k = w->n - 1 - i;
-	buf[w->pos & (SW_NAME_LEN - 1)] = '/';
-	w->pos++;
-	len = bpf_probe_read_kernel_str(&buf[w->pos & (SW_NAME_LEN - 1)], SW_NAME_LEN,
-					(void *)w->parts[k & (PATH_PARTS - 1)]);
-	if (len > 1)
-		w->pos += len - 1;
-	return 0;
-}
-
-/*
- * The path of (dentry, mnt) as a task whose root is (root_dentry,
- * root_mnt) sees it, into path_buf: up the dentries to the mount's root,
- * then on from the mount point in the parent mount, until that root
- * directory (a chroot, a container's root) or the top of the mount tree.
- * Returns 0 for a whole path, PATH_CUT when it is not whole (more than
- * PATH_PARTS components or SW_NAME_LEN - 1 bytes, or too many mounts),
- * -1 when the scratch buffer is missing.
- */
-__noinline int build_path(__u64 dentry, __u64 vfsmount, __u64 root_dentry, __u64 root_mnt)
-{
-	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
-	__u32 zero = 0;
-	struct path_walk *w = bpf_map_lookup_elem(&path_walks, &zero);
-	char *buf = bpf_map_lookup_elem(&path_buf, &zero);
-
-	if (!w || !buf)
-		return -1;
-	__builtin_memset(w, 0, sizeof(*w));
-	w->d = dentry;
-	w->m = vfsmount - mnt_off;
-	w->root_d = root_dentry;
-	w->root_m = root_mnt - mnt_off;
-	bpf_loop(2 * PATH_PARTS, walk_up, NULL, 0);
-	buf[0] = '/';
-	buf[1] = '\0';
-	bpf_loop(PATH_PARTS, join_part, NULL, 0);
-	/* The last name may have run into the end of the buffer. */
-	if (w->pos >= SW_NAME_LEN - 1)
-		w->end = PATH_CUT;
-	buf[SW_NAME_LEN - 1] = '\0';
-	return w->end == WALK_WHOLE ? 0 : PATH_CUT;
-}
-
-/*
- * Append "/" (unless the path in path_buf is the root) and the user
- * string at name (an address in the current process) to the path in
- * path_buf.  0, or PATH_CUT when the result is longer than
- * SW_NAME_LEN - 1 bytes, or -1.
- */
-__noinline int join_user_name(__u64 name)
-{
-	__u32 zero = 0;
-	char *buf = bpf_map_lookup_elem(&path_buf, &zero);
-	int len = 0;
-	long n;
-
-	if (!buf)
-		return -1;
-	for (int i = 0; i < SW_NAME_LEN && buf[i]; i++)
-		len = i + 1;
-	if (len > 1) /* the root is "/" already */
-		buf[len++ & (SW_NAME_LEN - 1)] = '/';
-	if (len >= SW_NAME_LEN - 1)
-		return PATH_CUT;
-	n = bpf_probe_read_user_str(&buf[len & (SW_NAME_LEN - 1)], SW_NAME_LEN, (void *)name);
-	if (n < 1)
-		return -1;
-	if (len + n - 1 > SW_NAME_LEN - 1)
-		return PATH_CUT;
-	buf[SW_NAME_LEN - 1] = '\0';
-	return 0;
-}
-
-/* build_path() for the current task; out (SW_NAME_LEN bytes, or NULL)
- * gets a copy.  0, PATH_CUT or -1. */
-static __always_inline int path_of(struct dentry *d, struct vfsmount *vm, char *out)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	__u64 root_d = (__u64)BPF_CORE_READ(t, fs, root.dentry);
-	__u64 root_m = (__u64)BPF_CORE_READ(t, fs, root.mnt);
-	__u32 zero = 0;
-	char *buf;
-	int ret;
-
-	ret = build_path((__u64)d, (__u64)vm, root_d, root_m);
-	if (ret < 0 || !out)
-		return ret;
-	buf = bpf_map_lookup_elem(&path_buf, &zero);
-	if (!buf)
-		return -1;
-	__builtin_memcpy(out, buf, SW_NAME_LEN);
-	return ret;
-}
-
-/* A code mapping as bpf_find_vma's callback saw it (on the stack, as
- * that helper wants); dentry 0: not a file's executable mapping. */
-struct code_vma {
-	__u64 start;
-	__u64 end;
-	__u64 pgoff;
-	__u64 ino;
-	__u64 dentry; /* numbers, for build_path */
-	__u64 mnt;
-	__u32 dev;
-};
-
-static long read_code_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
-{
-	struct code_vma *v = data;
-	struct file *file = BPF_CORE_READ(vma, vm_file); /* see fill_current */
-
-	v->start = vma->vm_start;
-	v->end = vma->vm_end;
-	v->pgoff = vma->vm_pgoff;
-	if (!file || !(vma->vm_flags & VM_EXEC))
-		return 1;
-	v->ino = BPF_CORE_READ(file, f_inode, i_ino);
-	v->dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
-	v->dentry = (__u64)BPF_CORE_READ(file, f_path.dentry);
-	v->mnt = (__u64)BPF_CORE_READ(file, f_path.mnt);
-	return 1;
-}
-
-static __always_inline bool vma_seen(struct first_stack *fs, __u64 ip)
-{
-	for (int j = 0; j < STACK_MAPS; j++)
-		if (j < fs->n_vmas && ip >= fs->start[j] && ip < fs->end[j])
-			return true;
-	return false;
-}
-
-/* Send v as a SW_REC_MAPPING, its path built from its dentries. */
-static __always_inline void send_mapping(struct first_stack *fs, struct code_vma *v)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct sw_mapping_info *m = &fs->rec.map;
-	__u32 zero = 0;
-	char *path;
-
-	/* A cut path would name another file: no record. */
-	if (build_path(v->dentry, v->mnt, (__u64)BPF_CORE_READ(t, fs, root.dentry),
-		       (__u64)BPF_CORE_READ(t, fs, root.mnt)))
-		return;
-	path = bpf_map_lookup_elem(&path_buf, &zero);
-	if (!path)
-		return;
-	m->start = v->start;
-	m->end = v->end;
-	m->offset = v->pgoff << PAGE_SHIFT;
-	m->ino = v->ino;
-	m->dev = v->dev;
-	__builtin_memcpy(m->path, path, sizeof(m->path));
-	/* Like every record, it carries the running loss count. */
-	fs->rec.lost_mark = (__u32)lost_records;
-	bpf_ringbuf_output(&events, &fs->rec, SW_EVENT_MAPPING_SIZE, BPF_RB_NO_WAKEUP);
-}
-
-/* bpf_loop step: frame i's mapping, unless an earlier frame's covers it. */
-static long mapping_step(__u64 i, void *unused)
-{
-	struct code_vma v = {};
-	struct first_stack *fs;
-	__u32 zero = 0, n, k;
-	__u64 ip;
-
-	fs = bpf_map_lookup_elem(&first_stacks, &zero);
-	if (!fs || i > fs->n_frames || fs->n_vmas >= STACK_MAPS)
-		return 1;
-	/* After the frames, the leaf's return address. */
-	k = i < fs->n_frames ? i : SW_MAX_FRAMES;
-	barrier_var(k);
-	if (k > SW_MAX_FRAMES)
-		return 1;
-	ip = fs->ips[k];
-	if (vma_seen(fs, ip) || bpf_find_vma(bpf_get_current_task_btf(), ip, read_code_vma, &v, 0))
-		return 0;
-	n = fs->n_vmas;
-	if (n >= STACK_MAPS)
-		return 1;
-	fs->start[n] = v.start;
-	fs->end[n] = v.end;
-	fs->n_vmas = n + 1;
-	if (v.dentry)
-		send_mapping(fs, &v);
-	return 0;
-}
-
-/*
- * One SW_REC_MAPPING for each file's executable mapping that the first
- * stack's frames (and the leaf's return address) lie in, at most
- * STACK_MAPS mappings looked up.  A global function, so the verifier
- * checks it once per program; only a process image's first stack runs it.
- * A record that finds the ring buffer full is not counted as lost: it is
- * no event, and its stack resolves from /proc while the process lives.
- */
-__noinline int send_mappings(__u32 n_frames, __u64 leaf_ret)
-{
-	struct first_stack *fs;
-	__u32 zero = 0;
-	__u64 id = bpf_get_current_pid_tgid();
-
-	fs = bpf_map_lookup_elem(&first_stacks, &zero);
-	if (!fs)
-		return -1;
-	fs->ips[SW_MAX_FRAMES] = leaf_ret;
-	fs->n_frames = n_frames;
-	fs->n_vmas = 0;
-	fs->rec.kind = SW_REC_MAPPING;
-	fs->rec.pid = id >> 32;
-	fs->rec.tid = (__u32)id;
-	fs->rec.ts_ns = bpf_ktime_get_ns();
-	bpf_loop(SW_MAX_FRAMES + 1, mapping_step, NULL, 0);
-	return 0;
-}
-
 /*
  * Announce a created tmpfs object: true the first time (then vi->name
  * becomes its path and the path is remembered for unlink, unless it is not
@@ -1001,7 +123,7 @@ static __always_inline bool announce_created(struct file *f, struct vma_info *vi
 
 	/* A file already unlinked (open, unlink, then ftruncate) has no
 	 * name left to announce or to match an unlink against. */
-	if (vi->backing != SW_BK_SHMEM_FILE || !(BPF_CORE_READ(f, f_mode) & FMODE_CREATED) ||
+	if (vi->backing != SW_BK_SHMEM_FILE || !(BPF_CORE_READ(f, f_mode) & K_FMODE_CREATED) ||
 	    !BPF_CORE_READ(f, f_inode, i_nlink) || bpf_map_lookup_elem(&objs_announced, &k))
 		return false;
 	ret = path_of(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
@@ -1023,15 +145,11 @@ static __always_inline bool announce_created(struct file *f, struct vma_info *vi
 static __always_inline int emit_call(void *ctx, __u32 call, long ret, __u64 args[6],
 				     struct vma_info *vi, bool want_stack)
 {
-	struct sw_event *e = reserve(ctx, SW_EV_CALL, call, want_stack,
-				     vi ? SW_EVENT_BASE_SIZE : SW_EVENT_CALL_SIZE);
+	struct sw_event *e = start_call(ctx, call, ret, args, want_stack,
+					vi ? SW_EVENT_BASE_SIZE : SW_EVENT_CALL_SIZE);
 
 	if (!e)
 		return 0;
-	fill_current(e);
-	e->c.ret = ret;
-	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
-	e->c.shmid = -1;
 	if (vi)
 		copy_vma_info(e, vi);
 	submit(e);
@@ -1042,7 +160,7 @@ static __always_inline int simple_exit(void *ctx, long ret, __u32 call, bool wan
 {
 	__u64 args[6];
 
-	if (!traced(bpf_get_current_pid_tgid() >> 32))
+	if (!traced_current())
 		return 0;
 	read_args(args);
 	return emit_call(ctx, call, ret, args, NULL, want_stack);
@@ -1139,7 +257,7 @@ int sw_shmat(struct trace_event_raw_sys_exit *ctx)
 	long ret = ctx->ret;
 	__u64 args[6];
 
-	if (!traced(bpf_get_current_pid_tgid() >> 32))
+	if (!traced_current())
 		return 0;
 	read_args(args);
 	if (is_err(ret))
@@ -1156,11 +274,11 @@ int sw_shmat(struct trace_event_raw_sys_exit *ctx)
 /* Backing of a failed mmap, from what was asked for. */
 static __always_inline __u32 requested_backing(__u64 flags)
 {
-	bool shared = flags & MAP_SHARED;
+	bool shared = flags & K_MAP_SHARED;
 
-	if (flags & MAP_HUGETLB)
+	if (flags & K_MAP_HUGETLB)
 		return SW_BK_HUGETLB;
-	if (flags & MAP_ANONYMOUS)
+	if (flags & K_MAP_ANONYMOUS)
 		return shared ? SW_BK_ANON_SHARED : SW_BK_ANON_PRIVATE;
 	return shared ? SW_BK_FILE_SHARED : SW_BK_FILE_PRIVATE;
 }
@@ -1181,7 +299,7 @@ static __always_inline int map_exit(void *ctx, long ret, __u32 call)
 	__u64 args[6], len;
 	bool replaces;
 
-	if (!traced(tgid))
+	if (!traced_current())
 		return 0;
 	read_args(args);
 	len = call == SW_MREMAP ? args[2] : args[1];
@@ -1189,12 +307,12 @@ static __always_inline int map_exit(void *ctx, long ret, __u32 call)
 	 * memory may land on an attachment or shared mapping and replace it:
 	 * recorded whatever it maps (ld.so's fixed mappings come before a
 	 * process maps anything shared). */
-	replaces = (call == SW_MREMAP || (args[3] & MAP_FIXED)) &&
+	replaces = (call == SW_MREMAP || (args[3] & K_MAP_FIXED)) &&
 		   bpf_map_lookup_elem(&mappers, &tgid);
 	/* Private mappings below the threshold are the bulk of all mmaps
 	 * (ld.so, malloc); drop them before any lookup. */
 	if (!all_mmaps && !replaces && !is_err(ret) && len < max_size && call == SW_MMAP &&
-	    (args[3] & (MAP_SHARED | MAP_ANONYMOUS)) == MAP_ANONYMOUS)
+	    (args[3] & (K_MAP_SHARED | K_MAP_ANONYMOUS)) == K_MAP_ANONYMOUS)
 		return 0;
 	/* A failed call has no VMA; nor does a successful one whose mm was
 	 * locked by another thread (see sw_shmat): fall back to the request. */
@@ -1223,28 +341,6 @@ int sw_mremap(struct trace_event_raw_sys_exit *ctx)
 
 /* ---- shm objects: files on tmpfs and hugetlbfs, and memfds ---------- */
 
-/* The file fd names in the current process, or NULL. */
-static __always_inline struct file *file_of_fd(long fd)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *f = NULL;
-
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	bpf_core_read(&f, sizeof(f), fds + fd);
-	return f;
-}
-
-/* Is the file on a memory filesystem, where pages are the object? */
-static __always_inline bool on_memory_fs(struct file *f)
-{
-	unsigned long magic = BPF_CORE_READ(f, f_inode, i_sb, s_magic);
-
-	return magic == TMPFS_MAGIC || magic == HUGETLBFS_MAGIC;
-}
-
 /* Emit a record about the object behind fd after call. */
 static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 args[6],
 				       struct file *f, bool want_stack)
@@ -1255,12 +351,9 @@ static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 ar
 
 	read_file(f, true, &vi);
 	created = call == SW_MEMFD_CREATE || announce_created(f, &vi);
-	e = reserve(ctx, SW_EV_CALL, call, want_stack, SW_EVENT_BASE_SIZE);
+	e = start_call(ctx, call, ret, args, want_stack, SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
-	fill_current(e);
-	e->c.ret = ret;
-	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
 	copy_vma_info(e, &vi);
 	e->c.map_size = 0;
 	e->c.created = created;
@@ -1277,7 +370,7 @@ int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 	struct file *f = NULL;
 	__u64 args[6];
 
-	if (!traced(bpf_get_current_pid_tgid() >> 32))
+	if (!traced_current())
 		return 0;
 	read_args(args);
 	if (!is_err(ret))
@@ -1292,36 +385,6 @@ int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 		return emit_call(ctx, SW_MEMFD_CREATE, ret, args, &vi, true);
 	}
 	return emit_object(ctx, SW_MEMFD_CREATE, ret, args, f, true);
-}
-
-/* The directory a relative path starts from, dfd's or the cwd; 0, or -1
- * when dfd names no file. */
-static __always_inline int base_dir(long dfd, struct dentry **dir, struct vfsmount **mnt)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct file *f;
-
-	/* Read as numbers, not followed as BTF pointers: build_path, a
-	 * global function, takes them as scalars. */
-	if ((int)dfd == -100) { /* AT_FDCWD */
-		*dir = BPF_CORE_READ(t, fs, pwd.dentry);
-		*mnt = BPF_CORE_READ(t, fs, pwd.mnt);
-		return 0;
-	}
-	f = file_of_fd((int)dfd);
-	if (!f)
-		return -1;
-	*dir = BPF_CORE_READ(f, f_path.dentry);
-	*mnt = BPF_CORE_READ(f, f_path.mnt);
-	return 0;
-}
-
-static __always_inline bool has_slash(const char *s)
-{
-	for (int i = 0; i < SW_NAME_LEN && s[i]; i++)
-		if (s[i] == '/')
-			return true;
-	return false;
 }
 
 /*
@@ -1341,15 +404,15 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	char path[SW_NAME_LEN] = {};
 	struct obj_key *k, gone = {};
 	struct sw_event *e;
-	__u64 args[6], h = FNV_BASIS;
+	__u64 args[6], h = HASH_FNV_BASIS;
 	const char *upath;
 	bool cut = false;
 	long n;
 
-	if (ret != 0 || !traced(bpf_get_current_pid_tgid() >> 32))
+	if (ret != 0 || !traced_current())
 		return 0;
 	read_args(args);
-	if (call == SW_UNLINKAT && (args[2] & AT_REMOVEDIR))
+	if (call == SW_UNLINKAT && (args[2] & K_AT_REMOVEDIR))
 		return 0;
 	upath = (const char *)args[call == SW_UNLINKAT ? 1 : 0];
 	n = bpf_probe_read_user_str(path, sizeof(path), upath);
@@ -1367,7 +430,7 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 		if (base_dir(call == SW_UNLINKAT ? (long)args[0] : -100, &dir, &mnt))
 			return 0;
 		magic = BPF_CORE_READ(dir, d_sb, s_magic);
-		if (!has_slash(path) && magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC)
+		if (!has_slash(path) && magic != K_TMPFS_MAGIC && magic != K_HUGETLBFS_MAGIC)
 			return 0;
 		/* A joined path that is not whole matches nothing, and
 		 * cannot be told to lie under /dev/shm/ either. */
@@ -1394,13 +457,9 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	} else if (!has_prefix(path, "/dev/shm/", 9)) {
 		return 0;
 	}
-	e = reserve(ctx, SW_EV_CALL, call, false, SW_EVENT_BASE_SIZE);
+	e = start_call(ctx, call, ret, args, false, SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
-	fill_current(e);
-	e->c.ret = ret;
-	__builtin_memcpy(e->c.args, args, sizeof(e->c.args));
-	e->c.shmid = -1;
 	e->c.name_cut = cut;
 	__builtin_memcpy(e->c.name, path, sizeof(e->c.name));
 	if (gone.ino) { /* the announced object this removed */
@@ -1432,7 +491,7 @@ static __always_inline int resize_exit(void *ctx, long ret, __u32 call)
 	struct file *f;
 	__u64 args[6];
 
-	if (!traced(bpf_get_current_pid_tgid() >> 32))
+	if (!traced_current())
 		return 0;
 	read_args(args);
 	f = file_of_fd(args[0]);
@@ -1463,17 +522,16 @@ int BPF_PROG(sw_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (BPF_CORE_READ(child, pid) != ctgid) /* a new thread, not a process */
 		return 0;
-	if (!traced(ptgid))
+	if (!traced_current()) /* the parent */
 		return 0;
 	if (filter_pid && follow)
 		bpf_map_update_elem(&traced_pids, &ctgid, &one, BPF_ANY);
 	/* The child inherits the parent's mappings, and their munmaps. */
 	if (bpf_map_lookup_elem(&mappers, &ptgid))
 		bpf_map_update_elem(&mappers, &ctgid, &one, BPF_ANY);
-	e = reserve(ctx, SW_EV_FORK, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE);
+	e = start_record(ctx, SW_EV_FORK, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE, NULL);
 	if (!e)
 		return 0;
-	fill_current(e);
 	e->fork.child_pid = ctgid;
 	e->fork.shares_vm = BPF_CORE_READ(child, mm) == BPF_CORE_READ(parent, mm);
 	submit(e);
@@ -1488,12 +546,11 @@ int BPF_PROG(sw_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	__u32 tgid = BPF_CORE_READ(p, tgid);
 
 	bpf_map_delete_elem(&mappers, &tgid); /* the new image maps nothing yet */
-	if (!traced(tgid))
+	if (!traced_current()) /* p is current */
 		return 0;
-	e = reserve(ctx, SW_EV_EXEC, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE);
+	e = start_record(ctx, SW_EV_EXEC, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE, NULL);
 	if (!e)
 		return 0;
-	fill_current(e);
 	bpf_probe_read_kernel_str(e->exec.filename, sizeof(e->exec.filename),
 				  BPF_CORE_READ(bprm, filename));
 	submit(e);
@@ -1512,70 +569,16 @@ int BPF_PROG(sw_exit, struct task_struct *p)
 		return 0;
 	bpf_map_delete_elem(&mappers, &tgid);
 	bpf_map_delete_elem(&woke_for, &tgid); /* the pid may be reused */
-	if (!traced(tgid))
+	if (!traced_current()) /* p is current */
 		return 0;
 	if (filter_pid)
 		bpf_map_delete_elem(&traced_pids, &tgid); /* the pid may be reused */
-	e = reserve(ctx, SW_EV_EXIT, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE);
+	e = start_record(ctx, SW_EV_EXIT, SW_CALL_NONE, false, SW_EVENT_BASE_SIZE, NULL);
 	if (!e)
 		return 0;
-	fill_current(e);
 	e->exit.exit_code = BPF_CORE_READ(p, exit_code);
 	submit(e);
 	return 0;
-}
-
-/*
- * The files of a tmpfs holding the most memory (allocated blocks), walked
- * from the superblock's inode list at the moment of a SIGBUS.  The walk
- * reads without the list's lock: good enough for a report, and bounded.
- * One step per bpf_loop iteration, so the verifier checks it once.
- */
-#define TOP_SCAN 1024
-
-struct top_walk {
-	struct list_head *pos;
-	struct list_head *head;
-	__u64 link; /* offset of i_sb_list in struct inode */
-	struct sw_holder top[SW_TOP_HOLDERS];
-};
-
-static long top_step(__u64 i, void *data)
-{
-	struct top_walk *w = data;
-	struct list_head *pos = w->pos; /* a local: CO-RE must not relocate w */
-	struct inode *inode;
-	__u64 bytes, ino;
-
-	if (!pos || pos == w->head)
-		return 1;
-	inode = (void *)pos - w->link;
-	bytes = (__u64)BPF_CORE_READ(inode, i_blocks) << 9;
-	ino = BPF_CORE_READ(inode, i_ino);
-	for (int j = 0; j < SW_TOP_HOLDERS; j++) {
-		if (bytes > w->top[j].bytes) {
-			__u64 b = w->top[j].bytes, n = w->top[j].ino;
-
-			w->top[j].bytes = bytes;
-			w->top[j].ino = ino;
-			bytes = b;
-			ino = n;
-		}
-	}
-	w->pos = BPF_CORE_READ(pos, next);
-	return 0;
-}
-
-static __always_inline void top_holders(struct super_block *sb, struct sw_holder *top)
-{
-	struct top_walk w = {
-		.pos = BPF_CORE_READ(sb, s_inodes.next),
-		.head = (void *)sb + bpf_core_field_offset(struct super_block, s_inodes),
-		.link = bpf_core_field_offset(struct inode, i_sb_list),
-	};
-
-	bpf_loop(TOP_SCAN, top_step, &w, 0);
-	__builtin_memcpy(top, w.top, sizeof(w.top));
 }
 
 /* bpf_find_vma's callback data must live on the stack. */
@@ -1604,7 +607,7 @@ static __always_inline void describe_fault(struct task_struct *task, struct sw_e
 	if (bpf_find_vma(task, e->sig.addr, read_fault_vma, &fi, 0))
 		return;
 	e->sig.map_start = fi.vi.start;
-	e->sig.offset = (fi.vi.pgoff << PAGE_SHIFT) + (e->sig.addr - fi.vi.start);
+	e->sig.offset = (fi.vi.pgoff << K_PAGE_SHIFT) + (e->sig.addr - fi.vi.start);
 	e->sig.obj_size = fi.vi.obj_size;
 	e->sig.ino = fi.vi.ino;
 	e->sig.dev = fi.vi.dev;
@@ -1621,25 +624,23 @@ int BPF_PROG(sw_signal, int sig, struct kernel_siginfo *info, struct task_struct
 {
 	struct sw_event *e;
 
-	if (sig != SIGSEGV && sig != SIGBUS)
+	if (sig != K_SIGSEGV && sig != K_SIGBUS)
 		return 0;
 	if ((unsigned long)info <= 1) /* SEND_SIG_NOINFO / SEND_SIG_PRIV */
 		return 0;
-	if (!traced(BPF_CORE_READ(task, tgid)))
+	if (!traced_task(task))
 		return 0;
 	/* The stack is the faulting thread's when it is the one running
 	 * (a fault); a signal sent by another process has none. */
-	e = reserve(ctx, SW_EV_SIGNAL, SW_CALL_NONE,
-		    BPF_CORE_READ(task, pid) == (__u32)bpf_get_current_pid_tgid(),
-		    SW_EVENT_BASE_SIZE);
+	e = start_record(ctx, SW_EV_SIGNAL, SW_CALL_NONE,
+			 BPF_CORE_READ(task, pid) == (__u32)bpf_get_current_pid_tgid(),
+			 SW_EVENT_BASE_SIZE, task);
 	if (!e)
 		return 0;
-	fill_task(e, task);
-	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->sig.signo = sig;
 	e->sig.code = BPF_CORE_READ(info, si_code);
 	e->sig.addr = (__u64)BPF_CORE_READ(info, _sifields._sigfault._addr);
-	if (sig == SIGBUS && e->sig.code > 0) /* a fault, not a kill() */
+	if (sig == K_SIGBUS && e->sig.code > 0) /* a fault, not a kill() */
 		describe_fault(task, e);
 	submit(e);
 	return 0;

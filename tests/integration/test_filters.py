@@ -1,9 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """Namespaces and filters: a process in its own PID namespace is reported
 with its host pid and its namespace pid; --cgroup selects a container's
-processes and nothing else; --comm and --uid filter in the kernel."""
+processes and nothing else; --comm and --uid filter in the kernel; a
+signal is judged and attributed by the process it is sent to, not by the
+one that sends it."""
 import os
+import resource
+import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 
 from common import BpfTestCase, SHMWATCH, WORKLOADS, Tracer, events, read_log
@@ -72,12 +78,40 @@ class CgroupFilterTest(BpfTestCase):
         with open(os.path.join(self.cgroup, "cgroup.procs"), "w") as f:
             f.write(str(os.getpid()))
 
+    def test_signal_is_judged_by_its_receiver(self):
+        """A SIGBUS sent from outside the cgroup to a process inside is
+        recorded, with the receiver's cgroup; one sent from inside to a
+        process outside is not."""
+        inside = self.spawn(["sleep", "30"], preexec_fn=lambda: (no_core(), self.join_cgroup()))
+        outside = self.spawn(["sleep", "30"], preexec_fn=no_core)
+        log = self.path("log.json")
+        with Tracer(["-q", "--cgroup", self.cgroup], log) as t:
+            t.wait_attached()
+            os.kill(inside.pid, signal.SIGBUS)
+            sender = self.spawn([sys.executable, "-c", "import os, signal; "
+                                 "os.kill(%d, signal.SIGBUS)" % outside.pid],
+                                preexec_fn=self.join_cgroup)
+            self.assertEqual(sender.wait(30), 0)
+            inside.wait(30)
+            outside.wait(30)
+            self.assertEqual(t.stop(), 0, t.stderr())
+        records = self.track(read_log(log))
+        got = events(records, "signal", pid=inside.pid)
+        self.assertEqual(len(got), 1, got)
+        self.assertEqual(got[0]["args"]["signo"], signal.SIGBUS)
+        self.assertEqual(got[0]["cgroup"], os.stat(self.cgroup).st_ino)
+        self.assertFalse(events(records, "signal", pid=outside.pid))
+
     def test_cgroup_that_does_not_exist(self):
         proc = subprocess.run([SHMWATCH, "--cgroup", self.cgroup + "/nope", "-d", "1"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               timeout=30)
         self.assertEqual(proc.returncode, 2, proc.stderr)
         self.assertIn("can't open cgroup", proc.stderr)
+
+
+def no_core():
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 class CommUidFilterTest(BpfTestCase):
@@ -94,3 +128,24 @@ class CommUidFilterTest(BpfTestCase):
         self.assertTrue(events(records, "shmget", pid=n.pid))
         self.assertEqual({e["comm"] for e in got}, {"noise"})
         self.assertEqual({e["uid"] for e in got}, {0})
+
+    def test_signal_from_another_comm(self):
+        """--comm keeps a SIGBUS that a process of another name (this
+        test) sends to a traced one, and names the receiver."""
+        victim = self.path("swvictim")
+        shutil.copy("/bin/sleep", victim)
+        log = self.path("log.json")
+        with Tracer(["-q", "--comm", "swvictim"], log) as t:
+            t.wait_attached()
+            # Popen returns once the child has exec'd: it is swvictim.
+            p = self.spawn([victim, "30"], preexec_fn=no_core)
+            os.kill(p.pid, signal.SIGBUS)
+            p.wait(30)
+            self.assertEqual(t.stop(), 0, t.stderr())
+        records = self.track(read_log(log))
+        got = events(records, "signal", pid=p.pid)
+        self.assertEqual(len(got), 1, [r for r in records if r["type"] == "event"])
+        self.assertEqual(got[0]["comm"], "swvictim")
+        self.assertEqual(got[0]["args"]["signo"], signal.SIGBUS)
+        self.assertEqual(got[0]["args"]["code_name"], "SI_USER")
+        self.assertEqual(got[0]["uid"], os.getuid())

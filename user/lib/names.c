@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kabi.h"
 #include "lib/names.h"
 
 #define ARGS(...) .nargs = sizeof((struct sw_arg_desc[]){ __VA_ARGS__ }) / \
@@ -172,7 +173,6 @@ static const struct bit_name shmctl_cmds[] = {
 static const struct bit_name madvise_advice[] = {
 	{ SW_MADV_DONTFORK, "MADV_DONTFORK" }, { SW_MADV_DOFORK, "MADV_DOFORK" }, { 0, NULL },
 };
-#define IPC_64 0x100
 
 bool sw_arg_is_flags(enum sw_arg_type type)
 {
@@ -262,15 +262,15 @@ int sw_flag_names(enum sw_arg_type type, __u64 value,
 		n = emit_bits(falloc_bits, &value, fn, ctx);
 		break;
 	case SW_ARG_SHMCTL_CMD:
-		name = value_name(shmctl_cmds, value & ~(__u64)IPC_64);
+		name = value_name(shmctl_cmds, value & ~(__u64)K_IPC_64);
 		if (name) {
 			fn(ctx, name);
-			value &= IPC_64;
+			value &= K_IPC_64;
 			n = 1;
 		}
-		if (value & IPC_64) {
+		if (value & K_IPC_64) {
 			fn(ctx, "IPC_64");
-			value &= ~(__u64)IPC_64;
+			value &= ~(__u64)K_IPC_64;
 			n++;
 		}
 		return n + emit_rest(value, "%" PRIu64, fn, ctx);

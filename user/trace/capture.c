@@ -304,6 +304,7 @@ static int attach_all(struct capture *c, bool verbose, char *err, size_t errlen)
 static int set_filters(struct shmwatch_bpf *skel, const struct capture_opts *o)
 {
 	struct shmwatch_bpf__rodata *ro = skel->rodata;
+	struct stat st;
 	__u32 size = o->ringbuf_size ? o->ringbuf_size : SW_DEFAULT_RINGBUF_SIZE;
 
 	ro->filter_pid = o->pid_filter || o->n_pids > 0;
@@ -315,6 +316,10 @@ static int set_filters(struct shmwatch_bpf *skel, const struct capture_opts *o)
 		strncpy((char *)ro->target_comm, o->comm, SW_COMM_LEN - 1);
 	}
 	ro->filter_cgroup = o->cgroup_path != NULL;
+	/* A cgroup v2 directory's inode number is the cgroup's id; a path
+	 * that cannot be read fails in fill_maps. */
+	if (o->cgroup_path && !stat(o->cgroup_path, &st))
+		ro->target_cgroup = st.st_ino;
 	ro->all_mmaps = o->all_mmaps;
 	ro->self_tgid = (__u32)getpid();
 	ro->stacks = !o->no_stacks;
