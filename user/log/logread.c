@@ -83,7 +83,7 @@ void logread_default_header(struct sw_header *h)
 	h->schema = SW_SCHEMA_VERSION;
 	h->tool_version = "";
 	h->mode = "";
-	h->max_size = 256ULL << 20;
+	h->max_size = SW_LOG_DEFAULT_MAX_SIZE;
 }
 
 static void diag(struct logread *r, unsigned long line, bool warning, const char *fmt, ...)
@@ -700,20 +700,20 @@ static int parse_object(struct logread *r, struct json_object *o, struct log_rec
 	char type[32];
 
 	TRY(get_str(r, o, "", "type", true, type, sizeof(type)));
-	if (!strcmp(type, "event")) {
+	if (!strcmp(type, SW_LOG_EVENT)) {
 		rec->type = LOG_REC_EVENT;
 		return parse_event(r, o, &rec->event, rec->frames);
-	} else if (!strcmp(type, "stats")) {
+	} else if (!strcmp(type, SW_LOG_STATS)) {
 		rec->type = LOG_REC_STATS;
 		return parse_stats(r, o, &rec->stats);
-	} else if (!strcmp(type, "header")) {
+	} else if (!strcmp(type, SW_LOG_HEADER)) {
 		rec->type = LOG_REC_HEADER;
 		return parse_header(r, o, &rec->header);
-	} else if (!strcmp(type, "finding")) {
+	} else if (!strcmp(type, SW_LOG_FINDING)) {
 		rec->type = LOG_REC_FINDING;
 		r->counts.findings++;
 		return 0;
-	} else if (!strcmp(type, "summary") || !strcmp(type, "tmpfs")) {
+	} else if (!strcmp(type, SW_LOG_SUMMARY) || !strcmp(type, SW_LOG_TMPFS)) {
 		rec->type = LOG_REC_SUMMARY;
 		r->counts.summaries++;
 		return 0;

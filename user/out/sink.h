@@ -9,45 +9,9 @@
 #include <stdbool.h>
 #include "analyzer/analyzer.h"
 #include "events.h"
+#include "log/schema.h"
 #include "out/outfile.h"
 #include "sym/symbolize.h"
-
-#define SW_SCHEMA_VERSION 1
-
-/* The first record of a log: what was traced, where and when. */
-struct sw_header {
-	int schema;
-	const char *tool_version;
-	char hostname[256];
-	char kernel[128];
-	__u64 start_ts_ns;  /* CLOCK_MONOTONIC at start */
-	__s64 wall_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
-	const char *mode;   /* "pid", "command", "system", "analyze" */
-	const char *command; /* the launched command line, or NULL */
-	const __u32 *pids;
-	int n_pids;
-	__u64 max_size;
-	/* The kernel's limits, so that a log analysed elsewhere later gives
-	 * the same findings as the live run. */
-	__u64 shmmax;
-	__u64 mem_total; /* RAM + swap */
-	bool shm_rmid_forced;
-	bool all_mmaps; /* every mmap was recorded (--all-mmaps) */
-	__u64 growth_window_ns; /* attach-leak settings, 0: the defaults */
-	__u32 growth_threshold;
-};
-
-/* Counters, sent every few seconds and once at the end. */
-struct sw_stats {
-	__u64 ts_ns;
-	bool final;
-	__u64 events;		     /* records received */
-	__u64 lost;		     /* records the kernel could not queue */
-	__u64 calls[SW_CALL_MAX];    /* received SW_EV_CALL records by call */
-	__u64 failed[SW_CALL_MAX];   /* ... of which failed */
-	__u64 lost_slots[SW_LOST_SLOTS]; /* lost by kind/call, see events.h */
-	__u64 findings;
-};
 
 struct sink;
 
