@@ -681,8 +681,10 @@ static int do_trace(int argc, char **argv)
 		hdr.command = command_line = join_command(o.command);
 	ao = (struct app_opts){
 		.log_path = o.output,
-		.stdout_format = o.format,
-		.color = o.color,
+		.stdout_json = o.format == CLI_FORMAT_JSON,
+		.color = o.color == CLI_COLOR_ALWAYS ? APP_COLOR_ALWAYS :
+			 o.color == CLI_COLOR_AUTO   ? APP_COLOR_AUTO :
+						       APP_COLOR_NEVER,
 		.quiet = o.quiet,
 		.rotate_size = o.rotate_size,
 		.rotate_keep = o.rotate_keep,

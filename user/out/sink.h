@@ -1,7 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sink.h - one interface for every output format.  main.c fans each
- * record out to the sinks it opened; adding a format is adding a sink.
+ * sink.h - the interface every output implements.
+ *
+ * The pipeline (app.c) prepares each record once and hands it to every
+ * sink it opened; a sink only formats and writes it to its outfile.
+ * What a sink gets:
+ *   header   once, first: the run (log/schema.h); it carries the wall
+ *            clock offset that turns ts_ns into a time of day
+ *   event    each traced event, with its stack already resolved
+ *            (struct sink_event), in sequence order
+ *   finding  each finding, its site and origin stacks resolved
+ *   usage    a memory filesystem's usage, now and then and at the end
+ *   summary  one per process, at the end
+ *   stats    the counters, every few seconds and once at the end
+ *   free     frees the sink (sink__close closes its outfile after it)
+ * All of them are required.  Sinks never fail: a write error is kept by
+ * the outfile and reported by the pipeline.  A sink resolves nothing
+ * itself: it says in event_frames and finding_frames how many frames of
+ * each stack it shows, and the pipeline resolves that many.
+ *
+ * A new output (a metrics exporter, a live view, a report) is one file
+ * with a constructor like sink_text__new(), and one line where app.c
+ * chooses the sinks.
  */
 #ifndef SHMWATCH_SINK_H
 #define SHMWATCH_SINK_H
@@ -13,30 +33,61 @@
 #include "out/outfile.h"
 #include "sym/symbolize.h"
 
+/*
+ * A stack as the sinks see it: n frames as captured, innermost first;
+ * frames the pipeline was not asked to resolve hold only their ip.
+ */
+struct sink_stack {
+	const struct sw_frame *frames;
+	__u32 n;
+};
+
+/* One event: the wire record and what the pipeline made of it. */
+struct sink_event {
+	const struct sw_event *e;
+	__u64 seq;
+	__u32 stack_from;	       /* seq of the record that sent the stack, 0: its own */
+	const struct sw_frame *frames; /* n_frames, as e->stack */
+	__u32 n_frames;
+};
+
+struct sink_finding {
+	const struct sw_finding *f;
+	struct sink_stack site;	  /* f->site resolved */
+	struct sink_stack origin; /* f->origin resolved */
+};
+
 struct sink;
 
 struct sink_ops {
 	void (*header)(struct sink *s, const struct sw_header *h);
-	void (*event)(struct sink *s, const struct sw_event *e);
-	void (*finding)(struct sink *s, const struct sw_finding *f);
+	void (*event)(struct sink *s, const struct sink_event *e);
+	void (*finding)(struct sink *s, const struct sink_finding *f);
 	void (*summary)(struct sink *s, const struct sw_proc_summary *p);
 	void (*usage)(struct sink *s, const struct sw_mount_usage *u);
 	void (*stats)(struct sink *s, const struct sw_stats *st);
 	void (*free)(struct sink *s);
 };
 
+/* What every sink has; set by its constructor, read by the pipeline. */
 struct sink {
 	const struct sink_ops *ops;
 	struct outfile *out;
 	__s64 wall_offset_ns; /* to turn ts_ns into wall-clock time */
-	bool color;
-	bool events;  /* write events, not only findings and summaries */
-	struct symbolizer *sym; /* resolves stack addresses; owned by app */
-	int stack_depth;	/* frames per stack in the text view */
+	bool events;	      /* write events, not only findings and summaries */
+	__u32 event_frames;   /* frames of an event's stack it shows */
+	__u32 finding_frames; /* ... of a finding's stacks */
 };
 
 struct sink *sink_json__new(struct outfile *out, bool events);
-struct sink *sink_text__new(struct outfile *out, bool color, bool events);
+
+struct sink_text_opts {
+	bool color;	 /* ANSI colours */
+	bool events;	 /* a line per event, not only findings and summaries */
+	int stack_depth; /* frames per stack shown, <= 0: SW_DEFAULT_STACK_DEPTH */
+};
+
+struct sink *sink_text__new(struct outfile *out, const struct sink_text_opts *o);
 
 /* Frees the sink and closes its outfile; returns the outfile's error. */
 int sink__close(struct sink *s);
