@@ -15,40 +15,18 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
-#include <zlib.h>
+#include "log/linesrc.h"
 #include "log/logread.h"
 #include "lib/names.h"
 
 #define MAX_UNKNOWN_NAMES 32
-#define RAW_SIZE (64 * 1024)
-
-/* A gzip input: logrotate compresses the logs it rotates (FILE.2.gz). */
-struct gunzip {
-	z_stream z;
-	bool member_end; /* gzip -d reads on into a member that follows */
-	bool done;	 /* the end, or what follows is not read */
-	unsigned char out[RAW_SIZE];
-};
-
 struct logread {
-	/* The input: a stream from logread__open_stream, or else fd. */
-	FILE *f;
-	int fd;
-	bool own_fd;
-	bool is_path; /* name is a path the user gave */
-	unsigned char *raw; /* RAW_SIZE bytes as read */
-	size_t raw_len;
-	bool raw_eof;
-	struct gunzip *gz; /* NULL: the input is not compressed */
-	/* The bytes lines are cut from, and how far they are used. */
-	const unsigned char *data;
-	size_t data_len;
-	size_t data_pos;
+	struct linesrc *src;
 	char *name;
 	struct logread_opts opts;
 	struct logread_counts counts;
 	unsigned long line;
-	char *buf; /* LOGREAD_MAX_LINE + 1 */
+	char *buf; /* the line being parsed, from src */
 	struct json_tokener *tok;
 	char err[256];
 	/* The line holds an integer literal json-c clamped to 2^64-1 (high)
@@ -835,196 +813,6 @@ static int parse_line(struct logread *r, size_t len, struct log_record *rec)
 	return ret;
 }
 
-/*
- * Up to n bytes of the input as they come: 0 at its end, or -errno.  A
- * stream is read up to a newline at a time, since stdio would wait for
- * all n bytes of a pipe and hold back the lines written so far.
- */
-static ssize_t read_raw(struct logread *r, unsigned char *p, size_t n)
-{
-	ssize_t got = 0;
-	int c;
-
-	if (!r->f) {
-		do
-			got = read(r->fd, p, n);
-		while (got < 0 && errno == EINTR);
-		return got < 0 ? -errno : got;
-	}
-	while ((size_t)got < n && (c = getc_unlocked(r->f)) != EOF) {
-		p[got++] = (unsigned char)c;
-		if (c == '\n')
-			break;
-	}
-	if (!got && ferror(r->f))
-		return errno ? -errno : -EIO;
-	return got;
-}
-
-/* Read more after the keep bytes that are left at r->raw's start: 1, 0 at
- * the end of the input, or -errno. */
-static int read_more(struct logread *r, size_t keep)
-{
-	ssize_t n;
-
-	if (r->raw_eof)
-		return 0;
-	n = read_raw(r, r->raw + keep, RAW_SIZE - keep);
-	if (n <= 0) {
-		r->raw_eof = !n;
-		return (int)n;
-	}
-	r->raw_len = keep + (size_t)n;
-	return 1;
-}
-
-/* The compressed bytes not inflated yet, at the start of r->raw: enough
- * to tell whether another member follows, or all that is left. */
-static int gunzip_input(struct logread *r, size_t want)
-{
-	z_stream *z = &r->gz->z;
-	int ret = 1;
-
-	memmove(r->raw, z->next_in, z->avail_in);
-	r->raw_len = z->avail_in;
-	while (ret > 0 && r->raw_len < want)
-		ret = read_more(r, r->raw_len);
-	z->next_in = r->raw;
-	z->avail_in = (uInt)r->raw_len;
-	return ret < 0 ? ret : 0;
-}
-
-/* After a member's end: 1 when another one starts, 0 at the end. */
-static int gunzip_next_member(struct logread *r)
-{
-	z_stream *z = &r->gz->z;
-	int ret = gunzip_input(r, 2);
-
-	if (ret < 0)
-		return ret;
-	if (!z->avail_in)
-		return 0;
-	if (z->avail_in < 2 || z->next_in[0] != 0x1f || z->next_in[1] != 0x8b) {
-		r->gz->done = true;
-		diag(r, 0, true, "data after the end of the compressed log, ignored");
-		return 0;
-	}
-	r->gz->member_end = false;
-	return inflateReset(z) == Z_OK ? 1 : -ENOMEM;
-}
-
-/* The next inflated bytes into r->data: 1, 0 at the end, -errno, or
- * -EBADMSG after saying that the data is damaged. */
-static int gunzip_fill(struct logread *r)
-{
-	struct gunzip *gz = r->gz;
-	z_stream *z = &gz->z;
-	int ret;
-
-	for (;;) {
-		if (gz->done)
-			return 0;
-		if (gz->member_end && (ret = gunzip_next_member(r)) <= 0)
-			return ret;
-		z->next_out = gz->out;
-		z->avail_out = sizeof(gz->out);
-		ret = inflate(z, Z_NO_FLUSH);
-		if (ret == Z_STREAM_END) {
-			gz->member_end = true;
-		} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
-			diag(r, r->line + 1, false, "corrupt compressed data: %s",
-			     z->msg ? z->msg : zError(ret));
-			gz->done = true;
-			return -EBADMSG;
-		}
-		r->data = gz->out;
-		r->data_len = sizeof(gz->out) - z->avail_out;
-		if (r->data_len)
-			return 1;
-		if (gz->member_end)
-			continue;
-		/* Inflate needs more input: none left is a cut file. */
-		ret = gunzip_input(r, 1);
-		if (ret < 0)
-			return ret;
-		if (!z->avail_in) {
-			r->counts.skipped++;
-			r->counts.truncated++;
-			diag(r, r->line + 1, true, "the compressed log ends early (cut short?)");
-			gz->done = true;
-			return 0;
-		}
-	}
-}
-
-/* The next bytes into r->data: 1, 0 at the end of the input, or -errno. */
-static int fill(struct logread *r)
-{
-	int ret;
-
-	r->data_pos = r->data_len = 0;
-	if (r->gz)
-		return gunzip_fill(r);
-	ret = read_more(r, 0);
-	if (ret > 0) {
-		r->data = r->raw;
-		r->data_len = r->raw_len;
-	}
-	return ret;
-}
-
-enum { LINE_EOF = 1, LINE_TOO_LONG, LINE_ENDLESS };
-
-/* Append the next piece of the current line, up to a newline, to r->buf
- * while it fits; *len counts the whole line. */
-static bool take_piece(struct logread *r, size_t *len)
-{
-	const unsigned char *p = r->data + r->data_pos;
-	size_t avail = r->data_len - r->data_pos;
-	const unsigned char *nl = memchr(p, '\n', avail);
-	size_t n = nl ? (size_t)(nl - p) : avail;
-	size_t room = *len < LOGREAD_MAX_LINE ? LOGREAD_MAX_LINE - *len : 0;
-
-	if (room)
-		memcpy(r->buf + *len, p, n < room ? n : room);
-	*len += n;
-	r->data_pos += n + (nl != NULL);
-	return nl != NULL;
-}
-
-/*
- * Read one line into r->buf without its newline.  getline() would grow
- * its buffer to the whole line; a damaged log may hold gigabytes without
- * a newline, so an overlong line is read to its end and dropped instead,
- * and one that has not ended after LOGREAD_MAX_RUN bytes (/dev/zero
- * through a pipe, a disk image) is no log at all.
- */
-static int read_line(struct logread *r, size_t *len, bool *newline)
-{
-	int ret;
-
-	*len = 0;
-	*newline = false;
-	while (!*newline) {
-		if (r->data_pos == r->data_len) {
-			ret = fill(r);
-			if (ret < 0)
-				return ret;
-			if (!ret)
-				break;
-		}
-		*newline = take_piece(r, len);
-		if (*len > LOGREAD_MAX_RUN)
-			return LINE_ENDLESS;
-	}
-	if (!*len && !*newline)
-		return LINE_EOF;
-	if (*len > LOGREAD_MAX_LINE)
-		return LINE_TOO_LONG;
-	r->buf[*len] = '\0';
-	return 0;
-}
-
 /* A bad line: reported, counted; true when reading must stop. */
 static bool skip_bad(struct logread *r)
 {
@@ -1050,8 +838,8 @@ int logread__next(struct logread *r, struct log_record *rec)
 	int ret;
 
 	for (;;) {
-		ret = read_line(r, &len, &newline);
-		if (ret == LINE_EOF) {
+		ret = linesrc__read(r->src, &r->buf, &len, &newline);
+		if (ret == LINESRC_EOF) {
 			report_empty(r);
 			return 0;
 		}
@@ -1059,14 +847,14 @@ int logread__next(struct logread *r, struct log_record *rec)
 			return ret;
 		r->line++;
 		r->counts.lines++;
-		if (ret == LINE_ENDLESS) {
+		if (ret == LINESRC_ENDLESS) {
 			r->counts.skipped++;
 			r->counts.oversized++;
 			diag(r, r->line, false, "not an NDJSON log: no newline in %d MiB",
 			     LOGREAD_MAX_RUN >> 20);
 			return -EBADMSG;
 		}
-		if (ret == LINE_TOO_LONG) {
+		if (ret == LINESRC_TOO_LONG) {
 			r->counts.skipped++;
 			r->counts.oversized++;
 			diag(r, r->line, false, "line longer than %d bytes, skipped",
@@ -1115,14 +903,11 @@ static struct logread *logread_alloc(const char *name, const struct logread_opts
 
 	if (!r)
 		goto nomem;
-	r->fd = -1;
 	if (opts)
 		r->opts = *opts;
-	r->buf = malloc(LOGREAD_MAX_LINE + 1);
-	r->raw = malloc(RAW_SIZE);
 	r->tok = json_tokener_new();
 	r->name = strdup(name);
-	if (!r->buf || !r->raw || !r->tok || !r->name)
+	if (!r->tok || !r->name)
 		goto nomem;
 	json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	return r;
@@ -1132,138 +917,29 @@ nomem:
 	return NULL;
 }
 
-/*
- * Refuse what cannot hold a log before reading it: a directory fails
- * every read, and a device never ends (/dev/zero), holds no log (a disk)
- * or waits for someone to type (a terminal).  Pipes, FIFOs and sockets
- * are read.  0, or -errno after saying why.
- */
-static int check_input(struct logread *r, int fd)
+/* What the line source says goes out as the reader's diagnostics. */
+static void on_report(void *ctx, enum linesrc_report what, unsigned long line, const char *msg)
 {
-	const char *what = NULL;
-	struct stat st;
+	struct logread *r = ctx;
 
-	if (fd < 0 || fstat(fd, &st))
-		return 0;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	if (S_ISCHR(st.st_mode))
-		what = isatty(fd) ? "a terminal" : "a character device";
-	else if (S_ISBLK(st.st_mode))
-		what = "a block device";
-	if (!what)
-		return 0;
-	diag(r, 0, false, "not an NDJSON log: %s", what);
-	return -EBADMSG;
-}
-
-/* Formats analyze names but does not read, by their first bytes. */
-static const struct {
-	const char *magic;
-	size_t len;
-	const char *name;
-} other_compressions[] = {
-	{ "\xfd" "7zXZ\0", 6, "xz" },
-	{ "\x28\xb5\x2f\xfd", 4, "zstd" },
-	{ "BZh", 3, "bzip2" },
-	{ "\x04\x22\x4d\x18", 4, "lz4" },
-};
-
-#define MAGIC_LEN 6 /* the longest magic above */
-
-/* s in single quotes for a shell unless it needs none. */
-static void shell_quote(char *dst, size_t size, const char *s)
-{
-	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
-				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+,:=@%-";
-	size_t n = 0;
-
-	if (!s[strspn(s, plain)]) {
-		snprintf(dst, size, "%s", s);
-		return;
+	if (what == LINESRC_CUT) {
+		r->counts.skipped++;
+		r->counts.truncated++;
 	}
-	for (dst[n++] = '\''; *s && n + 5 < size; s++) {
-		if (*s == '\'') {
-			memcpy(dst + n, "'\\''", 4);
-			n += 4;
-		} else {
-			dst[n++] = *s;
-		}
-	}
-	dst[n++] = '\'';
-	dst[n] = '\0';
+	diag(r, line, what != LINESRC_ERROR, "%s", msg);
 }
 
-/* A compression that is not gzip: say how to read it; -EBADMSG. */
-static int refuse_compressed(struct logread *r, const char *format)
+/* Take r with the input open, or free it: r, or NULL with errno set. */
+static struct logread *opened(struct logread *r, FILE *f, int fd, bool is_path)
 {
-	char file[512];
+	struct linesrc_opts lo = {
+		.name = r->name,
+		.is_path = is_path,
+		.report = on_report,
+		.ctx = r,
+	};
+	int ret = fd < 0 && !f ? fd : linesrc__open(&r->src, f, fd, is_path, &lo);
 
-	if (!r->is_path) {
-		diag(r, 0, false,
-		     "compressed with %s, which analyze does not read: decompress it first "
-		     "(... | %s -dc | shmwatch analyze -)",
-		     format, format);
-		return -EBADMSG;
-	}
-	shell_quote(file, sizeof(file), r->name);
-	diag(r, 0, false,
-	     "compressed with %s, which analyze does not read: run \"%s -dc %s | "
-	     "shmwatch analyze -\"",
-	     format, format, file);
-	return -EBADMSG;
-}
-
-static int start_gunzip(struct logread *r)
-{
-	r->gz = calloc(1, sizeof(*r->gz));
-	if (!r->gz)
-		return -ENOMEM;
-	/* 16: a gzip header and trailer around the deflate data. */
-	if (inflateInit2(&r->gz->z, 15 + 16) != Z_OK) {
-		free(r->gz);
-		r->gz = NULL;
-		return -ENOMEM;
-	}
-	r->gz->z.next_in = r->raw;
-	r->gz->z.avail_in = (uInt)r->raw_len;
-	return 0;
-}
-
-/*
- * Read the first bytes and decide how the rest is read: gzip is inflated,
- * other compressions are refused, anything else is taken as text.
- */
-static int detect_format(struct logread *r)
-{
-	int ret = 1;
-
-	while (ret > 0 && r->raw_len < MAGIC_LEN)
-		ret = read_more(r, r->raw_len);
-	if (ret < 0)
-		return ret;
-	if (r->raw_len >= 2 && r->raw[0] == 0x1f && r->raw[1] == 0x8b)
-		return start_gunzip(r);
-	for (size_t i = 0; i < sizeof(other_compressions) / sizeof(other_compressions[0]); i++)
-		if (r->raw_len >= other_compressions[i].len &&
-		    !memcmp(r->raw, other_compressions[i].magic, other_compressions[i].len))
-			return refuse_compressed(r, other_compressions[i].name);
-	r->data = r->raw;
-	r->data_len = r->raw_len;
-	return 0;
-}
-
-/* The input is open: check it and look at its first bytes. */
-static int start_input(struct logread *r, int fd)
-{
-	int ret = check_input(r, fd);
-
-	return ret ? ret : detect_format(r);
-}
-
-/* Take r as opened, or free it: r, or NULL with errno set. */
-static struct logread *opened(struct logread *r, int ret)
-{
 	if (!ret)
 		return r;
 	logread__free(r);
@@ -1277,28 +953,22 @@ struct logread *logread__open_stream(FILE *f, const char *name, const struct log
 
 	if (!r)
 		return NULL;
-	r->f = f;
-	return opened(r, start_input(r, fileno(f)));
+	return opened(r, f, -1, false);
 }
 
 struct logread *logread__open(const char *path, const struct logread_opts *opts)
 {
 	bool is_stdin = !strcmp(path, "-");
 	struct logread *r = logread_alloc(is_stdin ? "<stdin>" : path, opts);
+	int fd;
 
 	if (!r)
 		return NULL;
-	if (is_stdin) {
-		r->fd = STDIN_FILENO;
-	} else {
-		/* O_NOCTTY: a terminal named here is refused, not adopted. */
-		r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (r->fd < 0)
-			return opened(r, -errno);
-		r->own_fd = true;
-		r->is_path = true;
-	}
-	return opened(r, start_input(r, r->fd));
+	if (is_stdin)
+		return opened(r, NULL, STDIN_FILENO, false);
+	/* O_NOCTTY: a terminal named here is refused, not adopted. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return opened(r, NULL, fd < 0 ? -errno : fd, true);
 }
 
 const struct logread_counts *logread__counts(const struct logread *r)
@@ -1315,17 +985,11 @@ void logread__free(struct logread *r)
 {
 	if (!r)
 		return;
-	if (r->own_fd)
-		close(r->fd);
-	if (r->gz)
-		inflateEnd(&r->gz->z);
-	free(r->gz);
+	linesrc__free(r->src);
 	if (r->tok)
 		json_tokener_free(r->tok);
 	for (int i = 0; i < r->n_unknown; i++)
 		free(r->unknown[i]);
-	free(r->buf);
-	free(r->raw);
 	free(r->name);
 	free(r->command);
 	free(r->pids);
