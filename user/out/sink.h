@@ -46,7 +46,7 @@ struct sink_stack {
 struct sink_event {
 	const struct sw_event *e;
 	__u64 seq;
-	__u32 stack_from;	       /* seq of the record that sent the stack, 0: its own */
+	__u64 stack_from;	       /* seq of the record that sent the stack, 0: its own */
 	const struct sw_frame *frames; /* n_frames, as e->stack */
 	__u32 n_frames;
 };
