@@ -12,7 +12,7 @@
 #include "lib/names.h"
 #include "trace/stacksites.h"
 
-#define MAX_SINKS 2
+#define MAX_SINKS 4 /* today a log file and standard output */
 
 struct app {
 	struct sink *sinks[MAX_SINKS];
@@ -91,38 +91,56 @@ static void fan_usage(void *ctx, const struct sw_mount_usage *u)
 		app->sinks[i]->ops->usage(app->sinks[i], u);
 }
 
-static int add_sink(struct app *app, bool json, const char *path, const struct app_opts *o,
-		    char *err, size_t len)
+/* The outputs: each one's constructor from the pipeline's options.  A new
+ * output is a file in out/ (or log/), a function here, and the line in
+ * open_sinks() that says when it is opened. */
+typedef struct sink *(*sink_new_fn)(struct outfile *out, const struct app_opts *o);
+
+static struct sink *new_json(struct outfile *out, const struct app_opts *o)
+{
+	return sink_json__new(out, !o->no_events);
+}
+
+static struct sink *new_text(struct outfile *out, const struct app_opts *o)
+{
+	struct sink_text_opts to = {
+		.color = o->color == APP_COLOR_ALWAYS ||
+			 (o->color == APP_COLOR_AUTO && outfile__is_tty(out)),
+		.events = !o->quiet && !o->no_events,
+		.stack_depth = o->stack_depth,
+	};
+
+	return sink_text__new(out, &to);
+}
+
+/* One output at path; a log (rotated, published, reopened) when is_log. */
+static int add_sink(struct app *app, sink_new_fn new_sink, const char *path, bool is_log,
+		    const struct app_opts *o, char *err, size_t len)
 {
 	char why[128];
 	struct outfile_opts oo = {
 		.path = path,
-		.rotate_size = json ? o->rotate_size : 0,
+		.rotate_size = is_log ? o->rotate_size : 0,
 		.rotate_keep = o->rotate_keep,
 		.held = true, /* until app_publish: tracing may still fail to start */
 		.why = why,
 		.why_len = sizeof(why),
 	};
-	struct outfile *out = outfile__open(&oo);
+	struct outfile *out;
 	struct sink *s;
-	int e = errno;
+	int e;
 
+	if (app->n_sinks == MAX_SINKS) {
+		snprintf(err, len, "too many outputs");
+		return -EINVAL;
+	}
+	out = outfile__open(&oo);
+	e = errno;
 	if (!out) {
 		snprintf(err, len, "can't create %s: %s", path, why);
 		return -e;
 	}
-	if (json) {
-		s = sink_json__new(out, !o->no_events);
-	} else {
-		struct sink_text_opts to = {
-			.color = o->color == APP_COLOR_ALWAYS ||
-				 (o->color == APP_COLOR_AUTO && outfile__is_tty(out)),
-			.events = !o->quiet && !o->no_events,
-			.stack_depth = o->stack_depth,
-		};
-
-		s = sink_text__new(out, &to);
-	}
+	s = new_sink(out, o);
 	if (!s) {
 		outfile__close(out);
 		snprintf(err, len, "out of memory");
@@ -132,7 +150,7 @@ static int add_sink(struct app *app, bool json, const char *path, const struct a
 		app->event_frames = s->event_frames;
 	if (s->finding_frames > app->finding_frames)
 		app->finding_frames = s->finding_frames;
-	if (json && path && strcmp(path, "-")) {
+	if (is_log && path && strcmp(path, "-")) {
 		app->log = out;
 		app->log_path = path;
 	}
@@ -148,14 +166,14 @@ static int open_sinks(struct app *app, const struct app_opts *o, char *err, size
 	/* A log file is opened first: if it cannot be created, nothing else
 	 * has been started. */
 	if (o->log_path && !log_to_stdout) {
-		ret = add_sink(app, true, o->log_path, o, err, len);
+		ret = add_sink(app, new_json, o->log_path, true, o, err, len);
 		if (ret)
 			return ret;
 	}
 	app->stdout_json = log_to_stdout || o->stdout_json;
 	if (app->stdout_json)
-		return add_sink(app, true, "-", o, err, len);
-	return add_sink(app, false, "-", o, err, len);
+		return add_sink(app, new_json, "-", true, o, err, len);
+	return add_sink(app, new_text, "-", false, o, err, len);
 }
 
 struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *err, size_t len)
@@ -379,7 +397,7 @@ void app_finish(struct app *app)
 
 	analyzer__finish(app->analyzer, app->last_ts);
 	app_stats(app, true);
-	sw_format_stats_line(line, sizeof(line), &app->stats);
+	sink_format_stats_line(line, sizeof(line), &app->stats);
 	fprintf(stderr, "%s\n", line);
 	if (app->stats.lost)
 		fprintf(stderr, "shmwatch: %llu records were lost (the ring buffer was full; see --ringbuf-size); "

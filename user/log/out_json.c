@@ -35,7 +35,7 @@ static void put_time(struct json_sink *js, __u64 ts_ns)
 {
 	char ts[48];
 
-	sw_format_ts(ts, sizeof(ts), ts_ns, js->base.wall_offset_ns);
+	sink_format_ts(ts, sizeof(ts), ts_ns, js->base.wall_offset_ns);
 	json_str_field(&js->b, "ts", ts, sizeof(ts));
 	json_u64_field(&js->b, "ts_ns", ts_ns);
 }

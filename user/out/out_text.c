@@ -409,7 +409,7 @@ static void text_usage(struct sink *s, const struct sw_mount_usage *u)
 		put_line(t);
 }
 
-void sw_format_stats_line(char *buf, size_t len, const struct sw_stats *st)
+void sink_format_stats_line(char *buf, size_t len, const struct sw_stats *st)
 {
 	struct text_sink t = { .len = 0 };
 	__u64 failed = 0;

@@ -20,8 +20,9 @@
  * each stack it shows, and the pipeline resolves that many.
  *
  * A new output (a metrics exporter, a live view, a report) is one file
- * with a constructor like sink_text__new(), and one line where app.c
- * chooses the sinks.
+ * with a constructor like sink_text__new(), declared here, and in app.c
+ * the small function that builds it from the pipeline's options and the
+ * line in open_sinks() that says when it is opened.
  */
 #ifndef SHMWATCH_SINK_H
 #define SHMWATCH_SINK_H
@@ -93,9 +94,9 @@ struct sink *sink_text__new(struct outfile *out, const struct sink_text_opts *o)
 int sink__close(struct sink *s);
 
 /* "shmwatch: N events: shmget N ...; N failed; N findings; N lost" */
-void sw_format_stats_line(char *buf, size_t len, const struct sw_stats *st);
+void sink_format_stats_line(char *buf, size_t len, const struct sw_stats *st);
 
 /* ISO-8601 UTC with nanoseconds, e.g. 2026-11-26T17:05:01.123456789Z. */
-void sw_format_ts(char *buf, size_t len, __u64 ts_ns, __s64 wall_offset_ns);
+void sink_format_ts(char *buf, size_t len, __u64 ts_ns, __s64 wall_offset_ns);
 
 #endif

@@ -385,7 +385,7 @@ static void test_stats(void **pstate)
 	s.calls[SW_SHMGET] = 3;
 	s.calls[SW_SHMAT] = 2;
 	s.failed[SW_SHMAT] = 1;
-	sw_format_stats_line(line, sizeof(line), &s);
+	sink_format_stats_line(line, sizeof(line), &s);
 	assert_string_equal(line, "shmwatch: 12 events: shmget 3 shmat 2; 1 failed; 2 findings; "
 				  "5 lost");
 
