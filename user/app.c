@@ -38,8 +38,8 @@ struct app {
 };
 
 /*
- * The first need frames of a stack resolved, the rest with their ip only.
- * Returns n.
+ * A stack for the sinks: its first need frames resolved, the rest with
+ * their ip only.  Returns how many frames there are.
  */
 static __u32 resolve_stack(struct app *app, __u32 pid, const __u64 *ips, __u32 n, bool at_fault,
 			   __u32 need, struct sw_frame *frames)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_logread.c - the NDJSON log round trip: what out_json.c writes,
- * logread.c reads back field by field; json_str_elem's escaping checked against
- * json-c; damaged logs; and docs/events.md checked against the writer so
- * the schema document cannot drift from the output.
+ * test_logread.c - the NDJSON log round trip: what out_json.c writes, the
+ * reader (logread*.c, linesrc.c) reads back field by field; the emitter's
+ * escaping checked against json-c; damaged logs; and docs/events.md
+ * checked against the writer so the schema document cannot drift from
+ * the output.
  *
  * docs/events.md is found under $SHMWATCH_SRC, default "." (tests run
  * from the repository root).  Temporary files live in one mkdtemp
