@@ -82,8 +82,7 @@ static void on_event(struct replay *rp, struct logread *r, const struct log_reco
 			(unsigned long long)rp->last_seq);
 	}
 	rp->last_seq = e->seq;
-	app_add_frames(rp->app, e, rec->frames);
-	app_event(rp->app, e);
+	app_replay_event(rp->app, e, rec->frames);
 }
 
 /* One log to its end: 0, -EBADMSG (strict stop), or another -errno. */
@@ -188,7 +187,7 @@ int do_analyze(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ao = (struct app_opts){
-		.stdout_format = o.format,
+		.stdout_json = o.format == CLI_FORMAT_JSON,
 		.no_events = true,
 	};
 	ret = open_logs(logs, &o);

@@ -12,7 +12,7 @@
 #include "lib/names.h"
 #include "trace/stacksites.h"
 
-#define MAX_SINKS 2
+#define MAX_SINKS 4 /* today a log file and standard output */
 
 struct app {
 	struct sink *sinks[MAX_SINKS];
@@ -32,16 +32,47 @@ struct app {
 	__u64 lost_told;
 	__u64 lost_in_gaps;
 	__u64 uncertain_findings;
+	/* The most frames of a stack that any sink shows. */
+	__u32 event_frames;
+	__u32 finding_frames;
 };
+
+/*
+ * A stack for the sinks: its first need frames resolved, the rest with
+ * their ip only.  Returns how many frames there are.
+ */
+static __u32 resolve_stack(struct app *app, __u32 pid, const __u64 *ips, __u32 n, bool at_fault,
+			   __u32 need, struct sw_frame *frames)
+{
+	if (n > SW_MAX_FRAMES)
+		n = SW_MAX_FRAMES;
+	for (__u32 i = 0; i < n; i++) {
+		frames[i] = (struct sw_frame){ .ip = ips[i] };
+		if (i < need)
+			symbolizer__resolve(app->sym, pid, ips[i], sw_ip_kind_of(at_fault, i),
+					    &frames[i]);
+	}
+	return n;
+}
 
 static void fan_finding(void *ctx, const struct sw_finding *f)
 {
 	struct app *app = ctx;
+	struct sw_frame site[SW_MAX_FRAMES], origin[SW_MAX_FRAMES];
+	struct sink_finding sf = {
+		.f = f,
+		.site.frames = site,
+		.origin.frames = origin,
+	};
 
 	app->stats.findings++;
 	app->uncertain_findings += f->uncertain;
+	sf.site.n = resolve_stack(app, f->site.pid, f->site.ip, f->site.n, f->site.at_fault,
+				  app->finding_frames, site);
+	sf.origin.n = resolve_stack(app, f->origin.pid, f->origin.ip, f->origin.n,
+				    f->origin.at_fault, app->finding_frames, origin);
 	for (int i = 0; i < app->n_sinks; i++)
-		app->sinks[i]->ops->finding(app->sinks[i], f);
+		app->sinks[i]->ops->finding(app->sinks[i], &sf);
 }
 
 static void fan_summary(void *ctx, const struct sw_proc_summary *p)
@@ -60,39 +91,66 @@ static void fan_usage(void *ctx, const struct sw_mount_usage *u)
 		app->sinks[i]->ops->usage(app->sinks[i], u);
 }
 
-static int add_sink(struct app *app, bool json, const char *path, const struct app_opts *o,
-		    char *err, size_t len)
+/* The outputs: each one's constructor from the pipeline's options.  A new
+ * output is a file in out/ (or log/), a function here, and the line in
+ * open_sinks() that says when it is opened. */
+typedef struct sink *(*sink_new_fn)(struct outfile *out, const struct app_opts *o);
+
+static struct sink *new_json(struct outfile *out, const struct app_opts *o)
+{
+	return sink_json__new(out, !o->no_events);
+}
+
+static struct sink *new_text(struct outfile *out, const struct app_opts *o)
+{
+	struct sink_text_opts to = {
+		.color = o->color == APP_COLOR_ALWAYS ||
+			 (o->color == APP_COLOR_AUTO && outfile__is_tty(out)),
+		.events = !o->quiet && !o->no_events,
+		.stack_depth = o->stack_depth,
+	};
+
+	return sink_text__new(out, &to);
+}
+
+/* One output at path; a log (rotated, published, reopened) when is_log. */
+static int add_sink(struct app *app, sink_new_fn new_sink, const char *path, bool is_log,
+		    const struct app_opts *o, char *err, size_t len)
 {
 	char why[128];
 	struct outfile_opts oo = {
 		.path = path,
-		.rotate_size = json ? o->rotate_size : 0,
+		.rotate_size = is_log ? o->rotate_size : 0,
 		.rotate_keep = o->rotate_keep,
 		.held = true, /* until app_publish: tracing may still fail to start */
 		.why = why,
 		.why_len = sizeof(why),
 	};
-	struct outfile *out = outfile__open(&oo);
+	struct outfile *out;
 	struct sink *s;
-	int e = errno;
+	int e;
 
+	if (app->n_sinks == MAX_SINKS) {
+		snprintf(err, len, "too many outputs");
+		return -EINVAL;
+	}
+	out = outfile__open(&oo);
+	e = errno;
 	if (!out) {
 		snprintf(err, len, "can't create %s: %s", path, why);
 		return -e;
 	}
-	s = json ? sink_json__new(out, !o->no_events) :
-		   sink_text__new(out,
-				  o->color == CLI_COLOR_ALWAYS ||
-					  (o->color == CLI_COLOR_AUTO && outfile__is_tty(out)),
-				  !o->quiet && !o->no_events);
+	s = new_sink(out, o);
 	if (!s) {
 		outfile__close(out);
 		snprintf(err, len, "out of memory");
 		return -ENOMEM;
 	}
-	s->sym = app->sym;
-	s->stack_depth = o->stack_depth > 0 ? o->stack_depth : 4;
-	if (json && path && strcmp(path, "-")) {
+	if (s->event_frames > app->event_frames)
+		app->event_frames = s->event_frames;
+	if (s->finding_frames > app->finding_frames)
+		app->finding_frames = s->finding_frames;
+	if (is_log && path && strcmp(path, "-")) {
 		app->log = out;
 		app->log_path = path;
 	}
@@ -108,14 +166,14 @@ static int open_sinks(struct app *app, const struct app_opts *o, char *err, size
 	/* A log file is opened first: if it cannot be created, nothing else
 	 * has been started. */
 	if (o->log_path && !log_to_stdout) {
-		ret = add_sink(app, true, o->log_path, o, err, len);
+		ret = add_sink(app, new_json, o->log_path, true, o, err, len);
 		if (ret)
 			return ret;
 	}
-	app->stdout_json = log_to_stdout || o->stdout_format == CLI_FORMAT_JSON;
+	app->stdout_json = log_to_stdout || o->stdout_json;
 	if (app->stdout_json)
-		return add_sink(app, true, "-", o, err, len);
-	return add_sink(app, false, "-", o, err, len);
+		return add_sink(app, new_json, "-", true, o, err, len);
+	return add_sink(app, new_text, "-", false, o, err, len);
 }
 
 struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *err, size_t len)
@@ -232,7 +290,28 @@ static void add_mapping(struct app *app, const struct sw_event *e)
 	symbolizer__add_mapping(app->sym, e->pid, &m);
 }
 
-void app_event(struct app *app, const struct sw_event *e)
+/* The record for the sinks: e's stack resolved live, or as a log gave it. */
+static void fan_event(struct app *app, const struct sw_event *e, const struct sw_frame *logged)
+{
+	struct sw_frame frames[SW_MAX_FRAMES];
+	struct sink_event se = {
+		.e = e,
+		.seq = e->seq,
+		.stack_from = e->stack_from,
+		.frames = logged,
+		.n_frames = e->n_frames < SW_MAX_FRAMES ? e->n_frames : SW_MAX_FRAMES,
+	};
+
+	if (!logged && app->event_frames)
+		se.n_frames = resolve_stack(app, e->pid, e->stack, e->n_frames,
+					    sw_event_stack_at_fault(e), app->event_frames, frames);
+	if (!logged)
+		se.frames = frames;
+	for (int i = 0; i < app->n_sinks; i++)
+		app->sinks[i]->ops->event(app->sinks[i], &se);
+}
+
+static void on_event(struct app *app, const struct sw_event *e, const struct sw_frame *logged)
 {
 	struct sw_event fixed, filled;
 
@@ -262,20 +341,27 @@ void app_event(struct app *app, const struct sw_event *e)
 		symbolizer__note(app->sym, e->pid, e->stack, (int)e->n_frames);
 		e = with_leaf_caller(app, e, &fixed);
 	}
-	for (int i = 0; i < app->n_sinks; i++)
-		app->sinks[i]->ops->event(app->sinks[i], e);
+	fan_event(app, e, logged);
 	analyzer__event(app->analyzer, e);
 	/* After the analyzer: its exit findings still resolve this pid. */
 	if (e->kind == SW_EV_EXIT || e->kind == SW_EV_EXEC)
 		symbolizer__exit(app->sym, e->pid);
 }
 
-void app_add_frames(struct app *app, const struct sw_event *e, const struct sw_frame *frames)
+void app_event(struct app *app, const struct sw_event *e)
+{
+	on_event(app, e, NULL);
+}
+
+void app_replay_event(struct app *app, const struct sw_event *e, const struct sw_frame *frames)
 {
 	bool at_fault = sw_event_stack_at_fault(e);
 
+	/* The symbolizer keeps them for the stacks of the findings to come,
+	 * which name this record's stack by its addresses. */
 	for (__u32 i = 0; i < e->n_frames && i < SW_MAX_FRAMES; i++)
 		symbolizer__add_frame(app->sym, e->pid, sw_ip_kind_of(at_fault, i), &frames[i]);
+	on_event(app, e, frames);
 }
 
 void app_lost(struct app *app, const __u64 *lost_slots)
@@ -311,7 +397,7 @@ void app_finish(struct app *app)
 
 	analyzer__finish(app->analyzer, app->last_ts);
 	app_stats(app, true);
-	sw_format_stats_line(line, sizeof(line), &app->stats);
+	sink_format_stats_line(line, sizeof(line), &app->stats);
 	fprintf(stderr, "%s\n", line);
 	if (app->stats.lost)
 		fprintf(stderr, "shmwatch: %llu records were lost (the ring buffer was full; see --ringbuf-size); "

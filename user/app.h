@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * app.h - the pipeline every record runs through, one way: counted,
+ * its stack completed and resolved (once, here: sinks only format),
  * written to each sink, fed to the analyzer, whose findings and
  * summaries go to the sinks too.  Live tracing (main.c) and `analyze`
  * (analyze.c, reading with logread.c) drive the same pipeline.
@@ -11,16 +12,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "analyzer/analyzer.h"
-#include "cli.h"
 #include "out/sink.h"
 #include "sym/symbolize.h"
 
 #define SHMWATCH_VERSION "0.1.0"
 
+enum app_color { APP_COLOR_NEVER, APP_COLOR_AUTO /* on a terminal */, APP_COLOR_ALWAYS };
+
 struct app_opts {
 	const char *log_path;	    /* NDJSON log file, "-" for stdout, NULL: none */
-	enum cli_format stdout_format;
-	enum cli_color color;	    /* of the text view (NO_COLOR already applied) */
+	bool stdout_json;	    /* standard output carries NDJSON, not text */
+	enum app_color color;	    /* of the text view (NO_COLOR already applied) */
 	bool quiet;		    /* text view without per-call lines */
 	bool no_events;		    /* no sink gets events (analyze) */
 	__u64 rotate_size;
@@ -37,10 +39,12 @@ struct app;
  * path only with app_publish, app_free removes it before. NULL with one
  * line in err. */
 struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *err, size_t len);
+/* A record from the ring buffer: its stack is resolved here. */
 void app_event(struct app *app, const struct sw_event *e);
-/* The frames of e's stack as a saved log resolved them, for e and the
- * findings that follow. */
-void app_add_frames(struct app *app, const struct sw_event *e, const struct sw_frame *frames);
+/* A record read from a saved log, with the frames of its stack as the
+ * live run resolved them (e->n_frames of them): the sinks get those, and
+ * the findings that follow resolve their stacks by them. */
+void app_replay_event(struct app *app, const struct sw_event *e, const struct sw_frame *frames);
 /* The kernel's loss counters (SW_LOST_SLOTS) as last read. */
 void app_lost(struct app *app, const __u64 *lost_slots);
 void app_stats(struct app *app, bool final);

@@ -137,8 +137,10 @@ void config_app_opts(const struct cli_trace *o, struct app_opts *ao)
 {
 	memset(ao, 0, sizeof(*ao));
 	ao->log_path = o->output;
-	ao->stdout_format = o->format;
-	ao->color = o->color;
+	ao->stdout_json = o->format == CLI_FORMAT_JSON;
+	ao->color = o->color == CLI_COLOR_ALWAYS ? APP_COLOR_ALWAYS :
+		    o->color == CLI_COLOR_AUTO	 ? APP_COLOR_AUTO :
+						   APP_COLOR_NEVER;
 	ao->quiet = o->quiet;
 	ao->rotate_size = o->rotate_size;
 	ao->rotate_keep = o->rotate_keep;

@@ -36,7 +36,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct logread_opts lo = { .diag = quiet_diag };
 	struct app_opts ao = {
 		.log_path = "/dev/null",
-		.stdout_format = CLI_FORMAT_TEXT,
 		.no_events = false,
 	};
 	struct logread *r;

@@ -253,8 +253,8 @@ static void test_app_opts(void **state)
 	assert_int_equal(ao.rotate_size, 1 << 20);
 	assert_int_equal(ao.rotate_keep, 2);
 	assert_true(ao.quiet);
-	assert_int_equal(ao.stdout_format, CLI_FORMAT_JSON);
-	assert_int_equal(ao.color, CLI_COLOR_ALWAYS);
+	assert_true(ao.stdout_json);
+	assert_int_equal(ao.color, APP_COLOR_ALWAYS);
 	assert_int_equal(ao.stack_depth, 7);
 	assert_true(ao.live);
 	assert_false(ao.no_events);

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "lib/names.h"
 #include "log/jbuf.h"
 
 static bool reserve(struct jbuf *b, size_t n)
@@ -26,20 +27,20 @@ static bool reserve(struct jbuf *b, size_t n)
 	return true;
 }
 
-void jb_reset(struct jbuf *b)
+void jbuf_reset(struct jbuf *b)
 {
 	b->len = 0;
 	b->oom = false;
 }
 
-void jb_free(struct jbuf *b)
+void jbuf_free(struct jbuf *b)
 {
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
 }
 
-void jb_raw(struct jbuf *b, const char *s, size_t n)
+void jbuf_raw(struct jbuf *b, const char *s, size_t n)
 {
 	if (!reserve(b, n))
 		return;
@@ -47,34 +48,48 @@ void jb_raw(struct jbuf *b, const char *s, size_t n)
 	b->len += n;
 }
 
-static void jb_char(struct jbuf *b, char c)
+static void put_char(struct jbuf *b, char c)
 {
 	if (reserve(b, 1))
 		b->p[b->len++] = c;
 }
 
-void jb_elem(struct jbuf *b)
+/* A value or member that follows another one needs a comma first. */
+static void separate(struct jbuf *b)
 {
-	if (b->len && b->p[b->len - 1] != '{' && b->p[b->len - 1] != '[')
-		jb_char(b, ',');
+	if (b->len && b->p[b->len - 1] != '{' && b->p[b->len - 1] != '[' &&
+	    b->p[b->len - 1] != ':')
+		put_char(b, ',');
 }
 
-void jb_open(struct jbuf *b, char c)
+void json_obj_open(struct jbuf *b)
 {
-	jb_char(b, c);
+	separate(b);
+	put_char(b, '{');
 }
 
-void jb_close(struct jbuf *b, char c)
+void json_obj_close(struct jbuf *b)
 {
-	jb_char(b, c);
+	put_char(b, '}');
 }
 
-void jb_key(struct jbuf *b, const char *key)
+void json_arr_open(struct jbuf *b)
 {
-	jb_elem(b);
-	jb_char(b, '"');
-	jb_raw(b, key, strlen(key));
-	jb_raw(b, "\":", 2);
+	separate(b);
+	put_char(b, '[');
+}
+
+void json_arr_close(struct jbuf *b)
+{
+	put_char(b, ']');
+}
+
+void json_key(struct jbuf *b, const char *key)
+{
+	separate(b);
+	put_char(b, '"');
+	jbuf_raw(b, key, strlen(key));
+	jbuf_raw(b, "\":", 2);
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
@@ -107,13 +122,14 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-void jb_str(struct jbuf *b, const char *str, size_t max)
+void json_str_elem(struct jbuf *b, const char *str, size_t max)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	size_t n = strnlen(str, max);
 
-	jb_char(b, '"');
+	separate(b);
+	put_char(b, '"');
 	for (size_t i = 0; i < n;) {
 		unsigned char c = s[i];
 		size_t len;
@@ -121,25 +137,25 @@ void jb_str(struct jbuf *b, const char *str, size_t max)
 		if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
 
-			jb_raw(b, esc, 2);
+			jbuf_raw(b, esc, 2);
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
 			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
-			jb_raw(b, esc, 6);
+			jbuf_raw(b, esc, 6);
 			i++;
 		} else if ((len = utf8_len(s + i, n - i))) {
-			jb_raw(b, (const char *)s + i, len);
+			jbuf_raw(b, (const char *)s + i, len);
 			i += len;
 		} else {
-			jb_raw(b, "\\ufffd", 6);
+			jbuf_raw(b, "\\ufffd", 6);
 			i++;
 		}
 	}
-	jb_char(b, '"');
+	put_char(b, '"');
 }
 
-static void jb_udec(struct jbuf *b, __u64 v)
+static void put_udec(struct jbuf *b, __u64 v)
 {
 	char tmp[24];
 	int i = sizeof(tmp);
@@ -148,33 +164,106 @@ static void jb_udec(struct jbuf *b, __u64 v)
 		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	jb_raw(b, tmp + i, sizeof(tmp) - i);
+	jbuf_raw(b, tmp + i, sizeof(tmp) - i);
 }
 
-void jb_u64(struct jbuf *b, __u64 v)
+void json_u64_elem(struct jbuf *b, __u64 v)
 {
-	jb_udec(b, v);
+	separate(b);
+	put_udec(b, v);
 }
 
-void jb_s64(struct jbuf *b, __s64 v)
+void json_s64_elem(struct jbuf *b, __s64 v)
 {
+	separate(b);
 	if (v < 0) {
-		jb_char(b, '-');
-		jb_udec(b, -(__u64)v);
+		put_char(b, '-');
+		put_udec(b, -(__u64)v);
 	} else {
-		jb_udec(b, (__u64)v);
+		put_udec(b, (__u64)v);
 	}
 }
 
-void jb_bool(struct jbuf *b, bool v)
+void json_bool_elem(struct jbuf *b, bool v)
 {
+	separate(b);
 	if (v)
-		jb_raw(b, "true", 4);
+		jbuf_raw(b, "true", 4);
 	else
-		jb_raw(b, "false", 5);
+		jbuf_raw(b, "false", 5);
 }
 
-void jb_null(struct jbuf *b)
+void json_null_elem(struct jbuf *b)
 {
-	jb_raw(b, "null", 4);
+	separate(b);
+	jbuf_raw(b, "null", 4);
+}
+
+void json_obj_field_open(struct jbuf *b, const char *key)
+{
+	json_key(b, key);
+	json_obj_open(b);
+}
+
+void json_arr_field_open(struct jbuf *b, const char *key)
+{
+	json_key(b, key);
+	json_arr_open(b);
+}
+
+void json_str_field(struct jbuf *b, const char *key, const char *s, size_t max)
+{
+	json_key(b, key);
+	json_str_elem(b, s, max);
+}
+
+void json_opt_str_field(struct jbuf *b, const char *key, const char *s, size_t max)
+{
+	json_key(b, key);
+	if (s)
+		json_str_elem(b, s, max);
+	else
+		json_null_elem(b);
+}
+
+void json_u64_field(struct jbuf *b, const char *key, __u64 v)
+{
+	json_key(b, key);
+	json_u64_elem(b, v);
+}
+
+void json_opt_u64_field(struct jbuf *b, const char *key, __u64 v, bool present)
+{
+	json_key(b, key);
+	if (present)
+		json_u64_elem(b, v);
+	else
+		json_null_elem(b);
+}
+
+void json_s64_field(struct jbuf *b, const char *key, __s64 v)
+{
+	json_key(b, key);
+	json_s64_elem(b, v);
+}
+
+void json_bool_field(struct jbuf *b, const char *key, bool v)
+{
+	json_key(b, key);
+	json_bool_elem(b, v);
+}
+
+void json_null_field(struct jbuf *b, const char *key)
+{
+	json_key(b, key);
+	json_null_elem(b);
+}
+
+void json_errno_field(struct jbuf *b, const char *key, __s64 ret)
+{
+	json_key(b, key);
+	if (sw_ret_is_err(ret))
+		json_str_elem(b, sw_errno_name((int)-ret), 32);
+	else
+		json_null_elem(b);
 }

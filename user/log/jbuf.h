@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * jbuf.h - a small append-only JSON emitter into a reusable buffer.
- * Writing is the hot path of logging, so it formats by hand; parsing
- * (logread.c) uses json-c.  Strings are escaped so that any bytes a
- * traced process controls (comm, names) come out as valid JSON.
+ * jbuf.h - a small append-only JSON emitter into a reusable buffer, one
+ * call per value or per "key":value member, so that a writer reads like
+ * the schema it writes.  Writing is the hot path of logging, so it
+ * formats by hand; parsing (logread.c) uses json-c.  Strings are escaped
+ * so that any bytes a traced process controls (comm, names) come out as
+ * valid JSON.
+ *
+ * Commas are implicit: every value and member placed right after another
+ * one gets one.  Nothing checks nesting; the writer's structure does.
  */
 #ifndef SHMWATCH_JBUF_H
 #define SHMWATCH_JBUF_H
@@ -16,24 +21,43 @@ struct jbuf {
 	char *p;
 	size_t len;
 	size_t cap;
-	bool oom;
+	bool oom; /* an allocation failed: the buffer's text is incomplete */
 };
 
-void jb_reset(struct jbuf *b);
-void jb_free(struct jbuf *b);
-void jb_raw(struct jbuf *b, const char *s, size_t n);
-/* '{' / '[' and their closers; jb_key adds the comma between members. */
-void jb_open(struct jbuf *b, char c);
-void jb_close(struct jbuf *b, char c);
-void jb_key(struct jbuf *b, const char *key);
-/* A string value of at most max bytes (stops at NUL), escaped; bytes that
- * are not valid UTF-8 become U+FFFD. */
-void jb_str(struct jbuf *b, const char *s, size_t max);
-void jb_u64(struct jbuf *b, __u64 v);
-void jb_s64(struct jbuf *b, __s64 v);
-void jb_bool(struct jbuf *b, bool v);
-void jb_null(struct jbuf *b);
-/* An array element separator when needed. */
-void jb_elem(struct jbuf *b);
+void jbuf_reset(struct jbuf *b);
+void jbuf_free(struct jbuf *b);
+/* Bytes as they are, no separator. */
+void jbuf_raw(struct jbuf *b, const char *s, size_t n);
+
+/* Values: array elements, or a member's value after json_key(). */
+void json_obj_open(struct jbuf *b);
+void json_obj_close(struct jbuf *b);
+void json_arr_open(struct jbuf *b);
+void json_arr_close(struct jbuf *b);
+/* A string of at most max bytes (stops at NUL), escaped; bytes that are
+ * not valid UTF-8 become U+FFFD. */
+void json_str_elem(struct jbuf *b, const char *s, size_t max);
+void json_u64_elem(struct jbuf *b, __u64 v);
+void json_s64_elem(struct jbuf *b, __s64 v);
+void json_bool_elem(struct jbuf *b, bool v);
+void json_null_elem(struct jbuf *b);
+
+/* Members: "key": and its value.  Keys are the writer's own, not
+ * escaped. */
+void json_key(struct jbuf *b, const char *key);
+void json_obj_field_open(struct jbuf *b, const char *key); /* "key":{ */
+void json_arr_field_open(struct jbuf *b, const char *key); /* "key":[ */
+void json_str_field(struct jbuf *b, const char *key, const char *s, size_t max);
+/* The string, or null when s is NULL. */
+void json_opt_str_field(struct jbuf *b, const char *key, const char *s, size_t max);
+void json_u64_field(struct jbuf *b, const char *key, __u64 v);
+/* v when present, else null. */
+void json_opt_u64_field(struct jbuf *b, const char *key, __u64 v, bool present);
+void json_s64_field(struct jbuf *b, const char *key, __s64 v);
+void json_bool_field(struct jbuf *b, const char *key, bool v);
+void json_null_field(struct jbuf *b, const char *key);
+/* The errno name of a call's return value ("ENOMEM"), null when it did
+ * not fail. */
+void json_errno_field(struct jbuf *b, const char *key, __s64 ret);
 
 #endif

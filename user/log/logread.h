@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "events.h"
-#include "out/sink.h"
+#include "log/schema.h"
 #include "sym/symbolize.h"
 
 /* Longer lines are skipped without being buffered.  The writer's longest

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * out_json.c - the NDJSON sink: one JSON object per line, schema in
- * docs/events.md.  logread.c reads exactly what this writes.
+ * docs/events.md and log/schema.h.  logread.c reads exactly what this
+ * writes; the functions below follow the schema's records in order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,137 +15,117 @@ struct json_sink {
 	struct jbuf b;
 };
 
+static const char *const severity_names[] = { "info", "warning", "error" };
+
 static void put_line(struct json_sink *js)
 {
 	if (!js->b.oom)
 		outfile__line(js->base.out, js->b.p, js->b.len);
-	jb_reset(&js->b);
+	jbuf_reset(&js->b);
+}
+
+/* '{"type":"..."' that starts every record. */
+static void open_record(struct jbuf *b, const char *type)
+{
+	json_obj_open(b);
+	json_str_field(b, "type", type, 16);
 }
 
 static void put_time(struct json_sink *js, __u64 ts_ns)
 {
 	char ts[48];
 
-	sw_format_ts(ts, sizeof(ts), ts_ns, js->base.wall_offset_ns);
-	jb_key(&js->b, "ts");
-	jb_str(&js->b, ts, sizeof(ts));
-	jb_key(&js->b, "ts_ns");
-	jb_u64(&js->b, ts_ns);
+	sink_format_ts(ts, sizeof(ts), ts_ns, js->base.wall_offset_ns);
+	json_str_field(&js->b, "ts", ts, sizeof(ts));
+	json_u64_field(&js->b, "ts_ns", ts_ns);
 }
 
 static void add_flag_name(void *ctx, const char *name)
 {
-	struct jbuf *b = ctx;
-
-	jb_elem(b);
-	jb_str(b, name, 64);
+	json_str_elem(ctx, name, 64);
 }
 
 /* One argument: integers as the kernel saw them, flags as an object with
  * the integer and the names. */
 static void put_arg(struct jbuf *b, const struct sw_arg_desc *d, __u64 v, const char *str)
 {
-	jb_key(b, d->name);
 	switch (d->type) {
 	case SW_ARG_INT:
 	case SW_ARG_FD:
-		jb_s64(b, (__s32)v);
+		json_s64_field(b, d->name, (__s32)v);
 		break;
 	case SW_ARG_KEY:
-		jb_u64(b, (__u32)v);
+		json_u64_field(b, d->name, (__u32)v);
 		break;
 	case SW_ARG_STR:
-		jb_str(b, str, SW_NAME_LEN);
+		json_str_field(b, d->name, str, SW_NAME_LEN);
 		break;
 	case SW_ARG_ULONG:
 	case SW_ARG_ADDR:
 	case SW_ARG_SIZE:
-		jb_u64(b, v);
+		json_u64_field(b, d->name, v);
 		break;
 	default: /* flags */
-		jb_open(b, '{');
-		jb_key(b, "value");
-		jb_u64(b, v);
-		jb_key(b, "names");
-		jb_open(b, '[');
+		json_obj_field_open(b, d->name);
+		json_u64_field(b, "value", v);
+		json_arr_field_open(b, "names");
 		sw_flag_names(d->type, v, add_flag_name, b);
-		jb_close(b, ']');
-		jb_close(b, '}');
+		json_arr_close(b);
+		json_obj_close(b);
 	}
-}
-
-static void put_opt_str(struct jbuf *b, const char *key, const char *s)
-{
-	jb_key(b, key);
-	if (s)
-		jb_str(b, s, 4096);
-	else
-		jb_null(b);
 }
 
 /* "key": [{"ip", "module", "function", "offset", "file", "line"}, ...],
  * innermost first; what is unknown is null. */
-static void put_stack(struct json_sink *js, const char *key, __u32 pid, const __u64 *ips, __u32 n,
-		      bool at_fault)
+static void put_stack(struct jbuf *b, const char *key, const struct sw_frame *frames, __u32 n)
 {
-	struct jbuf *b = &js->b;
-
-	jb_key(b, key);
-	jb_open(b, '[');
+	json_arr_field_open(b, key);
 	for (__u32 i = 0; i < n && i < SW_MAX_FRAMES; i++) {
-		struct sw_frame f = { .ip = ips[i] };
+		const struct sw_frame *f = &frames[i];
 
-		symbolizer__resolve(js->base.sym, pid, ips[i], sw_ip_kind_of(at_fault, i), &f);
-		jb_elem(b);
-		jb_open(b, '{');
-		jb_key(b, "ip");
-		jb_u64(b, ips[i]);
-		put_opt_str(b, "module", f.module);
-		put_opt_str(b, "function", f.function);
-		jb_key(b, "offset");
-		if (f.module)
-			jb_u64(b, f.offset);
-		else
-			jb_null(b);
-		put_opt_str(b, "file", f.file);
-		jb_key(b, "line");
-		if (f.line > 0)
-			jb_u64(b, (__u64)f.line);
-		else
-			jb_null(b);
-		jb_close(b, '}');
+		json_obj_open(b);
+		json_u64_field(b, "ip", f->ip);
+		json_opt_str_field(b, "module", f->module, 4096);
+		json_opt_str_field(b, "function", f->function, 4096);
+		json_opt_u64_field(b, "offset", f->offset, f->module);
+		json_opt_str_field(b, "file", f->file, 4096);
+		json_opt_u64_field(b, "line", (__u64)f->line, f->line > 0);
+		json_obj_close(b);
 	}
-	jb_close(b, ']');
+	json_arr_close(b);
 }
 
 /* A memory filesystem's usage: bytes in use and the limit (0: none). */
 static void put_fs(struct jbuf *b, __u64 used, __u64 size)
 {
-	jb_key(b, "fs_used");
-	jb_u64(b, used);
-	jb_key(b, "fs_size");
-	jb_u64(b, size);
+	json_u64_field(b, "fs_used", used);
+	json_u64_field(b, "fs_size", size);
 }
 
-/* The file an fd-based call left behind, as the kernel saw it after it. */
-static void put_object(struct jbuf *b, const struct sw_call_info *c)
+/*
+ * The file a call left behind: "map", what the kernel says about the
+ * mapping the call made, or "object", the file an fd-based call changed,
+ * as the kernel saw it after the call.
+ */
+static void put_call_file(struct jbuf *b, const struct sw_call_info *c, bool map)
 {
-	jb_key(b, "object");
-	jb_open(b, '{');
-	jb_key(b, "backing");
-	jb_str(b, sw_backing_name(c->backing), 32);
-	jb_key(b, "size");
-	jb_u64(b, c->seg_size);
-	jb_key(b, "ino");
-	jb_u64(b, c->ino);
-	jb_key(b, "dev");
-	jb_u64(b, c->dev);
-	jb_key(b, "created");
-	jb_bool(b, c->created);
-	put_fs(b, c->fs_used, c->fs_size);
-	jb_key(b, "name");
-	jb_str(b, c->name, SW_NAME_LEN);
-	jb_close(b, '}');
+	json_obj_field_open(b, map ? "map" : "object");
+	json_str_field(b, "backing", sw_backing_name(c->backing), 32);
+	if (map) {
+		json_u64_field(b, "size", c->map_size);
+		json_u64_field(b, "object_size", c->seg_size);
+	} else {
+		json_u64_field(b, "size", c->seg_size);
+	}
+	json_u64_field(b, "ino", c->ino);
+	json_u64_field(b, "dev", c->dev);
+	json_bool_field(b, "created", c->created);
+	if (map)
+		json_s64_field(b, "shmid", c->shmid);
+	else
+		put_fs(b, c->fs_used, c->fs_size);
+	json_str_field(b, "name", c->name, SW_NAME_LEN);
+	json_obj_close(b);
 }
 
 static void put_call(struct jbuf *b, const struct sw_event *e)
@@ -152,220 +133,132 @@ static void put_call(struct jbuf *b, const struct sw_event *e)
 	const struct sw_call_desc *d = &sw_calls[e->call < SW_CALL_MAX ? e->call : 0];
 	const struct sw_call_info *c = &e->c;
 
-	jb_key(b, "args");
-	jb_open(b, '{');
+	json_obj_field_open(b, "args");
 	for (int i = 0; i < d->nargs; i++)
 		put_arg(b, &d->args[i], c->args[i], c->name);
-	jb_close(b, '}');
-	jb_key(b, "ret");
-	jb_s64(b, c->ret);
-	jb_key(b, "errno");
-	if (sw_ret_is_err(c->ret))
-		jb_str(b, sw_errno_name((int)-c->ret), 32);
-	else
-		jb_null(b);
+	json_obj_close(b);
+	json_s64_field(b, "ret", c->ret);
+	json_errno_field(b, "errno", c->ret);
 	if (sw_call_has_object(e->call)) {
 		if (c->ino)
-			put_object(b, c);
-		return;
+			put_call_file(b, c, false);
+	} else if (c->backing != SW_BK_NONE) {
+		put_call_file(b, c, true);
 	}
-	if (c->backing == SW_BK_NONE)
-		return;
-	/* What the kernel says about the mapping the call made. */
-	jb_key(b, "map");
-	jb_open(b, '{');
-	jb_key(b, "backing");
-	jb_str(b, sw_backing_name(c->backing), 32);
-	jb_key(b, "size");
-	jb_u64(b, c->map_size);
-	jb_key(b, "object_size");
-	jb_u64(b, c->seg_size);
-	jb_key(b, "ino");
-	jb_u64(b, c->ino);
-	jb_key(b, "dev");
-	jb_u64(b, c->dev);
-	jb_key(b, "created");
-	jb_bool(b, c->created);
-	jb_key(b, "shmid");
-	jb_s64(b, c->shmid);
-	jb_key(b, "name");
-	jb_str(b, c->name, SW_NAME_LEN);
-	jb_close(b, '}');
 }
 
 /* What a SIGBUS hit: the mapping and its object at the moment of it. */
 static void put_fault_mapping(struct jbuf *b, const struct sw_signal_info *s)
 {
-	jb_key(b, "mapping");
-	jb_open(b, '{');
-	jb_key(b, "backing");
-	jb_str(b, sw_backing_name(s->backing), 32);
-	jb_key(b, "start");
-	jb_u64(b, s->map_start);
-	jb_key(b, "offset");
-	jb_u64(b, s->offset);
-	jb_key(b, "object_size");
-	jb_u64(b, s->obj_size);
-	jb_key(b, "ino");
-	jb_u64(b, s->ino);
-	jb_key(b, "dev");
-	jb_u64(b, s->dev);
+	json_obj_field_open(b, "mapping");
+	json_str_field(b, "backing", sw_backing_name(s->backing), 32);
+	json_u64_field(b, "start", s->map_start);
+	json_u64_field(b, "offset", s->offset);
+	json_u64_field(b, "object_size", s->obj_size);
+	json_u64_field(b, "ino", s->ino);
+	json_u64_field(b, "dev", s->dev);
 	put_fs(b, s->fs_used, s->fs_size);
-	jb_key(b, "name");
-	jb_str(b, s->name, SW_NAME_LEN);
-	jb_key(b, "top");
-	jb_open(b, '[');
+	json_str_field(b, "name", s->name, SW_NAME_LEN);
+	json_arr_field_open(b, "top");
 	for (int i = 0; i < SW_TOP_HOLDERS && s->top[i].ino; i++) {
-		jb_elem(b);
-		jb_open(b, '{');
-		jb_key(b, "ino");
-		jb_u64(b, s->top[i].ino);
-		jb_key(b, "bytes");
-		jb_u64(b, s->top[i].bytes);
-		jb_close(b, '}');
+		json_obj_open(b);
+		json_u64_field(b, "ino", s->top[i].ino);
+		json_u64_field(b, "bytes", s->top[i].bytes);
+		json_obj_close(b);
 	}
-	jb_close(b, ']');
-	jb_close(b, '}');
+	json_arr_close(b);
+	json_obj_close(b);
 }
 
 static void put_lifecycle(struct jbuf *b, const struct sw_event *e)
 {
-	const char *code;
-
-	jb_key(b, "args");
-	jb_open(b, '{');
+	json_obj_field_open(b, "args");
 	switch (e->kind) {
 	case SW_EV_FORK:
-		jb_key(b, "child_pid");
-		jb_u64(b, e->fork.child_pid);
-		jb_key(b, "shares_vm");
-		jb_bool(b, e->fork.shares_vm);
+		json_u64_field(b, "child_pid", e->fork.child_pid);
+		json_bool_field(b, "shares_vm", e->fork.shares_vm);
 		break;
 	case SW_EV_EXEC:
-		jb_key(b, "filename");
-		jb_str(b, e->exec.filename, SW_NAME_LEN);
+		json_str_field(b, "filename", e->exec.filename, SW_NAME_LEN);
 		break;
 	case SW_EV_EXIT:
-		jb_key(b, "exit_code");
-		jb_s64(b, e->exit.exit_code);
+		json_s64_field(b, "exit_code", e->exit.exit_code);
 		break;
 	case SW_EV_SIGNAL:
-		jb_key(b, "signo");
-		jb_s64(b, e->sig.signo);
-		jb_key(b, "signal");
-		jb_str(b, sw_signal_name(e->sig.signo), 16);
-		jb_key(b, "code");
-		jb_s64(b, e->sig.code);
-		jb_key(b, "code_name");
-		code = sw_sigcode_name(e->sig.signo, e->sig.code);
-		if (code)
-			jb_str(b, code, 32);
-		else
-			jb_null(b);
-		jb_key(b, "addr");
-		jb_u64(b, e->sig.addr);
+		json_s64_field(b, "signo", e->sig.signo);
+		json_str_field(b, "signal", sw_signal_name(e->sig.signo), 16);
+		json_s64_field(b, "code", e->sig.code);
+		json_opt_str_field(b, "code_name", sw_sigcode_name(e->sig.signo, e->sig.code), 32);
+		json_u64_field(b, "addr", e->sig.addr);
 		if (e->sig.backing != SW_BK_NONE)
 			put_fault_mapping(b, &e->sig);
 		break;
 	}
-	jb_close(b, '}');
-	jb_key(b, "ret");
-	jb_s64(b, 0);
-	jb_key(b, "errno");
-	jb_null(b);
+	json_obj_close(b);
+	json_s64_field(b, "ret", 0);
+	json_null_field(b, "errno");
 }
 
-static void json_event(struct sink *s, const struct sw_event *e)
+static void json_event(struct sink *s, const struct sink_event *se)
 {
 	struct json_sink *js = (struct json_sink *)s;
+	const struct sw_event *e = se->e;
 	struct jbuf *b = &js->b;
 
 	if (!s->events)
 		return;
-	jb_open(b, '{');
-	jb_key(b, "type");
-	jb_raw(b, "\"event\"", 7);
-	jb_key(b, "seq");
-	jb_u64(b, e->seq);
-	if (e->lost_before) {
-		jb_key(b, "lost_before");
-		jb_u64(b, e->lost_before);
-	}
+	open_record(b, SW_LOG_EVENT);
+	json_u64_field(b, "seq", e->seq);
+	if (e->lost_before)
+		json_u64_field(b, "lost_before", e->lost_before);
 	put_time(js, e->ts_ns);
-	jb_key(b, "pid");
-	jb_u64(b, e->pid);
-	jb_key(b, "tid");
-	jb_u64(b, e->tid);
-	jb_key(b, "ppid");
-	jb_u64(b, e->ppid);
-	jb_key(b, "uid");
-	jb_u64(b, e->uid);
-	if (e->ns_pid) {
-		jb_key(b, "ns_pid");
-		jb_u64(b, e->ns_pid);
-	}
-	jb_key(b, "cgroup");
-	jb_u64(b, e->cgroup_id);
-	jb_key(b, "comm");
-	jb_str(b, e->comm, SW_COMM_LEN);
-	jb_key(b, "call");
-	jb_str(b, sw_event_name(e), 32);
+	json_u64_field(b, "pid", e->pid);
+	json_u64_field(b, "tid", e->tid);
+	json_u64_field(b, "ppid", e->ppid);
+	json_u64_field(b, "uid", e->uid);
+	if (e->ns_pid)
+		json_u64_field(b, "ns_pid", e->ns_pid);
+	json_u64_field(b, "cgroup", e->cgroup_id);
+	json_str_field(b, "comm", e->comm, SW_COMM_LEN);
+	json_str_field(b, "call", sw_event_name(e), 32);
 	if (e->kind == SW_EV_CALL)
 		put_call(b, e);
 	else
 		put_lifecycle(b, e);
-	if (e->kind == SW_EV_CALL && e->c.name_cut) {
-		jb_key(b, "name_truncated");
-		jb_bool(b, true);
-	}
-	if (e->n_frames)
-		put_stack(js, "stack", e->pid, e->stack, e->n_frames, sw_event_stack_at_fault(e));
-	if (e->n_frames && e->stack_from) {
-		jb_key(&js->b, "stack_from");
-		jb_u64(&js->b, e->stack_from);
-	}
-	jb_close(b, '}');
+	if (e->kind == SW_EV_CALL && e->c.name_cut)
+		json_bool_field(b, "name_truncated", true);
+	if (se->n_frames)
+		put_stack(b, "stack", se->frames, se->n_frames);
+	if (se->n_frames && se->stack_from)
+		json_u64_field(b, "stack_from", se->stack_from);
+	json_obj_close(b);
 	put_line(js);
 }
 
-static const char *const severity_names[] = { "info", "warning", "error" };
-
-static void json_finding(struct sink *s, const struct sw_finding *f)
+static void json_finding(struct sink *s, const struct sink_finding *sf)
 {
 	struct json_sink *js = (struct json_sink *)s;
+	const struct sw_finding *f = sf->f;
 	struct jbuf *b = &js->b;
 
-	jb_open(b, '{');
-	jb_key(b, "type");
-	jb_raw(b, "\"finding\"", 9);
+	open_record(b, SW_LOG_FINDING);
 	put_time(js, f->ts_ns);
-	jb_key(b, "rule");
-	jb_str(b, f->rule, 64);
-	jb_key(b, "severity");
-	jb_str(b, severity_names[f->severity], 16);
-	jb_key(b, "pid");
-	jb_u64(b, f->pid);
-	jb_key(b, "tid");
-	jb_u64(b, f->tid);
-	jb_key(b, "comm");
-	jb_str(b, f->comm, SW_COMM_LEN);
-	jb_key(b, "message");
-	jb_str(b, f->message, SW_MSG_LEN);
-	jb_key(b, "evidence");
-	jb_open(b, '[');
-	for (int i = 0; i < f->n_evidence && i < SW_MAX_EVIDENCE; i++) {
-		jb_elem(b);
-		jb_u64(b, f->evidence[i]);
-	}
-	jb_close(b, ']');
-	jb_key(b, "uncertain");
-	jb_bool(b, f->uncertain);
-	if (f->site.n)
-		put_stack(js, "stack", f->site.pid, f->site.ip, f->site.n, f->site.at_fault);
-	if (f->origin.n)
-		put_stack(js, "origin_stack", f->origin.pid, f->origin.ip, f->origin.n,
-			  f->origin.at_fault);
-	jb_close(b, '}');
+	json_str_field(b, "rule", f->rule, 64);
+	json_str_field(b, "severity", severity_names[f->severity], 16);
+	json_u64_field(b, "pid", f->pid);
+	json_u64_field(b, "tid", f->tid);
+	json_str_field(b, "comm", f->comm, SW_COMM_LEN);
+	json_str_field(b, "message", f->message, SW_MSG_LEN);
+	json_arr_field_open(b, "evidence");
+	for (int i = 0; i < f->n_evidence && i < SW_MAX_EVIDENCE; i++)
+		json_u64_elem(b, f->evidence[i]);
+	json_arr_close(b);
+	json_bool_field(b, "uncertain", f->uncertain);
+	if (sf->site.n)
+		put_stack(b, "stack", sf->site.frames, sf->site.n);
+	if (sf->origin.n)
+		put_stack(b, "origin_stack", sf->origin.frames, sf->origin.n);
+	json_obj_close(b);
 	put_line(js);
 }
 
@@ -385,108 +278,72 @@ static void json_summary(struct sink *s, const struct sw_proc_summary *p)
 		{ "held_bytes", p->held_bytes },
 	};
 
-	jb_open(b, '{');
-	jb_key(b, "type");
-	jb_raw(b, "\"summary\"", 9);
-	jb_key(b, "pid");
-	jb_u64(b, p->pid);
-	jb_key(b, "comm");
-	jb_str(b, p->comm, SW_COMM_LEN);
-	jb_key(b, "exited");
-	jb_bool(b, p->exited);
-	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-		jb_key(b, counts[i].key);
-		jb_u64(b, counts[i].v);
-	}
-	jb_key(b, "findings");
-	jb_open(b, '{');
+	open_record(b, SW_LOG_SUMMARY);
+	json_u64_field(b, "pid", p->pid);
+	json_str_field(b, "comm", p->comm, SW_COMM_LEN);
+	json_bool_field(b, "exited", p->exited);
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		json_u64_field(b, counts[i].key, counts[i].v);
+	json_obj_field_open(b, "findings");
 	for (int i = 0; i < sw_rule_count; i++) {
-		if (!p->findings[i])
-			continue;
-		jb_key(b, sw_rules[i].id);
-		jb_u64(b, p->findings[i]);
+		if (p->findings[i])
+			json_u64_field(b, sw_rules[i].id, p->findings[i]);
 	}
-	jb_close(b, '}');
-	jb_close(b, '}');
+	json_obj_close(b);
+	json_obj_close(b);
 	put_line(js);
 }
 
-/* One "tmpfs" record: a memory filesystem's usage, schema in events.md. */
+/* One "tmpfs" record: a memory filesystem's usage. */
 static void json_usage(struct sink *s, const struct sw_mount_usage *u)
 {
 	struct json_sink *js = (struct json_sink *)s;
 	struct jbuf *b = &js->b;
 
-	jb_open(b, '{');
-	jb_key(b, "type");
-	jb_raw(b, "\"tmpfs\"", 7);
+	open_record(b, SW_LOG_TMPFS);
 	put_time(js, u->ts_ns);
-	jb_key(b, "dev");
-	jb_u64(b, u->dev);
-	jb_key(b, "mount");
-	jb_str(b, u->label, SW_NAME_LEN);
+	json_u64_field(b, "dev", u->dev);
+	json_str_field(b, "mount", u->label, SW_NAME_LEN);
 	put_fs(b, u->fs_used, u->fs_size);
-	jb_key(b, "objects");
-	jb_u64(b, u->n_objects);
-	jb_key(b, "object_bytes");
-	jb_u64(b, u->object_bytes);
-	jb_key(b, "biggest");
-	jb_open(b, '[');
+	json_u64_field(b, "objects", u->n_objects);
+	json_u64_field(b, "object_bytes", u->object_bytes);
+	json_arr_field_open(b, "biggest");
 	for (int i = 0; i < u->n_biggest; i++) {
 		const struct sw_usage_object *o = &u->biggest[i];
 
-		jb_elem(b);
-		jb_open(b, '{');
-		jb_key(b, "path");
-		jb_str(b, o->path, SW_NAME_LEN);
-		jb_key(b, "size");
-		jb_u64(b, o->size);
-		jb_key(b, "creator_pid");
-		jb_u64(b, o->creator_pid);
-		jb_key(b, "creator_comm");
-		jb_str(b, o->creator_comm, SW_COMM_LEN);
-		jb_key(b, "creator_exited");
-		jb_bool(b, o->creator_gone);
-		jb_key(b, "mapped_by");
-		jb_u64(b, o->mapped_by);
-		jb_close(b, '}');
+		json_obj_open(b);
+		json_str_field(b, "path", o->path, SW_NAME_LEN);
+		json_u64_field(b, "size", o->size);
+		json_u64_field(b, "creator_pid", o->creator_pid);
+		json_str_field(b, "creator_comm", o->creator_comm, SW_COMM_LEN);
+		json_bool_field(b, "creator_exited", o->creator_gone);
+		json_u64_field(b, "mapped_by", o->mapped_by);
+		json_obj_close(b);
 	}
-	jb_close(b, ']');
-	jb_key(b, "creators");
-	jb_open(b, '[');
+	json_arr_close(b);
+	json_arr_field_open(b, "creators");
 	for (int i = 0; i < u->n_creators; i++) {
 		const struct sw_usage_creator *c = &u->creators[i];
 
-		jb_elem(b);
-		jb_open(b, '{');
-		jb_key(b, "pid");
-		jb_u64(b, c->pid);
-		jb_key(b, "comm");
-		jb_str(b, c->comm, SW_COMM_LEN);
-		jb_key(b, "exited");
-		jb_bool(b, c->gone);
-		jb_key(b, "objects");
-		jb_u64(b, c->objects);
-		jb_key(b, "bytes");
-		jb_u64(b, c->bytes);
-		jb_close(b, '}');
+		json_obj_open(b);
+		json_u64_field(b, "pid", c->pid);
+		json_str_field(b, "comm", c->comm, SW_COMM_LEN);
+		json_bool_field(b, "exited", c->gone);
+		json_u64_field(b, "objects", c->objects);
+		json_u64_field(b, "bytes", c->bytes);
+		json_obj_close(b);
 	}
-	jb_close(b, ']');
-	jb_key(b, "growers");
-	jb_open(b, '[');
+	json_arr_close(b);
+	json_arr_field_open(b, "growers");
 	for (int i = 0; i < u->n_growers; i++) {
-		jb_elem(b);
-		jb_open(b, '{');
-		jb_key(b, "path");
-		jb_str(b, u->growers[i].path, SW_NAME_LEN);
-		jb_key(b, "from");
-		jb_u64(b, u->growers[i].from);
-		jb_key(b, "to");
-		jb_u64(b, u->growers[i].to);
-		jb_close(b, '}');
+		json_obj_open(b);
+		json_str_field(b, "path", u->growers[i].path, SW_NAME_LEN);
+		json_u64_field(b, "from", u->growers[i].from);
+		json_u64_field(b, "to", u->growers[i].to);
+		json_obj_close(b);
 	}
-	jb_close(b, ']');
-	jb_close(b, '}');
+	json_arr_close(b);
+	json_obj_close(b);
 	put_line(js);
 }
 
@@ -494,19 +351,15 @@ static void json_usage(struct sink *s, const struct sw_mount_usage *u)
 static void put_counts(struct jbuf *b, const char *key, const __u64 *calls,
 		       const __u64 *kinds)
 {
-	jb_key(b, key);
-	jb_open(b, '{');
-	for (__u32 i = 1; i < SW_CALL_MAX; i++) {
-		jb_key(b, sw_calls[i].name);
-		jb_u64(b, calls[i]);
-	}
+	json_obj_field_open(b, key);
+	for (__u32 i = 1; i < SW_CALL_MAX; i++)
+		json_u64_field(b, sw_calls[i].name, calls[i]);
 	for (__u32 k = SW_EV_FORK; kinds && k < SW_EV_KIND_MAX; k++) {
 		struct sw_event e = { .kind = k };
 
-		jb_key(b, sw_event_name(&e));
-		jb_u64(b, kinds[k]);
+		json_u64_field(b, sw_event_name(&e), kinds[k]);
 	}
-	jb_close(b, '}');
+	json_obj_close(b);
 }
 
 static void json_stats(struct sink *s, const struct sw_stats *st)
@@ -514,22 +367,16 @@ static void json_stats(struct sink *s, const struct sw_stats *st)
 	struct json_sink *js = (struct json_sink *)s;
 	struct jbuf *b = &js->b;
 
-	jb_open(b, '{');
-	jb_key(b, "type");
-	jb_raw(b, "\"stats\"", 7);
+	open_record(b, SW_LOG_STATS);
 	put_time(js, st->ts_ns);
-	jb_key(b, "final");
-	jb_bool(b, st->final);
-	jb_key(b, "events");
-	jb_u64(b, st->events);
-	jb_key(b, "lost");
-	jb_u64(b, st->lost);
+	json_bool_field(b, "final", st->final);
+	json_u64_field(b, "events", st->events);
+	json_u64_field(b, "lost", st->lost);
 	put_counts(b, "calls", st->calls, NULL);
 	put_counts(b, "failed", st->failed, NULL);
 	put_counts(b, "lost_by", st->lost_slots, st->lost_slots + SW_CALL_MAX);
-	jb_key(b, "findings");
-	jb_u64(b, st->findings);
-	jb_close(b, '}');
+	json_u64_field(b, "findings", st->findings);
+	json_obj_close(b);
 	put_line(js);
 }
 
@@ -539,51 +386,28 @@ static void json_header(struct sink *s, const struct sw_header *h)
 	struct jbuf *b = &js->b;
 
 	s->wall_offset_ns = h->wall_offset_ns;
-	jb_open(b, '{');
-	jb_key(b, "type");
-	jb_raw(b, "\"header\"", 8);
-	jb_key(b, "schema");
-	jb_u64(b, h->schema);
-	jb_key(b, "tool");
-	jb_raw(b, "\"shmwatch\"", 10);
-	jb_key(b, "version");
-	jb_str(b, h->tool_version, 32);
-	jb_key(b, "hostname");
-	jb_str(b, h->hostname, sizeof(h->hostname));
-	jb_key(b, "kernel");
-	jb_str(b, h->kernel, sizeof(h->kernel));
+	open_record(b, SW_LOG_HEADER);
+	json_u64_field(b, "schema", h->schema);
+	json_str_field(b, "tool", SW_LOG_TOOL, 16);
+	json_str_field(b, "version", h->tool_version, 32);
+	json_str_field(b, "hostname", h->hostname, sizeof(h->hostname));
+	json_str_field(b, "kernel", h->kernel, sizeof(h->kernel));
 	put_time(js, h->start_ts_ns);
-	jb_key(b, "wall_offset_ns");
-	jb_s64(b, h->wall_offset_ns);
-	jb_key(b, "mode");
-	jb_str(b, h->mode, 16);
-	jb_key(b, "pids");
-	jb_open(b, '[');
-	for (int i = 0; i < h->n_pids; i++) {
-		jb_elem(b);
-		jb_u64(b, h->pids[i]);
-	}
-	jb_close(b, ']');
-	jb_key(b, "command");
-	if (h->command)
-		jb_str(b, h->command, 4096);
-	else
-		jb_null(b);
-	jb_key(b, "max_size");
-	jb_u64(b, h->max_size);
-	jb_key(b, "shmmax");
-	jb_u64(b, h->shmmax);
-	jb_key(b, "mem_total");
-	jb_u64(b, h->mem_total);
-	jb_key(b, "shm_rmid_forced");
-	jb_bool(b, h->shm_rmid_forced);
-	jb_key(b, "all_mmaps");
-	jb_bool(b, h->all_mmaps);
-	jb_key(b, "leak_window_ns");
-	jb_u64(b, h->growth_window_ns);
-	jb_key(b, "leak_count");
-	jb_u64(b, h->growth_threshold);
-	jb_close(b, '}');
+	json_s64_field(b, "wall_offset_ns", h->wall_offset_ns);
+	json_str_field(b, "mode", h->mode, 16);
+	json_arr_field_open(b, "pids");
+	for (int i = 0; i < h->n_pids; i++)
+		json_u64_elem(b, h->pids[i]);
+	json_arr_close(b);
+	json_opt_str_field(b, "command", h->command, 4096);
+	json_u64_field(b, "max_size", h->max_size);
+	json_u64_field(b, "shmmax", h->shmmax);
+	json_u64_field(b, "mem_total", h->mem_total);
+	json_bool_field(b, "shm_rmid_forced", h->shm_rmid_forced);
+	json_bool_field(b, "all_mmaps", h->all_mmaps);
+	json_u64_field(b, "leak_window_ns", h->growth_window_ns);
+	json_u64_field(b, "leak_count", h->growth_threshold);
+	json_obj_close(b);
 	put_line(js);
 }
 
@@ -591,7 +415,7 @@ static void json_free(struct sink *s)
 {
 	struct json_sink *js = (struct json_sink *)s;
 
-	jb_free(&js->b);
+	jbuf_free(&js->b);
 	free(js);
 }
 
@@ -614,5 +438,7 @@ struct sink *sink_json__new(struct outfile *out, bool events)
 	js->base.ops = &json_ops;
 	js->base.out = out;
 	js->base.events = events;
+	js->base.event_frames = events ? SW_MAX_FRAMES : 0;
+	js->base.finding_frames = SW_MAX_FRAMES;
 	return &js->base;
 }

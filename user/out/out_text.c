@@ -18,6 +18,7 @@
 
 struct text_sink {
 	struct sink base;
+	bool color;
 	char line[LINE_MAX_LEN];
 	size_t len;
 };
@@ -53,7 +54,7 @@ static void put_line(struct text_sink *t)
 
 static void add_color(struct text_sink *t, const char *code)
 {
-	if (t->base.color)
+	if (t->color)
 		add(t, "\033[%sm", code);
 }
 
@@ -212,9 +213,10 @@ static void add_lifecycle(struct text_sink *t, const struct sw_event *e)
 	}
 }
 
-static void text_event(struct sink *s, const struct sw_event *e)
+static void text_event(struct sink *s, const struct sink_event *se)
 {
 	struct text_sink *t = (struct text_sink *)s;
+	const struct sw_event *e = se->e;
 
 	if (!s->events)
 		return;
@@ -227,7 +229,7 @@ static void text_event(struct sink *s, const struct sw_event *e)
 		put_line(t);
 	}
 	add_time(t, e->ts_ns);
-	add(t, "#%" PRIu64 " %u/%u ", (uint64_t)e->seq, e->pid, e->tid);
+	add(t, "#%" PRIu64 " %u/%u ", (uint64_t)se->seq, e->pid, e->tid);
 	add_escaped(t, e->comm, SW_COMM_LEN);
 	add(t, " ");
 	if (e->kind == SW_EV_CALL)
@@ -267,21 +269,17 @@ static void add_frame(struct text_sink *t, const struct sw_frame *f)
 }
 
 /* One site of a finding on its own line, innermost frame first. */
-static void add_stack_line(struct text_sink *t, const char *label, const struct sw_stack *st)
+static void add_stack_line(struct text_sink *t, const char *label, const struct sink_stack *st)
 {
-	__u32 n = st->n < (__u32)t->base.stack_depth ? st->n : (__u32)t->base.stack_depth;
+	__u32 n = st->n < t->base.finding_frames ? st->n : t->base.finding_frames;
 
 	if (!st->n)
 		return;
 	add(t, "    %s ", label);
 	for (__u32 i = 0; i < n; i++) {
-		struct sw_frame f = { .ip = st->ip[i] };
-
-		symbolizer__resolve(t->base.sym, st->pid, st->ip[i], sw_ip_kind_of(st->at_fault, i),
-				    &f);
 		if (i)
 			add(t, " <- ");
-		add_frame(t, &f);
+		add_frame(t, &st->frames[i]);
 	}
 	/* More frames than shown, or the capture's limit reached (the rest
 	 * of the stack, if any, was not recorded). */
@@ -290,8 +288,9 @@ static void add_stack_line(struct text_sink *t, const char *label, const struct 
 	put_line(t);
 }
 
-static void text_finding(struct sink *s, const struct sw_finding *f)
+static void text_finding(struct sink *s, const struct sink_finding *sf)
 {
+	const struct sw_finding *f = sf->f;
 	static const char *const sev[] = { "info", "warning", "error" };
 	static const char *const colors[] = { "36", "33;1", "31;1" };
 	struct text_sink *t = (struct text_sink *)s;
@@ -311,8 +310,8 @@ static void text_finding(struct sink *s, const struct sw_finding *f)
 		add(t, " #%" PRIu64, (uint64_t)f->evidence[i]);
 	add(t, "]");
 	put_line(t);
-	add_stack_line(t, "at", &f->site);
-	add_stack_line(t, "from", &f->origin);
+	add_stack_line(t, "at", &sf->site);
+	add_stack_line(t, "from", &sf->origin);
 }
 
 static void text_summary(struct sink *s, const struct sw_proc_summary *p)
@@ -410,7 +409,7 @@ static void text_usage(struct sink *s, const struct sw_mount_usage *u)
 		put_line(t);
 }
 
-void sw_format_stats_line(char *buf, size_t len, const struct sw_stats *st)
+void sink_format_stats_line(char *buf, size_t len, const struct sw_stats *st)
 {
 	struct text_sink t = { .len = 0 };
 	__u64 failed = 0;
@@ -461,7 +460,7 @@ static const struct sink_ops text_ops = {
 	.free = text_free,
 };
 
-struct sink *sink_text__new(struct outfile *out, bool color, bool events)
+struct sink *sink_text__new(struct outfile *out, const struct sink_text_opts *o)
 {
 	struct text_sink *t = calloc(1, sizeof(*t));
 
@@ -469,7 +468,10 @@ struct sink *sink_text__new(struct outfile *out, bool color, bool events)
 		return NULL;
 	t->base.ops = &text_ops;
 	t->base.out = out;
-	t->base.color = color;
-	t->base.events = events;
+	t->base.events = o->events;
+	/* Event lines show no stack. */
+	t->base.finding_frames = (__u32)(o->stack_depth > 0 ? o->stack_depth :
+							       SW_DEFAULT_STACK_DEPTH);
+	t->color = o->color;
 	return &t->base;
 }

@@ -17,7 +17,7 @@ int sink__close(struct sink *s)
 	return outfile__close(out);
 }
 
-void sw_format_ts(char *buf, size_t len, __u64 ts_ns, __s64 wall_offset_ns)
+void sink_format_ts(char *buf, size_t len, __u64 ts_ns, __s64 wall_offset_ns)
 {
 	__s64 wall = (__s64)ts_ns + wall_offset_ns;
 	time_t sec = (time_t)(wall / 1000000000);

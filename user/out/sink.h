@@ -1,7 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sink.h - one interface for every output format.  main.c fans each
- * record out to the sinks it opened; adding a format is adding a sink.
+ * sink.h - the interface every output implements.
+ *
+ * The pipeline (app.c) prepares each record once and hands it to every
+ * sink it opened; a sink only formats and writes it to its outfile.
+ * What a sink gets:
+ *   header   once, first: the run (log/schema.h); it carries the wall
+ *            clock offset that turns ts_ns into a time of day
+ *   event    each traced event, with its stack already resolved
+ *            (struct sink_event), in sequence order
+ *   finding  each finding, its site and origin stacks resolved
+ *   usage    a memory filesystem's usage, now and then and at the end
+ *   summary  one per process, at the end
+ *   stats    the counters, every few seconds and once at the end
+ *   free     frees the sink (sink__close closes its outfile after it)
+ * All of them are required.  Sinks never fail: a write error is kept by
+ * the outfile and reported by the pipeline.  A sink resolves nothing
+ * itself: it says in event_frames and finding_frames how many frames of
+ * each stack it shows, and the pipeline resolves that many.
+ *
+ * A new output (a metrics exporter, a live view, a report) is one file
+ * with a constructor like sink_text__new(), declared here, and in app.c
+ * the small function that builds it from the pipeline's options and the
+ * line in open_sinks() that says when it is opened.
  */
 #ifndef SHMWATCH_SINK_H
 #define SHMWATCH_SINK_H
@@ -9,78 +30,73 @@
 #include <stdbool.h>
 #include "analyzer/analyzer.h"
 #include "events.h"
+#include "log/schema.h"
 #include "out/outfile.h"
 #include "sym/symbolize.h"
 
-#define SW_SCHEMA_VERSION 1
-
-/* The first record of a log: what was traced, where and when. */
-struct sw_header {
-	int schema;
-	const char *tool_version;
-	char hostname[256];
-	char kernel[128];
-	__u64 start_ts_ns;  /* CLOCK_MONOTONIC at start */
-	__s64 wall_offset_ns; /* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
-	const char *mode;   /* "pid", "command", "system", "analyze" */
-	const char *command; /* the launched command line, or NULL */
-	const __u32 *pids;
-	int n_pids;
-	__u64 max_size;
-	/* The kernel's limits, so that a log analysed elsewhere later gives
-	 * the same findings as the live run. */
-	__u64 shmmax;
-	__u64 mem_total; /* RAM + swap */
-	bool shm_rmid_forced;
-	bool all_mmaps; /* every mmap was recorded (--all-mmaps) */
-	__u64 growth_window_ns; /* attach-leak settings, 0: the defaults */
-	__u32 growth_threshold;
+/*
+ * A stack as the sinks see it: n frames as captured, innermost first;
+ * frames the pipeline was not asked to resolve hold only their ip.
+ */
+struct sink_stack {
+	const struct sw_frame *frames;
+	__u32 n;
 };
 
-/* Counters, sent every few seconds and once at the end. */
-struct sw_stats {
-	__u64 ts_ns;
-	bool final;
-	__u64 events;		     /* records received */
-	__u64 lost;		     /* records the kernel could not queue */
-	__u64 calls[SW_CALL_MAX];    /* received SW_EV_CALL records by call */
-	__u64 failed[SW_CALL_MAX];   /* ... of which failed */
-	__u64 lost_slots[SW_LOST_SLOTS]; /* lost by kind/call, see events.h */
-	__u64 findings;
+/* One event: the wire record and what the pipeline made of it. */
+struct sink_event {
+	const struct sw_event *e;
+	__u64 seq;
+	__u64 stack_from;	       /* seq of the record that sent the stack, 0: its own */
+	const struct sw_frame *frames; /* n_frames, as e->stack */
+	__u32 n_frames;
+};
+
+struct sink_finding {
+	const struct sw_finding *f;
+	struct sink_stack site;	  /* f->site resolved */
+	struct sink_stack origin; /* f->origin resolved */
 };
 
 struct sink;
 
 struct sink_ops {
 	void (*header)(struct sink *s, const struct sw_header *h);
-	void (*event)(struct sink *s, const struct sw_event *e);
-	void (*finding)(struct sink *s, const struct sw_finding *f);
+	void (*event)(struct sink *s, const struct sink_event *e);
+	void (*finding)(struct sink *s, const struct sink_finding *f);
 	void (*summary)(struct sink *s, const struct sw_proc_summary *p);
 	void (*usage)(struct sink *s, const struct sw_mount_usage *u);
 	void (*stats)(struct sink *s, const struct sw_stats *st);
 	void (*free)(struct sink *s);
 };
 
+/* What every sink has; set by its constructor, read by the pipeline. */
 struct sink {
 	const struct sink_ops *ops;
 	struct outfile *out;
 	__s64 wall_offset_ns; /* to turn ts_ns into wall-clock time */
-	bool color;
-	bool events;  /* write events, not only findings and summaries */
-	struct symbolizer *sym; /* resolves stack addresses; owned by app */
-	int stack_depth;	/* frames per stack in the text view */
+	bool events;	      /* write events, not only findings and summaries */
+	__u32 event_frames;   /* frames of an event's stack it shows */
+	__u32 finding_frames; /* ... of a finding's stacks */
 };
 
 struct sink *sink_json__new(struct outfile *out, bool events);
-struct sink *sink_text__new(struct outfile *out, bool color, bool events);
+
+struct sink_text_opts {
+	bool color;	 /* ANSI colours */
+	bool events;	 /* a line per event, not only findings and summaries */
+	int stack_depth; /* frames per stack shown, <= 0: SW_DEFAULT_STACK_DEPTH */
+};
+
+struct sink *sink_text__new(struct outfile *out, const struct sink_text_opts *o);
 
 /* Frees the sink and closes its outfile; returns the outfile's error. */
 int sink__close(struct sink *s);
 
 /* "shmwatch: N events: shmget N ...; N failed; N findings; N lost" */
-void sw_format_stats_line(char *buf, size_t len, const struct sw_stats *st);
+void sink_format_stats_line(char *buf, size_t len, const struct sw_stats *st);
 
 /* ISO-8601 UTC with nanoseconds, e.g. 2026-11-26T17:05:01.123456789Z. */
-void sw_format_ts(char *buf, size_t len, __u64 ts_ns, __s64 wall_offset_ns);
+void sink_format_ts(char *buf, size_t len, __u64 ts_ns, __s64 wall_offset_ns);
 
 #endif

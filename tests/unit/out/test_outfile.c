@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_outfile.c - the log file (user/outfile.c): what is at the path is
- * refused unless it is a regular file with one link owned by us, and is
- * never opened or written; an accepted file is replaced, not truncated;
- * a file never published leaves the path as it was; rotation and reopen
- * stay in the log's directory after chdir and chroot; a full disk leaves
- * whole lines; the flush policy, with a made-up clock.
+ * test_outfile.c - the log file (user/out/outfile.c): what is at the path
+ * is refused unless it is a regular file with one link owned by us, and
+ * is never opened or written; an accepted file is replaced, not
+ * truncated; a file never published leaves the path as it was; rotation
+ * keeps whole lines, shifts the older files, drops the oldest and waits
+ * for publishing; rotation and reopen stay in the log's directory after
+ * chdir and chroot; a full disk leaves whole lines; the flush policy,
+ * with a made-up clock.
  *
  * Each test gets its own mkdtemp directory, removed in teardown even when
  * the test fails, with any tmpfs a test mounted there and any file a
@@ -381,6 +383,104 @@ static void test_publish_checks_the_path_again(void **pstate)
 
 /* ---- independent of the working directory and the root ---- */
 
+/* Lines "a...", "b...", ... of LINE_LEN bytes, n of them starting at first. */
+static void put_lettered(struct outfile *o, char first, int n)
+{
+	char line[LINE_LEN + 1];
+
+	for (int i = 0; i < n; i++) {
+		memset(line, first + i, LINE_LEN);
+		line[LINE_LEN] = '\0';
+		put_line(o, line);
+	}
+}
+
+/* What put_lettered() wrote for the letters first..last. */
+static void lettered(char *buf, size_t len, char first, char last)
+{
+	size_t n = 0;
+
+	for (char c = first; c <= last && n + LINE_LEN + 2 <= len; c++) {
+		memset(buf + n, c, LINE_LEN);
+		n += LINE_LEN;
+		buf[n++] = '\n';
+	}
+	buf[n] = '\0';
+}
+
+static void assert_lettered(const struct state *st, const char *name, char first, char last)
+{
+	char path[256], want[2048];
+
+	path_in(st, name, path, sizeof(path));
+	lettered(want, sizeof(want), first, last);
+	assert_content(path, want);
+}
+
+/* A file takes whole lines until the next would pass the size; the
+ * older files shift up, and the oldest beyond rotate_keep is dropped. */
+static void test_rotation_keeps_whole_lines_and_drops_the_oldest(void **pstate)
+{
+	struct state *st = *pstate;
+	struct outfile_opts oo = { .rotate_size = 3 * (LINE_LEN + 1) + 50, .rotate_keep = 2 };
+	char path[256];
+	struct outfile *o;
+
+	path_in(st, "r.json", path, sizeof(path));
+	oo.path = path;
+	o = outfile__open(&oo);
+	assert_non_null(o);
+	put_lettered(o, 'a', 10);
+	assert_int_equal(outfile__close(o), 0);
+	assert_lettered(st, "r.json", 'j', 'j');
+	assert_lettered(st, "r.json.1", 'g', 'i');
+	assert_lettered(st, "r.json.2", 'd', 'f');
+	assert_int_equal(entries(st->dir), 3);
+}
+
+/* rotate_keep 0: the full file is replaced, none kept. */
+static void test_rotation_without_keeping(void **pstate)
+{
+	struct state *st = *pstate;
+	struct outfile_opts oo = { .rotate_size = 2 * (LINE_LEN + 1), .rotate_keep = 0 };
+	char path[256];
+	struct outfile *o;
+
+	path_in(st, "r.json", path, sizeof(path));
+	oo.path = path;
+	o = outfile__open(&oo);
+	assert_non_null(o);
+	put_lettered(o, 'a', 5);
+	assert_int_equal(outfile__close(o), 0);
+	assert_lettered(st, "r.json", 'e', 'e');
+	assert_int_equal(entries(st->dir), 1);
+}
+
+/* A held log is not rotated: the files at the path are not its own
+ * until it is published. */
+static void test_no_rotation_before_publishing(void **pstate)
+{
+	struct state *st = *pstate;
+	struct outfile_opts oo = { .rotate_size = 2 * (LINE_LEN + 1), .rotate_keep = 3,
+				   .held = true };
+	char path[256];
+	struct outfile *o;
+
+	path_in(st, "r.json", path, sizeof(path));
+	write_file(path, "old\n");
+	oo.path = path;
+	o = outfile__open(&oo);
+	assert_non_null(o);
+	put_lettered(o, 'a', 4);
+	assert_content(path, "old\n");
+	assert_int_equal(outfile__publish(o), 0);
+	put_lettered(o, 'e', 1);
+	assert_int_equal(outfile__close(o), 0);
+	assert_lettered(st, "r.json", 'e', 'e');
+	assert_lettered(st, "r.json.1", 'a', 'd');
+	assert_int_equal(entries(st->dir), 2);
+}
+
 static void test_rotation_after_chdir(void **pstate)
 {
 	struct state *st = *pstate;
@@ -649,6 +749,9 @@ int main(void)
 		T(test_new_file_is_not_a_replacement),
 		T(test_unpublished_leaves_path_as_it_was),
 		T(test_publish_checks_the_path_again),
+		T(test_rotation_keeps_whole_lines_and_drops_the_oldest),
+		T(test_rotation_without_keeping),
+		T(test_no_rotation_before_publishing),
 		T(test_rotation_after_chdir),
 		T(test_publish_and_reopen_after_chdir),
 		T(test_reopen_and_rotation_after_chroot),

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_text.c - the text sink (user/out/out_text.c) against golden lines:
+ * records built by hand, as the pipeline hands them over (stacks already
+ * resolved), written with colour off and on, and the exact lines read
+ * back from the file.  Times are shown in the local zone, so TZ is UTC.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "out/sink.h"
+
+/* 01:02:03.456789 with a zero wall-clock offset. */
+#define TS (3723ULL * 1000000000ULL + 456789123ULL)
+
+#define RED	 "\033[31m"
+#define BOLD_RED "\033[31;1m"
+#define OFF	 "\033[0m"
+
+struct state {
+	char path[64];
+	struct sink *sink;
+	char text[16384];
+};
+
+static int setup(void **pstate)
+{
+	struct state *st = calloc(1, sizeof(*st));
+	int fd;
+
+	if (!st)
+		return -1;
+	strcpy(st->path, "/tmp/test_text.XXXXXX");
+	fd = mkstemp(st->path);
+	if (fd < 0) {
+		free(st);
+		return -1;
+	}
+	close(fd);
+	unlink(st->path);
+	*pstate = st;
+	return 0;
+}
+
+static int teardown(void **pstate)
+{
+	struct state *st = *pstate;
+
+	if (st->sink)
+		sink__close(st->sink);
+	unlink(st->path);
+	free(st);
+	return 0;
+}
+
+static void open_text(struct state *st, bool color, bool events, int depth)
+{
+	struct outfile_opts oo = {.path = st->path};
+	struct sink_text_opts to = {.color = color, .events = events, .stack_depth = depth};
+	struct sw_header h = {.schema = SW_SCHEMA_VERSION, .wall_offset_ns = 0};
+	struct outfile *out = outfile__open(&oo);
+
+	assert_non_null(out);
+	st->sink = sink_text__new(out, &to);
+	assert_non_null(st->sink);
+	st->sink->ops->header(st->sink, &h);
+}
+
+/* Closes the sink and reads what it wrote. */
+static const char *written(struct state *st)
+{
+	FILE *f;
+	size_t n;
+
+	assert_int_equal(sink__close(st->sink), 0);
+	st->sink = NULL;
+	f = fopen(st->path, "r");
+	assert_non_null(f);
+	n = fread(st->text, 1, sizeof(st->text) - 1, f);
+	st->text[n] = '\0';
+	fclose(f);
+	return st->text;
+}
+
+static void assert_text(struct state *st, const char *want)
+{
+	const char *got = written(st);
+
+	if (strcmp(got, want))
+		fail_msg("text sink wrote:\n%s\nexpected:\n%s", got, want);
+}
+
+/* ---- records ---- */
+
+static void base_event(struct sw_event *e, __u32 kind, __u32 call, __u64 seq)
+{
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->call = call;
+	e->ts_ns = TS;
+	e->pid = 100;
+	e->tid = 101;
+	e->seq = seq;
+	strcpy(e->comm, "app");
+}
+
+static void put_event(struct state *st, const struct sw_event *e)
+{
+	struct sink_event se = {.e = e, .seq = e->seq, .stack_from = e->stack_from};
+
+	st->sink->ops->event(st->sink, &se);
+}
+
+static void shmget_event(struct sw_event *e)
+{
+	base_event(e, SW_EV_CALL, SW_SHMGET, 7);
+	e->c.args[0] = 0;
+	e->c.args[1] = 65536;
+	e->c.args[2] = 01000 | 0600; /* IPC_CREAT|0600 */
+	e->c.ret = 17;
+}
+
+static void failed_shmat_event(struct sw_event *e)
+{
+	base_event(e, SW_EV_CALL, SW_SHMAT, 8);
+	e->c.args[0] = (__u64)-1;
+	e->c.ret = -EINVAL;
+	e->lost_before = 3;
+}
+
+static void mmap_event(struct sw_event *e)
+{
+	base_event(e, SW_EV_CALL, SW_MMAP, 9);
+	e->c.args[1] = 1 << 20;
+	e->c.args[2] = 3; /* PROT_READ|PROT_WRITE */
+	e->c.args[3] = 1; /* MAP_SHARED */
+	e->c.args[4] = 4;
+	e->c.ret = 0x7f0000000000;
+	e->c.backing = SW_BK_SHMEM_FILE;
+	e->c.map_size = 1 << 20;
+	e->c.shmid = -1;
+	strcpy(e->c.name, "/dev/shm/pool");
+}
+
+static void fork_and_exit(struct state *st)
+{
+	struct sw_event e;
+
+	base_event(&e, SW_EV_FORK, SW_CALL_NONE, 10);
+	e.fork.child_pid = 102;
+	e.fork.shares_vm = true;
+	put_event(st, &e);
+	base_event(&e, SW_EV_EXIT, SW_CALL_NONE, 11);
+	e.exit.exit_code = 3 << 8;
+	put_event(st, &e);
+	base_event(&e, SW_EV_EXIT, SW_CALL_NONE, 12);
+	e.exit.exit_code = 9; /* SIGKILL */
+	put_event(st, &e);
+}
+
+static const struct sw_frame site_frames[] = {
+    {.ip = 0x401000,
+     .module = "/usr/lib/libc.so.6",
+     .function = "shmget",
+     .file = "shmget.c",
+     .line = 30},
+    {.ip = 0x401234, .module = "/usr/bin/app", .function = "main", .offset = 0x1f},
+    {.ip = 0x402000, .module = "/usr/lib/libc.so.6", .offset = 0x2a},
+};
+
+static const struct sw_frame origin_frames[] = {
+    {.ip = 0x1234},
+};
+
+static void put_finding(struct state *st, bool uncertain, bool stacks)
+{
+	struct sw_finding f = {
+	    .rule = "segment-leak",
+	    .severity = uncertain ? SW_SEV_WARNING : SW_SEV_ERROR,
+	    .pid = 100,
+	    .tid = 100,
+	    .ts_ns = TS,
+	    .n_evidence = 2,
+	    .evidence = {7, 9},
+	    .uncertain = uncertain,
+	};
+	struct sink_finding sf = {.f = &f};
+
+	strcpy(f.comm, "app");
+	strcpy(f.message, "segment 17 was left behind");
+	if (stacks) {
+		sf.site = (struct sink_stack){.frames = site_frames, .n = 3};
+		sf.origin = (struct sink_stack){.frames = origin_frames, .n = 1};
+	}
+	st->sink->ops->finding(st->sink, &sf);
+}
+
+/* ---- tests ---- */
+
+static void test_events_plain(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_event e;
+
+	open_text(st, false, true, 0);
+	shmget_event(&e);
+	put_event(st, &e);
+	failed_shmat_event(&e);
+	put_event(st, &e);
+	mmap_event(&e);
+	put_event(st, &e);
+	fork_and_exit(st);
+	assert_text(
+	    st, "01:02:03.456789 #7 100/101 app shmget(IPC_PRIVATE, 64 KiB, IPC_CREAT|0600) = 17\n"
+		"01:02:03.456789 --- 3 records lost here (ring buffer full): what they did is "
+		"unknown, and findings that rest on it are marked uncertain ---\n"
+		"01:02:03.456789 #8 100/101 app shmat(-1, NULL, 0) = -1 EINVAL\n"
+		"01:02:03.456789 #9 100/101 app mmap(NULL, 1.0 MiB, PROT_READ|PROT_WRITE, "
+		"MAP_SHARED, 4, 0) = 0x7f0000000000 [shmem_file 1.0 MiB /dev/shm/pool]\n"
+		"01:02:03.456789 #10 100/101 app fork() = 102 (shares vm)\n"
+		"01:02:03.456789 #11 100/101 app exit(3)\n"
+		"01:02:03.456789 #12 100/101 app exit: killed by SIGKILL\n");
+}
+
+static void test_events_colour(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_event e;
+
+	open_text(st, true, true, 0);
+	shmget_event(&e);
+	put_event(st, &e);
+	failed_shmat_event(&e);
+	put_event(st, &e);
+	assert_text(
+	    st,
+	    "01:02:03.456789 #7 100/101 app shmget(IPC_PRIVATE, 64 KiB, IPC_CREAT|0600) = 17\n"
+	    "01:02:03.456789 " BOLD_RED "--- 3 records lost here (ring buffer full): what "
+	    "they did is unknown, and findings that rest on it are marked uncertain ---" OFF "\n"
+	    "01:02:03.456789 #8 100/101 app shmat(-1, NULL, 0) = " RED "-1 EINVAL" OFF "\n");
+}
+
+/* What a traced process names reaches the terminal escaped. */
+static void test_controlled_bytes_escaped(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_event e;
+
+	open_text(st, false, true, 0);
+	base_event(&e, SW_EV_EXEC, SW_CALL_NONE, 1);
+	strcpy(e.comm, "a\033[2Jb");
+	strcpy(e.exec.filename, "/tmp/x\ny\"z");
+	put_event(st, &e);
+	assert_text(st, "01:02:03.456789 #1 100/101 a\\x1b[2Jb exec(\"/tmp/x\\x0ay\\\"z\")\n");
+}
+
+static void test_quiet_leaves_out_events(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_event e;
+
+	open_text(st, false, false, 0);
+	shmget_event(&e);
+	put_event(st, &e);
+	put_finding(st, false, false);
+	assert_text(st, "01:02:03.456789 FINDING error segment-leak pid 100 (app): segment 17 was "
+			"left behind [events #7 #9]\n");
+}
+
+static void test_finding_stacks_by_depth(void **pstate)
+{
+	struct state *st = *pstate;
+
+	/* Two of three frames: the rest is marked. */
+	open_text(st, false, true, 2);
+	put_finding(st, false, true);
+	assert_text(st, "01:02:03.456789 FINDING error segment-leak pid 100 (app): segment 17 was "
+			"left behind [events #7 #9]\n"
+			"    at shmget (shmget.c:30) <- main+0x1f (app) <- ...\n"
+			"    from 0x1234\n");
+
+	/* The default depth, 4, shows all three. */
+	open_text(st, false, true, 0);
+	put_finding(st, false, true);
+	assert_text(st, "01:02:03.456789 FINDING error segment-leak pid 100 (app): segment 17 was "
+			"left behind [events #7 #9]\n"
+			"    at shmget (shmget.c:30) <- main+0x1f (app) <- libc.so.6+0x2a\n"
+			"    from 0x1234\n");
+}
+
+static void test_finding_colour(void **pstate)
+{
+	struct state *st = *pstate;
+
+	open_text(st, true, true, 0);
+	put_finding(st, false, false);
+	put_finding(st, true, false);
+	assert_text(st, "01:02:03.456789 " BOLD_RED "FINDING error segment-leak" OFF
+			" pid 100 (app): segment 17 was left behind [events #7 #9]\n"
+			"01:02:03.456789 \033[33mUNCERTAIN warning segment-leak" OFF
+			" pid 100 (app): segment 17 was left behind [events #7 #9]\n");
+}
+
+static void test_summary(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_proc_summary p = {
+	    .pid = 100,
+	    .exited = true,
+	    .segs_created = 2,
+	    .attaches = 1,
+	    .detaches = 1,
+	    .peak_shared_bytes = 65536,
+	    .held_attachments = 1,
+	    .held_bytes = 4096,
+	};
+
+	char want[1024];
+
+	strcpy(p.comm, "app");
+	p.findings[0] = 2;
+	p.findings[1] = 1;
+	open_text(st, false, true, 0);
+	st->sink->ops->summary(st->sink, &p);
+	p.exited = false;
+	p.findings[0] = p.findings[1] = 0;
+	st->sink->ops->summary(st->sink, &p);
+	snprintf(want, sizeof(want),
+		 "summary pid 100 (app): segments 2 created, 0 removed; attaches 1, detaches 1; "
+		 "shared maps 0, unmaps 0; peak 64 KiB shared; held at exit: 1 (4.0 KiB); "
+		 "findings: %s 2, %s 1\n"
+		 "summary pid 100 (app) (running): segments 2 created, 0 removed; attaches 1, "
+		 "detaches 1; shared maps 0, unmaps 0; peak 64 KiB shared; held now: 1 (4.0 KiB)\n",
+		 sw_rules[0].id, sw_rules[1].id);
+	assert_text(st, want);
+}
+
+static void test_usage(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_mount_usage u = {
+	    .dev = 27,
+	    .label = "/dev/shm",
+	    .fs_used = 3 << 20,
+	    .fs_size = 64 << 20,
+	    .n_objects = 2,
+	    .object_bytes = 3 << 20,
+	    .n_biggest = 1,
+	    .n_creators = 1,
+	    .n_growers = 1,
+	};
+
+	strcpy(u.biggest[0].path, "/dev/shm/a");
+	u.biggest[0].size = 2 << 20;
+	u.biggest[0].creator_pid = 12;
+	strcpy(u.biggest[0].creator_comm, "python3");
+	u.biggest[0].creator_gone = true;
+	u.creators[0] =
+	    (struct sw_usage_creator){.pid = 12, .gone = true, .objects = 1, .bytes = 2 << 20};
+	strcpy(u.creators[0].comm, "python3");
+	strcpy(u.growers[0].path, "/dev/shm/a");
+	u.growers[0].to = 2 << 20;
+	open_text(st, false, true, 0);
+	st->sink->ops->usage(st->sink, &u);
+	assert_text(st, "tmpfs /dev/shm (0:27): 2 objects, 3.0 MiB; mount 3.0 MiB/64 MiB used when "
+			"last seen\n"
+			"  biggest: /dev/shm/a 2.0 MiB (pid 12 python3, exited; mapped by 0)\n"
+			"  by creator: pid 12 (python3, exited) 2.0 MiB in 1\n"
+			"  growing: /dev/shm/a 0 B -> 2.0 MiB\n");
+}
+
+static void test_stats(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_stats s = {.events = 12, .lost = 5, .findings = 2};
+	char line[256];
+
+	s.calls[SW_SHMGET] = 3;
+	s.calls[SW_SHMAT] = 2;
+	s.failed[SW_SHMAT] = 1;
+	sink_format_stats_line(line, sizeof(line), &s);
+	assert_string_equal(line, "shmwatch: 12 events: shmget 3 shmat 2; 1 failed; 2 findings; "
+				  "5 lost");
+
+	open_text(st, true, true, 0);
+	st->sink->ops->stats(st->sink, &s);
+	s.final = true; /* the final counters go to stderr, not here */
+	st->sink->ops->stats(st->sink, &s);
+	s.final = false;
+	s.lost = 0;
+	st->sink->ops->stats(st->sink, &s);
+	assert_text(st, BOLD_RED "shmwatch: 5 events lost so far (ring buffer full)" OFF "\n");
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_events_plain),
+	    T(test_events_colour),
+	    T(test_controlled_bytes_escaped),
+	    T(test_quiet_leaves_out_events),
+	    T(test_finding_stacks_by_depth),
+	    T(test_finding_colour),
+	    T(test_summary),
+	    T(test_usage),
+	    T(test_stats),
+	};
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_app.c - the record pipeline (user/app.c) as `analyze` drives it:
+ * the frames a log gave an event reach the sinks as they were, and the
+ * finding that event completes names the same frames; an event without
+ * known frames reaches them with its addresses only.  The NDJSON log the
+ * pipeline writes is read back as text.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "app.h"
+#include "log/logread.h"
+
+struct state {
+	char dir[64];
+	char log[128];
+	char text[65536];
+	int saved_stdout;
+};
+
+static int setup(void **pstate)
+{
+	struct state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return -1;
+	strcpy(st->dir, "/tmp/test_app.XXXXXX");
+	if (!mkdtemp(st->dir)) {
+		free(st);
+		return -1;
+	}
+	snprintf(st->log, sizeof(st->log), "%s/log.json", st->dir);
+	st->saved_stdout = -1;
+	*pstate = st;
+	return 0;
+}
+
+static int teardown(void **pstate)
+{
+	struct state *st = *pstate;
+
+	if (st->saved_stdout >= 0) {
+		dup2(st->saved_stdout, STDOUT_FILENO);
+		close(st->saved_stdout);
+	}
+	unlink(st->log);
+	rmdir(st->dir);
+	free(st);
+	return 0;
+}
+
+/* The text view goes to standard output: not into the test's. */
+static void quiet_stdout(struct state *st)
+{
+	int null = open("/dev/null", O_WRONLY);
+
+	assert_true(null >= 0);
+	fflush(stdout);
+	st->saved_stdout = dup(STDOUT_FILENO);
+	dup2(null, STDOUT_FILENO);
+	close(null);
+}
+
+static struct app *replay_pipeline(struct state *st)
+{
+	struct app_opts o = {.log_path = st->log, .quiet = true};
+	struct sw_header h;
+	char err[256];
+	struct app *app;
+
+	logread_default_header(&h);
+	h.mode = "analyze";
+	h.tool_version = SHMWATCH_VERSION;
+	quiet_stdout(st);
+	app = app_new(&o, &h, err, sizeof(err));
+	if (!app)
+		fail_msg("app_new: %s", err);
+	assert_int_equal(app_publish(app), 0);
+	return app;
+}
+
+static const char *log_text(struct state *st, struct app *app)
+{
+	FILE *f;
+	size_t n;
+
+	app_finish(app);
+	assert_int_equal(app_free(app), 0);
+	f = fopen(st->log, "r");
+	assert_non_null(f);
+	n = fread(st->text, 1, sizeof(st->text) - 1, f);
+	st->text[n] = '\0';
+	fclose(f);
+	return st->text;
+}
+
+/* A shmget of 2 TiB that failed: an oversized-request finding at once,
+ * whose site is the call's own stack. */
+static void oversized_shmget(struct sw_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->kind = SW_EV_CALL;
+	e->call = SW_SHMGET;
+	e->ts_ns = 1000;
+	e->pid = e->tid = 100;
+	e->seq = 1;
+	strcpy(e->comm, "app");
+	e->c.args[1] = 1ULL << 41;
+	e->c.args[2] = 01000 | 0600;
+	e->c.ret = -ENOMEM;
+	e->n_frames = 2;
+	e->stack[0] = 0x1000;
+	e->stack[1] = 0x2000;
+}
+
+#define FRAMES_JSON                                                                                \
+	"[{\"ip\":4096,\"module\":\"/usr/lib/libc.so.6\",\"function\":\"shmget\",\"offset\":8,"    \
+	"\"file\":\"shmget.c\",\"line\":30},{\"ip\":8192,\"module\":\"/usr/bin/app\","             \
+	"\"function\":\"main\",\"offset\":16,\"file\":null,\"line\":null}]"
+
+static void count_lines_with(const char *text, const char *a, const char *b, int want)
+{
+	int n = 0;
+
+	for (const char *l = text; *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		char line[8192];
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, l);
+		n += strstr(line, a) && strstr(line, b);
+		l += len + (nl != NULL);
+	}
+	if (n != want)
+		fail_msg("%d lines with %s and %s, expected %d, in:\n%s", n, a, b, want, text);
+}
+
+static void test_logged_frames_reach_event_and_finding(void **pstate)
+{
+	struct state *st = *pstate;
+	const struct sw_frame frames[] = {
+	    {.ip = 0x1000,
+	     .module = "/usr/lib/libc.so.6",
+	     .function = "shmget",
+	     .offset = 8,
+	     .file = "shmget.c",
+	     .line = 30},
+	    {.ip = 0x2000, .module = "/usr/bin/app", .function = "main", .offset = 16},
+	};
+	struct app *app = replay_pipeline(st);
+	struct sw_event e;
+	const char *text;
+
+	oversized_shmget(&e);
+	app_replay_event(app, &e, frames);
+	text = log_text(st, app);
+	count_lines_with(text, "\"type\":\"event\"", "\"stack\":" FRAMES_JSON, 1);
+	count_lines_with(text, "\"rule\":\"oversized-request\"", "\"stack\":" FRAMES_JSON, 1);
+}
+
+static void test_unknown_frames_keep_their_addresses(void **pstate)
+{
+	struct state *st = *pstate;
+	struct app *app = replay_pipeline(st);
+	struct sw_event e;
+	const char *text;
+
+	oversized_shmget(&e);
+	app_event(app, &e);
+	text = log_text(st, app);
+	count_lines_with(
+	    text, "\"type\":\"event\"",
+	    "\"stack\":[{\"ip\":4096,\"module\":null,\"function\":null,\"offset\":null,"
+	    "\"file\":null,\"line\":null},{\"ip\":8192,",
+	    1);
+	count_lines_with(text, "\"rule\":\"oversized-request\"", "\"stack\":[{\"ip\":4096,", 1);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_logged_frames_reach_event_and_finding),
+	    T(test_unknown_frames_keep_their_addresses),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
