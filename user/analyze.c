@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * analyze.c - `shmwatch analyze LOG...`: replay saved NDJSON logs through
- * the same pipeline as live tracing (app.h), so the analyzer sees the same
+ * the same pipeline as live tracing (pipeline.h), so the analyzer sees the same
  * events, with the same sequence numbers, losses at the same points, and
  * the kernel limits of the machine that was traced.
  */
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "app.h"
+#include "pipeline.h"
 #include "cli.h"
 #include "commands.h"
 #include "log/logread.h"
@@ -18,8 +18,8 @@
 #define EXIT_USAGE 2
 
 struct replay {
-	struct app_opts opts;
-	struct app *app;
+	struct pipeline_opts opts;
+	struct pipeline *pl;
 	__u64 last_seq;
 	bool warned_seq;
 	bool warned_header;
@@ -38,8 +38,8 @@ static int start_app(struct replay *rp, const struct sw_header *logged)
 	h.schema = SW_SCHEMA_VERSION;
 	h.tool_version = SHMWATCH_VERSION;
 	h.mode = "analyze";
-	rp->app = app_new(&rp->opts, &h, err, sizeof(err));
-	if (!rp->app) {
+	rp->pl = pipeline__new(&rp->opts, &h, err, sizeof(err));
+	if (!rp->pl) {
 		fprintf(stderr, "shmwatch: %s\n", err);
 		return -EIO;
 	}
@@ -56,7 +56,7 @@ static int start_default_app(struct replay *rp)
 
 static void on_header(struct replay *rp, struct logread *r, const struct log_record *rec)
 {
-	if (!rp->app) {
+	if (!rp->pl) {
 		start_app(rp, &rec->header);
 		return;
 	}
@@ -82,7 +82,7 @@ static void on_event(struct replay *rp, struct logread *r, const struct log_reco
 			(unsigned long long)rp->last_seq);
 	}
 	rp->last_seq = e->seq;
-	app_replay_event(rp->app, e, rec->frames);
+	pipeline__replay_event(rp->pl, e, rec->frames);
 }
 
 /* One log to its end: 0, -EBADMSG (strict stop), or another -errno. */
@@ -94,12 +94,12 @@ static int replay_log(struct replay *rp, struct logread *r)
 	while ((ret = logread__next(r, &rec)) > 0) {
 		if (rec.type == LOG_REC_HEADER) {
 			on_header(rp, r, &rec);
-			if (!rp->app)
+			if (!rp->pl)
 				return -EIO;
 			continue;
 		}
 		/* A log whose first file is gone still gets analysed. */
-		if (!rp->app && start_default_app(rp))
+		if (!rp->pl && start_default_app(rp))
 			return -EIO;
 		if (rec.type == LOG_REC_EVENT)
 			on_event(rp, r, &rec);
@@ -107,8 +107,8 @@ static int replay_log(struct replay *rp, struct logread *r)
 			/* Live, the loss counters are read just before each
 			 * stats record is written: feeding them here marks
 			 * the same findings uncertain. */
-			app_lost(rp->app, rec.stats.lost_slots);
-		if (app_output_error(rp->app))
+			pipeline__lost(rp->pl, rec.stats.lost_slots);
+		if (pipeline__output_error(rp->pl))
 			return -EIO;
 	}
 	if (ret < 0 && ret != -EBADMSG)
@@ -134,7 +134,7 @@ static int open_logs(struct logread **logs, const struct cli_analyze *o)
 	return 0;
 }
 
-int analyze_replay(struct logread **logs, int n_logs, const struct app_opts *opts,
+int analyze_replay(struct logread **logs, int n_logs, const struct pipeline_opts *opts,
 		   unsigned long *skipped)
 {
 	struct replay rp = { .opts = *opts };
@@ -146,11 +146,11 @@ int analyze_replay(struct logread **logs, int n_logs, const struct app_opts *opt
 		*skipped += logread__counts(logs[i])->skipped;
 	}
 	/* An empty log still gets a header, summaries and final stats. */
-	if (!ret && !rp.app && start_default_app(&rp))
+	if (!ret && !rp.pl && start_default_app(&rp))
 		ret = -EIO;
 	if (!ret)
-		app_finish(rp.app);
-	if (rp.app && app_free(rp.app) && !ret)
+		pipeline__finish(rp.pl);
+	if (rp.pl && pipeline__free(rp.pl) && !ret)
 		ret = -EIO;
 	return ret;
 }
@@ -167,7 +167,7 @@ static unsigned long count_records(struct logread **logs, int n_logs)
 int do_analyze(int argc, char **argv)
 {
 	struct cli_analyze o;
-	struct app_opts ao;
+	struct pipeline_opts ao;
 	struct logread **logs;
 	unsigned long skipped = 0;
 	char err[512];
@@ -186,7 +186,7 @@ int do_analyze(int argc, char **argv)
 		fprintf(stderr, "shmwatch: out of memory\n");
 		return EXIT_USAGE;
 	}
-	ao = (struct app_opts){
+	ao = (struct pipeline_opts){
 		.stdout_json = o.format == CLI_FORMAT_JSON,
 		.no_events = true,
 	};

@@ -420,7 +420,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 			o->cgroup = optarg;
 			break;
 		case OPT_MAX_SIZE:
-			if (sw_parse_size(optarg, &o->max_size) || !o->max_size)
+			if (parse_size(optarg, &o->max_size) || !o->max_size)
 				return errf(err, errlen, "invalid size '%s'", optarg);
 			break;
 		case OPT_ALL_MMAPS:
@@ -430,7 +430,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 			o->check_state = true;
 			break;
 		case OPT_RINGBUF_SIZE:
-			if (sw_parse_size(optarg, &o->ringbuf_size) || o->ringbuf_size < RINGBUF_MIN ||
+			if (parse_size(optarg, &o->ringbuf_size) || o->ringbuf_size < RINGBUF_MIN ||
 			    o->ringbuf_size > RINGBUF_MAX ||
 			    (o->ringbuf_size & (o->ringbuf_size - 1)))
 				return errf(err, errlen,
@@ -442,7 +442,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 				return errf(err, errlen, "invalid stats interval '%s'", optarg);
 			break;
 		case OPT_ROTATE_SIZE:
-			if (sw_parse_size(optarg, &o->rotate_size) || o->rotate_size < ROTATE_SIZE_MIN)
+			if (parse_size(optarg, &o->rotate_size) || o->rotate_size < ROTATE_SIZE_MIN)
 				return errf(err, errlen, "invalid rotate size '%s' (at least 4K)", optarg);
 			break;
 		case OPT_NO_STACKS:

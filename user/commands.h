@@ -6,18 +6,18 @@
 #ifndef SHMWATCH_COMMANDS_H
 #define SHMWATCH_COMMANDS_H
 
-#include "app.h"
+#include "pipeline.h"
 #include "log/logread.h"
 
 int do_analyze(int argc, char **argv); /* analyze.c */
 
 /*
  * What do_analyze() does once its logs are open: replay them in order
- * through one pipeline (app.h) built from opts, finish it, and add up the
+ * through one pipeline (pipeline.h) built from opts, finish it, and add up the
  * skipped lines.  0, -EBADMSG (strict stop) or another negative errno.
  * The fuzzer (tests/fuzz/) calls it on an in-memory log.
  */
-int analyze_replay(struct logread **logs, int n_logs, const struct app_opts *opts,
+int analyze_replay(struct logread **logs, int n_logs, const struct pipeline_opts *opts,
 		   unsigned long *skipped);
 
 #endif

@@ -17,7 +17,7 @@
 /* Text a user or a traced process chose, safe for one line of stderr. */
 static const char *esc(char *buf, size_t len, const char *s)
 {
-	sw_escape(buf, len, s, 4096);
+	text_escape(buf, len, s, 4096);
 	return buf;
 }
 
@@ -133,14 +133,14 @@ void config_capture_opts(const struct cli_trace *o, struct capture_opts *co)
 	co->verbose = o->verbose;
 }
 
-void config_app_opts(const struct cli_trace *o, struct app_opts *ao)
+void config_pipeline_opts(const struct cli_trace *o, struct pipeline_opts *ao)
 {
 	memset(ao, 0, sizeof(*ao));
 	ao->log_path = o->output;
 	ao->stdout_json = o->format == CLI_FORMAT_JSON;
-	ao->color = o->color == CLI_COLOR_ALWAYS ? APP_COLOR_ALWAYS :
-		    o->color == CLI_COLOR_AUTO	 ? APP_COLOR_AUTO :
-						   APP_COLOR_NEVER;
+	ao->color = o->color == CLI_COLOR_ALWAYS ? PIPELINE_COLOR_ALWAYS :
+		    o->color == CLI_COLOR_AUTO	 ? PIPELINE_COLOR_AUTO :
+						   PIPELINE_COLOR_NEVER;
 	ao->quiet = o->quiet;
 	ao->rotate_size = o->rotate_size;
 	ao->rotate_keep = o->rotate_keep;

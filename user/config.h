@@ -12,7 +12,7 @@
 #define SHMWATCH_CONFIG_H
 
 #include "analyzer/analyzer.h"
-#include "app.h"
+#include "pipeline.h"
 #include "cli.h"
 #include "trace/capture.h"
 
@@ -40,7 +40,7 @@ enum cli_color config_color(enum cli_color color, const char *no_color);
 void config_capture_opts(const struct cli_trace *o, struct capture_opts *co);
 
 /* The outputs of a live trace. */
-void config_app_opts(const struct cli_trace *o, struct app_opts *ao);
+void config_pipeline_opts(const struct cli_trace *o, struct pipeline_opts *ao);
 
 /*
  * The parts of the log header that the options decide: schema, version,

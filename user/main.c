@@ -4,7 +4,7 @@
  * statuses; only this file decides them.  The options are parsed by
  * cli.c and made final and turned into each part's options by config.c;
  * the launched command is trace/launch.c's; records run from the capture
- * through the pipeline (app.c) to the sinks and the analyzer.
+ * through the pipeline (pipeline.c) to the sinks and the analyzer.
  *
  * A trace ends when the traced processes are gone, at -d, on SIGINT or
  * SIGTERM, or when an output fails; whichever it is, the same steps
@@ -28,7 +28,7 @@
 #include <unistd.h>
 #include "analyzer/analyzer.h"
 #include "analyzer/checkstate.h"
-#include "app.h"
+#include "pipeline.h"
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
@@ -110,14 +110,14 @@ static __u64 now_ns(clockid_t clk)
 
 static int on_capture(void *ctx, const struct sw_event *e)
 {
-	app_event(ctx, e);
+	pipeline__event(ctx, e);
 	return 0;
 }
 
 /* One line on stderr with text a user or a traced process chose. */
 static const char *esc(char *buf, size_t len, const char *s)
 {
-	sw_escape(buf, len, s, 4096);
+	text_escape(buf, len, s, 4096);
 	return buf;
 }
 
@@ -131,6 +131,7 @@ static void note(void *ctx, const char *line)
 /* What the header says of the host and of the start. */
 static void fill_header_host(struct sw_header *h)
 {
+	struct procfs_kernel_limits l;
 	struct utsname u;
 
 	gethostname(h->hostname, sizeof(h->hostname) - 1);
@@ -138,15 +139,18 @@ static void fill_header_host(struct sw_header *h)
 		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
 	h->start_ts_ns = now_ns(CLOCK_MONOTONIC);
 	h->wall_offset_ns = (__s64)(now_ns(CLOCK_REALTIME) - h->start_ts_ns);
-	app_read_kernel_limits(h);
+	procfs_read_kernel_limits("/proc", &l);
+	h->shmmax = l.shmmax;
+	h->shm_rmid_forced = l.shm_rmid_forced;
+	h->mem_total = l.mem_total;
 }
 
-static void read_lost(struct app *app, struct capture *cap)
+static void read_lost(struct pipeline *pl, struct capture *cap)
 {
 	__u64 lost[SW_LOST_SLOTS];
 
 	if (!capture__lost(cap, lost))
-		app_lost(app, lost);
+		pipeline__lost(pl, lost);
 }
 
 /* Tell the person (and scripts) that the probes are live. */
@@ -188,13 +192,13 @@ static void name_traced(struct capture *cap, const char *label)
  * --check-state: after the drain, before the summaries, compare the
  * analyzer's live objects with /proc.  Returns true when they agree.
  */
-static bool check_state(struct app *app, const struct cli_trace *o)
+static bool check_state(struct pipeline *pl, const struct cli_trace *o)
 {
 	struct checkstate_opts co = {
 		.system_wide = o->mode == CLI_MODE_SYSTEM,
 	};
 	struct checkstate_result r;
-	int ret = checkstate__run(app_analyzer(app), &co, &r);
+	int ret = checkstate_run(pipeline__analyzer(pl), &co, &r);
 
 	if (ret) {
 		fprintf(stderr, "shmwatch: check-state: can't read /proc: %s\n", strerror(-ret));
@@ -217,7 +221,7 @@ enum stop_reason {
 };
 
 struct run {
-	struct app *app;
+	struct pipeline *pl;
 	struct capture *cap;
 	const struct cli_trace *o;
 	struct launch *child;	/* the launched command, or NULL */
@@ -319,7 +323,7 @@ static int trace_loop(struct run *r)
 		now = now_ns(CLOCK_MONOTONIC);
 		if (reopen_requested) {
 			reopen_requested = 0;
-			app_reopen(r->app);
+			pipeline__reopen(r->pl);
 		}
 		if (stop_signal) {
 			on_stop_signal(r);
@@ -336,8 +340,8 @@ static int trace_loop(struct run *r)
 			kill(r->child->pid, SIGKILL);
 			r->child->kill_at = ~0ULL;
 		}
-		app_tick(r->app, now);
-		if (app_output_error(r->app))
+		pipeline__tick(r->pl, now);
+		if (pipeline__output_error(r->pl))
 			r->stop = STOP_OUTPUT;
 		if (deadline && now >= deadline && r->stop == STOP_NONE) {
 			if (r->child && !r->child->exited)
@@ -356,8 +360,8 @@ static int trace_loop(struct run *r)
 		/* Not in the last round: the final stats follow at once. */
 		if (r->stop == STOP_NONE && now - last_stats >= interval) {
 			last_stats = now;
-			read_lost(r->app, r->cap);
-			app_stats(r->app, false);
+			read_lost(r->pl, r->cap);
+			pipeline__stats(r->pl, false);
 		}
 	}
 	/* An output failed, or the buffer could not be read: the command is
@@ -369,31 +373,31 @@ static int trace_loop(struct run *r)
 
 /* Processes that were running before the probes: learn what they already
  * hold, so it is not taken for misuse. */
-static void seed(struct app *app, const struct cli_trace *o)
+static void seed(struct pipeline *pl, const struct cli_trace *o)
 {
 	for (int i = 0; i < o->n_pids; i++)
-		procfs_seed_pid(app_analyzer(app), "/proc", o->pids[i]);
+		seed_pid(pipeline__analyzer(pl), "/proc", o->pids[i]);
 	/* System-wide, the end-of-trace check needs what was there before. */
 	if (o->mode == CLI_MODE_SYSTEM && o->check_state)
-		procfs_seed_all(app_analyzer(app), "/proc", (__u32)getpid());
+		seed_all(pipeline__analyzer(pl), "/proc", (__u32)getpid());
 	if (o->mode == CLI_MODE_PIDS || (o->mode == CLI_MODE_SYSTEM && o->check_state))
-		procfs_seed_segments(app_analyzer(app), "/proc");
+		seed_segments(pipeline__analyzer(pl), "/proc");
 }
 
 /* Attach, let a held command go, trace until told to stop, report.  The
  * capture is handed back for the caller to release once the outputs are
  * closed. */
-static int run_trace(struct app *app, const struct cli_trace *o, struct launch *held,
+static int run_trace(struct pipeline *pl, const struct cli_trace *o, struct launch *held,
 		     struct capture **capp)
 {
-	struct run r = { .app = app, .o = o, .child = held };
+	struct run r = { .pl = pl, .o = o, .child = held };
 	struct capture_opts co;
 	char err[512];
 	int ret;
 	bool agrees = true;
 
 	config_capture_opts(o, &co);
-	ret = capture__open(&r.cap, &co, on_capture, app, err, sizeof(err));
+	ret = capture__open(&r.cap, &co, on_capture, pl, err, sizeof(err));
 	if (!ret && held && capture__add_pid(r.cap, (__u32)held->pid))
 		snprintf(err, sizeof(err), "can't add pid %d to the filter", held->pid), ret = -1;
 	if (ret) {
@@ -404,7 +408,7 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct launch *
 		return EXIT_USAGE;
 	}
 	*capp = r.cap;
-	seed(app, o);
+	seed(pl, o);
 	/* Stopped while starting: the command never runs. */
 	if (stop_signal) {
 		if (held)
@@ -424,7 +428,7 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct launch *
 	}
 	/* Tracing has started: the log takes its path only now, so a run
 	 * that cannot start leaves no log and replaces nothing. */
-	if (app_publish(app)) {
+	if (pipeline__publish(pl)) {
 		if (held) {
 			kill(held->pid, SIGKILL);
 			waitpid(held->pid, NULL, 0);
@@ -442,12 +446,12 @@ static int run_trace(struct app *app, const struct cli_trace *o, struct launch *
 	if (capture__dropped(r.cap))
 		fprintf(stderr, "shmwatch: %llu records still queued at the stop were counted as lost, not read (the reader was behind)\n",
 			(unsigned long long)capture__dropped(r.cap));
-	read_lost(app, r.cap);
+	read_lost(pl, r.cap);
 	if (held && r.stop != STOP_OUTPUT)
 		name_traced(r.cap, "stopped; left running untraced:");
 	if (o->check_state)
-		agrees = check_state(app, o);
-	app_finish(app);
+		agrees = check_state(pl, o);
+	pipeline__finish(pl);
 	if (ret)
 		return EXIT_USAGE;
 	if (held && held->exited)
@@ -473,8 +477,8 @@ static int do_trace(int argc, char **argv)
 	struct launch child = { .pid = -1 };
 	struct capture *cap = NULL;
 	struct sw_header hdr;
-	struct app_opts ao;
-	struct app *app;
+	struct pipeline_opts ao;
+	struct pipeline *pl;
 	char err[512];
 	char *command_line = NULL;
 	int ret;
@@ -502,20 +506,20 @@ static int do_trace(int argc, char **argv)
 	fill_header_host(&hdr);
 	if (o.command)
 		hdr.command = command_line = config_command_line(o.command);
-	config_app_opts(&o, &ao);
-	app = app_new(&ao, &hdr, err, sizeof(err));
-	if (!app) {
+	config_pipeline_opts(&o, &ao);
+	pl = pipeline__new(&ao, &hdr, err, sizeof(err));
+	if (!pl) {
 		fprintf(stderr, "shmwatch: %s\n", err);
 		free(command_line);
 		return EXIT_USAGE;
 	}
 	ret = 0;
-	if (o.command && (ret = launch_spawn_held(&child, o.command, app_stdout_is_log(app))))
+	if (o.command && (ret = launch_spawn_held(&child, o.command, pipeline__stdout_is_log(pl))))
 		fprintf(stderr, "shmwatch: can't start %s: %s\n",
 			esc(err, sizeof(err), o.command[0]), strerror(-ret));
 	else
-		ret = run_trace(app, &o, o.command ? &child : NULL, &cap);
-	if (app_free(app) && !ret)
+		ret = run_trace(pl, &o, o.command ? &child : NULL, &cap);
+	if (pipeline__free(pl) && !ret)
 		ret = EXIT_USAGE;
 	capture__free_in_background(cap);
 	free(command_line);

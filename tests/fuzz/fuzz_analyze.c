@@ -2,7 +2,7 @@
 /*
  * fuzz_analyze.c - libFuzzer target: each input is one NDJSON log, read by
  * the real reader (logread.c) and replayed through the pipeline
- * `shmwatch analyze` uses (analyze_replay: app.c, the analyzer, both
+ * `shmwatch analyze` uses (analyze_replay: pipeline.c, the analyzer, both
  * sinks).  Text goes to stdout and the JSON log to /dev/null, so the
  * writers are fuzzed too; stdout itself is /dev/null.
  *
@@ -34,7 +34,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct logread_opts lo = { .diag = quiet_diag };
-	struct app_opts ao = {
+	struct pipeline_opts ao = {
 		.log_path = "/dev/null",
 		.no_events = false,
 	};

@@ -265,10 +265,10 @@ static void test_usage(void **state)
 	p = strstr(text, "--max-size SIZE");
 	assert_non_null(p);
 	assert_int_equal(sscanf(strstr(p, "(default ") + 9, "%63[^)]", want), 1);
-	assert_int_equal(sw_parse_size(want, &size), 0);
+	assert_int_equal(parse_size(want, &size), 0);
 	assert_int_equal(size, SW_DEFAULT_MAX_SIZE);
 	assert_int_equal(sscanf(strstr(text, "--ringbuf-size SIZE"), "%*[^(](default %63[^)]", want), 1);
-	assert_int_equal(sw_parse_size(want, &size), 0);
+	assert_int_equal(parse_size(want, &size), 0);
 	assert_int_equal(size, SW_DEFAULT_RINGBUF_SIZE);
 	snprintf(want, sizeof(want), "(default %d)", SW_DEFAULT_STACK_DEPTH);
 	assert_non_null(strstr(strstr(text, "--stack-depth"), want));

@@ -244,24 +244,24 @@ static void test_max_size(void **state)
 static void test_app_opts(void **state)
 {
 	struct cli_trace o;
-	struct app_opts ao;
+	struct pipeline_opts ao;
 
 	PARSE(&o, "-o", "log.json", "--rotate-size", "1M", "--rotate-keep", "2", "-q",
 	      "--format", "json", "--color", "always", "--stack-depth", "7");
-	config_app_opts(&o, &ao);
+	config_pipeline_opts(&o, &ao);
 	assert_string_equal(ao.log_path, "log.json");
 	assert_int_equal(ao.rotate_size, 1 << 20);
 	assert_int_equal(ao.rotate_keep, 2);
 	assert_true(ao.quiet);
 	assert_true(ao.stdout_json);
-	assert_int_equal(ao.color, APP_COLOR_ALWAYS);
+	assert_int_equal(ao.color, PIPELINE_COLOR_ALWAYS);
 	assert_int_equal(ao.stack_depth, 7);
 	assert_true(ao.live);
 	assert_false(ao.no_events);
 	assert_false(ao.keep_exited);
 
 	PARSE(&o, "-q");
-	config_app_opts(&o, &ao);
+	config_pipeline_opts(&o, &ao);
 	assert_null(ao.log_path);
 	assert_int_equal(ao.stack_depth, SW_DEFAULT_STACK_DEPTH);
 	assert_int_equal(ao.rotate_keep, SW_DEFAULT_ROTATE_KEEP);
@@ -272,19 +272,19 @@ static void test_app_opts(void **state)
 static void test_keep_exited(void **state)
 {
 	struct cli_trace o;
-	struct app_opts ao;
+	struct pipeline_opts ao;
 
 	PARSE(&o, "--check-state");
-	config_app_opts(&o, &ao);
+	config_pipeline_opts(&o, &ao);
 	assert_false(ao.keep_exited);
 	PARSE(&o, "--check-state", "-p", "5");
-	config_app_opts(&o, &ao);
+	config_pipeline_opts(&o, &ao);
 	assert_true(ao.keep_exited);
 	PARSE(&o, "--check-state", "--", "true");
-	config_app_opts(&o, &ao);
+	config_pipeline_opts(&o, &ao);
 	assert_true(ao.keep_exited);
 	PARSE(&o, "--", "true");
-	config_app_opts(&o, &ao);
+	config_pipeline_opts(&o, &ao);
 	assert_false(ao.keep_exited);
 }
 

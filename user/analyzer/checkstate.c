@@ -394,7 +394,7 @@ static void compare_process(struct ctx *c, __u32 pid)
 	compare_maps(c, pid);
 }
 
-int checkstate__run(const struct analyzer *a, const struct checkstate_opts *o,
+int checkstate_run(const struct analyzer *a, const struct checkstate_opts *o,
 		    struct checkstate_result *res)
 {
 	struct ctx c = {

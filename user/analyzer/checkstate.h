@@ -35,7 +35,7 @@ struct checkstate_result {
 
 /* 0 with res filled (mismatches == 0: the views agree), or -errno when
  * the kernel's side could not be read at all. */
-int checkstate__run(const struct analyzer *a, const struct checkstate_opts *o,
+int checkstate_run(const struct analyzer *a, const struct checkstate_opts *o,
 		    struct checkstate_result *res);
 
 #endif /* SHMWATCH_CHECKSTATE_H */

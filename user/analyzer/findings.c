@@ -246,6 +246,6 @@ bool finding_first_time(struct proc *p, int rule, __u32 call, __u64 value)
 
 void finding_size(char *buf, size_t len, __u64 bytes)
 {
-	sw_human_size(buf, len, bytes);
+	human_size(buf, len, bytes);
 }
 

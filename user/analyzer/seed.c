@@ -50,7 +50,7 @@ static int seed_mapping(void *ctx, const struct procfs_mapping *pm)
 	return 0;
 }
 
-int procfs_seed_pid(struct analyzer *a, const char *proc_root, __u32 pid)
+int seed_pid(struct analyzer *a, const char *proc_root, __u32 pid)
 {
 	struct seed_ctx sc = { .a = a, .root = procfs_root(proc_root) };
 	char path[4096];
@@ -63,7 +63,7 @@ int procfs_seed_pid(struct analyzer *a, const char *proc_root, __u32 pid)
 	return procfs_read_maps(sc.root, pid, seed_mapping, &sc);
 }
 
-int procfs_seed_all(struct analyzer *a, const char *proc_root, __u32 exclude)
+int seed_all(struct analyzer *a, const char *proc_root, __u32 exclude)
 {
 	struct seed_ctx sc = { .a = a, .root = procfs_root(proc_root) };
 	struct dirent *de;
@@ -104,7 +104,7 @@ static int seed_segment(void *ctx, const struct procfs_segment *ps)
 	return 0;
 }
 
-int procfs_seed_segments(struct analyzer *a, const char *proc_root)
+int seed_segments(struct analyzer *a, const char *proc_root)
 {
 	return procfs_read_segments(proc_root, seed_segment, a);
 }

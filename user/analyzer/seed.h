@@ -17,14 +17,14 @@
  * attachments and shared mappings (perms 's').  Returns the number of
  * mappings seeded or a negative errno (-ENOENT: no such process).
  */
-int procfs_seed_pid(struct analyzer *a, const char *proc_root, __u32 pid);
+int seed_pid(struct analyzer *a, const char *proc_root, __u32 pid);
 
 /*
  * Seed every SysV segment from PROC_ROOT/sysvipc/shm.  Call it after the
  * processes, so segments their creators made are tied to them.  Returns
  * the number of segments seeded or a negative errno.
  */
-int procfs_seed_segments(struct analyzer *a, const char *proc_root);
+int seed_segments(struct analyzer *a, const char *proc_root);
 
 /*
  * Seed every process under PROC_ROOT that holds a SysV attachment or a
@@ -32,6 +32,6 @@ int procfs_seed_segments(struct analyzer *a, const char *proc_root);
  * exclude (shmwatch itself).  For a system-wide trace whose state is
  * checked at the end (--check-state).  Returns the processes seeded.
  */
-int procfs_seed_all(struct analyzer *a, const char *proc_root, __u32 exclude);
+int seed_all(struct analyzer *a, const char *proc_root, __u32 exclude);
 
 #endif /* SHMWATCH_SEED_H */

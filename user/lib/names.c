@@ -380,7 +380,7 @@ const char *sw_sigcode_name(int signo, int code)
 	return NULL;
 }
 
-size_t sw_escape(char *buf, size_t len, const char *s, size_t max)
+size_t text_escape(char *buf, size_t len, const char *s, size_t max)
 {
 	size_t at = 0;
 
@@ -406,7 +406,7 @@ size_t sw_escape(char *buf, size_t len, const char *s, size_t max)
 	return at;
 }
 
-void sw_human_size(char *buf, size_t len, __u64 bytes)
+void human_size(char *buf, size_t len, __u64 bytes)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	double v = (double)bytes;
@@ -423,7 +423,7 @@ void sw_human_size(char *buf, size_t len, __u64 bytes)
 	snprintf(buf, len, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
 }
 
-int sw_parse_size(const char *s, __u64 *out)
+int parse_size(const char *s, __u64 *out)
 {
 	char *end;
 	double v;

@@ -96,11 +96,11 @@ const char *sw_sigcode_name(int signo, int code);
  * cutting an escape in half.  Returns the bytes written.  The one escaping
  * rule of every text shmwatch prints.
  */
-size_t sw_escape(char *buf, size_t len, const char *s, size_t max);
+size_t text_escape(char *buf, size_t len, const char *s, size_t max);
 
 /* "4.0 KiB", "1.5 GiB", "17 B". */
-void sw_human_size(char *buf, size_t len, __u64 bytes);
+void human_size(char *buf, size_t len, __u64 bytes);
 /* Parse "256M", "1G", "4096", "1.5GiB"; 0 or -EINVAL. */
-int sw_parse_size(const char *s, __u64 *out);
+int parse_size(const char *s, __u64 *out);
 
 #endif

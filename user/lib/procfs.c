@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <dirent.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,4 +253,42 @@ int procfs_read_task(const char *proc_root, __u32 pid, struct procfs_task *t)
 		return -EINVAL;
 	procfs_read_comm(root, pid, t->comm, sizeof(t->comm));
 	return 0;
+}
+
+static __u64 read_u64_file(const char *proc_root, const char *rel)
+{
+	unsigned long long v = 0;
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", procfs_root(proc_root), rel);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
+void procfs_read_kernel_limits(const char *proc_root, struct procfs_kernel_limits *l)
+{
+	char line[256], path[PATH_MAX];
+	unsigned long long kb, total = 0;
+	FILE *f;
+
+	memset(l, 0, sizeof(*l));
+	l->shmmax = read_u64_file(proc_root, "sys/kernel/shmmax");
+	l->shm_rmid_forced = read_u64_file(proc_root, "sys/kernel/shm_rmid_forced") != 0;
+	snprintf(path, sizeof(path), "%s/meminfo", procfs_root(proc_root));
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1 ||
+		    sscanf(line, "SwapTotal: %llu kB", &kb) == 1)
+			total += kb * 1024;
+	}
+	fclose(f);
+	l->mem_total = total;
 }

@@ -85,4 +85,14 @@ void procfs_read_comm(const char *proc_root, __u32 pid, char *comm, size_t len);
  * 0, or a negative errno (-ENOENT: no such task). */
 int procfs_read_task(const char *proc_root, __u32 pid, struct procfs_task *t);
 
+/* The kernel's limits a log carries so that it is judged the same later:
+ * kernel.shmmax, kernel.shm_rmid_forced and RAM + swap from meminfo.  What
+ * cannot be read stays 0. */
+struct procfs_kernel_limits {
+	__u64 shmmax;
+	bool shm_rmid_forced;
+	__u64 mem_total;
+};
+void procfs_read_kernel_limits(const char *proc_root, struct procfs_kernel_limits *l);
+
 #endif /* SHMWATCH_PROCFS_H */

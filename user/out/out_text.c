@@ -43,7 +43,7 @@ static void add(struct text_sink *t, const char *fmt, ...)
 static void add_escaped(struct text_sink *t, const char *s, size_t max)
 {
 	if (t->len < sizeof(t->line))
-		t->len += sw_escape(t->line + t->len, sizeof(t->line) - t->len, s, max);
+		t->len += text_escape(t->line + t->len, sizeof(t->line) - t->len, s, max);
 }
 
 static void put_line(struct text_sink *t)
@@ -86,7 +86,7 @@ static void add_arg(struct text_sink *t, const struct sw_arg_desc *d, __u64 v, c
 		add(t, v ? "0x%" PRIx64 : "NULL", (uint64_t)v);
 		break;
 	case SW_ARG_SIZE:
-		sw_human_size(buf, sizeof(buf), v);
+		human_size(buf, sizeof(buf), v);
 		add(t, "%s", buf);
 		break;
 	case SW_ARG_KEY:
@@ -110,7 +110,7 @@ static void add_object(struct text_sink *t, const struct sw_call_info *c, __u32 
 {
 	char size[32], used[32], cap[32];
 
-	sw_human_size(size, sizeof(size), c->seg_size);
+	human_size(size, sizeof(size), c->seg_size);
 	add(t, " [%s %s ino %" PRIu64, sw_backing_name(c->backing), size, (uint64_t)c->ino);
 	if (c->created) {
 		add(t, ", created: ");
@@ -119,8 +119,8 @@ static void add_object(struct text_sink *t, const struct sw_call_info *c, __u32 
 			add(t, "... (path cut)");
 	}
 	if (c->fs_size) {
-		sw_human_size(used, sizeof(used), c->fs_used);
-		sw_human_size(cap, sizeof(cap), c->fs_size);
+		human_size(used, sizeof(used), c->fs_used);
+		human_size(cap, sizeof(cap), c->fs_size);
 		add(t, "; mount %s/%s", used, cap);
 	}
 	add(t, "]");
@@ -153,7 +153,7 @@ static void add_call(struct text_sink *t, const struct sw_event *e)
 	}
 	if (c->backing == SW_BK_NONE)
 		return;
-	sw_human_size(size, sizeof(size), c->map_size);
+	human_size(size, sizeof(size), c->map_size);
 	add(t, " [%s %s", sw_backing_name(c->backing), size);
 	if (c->shmid >= 0)
 		add(t, " shmid %d", c->shmid);
@@ -169,14 +169,14 @@ static void add_fault_mapping(struct text_sink *t, const struct sw_signal_info *
 {
 	char off[32], size[32], used[32], cap[32];
 
-	sw_human_size(off, sizeof(off), s->offset);
-	sw_human_size(size, sizeof(size), s->obj_size);
+	human_size(off, sizeof(off), s->offset);
+	human_size(size, sizeof(size), s->obj_size);
 	add(t, " [%s ", sw_backing_name(s->backing));
 	add_escaped(t, s->name, SW_NAME_LEN);
 	add(t, ": offset %s of %s", off, size);
 	if (s->fs_size) {
-		sw_human_size(used, sizeof(used), s->fs_used);
-		sw_human_size(cap, sizeof(cap), s->fs_size);
+		human_size(used, sizeof(used), s->fs_used);
+		human_size(cap, sizeof(cap), s->fs_size);
 		add(t, "; mount %s/%s", used, cap);
 	}
 	add(t, "]");
@@ -320,8 +320,8 @@ static void text_summary(struct sink *s, const struct sw_proc_summary *p)
 	char peak[32], held[32];
 	bool any = false;
 
-	sw_human_size(peak, sizeof(peak), p->peak_shared_bytes);
-	sw_human_size(held, sizeof(held), p->held_bytes);
+	human_size(peak, sizeof(peak), p->peak_shared_bytes);
+	human_size(held, sizeof(held), p->held_bytes);
 	add(t, "summary pid %u (", p->pid);
 	add_escaped(t, p->comm, SW_COMM_LEN);
 	add(t, ")%s: segments %llu created, %llu removed; attaches %llu, detaches %llu; "
@@ -358,22 +358,22 @@ static void text_usage(struct sink *s, const struct sw_mount_usage *u)
 	struct text_sink *t = (struct text_sink *)s;
 	char a[32], b[32];
 
-	sw_human_size(a, sizeof(a), u->object_bytes);
+	human_size(a, sizeof(a), u->object_bytes);
 	add(t, "tmpfs ");
 	add_escaped(t, u->label[0] ? u->label : "?", SW_NAME_LEN);
 	add(t, " (");
 	add_dev(t, u->dev);
 	add(t, "): %u objects, %s", u->n_objects, a);
 	if (u->fs_size) {
-		sw_human_size(a, sizeof(a), u->fs_used);
-		sw_human_size(b, sizeof(b), u->fs_size);
+		human_size(a, sizeof(a), u->fs_used);
+		human_size(b, sizeof(b), u->fs_size);
 		add(t, "; mount %s/%s used when last seen", a, b);
 	}
 	put_line(t);
 	for (int i = 0; i < u->n_biggest; i++) {
 		const struct sw_usage_object *o = &u->biggest[i];
 
-		sw_human_size(a, sizeof(a), o->size);
+		human_size(a, sizeof(a), o->size);
 		add(t, i ? ", " : "  biggest: ");
 		add_escaped(t, o->path, SW_NAME_LEN);
 		add(t, " %s (", a);
@@ -389,7 +389,7 @@ static void text_usage(struct sink *s, const struct sw_mount_usage *u)
 	for (int i = 0; i < u->n_creators; i++) {
 		const struct sw_usage_creator *c = &u->creators[i];
 
-		sw_human_size(a, sizeof(a), c->bytes);
+		human_size(a, sizeof(a), c->bytes);
 		add(t, "%spid %u (", i ? ", " : "  by creator: ", c->pid);
 		add_escaped(t, c->comm, SW_COMM_LEN);
 		add(t, "%s) %s in %u", c->gone ? ", exited" : "", a, c->objects);
@@ -399,8 +399,8 @@ static void text_usage(struct sink *s, const struct sw_mount_usage *u)
 	for (int i = 0; i < u->n_growers; i++) {
 		const struct sw_usage_grower *g = &u->growers[i];
 
-		sw_human_size(a, sizeof(a), g->from);
-		sw_human_size(b, sizeof(b), g->to);
+		human_size(a, sizeof(a), g->from);
+		human_size(b, sizeof(b), g->to);
 		add(t, i ? ", " : "  growing: ");
 		add_escaped(t, g->path, SW_NAME_LEN);
 		add(t, " %s -> %s", a, b);

@@ -438,7 +438,7 @@ static inline void assert_contains_size(const char *s, __u64 bytes)
 {
 	char buf[32];
 
-	sw_human_size(buf, sizeof(buf), bytes);
+	human_size(buf, sizeof(buf), bytes);
 	assert_contains(s, buf);
 }
 

@@ -87,7 +87,7 @@ static struct checkstate_result check_in(struct analyzer *a, bool system_wide)
 				     .out = fopen("/dev/null", "w") };
 	struct checkstate_result r;
 
-	assert_int_equal(checkstate__run(a, &o, &r), 0);
+	assert_int_equal(checkstate_run(a, &o, &r), 0);
 	fclose(o.out);
 	return r;
 }
@@ -137,8 +137,8 @@ static void test_agrees_then_differs(void **state)
 	struct checkstate_result r;
 
 	make_tree();
-	assert_true(procfs_seed_pid(a, root, 100) >= 0);
-	assert_true(procfs_seed_segments(a, root) >= 0);
+	assert_true(seed_pid(a, root, 100) >= 0);
+	assert_true(seed_segments(a, root) >= 0);
 	r = run_check(a);
 	assert_int_equal(r.mismatches, 0);
 	assert_int_equal(r.segments, 1);
@@ -231,7 +231,7 @@ static void test_segment_a_gone_process_removed(void **state)
 
 	make_empty_tree();
 	write_segments("0 9 600 1048576 200 200 1\n");
-	assert_int_equal(procfs_seed_segments(a, root), 1);
+	assert_int_equal(seed_segments(a, root), 1);
 	sysv_call(a, 100, SW_SHMCTL, 0, 9, IPC_RMID_CMD, 0);
 	exit_of(a, 100);
 	write_segments("0 9 1600 1048576 200 200 1\n");

@@ -116,15 +116,15 @@ static void test_human_sizes(void **state)
 {
 	char buf[32];
 
-	sw_human_size(buf, sizeof(buf), 17);
+	human_size(buf, sizeof(buf), 17);
 	assert_string_equal(buf, "17 B");
-	sw_human_size(buf, sizeof(buf), 4096);
+	human_size(buf, sizeof(buf), 4096);
 	assert_string_equal(buf, "4.0 KiB");
-	sw_human_size(buf, sizeof(buf), 3 << 20);
+	human_size(buf, sizeof(buf), 3 << 20);
 	assert_string_equal(buf, "3.0 MiB");
-	sw_human_size(buf, sizeof(buf), 133ULL << 20);
+	human_size(buf, sizeof(buf), 133ULL << 20);
 	assert_string_equal(buf, "133 MiB");
-	sw_human_size(buf, sizeof(buf), 1ULL << 46);
+	human_size(buf, sizeof(buf), 1ULL << 46);
 	assert_string_equal(buf, "64 TiB");
 }
 
@@ -132,19 +132,19 @@ static void test_parse_sizes(void **state)
 {
 	__u64 v;
 
-	assert_int_equal(sw_parse_size("4096", &v), 0);
+	assert_int_equal(parse_size("4096", &v), 0);
 	assert_int_equal(v, 4096);
-	assert_int_equal(sw_parse_size("256M", &v), 0);
+	assert_int_equal(parse_size("256M", &v), 0);
 	assert_int_equal(v, 256ULL << 20);
-	assert_int_equal(sw_parse_size("1GiB", &v), 0);
+	assert_int_equal(parse_size("1GiB", &v), 0);
 	assert_int_equal(v, 1ULL << 30);
-	assert_int_equal(sw_parse_size("1.5k", &v), 0);
+	assert_int_equal(parse_size("1.5k", &v), 0);
 	assert_int_equal(v, 1536);
-	assert_int_equal(sw_parse_size("lots", &v), -EINVAL);
-	assert_int_equal(sw_parse_size("-1", &v), -EINVAL);
-	assert_int_equal(sw_parse_size("12Q", &v), -EINVAL);
-	assert_int_equal(sw_parse_size("", &v), -EINVAL);
-	assert_int_equal(sw_parse_size("99999999999T", &v), -EINVAL);
+	assert_int_equal(parse_size("lots", &v), -EINVAL);
+	assert_int_equal(parse_size("-1", &v), -EINVAL);
+	assert_int_equal(parse_size("12Q", &v), -EINVAL);
+	assert_int_equal(parse_size("", &v), -EINVAL);
+	assert_int_equal(parse_size("99999999999T", &v), -EINVAL);
 }
 
 static void test_call_table(void **state)

@@ -104,7 +104,7 @@ static void test_seed_pid_mappings(void **state)
 	struct mapping *r;
 
 	/* Two SysV, /dev/zero, memfd, /dev/shm and a shared file: six. */
-	assert_int_equal(procfs_seed_pid(an, root, 4242), 6);
+	assert_int_equal(seed_pid(an, root, 4242), 6);
 	p = model_proc(an, 4242);
 	assert_non_null(p);
 	assert_string_equal(p->comm, "server");
@@ -134,7 +134,7 @@ static void test_seed_pid_mappings(void **state)
 
 static void test_seed_pid_missing(void **state)
 {
-	assert_int_equal(procfs_seed_pid(an, root, 1), -ENOENT);
+	assert_int_equal(seed_pid(an, root, 1), -ENOENT);
 	assert_null(model_proc(an, 1));
 }
 
@@ -142,8 +142,8 @@ static void test_seed_segments(void **state)
 {
 	struct segment *s;
 
-	assert_int_equal(procfs_seed_pid(an, root, 4242), 6);
-	assert_int_equal(procfs_seed_segments(an, root), 3);
+	assert_int_equal(seed_pid(an, root, 4242), 6);
+	assert_int_equal(seed_segments(an, root), 3);
 	s = model_seg(an, 17170465);
 	assert_non_null(s);
 	assert_int_equal(s->key, 0x1234abcd);
@@ -158,7 +158,7 @@ static void test_seed_segments(void **state)
 	s = model_seg(an, 17170467);
 	assert_non_null(s);
 	assert_false(s->creator_known);
-	assert_int_equal(procfs_seed_segments(an, "/nonexistent-proc-root"), -ENOENT);
+	assert_int_equal(seed_segments(an, "/nonexistent-proc-root"), -ENOENT);
 }
 
 /* What seeding is for: the analyzer knows what was attached before. */
@@ -166,8 +166,8 @@ static void test_seeded_then_traced(void **state)
 {
 	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_SHMDT, .pid = 4242, .tid = 4242 };
 
-	procfs_seed_pid(an, root, 4242);
-	procfs_seed_segments(an, root);
+	seed_pid(an, root, 4242);
+	seed_segments(an, root);
 	e.c.args[0] = 0x7f0000200000;
 	e.seq = 1;
 	e.ts_ns = 1;
@@ -206,7 +206,7 @@ static void test_seeded_then_traced(void **state)
 static void test_default_root(void **state)
 {
 	/* NULL means /proc: our own process is there. */
-	assert_true(procfs_seed_pid(an, NULL, (__u32)getpid()) >= 0);
+	assert_true(seed_pid(an, NULL, (__u32)getpid()) >= 0);
 	assert_non_null(model_proc(an, (__u32)getpid()));
 }
 
@@ -275,6 +275,32 @@ static void test_parsers_alone(void **state)
 	assert_string_equal(procfs_root(root), root);
 }
 
+/* The limits a log's header carries: both sysctls and RAM + swap. */
+static void test_kernel_limits(void **state)
+{
+	struct procfs_kernel_limits l;
+	char meminfo[512];
+
+	make_dir("sys");
+	make_dir("sys/kernel");
+	write_file("sys/kernel/shmmax", "18446744073692774399\n");
+	write_file("sys/kernel/shm_rmid_forced", "1\n");
+	write_file("meminfo", "MemTotal:       24576000 kB\nMemFree:  100 kB\n"
+			      "SwapTotal:       1024 kB\n");
+	procfs_read_kernel_limits(root, &l);
+	assert_int_equal(l.shmmax, 18446744073692774399ULL);
+	assert_true(l.shm_rmid_forced);
+	assert_int_equal(l.mem_total, (24576000ULL + 1024) * 1024);
+
+	/* Nothing readable: zeros, never garbage. */
+	write_file("sys/kernel/shmmax", "not a number\n");
+	snprintf(meminfo, sizeof(meminfo), "%s/meminfo", root);
+	assert_int_equal(unlink(meminfo), 0);
+	procfs_read_kernel_limits(root, &l);
+	assert_int_equal(l.shmmax, 0);
+	assert_int_equal(l.mem_total, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +310,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_seed_segments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seeded_then_traced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_limits, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

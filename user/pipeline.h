@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * app.h - the pipeline every record runs through, one way: counted,
+ * pipeline.h - the pipeline every record runs through, one way: counted,
  * its stack completed and resolved (once, here: sinks only format),
  * written to each sink, fed to the analyzer, whose findings and
  * summaries go to the sinks too.  Live tracing (main.c) and `analyze`
@@ -17,12 +17,12 @@
 
 #define SHMWATCH_VERSION "0.1.0"
 
-enum app_color { APP_COLOR_NEVER, APP_COLOR_AUTO /* on a terminal */, APP_COLOR_ALWAYS };
+enum pipeline_color { PIPELINE_COLOR_NEVER, PIPELINE_COLOR_AUTO /* on a terminal */, PIPELINE_COLOR_ALWAYS };
 
-struct app_opts {
+struct pipeline_opts {
 	const char *log_path;	    /* NDJSON log file, "-" for stdout, NULL: none */
 	bool stdout_json;	    /* standard output carries NDJSON, not text */
-	enum app_color color;	    /* of the text view (NO_COLOR already applied) */
+	enum pipeline_color color;	    /* of the text view (NO_COLOR already applied) */
 	bool quiet;		    /* text view without per-call lines */
 	bool no_events;		    /* no sink gets events (analyze) */
 	__u64 rotate_size;
@@ -33,38 +33,36 @@ struct app_opts {
 				       system-wide) */
 };
 
-struct app;
+struct pipeline;
 
 /* Opens the outputs and writes the header; the log file appears at its
- * path only with app_publish, app_free removes it before. NULL with one
+ * path only with pipeline__publish, pipeline__free removes it before. NULL with one
  * line in err. */
-struct app *app_new(const struct app_opts *o, const struct sw_header *h, char *err, size_t len);
+struct pipeline *pipeline__new(const struct pipeline_opts *o, const struct sw_header *h, char *err, size_t len);
 /* A record from the ring buffer: its stack is resolved here. */
-void app_event(struct app *app, const struct sw_event *e);
+void pipeline__event(struct pipeline *pl, const struct sw_event *e);
 /* A record read from a saved log, with the frames of its stack as the
  * live run resolved them (e->n_frames of them): the sinks get those, and
  * the findings that follow resolve their stacks by them. */
-void app_replay_event(struct app *app, const struct sw_event *e, const struct sw_frame *frames);
+void pipeline__replay_event(struct pipeline *pl, const struct sw_event *e, const struct sw_frame *frames);
 /* The kernel's loss counters (SW_LOST_SLOTS) as last read. */
-void app_lost(struct app *app, const __u64 *lost_slots);
-void app_stats(struct app *app, bool final);
+void pipeline__lost(struct pipeline *pl, const __u64 *lost_slots);
+void pipeline__stats(struct pipeline *pl, bool final);
 /* End of the trace: end-of-trace findings, summaries, final stats. */
-void app_finish(struct app *app);
+void pipeline__finish(struct pipeline *pl);
 /* Tracing has started: the log file, kept under a temporary name until
  * now, takes its path.  0, or -errno with one line on stderr. */
-int app_publish(struct app *app);
+int pipeline__publish(struct pipeline *pl);
 /* Every turn of the main loop: flush outputs whose data got old. */
-void app_tick(struct app *app, __u64 now_ns);
-void app_reopen(struct app *app);
+void pipeline__tick(struct pipeline *pl, __u64 now_ns);
+void pipeline__reopen(struct pipeline *pl);
 /* Does standard output carry the NDJSON log (-o -, --format json)? */
-bool app_stdout_is_log(const struct app *app);
+bool pipeline__stdout_is_log(const struct pipeline *pl);
 /* A write error on an output, reported once on stderr; 0 if none. */
-int app_output_error(struct app *app);
-struct analyzer *app_analyzer(struct app *app);
+int pipeline__output_error(struct pipeline *pl);
+struct analyzer *pipeline__analyzer(struct pipeline *pl);
 /* Closes everything; returns the first output error, 0 if none. */
-int app_free(struct app *app);
+int pipeline__free(struct pipeline *pl);
 
-/* Fill h->shmmax, mem_total, shm_rmid_forced from /proc. */
-void app_read_kernel_limits(struct sw_header *h);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_app.c - the record pipeline (user/app.c) as `analyze` drives it:
+ * test_app.c - the record pipeline (user/pipeline.c) as `analyze` drives it:
  * the frames a log gave an event reach the sinks as they were, and the
  * finding that event completes names the same frames; an event without
  * known frames reaches them with its addresses only.  The NDJSON log the
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "app.h"
+#include "pipeline.h"
 #include "log/logread.h"
 
 struct state {
@@ -69,31 +69,31 @@ static void quiet_stdout(struct state *st)
 	close(null);
 }
 
-static struct app *replay_pipeline(struct state *st)
+static struct pipeline *replay_pipeline(struct state *st)
 {
-	struct app_opts o = {.log_path = st->log, .quiet = true};
+	struct pipeline_opts o = {.log_path = st->log, .quiet = true};
 	struct sw_header h;
 	char err[256];
-	struct app *app;
+	struct pipeline *pl;
 
 	logread_default_header(&h);
 	h.mode = "analyze";
 	h.tool_version = SHMWATCH_VERSION;
 	quiet_stdout(st);
-	app = app_new(&o, &h, err, sizeof(err));
-	if (!app)
-		fail_msg("app_new: %s", err);
-	assert_int_equal(app_publish(app), 0);
-	return app;
+	pl = pipeline__new(&o, &h, err, sizeof(err));
+	if (!pl)
+		fail_msg("pipeline__new: %s", err);
+	assert_int_equal(pipeline__publish(pl), 0);
+	return pl;
 }
 
-static const char *log_text(struct state *st, struct app *app)
+static const char *log_text(struct state *st, struct pipeline *pl)
 {
 	FILE *f;
 	size_t n;
 
-	app_finish(app);
-	assert_int_equal(app_free(app), 0);
+	pipeline__finish(pl);
+	assert_int_equal(pipeline__free(pl), 0);
 	f = fopen(st->log, "r");
 	assert_non_null(f);
 	n = fread(st->text, 1, sizeof(st->text) - 1, f);
@@ -155,13 +155,13 @@ static void test_logged_frames_reach_event_and_finding(void **pstate)
 	     .line = 30},
 	    {.ip = 0x2000, .module = "/usr/bin/app", .function = "main", .offset = 16},
 	};
-	struct app *app = replay_pipeline(st);
+	struct pipeline *pl = replay_pipeline(st);
 	struct sw_event e;
 	const char *text;
 
 	oversized_shmget(&e);
-	app_replay_event(app, &e, frames);
-	text = log_text(st, app);
+	pipeline__replay_event(pl, &e, frames);
+	text = log_text(st, pl);
 	count_lines_with(text, "\"type\":\"event\"", "\"stack\":" FRAMES_JSON, 1);
 	count_lines_with(text, "\"rule\":\"oversized-request\"", "\"stack\":" FRAMES_JSON, 1);
 }
@@ -169,13 +169,13 @@ static void test_logged_frames_reach_event_and_finding(void **pstate)
 static void test_unknown_frames_keep_their_addresses(void **pstate)
 {
 	struct state *st = *pstate;
-	struct app *app = replay_pipeline(st);
+	struct pipeline *pl = replay_pipeline(st);
 	struct sw_event e;
 	const char *text;
 
 	oversized_shmget(&e);
-	app_event(app, &e);
-	text = log_text(st, app);
+	pipeline__event(pl, &e);
+	text = log_text(st, pl);
 	count_lines_with(
 	    text, "\"type\":\"event\"",
 	    "\"stack\":[{\"ip\":4096,\"module\":null,\"function\":null,\"offset\":null,"

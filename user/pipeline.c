@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pipeline.c - the record pipeline behind pipeline.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "pipeline.h"
+#include "lib/names.h"
+#include "trace/stacksites.h"
+
+#define MAX_SINKS 4 /* today a log file and standard output */
+
+struct pipeline {
+	struct sink *sinks[MAX_SINKS];
+	int n_sinks;
+	struct outfile *log; /* the log file, for publishing and SIGHUP reopen */
+	const char *log_path;
+	struct symbolizer *sym;
+	bool live;
+	struct analyzer *analyzer;
+	struct sw_stats stats;
+	__u64 last_ts;
+	bool error_reported;
+	struct stack_sites *sites; /* live only: stacks of call sites */
+	bool stdout_json;
+	/* Losses the analyzer was told of: the larger of what the records'
+	 * gaps and the kernel's counters said, each only once. */
+	__u64 lost_told;
+	__u64 lost_in_gaps;
+	__u64 uncertain_findings;
+	/* The most frames of a stack that any sink shows. */
+	__u32 event_frames;
+	__u32 finding_frames;
+};
+
+/*
+ * A stack for the sinks: its first need frames resolved, the rest with
+ * their ip only.  Returns how many frames there are.
+ */
+static __u32 resolve_stack(struct pipeline *pl, __u32 pid, const __u64 *ips, __u32 n, bool at_fault,
+			   __u32 need, struct sw_frame *frames)
+{
+	if (n > SW_MAX_FRAMES)
+		n = SW_MAX_FRAMES;
+	for (__u32 i = 0; i < n; i++) {
+		frames[i] = (struct sw_frame){ .ip = ips[i] };
+		if (i < need)
+			symbolizer__resolve(pl->sym, pid, ips[i], sw_ip_kind_of(at_fault, i),
+					    &frames[i]);
+	}
+	return n;
+}
+
+static void fan_finding(void *ctx, const struct sw_finding *f)
+{
+	struct pipeline *pl = ctx;
+	struct sw_frame site[SW_MAX_FRAMES], origin[SW_MAX_FRAMES];
+	struct sink_finding sf = {
+		.f = f,
+		.site.frames = site,
+		.origin.frames = origin,
+	};
+
+	pl->stats.findings++;
+	pl->uncertain_findings += f->uncertain;
+	sf.site.n = resolve_stack(pl, f->site.pid, f->site.ip, f->site.n, f->site.at_fault,
+				  pl->finding_frames, site);
+	sf.origin.n = resolve_stack(pl, f->origin.pid, f->origin.ip, f->origin.n,
+				    f->origin.at_fault, pl->finding_frames, origin);
+	for (int i = 0; i < pl->n_sinks; i++)
+		pl->sinks[i]->ops->finding(pl->sinks[i], &sf);
+}
+
+static void fan_summary(void *ctx, const struct sw_proc_summary *p)
+{
+	struct pipeline *pl = ctx;
+
+	for (int i = 0; i < pl->n_sinks; i++)
+		pl->sinks[i]->ops->summary(pl->sinks[i], p);
+}
+
+static void fan_usage(void *ctx, const struct sw_mount_usage *u)
+{
+	struct pipeline *pl = ctx;
+
+	for (int i = 0; i < pl->n_sinks; i++)
+		pl->sinks[i]->ops->usage(pl->sinks[i], u);
+}
+
+/* The outputs: each one's constructor from the pipeline's options.  A new
+ * output is a file in out/ (or log/), a function here, and the line in
+ * open_sinks() that says when it is opened. */
+typedef struct sink *(*sink_new_fn)(struct outfile *out, const struct pipeline_opts *o);
+
+static struct sink *new_json(struct outfile *out, const struct pipeline_opts *o)
+{
+	return sink_json__new(out, !o->no_events);
+}
+
+static struct sink *new_text(struct outfile *out, const struct pipeline_opts *o)
+{
+	struct sink_text_opts to = {
+		.color = o->color == PIPELINE_COLOR_ALWAYS ||
+			 (o->color == PIPELINE_COLOR_AUTO && outfile__is_tty(out)),
+		.events = !o->quiet && !o->no_events,
+		.stack_depth = o->stack_depth,
+	};
+
+	return sink_text__new(out, &to);
+}
+
+/* One output at path; a log (rotated, published, reopened) when is_log. */
+static int add_sink(struct pipeline *pl, sink_new_fn new_sink, const char *path, bool is_log,
+		    const struct pipeline_opts *o, char *err, size_t len)
+{
+	char why[128];
+	struct outfile_opts oo = {
+		.path = path,
+		.rotate_size = is_log ? o->rotate_size : 0,
+		.rotate_keep = o->rotate_keep,
+		.held = true, /* until pipeline__publish: tracing may still fail to start */
+		.why = why,
+		.why_len = sizeof(why),
+	};
+	struct outfile *out;
+	struct sink *s;
+	int e;
+
+	if (pl->n_sinks == MAX_SINKS) {
+		snprintf(err, len, "too many outputs");
+		return -EINVAL;
+	}
+	out = outfile__open(&oo);
+	e = errno;
+	if (!out) {
+		snprintf(err, len, "can't create %s: %s", path, why);
+		return -e;
+	}
+	s = new_sink(out, o);
+	if (!s) {
+		outfile__close(out);
+		snprintf(err, len, "out of memory");
+		return -ENOMEM;
+	}
+	if (s->event_frames > pl->event_frames)
+		pl->event_frames = s->event_frames;
+	if (s->finding_frames > pl->finding_frames)
+		pl->finding_frames = s->finding_frames;
+	if (is_log && path && strcmp(path, "-")) {
+		pl->log = out;
+		pl->log_path = path;
+	}
+	pl->sinks[pl->n_sinks++] = s;
+	return 0;
+}
+
+static int open_sinks(struct pipeline *pl, const struct pipeline_opts *o, char *err, size_t len)
+{
+	bool log_to_stdout = o->log_path && !strcmp(o->log_path, "-");
+	int ret;
+
+	/* A log file is opened first: if it cannot be created, nothing else
+	 * has been started. */
+	if (o->log_path && !log_to_stdout) {
+		ret = add_sink(pl, new_json, o->log_path, true, o, err, len);
+		if (ret)
+			return ret;
+	}
+	pl->stdout_json = log_to_stdout || o->stdout_json;
+	if (pl->stdout_json)
+		return add_sink(pl, new_json, "-", true, o, err, len);
+	return add_sink(pl, new_text, "-", false, o, err, len);
+}
+
+struct pipeline *pipeline__new(const struct pipeline_opts *o, const struct sw_header *h, char *err, size_t len)
+{
+	struct pipeline *pl = calloc(1, sizeof(*pl));
+	struct analyzer_opts ao = {
+		.max_size = h->max_size,
+		.shmmax = h->shmmax,
+		.mem_total = h->mem_total,
+		.shm_rmid_forced = h->shm_rmid_forced,
+		.all_mmaps = h->all_mmaps,
+		.growth_window_ns = h->growth_window_ns,
+		.growth_threshold = h->growth_threshold,
+		.keep_exited = o->keep_exited,
+		.on_finding = fan_finding,
+		.on_summary = fan_summary,
+		.on_usage = fan_usage,
+	};
+
+	if (!pl) {
+		snprintf(err, len, "out of memory");
+		return NULL;
+	}
+	ao.ctx = pl;
+	pl->live = o->live;
+	pl->sym = symbolizer__new(o->live ? "/proc" : NULL);
+	/* Twice the kernel's map of sent sites (bpf/shmwatch.bpf.c). */
+	pl->sites = o->live ? stack_sites__new(32768) : NULL;
+	if (!pl->sym || (o->live && !pl->sites)) {
+		snprintf(err, len, "out of memory");
+		goto fail;
+	}
+	if (open_sinks(pl, o, err, len))
+		goto fail;
+	pl->analyzer = analyzer__new(&ao);
+	if (!pl->analyzer) {
+		snprintf(err, len, "out of memory");
+		goto fail;
+	}
+	pl->last_ts = h->start_ts_ns;
+	for (int i = 0; i < pl->n_sinks; i++)
+		pl->sinks[i]->ops->header(pl->sinks[i], h);
+	return pl;
+fail:
+	pipeline__free(pl);
+	return NULL;
+}
+
+/*
+ * Frame-pointer unwinding from inside a frameless leaf (glibc's syscall
+ * wrappers) skips the leaf's caller: its return address sits at the stack
+ * pointer, not behind a frame.  The kernel side sends that word; put it
+ * in as the second frame when it points into code and is not there yet.
+ */
+static const struct sw_event *with_leaf_caller(struct pipeline *pl, const struct sw_event *e,
+					       struct sw_event *fixed)
+{
+	struct sw_frame f;
+
+	if (!e->leaf_ret || e->n_frames >= SW_MAX_FRAMES ||
+	    (e->n_frames > 1 && e->stack[1] == e->leaf_ret))
+		return e;
+	symbolizer__note(pl->sym, e->pid, &e->leaf_ret, 1);
+	if (symbolizer__resolve(pl->sym, e->pid, e->leaf_ret, SW_IP_RETURN, &f) || !f.module)
+		return e;
+	*fixed = *e;
+	memmove(&fixed->stack[2], &fixed->stack[1], (e->n_frames - 1) * sizeof(e->stack[0]));
+	fixed->stack[1] = e->leaf_ret;
+	fixed->n_frames++;
+	return fixed;
+}
+
+/* A record sent without the stack its call site already sent: a copy
+ * with it, or e itself. */
+static const struct sw_event *with_site_stack(struct pipeline *pl, const struct sw_event *e,
+					      struct sw_event *filled)
+{
+	if (!pl->sites || !e->stack_key)
+		return e;
+	if (!(e->stack_flags & SW_STACK_SAME_SITE)) {
+		stack_sites__remember(pl->sites, e);
+		return e;
+	}
+	*filled = *e;
+	return stack_sites__fill(pl->sites, filled) ? filled : e;
+}
+
+/* Losses up to total (a running count) reach the analyzer once, in order
+ * with the events, so no finding rests unmarked on state a gap hid. */
+static void tell_lost(struct pipeline *pl, __u64 total, __u64 ts_ns)
+{
+	if (total <= pl->lost_told)
+		return;
+	analyzer__lost(pl->analyzer, ts_ns, total - pl->lost_told);
+	pl->lost_told = total;
+}
+
+/* A mapping the kernel described ahead of a process image's first
+ * stack: for the symbolizer only. */
+static void add_mapping(struct pipeline *pl, const struct sw_event *e)
+{
+	char path[SW_NAME_LEN + 1];
+	struct sw_code_mapping m = {
+		.start = e->map.start,
+		.end = e->map.end,
+		.offset = e->map.offset,
+		.dev = makedev(e->map.dev >> 20, e->map.dev & 0xfffff),
+		.ino = e->map.ino,
+		.path = path,
+	};
+
+	memcpy(path, e->map.path, SW_NAME_LEN);
+	path[SW_NAME_LEN] = '\0';
+	symbolizer__add_mapping(pl->sym, e->pid, &m);
+}
+
+/* The record for the sinks: e's stack resolved live, or as a log gave it. */
+static void fan_event(struct pipeline *pl, const struct sw_event *e, const struct sw_frame *logged)
+{
+	struct sw_frame frames[SW_MAX_FRAMES];
+	struct sink_event se = {
+		.e = e,
+		.seq = e->seq,
+		.stack_from = e->stack_from,
+		.frames = logged,
+		.n_frames = e->n_frames < SW_MAX_FRAMES ? e->n_frames : SW_MAX_FRAMES,
+	};
+
+	if (!logged && pl->event_frames)
+		se.n_frames = resolve_stack(pl, e->pid, e->stack, e->n_frames,
+					    sw_event_stack_at_fault(e), pl->event_frames, frames);
+	if (!logged)
+		se.frames = frames;
+	for (int i = 0; i < pl->n_sinks; i++)
+		pl->sinks[i]->ops->event(pl->sinks[i], &se);
+}
+
+static void on_event(struct pipeline *pl, const struct sw_event *e, const struct sw_frame *logged)
+{
+	struct sw_event fixed, filled;
+
+	if (e->lost_before) {
+		pl->lost_in_gaps += e->lost_before;
+		tell_lost(pl, pl->lost_in_gaps, e->ts_ns);
+	}
+	if (e->kind == SW_REC_MAPPING) {
+		if (pl->live)
+			add_mapping(pl, e);
+		return;
+	}
+	/* Until it execs, a child resolves through its parent's mappings,
+	 * even if it is gone before its own are read. */
+	if (pl->live && e->kind == SW_EV_FORK)
+		symbolizer__fork(pl->sym, e->pid, e->fork.child_pid);
+	pl->stats.events++;
+	if (e->kind == SW_EV_CALL && e->call < SW_CALL_MAX) {
+		pl->stats.calls[e->call]++;
+		if (sw_ret_is_err(e->c.ret))
+			pl->stats.failed[e->call]++;
+	}
+	pl->last_ts = e->ts_ns;
+	e = with_site_stack(pl, e, &filled);
+	/* Read the process's module map now, while it is sure to live. */
+	if (pl->live && e->n_frames) {
+		symbolizer__note(pl->sym, e->pid, e->stack, (int)e->n_frames);
+		e = with_leaf_caller(pl, e, &fixed);
+	}
+	fan_event(pl, e, logged);
+	analyzer__event(pl->analyzer, e);
+	/* After the analyzer: its exit findings still resolve this pid. */
+	if (e->kind == SW_EV_EXIT || e->kind == SW_EV_EXEC)
+		symbolizer__exit(pl->sym, e->pid);
+}
+
+void pipeline__event(struct pipeline *pl, const struct sw_event *e)
+{
+	on_event(pl, e, NULL);
+}
+
+void pipeline__replay_event(struct pipeline *pl, const struct sw_event *e, const struct sw_frame *frames)
+{
+	bool at_fault = sw_event_stack_at_fault(e);
+
+	/* The symbolizer keeps them for the stacks of the findings to come,
+	 * which name this record's stack by its addresses. */
+	for (__u32 i = 0; i < e->n_frames && i < SW_MAX_FRAMES; i++)
+		symbolizer__add_frame(pl->sym, e->pid, sw_ip_kind_of(at_fault, i), &frames[i]);
+	on_event(pl, e, frames);
+}
+
+void pipeline__lost(struct pipeline *pl, const __u64 *lost_slots)
+{
+	__u64 total = 0;
+
+	for (int i = 0; i < SW_LOST_SLOTS; i++)
+		total += lost_slots[i];
+	memcpy(pl->stats.lost_slots, lost_slots, sizeof(pl->stats.lost_slots));
+	/* Losses no record has shown yet: the next one after them is still
+	 * to come, or there is none. */
+	tell_lost(pl, total, pl->last_ts);
+	pl->stats.lost = total;
+}
+
+void pipeline__stats(struct pipeline *pl, bool final)
+{
+	/* The live view: mounts whose objects changed since the last
+	 * stats (the final view comes with the summaries). */
+	if (!final)
+		analyzer__usage(pl->analyzer, pl->last_ts, true, fan_usage, pl);
+	pl->stats.ts_ns = pl->last_ts;
+	pl->stats.final = final;
+	for (int i = 0; i < pl->n_sinks; i++)
+		pl->sinks[i]->ops->stats(pl->sinks[i], &pl->stats);
+	for (int i = 0; i < pl->n_sinks; i++)
+		outfile__flush(pl->sinks[i]->out);
+}
+
+void pipeline__finish(struct pipeline *pl)
+{
+	char line[1024];
+
+	analyzer__finish(pl->analyzer, pl->last_ts);
+	pipeline__stats(pl, true);
+	sink_format_stats_line(line, sizeof(line), &pl->stats);
+	fprintf(stderr, "%s\n", line);
+	if (pl->stats.lost)
+		fprintf(stderr, "shmwatch: %llu records were lost (the ring buffer was full; see --ringbuf-size); "
+			"%llu of the %llu findings rest on state the gaps may have changed and are marked uncertain\n",
+			(unsigned long long)pl->stats.lost,
+			(unsigned long long)pl->uncertain_findings,
+			(unsigned long long)pl->stats.findings);
+	if (pl->sites && stack_sites__misses(pl->sites))
+		fprintf(stderr, "shmwatch: %llu records went without a stack: their call site's first record was lost\n",
+			stack_sites__misses(pl->sites));
+}
+
+int pipeline__publish(struct pipeline *pl)
+{
+	int ret;
+
+	if (!pl->log)
+		return 0;
+	ret = outfile__publish(pl->log);
+	if (ret) {
+		fprintf(stderr, "shmwatch: can't create %s: %s\n", pl->log_path,
+			outfile__strerror(pl->log));
+		pl->error_reported = true;
+		return ret;
+	}
+	if (outfile__replaced(pl->log))
+		fprintf(stderr, "shmwatch: replaced the existing file %s\n", pl->log_path);
+	return 0;
+}
+
+void pipeline__tick(struct pipeline *pl, __u64 now_ns)
+{
+	for (int i = 0; i < pl->n_sinks; i++)
+		outfile__tick(pl->sinks[i]->out, now_ns);
+}
+
+void pipeline__reopen(struct pipeline *pl)
+{
+	if (!pl->log || !outfile__reopen(pl->log) || pl->error_reported)
+		return;
+	fprintf(stderr, "shmwatch: can't reopen %s: %s\n", pl->log_path,
+		outfile__strerror(pl->log));
+	pl->error_reported = true;
+}
+
+bool pipeline__stdout_is_log(const struct pipeline *pl)
+{
+	return pl->stdout_json;
+}
+
+int pipeline__output_error(struct pipeline *pl)
+{
+	for (int i = 0; i < pl->n_sinks; i++) {
+		int err = outfile__error(pl->sinks[i]->out);
+
+		if (!err)
+			continue;
+		if (!pl->error_reported)
+			fprintf(stderr, "shmwatch: can't write %s: %s\n",
+				pl->sinks[i]->out == pl->log ? "the log" : "standard output",
+				strerror(-err));
+		pl->error_reported = true;
+		return err;
+	}
+	return 0;
+}
+
+struct analyzer *pipeline__analyzer(struct pipeline *pl)
+{
+	return pl->analyzer;
+}
+
+int pipeline__free(struct pipeline *pl)
+{
+	int ret = 0;
+
+	if (!pl)
+		return 0;
+	analyzer__free(pl->analyzer);
+	for (int i = 0; i < pl->n_sinks; i++) {
+		int err = sink__close(pl->sinks[i]);
+
+		if (err && !ret) {
+			if (!pl->error_reported)
+				fprintf(stderr, "shmwatch: can't write output: %s\n", strerror(-err));
+			ret = err;
+		}
+	}
+	symbolizer__free(pl->sym);
+	stack_sites__free(pl->sites);
+	free(pl);
+	return ret;
+}
