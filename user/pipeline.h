@@ -6,8 +6,8 @@
  * summaries go to the sinks too.  Live tracing (main.c) and `analyze`
  * (analyze.c, reading with logread.c) drive the same pipeline.
  */
-#ifndef SHMWATCH_APP_H
-#define SHMWATCH_APP_H
+#ifndef SHMWATCH_PIPELINE_H
+#define SHMWATCH_PIPELINE_H
 
 #include <stdbool.h>
 #include <stddef.h>
