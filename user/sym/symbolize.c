@@ -35,12 +35,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "lib/hash.h"
+#include "lib/hmap.h"
+#include "lib/list.h"
 #include "lib/procfs.h"
 #include "sym/symbolize.h"
 
@@ -53,117 +57,21 @@
 #define USER_ADDR_MIN 0x10000ULL	/* default vm.mmap_min_addr */
 #define USER_ADDR_END 0x800000000000ULL /* x86-64 canonical user half */
 
-/* ---- a small intrusive chained hash table ---- */
-
-struct hnode {
-	struct hnode *next;
-	__u64 hash;
-};
-
-struct htab {
-	struct hnode **b;
-	size_t nb, n;
-};
-
-static __u64 hash_u64(__u64 x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static __u64 hash_str(const char *s, __u64 h)
-{
-	h ^= 0xcbf29ce484222325ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
-static int htab_grow(struct htab *t)
-{
-	size_t nb = t->nb ? t->nb * 2 : 64, i;
-	struct hnode **b = calloc(nb, sizeof(*b)), *e, *next;
-
-	if (!b)
-		return -ENOMEM;
-	for (i = 0; i < t->nb; i++) {
-		for (e = t->b[i]; e; e = next) {
-			next = e->next;
-			e->next = b[e->hash & (nb - 1)];
-			b[e->hash & (nb - 1)] = e;
-		}
-	}
-	free(t->b);
-	t->b = b;
-	t->nb = nb;
-	return 0;
-}
-
-/* First node of hash's chain; callers walk ->next comparing keys. */
-static struct hnode *htab_chain(const struct htab *t, __u64 hash)
-{
-	return t->nb ? t->b[hash & (t->nb - 1)] : NULL;
-}
-
-static int htab_add(struct htab *t, struct hnode *e, __u64 hash)
-{
-	if (t->n >= t->nb && htab_grow(t))
-		return -ENOMEM;
-	e->hash = hash;
-	e->next = t->b[hash & (t->nb - 1)];
-	t->b[hash & (t->nb - 1)] = e;
-	t->n++;
-	return 0;
-}
-
-static void htab_del(struct htab *t, struct hnode *e)
-{
-	struct hnode **p;
-
-	for (p = &t->b[e->hash & (t->nb - 1)]; *p; p = &(*p)->next) {
-		if (*p == e) {
-			*p = e->next;
-			t->n--;
-			return;
-		}
-	}
-}
-
-/* Free every node; the hnode must be the first member of each. */
-static void htab_free_all(struct htab *t)
-{
-	struct hnode *e, *next;
-	size_t i;
-
-	for (i = 0; i < t->nb; i++) {
-		for (e = t->b[i]; e; e = next) {
-			next = e->next;
-			free(e);
-		}
-	}
-	free(t->b);
-	memset(t, 0, sizeof(*t));
-}
-
 /* ---- state ---- */
 
 struct istr {
-	struct hnode h;
+	struct hnode node; /* key: FNV-1a of s */
 	char s[];
 };
 
 /* A PT_LOAD header: file offsets [off, off + filesz) sit at vaddr. */
-struct sw_load {
+struct load_seg {
 	__u64 off, vaddr, filesz;
 };
 
 /* One ELF file, shared by every process that maps it. */
-struct sw_file {
-	struct hnode h;
+struct module {
+	struct hnode node; /* key: FNV-1a of the path; dev and ino tell apart */
 	const char *path; /* as the maps name it (interned) */
 	__u64 dev, ino;	  /* from the maps: the identity */
 	__u64 serial;	  /* never reused, unlike the pointer: the cache key */
@@ -173,40 +81,40 @@ struct sw_file {
 	Dwfl *dwfl;	  /* NULL while closed */
 	Dwfl_Module *mod;
 	Dwarf_Addr bias;
-	struct sw_load *loads;
+	struct load_seg *loads;
 	int n_loads;
-	struct sw_file *lru_prev, *lru_next; /* open files, most recent first */
+	struct list_node lru; /* open files, most recent first */
 };
 
 enum map_kind { MAP_FILE, MAP_PSEUDO, MAP_ANON };
 
-struct sw_map {
+struct code_map {
 	__u64 start, end, pgoff;
 	enum map_kind kind;
-	struct sw_file *file; /* MAP_FILE */
+	struct module *file; /* MAP_FILE */
 	const char *name;     /* file path or "[vdso]"; NULL for anonymous code */
 };
 
-struct sw_proc {
-	struct hnode h;
+struct proc {
+	struct hnode node; /* key: pid */
 	__u32 pid;
 	bool exited;
-	struct sw_map *maps; /* sorted by start, disjoint */
+	struct code_map *maps; /* sorted by start, disjoint */
 	int n_maps;
 	__u64 missing[MAX_MISSING]; /* ips no map covered right after a read */
 	int n_missing, next_missing;
-	struct sw_proc *ex_prev, *ex_next; /* exited, oldest first */
+	struct list_node exited_link; /* exited, oldest first */
 };
 
-struct sw_added {
-	struct hnode h;
+struct added_frame {
+	struct hnode node; /* key: added_key(); the full key is compared */
 	__u32 pid;
 	enum sw_ip_kind kind;
 	struct sw_frame f;
 };
 
 /* A recent result, keyed by file and the ELF address looked up. */
-struct sw_cached {
+struct cached {
 	__u64 serial, vaddr, sym_start;
 	const char *function, *file;
 	int line;
@@ -217,13 +125,13 @@ typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
 
 struct symbolizer {
 	char *proc_root;
-	struct htab strs, files, procs, added;
-	struct sw_proc *ex_head, *ex_tail;
+	struct hmap strs, files, procs, added;
+	struct list_node exited;
 	int n_exited;
-	struct sw_file *lru_head, *lru_tail;
+	struct list_node lru;
 	int n_open;
 	__u64 next_serial;
-	struct sw_cached *cache;
+	struct cached *cache;
 	void *libstdcxx;
 	demangle_fn demangle;
 	bool demangle_tried;
@@ -235,17 +143,17 @@ struct symbolizer {
 
 static const char *intern(struct symbolizer *s, const char *str)
 {
-	__u64 h;
 	struct hnode *e;
 	struct istr *is;
 	size_t len;
+	__u64 h;
 
 	if (!str)
 		return NULL;
-	h = hash_str(str, 0);
-	for (e = htab_chain(&s->strs, h); e; e = e->next) {
-		is = (struct istr *)e;
-		if (e->hash == h && !strcmp(is->s, str))
+	h = hash_str(HASH_FNV_BASIS, str, SIZE_MAX);
+	for (e = hmap_get(&s->strs, h); e; e = hmap_get_next(e)) {
+		is = hmap_entry(e, struct istr, node);
+		if (!strcmp(is->s, str))
 			return is->s;
 	}
 	len = strlen(str);
@@ -253,10 +161,8 @@ static const char *intern(struct symbolizer *s, const char *str)
 	if (!is)
 		return NULL;
 	memcpy(is->s, str, len + 1);
-	if (htab_add(&s->strs, &is->h, h)) {
-		free(is);
-		return NULL;
-	}
+	is->node.key = h;
+	hmap_put(&s->strs, &is->node);
 	return is->s;
 }
 
@@ -288,55 +194,26 @@ static const char *demangled(struct symbolizer *s, const char *name)
 
 /* ---- files ---- */
 
-static void lru_unlink(struct symbolizer *s, struct sw_file *f)
-{
-	if (f->lru_prev)
-		f->lru_prev->lru_next = f->lru_next;
-	else
-		s->lru_head = f->lru_next;
-	if (f->lru_next)
-		f->lru_next->lru_prev = f->lru_prev;
-	else
-		s->lru_tail = f->lru_prev;
-	f->lru_prev = f->lru_next = NULL;
-}
-
-static void lru_push(struct symbolizer *s, struct sw_file *f)
-{
-	f->lru_prev = NULL;
-	f->lru_next = s->lru_head;
-	if (s->lru_head)
-		s->lru_head->lru_prev = f;
-	else
-		s->lru_tail = f;
-	s->lru_head = f;
-}
-
-static void file_close(struct symbolizer *s, struct sw_file *f)
+static void file_close(struct symbolizer *s, struct module *f)
 {
 	if (!f->dwfl)
 		return;
-	lru_unlink(s, f);
+	list_del(&f->lru);
 	dwfl_end(f->dwfl);
 	f->dwfl = NULL;
 	f->mod = NULL;
 	s->n_open--;
 }
 
-static __u64 file_hash(const char *path, __u64 dev, __u64 ino)
+static struct module *file_get(struct symbolizer *s, const char *path, __u64 dev, __u64 ino)
 {
-	return hash_str(path, hash_u64(dev * 31 + ino));
-}
-
-static struct sw_file *file_get(struct symbolizer *s, const char *path, __u64 dev, __u64 ino)
-{
-	__u64 h = file_hash(path, dev, ino);
-	struct sw_file *f;
+	__u64 h = hash_str(HASH_FNV_BASIS, path, SIZE_MAX);
+	struct module *f;
 	struct hnode *e;
 
-	for (e = htab_chain(&s->files, h); e; e = e->next) {
-		f = (struct sw_file *)e;
-		if (e->hash == h && f->dev == dev && f->ino == ino && !strcmp(f->path, path)) {
+	for (e = hmap_get(&s->files, h); e; e = hmap_get_next(e)) {
+		f = hmap_entry(e, struct module, node);
+		if (f->dev == dev && f->ino == ino && !strcmp(f->path, path)) {
 			f->refs++;
 			return f;
 		}
@@ -349,19 +226,22 @@ static struct sw_file *file_get(struct symbolizer *s, const char *path, __u64 de
 	f->ino = ino;
 	f->serial = ++s->next_serial;
 	f->refs = 1;
-	if (!f->path || htab_add(&s->files, &f->h, h)) {
+	list_init(&f->lru);
+	if (!f->path) {
 		free(f);
 		return NULL;
 	}
+	f->node.key = h;
+	hmap_put(&s->files, &f->node);
 	return f;
 }
 
-static void file_put(struct symbolizer *s, struct sw_file *f)
+static void file_put(struct symbolizer *s, struct module *f)
 {
 	if (!f || --f->refs > 0)
 		return;
 	file_close(s, f);
-	htab_del(&s->files, &f->h);
+	hmap_del(&s->files, &f->node);
 	free(f->loads);
 	free(f);
 }
@@ -390,8 +270,8 @@ static int open_checked(const char *path, __u64 ino, bool check_ino)
  * must still be the inode the process mapped, or a rebuilt binary would
  * give wrong lines.  pid 0: the process is gone, the path alone.
  */
-static int open_for(struct symbolizer *s, const struct sw_file *f, __u32 pid,
-		    const struct sw_map *m)
+static int open_for(struct symbolizer *s, const struct module *f, __u32 pid,
+		    const struct code_map *m)
 {
 	char buf[4096 + 64];
 	int fd = -1;
@@ -410,7 +290,7 @@ static int open_for(struct symbolizer *s, const struct sw_file *f, __u32 pid,
 	return fd;
 }
 
-static int read_loads(struct sw_file *f, Elf *elf)
+static int read_loads(struct module *f, Elf *elf)
 {
 	size_t n, i;
 	GElf_Phdr ph;
@@ -423,13 +303,13 @@ static int read_loads(struct sw_file *f, Elf *elf)
 	for (i = 0; i < n; i++) {
 		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
 			continue;
-		f->loads[f->n_loads++] = (struct sw_load){ph.p_offset, ph.p_vaddr, ph.p_filesz};
+		f->loads[f->n_loads++] = (struct load_seg){ph.p_offset, ph.p_vaddr, ph.p_filesz};
 	}
 	return f->n_loads ? 0 : -EINVAL;
 }
 
 /* Open f's Dwfl if it is closed; false when the file cannot be used. */
-static bool file_open(struct symbolizer *s, struct sw_file *f, __u32 pid, const struct sw_map *m)
+static bool file_open(struct symbolizer *s, struct module *f, __u32 pid, const struct code_map *m)
 {
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
@@ -437,8 +317,8 @@ static bool file_open(struct symbolizer *s, struct sw_file *f, __u32 pid, const 
 	int fd;
 
 	if (f->dwfl) {
-		lru_unlink(s, f);
-		lru_push(s, f);
+		list_del(&f->lru);
+		list_add(&s->lru, &f->lru);
 		return true;
 	}
 	if (f->broken || (f->absent && !pid))
@@ -473,19 +353,19 @@ static bool file_open(struct symbolizer *s, struct sw_file *f, __u32 pid, const 
 	}
 	f->dwfl = dwfl;
 	f->mod = mod;
-	lru_push(s, f);
+	list_add(&s->lru, &f->lru);
 	if (++s->n_open > MAX_OPEN)
-		file_close(s, s->lru_tail);
+		file_close(s, list_entry(list_last(&s->lru), struct module, lru));
 	return true;
 }
 
 /* The ELF address of file offset off; false when no PT_LOAD holds it. */
-static bool file_vaddr(const struct sw_file *f, __u64 off, __u64 *vaddr)
+static bool file_vaddr(const struct module *f, __u64 off, __u64 *vaddr)
 {
 	int i;
 
 	for (i = 0; i < f->n_loads; i++) {
-		const struct sw_load *l = &f->loads[i];
+		const struct load_seg *l = &f->loads[i];
 
 		if (off >= l->off && off - l->off < l->filesz) {
 			*vaddr = l->vaddr + (off - l->off);
@@ -497,20 +377,16 @@ static bool file_vaddr(const struct sw_file *f, __u64 off, __u64 *vaddr)
 
 /* ---- processes ---- */
 
-static struct sw_proc *proc_find(struct symbolizer *s, __u32 pid)
+static struct proc *proc_find(struct symbolizer *s, __u32 pid)
 {
-	__u64 h = hash_u64(pid);
-	struct hnode *e;
+	struct hnode *e = hmap_get(&s->procs, pid);
 
-	for (e = htab_chain(&s->procs, h); e; e = e->next)
-		if (((struct sw_proc *)e)->pid == pid)
-			return (struct sw_proc *)e;
-	return NULL;
+	return e ? hmap_entry(e, struct proc, node) : NULL;
 }
 
-static struct sw_proc *proc_get(struct symbolizer *s, __u32 pid)
+static struct proc *proc_get(struct symbolizer *s, __u32 pid)
 {
-	struct sw_proc *p = proc_find(s, pid);
+	struct proc *p = proc_find(s, pid);
 
 	if (p)
 		return p;
@@ -518,14 +394,13 @@ static struct sw_proc *proc_get(struct symbolizer *s, __u32 pid)
 	if (!p)
 		return NULL;
 	p->pid = pid;
-	if (htab_add(&s->procs, &p->h, hash_u64(pid))) {
-		free(p);
-		return NULL;
-	}
+	p->node.key = pid;
+	list_init(&p->exited_link);
+	hmap_put(&s->procs, &p->node);
 	return p;
 }
 
-static void maps_free(struct symbolizer *s, struct sw_map *maps, int n)
+static void maps_free(struct symbolizer *s, struct code_map *maps, int n)
 {
 	int i;
 
@@ -534,32 +409,24 @@ static void maps_free(struct symbolizer *s, struct sw_map *maps, int n)
 	free(maps);
 }
 
-static void exited_unlink(struct symbolizer *s, struct sw_proc *p)
+static void exited_unlink(struct symbolizer *s, struct proc *p)
 {
 	if (!p->exited)
 		return;
-	if (p->ex_prev)
-		p->ex_prev->ex_next = p->ex_next;
-	else
-		s->ex_head = p->ex_next;
-	if (p->ex_next)
-		p->ex_next->ex_prev = p->ex_prev;
-	else
-		s->ex_tail = p->ex_prev;
-	p->ex_prev = p->ex_next = NULL;
+	list_del(&p->exited_link);
 	p->exited = false;
 	s->n_exited--;
 }
 
-static void proc_free(struct symbolizer *s, struct sw_proc *p)
+static void proc_free(struct symbolizer *s, struct proc *p)
 {
 	exited_unlink(s, p);
-	htab_del(&s->procs, &p->h);
+	hmap_del(&s->procs, &p->node);
 	maps_free(s, p->maps, p->n_maps);
 	free(p);
 }
 
-static const struct sw_map *map_find(const struct sw_proc *p, __u64 ip)
+static const struct code_map *map_find(const struct proc *p, __u64 ip)
 {
 	int lo = 0, hi = p->n_maps;
 
@@ -576,7 +443,7 @@ static const struct sw_map *map_find(const struct sw_proc *p, __u64 ip)
 	return NULL;
 }
 
-static bool is_missing(const struct sw_proc *p, __u64 ip)
+static bool is_missing(const struct proc *p, __u64 ip)
 {
 	int i;
 
@@ -586,7 +453,7 @@ static bool is_missing(const struct sw_proc *p, __u64 ip)
 	return false;
 }
 
-static void add_missing(struct sw_proc *p, __u64 ip)
+static void add_missing(struct proc *p, __u64 ip)
 {
 	if (is_missing(p, ip))
 		return;
@@ -605,7 +472,7 @@ static bool user_ip(__u64 ip)
 
 /* Whether the maps must be read for ips: one is in no known mapping and
  * was not already missing right after the last read. */
-static bool needs_read(const struct sw_proc *p, const __u64 *ips, int n)
+static bool needs_read(const struct proc *p, const __u64 *ips, int n)
 {
 	int i;
 
@@ -617,13 +484,13 @@ static bool needs_read(const struct sw_proc *p, const __u64 *ips, int n)
 
 static int cmp_map(const void *a, const void *b)
 {
-	const struct sw_map *x = a, *y = b;
+	const struct code_map *x = a, *y = b;
 
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
 /* One executable line of maps into m (file reference taken); false to skip. */
-static bool parse_line(struct symbolizer *s, char *line, struct sw_map *m)
+static bool parse_line(struct symbolizer *s, char *line, struct code_map *m)
 {
 	struct procfs_maps_line l;
 	char *path;
@@ -651,10 +518,10 @@ static bool parse_line(struct symbolizer *s, char *line, struct sw_map *m)
 	return true;
 }
 
-static int read_maps(struct symbolizer *s, __u32 pid, struct sw_map **out, int *n_out)
+static int read_maps(struct symbolizer *s, __u32 pid, struct code_map **out, int *n_out)
 {
 	char path[4096], *line = NULL;
-	struct sw_map *maps = NULL, *grown;
+	struct code_map *maps = NULL, *grown;
 	int n = 0, cap = 0, err = 0;
 	size_t lcap = 0;
 	FILE *f;
@@ -692,7 +559,7 @@ static int read_maps(struct symbolizer *s, __u32 pid, struct sw_map **out, int *
 }
 
 /* Whether m overlaps one of maps, sorted and disjoint. */
-static bool overlaps_any(const struct sw_map *maps, int n, const struct sw_map *m)
+static bool overlaps_any(const struct code_map *maps, int n, const struct code_map *m)
 {
 	int lo = 0, hi = n;
 
@@ -712,9 +579,9 @@ static bool overlaps_any(const struct sw_map *maps, int n, const struct sw_map *
  * dlclose'd since, an image before exec) stay for stacks taken earlier,
  * up to MAX_MAPS.
  */
-static void merge_maps(struct symbolizer *s, struct sw_proc *p, struct sw_map *fresh, int n)
+static void merge_maps(struct symbolizer *s, struct proc *p, struct code_map *fresh, int n)
 {
-	struct sw_map *all;
+	struct code_map *all;
 	int i, k = n;
 
 	all = realloc(fresh, (size_t)(n + p->n_maps ? n + p->n_maps : 1) * sizeof(*all));
@@ -737,9 +604,9 @@ static void merge_maps(struct symbolizer *s, struct sw_proc *p, struct sw_map *f
 }
 
 /* Open now, while the process lives, the files its ips fall in. */
-static void open_hit_files(struct symbolizer *s, struct sw_proc *p, const __u64 *ips, int n)
+static void open_hit_files(struct symbolizer *s, struct proc *p, const __u64 *ips, int n)
 {
-	const struct sw_map *m;
+	const struct code_map *m;
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -751,6 +618,18 @@ static void open_hit_files(struct symbolizer *s, struct sw_proc *p, const __u64 
 
 /* ---- API ---- */
 
+/* Frees every node of h, each the member at off of a malloc'd block. */
+static void free_nodes(struct hmap *h, size_t off)
+{
+	struct hmap_iter it;
+	struct hnode *e;
+
+	hmap_iter_init(&it, h);
+	while ((e = hmap_iter_next(&it)))
+		free((char *)e - off);
+	hmap_fini(h);
+}
+
 struct symbolizer *symbolizer__new(const char *proc_root)
 {
 	struct symbolizer *s = calloc(1, sizeof(*s));
@@ -759,12 +638,19 @@ struct symbolizer *symbolizer__new(const char *proc_root)
 		return NULL;
 	s->proc_root = strdup(proc_root && proc_root[0] ? proc_root : "/proc");
 	s->cache = calloc(CACHE_SLOTS, sizeof(*s->cache));
-	if (!s->proc_root || !s->cache) {
+	if (!s->proc_root || !s->cache || hmap_init(&s->strs, 64) || hmap_init(&s->files, 64) ||
+	    hmap_init(&s->procs, 64) || hmap_init(&s->added, 64)) {
+		hmap_fini(&s->strs);
+		hmap_fini(&s->files);
+		hmap_fini(&s->procs);
+		hmap_fini(&s->added);
 		free(s->proc_root);
 		free(s->cache);
 		free(s);
 		return NULL;
 	}
+	list_init(&s->exited);
+	list_init(&s->lru);
 	s->callbacks.find_elf = dwfl_build_id_find_elf;
 	s->callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
 	s->callbacks.section_address = dwfl_offline_section_address;
@@ -774,29 +660,27 @@ struct symbolizer *symbolizer__new(const char *proc_root)
 
 void symbolizer__free(struct symbolizer *s)
 {
-	struct hnode *e, *next;
-	size_t i;
+	struct hmap_iter it;
+	struct hnode *e;
 
 	if (!s)
 		return;
-	for (i = 0; i < s->procs.nb; i++) {
-		for (e = s->procs.b[i]; e; e = next) {
-			next = e->next;
-			proc_free(s, (struct sw_proc *)e);
-		}
-	}
-	free(s->procs.b);
+	hmap_iter_init(&it, &s->procs);
+	while ((e = hmap_iter_next(&it)))
+		proc_free(s, hmap_entry(e, struct proc, node));
+	hmap_fini(&s->procs);
 	/* proc_free dropped every file reference, so files are gone too. */
-	for (i = 0; i < s->files.nb; i++) {
-		for (e = s->files.b[i]; e; e = next) {
-			next = e->next;
-			file_close(s, (struct sw_file *)e);
-			free(((struct sw_file *)e)->loads);
-		}
+	hmap_iter_init(&it, &s->files);
+	while ((e = hmap_iter_next(&it))) {
+		struct module *f = hmap_entry(e, struct module, node);
+
+		file_close(s, f);
+		free(f->loads);
+		free(f);
 	}
-	htab_free_all(&s->files);
-	htab_free_all(&s->added);
-	htab_free_all(&s->strs);
+	hmap_fini(&s->files);
+	free_nodes(&s->added, offsetof(struct added_frame, node));
+	free_nodes(&s->strs, offsetof(struct istr, node));
 	if (s->libstdcxx)
 		dlclose(s->libstdcxx);
 	free(s->cache);
@@ -806,8 +690,8 @@ void symbolizer__free(struct symbolizer *s)
 
 int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n)
 {
-	struct sw_map *fresh;
-	struct sw_proc *p;
+	struct code_map *fresh;
+	struct proc *p;
 	int n_fresh, err, i;
 
 	if (!s || (!ips && n > 0) || n < 0)
@@ -842,9 +726,9 @@ int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n)
  * No map_files fallback: that would open the inode under a path the
  * kernel may have cut. */
 static int kernel_map(struct symbolizer *s, __u32 pid, const struct sw_code_mapping *m,
-		      struct sw_map **out)
+		      struct code_map **out)
 {
-	struct sw_map *one = calloc(1, sizeof(*one));
+	struct code_map *one = calloc(1, sizeof(*one));
 
 	if (!one)
 		return -ENOMEM;
@@ -869,8 +753,8 @@ static int kernel_map(struct symbolizer *s, __u32 pid, const struct sw_code_mapp
 
 int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sw_code_mapping *m)
 {
-	struct sw_map *one;
-	struct sw_proc *p;
+	struct code_map *one;
+	struct proc *p;
 	int err;
 
 	if (!s || !m || !m->path || m->path[0] != '/' || m->start >= m->end)
@@ -892,8 +776,8 @@ int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sw_cod
 
 int symbolizer__fork(struct symbolizer *s, __u32 parent, __u32 child)
 {
-	struct sw_proc *pp = s ? proc_find(s, parent) : NULL, *c;
-	struct sw_map *copy;
+	struct proc *pp = s ? proc_find(s, parent) : NULL, *c;
+	struct code_map *copy;
 	int i;
 
 	if (!pp || !pp->n_maps || parent == child)
@@ -916,35 +800,30 @@ int symbolizer__fork(struct symbolizer *s, __u32 parent, __u32 child)
 
 void symbolizer__exit(struct symbolizer *s, __u32 pid)
 {
-	struct sw_proc *p = s ? proc_find(s, pid) : NULL;
+	struct proc *p = s ? proc_find(s, pid) : NULL;
 
 	if (!p || p->exited)
 		return;
 	p->exited = true;
-	p->ex_prev = s->ex_tail;
-	if (s->ex_tail)
-		s->ex_tail->ex_next = p;
-	else
-		s->ex_head = p;
-	s->ex_tail = p;
+	list_add_tail(&s->exited, &p->exited_link);
 	if (++s->n_exited > MAX_EXITED)
-		proc_free(s, s->ex_head);
+		proc_free(s, list_entry(list_first(&s->exited), struct proc, exited_link));
 }
 
-static __u64 added_hash(__u32 pid, __u64 ip, enum sw_ip_kind kind)
+/* Not one to one: the map mixes it, and a lookup compares the full key. */
+static __u64 added_key(__u32 pid, __u64 ip, enum sw_ip_kind kind)
 {
-	return hash_u64(ip ^ ((__u64)pid << 48) ^ pid ^ ((__u64)kind << 47));
+	return ip ^ ((__u64)pid << 48) ^ pid ^ ((__u64)kind << 47);
 }
 
-static struct sw_added *added_find(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_kind kind)
+static struct added_frame *added_find(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_kind kind)
 {
-	__u64 h = added_hash(pid, ip, kind);
 	struct hnode *e;
 
-	for (e = htab_chain(&s->added, h); e; e = e->next) {
-		struct sw_added *a = (struct sw_added *)e;
+	for (e = hmap_get(&s->added, added_key(pid, ip, kind)); e; e = hmap_get_next(e)) {
+		struct added_frame *a = hmap_entry(e, struct added_frame, node);
 
-		if (e->hash == h && a->pid == pid && a->f.ip == ip && a->kind == kind)
+		if (a->pid == pid && a->f.ip == ip && a->kind == kind)
 			return a;
 	}
 	return NULL;
@@ -953,23 +832,21 @@ static struct sw_added *added_find(struct symbolizer *s, __u32 pid, __u64 ip, en
 int symbolizer__add_frame(struct symbolizer *s, __u32 pid, enum sw_ip_kind kind,
 			  const struct sw_frame *f)
 {
-	struct sw_added *a;
+	struct added_frame *a;
 
 	if (!s || !f)
 		return -EINVAL;
 	a = added_find(s, pid, f->ip, kind);
 	if (!a) {
-		if (s->added.n >= MAX_ADDED)
+		if (hmap_count(&s->added) >= MAX_ADDED)
 			return -ENOSPC;
 		a = calloc(1, sizeof(*a));
 		if (!a)
 			return -ENOMEM;
 		a->pid = pid;
 		a->kind = kind;
-		if (htab_add(&s->added, &a->h, added_hash(pid, f->ip, kind))) {
-			free(a);
-			return -ENOMEM;
-		}
+		a->node.key = added_key(pid, f->ip, kind);
+		hmap_put(&s->added, &a->node);
 	}
 	a->f.ip = f->ip;
 	a->f.module = intern(s, f->module);
@@ -981,7 +858,7 @@ int symbolizer__add_frame(struct symbolizer *s, __u32 pid, enum sw_ip_kind kind,
 }
 
 /* Symbol and line of ELF address vaddr in file. */
-static void lookup(struct symbolizer *s, struct sw_file *file, __u64 vaddr, struct sw_cached *c)
+static void lookup(struct symbolizer *s, struct module *file, __u64 vaddr, struct cached *c)
 {
 	Dwarf_Addr at = vaddr + file->bias;
 	const char *name, *src;
@@ -1013,10 +890,10 @@ static void lookup(struct symbolizer *s, struct sw_file *file, __u64 vaddr, stru
 int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_kind kind,
 			struct sw_frame *f)
 {
-	const struct sw_map *m;
-	struct sw_added *a;
-	struct sw_proc *p;
-	struct sw_cached *c;
+	const struct code_map *m;
+	struct added_frame *a;
+	struct proc *p;
+	struct cached *c;
 	__u64 vaddr, look;
 
 	if (!f)
