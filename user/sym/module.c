@@ -10,13 +10,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "lib/hash.h"
 #include "sym/module.h"
 
 #define MAX_OPEN 256
@@ -60,7 +58,7 @@ static void module_close(struct modules *ms, struct module *f)
 
 struct module *module_get(struct modules *ms, const char *path, __u64 dev, __u64 ino)
 {
-	__u64 h = hash_str(HASH_FNV_BASIS, path, SIZE_MAX);
+	__u64 h = strtab_hash(path);
 	struct module *f;
 	struct hnode *e;
 

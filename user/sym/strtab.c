@@ -2,7 +2,6 @@
 /*
  * strtab.c - the interned strings of strtab.h, keyed by their FNV-1a.
  */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/hash.h"
@@ -12,6 +11,25 @@ struct istr {
 	struct hnode node; /* key: FNV-1a of s */
 	char s[];
 };
+
+/* hash_str's FNV-1a, with the length found on the same pass. */
+static __u64 str_hash(const char *str, size_t *len)
+{
+	__u64 h = HASH_FNV_BASIS;
+	const char *p;
+
+	for (p = str; *p; p++)
+		h = hash_fnv_byte(h, (unsigned char)*p);
+	*len = (size_t)(p - str);
+	return h;
+}
+
+__u64 strtab_hash(const char *str)
+{
+	size_t len;
+
+	return str_hash(str, &len);
+}
 
 int strtab_init(struct strtab *t)
 {
@@ -38,13 +56,12 @@ const char *strtab_intern(struct strtab *t, const char *str)
 
 	if (!str)
 		return NULL;
-	h = hash_str(HASH_FNV_BASIS, str, SIZE_MAX);
+	h = str_hash(str, &len);
 	for (e = hmap_get(&t->map, h); e; e = hmap_get_next(e)) {
 		is = hmap_entry(e, struct istr, node);
-		if (!strcmp(is->s, str))
+		if (!memcmp(is->s, str, len + 1))
 			return is->s;
 	}
-	len = strlen(str);
 	is = malloc(sizeof(*is) + len + 1);
 	if (!is)
 		return NULL;

@@ -16,6 +16,8 @@ struct strtab {
 int strtab_init(struct strtab *t);
 /* Frees every string. */
 void strtab_fini(struct strtab *t);
+/* The FNV-1a of str, as the table keys it: for tables keyed by a string. */
+__u64 strtab_hash(const char *str);
 /* The one copy of str; NULL when str is NULL or memory ran out. */
 const char *strtab_intern(struct strtab *t, const char *str);
 

@@ -205,7 +205,8 @@ int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_ki
 	f->ip = ip;
 	if (!s)
 		return -EINVAL;
-	a = added_find(s, pid, ip, kind);
+	/* Live tracing adds none: no lookup at all then. */
+	a = hmap_count(&s->added) ? added_find(s, pid, ip, kind) : NULL;
 	if (a) {
 		*f = a->f;
 		return 0;
