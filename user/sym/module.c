@@ -241,21 +241,6 @@ bool module_open(struct modules *ms, struct module *f, __u32 pid, __u64 start, _
 	return true;
 }
 
-bool module_vaddr(const struct module *f, __u64 off, __u64 *vaddr)
-{
-	int i;
-
-	for (i = 0; i < f->n_loads; i++) {
-		const struct load_seg *l = &f->loads[i];
-
-		if (off >= l->off && off - l->off < l->filesz) {
-			*vaddr = l->vaddr + (off - l->off);
-			return true;
-		}
-	}
-	return false;
-}
-
 void module_lookup(struct modules *ms, struct module *file, __u64 vaddr, struct sym_info *c)
 {
 	Dwarf_Addr at = vaddr + file->bias;

@@ -77,8 +77,22 @@ void module_put(struct modules *ms, struct module *f);
  * root and map_files may reach the file; 0 when the process is gone.
  */
 bool module_open(struct modules *ms, struct module *f, __u32 pid, __u64 start, __u64 end);
-/* The ELF address of file offset off; false when no PT_LOAD holds it. */
-bool module_vaddr(const struct module *f, __u64 off, __u64 *vaddr);
+/* The ELF address of file offset off; false when no PT_LOAD holds it.
+ * Inline: every resolve takes it. */
+static inline bool module_vaddr(const struct module *f, __u64 off, __u64 *vaddr)
+{
+	int i;
+
+	for (i = 0; i < f->n_loads; i++) {
+		const struct load_seg *l = &f->loads[i];
+
+		if (off >= l->off && off - l->off < l->filesz) {
+			*vaddr = l->vaddr + (off - l->off);
+			return true;
+		}
+	}
+	return false;
+}
 /* Symbol and line of ELF address vaddr of f, which must be open. */
 void module_lookup(struct modules *ms, struct module *f, __u64 vaddr, struct sym_info *c);
 

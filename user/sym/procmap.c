@@ -31,13 +31,6 @@ int procs_init(struct procs *ps, const char *proc_root, struct strtab *strs, str
 	return 0;
 }
 
-struct proc *proc_find(const struct procs *ps, __u32 pid)
-{
-	struct hnode *e = hmap_get(&ps->map, pid);
-
-	return e ? hmap_entry(e, struct proc, node) : NULL;
-}
-
 static struct proc *proc_get(struct procs *ps, __u32 pid)
 {
 	struct proc *p = proc_find(ps, pid);
@@ -89,23 +82,6 @@ void procs_fini(struct procs *ps)
 	while ((e = hmap_iter_next(&it)))
 		proc_free(ps, hmap_entry(e, struct proc, node));
 	hmap_fini(&ps->map);
-}
-
-const struct code_map *map_find(const struct proc *p, __u64 ip)
-{
-	int lo = 0, hi = p->n_maps;
-
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (ip < p->maps[mid].start)
-			hi = mid;
-		else if (ip >= p->maps[mid].end)
-			lo = mid + 1;
-		else
-			return &p->maps[mid];
-	}
-	return NULL;
 }
 
 static bool is_missing(const struct proc *p, __u64 ip)

@@ -48,8 +48,31 @@ int procs_init(struct procs *ps, const char *proc_root, struct strtab *strs, str
 /* Frees every process, and so puts every module reference. */
 void procs_fini(struct procs *ps);
 
-struct proc *proc_find(const struct procs *ps, __u32 pid);
-const struct code_map *map_find(const struct proc *p, __u64 ip);
+/* Inline, as every resolve takes these two. */
+static inline struct proc *proc_find(const struct procs *ps, __u32 pid)
+{
+	struct hnode *e = hmap_get(&ps->map, pid);
+
+	return e ? hmap_entry(e, struct proc, node) : NULL;
+}
+
+/* The mapping of p that holds ip, or NULL. */
+static inline const struct code_map *map_find(const struct proc *p, __u64 ip)
+{
+	int lo = 0, hi = p->n_maps;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (ip < p->maps[mid].start)
+			hi = mid;
+		else if (ip >= p->maps[mid].end)
+			lo = mid + 1;
+		else
+			return &p->maps[mid];
+	}
+	return NULL;
+}
 
 /* What symbolizer__note, __add_mapping, __fork and __exit do. */
 int procs_note(struct procs *ps, __u32 pid, const __u64 *ips, int n);

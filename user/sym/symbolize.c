@@ -201,16 +201,16 @@ int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_ki
 
 	if (!f)
 		return -EINVAL;
-	memset(f, 0, sizeof(*f));
-	f->ip = ip;
-	if (!s)
-		return -EINVAL;
 	/* Live tracing adds none: no lookup at all then. */
-	a = hmap_count(&s->added) ? added_find(s, pid, ip, kind) : NULL;
+	a = s && hmap_count(&s->added) ? added_find(s, pid, ip, kind) : NULL;
 	if (a) {
 		*f = a->f;
 		return 0;
 	}
+	memset(f, 0, sizeof(*f));
+	f->ip = ip;
+	if (!s)
+		return -EINVAL;
 	p = proc_find(&s->procs, pid);
 	m = p ? map_find(p, ip) : NULL;
 	if (!m || m->kind == MAP_ANON)
