@@ -9,7 +9,7 @@
 
 static size_t bucket_of(__u64 key, size_t nbuckets)
 {
-	return hash_u64(key) & (nbuckets - 1);
+	return hmap_bucket_of(key, nbuckets);
 }
 
 int hmap_init(struct hmap *h, size_t nbuckets)
@@ -32,27 +32,6 @@ void hmap_fini(struct hmap *h)
 	h->buckets = NULL;
 	h->nbuckets = 0;
 	h->count = 0;
-}
-
-struct hnode *hmap_get(const struct hmap *h, __u64 key)
-{
-	struct hnode *n;
-
-	if (!h->nbuckets)
-		return NULL;
-	n = h->buckets[bucket_of(key, h->nbuckets)];
-	while (n && n->key != key)
-		n = n->next;
-	return n;
-}
-
-struct hnode *hmap_get_next(const struct hnode *n)
-{
-	struct hnode *m = n->next;
-
-	while (m && m->key != n->key)
-		m = m->next;
-	return m;
 }
 
 /* Double the bucket array; on allocation failure keep the old one. */
