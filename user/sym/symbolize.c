@@ -24,10 +24,11 @@
  * line or of its function.  Where a fault happened, ip is the instruction
  * itself, and is looked up as it is (SW_IP_EXACT).
  *
- * The rooms: strtab.c interns the strings, module.c owns the ELF files
+ * The files: strtab.c interns the strings, module.c owns the ELF files
  * and their Dwfls, procmap.c each process's mappings; this file is the
  * API, the frames added from a saved log and the cache of recent results.
- * Calls run that way only: here to procmap.c to module.c to strtab.c.
+ * Calls run down that order only (symbolize.c, procmap.c, module.c,
+ * strtab.c), never back up.
  *
  * Bounds: MAX_EXITED exited processes, MAX_MAPS mappings per process
  * (procmap.c), MAX_OPEN Dwfls (module.c; each holds a file descriptor;
