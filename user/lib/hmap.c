@@ -9,7 +9,7 @@
 
 static size_t bucket_of(__u64 key, size_t nbuckets)
 {
-	return hmap_bucket(key, nbuckets);
+	return hmap_bucket_of(key, nbuckets);
 }
 
 int hmap_init(struct hmap *h, size_t nbuckets)
@@ -32,15 +32,6 @@ void hmap_fini(struct hmap *h)
 	h->buckets = NULL;
 	h->nbuckets = 0;
 	h->count = 0;
-}
-
-struct hnode *hmap_get_next(const struct hnode *n)
-{
-	struct hnode *m = n->next;
-
-	while (m && m->key != n->key)
-		m = m->next;
-	return m;
 }
 
 /* Double the bucket array; on allocation failure keep the old one. */

@@ -38,26 +38,34 @@ struct hmap_iter {
 int hmap_init(struct hmap *h, size_t nbuckets);
 /* Frees the buckets, never the nodes. */
 void hmap_fini(struct hmap *h);
-static inline size_t hmap_bucket(__u64 key, size_t nbuckets)
+static inline size_t hmap_bucket_of(__u64 key, size_t nbuckets)
 {
 	return hash_u64(key) & (nbuckets - 1);
 }
 
-/* The first node with key, or NULL.  Inline: the analyzer looks up a
- * process and a segment on every event. */
+/* The first node with key, or NULL.  Inline, as the lookups are on the
+ * hot paths (the model per event, the symbolizer per frame). */
 static inline struct hnode *hmap_get(const struct hmap *h, __u64 key)
 {
 	struct hnode *n;
 
 	if (!h->nbuckets)
 		return NULL;
-	n = h->buckets[hmap_bucket(key, h->nbuckets)];
+	n = h->buckets[hmap_bucket_of(key, h->nbuckets)];
 	while (n && n->key != key)
 		n = n->next;
 	return n;
 }
+
 /* The next node after n with n's key, or NULL. */
-struct hnode *hmap_get_next(const struct hnode *n);
+static inline struct hnode *hmap_get_next(const struct hnode *n)
+{
+	struct hnode *m = n->next;
+
+	while (m && m->key != n->key)
+		m = m->next;
+	return m;
+}
 void hmap_put(struct hmap *h, struct hnode *n);
 /* Removes n, which must be in h. */
 void hmap_del(struct hmap *h, struct hnode *n);

@@ -638,6 +638,45 @@ static void test_exact_address_is_its_own_line(void **state)
 	assert_int_equal(g.line, line_of(exe_src, "@before_here"));
 }
 
+/* More files than the symbolizer keeps open: the least recently used are
+ * closed, and reopen from their path when a frame needs them again. */
+static void test_open_files_are_bounded(void **state)
+{
+	enum { N = 300, BASE = 0x7fff0000 };
+	char path[PATH_MAX], name[PATH_MAX], rel[16];
+	struct sw_code_mapping m;
+	struct addrs a;
+	struct want w[2], v;
+	__u32 pid;
+	int i, k, round;
+
+	start("pie", &a);
+	pid = (__u32)kid.pid;
+	exe_wants("pie", &a, w);
+	code_mapping(pid, "pie", &m, path, sizeof(path));
+	fixture_path(name, sizeof(name), "lru");
+	assert_int_equal(mkdir(name, 0755), 0);
+	/* Hard links: the inode the mapping names, under N paths. */
+	for (i = 0; i < N; i++) {
+		snprintf(rel, sizeof(rel), "lru/%d", i);
+		fixture_path(name, sizeof(name), rel);
+		assert_int_equal(link(path, name), 0);
+		m.path = name;
+		assert_int_equal(symbolizer__add_mapping(sym, BASE + i, &m), 0);
+	}
+	end_child();
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < N; i++) {
+			snprintf(rel, sizeof(rel), "lru/%d", i);
+			for (k = 0; k < 2; k++) {
+				v = w[k];
+				v.module = rel;
+				check(BASE + i, &v);
+			}
+		}
+	}
+}
+
 /* This very test, through the real /proc: no fixture needed. */
 static void test_self(void **state)
 {
@@ -925,6 +964,77 @@ static void test_added_frames_win_and_are_copied(void **state)
 	assert_int_equal(symbolizer__resolve(sym, 501, 0x400010, SW_IP_RETURN, &out), -ENOENT);
 }
 
+/* One path, two inodes (a binary rebuilt between two runs): two files,
+ * and dropping one leaves the other. */
+static void test_same_path_other_inode(void **state)
+{
+	struct sw_frame f;
+	__u64 a = 0x400010, b = 0x500010;
+
+	fake_maps(810, "00400000-00401000 r-xp 00000000 08:01 1 /bin/same\n");
+	fake_maps(811, "00400000-00401000 r-xp 00001000 08:01 2 /bin/same\n");
+	assert_int_equal(symbolizer__note(sym, 810, &a, 1), 0);
+	assert_int_equal(symbolizer__note(sym, 811, &a, 1), 0);
+	assert_int_equal(symbolizer__resolve(sym, 810, a, SW_IP_RETURN, &f), 0);
+	assert_string_equal(f.module, "/bin/same");
+	assert_true(f.offset == 0x10);
+	assert_int_equal(symbolizer__resolve(sym, 811, a, SW_IP_RETURN, &f), 0);
+	assert_string_equal(f.module, "/bin/same");
+	assert_true(f.offset == 0x1010);
+	/* 810's file goes: a newer mapping over its range. */
+	fake_maps(810, "00400000-00401000 r-xp 00000000 08:01 3 /bin/other\n"
+		       "00500000-00501000 r-xp 00000000 08:01 4 /bin/z\n");
+	assert_int_equal(symbolizer__note(sym, 810, &b, 1), 0);
+	check_module(810, a, "/bin/other");
+	assert_int_equal(symbolizer__resolve(sym, 811, a, SW_IP_RETURN, &f), 0);
+	assert_string_equal(f.module, "/bin/same");
+	assert_true(f.offset == 0x1010);
+	/* A third process mapping the first inode again gets a file of its own. */
+	fake_maps(812, "00400000-00401000 r-xp 00002000 08:01 1 /bin/same\n");
+	assert_int_equal(symbolizer__note(sym, 812, &a, 1), 0);
+	assert_int_equal(symbolizer__resolve(sym, 812, a, SW_IP_RETURN, &f), 0);
+	assert_true(f.offset == 0x2010);
+}
+
+/* Frames whose pid, ip and kind mix to one key are still told apart. */
+static void test_added_frames_with_one_key(void **state)
+{
+	const __u64 ip = 0x401000;
+	const struct {
+		__u32 pid;
+		__u64 ip;
+		enum sw_ip_kind kind;
+		const char *function;
+	} add[] = {
+	    {1000, ip, SW_IP_RETURN, "a"},
+	    {1001, ip ^ 1 ^ (1ULL << 48), SW_IP_RETURN, "b"},
+	    {1000, ip ^ (1ULL << 47), SW_IP_EXACT, "c"},
+	};
+	struct sw_frame in, out;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		in = (struct sw_frame){.ip = add[i].ip, .function = add[i].function};
+		assert_int_equal(symbolizer__add_frame(sym, add[i].pid, add[i].kind, &in), 0);
+	}
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(symbolizer__resolve(sym, add[i].pid, add[i].ip, add[i].kind, &out),
+				 0);
+		assert_string_equal(out.function, add[i].function);
+	}
+	/* The same pid and ip of another kind is not added. */
+	assert_int_equal(symbolizer__resolve(sym, 1000, ip, SW_IP_EXACT, &out), -ENOENT);
+	/* Replacing one leaves the others. */
+	in = (struct sw_frame){.ip = add[1].ip, .function = "b2"};
+	assert_int_equal(symbolizer__add_frame(sym, add[1].pid, add[1].kind, &in), 0);
+	assert_int_equal(symbolizer__resolve(sym, 1001, add[1].ip, SW_IP_RETURN, &out), 0);
+	assert_string_equal(out.function, "b2");
+	assert_int_equal(symbolizer__resolve(sym, 1000, ip, SW_IP_RETURN, &out), 0);
+	assert_string_equal(out.function, "a");
+	assert_int_equal(symbolizer__resolve(sym, 1000, add[2].ip, SW_IP_EXACT, &out), 0);
+	assert_string_equal(out.function, "c");
+}
+
 static void test_bad_arguments(void **state)
 {
 	struct sw_frame f;
@@ -977,6 +1087,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_fork_then_exec, setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_added_frames_win_and_are_copied, setup_fake,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_open_files_are_bounded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_same_path_other_inode, setup_fake, teardown),
+	    cmocka_unit_test_setup_teardown(test_added_frames_with_one_key, setup_fake, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_arguments, setup_fake, teardown),
 	};
 
