@@ -49,7 +49,7 @@ static __u32 resolve_stack(struct pipeline *pl, __u32 pid, const __u64 *ips, __u
 	for (__u32 i = 0; i < n; i++) {
 		frames[i] = (struct sw_frame){ .ip = ips[i] };
 		if (i < need)
-			symbolizer__resolve(pl->sym, pid, ips[i], sw_ip_kind_of(at_fault, i),
+			symbolizer__resolve(pl->sym, pid, ips[i], sym_ip_kind_of(at_fault, i),
 					    &frames[i]);
 	}
 	return n;
@@ -237,7 +237,7 @@ static const struct sw_event *with_leaf_caller(struct pipeline *pl, const struct
 	    (e->n_frames > 1 && e->stack[1] == e->leaf_ret))
 		return e;
 	symbolizer__note(pl->sym, e->pid, &e->leaf_ret, 1);
-	if (symbolizer__resolve(pl->sym, e->pid, e->leaf_ret, SW_IP_RETURN, &f) || !f.module)
+	if (symbolizer__resolve(pl->sym, e->pid, e->leaf_ret, SYM_IP_RETURN, &f) || !f.module)
 		return e;
 	*fixed = *e;
 	memmove(&fixed->stack[2], &fixed->stack[1], (e->n_frames - 1) * sizeof(e->stack[0]));
@@ -276,7 +276,7 @@ static void tell_lost(struct pipeline *pl, __u64 total, __u64 ts_ns)
 static void add_mapping(struct pipeline *pl, const struct sw_event *e)
 {
 	char path[SW_NAME_LEN + 1];
-	struct sw_code_mapping m = {
+	struct sym_mapping m = {
 		.start = e->map.start,
 		.end = e->map.end,
 		.offset = e->map.offset,
@@ -360,7 +360,7 @@ void pipeline__replay_event(struct pipeline *pl, const struct sw_event *e, const
 	/* The symbolizer keeps them for the stacks of the findings to come,
 	 * which name this record's stack by its addresses. */
 	for (__u32 i = 0; i < e->n_frames && i < SW_MAX_FRAMES; i++)
-		symbolizer__add_frame(pl->sym, e->pid, sw_ip_kind_of(at_fault, i), &frames[i]);
+		symbolizer__add_frame(pl->sym, e->pid, sym_ip_kind_of(at_fault, i), &frames[i]);
 	on_event(pl, e, frames);
 }
 

@@ -294,7 +294,7 @@ int procs_note(struct procs *ps, __u32 pid, const __u64 *ips, int n)
 /* m as one mapping of pid's, when its path leads to the inode it names.
  * No map_files fallback: that would open the inode under a path the
  * kernel may have cut. */
-static int kernel_map(struct procs *ps, __u32 pid, const struct sw_code_mapping *m,
+static int kernel_map(struct procs *ps, __u32 pid, const struct sym_mapping *m,
 		      struct code_map **out)
 {
 	struct code_map *one = calloc(1, sizeof(*one));
@@ -320,7 +320,7 @@ static int kernel_map(struct procs *ps, __u32 pid, const struct sw_code_mapping 
 	return 0;
 }
 
-int procs_add_mapping(struct procs *ps, __u32 pid, const struct sw_code_mapping *m)
+int procs_add_mapping(struct procs *ps, __u32 pid, const struct sym_mapping *m)
 {
 	struct code_map *one;
 	struct proc *p;

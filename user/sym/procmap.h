@@ -76,7 +76,7 @@ static inline const struct code_map *map_find(const struct proc *p, __u64 ip)
 
 /* What symbolizer__note, __add_mapping, __fork and __exit do. */
 int procs_note(struct procs *ps, __u32 pid, const __u64 *ips, int n);
-int procs_add_mapping(struct procs *ps, __u32 pid, const struct sw_code_mapping *m);
+int procs_add_mapping(struct procs *ps, __u32 pid, const struct sym_mapping *m);
 int procs_fork(struct procs *ps, __u32 parent, __u32 child);
 void procs_exit(struct procs *ps, __u32 pid);
 

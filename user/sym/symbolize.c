@@ -22,7 +22,7 @@
  * at a syscall, the instruction after it): ip - 1 lies in the call and
  * gives the call's line even when the call is the last instruction of its
  * line or of its function.  Where a fault happened, ip is the instruction
- * itself, and is looked up as it is (SW_IP_EXACT).
+ * itself, and is looked up as it is (SYM_IP_EXACT).
  *
  * The files: strtab.c interns the strings, module.c owns the ELF files
  * and their Dwfls, procmap.c each process's mappings; this file is the
@@ -53,7 +53,7 @@
 struct added_frame {
 	struct hnode node; /* key: added_key(); the full key is compared */
 	__u32 pid;
-	enum sw_ip_kind kind;
+	enum sym_ip_kind kind;
 	struct sw_frame f;
 };
 
@@ -127,7 +127,7 @@ int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n)
 	return s ? procs_note(&s->procs, pid, ips, n) : -EINVAL;
 }
 
-int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sw_code_mapping *m)
+int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sym_mapping *m)
 {
 	return s ? procs_add_mapping(&s->procs, pid, m) : -EINVAL;
 }
@@ -144,13 +144,13 @@ void symbolizer__exit(struct symbolizer *s, __u32 pid)
 }
 
 /* Not one to one: the map mixes it, and a lookup compares the full key. */
-static __u64 added_key(__u32 pid, __u64 ip, enum sw_ip_kind kind)
+static __u64 added_key(__u32 pid, __u64 ip, enum sym_ip_kind kind)
 {
 	return ip ^ ((__u64)pid << 48) ^ pid ^ ((__u64)kind << 47);
 }
 
 static struct added_frame *added_find(struct symbolizer *s, __u32 pid, __u64 ip,
-				      enum sw_ip_kind kind)
+				      enum sym_ip_kind kind)
 {
 	struct hnode *e;
 
@@ -163,7 +163,7 @@ static struct added_frame *added_find(struct symbolizer *s, __u32 pid, __u64 ip,
 	return NULL;
 }
 
-int symbolizer__add_frame(struct symbolizer *s, __u32 pid, enum sw_ip_kind kind,
+int symbolizer__add_frame(struct symbolizer *s, __u32 pid, enum sym_ip_kind kind,
 			  const struct sw_frame *f)
 {
 	struct added_frame *a;
@@ -191,7 +191,7 @@ int symbolizer__add_frame(struct symbolizer *s, __u32 pid, enum sw_ip_kind kind,
 	return 0;
 }
 
-int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_kind kind,
+int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, enum sym_ip_kind kind,
 			struct sw_frame *f)
 {
 	const struct code_map *m;
@@ -229,7 +229,7 @@ int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_ki
 		return 0;
 	/* Module-relative from here on: what addr2line -e module takes. */
 	f->offset = vaddr;
-	look = kind == SW_IP_EXACT ? vaddr : vaddr - 1;
+	look = kind == SYM_IP_EXACT ? vaddr : vaddr - 1;
 	c = &s->cache[hash_u64(m->file->serial * 0x9e3779b97f4a7c15ULL ^ look) % CACHE_SLOTS];
 	if (c->serial != m->file->serial || c->vaddr != look) {
 		if (!module_open(&s->mods, m->file, p->exited ? 0 : pid, m->start, m->end))

@@ -24,20 +24,20 @@ struct sw_frame {
 };
 
 /* How a stack's address is looked up. */
-enum sw_ip_kind {
-	SW_IP_RETURN, /* a return address, or the instruction after a
+enum sym_ip_kind {
+	SYM_IP_RETURN, /* a return address, or the instruction after a
 			 syscall: the call is the instruction before it */
-	SW_IP_EXACT,  /* the instruction itself: where a fault happened */
+	SYM_IP_EXACT,  /* the instruction itself: where a fault happened */
 };
 
 /* Frame i of a stack whose first frame may be where a fault happened. */
-static inline enum sw_ip_kind sw_ip_kind_of(bool at_fault, __u32 i)
+static inline enum sym_ip_kind sym_ip_kind_of(bool at_fault, __u32 i)
 {
-	return at_fault && i == 0 ? SW_IP_EXACT : SW_IP_RETURN;
+	return at_fault && i == 0 ? SYM_IP_EXACT : SYM_IP_RETURN;
 }
 
 /* An executable mapping of a file, as the kernel saw it. */
-struct sw_code_mapping {
+struct sym_mapping {
 	__u64 start, end;
 	__u64 offset;	  /* in the file, of start */
 	__u64 dev, ino;	  /* the file's identity, dev as stat gives it */
@@ -55,7 +55,7 @@ int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n);
  * gone before its maps can be read.  It is kept only when its path,
  * through the process's root while it lives, else as is, is the inode
  * m names: -ENOENT when not. */
-int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sw_code_mapping *m);
+int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sym_mapping *m);
 /* child was forked by parent: until it execs it has parent's mappings. */
 int symbolizer__fork(struct symbolizer *s, __u32 parent, __u32 child);
 /* The process exited (or exec'd): its map is kept, but may be evicted
@@ -63,11 +63,11 @@ int symbolizer__fork(struct symbolizer *s, __u32 parent, __u32 child);
 void symbolizer__exit(struct symbolizer *s, __u32 pid);
 /* Resolve one address of pid; fills f (ip always).  Returns 0, or
  * -ENOENT when not even the module is known. */
-int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, enum sw_ip_kind kind,
+int symbolizer__resolve(struct symbolizer *s, __u32 pid, __u64 ip, enum sym_ip_kind kind,
 			struct sw_frame *f);
 /* A frame already resolved elsewhere (read from a saved log), so that
  * `analyze` prints what the live run printed. */
-int symbolizer__add_frame(struct symbolizer *s, __u32 pid, enum sw_ip_kind kind,
+int symbolizer__add_frame(struct symbolizer *s, __u32 pid, enum sym_ip_kind kind,
 			  const struct sw_frame *f);
 
 #endif

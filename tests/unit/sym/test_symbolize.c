@@ -328,7 +328,7 @@ static void check(__u32 pid, const struct want *w)
 	struct sw_frame f;
 
 	fixture_path(module, sizeof(module), w->module);
-	assert_int_equal(symbolizer__resolve(sym, pid, w->ip, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, pid, w->ip, SYM_IP_RETURN, &f), 0);
 	assert_true(f.ip == w->ip);
 	assert_non_null(f.module);
 	assert_string_equal(f.module, module);
@@ -434,7 +434,7 @@ static void test_stripped_gives_module_and_offset(void **state)
 	end_child();
 	fixture_path(module, sizeof(module), "stripped");
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(symbolizer__resolve(sym, pid, ips[i], SW_IP_RETURN, &f[i]), 0);
+		assert_int_equal(symbolizer__resolve(sym, pid, ips[i], SYM_IP_RETURN, &f[i]), 0);
 		assert_string_equal(f[i].module, module);
 		/* .dynsym of a PIE names none of these: no wrong neighbour either */
 		assert_null(f[i].function);
@@ -458,7 +458,7 @@ static void test_debuglink_file_is_found(void **state)
 
 /* The executable mapping of fixture name in pid's maps, as the kernel
  * side describes it; path is the buffer m->path points to. */
-static void code_mapping(__u32 pid, const char *name, struct sw_code_mapping *m, char *path,
+static void code_mapping(__u32 pid, const char *name, struct sym_mapping *m, char *path,
 			 size_t len)
 {
 	char maps[64], line[PATH_MAX + 128], file[PATH_MAX];
@@ -476,7 +476,7 @@ static void code_mapping(__u32 pid, const char *name, struct sw_code_mapping *m,
 			   &maj, &min, &ino, file) == 8 &&
 		    perms[2] == 'x' && !strcmp(file, path)) {
 			*m =
-			    (struct sw_code_mapping){start, end, off, makedev(maj, min), ino, path};
+			    (struct sym_mapping){start, end, off, makedev(maj, min), ino, path};
 			fclose(f);
 			return;
 		}
@@ -490,7 +490,7 @@ static void code_mapping(__u32 pid, const char *name, struct sw_code_mapping *m,
 static void check_added_mapping(const char *name, bool gone_first)
 {
 	char path[PATH_MAX];
-	struct sw_code_mapping m;
+	struct sym_mapping m;
 	struct addrs a;
 	struct want w[2];
 	__u32 pid;
@@ -524,7 +524,7 @@ static void test_added_mapping_of_a_gone_process(void **state)
 static void test_added_mapping_must_be_its_inode(void **state)
 {
 	char path[PATH_MAX], cut[PATH_MAX], other[PATH_MAX];
-	struct sw_code_mapping m, bad;
+	struct sym_mapping m, bad;
 	struct sw_frame f;
 	struct addrs a;
 	__u32 pid;
@@ -544,7 +544,7 @@ static void test_added_mapping_must_be_its_inode(void **state)
 	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -ENOENT);
 	bad.path = "pie";
 	assert_int_equal(symbolizer__add_mapping(sym, pid, &bad), -EINVAL);
-	assert_int_equal(symbolizer__resolve(sym, pid, addr(&a, "leaf_ret"), SW_IP_RETURN, &f),
+	assert_int_equal(symbolizer__resolve(sym, pid, addr(&a, "leaf_ret"), SYM_IP_RETURN, &f),
 			 -ENOENT);
 }
 
@@ -552,7 +552,7 @@ static void test_added_mapping_must_be_its_inode(void **state)
 static void test_added_mapping_through_the_process_root(void **state)
 {
 	char path[PATH_MAX], copy[PATH_MAX], real[PATH_MAX];
-	struct sw_code_mapping m;
+	struct sym_mapping m;
 	struct sw_frame f;
 	struct stat st;
 	struct addrs a;
@@ -573,7 +573,7 @@ static void test_added_mapping_through_the_process_root(void **state)
 	assert_int_equal(symbolizer__add_mapping(sym, pid, &m), 0);
 	end_child();
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(symbolizer__resolve(sym, pid, w[i].ip, SW_IP_RETURN, &f), 0);
+		assert_int_equal(symbolizer__resolve(sym, pid, w[i].ip, SYM_IP_RETURN, &f), 0);
 		assert_string_equal(f.module, "/shmwatch-test/pie");
 		assert_non_null(f.function);
 		assert_string_equal(f.function, w[i].function);
@@ -619,22 +619,22 @@ static void test_exact_address_is_its_own_line(void **state)
 	ip = addr(&a, "leaf_here");
 	assert_int_equal(symbolizer__note(sym, pid, &ip, 1), 0);
 	end_child();
-	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_EXACT, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SYM_IP_EXACT, &f), 0);
 	assert_non_null(f.function);
 	assert_string_equal(f.function, "leaf");
 	assert_int_equal(f.line, line_of(exe_src, "@here"));
-	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &g), 0);
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SYM_IP_RETURN, &g), 0);
 	assert_string_equal(g.function, "leaf");
 	assert_int_equal(g.line, line_of(exe_src, "@before_here"));
 	/* Either way the offset is the address's own. */
 	assert_true(f.offset == ip - addr(&a, "leaf_fn"));
 	assert_true(g.offset == f.offset);
 	/* As a saved log gives them back: one frame for each kind. */
-	assert_int_equal(symbolizer__add_frame(sym, 77, SW_IP_EXACT, &f), 0);
-	assert_int_equal(symbolizer__add_frame(sym, 77, SW_IP_RETURN, &g), 0);
-	assert_int_equal(symbolizer__resolve(sym, 77, ip, SW_IP_EXACT, &f), 0);
+	assert_int_equal(symbolizer__add_frame(sym, 77, SYM_IP_EXACT, &f), 0);
+	assert_int_equal(symbolizer__add_frame(sym, 77, SYM_IP_RETURN, &g), 0);
+	assert_int_equal(symbolizer__resolve(sym, 77, ip, SYM_IP_EXACT, &f), 0);
 	assert_int_equal(f.line, line_of(exe_src, "@here"));
-	assert_int_equal(symbolizer__resolve(sym, 77, ip, SW_IP_RETURN, &g), 0);
+	assert_int_equal(symbolizer__resolve(sym, 77, ip, SYM_IP_RETURN, &g), 0);
 	assert_int_equal(g.line, line_of(exe_src, "@before_here"));
 }
 
@@ -644,7 +644,7 @@ static void test_open_files_are_bounded(void **state)
 {
 	enum { N = 300, BASE = 0x7fff0000 };
 	char path[PATH_MAX], name[PATH_MAX], rel[16];
-	struct sw_code_mapping m;
+	struct sym_mapping m;
 	struct addrs a;
 	struct want w[2], v;
 	__u32 pid;
@@ -688,7 +688,7 @@ static void test_self(void **state)
 	/* One line: the call's line is the one to find. */
 	ip = return_address(), line = __LINE__;
 	assert_int_equal(symbolizer__note(sym, pid, &ip, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SYM_IP_RETURN, &f), 0);
 	assert_non_null(f.module);
 	assert_non_null(f.function);
 	assert_string_equal(f.function, "test_self");
@@ -699,7 +699,7 @@ static void test_self(void **state)
 	{
 		struct sw_frame g;
 
-		assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &g), 0);
+		assert_int_equal(symbolizer__resolve(sym, pid, ip, SYM_IP_RETURN, &g), 0);
 		assert_ptr_equal(g.function, f.function);
 		assert_ptr_equal(g.file, f.file);
 	}
@@ -729,14 +729,14 @@ static void test_unreadable_maps(void **state)
 	snprintf(path, sizeof(path), "%s/100/maps", proc);
 	assert_int_equal(mkdir(path, 0755), 0);
 	assert_true(symbolizer__note(sym, 100, &ip, 1) < 0);
-	assert_int_equal(symbolizer__resolve(sym, 100, ip, SW_IP_RETURN, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 100, ip, SYM_IP_RETURN, &f), -ENOENT);
 	assert_true(f.ip == ip);
 	assert_null(f.module);
 	/* No such process at all. */
 	assert_int_equal(symbolizer__note(sym, 101, &ip, 1), -ENOENT);
-	assert_int_equal(symbolizer__resolve(sym, 101, ip, SW_IP_RETURN, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 101, ip, SYM_IP_RETURN, &f), -ENOENT);
 	/* Never noted. */
-	assert_int_equal(symbolizer__resolve(sym, 102, ip, SW_IP_RETURN, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 102, ip, SYM_IP_RETURN, &f), -ENOENT);
 }
 
 static void test_odd_files_and_pseudo_maps(void **state)
@@ -770,42 +770,42 @@ static void test_odd_files_and_pseudo_maps(void **state)
 	fake_maps(200, maps);
 	assert_int_equal(symbolizer__note(sym, 200, ips, 9), 0);
 
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[0], SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[0], SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/nonexistent/prog");
 	assert_null(f.function);
 	assert_true(f.offset == 0x10);
 
 	snprintf(name, sizeof(name), "%s/garbage", dir);
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[1], SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[1], SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, name);
 	assert_null(f.function);
 
 	snprintf(name, sizeof(name), "%s/truncated", dir);
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[2], SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[2], SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, name);
 	assert_null(f.function);
 
 	snprintf(name, sizeof(name), "%s/fifo", dir);
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[3], SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[3], SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, name);
 
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[4], SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[4], SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, dir);
 
 	/* " (deleted)" is not part of the name; the offset is into the file. */
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[5], SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[5], SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/gone/a b");
 	assert_true(f.offset == 0x1010);
 
 	/* Not executable: not a code module. */
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[6], SW_IP_RETURN, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[6], SYM_IP_RETURN, &f), -ENOENT);
 
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[7], SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[7], SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "[vdso]");
 	assert_true(f.offset == 0x10);
 
 	/* Anonymous code (a JIT): covered, so no re-read, but unknown. */
-	assert_int_equal(symbolizer__resolve(sym, 200, ips[8], SW_IP_RETURN, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 200, ips[8], SYM_IP_RETURN, &f), -ENOENT);
 }
 
 static void test_exited_processes_are_bounded(void **state)
@@ -824,16 +824,16 @@ static void test_exited_processes_are_bounded(void **state)
 		symbolizer__exit(sym, pid);
 	}
 	for (pid = 1000; pid < 1000 + N - KEPT; pid++)
-		assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), -ENOENT);
+		assert_int_equal(symbolizer__resolve(sym, pid, ip, SYM_IP_RETURN, &f), -ENOENT);
 	for (; pid < 1000 + N; pid++) {
 		snprintf(maps, sizeof(maps), "/fake/bin%u", pid);
-		assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), 0);
+		assert_int_equal(symbolizer__resolve(sym, pid, ip, SYM_IP_RETURN, &f), 0);
 		assert_string_equal(f.module, maps);
 	}
 	/* Exiting twice, or a pid never seen, changes nothing. */
 	symbolizer__exit(sym, 1000 + N - 1);
 	symbolizer__exit(sym, 7);
-	assert_int_equal(symbolizer__resolve(sym, 1000 + N - 1, ip, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 1000 + N - 1, ip, SYM_IP_RETURN, &f), 0);
 }
 
 static void test_new_code_rereads_and_keeps_old_mappings(void **state)
@@ -847,18 +847,18 @@ static void test_new_code_rereads_and_keeps_old_mappings(void **state)
 	/* The pid comes back with other code (exec, or reuse). */
 	fake_maps(300, "00500000-00501000 r-xp 00000000 08:01 0 /bin/new\n");
 	assert_int_equal(symbolizer__note(sym, 300, &b, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 300, b, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, b, SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/new");
 	/* Stacks taken before still resolve against what was mapped then. */
-	assert_int_equal(symbolizer__resolve(sym, 300, a, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, a, SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/old");
 	/* A newer mapping over the old range wins. */
 	fake_maps(300, "00400000-00401000 r-xp 00000000 08:01 0 /bin/newer\n"
 		       "00600000-00601000 r-xp 00000000 08:01 0 /bin/lib\n");
 	assert_int_equal(symbolizer__note(sym, 300, &c, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 300, a, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, a, SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/newer");
-	assert_int_equal(symbolizer__resolve(sym, 300, b, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 300, b, SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/new");
 }
 
@@ -875,9 +875,9 @@ static void test_late_stack_keeps_exited_map(void **state)
 	snprintf(path, sizeof(path), "%s/600/maps", proc);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(symbolizer__note(sym, 600, &b, 1), -ENOENT);
-	assert_int_equal(symbolizer__resolve(sym, 600, a, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 600, a, SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/gone");
-	assert_int_equal(symbolizer__resolve(sym, 600, b, SW_IP_RETURN, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 600, b, SYM_IP_RETURN, &f), -ENOENT);
 }
 
 /* An ip no mapping covered right after a read (a garbage frame of a
@@ -894,10 +894,10 @@ static void test_missing_ip_is_not_reread(void **state)
 		       "00400000-00401000 r-xp 00000000 08:01 0 /bin/x\n"
 		       "00500000-00501000 r-xp 00000000 08:01 0 /bin/z\n");
 	assert_int_equal(symbolizer__note(sym, 400, &bogus, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 400, bogus, SW_IP_RETURN, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 400, bogus, SYM_IP_RETURN, &f), -ENOENT);
 	/* New code does read again. */
 	assert_int_equal(symbolizer__note(sym, 400, &later, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 400, later, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 400, later, SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/z");
 }
 
@@ -906,7 +906,7 @@ static void check_module(__u32 pid, __u64 ip, const char *module)
 {
 	struct sw_frame f;
 
-	assert_int_equal(symbolizer__resolve(sym, pid, ip, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, pid, ip, SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, module);
 }
 
@@ -928,9 +928,9 @@ static void test_fork_then_exec(void **state)
 	check_module(701, b, "/bin/child");
 	check_module(701, a, "/bin/parent");
 	/* The parent is untouched; a parent nothing is known of gives nothing. */
-	assert_int_equal(symbolizer__resolve(sym, 700, b, SW_IP_RETURN, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 700, b, SYM_IP_RETURN, &f), -ENOENT);
 	assert_int_equal(symbolizer__fork(sym, 702, 703), 0);
-	assert_int_equal(symbolizer__resolve(sym, 703, a, SW_IP_RETURN, &f), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 703, a, SYM_IP_RETURN, &f), -ENOENT);
 }
 
 static void test_added_frames_win_and_are_copied(void **state)
@@ -943,12 +943,12 @@ static void test_added_frames_win_and_are_copied(void **state)
 	strcpy(function, "create_segment");
 	strcpy(file, "app.c");
 	in = (struct sw_frame){0x400010, module, function, 0x1c, file, 42};
-	assert_int_equal(symbolizer__add_frame(sym, 500, SW_IP_RETURN, &in), 0);
+	assert_int_equal(symbolizer__add_frame(sym, 500, SYM_IP_RETURN, &in), 0);
 	memset(module, 'x', sizeof(module) - 1);
 	memset(function, 'x', sizeof(function) - 1);
 	memset(file, 'x', sizeof(file) - 1);
 	assert_int_equal(symbolizer__note(sym, 500, &in.ip, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, SW_IP_RETURN, &out), 0);
+	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, SYM_IP_RETURN, &out), 0);
 	assert_string_equal(out.module, "/usr/bin/app");
 	assert_string_equal(out.function, "create_segment");
 	assert_string_equal(out.file, "app.c");
@@ -956,12 +956,12 @@ static void test_added_frames_win_and_are_copied(void **state)
 	assert_int_equal(out.line, 42);
 	/* Unknown parts stay NULL; a second add for the same ip replaces. */
 	in = (struct sw_frame){.ip = 0x400010, .module = "/usr/bin/app", .offset = 0x400010};
-	assert_int_equal(symbolizer__add_frame(sym, 500, SW_IP_RETURN, &in), 0);
-	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, SW_IP_RETURN, &out), 0);
+	assert_int_equal(symbolizer__add_frame(sym, 500, SYM_IP_RETURN, &in), 0);
+	assert_int_equal(symbolizer__resolve(sym, 500, 0x400010, SYM_IP_RETURN, &out), 0);
 	assert_null(out.function);
 	assert_null(out.file);
 	/* Per pid: another pid with the same ip is not touched. */
-	assert_int_equal(symbolizer__resolve(sym, 501, 0x400010, SW_IP_RETURN, &out), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 501, 0x400010, SYM_IP_RETURN, &out), -ENOENT);
 }
 
 /* One path, two inodes (a binary rebuilt between two runs): two files,
@@ -975,10 +975,10 @@ static void test_same_path_other_inode(void **state)
 	fake_maps(811, "00400000-00401000 r-xp 00001000 08:01 2 /bin/same\n");
 	assert_int_equal(symbolizer__note(sym, 810, &a, 1), 0);
 	assert_int_equal(symbolizer__note(sym, 811, &a, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 810, a, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 810, a, SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/same");
 	assert_true(f.offset == 0x10);
-	assert_int_equal(symbolizer__resolve(sym, 811, a, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 811, a, SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/same");
 	assert_true(f.offset == 0x1010);
 	/* 810's file goes: a newer mapping over its range. */
@@ -986,13 +986,13 @@ static void test_same_path_other_inode(void **state)
 		       "00500000-00501000 r-xp 00000000 08:01 4 /bin/z\n");
 	assert_int_equal(symbolizer__note(sym, 810, &b, 1), 0);
 	check_module(810, a, "/bin/other");
-	assert_int_equal(symbolizer__resolve(sym, 811, a, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 811, a, SYM_IP_RETURN, &f), 0);
 	assert_string_equal(f.module, "/bin/same");
 	assert_true(f.offset == 0x1010);
 	/* A third process mapping the first inode again gets a file of its own. */
 	fake_maps(812, "00400000-00401000 r-xp 00002000 08:01 1 /bin/same\n");
 	assert_int_equal(symbolizer__note(sym, 812, &a, 1), 0);
-	assert_int_equal(symbolizer__resolve(sym, 812, a, SW_IP_RETURN, &f), 0);
+	assert_int_equal(symbolizer__resolve(sym, 812, a, SYM_IP_RETURN, &f), 0);
 	assert_true(f.offset == 0x2010);
 }
 
@@ -1003,12 +1003,12 @@ static void test_added_frames_with_one_key(void **state)
 	const struct {
 		__u32 pid;
 		__u64 ip;
-		enum sw_ip_kind kind;
+		enum sym_ip_kind kind;
 		const char *function;
 	} add[] = {
-	    {1000, ip, SW_IP_RETURN, "a"},
-	    {1001, ip ^ 1 ^ (1ULL << 48), SW_IP_RETURN, "b"},
-	    {1000, ip ^ (1ULL << 47), SW_IP_EXACT, "c"},
+	    {1000, ip, SYM_IP_RETURN, "a"},
+	    {1001, ip ^ 1 ^ (1ULL << 48), SYM_IP_RETURN, "b"},
+	    {1000, ip ^ (1ULL << 47), SYM_IP_EXACT, "c"},
 	};
 	struct sw_frame in, out;
 	size_t i;
@@ -1023,15 +1023,15 @@ static void test_added_frames_with_one_key(void **state)
 		assert_string_equal(out.function, add[i].function);
 	}
 	/* The same pid and ip of another kind is not added. */
-	assert_int_equal(symbolizer__resolve(sym, 1000, ip, SW_IP_EXACT, &out), -ENOENT);
+	assert_int_equal(symbolizer__resolve(sym, 1000, ip, SYM_IP_EXACT, &out), -ENOENT);
 	/* Replacing one leaves the others. */
 	in = (struct sw_frame){.ip = add[1].ip, .function = "b2"};
 	assert_int_equal(symbolizer__add_frame(sym, add[1].pid, add[1].kind, &in), 0);
-	assert_int_equal(symbolizer__resolve(sym, 1001, add[1].ip, SW_IP_RETURN, &out), 0);
+	assert_int_equal(symbolizer__resolve(sym, 1001, add[1].ip, SYM_IP_RETURN, &out), 0);
 	assert_string_equal(out.function, "b2");
-	assert_int_equal(symbolizer__resolve(sym, 1000, ip, SW_IP_RETURN, &out), 0);
+	assert_int_equal(symbolizer__resolve(sym, 1000, ip, SYM_IP_RETURN, &out), 0);
 	assert_string_equal(out.function, "a");
-	assert_int_equal(symbolizer__resolve(sym, 1000, add[2].ip, SW_IP_EXACT, &out), 0);
+	assert_int_equal(symbolizer__resolve(sym, 1000, add[2].ip, SYM_IP_EXACT, &out), 0);
 	assert_string_equal(out.function, "c");
 }
 
@@ -1040,19 +1040,19 @@ static void test_bad_arguments(void **state)
 	struct sw_frame f;
 	__u64 ip = 0x400000;
 
-	assert_int_equal(symbolizer__resolve(sym, 1, ip, SW_IP_RETURN, NULL), -EINVAL);
+	assert_int_equal(symbolizer__resolve(sym, 1, ip, SYM_IP_RETURN, NULL), -EINVAL);
 	assert_int_equal(symbolizer__note(sym, 1, NULL, 3), -EINVAL);
 	assert_int_equal(symbolizer__note(sym, 1, &ip, -1), -EINVAL);
 	assert_int_equal(symbolizer__note(sym, 1, NULL, 0), 0);
-	assert_int_equal(symbolizer__add_frame(sym, 1, SW_IP_RETURN, NULL), -EINVAL);
+	assert_int_equal(symbolizer__add_frame(sym, 1, SYM_IP_RETURN, NULL), -EINVAL);
 	assert_int_equal(symbolizer__add_mapping(sym, 1, NULL), -EINVAL);
-	assert_int_equal(symbolizer__add_mapping(NULL, 1, &(struct sw_code_mapping){.path = "/x"}),
+	assert_int_equal(symbolizer__add_mapping(NULL, 1, &(struct sym_mapping){.path = "/x"}),
 			 -EINVAL);
 	assert_int_equal(symbolizer__add_mapping(
-			     sym, 1, &(struct sw_code_mapping){.start = 2, .end = 1, .path = "/x"}),
+			     sym, 1, &(struct sym_mapping){.start = 2, .end = 1, .path = "/x"}),
 			 -EINVAL);
 	assert_int_equal(symbolizer__fork(NULL, 1, 2), 0);
-	assert_int_equal(symbolizer__resolve(NULL, 1, ip, SW_IP_RETURN, &f), -EINVAL);
+	assert_int_equal(symbolizer__resolve(NULL, 1, ip, SYM_IP_RETURN, &f), -EINVAL);
 	symbolizer__exit(NULL, 1);
 	symbolizer__free(NULL);
 }
