@@ -298,15 +298,18 @@ static void fan_event(struct pipeline *pl, const struct sw_event *e, const struc
 		.e = e,
 		.seq = e->seq,
 		.stack_from = e->stack_from,
-		.frames = logged,
-		.n_frames = e->n_frames < SW_MAX_FRAMES ? e->n_frames : SW_MAX_FRAMES,
+		.stack.frames = logged,
+		.stack.n = e->n_frames < SW_MAX_FRAMES ? e->n_frames : SW_MAX_FRAMES,
 	};
 
-	if (!logged && pl->event_frames)
-		se.n_frames = resolve_stack(pl, e->pid, e->stack, e->n_frames,
-					    sw_event_stack_at_fault(e), pl->event_frames, frames);
-	if (!logged)
-		se.frames = frames;
+	/* No sink shows an event's stack: it gets none, rather than frames
+	 * nobody filled in. */
+	if (!logged) {
+		se.stack.frames = frames;
+		se.stack.n = pl->event_frames ?
+			resolve_stack(pl, e->pid, e->stack, e->n_frames,
+				      sw_event_stack_at_fault(e), pl->event_frames, frames) : 0;
+	}
 	for (int i = 0; i < pl->n_sinks; i++)
 		pl->sinks[i]->ops->event(pl->sinks[i], &se);
 }

@@ -227,9 +227,9 @@ static void json_event(struct sink *s, const struct sink_event *se)
 		put_lifecycle(b, e);
 	if (e->kind == SW_EV_CALL && e->c.name_cut)
 		json_bool_field(b, "name_truncated", true);
-	if (se->n_frames)
-		put_stack(b, "stack", se->frames, se->n_frames);
-	if (se->n_frames && se->stack_from)
+	if (se->stack.n)
+		put_stack(b, "stack", se->stack.frames, se->stack.n);
+	if (se->stack.n && se->stack_from)
 		json_u64_field(b, "stack_from", se->stack_from);
 	json_obj_close(b);
 	put_line(js);

@@ -426,7 +426,7 @@ void sink_format_stats_line(char *buf, size_t len, const struct sw_stats *st)
 	snprintf(buf, len, "%.*s", (int)t.len, t.line);
 }
 
-/* The final counters go to stderr (app.c), where they are seen even when
+/* The final counters go to stderr (pipeline.c), where they are seen even when
  * standard output is a pipe or /dev/null; here only a running warning. */
 static void text_stats(struct sink *s, const struct sw_stats *st)
 {

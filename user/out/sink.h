@@ -2,7 +2,7 @@
 /*
  * sink.h - the interface every output implements.
  *
- * The pipeline (app.c) prepares each record once and hands it to every
+ * The pipeline (pipeline.c) prepares each record once and hands it to every
  * sink it opened; a sink only formats and writes it to its outfile.
  * What a sink gets:
  *   header   once, first: the run (log/schema.h); it carries the wall
@@ -20,7 +20,7 @@
  * each stack it shows, and the pipeline resolves that many.
  *
  * A new output (a metrics exporter, a live view, a report) is one file
- * with a constructor like sink_text__new(), declared here, and in app.c
+ * with a constructor like sink_text__new(), declared here, and in pipeline.c
  * the small function that builds it from the pipeline's options and the
  * line in open_sinks() that says when it is opened.
  */
@@ -47,9 +47,8 @@ struct sink_stack {
 struct sink_event {
 	const struct sw_event *e;
 	__u64 seq;
-	__u64 stack_from;	       /* seq of the record that sent the stack, 0: its own */
-	const struct sw_frame *frames; /* n_frames, as e->stack */
-	__u32 n_frames;
+	__u64 stack_from;	  /* seq of the record that sent the stack, 0: its own */
+	struct sink_stack stack;  /* e->stack resolved */
 };
 
 struct sink_finding {
