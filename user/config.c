@@ -15,12 +15,6 @@
 #include "out/sink.h"
 
 /* Text a user or a traced process chose, safe for one line of stderr. */
-static const char *esc(char *buf, size_t len, const char *s)
-{
-	text_escape(buf, len, s, 4096);
-	return buf;
-}
-
 static int resolve_pid(struct cli_trace *o, int i, const char *proc_root, __u32 self,
 		       config_note_fn note, void *ctx, char *err, size_t len)
 {
@@ -37,7 +31,7 @@ static int resolve_pid(struct cli_trace *o, int i, const char *proc_root, __u32 
 		snprintf(err, len, "can't read %s/%u: %s", proc_root, pid, strerror(-ret));
 		return ret;
 	}
-	esc(comm, sizeof(comm), t.comm);
+	text_escaped(comm, sizeof(comm), t.comm);
 	if (t.tgid == self || pid == self) {
 		snprintf(err, len, "can't trace shmwatch itself (pid %u)", pid);
 		return -EINVAL;
@@ -83,7 +77,7 @@ int config_resolve_user(struct cli_trace *o, char *err, size_t len)
 		return 0;
 	pw = getpwnam(o->user);
 	if (!pw) {
-		snprintf(err, len, "unknown user '%s'", esc(name, sizeof(name), o->user));
+		snprintf(err, len, "unknown user '%s'", text_escaped(name, sizeof(name), o->user));
 		return -EINVAL;
 	}
 	o->uid = pw->pw_uid;

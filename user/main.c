@@ -115,12 +115,6 @@ static int on_capture(void *ctx, const struct sw_event *e)
 }
 
 /* One line on stderr with text a user or a traced process chose. */
-static const char *esc(char *buf, size_t len, const char *s)
-{
-	text_escape(buf, len, s, 4096);
-	return buf;
-}
-
 /* A notice from resolving the options, e.g. a thread given for its
  * process. */
 static void note(void *ctx, const char *line)
@@ -160,7 +154,7 @@ static void announce(const struct cli_trace *o, const struct launch *held)
 
 	if (held)
 		fprintf(stderr, "shmwatch: tracing %s (pid %d) and its children\n",
-			esc(name, sizeof(name), o->command[0]), held->pid);
+			text_escaped(name, sizeof(name), o->command[0]), held->pid);
 	else if (o->mode == CLI_MODE_PIDS)
 		fprintf(stderr, "shmwatch: tracing %d process%s%s; Ctrl-C to stop\n", o->n_pids,
 			o->n_pids > 1 ? "es" : "", o->follow ? " and their children" : "");
@@ -182,7 +176,7 @@ static void name_traced(struct capture *cap, const char *label)
 		char comm[64] = "?";
 
 		if (!procfs_read_task("/proc", pids[i], &t))
-			esc(comm, sizeof(comm), t.comm);
+			text_escaped(comm, sizeof(comm), t.comm);
 		fprintf(stderr, "%s pid %u (%s)", i ? "," : "", pids[i], comm);
 	}
 	fprintf(stderr, "%s\n", n > SHOW_LEFT ? ", ..." : "");
@@ -296,7 +290,7 @@ static void on_child_exit(struct run *r, __u64 now, __u64 *next_alive_check)
 	} else if (!r->said_child_exit) {
 		r->said_child_exit = true;
 		fprintf(stderr, "shmwatch: %s exited with status %d; still tracing what it left running (Ctrl-C to stop)\n",
-			esc(name, sizeof(name), r->o->command[0]), launch_exit_status(c));
+			text_escaped(name, sizeof(name), r->o->command[0]), launch_exit_status(c));
 		name_traced(r->cap, "left running:");
 	}
 }
@@ -335,7 +329,7 @@ static int trace_loop(struct run *r)
 			char name[256];
 
 			fprintf(stderr, "shmwatch: %s did not exit within %llu s of being asked to: killed it\n",
-				esc(name, sizeof(name), o->command[0]),
+				text_escaped(name, sizeof(name), o->command[0]),
 				(unsigned long long)(STOP_GRACE_NS / 1000000000ULL));
 			kill(r->child->pid, SIGKILL);
 			r->child->kill_at = ~0ULL;
@@ -421,7 +415,7 @@ static int run_trace(struct pipeline *pl, const struct cli_trace *o, struct laun
 			char name[256];
 
 			fprintf(stderr, "shmwatch: can't run %s: %s\n",
-				esc(name, sizeof(name), o->command[0]), strerror(-ret));
+				text_escaped(name, sizeof(name), o->command[0]), strerror(-ret));
 			waitpid(held->pid, NULL, 0);
 			return EXIT_USAGE;
 		}
@@ -516,7 +510,7 @@ static int do_trace(int argc, char **argv)
 	ret = 0;
 	if (o.command && (ret = launch_spawn_held(&child, o.command, pipeline__stdout_is_log(pl))))
 		fprintf(stderr, "shmwatch: can't start %s: %s\n",
-			esc(err, sizeof(err), o.command[0]), strerror(-ret));
+			text_escaped(err, sizeof(err), o.command[0]), strerror(-ret));
 	else
 		ret = run_trace(pl, &o, o.command ? &child : NULL, &cap);
 	if (pipeline__free(pl) && !ret)

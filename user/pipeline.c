@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "config.h"
 #include "pipeline.h"
 #include "lib/names.h"
 #include "trace/stacksites.h"
@@ -179,24 +180,17 @@ static int open_sinks(struct pipeline *pl, const struct pipeline_opts *o, char *
 struct pipeline *pipeline__new(const struct pipeline_opts *o, const struct sw_header *h, char *err, size_t len)
 {
 	struct pipeline *pl = calloc(1, sizeof(*pl));
-	struct analyzer_opts ao = {
-		.max_size = h->max_size,
-		.shmmax = h->shmmax,
-		.mem_total = h->mem_total,
-		.shm_rmid_forced = h->shm_rmid_forced,
-		.all_mmaps = h->all_mmaps,
-		.growth_window_ns = h->growth_window_ns,
-		.growth_threshold = h->growth_threshold,
-		.keep_exited = o->keep_exited,
-		.on_finding = fan_finding,
-		.on_summary = fan_summary,
-		.on_usage = fan_usage,
-	};
+	struct analyzer_opts ao;
 
 	if (!pl) {
 		snprintf(err, len, "out of memory");
 		return NULL;
 	}
+	/* The analyzer judges by what the header says, live or from a log. */
+	config_analyzer_opts(h, o->keep_exited, &ao);
+	ao.on_finding = fan_finding;
+	ao.on_summary = fan_summary;
+	ao.on_usage = fan_usage;
 	ao.ctx = pl;
 	pl->live = o->live;
 	pl->sym = symbolizer__new(o->live ? "/proc" : NULL);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_app.c - the record pipeline (user/pipeline.c) as `analyze` drives it:
+ * test_pipeline.c - the record pipeline (user/pipeline.c) as `analyze` drives it:
  * the frames a log gave an event reach the sinks as they were, and the
  * finding that event completes names the same frames; an event without
  * known frames reaches them with its addresses only.  The NDJSON log the

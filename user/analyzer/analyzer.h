@@ -168,7 +168,7 @@ void analyzer__lost(struct analyzer *a, __u64 ts_ns, __u64 n);
 void analyzer__finish(struct analyzer *a, __u64 ts_ns);
 
 /*
- * Seeding from /proc for processes that were already running (procfs.c).
+ * Seeding from /proc for processes that were already running (analyzer/seed.c).
  * A segment as /proc/sysvipc/shm shows it, and an existing mapping or
  * attachment of a process as /proc/PID/maps shows it.
  */

@@ -97,6 +97,12 @@ const char *sw_sigcode_name(int signo, int code);
  * rule of every text shmwatch prints.
  */
 size_t text_escape(char *buf, size_t len, const char *s, size_t max);
+/* text_escape of a whole string, for a message: returns buf. */
+static inline const char *text_escaped(char *buf, size_t len, const char *s)
+{
+	text_escape(buf, len, s, (size_t)-1);
+	return buf;
+}
 
 /* "4.0 KiB", "1.5 GiB", "17 B". */
 void human_size(char *buf, size_t len, __u64 bytes);

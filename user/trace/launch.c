@@ -62,8 +62,12 @@ int launch_release(struct launch *c)
 	int e = 0;
 	ssize_t n;
 
-	if (write(c->go_fd, "g", 1) != 1)
-		return -errno;
+	if (write(c->go_fd, "g", 1) != 1) {
+		e = errno;
+		close(c->go_fd);
+		close(c->err_fd);
+		return -e;
+	}
 	close(c->go_fd);
 	n = read(c->err_fd, &e, sizeof(e));
 	close(c->err_fd);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_stacksites.c - the call-site stack cache (user/stacksites.c): a
+ * test_stacksites.c - the call-site stack cache (user/trace/stacksites.c): a
  * record sent without its stack gets the first one of its site back, the
  * least recently used site goes first, and misses are counted.
  */
