@@ -257,6 +257,12 @@ int outfile__publish(struct outfile *o)
 
 	if (o->error || !o->tmp[0])
 		return o->error;
+	/* What was written before (the header) is in the file when it
+	 * appears, so even a run killed right after has a log that says
+	 * what it is. */
+	ret = outfile__flush(o);
+	if (ret)
+		return ret;
 	ret = look_at_path(o, &st);
 	if (ret < 0)
 		return ret;

@@ -34,8 +34,9 @@ struct outfile;
 
 /* Returns NULL with errno set and opts->why filled. */
 struct outfile *outfile__open(const struct outfile_opts *opts);
-/* Rename a held file over its path (the existing file there is checked
- * again); 0 or -errno.  Standard output and published files: 0. */
+/* Flush what is buffered, then rename a held file over its path (the
+ * existing file there is checked again); 0 or -errno.  Standard output
+ * and published files: 0. */
 int outfile__publish(struct outfile *o);
 /* Did publishing replace an existing file? */
 bool outfile__replaced(const struct outfile *o);

@@ -331,6 +331,27 @@ static void test_new_file_is_not_a_replacement(void **pstate)
 	assert_content(path, "x\n");
 }
 
+/* A log appears with what was written before publishing (its header),
+ * without waiting for the next flush: a run killed at once still has a
+ * log that says what it is. */
+static void test_published_file_holds_what_was_written(void **pstate)
+{
+	struct state *st = *pstate;
+	char path[128];
+	struct outfile *o;
+
+	path_in(st, "log.json", path, sizeof(path));
+	o = open_at(path, true, NULL, 0);
+	assert_non_null(o);
+	put_line(o, "header");
+	assert_int_equal(outfile__publish(o), 0);
+	assert_content(path, "header\n");
+	put_line(o, "event");
+	assert_content(path, "header\n"); /* buffered until a flush */
+	assert_int_equal(outfile__close(o), 0);
+	assert_content(path, "header\nevent\n");
+}
+
 static void test_unpublished_leaves_path_as_it_was(void **pstate)
 {
 	struct state *st = *pstate;
@@ -747,6 +768,7 @@ int main(void)
 		T(test_missing_directory_is_an_error),
 		T(test_replaces_existing_file),
 		T(test_new_file_is_not_a_replacement),
+		T(test_published_file_holds_what_was_written),
 		T(test_unpublished_leaves_path_as_it_was),
 		T(test_publish_checks_the_path_again),
 		T(test_rotation_keeps_whole_lines_and_drops_the_oldest),
