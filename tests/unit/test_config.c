@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "fakeproc.h"
 #include "config.h"
 #include "defaults.h"
 #include "out/sink.h"
@@ -32,14 +33,7 @@ static char proc_root[] = "/tmp/shmwatch-test-config-XXXXXX";
 
 static void put(const char *rel, const char *text)
 {
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", proc_root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	fakeproc_write(proc_root, rel, text);
 }
 
 /* A task as /proc shows it: stat (state, flags), status (Tgid), comm. */

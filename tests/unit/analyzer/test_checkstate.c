@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "../fakeproc.h"
 #include "analyzer/checkstate.h"
 #include "analyzer/seed.h"
 #include "lib/procfs.h"
@@ -23,14 +24,7 @@ static char root[sizeof(ROOT_TEMPLATE)];
 
 static void write_file(const char *rel, const char *text)
 {
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	fakeproc_write(root, rel, text);
 }
 
 static const char shm_hdr[] =

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "../fakeproc.h"
 #include "analyzer/analyzer.h"
 #include "analyzer/objects.h"
 #include "analyzer/space.h"
@@ -35,14 +36,7 @@ static void on_finding(void *ctx, const struct sw_finding *f)
 
 static void write_file(const char *rel, const char *text)
 {
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	fakeproc_write(root, rel, text);
 }
 
 static void make_dir(const char *rel)
