@@ -48,6 +48,7 @@ struct sw_finding {
 	char comm[SW_COMM_LEN];
 	__u64 ts_ns; /* time of the event that completed the finding */
 	char message[SW_MSG_LEN];
+	const char *hint; /* one line: what to do (the rule's advice) */
 	int n_evidence;
 	__u64 evidence[SW_MAX_EVIDENCE]; /* sequence numbers of events */
 	bool uncertain; /* rests on state a reported loss may have hidden */

@@ -105,6 +105,7 @@ void finding_init(struct sw_finding *f, int rule, __u32 pid, __u32 tid,
 	memset(f, 0, sizeof(*f));
 	f->rule = sw_rules[rule].id;
 	f->severity = sw_rules[rule].severity;
+	f->hint = sw_rules[rule].advice;
 	f->pid = pid;
 	f->tid = tid;
 	if (comm)

@@ -249,6 +249,8 @@ static void json_finding(struct sink *s, const struct sink_finding *sf)
 	json_u64_field(b, "tid", f->tid);
 	json_str_field(b, "comm", f->comm, SW_COMM_LEN);
 	json_str_field(b, "message", f->message, SW_MSG_LEN);
+	if (f->hint)
+		json_str_field(b, "hint", f->hint, SW_MSG_LEN);
 	json_arr_field_open(b, "evidence");
 	for (int i = 0; i < f->n_evidence && i < SW_MAX_EVIDENCE; i++)
 		json_u64_elem(b, f->evidence[i]);

@@ -312,6 +312,11 @@ static void text_finding(struct sink *s, const struct sink_finding *sf)
 	put_line(t);
 	add_stack_line(t, "at", &sf->site);
 	add_stack_line(t, "from", &sf->origin);
+	if (f->hint) {
+		add(t, "    hint: ");
+		add_escaped(t, f->hint, SW_MSG_LEN);
+		put_line(t);
+	}
 }
 
 static void text_summary(struct sink *s, const struct sw_proc_summary *p)

@@ -305,6 +305,8 @@ static void test_stacks_failed_then_used(void **state)
 	call(2030, 0, SW_SHMAT, -EINVAL, (__u64)-1, 0, 0, 0);
 	f = &T.findings[T.n_findings - 1];
 	assert_string_equal(f->rule, "failed-then-used");
+	/* Every finding carries its rule's advice. */
+	assert_non_null(strstr(f->hint, "check for -1 / MAP_FAILED"));
 	assert_stack(&f->origin, 2030, 0x1000, 2);
 	assert_stack(&f->site, 2030, 0x2000, 3);
 	/* shmat fails, shmdt uses (void *)-1. */

@@ -354,6 +354,7 @@ static void fill_finding(struct sw_finding *f)
 	strcpy(f->comm, "leaker");
 	f->ts_ns = 5000;
 	strcpy(f->message, "segment 7 (64 KiB, IPC_PRIVATE) outlives its creator");
+	f->hint = "call shmctl(id, IPC_RMID) once every user has attached";
 	f->n_evidence = 2;
 	f->evidence[0] = 3;
 	f->evidence[1] = 9;

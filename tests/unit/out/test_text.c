@@ -198,6 +198,7 @@ static void put_finding(struct state *st, bool uncertain, bool stacks)
 	if (stacks) {
 		sf.site = (struct sink_stack){.frames = site_frames, .n = 3};
 		sf.origin = (struct sink_stack){.frames = origin_frames, .n = 1};
+		f.hint = "remove it\n with IPC_RMID"; /* escaped like the message */
 	}
 	st->sink->ops->finding(st->sink, &sf);
 }
@@ -284,7 +285,8 @@ static void test_finding_stacks_by_depth(void **pstate)
 	assert_text(st, "01:02:03.456789 FINDING error segment-leak pid 100 (app): segment 17 was "
 			"left behind [events #7 #9]\n"
 			"    at shmget (shmget.c:30) <- main+0x1f (app) <- ...\n"
-			"    from 0x1234\n");
+			"    from 0x1234\n"
+			"    hint: remove it\\x0a with IPC_RMID\n");
 
 	/* The default depth, 4, shows all three. */
 	open_text(st, false, true, 0);
@@ -292,7 +294,8 @@ static void test_finding_stacks_by_depth(void **pstate)
 	assert_text(st, "01:02:03.456789 FINDING error segment-leak pid 100 (app): segment 17 was "
 			"left behind [events #7 #9]\n"
 			"    at shmget (shmget.c:30) <- main+0x1f (app) <- libc.so.6+0x2a\n"
-			"    from 0x1234\n");
+			"    from 0x1234\n"
+			"    hint: remove it\\x0a with IPC_RMID\n");
 }
 
 static void test_finding_colour(void **pstate)
