@@ -2,7 +2,8 @@
 /*
  * test_docs.c - the rule table is the single source: the README's rule
  * list and docs/rules.md must carry every rule's id, severity, summary
- * and advice exactly as the table has them.  Paths are relative to the
+ * and advice exactly as the table has them; so is the table of known
+ * producers, which docs/rules.md must list row by row.  Paths are relative to the
  * repository root (tests run from there) or to $SHMWATCH_SRC.
  */
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "analyzer/analyzer.h"
+#include "analyzer/producers.h"
 
 static char *slurp(const char *name)
 {
@@ -72,11 +74,36 @@ static void test_rules_md_describes_every_rule(void **state)
 	free(doc);
 }
 
+static void test_rules_md_lists_every_producer(void **state)
+{
+	static const char *const matches[] = {
+		[SW_PRODUCER_NAME] = "name",
+		[SW_PRODUCER_COMM] = "comm",
+		[SW_PRODUCER_MODULE] = "module",
+	};
+	char *doc = slurp("docs/rules.md");
+	char row[1024];
+
+	if (!strstr(doc, "## Known producers"))
+		fail_msg("docs/rules.md has no section ## Known producers");
+	assert_true(sw_producer_count > 0);
+	for (int i = 0; i < sw_producer_count; i++) {
+		const struct sw_producer *p = &sw_producers[i];
+
+		snprintf(row, sizeof(row), "| `%s` | %s | %s | %s | %s |", p->pattern,
+			 matches[p->match], p->producer, p->what, p->fix);
+		if (!strstr(doc, row))
+			fail_msg("docs/rules.md lacks the producer row: %s", row);
+	}
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_readme_lists_every_rule),
 		cmocka_unit_test(test_rules_md_describes_every_rule),
+		cmocka_unit_test(test_rules_md_lists_every_producer),
 	};
 
 	return cmocka_run_group_tests_name("docs", tests, NULL, NULL);

@@ -48,10 +48,14 @@ struct sw_finding {
 	char comm[SW_COMM_LEN];
 	__u64 ts_ns; /* time of the event that completed the finding */
 	char message[SW_MSG_LEN];
-	const char *hint; /* one line: what to do (the rule's advice) */
 	int n_evidence;
 	__u64 evidence[SW_MAX_EVIDENCE]; /* sequence numbers of events */
 	bool uncertain; /* rests on state a reported loss may have hidden */
+	/* What to do, one line: the fix of the object's known producer
+	 * (analyzer/producers.c), else the rule's advice.  Both point into
+	 * static tables. */
+	const char *hint;
+	const char *producer; /* that producer, e.g. "PyTorch"; NULL: none */
 	/* Where the object (or the failed result) was created, and where the
 	 * misuse happened; n == 0 when not known (stacks off, not captured,
 	 * or the same as the other). */

@@ -5,6 +5,13 @@
  * README), a finding's fields, stacks and evidence, the once-per-object
  * set of each process, and publishing.
  *
+ * Hints: every finding says what to do.  It starts with its rule's
+ * advice; a finding about an object of a known producer (producers.c: by
+ * the object's name, else by the comm of the process it is attributed
+ * to) takes that producer's own fix instead, which is the more useful
+ * line: the generic advice tells a PyTorch user to shm_unlink what
+ * PyTorch made.
+ *
  * Every finding is reported once per object and rule: flags on segments
  * and tombstones, and for per-call objects a set of keys per process.
  *
@@ -27,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyzer/findings.h"
+#include "analyzer/producers.h"
 #include "lib/hash.h"
 #include "lib/names.h"
 
@@ -113,6 +121,21 @@ void finding_init(struct sw_finding *f, int rule, __u32 pid, __u32 tid,
 	f->ts_ns = ts;
 }
 
+static void finding_producer(struct sw_finding *f, const struct sw_producer *p)
+{
+	f->producer = p->producer;
+	f->hint = p->fix;
+}
+
+/* The finding is about the object named name (a path, memfd:NAME). */
+void finding_object(struct sw_finding *f, const char *name)
+{
+	const struct sw_producer *p = sw_producer_by_name(name);
+
+	if (p)
+		finding_producer(f, p);
+}
+
 /* A stack kept with a model object; none leaves dst empty.  The model
  * keeps the stacks of calls, never of faults. */
 void finding_stack_held(struct sw_stack *dst, const struct ustack *s)
@@ -164,8 +187,9 @@ void finding_evidence(struct sw_finding *f, __u64 seq)
 	f->n_evidence++;
 }
 
-/* Format the message, mark it uncertain when events were lost since
- * lost_snap, count it in p's summary and hand it on. */
+/* Format the message, give a finding whose object named no producer the
+ * one its process's comm names, mark it uncertain when events were lost
+ * since lost_snap, count it in p's summary and hand it on. */
 void __attribute__((format(printf, 5, 6)))
 finding_publish(struct analyzer *a, struct proc *p, struct sw_finding *f, __u64 lost_snap,
 		const char *fmt, ...)
@@ -176,6 +200,14 @@ finding_publish(struct analyzer *a, struct proc *p, struct sw_finding *f, __u64 
 	va_start(ap, fmt);
 	n = vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
+	/* No object of a known producer: its process may be one (SysV
+	 * segments have no name). */
+	if (!f->producer) {
+		const struct sw_producer *prod = sw_producer_by_comm(f->comm);
+
+		if (prod)
+			finding_producer(f, prod);
+	}
 	if (a->lost_total > lost_snap) {
 		size_t at = n < 0 ? 0 : (size_t)n < sizeof(f->message) ? (size_t)n : sizeof(f->message) - 1;
 

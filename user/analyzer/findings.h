@@ -2,8 +2,8 @@
 /*
  * findings.h - the finding builder (findings.c): the rule table's
  * indices, a finding's fields, stacks and evidence, the once-per-object
- * set of each process, and publishing (the uncertain mark, the summary's
- * count, the on_finding callback).  The rules call it; it calls no rule.
+ * set of each process, and publishing (the hint, the uncertain mark, the
+ * summary's count, the on_finding callback).  The rules call it; it calls no rule.
  */
 #ifndef SHMWATCH_FINDINGS_H
 #define SHMWATCH_FINDINGS_H
@@ -13,6 +13,9 @@
 
 void finding_init(struct sw_finding *f, int rule, __u32 pid, __u32 tid, const char *comm,
 		  __u64 ts);
+/* The finding is about the object named name (a path, memfd:NAME): a
+ * known producer's object gets its producer and fix (producers.c). */
+void finding_object(struct sw_finding *f, const char *name);
 /* A finding completed by e, the misuse: its site is e's stack. */
 void finding_from_event(struct sw_finding *f, int rule, const struct sw_event *e);
 /* A stack kept with a model object; none leaves dst empty.  The model
@@ -24,8 +27,9 @@ void finding_stack_event(struct sw_stack *dst, const struct sw_event *e);
 void finding_origin_tomb(struct sw_finding *f, const struct tomb *t);
 /* Evidence in seq order, without unknowns (0) and repeats. */
 void finding_evidence(struct sw_finding *f, __u64 seq);
-/* Format the message, mark it uncertain when events were lost since
- * lost_snap, count it in p's summary and hand it on. */
+/* Format the message, give a finding whose object named no producer the
+ * one its process's comm names, mark it uncertain when events were lost
+ * since lost_snap, count it in p's summary and hand it on. */
 void __attribute__((format(printf, 5, 6)))
 finding_publish(struct analyzer *a, struct proc *p, struct sw_finding *f, __u64 lost_snap,
 		const char *fmt, ...);

@@ -45,6 +45,7 @@ static void objleak_check(struct analyzer *a, struct shmobj *o, const struct sw_
 		p = NULL;
 	finding_init(&f, SW_RULE_SHM_OBJECT_LEAK, o->creator_pid, o->creator_tid,
 		     o->creator_comm, e->ts_ns);
+	finding_object(&f, o->path);
 	finding_stack_held(&f.origin, obj_origin(o));
 	/* Usually an exit, without a stack; an mremap or a MAP_FIXED over
 	 * the last mapping has one. */
@@ -165,6 +166,7 @@ void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event 
 	o = v.ino ? model_obj(a, v.dev, v.ino) : NULL;
 	name = o ? o->path : v.name[0] ? v.name : sw_backing_name(v.backing);
 	finding_from_event(&f, SW_RULE_SIGBUS_EXPLAINED, e);
+	finding_object(&f, name);
 	if (o) {
 		finding_evidence(&f, o->create_seq);
 		finding_evidence(&f, o->resize_seq);

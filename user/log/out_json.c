@@ -239,6 +239,7 @@ static void json_finding(struct sink *s, const struct sink_finding *sf)
 {
 	struct json_sink *js = (struct json_sink *)s;
 	const struct sw_finding *f = sf->f;
+	struct sink_hint h = sink_finding_hint(sf);
 	struct jbuf *b = &js->b;
 
 	open_record(b, SW_LOG_FINDING);
@@ -249,8 +250,10 @@ static void json_finding(struct sink *s, const struct sink_finding *sf)
 	json_u64_field(b, "tid", f->tid);
 	json_str_field(b, "comm", f->comm, SW_COMM_LEN);
 	json_str_field(b, "message", f->message, SW_MSG_LEN);
-	if (f->hint)
-		json_str_field(b, "hint", f->hint, SW_MSG_LEN);
+	if (h.hint)
+		json_str_field(b, "hint", h.hint, SW_MSG_LEN);
+	if (h.producer)
+		json_str_field(b, "producer", h.producer, 64);
 	json_arr_field_open(b, "evidence");
 	for (int i = 0; i < f->n_evidence && i < SW_MAX_EVIDENCE; i++)
 		json_u64_elem(b, f->evidence[i]);

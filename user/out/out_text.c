@@ -288,6 +288,22 @@ static void add_stack_line(struct text_sink *t, const char *label, const struct 
 	put_line(t);
 }
 
+/* What to do, under the stacks, indented like them; a known producer's
+ * fix names the producer. */
+static void add_hint_line(struct text_sink *t, const struct sink_finding *sf)
+{
+	struct sink_hint h = sink_finding_hint(sf);
+
+	if (!h.hint)
+		return;
+	add(t, "    hint");
+	if (h.producer)
+		add(t, " (%s)", h.producer);
+	add(t, ": ");
+	add_escaped(t, h.hint, SW_MSG_LEN);
+	put_line(t);
+}
+
 static void text_finding(struct sink *s, const struct sink_finding *sf)
 {
 	const struct sw_finding *f = sf->f;
@@ -312,11 +328,7 @@ static void text_finding(struct sink *s, const struct sink_finding *sf)
 	put_line(t);
 	add_stack_line(t, "at", &sf->site);
 	add_stack_line(t, "from", &sf->origin);
-	if (f->hint) {
-		add(t, "    hint: ");
-		add_escaped(t, f->hint, SW_MSG_LEN);
-		put_line(t);
-	}
+	add_hint_line(t, sf);
 }
 
 static void text_summary(struct sink *s, const struct sw_proc_summary *p)

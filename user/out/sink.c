@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sink.c - what all sinks share: closing, and wall-clock timestamps.
+ * sink.c - what all sinks share: closing, wall-clock timestamps, and the
+ * hint a finding is shown with.
  */
 #include <stdio.h>
 #include <time.h>
+#include "analyzer/producers.h"
 #include "out/sink.h"
 
 int sink__close(struct sink *s)
@@ -27,4 +29,30 @@ void sink_format_ts(char *buf, size_t len, __u64 ts_ns, __s64 wall_offset_ns)
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 (long long)(wall % 1000000000));
+}
+
+static const struct sw_producer *stack_producer(const struct sink_stack *st)
+{
+	const struct sw_producer *p = NULL;
+
+	for (__u32 i = 0; i < st->n && !p; i++)
+		p = sw_producer_by_module(st->frames[i].module);
+	return p;
+}
+
+struct sink_hint sink_finding_hint(const struct sink_finding *sf)
+{
+	struct sink_hint h = { sf->f->hint, sf->f->producer };
+	const struct sw_producer *p;
+
+	if (h.producer)
+		return h;
+	p = stack_producer(&sf->origin);
+	if (!p)
+		p = stack_producer(&sf->site);
+	if (p) {
+		h.hint = p->fix;
+		h.producer = p->producer;
+	}
+	return h;
 }

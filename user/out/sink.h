@@ -89,6 +89,20 @@ struct sink_text_opts {
 
 struct sink *sink_text__new(struct outfile *out, const struct sink_text_opts *o);
 
+/*
+ * What a finding says to do, and whose object it is about: the analyzer's
+ * hint and producer, unless the analyzer named no producer and a module
+ * in its stacks (origin first) is a known producer's library.  Qt's xcb
+ * plugin is known that way only: its segments are IPC_PRIVATE and have no
+ * name, and the analyzer sees addresses, not modules.
+ */
+struct sink_hint {
+	const char *hint;     /* NULL only if the analyzer gave none */
+	const char *producer; /* NULL: none known */
+};
+
+struct sink_hint sink_finding_hint(const struct sink_finding *sf);
+
 /* Frees the sink and closes its outfile; returns the outfile's error. */
 int sink__close(struct sink *s);
 

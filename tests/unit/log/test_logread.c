@@ -359,6 +359,7 @@ static void fill_finding(struct sw_finding *f)
 	f->evidence[0] = 3;
 	f->evidence[1] = 9;
 	f->uncertain = true;
+	f->hint = "call shmctl(id, IPC_RMID) once every user has attached";
 }
 
 static void fill_summary(struct sw_proc_summary *p)

@@ -298,6 +298,49 @@ static void test_finding_stacks_by_depth(void **pstate)
 			"    hint: remove it\\x0a with IPC_RMID\n");
 }
 
+/* The hint comes last, indented like the stacks; a known producer's fix
+ * names the producer, and so does a producer's library in the stacks. */
+static void test_finding_hint(void **pstate)
+{
+	static const struct sw_frame qt_frames[] = {
+	    {.ip = 0x1000, .module = "/usr/lib/libc.so.6", .function = "shmget"},
+	    {.ip = 0x2000, .module = "/usr/lib/x86_64-linux-gnu/libQt6XcbQpa.so.6"},
+	};
+	struct state *st = *pstate;
+	struct sw_finding f = {
+	    .rule = "shm-object-leak",
+	    .severity = SW_SEV_WARNING,
+	    .pid = 100,
+	    .tid = 100,
+	    .ts_ns = TS,
+	    .hint = "give /dev/shm room",
+	    .producer = "PyTorch",
+	};
+	struct sink_finding sf = {.f = &f};
+
+	strcpy(f.comm, "app");
+	strcpy(f.message, "/dev/shm/torch_1_2 was never unlinked");
+	open_text(st, false, false, 0);
+	st->sink->ops->finding(st->sink, &sf);
+	f.producer = NULL;
+	f.hint = "shm_unlink() it";
+	st->sink->ops->finding(st->sink, &sf);
+	sf.origin = (struct sink_stack){.frames = qt_frames, .n = 2};
+	st->sink->ops->finding(st->sink, &sf);
+	assert_text(st, "01:02:03.456789 FINDING warning shm-object-leak pid 100 (app): "
+			"/dev/shm/torch_1_2 was never unlinked [events]\n"
+			"    hint (PyTorch): give /dev/shm room\n"
+			"01:02:03.456789 FINDING warning shm-object-leak pid 100 (app): "
+			"/dev/shm/torch_1_2 was never unlinked [events]\n"
+			"    hint: shm_unlink() it\n"
+			"01:02:03.456789 FINDING warning shm-object-leak pid 100 (app): "
+			"/dev/shm/torch_1_2 was never unlinked [events]\n"
+			"    from shmget+0x0 (libc.so.6) <- libQt6XcbQpa.so.6+0x0\n"
+			"    hint (Qt xcb): QT_XCB_NO_MITSHM=1 makes Qt's xcb plugin draw without "
+			"shared memory; from a container, share the X server's IPC namespace "
+			"(docker --ipc=host)\n");
+}
+
 static void test_finding_colour(void **pstate)
 {
 	struct state *st = *pstate;
@@ -412,6 +455,7 @@ int main(void)
 	    T(test_controlled_bytes_escaped),
 	    T(test_quiet_leaves_out_events),
 	    T(test_finding_stacks_by_depth),
+	    T(test_finding_hint),
 	    T(test_finding_colour),
 	    T(test_summary),
 	    T(test_usage),
