@@ -56,6 +56,7 @@ struct sw_finding {
 	 * static tables. */
 	const char *hint;
 	const char *producer; /* that producer, e.g. "PyTorch"; NULL: none */
+	bool producer_fix;    /* hint is the producer's fix for this rule */
 	/* Where the object (or the failed result) was created, and where the
 	 * misuse happened; n == 0 when not known (stacks off, not captured,
 	 * or the same as the other). */

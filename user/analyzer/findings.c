@@ -124,7 +124,10 @@ void finding_init(struct sw_finding *f, int rule, __u32 pid, __u32 tid,
 static void finding_producer(struct sw_finding *f, const struct sw_producer *p)
 {
 	f->producer = p->producer;
-	f->hint = p->fix;
+	if (sw_producer_fixes(p, f->rule)) {
+		f->hint = p->fix;
+		f->producer_fix = true;
+	}
 }
 
 /* The finding is about the object named name (a path, memfd:NAME). */

@@ -22,68 +22,81 @@ const struct sw_producer sw_producers[] = {
 	 * "/torch_<pid>_<random>"). */
 	{ SW_PRODUCER_NAME, "torch_#_#*", "PyTorch",
 	  "shared tensor storage: DataLoader workers hand their batches to the main process through /dev/shm",
-	  "give /dev/shm room (docker --shm-size=8g), or torch.multiprocessing.set_sharing_strategy('file_system'), or fewer DataLoader num_workers" },
+	  "give /dev/shm room (docker run --shm-size or --ipc=host), or fewer DataLoader num_workers (0 shares nothing)",
+	  "sigbus-explained" },
 	/* postgres/postgres src/backend/storage/ipc/dsm_impl.c,
 	 * dsm_impl_posix(): "/PostgreSQL.<handle>", handle a uint32. */
 	{ SW_PRODUCER_NAME, "PostgreSQL.#", "PostgreSQL",
 	  "a dynamic shared memory segment (dynamic_shared_memory_type = posix), e.g. for a parallel query",
-	  "give /dev/shm room (docker --shm-size), or set dynamic_shared_memory_type = mmap (or sysv) in postgresql.conf" },
+	  "give /dev/shm room (docker --shm-size), or set dynamic_shared_memory_type = mmap (or sysv) in postgresql.conf",
+	  "sigbus-explained" },
 	/* postgres/postgres src/backend/port/sysv_shmem.c (the keyed SysV
 	 * control segment of the postmaster); postgresql.org/docs/current/
 	 * kernel-resources.html (shared memory, systemd RemoveIPC).  The
 	 * server's processes run as "postgres". */
 	{ SW_PRODUCER_COMM, "postgres", "PostgreSQL",
 	  "the server's processes: the postmaster's small SysV control segment and its dynamic shared memory",
-	  "stop the server with pg_ctl stop so that it removes its segments, set RemoveIPC=no in logind.conf for its user, and give /dev/shm room (--shm-size)" },
+	  "stop the server with pg_ctl stop so that it removes its segments; a server killed with -9 leaves them, and the next start removes the control segment",
+	  "segment-leak shm-object-leak" },
 	/* NVIDIA/nccl src/misc/shmutils.cc, ncclShmOpen(): mkstemp() of
 	 * "/dev/shm/nccl-XXXXXX". */
 	{ SW_PRODUCER_NAME, "nccl-??????", "NCCL",
 	  "a host buffer of NCCL's SHM transport, shared by the GPU processes of one node",
-	  "give /dev/shm room (docker --shm-size, or --ipc=host), or NCCL_SHM_DISABLE=1 to use another transport" },
+	  "give /dev/shm room (docker --shm-size, or --ipc=host), or NCCL_SHM_DISABLE=1 to use another transport",
+	  "sigbus-explained" },
 	/* python/cpython Lib/multiprocessing/shared_memory.py,
 	 * _make_filename(): _SHM_NAME_PREFIX "/psm_" (POSIX) or "wnsm_"
 	 * (Windows) and secrets.token_hex(4), 8 hex digits. */
 	{ SW_PRODUCER_NAME, "psm_????????", "Python multiprocessing",
 	  "a multiprocessing.shared_memory.SharedMemory block with a generated name",
-	  "call SharedMemory.unlink() once, from the owner, after every process close()d it; keep the resource tracker registered so that it unlinks what a crashed owner left" },
+	  "call SharedMemory.unlink() once, from the owner, after every process close()d it; keep the resource tracker registered so that it unlinks what a crashed owner left",
+	  "shm-object-leak" },
 	{ SW_PRODUCER_NAME, "wnsm_????????", "Python multiprocessing",
 	  "a SharedMemory block named the Windows way (wnsm_), e.g. under Wine",
-	  "call SharedMemory.unlink() once, from the owner, after every process close()d it" },
+	  "call SharedMemory.unlink() once, from the owner, after every process close()d it",
+	  "shm-object-leak" },
 	/* bminor/glibc sysdeps/pthread/sem_open.c, sem_unlink.c,
 	 * semaphoreP.h: SEM_SHM_PREFIX "sem." before the name, in the shm
 	 * directory; sem_open builds it as a temporary "sem.XXXXXX" first. */
 	{ SW_PRODUCER_NAME, "sem.?*", "glibc POSIX semaphore",
 	  "a named POSIX semaphore (sem_open), kept by glibc as /dev/shm/sem.NAME",
-	  "sem_unlink() the name once every user has opened it (sem_close() alone keeps it); rm /dev/shm/sem.NAME for ones left" },
+	  "sem_unlink() the name once every user has opened it (sem_close() alone keeps it); rm /dev/shm/sem.NAME for ones left",
+	  "shm-object-leak" },
 	/* pulseaudio/pulseaudio src/pulsecore/shm.c, segment_name():
 	 * "/pulse-shm-<id>", id a random unsigned. */
 	{ SW_PRODUCER_NAME, "pulse-shm-#", "PulseAudio",
 	  "a memory pool that a PulseAudio client or the daemon shares for audio data",
-	  "enable-shm = no in client.conf or daemon.conf, or enable-memfd = yes (PulseAudio 9 and later) so that nothing is left in /dev/shm" },
+	  "enable-shm = no in client.conf or daemon.conf, or enable-memfd = yes (PulseAudio 9 and later) so that nothing is left in /dev/shm",
+	  NULL },
 	/* chromium base/files/file_util_posix.cc, TempFileName():
 	 * ".org.chromium.Chromium.XXXXXX", ".com.google.Chrome.XXXXXX" in
 	 * Google builds, made in GetShmemTempDir() (/dev/shm). */
 	{ SW_PRODUCER_NAME, ".org.chromium.Chromium.??????", "Chromium",
 	  "shared memory of Chromium (or Electron) processes: a temporary file in /dev/shm",
-	  "--disable-dev-shm-usage (it then uses /tmp), or give /dev/shm room (docker --shm-size)" },
+	  "--disable-dev-shm-usage (it then uses /tmp), or give /dev/shm room (docker --shm-size)",
+	  "sigbus-explained" },
 	{ SW_PRODUCER_NAME, ".com.google.Chrome.??????", "Google Chrome",
 	  "shared memory of Chrome processes: a temporary file in /dev/shm",
-	  "--disable-dev-shm-usage (it then uses /tmp), or give /dev/shm room (docker --shm-size)" },
+	  "--disable-dev-shm-usage (it then uses /tmp), or give /dev/shm room (docker --shm-size)",
+	  "sigbus-explained" },
 	/* xorg xserver Xext/shm.c, shm_tmpfile(): memfd_create("xorg") for
 	 * a segment the server makes and passes to the client
 	 * (ShmCreateSegment, MIT-SHM 1.2); Qt's xcb backing store maps it
 	 * when the server offers fds. */
 	{ SW_PRODUCER_NAME, "memfd:xorg", "MIT-SHM",
 	  "a segment the X server made for a client (MIT-SHM 1.2 fd passing), e.g. for Qt's xcb backing store",
-	  "map no more than the segment's size; a client that cannot share memory with the server can switch MIT-SHM off (QT_XCB_NO_MITSHM=1 for Qt)" },
+	  "map no more than the segment's size; a client that cannot share memory with the server can switch MIT-SHM off (QT_XCB_NO_MITSHM=1 for Qt)",
+	  "sigbus-explained" },
 	/* xorg xserver Xext/shm.c, ProcShmAttach(): the server shmat()s the
 	 * SysV segments (IPC_PRIVATE) its MIT-SHM clients made. */
 	{ SW_PRODUCER_COMM, "Xorg", "MIT-SHM",
 	  "the X server, which attaches the SysV segments its MIT-SHM clients made",
-	  "XShm from a container needs the X server's IPC namespace (docker --ipc=host); or switch MIT-SHM off in the client (QT_XCB_NO_MITSHM=1 for Qt)" },
+	  "XShm from a container needs the X server's IPC namespace (docker --ipc=host); or switch MIT-SHM off in the client (QT_XCB_NO_MITSHM=1 for Qt)",
+	  "failed-then-used" },
 	{ SW_PRODUCER_COMM, "Xwayland", "MIT-SHM",
 	  "Xwayland, which attaches the SysV segments its MIT-SHM clients made",
-	  "XShm from a container needs the X server's IPC namespace (docker --ipc=host); or switch MIT-SHM off in the client (QT_XCB_NO_MITSHM=1 for Qt)" },
+	  "XShm from a container needs the X server's IPC namespace (docker --ipc=host); or switch MIT-SHM off in the client (QT_XCB_NO_MITSHM=1 for Qt)",
+	  "failed-then-used" },
 	/* qt/qtbase src/plugins/platforms/xcb/qxcbbackingstore.cpp,
 	 * createSystemVShmSegment(): shmget(IPC_PRIVATE), shmat, then
 	 * IPC_RMID; qxcbconnection_basic.cpp: QT_XCB_NO_MITSHM skips
@@ -91,7 +104,8 @@ const struct sw_producer sw_producers[] = {
 	 * libQt6XcbQpa.so.6. */
 	{ SW_PRODUCER_MODULE, "libQt?XcbQpa.so*", "Qt xcb",
 	  "the backing store of Qt's xcb platform plugin: window pixels in an IPC_PRIVATE SysV segment shared with the X server (MIT-SHM)",
-	  "QT_XCB_NO_MITSHM=1 makes Qt's xcb plugin draw without shared memory; from a container, share the X server's IPC namespace (docker --ipc=host)" },
+	  "QT_XCB_NO_MITSHM=1 makes Qt's xcb plugin draw without shared memory; from a container, share the X server's IPC namespace (docker --ipc=host)",
+	  NULL },
 };
 
 const int sw_producer_count = sizeof(sw_producers) / sizeof(sw_producers[0]);
@@ -126,6 +140,18 @@ bool sw_producer_pattern_match(const char *pattern, const char *s)
 				return false;
 		}
 	}
+}
+
+bool sw_producer_fixes(const struct sw_producer *p, const char *rule)
+{
+	size_t n = strlen(rule);
+
+	if (!p->rules)
+		return true;
+	for (const char *at = p->rules; (at = strstr(at, rule)); at += n)
+		if ((at == p->rules || at[-1] == ' ') && (at[n] == ' ' || !at[n]))
+			return true;
+	return false;
 }
 
 static const struct sw_producer *lookup(enum sw_producer_match match, const char *s)

@@ -24,8 +24,8 @@ enum sw_producer_match {
 
 /*
  * One row.  pattern: literal bytes, where '#' stands for one or more
- * decimal digits, '?' for exactly one byte and a final '*' for one or more
- * bytes: "torch_#_#*" matches torch_12_34 and torch_12_34_5, not torch_.
+ * decimal digits, '?' for exactly one byte and a final '*' for any bytes,
+ * none included: "torch_#_#*" matches torch_12_34 and torch_12_34_5, not torch_.
  */
 struct sw_producer {
 	enum sw_producer_match match;
@@ -33,6 +33,11 @@ struct sw_producer {
 	const char *producer; /* "PyTorch" */
 	const char *what;     /* what the object is, for docs/rules.md */
 	const char *fix;      /* one line: the producer's own fix */
+	/* The rules whose findings the fix answers, ids separated by
+	 * spaces; NULL: every rule.  A finding of another rule still names
+	 * the producer but keeps its rule's advice: "give /dev/shm room"
+	 * answers a full mount, not a leak. */
+	const char *rules;
 };
 
 extern const struct sw_producer sw_producers[];
@@ -40,6 +45,8 @@ extern const int sw_producer_count;
 
 /* Does s match pattern (the language above)? */
 bool sw_producer_pattern_match(const char *pattern, const char *s);
+/* Does p's fix answer a finding of rule (an id, "segment-leak")? */
+bool sw_producer_fixes(const struct sw_producer *p, const char *rule);
 /* The row for an object named name (a path, or memfd:NAME); NULL: none. */
 const struct sw_producer *sw_producer_by_name(const char *name);
 /* The row for a process whose comm is comm; NULL: none. */

@@ -289,7 +289,8 @@ static void add_stack_line(struct text_sink *t, const char *label, const struct 
 }
 
 /* What to do, under the stacks, indented like them; a known producer's
- * fix names the producer. */
+ * fix names the producer (its object with the rule's advice does not:
+ * the advice is not the producer's word). */
 static void add_hint_line(struct text_sink *t, const struct sink_finding *sf)
 {
 	struct sink_hint h = sink_finding_hint(sf);
@@ -297,7 +298,7 @@ static void add_hint_line(struct text_sink *t, const struct sink_finding *sf)
 	if (!h.hint)
 		return;
 	add(t, "    hint");
-	if (h.producer)
+	if (h.producer_fix)
 		add(t, " (%s)", h.producer);
 	add(t, ": ");
 	add_escaped(t, h.hint, SW_MSG_LEN);

@@ -42,7 +42,7 @@ static const struct sw_producer *stack_producer(const struct sink_stack *st)
 
 struct sink_hint sink_finding_hint(const struct sink_finding *sf)
 {
-	struct sink_hint h = { sf->f->hint, sf->f->producer };
+	struct sink_hint h = { sf->f->hint, sf->f->producer, sf->f->producer_fix };
 	const struct sw_producer *p;
 
 	if (h.producer)
@@ -51,8 +51,11 @@ struct sink_hint sink_finding_hint(const struct sink_finding *sf)
 	if (!p)
 		p = stack_producer(&sf->site);
 	if (p) {
-		h.hint = p->fix;
 		h.producer = p->producer;
+		if (sw_producer_fixes(p, sf->f->rule)) {
+			h.hint = p->fix;
+			h.producer_fix = true;
+		}
 	}
 	return h;
 }

@@ -99,6 +99,7 @@ struct sink *sink_text__new(struct outfile *out, const struct sink_text_opts *o)
 struct sink_hint {
 	const char *hint;     /* NULL only if the analyzer gave none */
 	const char *producer; /* NULL: none known */
+	bool producer_fix;    /* hint is that producer's fix, not the advice */
 };
 
 struct sink_hint sink_finding_hint(const struct sink_finding *sf);

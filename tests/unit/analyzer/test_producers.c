@@ -152,7 +152,10 @@ static void test_rows_are_complete(void **state)
 
 /* ---- findings ------------------------------------------------------------- */
 
-static void test_torch_object_leak_has_pytorch_hint(void **state)
+/* A leaked torch_* object is PyTorch's, but its fix (room on /dev/shm)
+ * answers a full mount, not a leak: the finding names the producer and
+ * keeps the rule's advice. */
+static void test_torch_object_leak_names_pytorch_keeps_advice(void **state)
 {
 	const struct sw_finding *f;
 
@@ -165,10 +168,41 @@ static void test_torch_object_leak_has_pytorch_hint(void **state)
 	assert_non_null(f);
 	assert_non_null(f->producer);
 	assert_string_equal(f->producer, "PyTorch");
-	assert_string_equal(f->hint, row_of("PyTorch", SW_PRODUCER_NAME)->fix);
-	assert_contains(f->hint, "--shm-size");
-	assert_contains(f->hint, "set_sharing_strategy('file_system')");
-	assert_contains(f->hint, "num_workers");
+	assert_false(f->producer_fix);
+	assert_string_equal(f->hint, sw_rules[SW_RULE_SHM_OBJECT_LEAK].advice);
+	assert_false(sw_producer_fixes(row_of("PyTorch", SW_PRODUCER_NAME), "shm-object-leak"));
+	assert_true(sw_producer_fixes(row_of("PyTorch", SW_PRODUCER_NAME), "sigbus-explained"));
+}
+
+/* A leaked SharedMemory block gets Python's own fix. */
+static void test_python_object_leak_has_python_fix(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	shm_open_(3008, "/dev/shm/psm_1a2b3c4d", 81);
+	shm_map(3008, MAP_ADDR, 4096, 81, 4096);
+	exit_(3008);
+	f = find_rule("shm-object-leak");
+	assert_non_null(f);
+	assert_string_equal(f->producer, "Python multiprocessing");
+	assert_true(f->producer_fix);
+	assert_string_equal(f->hint, row_of("Python multiprocessing", SW_PRODUCER_NAME)->fix);
+	assert_contains(f->hint, "SharedMemory.unlink()");
+}
+
+/* A rule list matches whole ids only. */
+static void test_fixes_match_whole_rule_ids(void **state)
+{
+	struct sw_producer p = { .rules = "segment-leak shm-object-leak" };
+
+	assert_true(sw_producer_fixes(&p, "segment-leak"));
+	assert_true(sw_producer_fixes(&p, "shm-object-leak"));
+	assert_false(sw_producer_fixes(&p, "object-leak"));
+	assert_false(sw_producer_fixes(&p, "segment"));
+	assert_false(sw_producer_fixes(&p, "attach-leak"));
+	p.rules = NULL;
+	assert_true(sw_producer_fixes(&p, "attach-leak"));
 }
 
 /* The near miss "torch_" alone is nobody's: the rule's own advice. */
@@ -233,9 +267,9 @@ static void test_postgres_segment_by_comm(void **state)
 	assert_string_equal(f->hint, row_of("PostgreSQL", SW_PRODUCER_COMM)->fix);
 }
 
-/* A PostgreSQL.N object is PostgreSQL's by its name, whoever left it,
- * with the name row's fix (about its dynamic shared memory), not the comm
- * row's. */
+/* A PostgreSQL.N object is PostgreSQL's by its name, whoever left it;
+ * the name row's fix answers a full mount, so a leak keeps the advice and
+ * the comm row is not asked. */
 static void test_name_before_comm(void **state)
 {
 	const struct sw_finding *f;
@@ -247,7 +281,8 @@ static void test_name_before_comm(void **state)
 	f = find_rule("shm-object-leak");
 	assert_non_null(f);
 	assert_string_equal(f->producer, "PostgreSQL");
-	assert_string_equal(f->hint, row_of("PostgreSQL", SW_PRODUCER_NAME)->fix);
+	assert_false(f->producer_fix);
+	assert_string_equal(f->hint, sw_rules[SW_RULE_SHM_OBJECT_LEAK].advice);
 }
 
 /* ---- the sinks ------------------------------------------------------------ */
@@ -305,15 +340,15 @@ static const char *json_str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-static void test_sinks_write_the_pytorch_hint(void **state)
+static void test_sinks_write_the_producer_fix(void **state)
 {
-	const char *fix = row_of("PyTorch", SW_PRODUCER_NAME)->fix;
+	const char *fix = row_of("Python multiprocessing", SW_PRODUCER_NAME)->fix;
 	struct sink_finding sf = { 0 };
 	struct json_object *o;
 	char want[512];
 
 	start();
-	shm_open_(3005, "/dev/shm/torch_3005_42_1", 80);
+	shm_open_(3005, "/dev/shm/psm_0badcafe", 80);
 	shm_map(3005, MAP_ADDR, 4096, 80, 4096);
 	exit_(3005);
 	sf.f = find_rule("shm-object-leak");
@@ -323,10 +358,32 @@ static void test_sinks_write_the_pytorch_hint(void **state)
 	assert_non_null(json_str(o, "hint"));
 	assert_string_equal(json_str(o, "hint"), fix);
 	assert_non_null(json_str(o, "producer"));
-	assert_string_equal(json_str(o, "producer"), "PyTorch");
+	assert_string_equal(json_str(o, "producer"), "Python multiprocessing");
 	json_object_put(o);
 
-	snprintf(want, sizeof(want), "\n    hint (PyTorch): %s\n", fix);
+	snprintf(want, sizeof(want), "\n    hint (Python multiprocessing): %s\n", fix);
+	assert_contains(through_sink(false, &sf), want);
+}
+
+/* A producer whose fix is for other rules is named in JSON; the text view
+ * gives the advice unattributed. */
+static void test_sinks_name_a_producer_without_its_fix(void **state)
+{
+	struct sink_finding sf = { 0 };
+	struct json_object *o;
+	char want[512];
+
+	start();
+	shm_open_(3009, "/dev/shm/torch_3009_42_1", 82);
+	shm_map(3009, MAP_ADDR, 4096, 82, 4096);
+	exit_(3009);
+	sf.f = find_rule("shm-object-leak");
+	assert_non_null(sf.f);
+	o = json_finding(&sf);
+	assert_string_equal(json_str(o, "producer"), "PyTorch");
+	assert_string_equal(json_str(o, "hint"), sw_rules[SW_RULE_SHM_OBJECT_LEAK].advice);
+	json_object_put(o);
+	snprintf(want, sizeof(want), "\n    hint: %s\n", sw_rules[SW_RULE_SHM_OBJECT_LEAK].advice);
 	assert_contains(through_sink(false, &sf), want);
 }
 
@@ -400,12 +457,15 @@ int main(void)
 		T_(test_lookup_by_name),
 		T_(test_lookup_by_comm_and_module),
 		T_(test_rows_are_complete),
-		T_(test_torch_object_leak_has_pytorch_hint),
+		T_(test_torch_object_leak_names_pytorch_keeps_advice),
+		T_(test_python_object_leak_has_python_fix),
+		T_(test_fixes_match_whole_rule_ids),
 		T_(test_unknown_object_has_rule_advice),
 		T_(test_segment_leak_has_rule_advice),
 		T_(test_postgres_segment_by_comm),
 		T_(test_name_before_comm),
-		T_(test_sinks_write_the_pytorch_hint),
+		T_(test_sinks_write_the_producer_fix),
+		T_(test_sinks_name_a_producer_without_its_fix),
 		T_(test_sinks_write_the_rule_advice),
 		T_(test_sinks_know_qt_xcb_by_module),
 #undef T_

@@ -315,6 +315,7 @@ static void test_finding_hint(void **pstate)
 	    .ts_ns = TS,
 	    .hint = "give /dev/shm room",
 	    .producer = "PyTorch",
+	    .producer_fix = true,
 	};
 	struct sink_finding sf = {.f = &f};
 
@@ -322,14 +323,21 @@ static void test_finding_hint(void **pstate)
 	strcpy(f.message, "/dev/shm/torch_1_2 was never unlinked");
 	open_text(st, false, false, 0);
 	st->sink->ops->finding(st->sink, &sf);
-	f.producer = NULL;
+	/* The producer's object with the rule's advice: not the producer's
+	 * word, so not attributed to it. */
+	f.producer_fix = false;
 	f.hint = "shm_unlink() it";
+	st->sink->ops->finding(st->sink, &sf);
+	f.producer = NULL;
 	st->sink->ops->finding(st->sink, &sf);
 	sf.origin = (struct sink_stack){.frames = qt_frames, .n = 2};
 	st->sink->ops->finding(st->sink, &sf);
 	assert_text(st, "01:02:03.456789 FINDING warning shm-object-leak pid 100 (app): "
 			"/dev/shm/torch_1_2 was never unlinked [events]\n"
 			"    hint (PyTorch): give /dev/shm room\n"
+			"01:02:03.456789 FINDING warning shm-object-leak pid 100 (app): "
+			"/dev/shm/torch_1_2 was never unlinked [events]\n"
+			"    hint: shm_unlink() it\n"
 			"01:02:03.456789 FINDING warning shm-object-leak pid 100 (app): "
 			"/dev/shm/torch_1_2 was never unlinked [events]\n"
 			"    hint: shm_unlink() it\n"
