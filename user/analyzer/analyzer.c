@@ -30,7 +30,7 @@ struct rule_check {
 
 static const struct rule_check checks[] = {
 	[SW_RULE_SEGMENT_LEAK] = { .on_idle = leak_on_idle },
-	[SW_RULE_ATTACH_LEAK] = { .on_holdings = growth_on_holdings },
+	[SW_RULE_ATTACH_LEAK] = { .on_holdings = growth_on_holdings, .on_exit = growth_on_exit },
 	[SW_RULE_FAILED_THEN_USED] = { .on_call = ftu_on_call, .on_signal = ftu_on_signal },
 	[SW_RULE_OVERSIZED_REQUEST] = { .on_call = oversized_on_call },
 	[SW_RULE_MISSING_ROLLBACK] = { .on_exit = rollback_on_exit },

@@ -116,8 +116,10 @@ static void model_shmat(struct analyzer *a, struct proc *p, const struct sw_even
 		return;
 	}
 	t = model_thread_find(p, e->tid);
-	if (t)
+	if (t) {
 		model_failed_clear(a, &t->shmat);
+		t->sysv_ok_seq = e->seq;
+	}
 	s = model_seg(a, id);
 	if (!s) {
 		/* Made before the trace, or by a process we do not see. */
@@ -144,6 +146,16 @@ static void model_shmat(struct analyzer *a, struct proc *p, const struct sw_even
 	model_note_peak(p);
 }
 
+/* A successful SysV call of the thread: what it passes from now on is
+ * not the result of its older failures. */
+static void note_sysv_ok(struct proc *p, const struct sw_event *e)
+{
+	struct thread *t = p ? model_thread_find(p, e->tid) : NULL;
+
+	if (t && !sw_ret_is_err(e->c.ret))
+		t->sysv_ok_seq = e->seq;
+}
+
 static void model_shmdt(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__u64 addr = e->c.args[0], limit;
@@ -152,6 +164,7 @@ static void model_shmdt(struct analyzer *a, struct proc *p, const struct sw_even
 	struct segment *s;
 	__s32 id;
 
+	note_sysv_ok(p, e);
 	if (!p || sw_ret_is_err(e->c.ret))
 		return;
 	/* The attachment that was there went when another thread's shmat
@@ -186,6 +199,7 @@ static void model_shmctl(struct analyzer *a, struct proc *p, const struct sw_eve
 	__u64 cmd = e->c.args[1] & ~(__u64)K_IPC_64;
 	struct segment *s;
 
+	note_sysv_ok(p, e);
 	if (sw_ret_is_err(e->c.ret) || cmd != K_IPC_RMID)
 		return;
 	if (p)

@@ -72,6 +72,7 @@ void uad_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e)
 
 /* rules_holdings.c */
 void growth_on_holdings(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void growth_on_exit(struct analyzer *a, struct proc *p, const struct sw_event *e);
 void rollback_on_exit(struct analyzer *a, struct proc *p, const struct sw_event *e);
 void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *e);
 

@@ -102,6 +102,11 @@ static bool shmctl_takes_id(__u64 cmd)
 	return false;
 }
 
+static bool failure_recent(const struct failed *f, __u64 ts)
+{
+	return f->valid && (ts <= f->ts || ts - f->ts <= SW_FAILED_RECENT_NS);
+}
+
 static const struct failed *thread_failure(struct proc *p, __u32 tid, __u32 call)
 {
 	struct thread *t = p ? model_thread_find(p, tid) : NULL;
@@ -113,38 +118,84 @@ static const struct failed *thread_failure(struct proc *p, __u32 tid, __u32 call
 	return f->valid ? f : NULL;
 }
 
+/*
+ * The failed shmget whose -1 the thread's call plausibly passed on: the
+ * same thread's, at most SW_FAILED_RECENT_NS old, and still its latest
+ * SysV result (no shmget, shmat, shmdt or shmctl of the thread succeeded
+ * after it).  A -1 long after an unrelated failure, or after the thread
+ * went on to work with other ids, is a literal the program chose (a
+ * probe of whether SysV IPC works), not that failure's result.
+ */
+static const struct failed *shmget_behind(struct proc *p, const struct sw_event *e)
+{
+	const struct failed *f = thread_failure(p, e->tid, SW_SHMGET);
+	const struct thread *t;
+
+	if (!f || !failure_recent(f, e->ts_ns))
+		return NULL;
+	t = model_thread_find(p, e->tid);
+	return t->sysv_ok_seq > f->seq ? NULL : f;
+}
+
+/* shmat/shmctl on -1: the failed shmget it came from, or no blame. */
+static void ftu_minus_one(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	const struct failed *prior = shmget_behind(p, e);
+	struct sw_finding f;
+
+	/* A blamed use and an unexplained -1 are told apart: the first
+	 * probe must not hide a later true use. */
+	if (!finding_first_time(p, SW_RULE_FAILED_THEN_USED, e->call,
+				prior ? (__u64)-1 : (__u64)-2))
+		return;
+	finding_from_event(&f, SW_RULE_FAILED_THEN_USED, e);
+	finding_evidence(&f, e->seq);
+	if (prior) {
+		finding_evidence(&f, prior->seq);
+		finding_stack_held(&f.origin, prior->stack);
+		finding_publish(a, p, &f, a->lost_total,
+			"%s on id -1: the shmget at seq %llu failed with %s and its result was used",
+			sw_call_name(e->call), (unsigned long long)prior->seq, finding_err(prior->ret));
+		return;
+	}
+	f.severity = SW_SEV_WARNING;
+	finding_publish(a, p, &f, a->lost_total,
+		"%s on id -1, the value a failed shmget returns; no recent failed shmget of this thread leads to it (a probe, or a failure not traced)",
+		sw_call_name(e->call));
+}
+
+/*
+ * Does shmat's EINVAL say that the id does not exist?  do_shmat checks
+ * the flags and the address before it looks the id up: an unaligned
+ * address without SHM_RND, SHM_RND rounding to NULL with SHM_REMAP, and
+ * SHM_REMAP without an address all fail with EINVAL whatever the id;
+ * with an address and no SHM_REMAP, a range that overlaps a mapping or
+ * lies outside the address space fails the same way after the lookup.
+ * Only a NULL address without SHM_REMAP leaves the id as the cause.
+ */
+static bool shmat_einval_is_id(const struct sw_event *e)
+{
+	return !e->c.args[1] && !(e->c.args[2] & K_SHM_REMAP);
+}
+
 /* shmat/shmctl on -1, or on an id the kernel says does not exist. */
 static void ftu_bad_id(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__s32 id = (__s32)e->c.args[0];
-	const struct failed *prior;
 	struct sw_finding f;
 	__s64 ret = e->c.ret;
 
 	if (e->call == SW_SHMCTL && !shmctl_takes_id(e->c.args[1]))
 		return;
 	if (id == -1) {
-		if (!finding_first_time(p, SW_RULE_FAILED_THEN_USED, e->call, (__u64)-1))
-			return;
-		finding_from_event(&f, SW_RULE_FAILED_THEN_USED, e);
-		prior = thread_failure(p, e->tid, SW_SHMGET);
-		finding_evidence(&f, e->seq);
-		if (prior) {
-			finding_evidence(&f, prior->seq);
-			finding_stack_held(&f.origin, prior->stack);
-			finding_publish(a, p, &f, a->lost_total,
-				"%s on id -1: the shmget at seq %llu failed with %s and its result was used",
-				sw_call_name(e->call), (unsigned long long)prior->seq, finding_err(prior->ret));
-		} else {
-			finding_publish(a, p, &f, a->lost_total,
-				"%s on id -1, the value a failed shmget returns", sw_call_name(e->call));
-		}
+		ftu_minus_one(a, p, e);
 		return;
 	}
-	/* With a NULL address, shmat's EINVAL can only mean a bad id. */
+	/* EIDRM comes after the flag checks: the segment was being
+	 * removed.  EINVAL is about the id only when nothing else can be. */
 	if (ret != -EINVAL && ret != -EIDRM)
 		return;
-	if (e->call == SW_SHMAT && e->c.args[1])
+	if (e->call == SW_SHMAT && ret == -EINVAL && id >= 0 && !shmat_einval_is_id(e))
 		return;
 	if (!finding_first_time(p, SW_RULE_FAILED_THEN_USED, e->call, (__u32)id))
 		return;
@@ -205,11 +256,6 @@ static bool in_failure_zone(__u64 addr, __u64 size)
 	if (size < SW_PAGE_SIZE)
 		size = SW_PAGE_SIZE;
 	return addr >= (__u64)-SW_PAGE_SIZE || addr < size;
-}
-
-static bool failure_recent(const struct failed *f, __u64 ts)
-{
-	return f->valid && (ts <= f->ts || ts - f->ts <= SW_FAILED_RECENT_NS);
 }
 
 /* A failed call a fault may be blamed on. */

@@ -10,16 +10,73 @@
 #include "analyzer/findings.h"
 #include "defaults.h"
 
+/* Start the windows over from count; what a pool was seen to reach
+ * stays known. */
 static void growth_restart(struct analyzer *a, struct growth *g, __u32 count,
 			   const struct sw_event *e)
 {
+	__u32 pool_level = g->pool_level;
+
 	*g = (struct growth){
 		.started = true,
 		.win_start = e->ts_ns,
 		.win_seq = e->seq,
 		.win_base = count,
 		.lost_snap = a->lost_total,
+		.pool_level = pool_level,
 	};
+}
+
+/* Does the suspect still hold most of what its streak added? */
+static bool growth_held(const struct growth *g, __u32 count)
+{
+	return count > g->streak_base + (g->peak - g->streak_base) / 2;
+}
+
+static void growth_report(struct analyzer *a, struct proc *p, const struct sw_event *e,
+			  const char *until)
+{
+	struct mm *mm = p->mm;
+	struct growth *g = &mm->growth;
+	__u32 count = model_holdings(mm);
+	struct sw_finding f;
+	char sz[32];
+
+	p->growth_reported = true;
+	finding_from_event(&f, SW_RULE_ATTACH_LEAK, e);
+	finding_evidence(&f, g->streak_seq);
+	finding_evidence(&f, e->seq);
+	finding_size(sz, sizeof(sz), mm->bytes);
+	finding_publish(a, p, &f, a->lost_total,
+		"held attachments and shared mappings grew from %u to %u in %.1f s without release%s (%u SysV attachments, %u shared mappings, %s)",
+		g->streak_base, count, (double)(e->ts_ns - g->streak_ts) / 1e9, until,
+		mm->n_attach, mm->n_map, sz);
+}
+
+/*
+ * While a suspect: a return to (near) where the streak began is a pool
+ * that filled up and was released, as a process that maps its buffers,
+ * then unmaps them all, every round does; tracing slows such a round
+ * enough to span the growth windows.  The level it reached is then
+ * known as that process's pool, and a later streak up to it is its next
+ * round.  Growth still held SW_GROWTH_WINDOWS windows later is a leak.
+ */
+static void growth_watch_suspect(struct analyzer *a, struct proc *p, const struct sw_event *e,
+				 __u64 win, __u32 thr)
+{
+	struct growth *g = &p->mm->growth;
+	__u32 count = model_holdings(p->mm);
+
+	if (count > g->peak)
+		g->peak = count;
+	if (count <= g->streak_base + thr) {
+		if (g->peak > g->pool_level)
+			g->pool_level = g->peak;
+		growth_restart(a, g, count, e);
+		return;
+	}
+	if (e->ts_ns - g->suspect_ts >= SW_GROWTH_WINDOWS * win && growth_held(g, count))
+		growth_report(a, p, e, "");
 }
 
 void growth_on_holdings(struct analyzer *a, struct proc *p, const struct sw_event *e)
@@ -28,9 +85,7 @@ void growth_on_holdings(struct analyzer *a, struct proc *p, const struct sw_even
 	__u32 thr = a->opts.growth_threshold ? a->opts.growth_threshold : SW_DEFAULT_GROWTH_THRESHOLD;
 	struct mm *mm = p->mm;
 	struct growth *g;
-	struct sw_finding f;
 	__u32 count;
-	char sz[32];
 
 	if (!mm || p->growth_reported)
 		return;
@@ -39,6 +94,10 @@ void growth_on_holdings(struct analyzer *a, struct proc *p, const struct sw_even
 	/* After a loss the counts may miss releases: start over. */
 	if (!g->started || g->lost_snap != a->lost_total || e->ts_ns < g->win_start) {
 		growth_restart(a, g, count, e);
+		return;
+	}
+	if (g->suspect) {
+		growth_watch_suspect(a, p, e, win, thr);
 		return;
 	}
 	if (e->ts_ns - g->win_start < win)
@@ -60,15 +119,29 @@ void growth_on_holdings(struct analyzer *a, struct proc *p, const struct sw_even
 	g->win_base = count;
 	if (g->streak < SW_GROWTH_WINDOWS)
 		return;
-	p->growth_reported = true;
-	finding_from_event(&f, SW_RULE_ATTACH_LEAK, e);
-	finding_evidence(&f, g->streak_seq);
-	finding_evidence(&f, e->seq);
-	finding_size(sz, sizeof(sz), mm->bytes);
-	finding_publish(a, p, &f, a->lost_total,
-		"held attachments and shared mappings grew from %u to %u in %.1f s without release (%u SysV attachments, %u shared mappings, %s)",
-		g->streak_base, count, (double)(e->ts_ns - g->streak_ts) / 1e9, mm->n_attach,
-		mm->n_map, sz);
+	/* No higher than a pool this process released before: its next
+	 * round. */
+	if (count <= g->pool_level + thr) {
+		g->streak = 0;
+		return;
+	}
+	g->suspect = true;
+	g->suspect_ts = e->ts_ns;
+	g->peak = count;
+}
+
+/* A suspect still held at exit was never released by the program (the
+ * kernel's release at exit is not its): the leak a loop that ran until
+ * it exited leaves. */
+void growth_on_exit(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	struct mm *mm = p->mm;
+	struct growth *g = mm ? &mm->growth : NULL;
+
+	if (!g || p->growth_reported || !g->suspect || g->lost_snap != a->lost_total)
+		return;
+	if (growth_held(g, model_holdings(mm)))
+		growth_report(a, p, e, " until it exited");
 }
 
 static void seg_desc(char *buf, size_t len, const struct segment *s)

@@ -115,7 +115,74 @@ static bool fault_view(struct analyzer *a, struct proc *p, const struct sw_event
 	return true;
 }
 
-/* ", biggest: a 3.0 MiB (pid 12), ino 77 1.0 MiB" from the event's list. */
+/* Bytes in full with thousands separators: "33,497,088 B". */
+static void exact_size(char *buf, size_t len, __u64 bytes)
+{
+	char digits[24];
+	size_t n, at = 0;
+
+	snprintf(digits, sizeof(digits), "%llu", (unsigned long long)bytes);
+	n = strlen(digits);
+	for (size_t i = 0; i < n && at + 3 < len; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[at++] = ',';
+		buf[at++] = digits[i];
+	}
+	snprintf(buf + at, len - at, " B");
+}
+
+/*
+ * An offset and the size it is compared with.  Rounded alike, a fault a
+ * few KiB before the end reads "offset 32 MiB is inside the object (32
+ * MiB)": when the human forms are equal, or equal as a page past the
+ * end would make them, both are written in exact bytes so that the
+ * comparison the message makes can be checked.
+ */
+static void offset_and_size(char *off, char *size, size_t len, __u64 offset, __u64 obj_size)
+{
+	finding_size(off, len, offset);
+	finding_size(size, len, obj_size);
+	if (strcmp(off, size))
+		return;
+	exact_size(off, len, offset);
+	exact_size(size, len, obj_size);
+}
+
+/* " (mapped by pid 12, 14; created by pid 12 (writer), gone)": who holds
+ * a mount's big file now, then who made it. */
+static int holders_desc(struct analyzer *a, __u32 dev, __u64 ino, const struct shmobj *o,
+			char *buf, size_t len)
+{
+	__u32 pids[3];
+	unsigned int n = model_mappers(a, dev, ino, pids, 3);
+	size_t at = 0;
+	int w;
+
+	w = snprintf(buf, len, n ? " (mapped by pid" : " (mapped by no traced process");
+	for (unsigned int i = 0; w >= 0 && i < n && i < 3; i++) {
+		at += (size_t)w;
+		w = snprintf(buf + at, len - at, "%s %u", i ? "," : n > 1 ? "s" : "", pids[i]);
+	}
+	if (w >= 0 && n > 3) {
+		at += (size_t)w;
+		w = snprintf(buf + at, len - at, " and %u more", n - 3);
+	}
+	if (w >= 0 && o && o->created) {
+		at += (size_t)w;
+		w = snprintf(buf + at, len - at, "; created by pid %u (%s)%s", o->creator_pid,
+			     o->creator_comm, o->creator_gone ? ", gone" : "");
+	}
+	if (w >= 0) {
+		at += (size_t)w;
+		w = snprintf(buf + at, len - at, ")");
+	}
+	return w < 0 ? w : (int)(at + (size_t)w);
+}
+
+/* "; biggest: /dev/shm/a 3.0 MiB (mapped by pid 12; created by pid 9
+ * (prod), gone), ino 77 1.0 MiB (...)" from the event's list: the files
+ * that fill the mount, and the processes that keep them mapped now,
+ * which are who can give the space back; their creators come second. */
 static void top_list(struct analyzer *a, const struct sw_event *e, char *buf, size_t len)
 {
 	size_t at = 0;
@@ -128,15 +195,16 @@ static void top_list(struct analyzer *a, const struct sw_event *e, char *buf, si
 		int n;
 
 		finding_size(sz, sizeof(sz), h->bytes);
-		if (o && o->created)
-			n = snprintf(buf + at, len - at, "%s%s %s (pid %u)", i ? ", " : "; biggest: ",
-				     o->path, sz, o->creator_pid);
-		else if (o)
+		if (o)
 			n = snprintf(buf + at, len - at, "%s%s %s", i ? ", " : "; biggest: ", o->path, sz);
 		else
 			n = snprintf(buf + at, len - at, "%sino %llu %s", i ? ", " : "; biggest: ",
 				     (unsigned long long)h->ino, sz);
-		if (n < 0)
+		if (n < 0 || (size_t)n >= len - at)
+			break;
+		at += (size_t)n;
+		n = holders_desc(a, e->sig.dev, h->ino, o, buf + at, len - at);
+		if (n < 0 || (size_t)n >= len - at)
 			break;
 		at += (size_t)n;
 	}
@@ -155,7 +223,7 @@ void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event 
 	struct fault_view v;
 	struct shmobj *o;
 	struct sw_finding f;
-	char what[160], off[32], size[32], used[32], cap[32], top[200];
+	char what[160], off[32], size[32], used[32], cap[32], top[360];
 	const char *name;
 
 	if (s->signo != K_SIGBUS || s->code <= 0 || !fault_view(a, p, e, &v))
@@ -184,8 +252,7 @@ void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event 
 			"%s: the mapping could not be read at the fault; offset and size unknown", what);
 		return;
 	}
-	finding_size(off, sizeof(off), v.offset);
-	finding_size(size, sizeof(size), v.obj_size);
+	offset_and_size(off, size, sizeof(off), v.offset, v.obj_size);
 	if (v.offset >= SW_PAGE_ALIGN(v.obj_size)) {
 		if (o && o->resize_seq && o->resize_from > v.obj_size) {
 			bool while_mapped = !v.range || o->resize_seq > v.range->seq;

@@ -191,6 +191,48 @@ void model_displace(struct mm *mm, __u64 start, __u64 end, __u32 tid)
 	}
 }
 
+struct file_ctx {
+	__u32 dev;
+	__u64 ino;
+};
+
+static int maps_file(void *ctx, struct range_node *rn)
+{
+	const struct file_ctx *c = ctx;
+	const struct mapping *r = model_range_of(rn);
+
+	return r->kind == SW_RANGE_MAP && r->ino == c->ino && r->dev == c->dev;
+}
+
+unsigned int model_mappers(const struct analyzer *a, __u32 dev, __u64 ino, __u32 *pids,
+			   unsigned int max)
+{
+	struct file_ctx c = { .dev = dev, .ino = ino };
+	struct hmap_iter it;
+	struct hnode *n;
+	unsigned int count = 0;
+
+	hmap_iter_init(&it, &a->procs);
+	while ((n = hmap_iter_next(&it))) {
+		const struct proc *p = (const struct proc *)n;
+
+		if (p->exited || !p->mm || !range_foreach(&p->mm->ranges, maps_file, &c))
+			continue;
+		count++;
+		/* The max lowest pids, in order: the same list whatever
+		 * order the processes are walked in. */
+		for (unsigned int i = 0, pid = p->pid; i < max && i < count; i++) {
+			if (i == count - 1 || pid < pids[i]) {
+				unsigned int keep = pids[i];
+
+				pids[i] = pid;
+				pid = keep;
+			}
+		}
+	}
+	return count;
+}
+
 /* Remove whatever overlaps [start, end); returns how many ranges it hit. */
 int model_mm_remove(struct analyzer *a, struct mm *mm, __u64 start, __u64 end,
 		    enum gone_how how, __u64 seq, struct ustack *gone_stack)

@@ -64,6 +64,12 @@ void model_mm_put(struct analyzer *a, struct mm *mm, __u64 seq);
 /* Copy src's ranges into dst, but those marked dontfork (fork). */
 void model_mm_copy(struct analyzer *a, struct mm *dst, const struct mm *src);
 
+/* The live processes whose shared mappings map the file (dev, ino)
+ * now: how many, and the pids of the first max of them (a walk of every
+ * address space: for a finding's message, not for every event). */
+unsigned int model_mappers(const struct analyzer *a, __u32 dev, __u64 ino, __u32 *pids,
+			   unsigned int max);
+
 /* Something is mapped over [start, end) now: older tombstones there no
  * longer describe the address space. */
 void model_tombs_forget(struct analyzer *a, struct mm *mm, __u64 start, __u64 end);

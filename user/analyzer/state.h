@@ -143,6 +143,12 @@ struct growth {
 	__u64 streak_ts;
 	__u64 streak_seq;
 	__u64 lost_snap;   /* a loss resets the streak */
+	/* A streak is only a suspect until the holdings stay: a pool
+	 * that fills up and is released returns to where it began. */
+	bool suspect;
+	__u64 suspect_ts;  /* when the streak completed */
+	__u32 peak;	   /* the most held since the streak began */
+	__u32 pool_level;  /* the most held before a release back down */
 };
 
 /* Shared by a vfork child and its parent until exec. */
@@ -179,6 +185,9 @@ struct thread {
 	struct failed shmget;
 	struct failed shmat;
 	struct failed mmap;
+	/* The thread's latest successful shmat, shmdt or shmctl: a -1
+	 * passed after it is no longer the result of an older failure. */
+	__u64 sysv_ok_seq;
 };
 
 struct segment;

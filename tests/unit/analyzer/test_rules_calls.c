@@ -6,6 +6,8 @@
  */
 #include "builder.h"
 
+#define IPC_STAT_CMD 2
+
 /* ---- failed-then-used ------------------------------------------------- */
 
 static void test_ftu_shmat_minus_one(void **state)
@@ -86,6 +88,74 @@ static void test_ftu_fault_after_failed_mmap(void **state)
 	T.ts += 5 * SEC;
 	signal_(531, 0, 11, 1, 0x10);
 	assert_int_equal(count_rule("failed-then-used"), 1);
+}
+
+/* shmat's EINVAL is about the flags or the address before the id is
+ * looked up: stress-ng's shmat(id, NULL, ~0) on a live segment asks for
+ * SHM_REMAP without an address. */
+static void test_ftu_shmat_einval_decoded(void **state)
+{
+	start();
+	shmget_(540, IPC_PRIVATE_KEY, 1 << 20, 77);
+	for (int i = 0; i < 430; i++)
+		call(540, 0, SW_SHMAT, -EINVAL, 77, 0, ~0ULL, 0);
+	/* SHM_RND rounding to NULL with SHM_REMAP, an unaligned address. */
+	call(540, 0, SW_SHMAT, -EINVAL, 77, 0x10, 020000 | 040000, 0);
+	call(540, 0, SW_SHMAT, -EINVAL, 77, 0x10001001, 0, 0);
+	/* With an address and no SHM_REMAP: an overlap, after the lookup. */
+	call(540, 0, SW_SHMAT, -EINVAL, 77, SEG_ADDR, 0, 0);
+	assert_int_equal(count_rule("failed-then-used"), 0);
+	/* NULL and no SHM_REMAP: only the id is left. */
+	call(540, 0, SW_SHMAT, -EINVAL, 78, 0, 010000, 0);
+	assert_int_equal(count_rule("failed-then-used"), 1);
+	assert_contains(find_rule("failed-then-used")->message, "id 78, which does not exist");
+	/* A negative id fails first, whatever the flags. */
+	call(540, 0, SW_SHMAT, -EINVAL, (__u64)-5, 0, 040000, 0);
+	assert_int_equal(count_rule("failed-then-used"), 2);
+}
+
+/* A literal -1 is blamed on a failed shmget only when that failure is
+ * plausibly where it came from: the same thread, recent, and nothing of
+ * the thread's SysV calls succeeded since. */
+static void test_ftu_minus_one_needs_a_plausible_failure(void **state)
+{
+	const struct sw_finding *f;
+	__u64 get, use;
+
+	start();
+	/* A probe long after an unrelated failure. */
+	shmget_(550, 0x1234, 4096, -EEXIST);
+	T.ts += 30 * SEC;
+	use = call(550, 0, SW_SHMAT, -EINVAL, (__u64)-1, 0, 0, 0);
+	assert_int_equal(count_rule("failed-then-used"), 1);
+	f = find_rule("failed-then-used");
+	assert_int_equal(f->severity, SW_SEV_WARNING);
+	assert_int_equal(f->n_evidence, 1);
+	assert_true(has_evidence(f, use));
+	assert_contains(f->message, "no recent failed shmget");
+	assert_int_equal(f->origin.n, 0);
+	/* A failure, then the thread works with another segment, then -1. */
+	shmget_(551, 0x1234, 4096, -EEXIST);
+	shmget_(551, IPC_PRIVATE_KEY, 4096, 90);
+	shmget_(551, 0x1235, 4096, -ENOENT);
+	shmat_(551, 0, 90, SEG_ADDR, 4096);
+	shmctl_(551, -1, IPC_STAT_CMD, -EINVAL);
+	assert_int_equal(count_rule("failed-then-used"), 2);
+	assert_int_equal(T.findings[1].severity, SW_SEV_WARNING);
+	/* Another thread's failure is not this thread's -1. */
+	call(552, 5521, SW_SHMGET, -ENOSPC, 0, 4096, IPC_CREAT_FLAG, 0);
+	call(552, 5522, SW_SHMAT, -EINVAL, (__u64)-1, 0, 0, 0);
+	assert_int_equal(count_rule("failed-then-used"), 3);
+	assert_lacks(T.findings[2].message, "ENOSPC");
+	/* The true use, after a probe, still is one. */
+	get = call(550, 0, SW_SHMGET, -ENOSPC, 0, 4096, IPC_CREAT_FLAG, 0);
+	use = call(550, 0, SW_SHMAT, -EINVAL, (__u64)-1, 0, 0, 0);
+	assert_int_equal(count_rule("failed-then-used"), 4);
+	f = &T.findings[3];
+	assert_int_equal(f->severity, SW_SEV_ERROR);
+	assert_true(has_evidence(f, get));
+	assert_true(has_evidence(f, use));
+	assert_contains(f->message, "ENOSPC");
 }
 
 /* ---- oversized-request ------------------------------------------------- */
@@ -471,6 +541,8 @@ int main(void)
 		T_(test_ftu_map_failed_addresses),
 		T_(test_ftu_nonexistent_id),
 		T_(test_ftu_fault_after_failed_mmap),
+		T_(test_ftu_shmat_einval_decoded),
+		T_(test_ftu_minus_one_needs_a_plausible_failure),
 		T_(test_oversized),
 		T_(test_invalid_detach_double_shmdt),
 		T_(test_invalid_detach_munmap_conservative),

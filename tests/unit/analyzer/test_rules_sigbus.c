@@ -93,6 +93,42 @@ static void test_sigbus_truncated_by_other_process(void **state)
 	assert_int_equal(model_proc(T.a, 3900)->sum.findings[SW_RULE_SIGBUS_EXPLAINED], 0);
 }
 
+/* 56 KiB before the end of a 32 MiB object: both round to "32 MiB",
+ * and "offset 32 MiB is inside the object (32 MiB)" reads as a
+ * contradiction; the exact bytes keep the comparison true. */
+static void test_sigbus_sizes_that_round_alike(void **state)
+{
+	struct sw_signal_info s;
+	const struct sw_finding *f;
+
+	start();
+	shm_open_(4100, "/dev/shm/ring", 160);
+	shm_truncate(4100, 160, 32 * MiB);
+	shm_map(4100, MAP_ADDR, 32 * MiB, 160, 32 * MiB);
+	s = bus_info(MAP_ADDR, 33497088, SHM_DEV, 160, SW_BK_SHMEM_FILE, 32 * MiB);
+	s.fs_size = 32 * MiB;
+	s.fs_used = 32 * MiB;
+	sigbus_(4100, &s);
+	f = find_rule("sigbus-explained");
+	assert_non_null(f);
+	assert_contains(f->message, "offset 33,497,088 B is inside the object (33,554,432 B)");
+	/* Past the end by one page of a size that rounds the same. */
+	s = bus_info(MAP_ADDR, 32 * MiB - 4096, SHM_DEV, 160, SW_BK_SHMEM_FILE, 32 * MiB - 8192);
+	s.addr += 0x1000000; /* another page: a finding of its own */
+	sigbus_(4100, &s);
+	assert_int_equal(count_rule("sigbus-explained"), 2);
+	f = &T.findings[T.n_findings - 1];
+	assert_contains(f->message, "offset 33,550,336 B is past the object's end (33,546,240 B)");
+	/* Sizes far apart stay human-readable. */
+	s = bus_info(MAP_ADDR, 128 * KiB, SHM_DEV, 160, SW_BK_SHMEM_FILE, 32 * MiB);
+	s.addr += 0x2000000;
+	s.fs_size = 32 * MiB;
+	s.fs_used = 32 * MiB;
+	sigbus_(4100, &s);
+	f = &T.findings[T.n_findings - 1];
+	assert_contains(f->message, "offset 128 KiB is inside the object (32 MiB)");
+}
+
 static void test_sigbus_mount_full(void **state)
 {
 	struct sw_signal_info s;
@@ -101,6 +137,9 @@ static void test_sigbus_mount_full(void **state)
 	start();
 	shm_open_(4000, "/dev/shm/big", 150);
 	shm_truncate(4000, 150, 3 * MiB);
+	/* Who maps the big file now is who can give the space back. */
+	shm_map(4002, MAP_ADDR + 0x10000000, 3 * MiB, 150, 3 * MiB);
+	shm_map(4003, MAP_ADDR + 0x10000000, 3 * MiB, 150, 3 * MiB);
 	shm_open_(4001, "/dev/shm/small", 151);
 	shm_truncate(4001, 151, 512 * KiB);
 	shm_open_(4000, "/dev/shm/victim", 152);
@@ -118,8 +157,10 @@ static void test_sigbus_mount_full(void **state)
 	assert_contains(f->message, "/dev/shm/victim");
 	assert_contains(f->message, "inside the object");
 	assert_contains(f->message, "was full");
-	assert_contains(f->message, "/dev/shm/big 3.0 MiB (pid 4000)");
-	assert_contains(f->message, "/dev/shm/small 512 KiB (pid 4001)");
+	assert_contains(f->message, "/dev/shm/big 3.0 MiB (mapped by pids ");
+	assert_contains(f->message, "4002, 4003; created by pid 4000 (prog4000))");
+	assert_contains(f->message,
+			"/dev/shm/small 512 KiB (mapped by no traced process; created by pid 4001 (prog4001))");
 	assert_contains(f->message, "ino 999");
 	assert_lacks(f->message, "past the object's end");
 	/* Within the slack (256 KiB here) of the limit: full. */
@@ -304,6 +345,7 @@ int main(void)
 		T_(test_sigbus_end_is_page_aligned),
 		T_(test_sigbus_truncated_by_other_process),
 		T_(test_sigbus_mount_full),
+		T_(test_sigbus_sizes_that_round_alike),
 		T_(test_sigbus_hugetlb),
 		T_(test_sigbus_once_per_page_and_faults_only),
 		T_(test_sigbus_from_model_range),
