@@ -2,7 +2,8 @@
 """Analyzer scenarios: each program under tests/scenarios/ declares the
 findings it must produce (/* expect: RULE COUNT */, or /* expect: none */
 for a clean twin; `# expect: ...` lines in a Python scenario, which runs
-under /usr/bin/python3).  shmwatch runs it live and the findings, counted
+under /usr/bin/python3), and the shmwatch options it is traced with, if
+any (/* options: --all-mmaps */).  shmwatch runs it live and the findings, counted
 by rule, must equal the declaration exactly; `shmwatch analyze` on the
 saved log must then give the very same findings."""
 import collections
@@ -55,6 +56,14 @@ def declared(source):
     return dict(expect), mode.group(1) if mode else "command"
 
 
+def declared_options(source):
+    """The shmwatch options of /* options: ... */, [] when none."""
+    with open(source) as f:
+        text = f.read()
+    m = re.search(DECL[os.path.splitext(source)[1]] % "options", text, re.M)
+    return m.group(1).split() if m else []
+
+
 def declared_texts(source):
     """[(rule, regex)] from /* expect-text: RULE REGEX */ lines: every
     finding of RULE must match REGEX (the object, the cause)."""
@@ -79,8 +88,10 @@ def comparable(found):
 
 
 class ScenarioTest(BpfTestCase):
+    options = []  # the scenario's declared shmwatch options
+
     def run_command(self, binary, log):
-        with Tracer(["-q", "--"] + argv_of(binary), log) as t:
+        with Tracer(["-q"] + self.options + ["--"] + argv_of(binary), log) as t:
             t.proc.wait(120)
             rc = t.stop()  # collects the rest of stderr, the program's too
         self.assertEqual(rc, 0, "%s exited %d: %s" % (binary, rc, t.stderr()))
@@ -90,7 +101,7 @@ class ScenarioTest(BpfTestCase):
         prog = self.spawn(argv_of(binary), env=dict(os.environ, WORKLOAD_WAIT="1"),
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.assertEqual(prog.stdout.readline().strip(), "ready")
-        with Tracer(["-q", "-p", str(prog.pid)], log) as t:
+        with Tracer(["-q"] + self.options + ["-p", str(prog.pid)], log) as t:
             t.wait_attached()
             prog.stdin.write("go\n")
             prog.stdin.flush()
@@ -100,6 +111,7 @@ class ScenarioTest(BpfTestCase):
     def check_scenario(self, source):
         name = scenario_name(source)
         expect, mode = declared(source)
+        self.options = declared_options(source)
         log = self.path(name + ".json")
         binary = scenario_program(source)
         if mode == "pid":

@@ -361,7 +361,7 @@ emit_run {n}
 
 
 def guest_script(scenarios):
-    """scenarios: [(name, mode)] with a binary in the initramfs."""
+    """scenarios: [(name, mode, options)] with a binary in the initramfs."""
     parts = [GUEST_PRELUDE,
              # Load and attach everything once, with libbpf's log kept.
              "t0=$(now)\n"
@@ -374,12 +374,13 @@ def guest_script(scenarios):
         parts.append(guest_command_run(name, args, timeout))
     parts.append(guest_pid_run("pidmode", ["-q", "-f"],
                                "/workloads/capture /tmp/pidmode.manifest", 120, noise=True))
-    for name, mode in scenarios:
+    for name, mode, options in scenarios:
         run = "scenario-" + name
         if mode == "pid":
-            parts.append(guest_pid_run(run, ["-q"], "/scenarios/" + name, 120))
+            parts.append(guest_pid_run(run, ["-q"] + options, "/scenarios/" + name, 120))
         else:
-            parts.append(guest_command_run(run, ["-q", "--", "/scenarios/" + name], 120))
+            parts.append(guest_command_run(run, ["-q"] + options + ["--", "/scenarios/" + name],
+                                           120))
     parts.append(GUEST_EPILOGUE)
     return "".join(parts)
 
@@ -756,12 +757,13 @@ def main():
     for src in test_scenarios.SOURCES:
         name = os.path.basename(src)[:-2]
         if name in scen_bins:
-            scenarios.append((name, test_scenarios.declared(src)[1]))
+            scenarios.append((name, test_scenarios.declared(src)[1],
+                              test_scenarios.declared_options(src)))
     workdir = tempfile.mkdtemp(prefix="shmwatch-kernels-")
     try:
         initrd = os.path.join(workdir, "initramfs.cpio.gz")
         build_initramfs(initrd, shmwatch, workloads,
-                        [scen_bins[n] for n, _ in scenarios], guest_script(scenarios))
+                        [scen_bins[n] for n, _, _ in scenarios], guest_script(scenarios))
         log("booting %s (%s %s) under qemu TCG, initramfs %.1f MiB"
             % (release, pkg, version, os.path.getsize(initrd) / 2**20))
         console_log = os.path.join(cache, "console-%s.log" % release)

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* expect: invalid-detach 2 */
+/* options: --all-mmaps */
 /*
  * invalid_detach.c - detaching what is no longer attached.
  *
  *   1. shmdt twice on the same attach address: the second fails (EINVAL).
  *   2. munmap twice on the same shared mapping.  The second call returns
  *      0 (munmap of an unmapped range is not an error to the kernel), but
- *      shmwatch saw the range mapped and then unmapped, so it knows.
+ *      shmwatch saw the range mapped and then unmapped, and with
+ *      --all-mmaps it sees every mapping that could have been made there
+ *      since, so it knows.  (Without it, a private mapping that took the
+ *      range would not be seen: munmap_reused.c.)
  * The segment is removed and nothing is left behind.  The clean twin
  * (invalid_detach_clean.c) releases the same attachment and mapping
  * exactly once each.

@@ -147,10 +147,10 @@ struct analyzer_opts {
 	bool shm_rmid_forced;	 /* kernel.shm_rmid_forced */
 	__u64 growth_window_ns;	 /* attach-leak: observation window */
 	__u32 growth_threshold;	 /* attach-leak: net new holdings in window */
-	bool all_mmaps;		 /* capture saw every mmap (--all-mmaps): any
+	bool all_mmaps;		 /* capture saw every mmap (--all-mmaps): a
 				    munmap inside a range already unmapped is
-				    then a double unmap, not only an exact
-				    repeat (invalid-detach) */
+				    then known to be a double unmap; without
+				    it, never (invalid-detach) */
 	bool keep_exited;	 /* remember the pids of exited processes that
 				    used SysV shared memory, for comparing the
 				    segments they made with the kernel's

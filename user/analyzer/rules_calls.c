@@ -345,15 +345,17 @@ static void invalid_shmdt(struct analyzer *a, struct proc *p, const struct sw_ev
 }
 
 /*
- * munmap returns 0 for a range that holds nothing, and private mappings
- * below --max-size are filtered in the kernel, so an unmapped range may
- * have been reused by an mmap we never saw.  Flag a successful munmap
- * only when it repeats exactly (same start, same length) an earlier
- * munmap that removed a whole shared mapping of this process, nothing was
- * seen mapped there since and no event was lost since: the same pointer
- * released twice.  An unseen private mapping of exactly that address and
- * size in between is the one case that could fool it.  With --all-mmaps
- * every mmap is seen, so any range inside an unmapped one counts.
+ * munmap returns 0 for a range that holds nothing, so a second munmap of
+ * a range is only known to be one when nothing can have been mapped
+ * there since.  Without --all-mmaps the kernel side does not record
+ * private mappings below --max-size, and mmap hands a freed range out
+ * again first: a private malloc arena or buffer of the same size often
+ * lands where a shared mapping was, and its own munmap looks exactly like
+ * the shared one released twice.  The kernel could tell the two apart
+ * only from an enter program on munmap, which the tracer does not have
+ * (see docs/performance.md).  So a successful munmap is called a repeat
+ * only when every mmap was recorded, nothing was seen mapped in the range
+ * since it was unmapped and no event was lost since.
  * A failed munmap is judged by the kernel: EINVAL is an unaligned, empty
  * or out-of-range request.
  */
@@ -362,16 +364,12 @@ static struct tomb *already_unmapped(struct analyzer *a, struct proc *p, __u64 a
 {
 	struct tomb *t;
 
-	if (!p || !p->mm || !len)
+	if (!a->opts.all_mmaps || !p || !p->mm || !len)
 		return NULL;
 	t = model_tomb_covering(p->mm, addr, addr + len);
 	if (!t || t->lost_snap != a->lost_total || model_range_overlaps(p->mm, addr, addr + len))
 		return NULL;
-	if (a->opts.all_mmaps)
-		return t;
-	return t->how == SW_GONE_MUNMAP && t->whole && t->start == addr && t->end == addr + len ?
-		       t :
-		       NULL;
+	return t;
 }
 
 static void invalid_munmap(struct analyzer *a, struct proc *p, const struct sw_event *e)

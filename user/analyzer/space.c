@@ -108,7 +108,6 @@ static void tomb_add(struct analyzer *a, struct mm *mm, const struct mapping *r,
 		.how = how,
 		.backing = r->backing,
 		.valid = true,
-		.whole = start == r->rn.start && end == r->rn.end,
 	};
 }
 

@@ -113,7 +113,6 @@ struct tomb {
 	__u8 how;	 /* enum gone_how */
 	__u8 backing;
 	bool valid;
-	bool whole;	 /* the whole mapping went, not a piece of it */
 	bool reported;
 };
 
