@@ -133,6 +133,10 @@ struct sw_call_info {
 	__u64 fs_used;
 	__u64 fs_size;
 	char name[SW_NAME_LEN]; /* backing file name, memfd name or path */
+	/* Bytes the kernel has allocated to the file (i_blocks): a sparse
+	 * object sized by ftruncate and never written has none.  0 also in
+	 * records from before it was carried. */
+	__u64 obj_alloc;
 };
 
 struct sw_fork_info {
@@ -256,6 +260,8 @@ struct sw_event {
  */
 #define SW_EVENT_CALL_SIZE __builtin_offsetof(struct sw_event, c.map_size)
 #define SW_EVENT_BASE_SIZE __builtin_offsetof(struct sw_event, seq)
+_Static_assert(sizeof(struct sw_call_info) <= sizeof(struct sw_signal_info),
+	       "a call's object fields must not grow the record");
 #define SW_EVENT_MAPPING_SIZE \
 	(__builtin_offsetof(struct sw_event, map) + sizeof(struct sw_mapping_info))
 

@@ -68,6 +68,7 @@ static void handle_call(struct analyzer *a, const struct sw_event *e)
 
 	RUN_CHECKS(on_call, a, p, e);
 	apply_call(a, p, e);
+	model_seg_note_user(a, p, e);
 	if (p && changes_holdings(e))
 		RUN_CHECKS(on_holdings, a, p, e);
 	if (e->call == SW_MUNMAP || e->call == SW_MREMAP || e->call == SW_MMAP)
@@ -104,11 +105,14 @@ static void check_idle(struct analyzer *a, const struct sw_event *e)
 	model_end_event(a);
 }
 
-/* The process is gone: exit checks, segment decisions, summary, free. */
+/* The process is gone: exit checks, segment decisions, summary, free.
+ * It may have been the last that could reach a waiting segment or
+ * object: the leak rules look at every one again. */
 static void retire(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	RUN_CHECKS(on_exit, a, p, e);
 	model_exit(a, p, e);
+	model_seg_queue_waiting(a);
 	check_idle(a, e);
 	model_obj_creator_exit(a, p, e);
 	RUN_CHECKS(on_release, a, e);
@@ -121,12 +125,16 @@ static void handle_fork(struct analyzer *a, const struct sw_event *e)
 {
 	struct proc *parent = model_proc_for_event(a, e);
 	struct proc *stale = model_proc(a, e->fork.child_pid);
+	struct proc *child;
 
 	/* The pid is back: the old process's exit was lost. */
 	if (stale && stale != parent)
 		retire(a, stale, e);
-	if (stale != parent)
-		model_fork(a, parent, e);
+	if (stale == parent)
+		return;
+	child = model_fork(a, parent, e);
+	if (child && parent)
+		model_proc_set_parent(child, parent);
 }
 
 void analyzer__event(struct analyzer *a, const struct sw_event *e)
@@ -171,6 +179,21 @@ void analyzer__lost(struct analyzer *a, __u64 ts_ns, __u64 n)
 	model_lost(a, n);
 }
 
+/*
+ * The end of the trace: what still waits for its reachers is judged as
+ * they stand.  One with none left is a leak (its last reacher's exit went
+ * unseen, or it was never linked to a live process); one a live process
+ * can still reach is in use, not a finding, and the usage lists it.
+ */
+static void judge_waiting(struct analyzer *a, __u64 ts_ns)
+{
+	struct sw_event end = { .ts_ns = ts_ns };
+
+	model_seg_queue_waiting(a);
+	check_idle(a, &end);
+	RUN_CHECKS(on_release, a, &end);
+}
+
 void analyzer__finish(struct analyzer *a, __u64 ts_ns)
 {
 	struct hmap_iter it;
@@ -179,6 +202,7 @@ void analyzer__finish(struct analyzer *a, __u64 ts_ns)
 	if (a->finished)
 		return;
 	a->finished = true;
+	judge_waiting(a, ts_ns);
 	if (a->opts.on_usage)
 		analyzer__usage(a, ts_ns, false, a->opts.on_usage, a->opts.ctx);
 	hmap_iter_init(&it, &a->procs);
@@ -203,6 +227,7 @@ struct analyzer *analyzer__new(const struct analyzer_opts *opts)
 	a->opts = *opts;
 	a->rng = 2463534242u;
 	list_init(&a->objs_wait);
+	list_init(&a->segs_wait);
 	if (hmap_init(&a->procs, 64) || hmap_init(&a->segs, 64) ||
 	    hmap_init(&a->objs, 64) || hmap_init(&a->obj_paths, 64) ||
 	    hmap_init(&a->exited, 64)) {

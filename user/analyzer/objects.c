@@ -173,6 +173,7 @@ static struct shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 	memcpy(o->path, c->name, sizeof(o->path));
 	o->path[sizeof(o->path) - 1] = '\0';
 	o->size = o->first_size = o->peak_size = c->seg_size;
+	o->alloc = c->obj_alloc;
 	o->lost_snap = a->lost_total;
 	o->n_maps = ranges_now(a, c->dev, c->ino);
 	hmap_put(&a->objs, &o->node);
@@ -245,6 +246,12 @@ static void obj_created(struct analyzer *a, struct proc *p, const struct sw_even
 	o->creator_tid = e->tid;
 	memcpy(o->creator_comm, p ? p->comm : e->comm, SW_COMM_LEN);
 	o->create_seq = e->seq;
+	model_reach_init(&o->reach, p);
+	/* A late event: its creator's exit has been seen already. */
+	o->creator_gone = !p;
+	o->creator_exit_seq = 0;
+	if (!p)
+		wait_add(a, o);
 	model_stack_put(a, o->stack);
 	o->stack = model_stack_new(a, e);
 	if (e->call == SW_MEMFD_CREATE) {
@@ -333,7 +340,13 @@ void model_obj_call(struct analyzer *a, struct proc *p, const struct sw_event *e
 	if (e->call == SW_MEMFD_CREATE)
 		return;
 	o = obj_get(a, e);
-	if (o && !sw_ret_is_err(c->ret))
+	if (!o)
+		return;
+	/* A sizing call of a process that did not create it: it holds
+	 * the object open and may well know its name. */
+	model_reach_use(a, &o->reach, p);
+	o->alloc = c->obj_alloc;
+	if (!sw_ret_is_err(c->ret))
 		obj_resized(a, o, e);
 }
 
@@ -351,6 +364,8 @@ void model_obj_mapped(struct analyzer *a, struct proc *p, const struct sw_event 
 	o = obj_get(a, e);
 	if (!o)
 		return;
+	model_reach_use(a, &o->reach, p);
+	o->alloc = e->c.obj_alloc;
 	if (!o->mapped_ever)
 		o->first_map_seq = e->seq;
 	o->mapped_ever = true;
@@ -386,7 +401,8 @@ void model_obj_creator_exit(struct analyzer *a, struct proc *p, const struct sw_
 	while ((n = hmap_iter_next(&it))) {
 		struct shmobj *o = (struct shmobj *)n;
 
-		if (!o->created || o->creator_gone || o->creator_pid != p->pid)
+		/* By generation: a pid reused since is another process. */
+		if (!o->created || o->creator_gone || o->reach.creator.gen != p->gen)
 			continue;
 		o->creator_gone = true;
 		o->creator_exit_seq = e->seq;

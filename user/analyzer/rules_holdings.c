@@ -3,7 +3,7 @@
  * rules_holdings.c - the rules about what a process holds or leaves
  * behind: attach-leak (holdings that keep growing), missing-rollback (a
  * segment left half-initialised at exit) and segment-leak (a segment
- * nobody can remove any more).
+ * nobody is left to remove).
  */
 #include <stdio.h>
 #include <string.h>
@@ -187,18 +187,31 @@ void rollback_on_exit(struct analyzer *a, struct proc *p, const struct sw_event 
 	}
 }
 
+/*
+ * An orphaned segment (creator gone, no attachment, no IPC_RMID) is a
+ * leak once no process that could still remove it by its id or key is
+ * left (see struct reach); until then it waits, and every exit queues it
+ * here again.  e is the event that let go of the last of them.
+ */
 void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *e)
 {
 	struct proc *p = model_proc(a, s->creator_pid);
 	struct sw_finding f;
 	char desc[96];
 
-	if (!model_seg_orphaned(a, s) || s->leak_reported)
+	if (!model_seg_orphaned(a, s) || s->leak_reported) {
+		model_seg_unwait(s);
 		return;
+	}
+	if (model_reach_live(a, &s->reach)) {
+		model_seg_wait(a, s);
+		return;
+	}
+	model_seg_unwait(s);
 	s->leak_reported = true;
 	/* Count it in the creator's summary only if that is the process
 	 * exiting now, not a new one that reused its pid. */
-	if (p && !p->exited)
+	if (p && (!p->exited || p->gen != s->reach.creator.gen))
 		p = NULL;
 	finding_init(&f, SW_RULE_SEGMENT_LEAK, s->creator_pid, s->creator_tid, s->creator_comm,
 		     e->ts_ns);
@@ -216,6 +229,6 @@ void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *
 	finding_evidence(&f, e->seq);
 	seg_desc(desc, sizeof(desc), s);
 	finding_publish(a, p, &f, s->lost_snap,
-		"%s was left with no attachment and no IPC_RMID after its creator exited: it stays in the kernel",
+		"%s was left with no attachment and no IPC_RMID, and no process that could still remove it is left: it stays in the kernel",
 		desc);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rules_objects.c - the rules about shm objects and their mounts:
- * shm-object-leak (a tmpfs file nobody unlinked or maps once its
- * creator is gone) and sigbus-explained (why a fault on a mapped object
+ * shm-object-leak (a tmpfs file nobody unlinked or maps once no process
+ * that could reach it is left) and sigbus-explained (why a fault on a mapped object
  * raised SIGBUS: past its end, truncated, a full mount, no huge page).
  */
 #include <stdio.h>
@@ -31,17 +31,42 @@ static const struct ustack *obj_origin(const struct shmobj *o)
 	return o->stack;
 }
 
+/* What the object holds, as far as the events tell: pages once
+ * allocated stay until a (traced) ftruncate or fallocate gives them
+ * back, so the latest count is a lower bound; writes are not seen. */
+static void objleak_holds(struct analyzer *a, const struct shmobj *o, char *buf, size_t len)
+{
+	char sz[32];
+
+	if (!o->alloc) {
+		snprintf(buf, len,
+			 "its name stays in %s, with no page allocated at its latest traced call (later writes are not seen)",
+			 mount_label(a, o->dev));
+		return;
+	}
+	finding_size(sz, sizeof(sz), o->alloc);
+	snprintf(buf, len, "it keeps at least %s of %s allocated", sz, mount_label(a, o->dev));
+}
+
+/*
+ * Judged when nothing can reach the object any more: its creator gone,
+ * nobody mapping it, and no process left that could unlink it by name
+ * (see struct reach); until then it waits.  e is the event that let go
+ * of the last of them, or the end of the trace.
+ */
 static void objleak_check(struct analyzer *a, struct shmobj *o, const struct sw_event *e)
 {
 	struct proc *p = model_proc(a, o->creator_pid);
 	struct sw_finding f;
-	char sz[32];
+	char sz[32], holds[160];
 
-	if (!o->creator_gone || o->leak_reported || !model_obj_leak_candidate(o) || o->n_maps)
+	if (!o->creator_gone || o->leak_reported || !model_obj_leak_candidate(o) || o->n_maps ||
+	    model_reach_live(a, &o->reach))
 		return;
 	o->leak_reported = true;
 	model_obj_unwait(a, o);
-	if (p && !p->exited)
+	/* Counted in the creator's summary only at its own exit. */
+	if (p && (!p->exited || p->gen != o->reach.creator.gen))
 		p = NULL;
 	finding_init(&f, SW_RULE_SHM_OBJECT_LEAK, o->creator_pid, o->creator_tid,
 		     o->creator_comm, e->ts_ns);
@@ -56,12 +81,14 @@ static void objleak_check(struct analyzer *a, struct shmobj *o, const struct sw_
 	finding_evidence(&f, o->creator_exit_seq);
 	finding_evidence(&f, e->seq);
 	finding_size(sz, sizeof(sz), o->size);
+	objleak_holds(a, o, holds, sizeof(holds));
 	finding_publish(a, p, &f, o->lost_snap,
-		"%s (%s, ino %llu) was never unlinked and nobody maps it since its creator exited: it keeps occupying %s",
-		o->path, sz, (unsigned long long)o->ino, mount_label(a, o->dev));
+		"%s (%s, ino %llu) was never unlinked, and no process that could still unlink it is left: %s",
+		o->path, sz, (unsigned long long)o->ino, holds);
 }
 
-/* After an exit or an unmapping: objects waiting for their last holder. */
+/* After an exit or an unmapping, and at the end: objects waiting for
+ * their last holder and reacher. */
 void objleak_on_release(struct analyzer *a, const struct sw_event *e)
 {
 	struct list_node *pos, *tmp;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "analyzer/state.h"
 #include "lib/hash.h"
+#include "lib/names.h"
 
 struct ustack *model_stack_new(struct analyzer *a, const struct sw_event *e)
 {
@@ -122,6 +123,7 @@ struct proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm)
 	p->node.key = pid;
 	list_init(&p->created);
 	p->pid = pid;
+	p->gen = ++a->proc_gen;
 	p->sum.pid = pid;
 	model_set_comm(p->comm, comm);
 	hmap_put(&a->procs, &p->node);
@@ -136,9 +138,27 @@ static bool exited_before(struct analyzer *a, __u32 pid, __u64 ts)
 	return false;
 }
 
+void model_proc_set_parent(struct proc *c, const struct proc *parent)
+{
+	int n = parent->n_anc < SW_ANCESTRY - 1 ? parent->n_anc : SW_ANCESTRY - 1;
+
+	c->anc[0] = model_proc_ref(parent);
+	memcpy(&c->anc[1], parent->anc, n * sizeof(c->anc[0]));
+	c->n_anc = (__u8)(n + 1);
+}
+
+struct proc *model_ref_live(const struct analyzer *a, struct proc_ref r)
+{
+	struct hnode *n = r.gen ? hmap_get(&a->procs, r.pid) : NULL;
+	struct proc *p = n ? hmap_entry(n, struct proc, node) : NULL;
+
+	return p && p->gen == r.gen && !p->exited ? p : NULL;
+}
+
 struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e)
 {
 	struct proc *p = model_proc(a, e->pid);
+	struct proc *parent;
 
 	if (p) {
 		model_set_comm(p->comm, e->comm);
@@ -146,7 +166,101 @@ struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e)
 	}
 	if (exited_before(a, e->pid, e->ts_ns))
 		return NULL;
-	return model_proc_new(a, e->pid, e->comm);
+	p = model_proc_new(a, e->pid, e->comm);
+	/* First seen after its fork (system-wide, or its parent was
+	 * traced before it): the parent the event names, if known. */
+	parent = p && e->ppid != e->pid ? model_proc(a, e->ppid) : NULL;
+	if (parent && !parent->exited)
+		model_proc_set_parent(p, parent);
+	return p;
+}
+
+/* ---- who can still reach an object ------------------------------------- */
+
+/*
+ * pid 1 is every service's parent and adopts every orphan, but passes no
+ * names to them: as an ancestor it would keep every object of the host
+ * waiting.  (A container's init is another pid on the host.)
+ */
+#define INIT_PID 1
+
+void model_reach_init(struct reach *r, const struct proc *creator)
+{
+	*r = (struct reach){ 0 };
+	if (!creator)
+		return;
+	r->creator = model_proc_ref(creator);
+	for (int i = 0; i < creator->n_anc; i++)
+		if (creator->anc[i].pid != INIT_PID)
+			r->anc[r->n_anc++] = creator->anc[i];
+}
+
+static bool ref_same(struct proc_ref x, struct proc_ref y)
+{
+	return x.gen == y.gen && x.pid == y.pid;
+}
+
+void model_reach_use(const struct analyzer *a, struct reach *r, const struct proc *p)
+{
+	struct proc_ref me;
+	int slot = -1;
+
+	if (!p || p->exited)
+		return;
+	me = model_proc_ref(p);
+	if (ref_same(r->creator, me))
+		return;
+	for (int i = 0; i < r->n_users; i++) {
+		if (ref_same(r->users[i], me))
+			return;
+		if (slot < 0 && !model_ref_live(a, r->users[i]))
+			slot = i;
+	}
+	if (r->n_users < SW_REACH_USERS) {
+		r->users[r->n_users++] = me;
+		return;
+	}
+	/* All remembered users live: the oldest makes room. */
+	if (slot < 0) {
+		memmove(&r->users[0], &r->users[1], (SW_REACH_USERS - 1) * sizeof(r->users[0]));
+		slot = SW_REACH_USERS - 1;
+	}
+	r->users[slot] = me;
+}
+
+static bool descends_from(const struct proc *p, struct proc_ref r)
+{
+	for (int i = 0; i < p->n_anc; i++)
+		if (ref_same(p->anc[i], r))
+			return true;
+	return false;
+}
+
+const struct proc *model_reach_live(struct analyzer *a, struct reach *r)
+{
+	struct hmap_iter it;
+	struct hnode *n;
+	struct proc *p;
+
+	if ((p = model_ref_live(a, r->creator)) || (p = model_ref_live(a, r->seen)))
+		return p;
+	for (int i = 0; i < r->n_anc; i++)
+		if ((p = model_ref_live(a, r->anc[i])))
+			return p;
+	for (int i = 0; i < r->n_users; i++)
+		if ((p = model_ref_live(a, r->users[i])))
+			return p;
+	if (!r->creator.gen)
+		return NULL;
+	hmap_iter_init(&it, &a->procs);
+	while ((n = hmap_iter_next(&it))) {
+		p = (struct proc *)n;
+		if (!p->exited && descends_from(p, r->creator)) {
+			r->seen = model_proc_ref(p);
+			return p;
+		}
+	}
+	return NULL;
 }
 
 struct thread *model_thread_find(struct proc *p, __u32 tid)
@@ -217,6 +331,7 @@ void model_seg_link_creator(struct segment *s, struct proc *p)
 {
 	s->creator = p;
 	list_add(&p->created, &s->cnode);
+	model_reach_init(&s->reach, p);
 }
 
 void model_seg_unlink_creator(struct segment *s)
@@ -235,6 +350,7 @@ struct segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 
 		return NULL;
 	s->node.key = (__u32)shmid;
 	list_init(&s->cnode);
+	list_init(&s->wnode);
 	s->shmid = shmid;
 	s->key = key;
 	s->size = size;
@@ -245,6 +361,7 @@ struct segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 
 
 void model_seg_free(struct analyzer *a, struct segment *s)
 {
+	list_del(&s->wnode);
 	model_stack_put(a, s->stack);
 	model_stack_put(a, s->rb_stack);
 	free(s);
@@ -255,11 +372,56 @@ void model_seg_free(struct analyzer *a, struct segment *s)
 void model_seg_destroy(struct analyzer *a, struct segment *s)
 {
 	model_seg_unlink_creator(s);
+	model_seg_unwait(s);
 	s->destroyed = true;
 	if (s->queued)
 		return;
 	hmap_del(&a->segs, &s->node);
 	model_seg_free(a, s);
+}
+
+void model_seg_note_user(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	struct segment *s;
+	__s32 id;
+
+	if (!p || sw_ret_is_err(e->c.ret))
+		return;
+	switch (e->call) {
+	case SW_SHMAT:
+		id = e->c.shmid >= 0 ? e->c.shmid : (__s32)e->c.args[0];
+		break;
+	case SW_SHMGET:
+		id = (__s32)e->c.ret;
+		break;
+	case SW_SHMCTL:
+		id = (__s32)e->c.args[0];
+		break;
+	default:
+		return;
+	}
+	s = model_seg(a, id);
+	if (s)
+		model_reach_use(a, &s->reach, p);
+}
+
+void model_seg_wait(struct analyzer *a, struct segment *s)
+{
+	if (!list_linked(&s->wnode))
+		list_add_tail(&a->segs_wait, &s->wnode);
+}
+
+void model_seg_unwait(struct segment *s)
+{
+	list_del(&s->wnode);
+}
+
+void model_seg_queue_waiting(struct analyzer *a)
+{
+	struct list_node *pos;
+
+	list_for_each(pos, &a->segs_wait)
+		model_seg_queue(a, list_entry(pos, struct segment, wnode));
 }
 
 bool model_seg_orphaned(const struct analyzer *a, const struct segment *s)

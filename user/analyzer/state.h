@@ -45,6 +45,8 @@
 #define SW_THREADS 8	    /* threads with failed results per process */
 #define SW_DEDUP_MAX 1024   /* distinct findings remembered per process */
 #define SW_RECENT_EXITS 64  /* exits remembered to spot late events */
+#define SW_ANCESTRY 8	    /* nearest ancestors a process remembers */
+#define SW_REACH_USERS 6    /* latest users an object or segment remembers */
 
 /* ---- shared user stacks --------------------------------------------- */
 
@@ -191,9 +193,45 @@ struct thread {
 
 struct segment;
 
+/*
+ * One process, by pid and by its generation: a number no other process
+ * of this analyzer gets, so that a pid reused by a new process is not
+ * taken for the old one.
+ */
+struct proc_ref {
+	__u32 pid;
+	__u64 gen; /* 0: none */
+};
+
+/*
+ * Who could still reach a segment or a shm object, find it by its key,
+ * id or name and remove it: its creator, the creator's traced ancestors
+ * and descendants (a parent passes names to the children it forks and
+ * gets them back through pipes), and the processes that used it (mapped,
+ * attached, sized or looked it up).  The leak rules wait while one of
+ * them lives.  The ancestors are those the creator had when it made the
+ * object (its nearest SW_ANCESTRY); the users the latest SW_REACH_USERS,
+ * the dead ones replaced first.  A descendant is found by its own
+ * ancestry; the one found last is remembered in `seen`, so that a wait
+ * costs a walk of the processes only when that one has exited.
+ */
+struct reach {
+	struct proc_ref creator;
+	struct proc_ref anc[SW_ANCESTRY];
+	struct proc_ref users[SW_REACH_USERS];
+	struct proc_ref seen;
+	__u8 n_anc;
+	__u8 n_users;
+};
+
 struct proc {
 	struct hnode node; /* key: pid */
 	__u32 pid;
+	__u64 gen; /* see struct proc_ref */
+	/* Its nearest traced ancestors, parent first, as they were when it
+	 * was forked (or first seen, from the event's ppid). */
+	struct proc_ref anc[SW_ANCESTRY];
+	__u8 n_anc;
 	char comm[SW_COMM_LEN];
 	struct mm *mm;
 	struct thread threads[SW_THREADS];
@@ -242,6 +280,10 @@ struct segment {
 	__u32 rb_tid;
 	struct ustack *rb_stack; /* of the failed shmat */
 	bool leak_reported;
+	/* segment-leak: who could still remove it, and the wait for the
+	 * last of them (a->segs_wait) once it is orphaned */
+	struct reach reach;
+	struct list_node wnode;
 };
 
 /* ---- shm objects: POSIX shm and other tmpfs files, memfds ------------ */
@@ -255,7 +297,8 @@ struct shmobj {
 	struct hnode node; /* key: obj_key(dev, ino) */
 	struct hnode pnode; /* in a->obj_paths while linked and created:
 				  key: a hash of path */
-	struct list_node wnode; /* in a->objs_wait: creator gone, still linked */
+	struct list_node wnode; /* in a->objs_wait: creator gone, still linked,
+				   not judged yet */
 	__u32 n_maps;	      /* live ranges (any process) that map it */
 	bool in_paths;
 	__u32 dev;
@@ -289,6 +332,12 @@ struct shmobj {
 	__u64 first_map_seq;
 	__u64 unlink_seq;
 	__u64 lost_snap;
+	/* Bytes the kernel had allocated to it at the latest event that
+	 * described it (i_blocks; 0 also in logs from before it was
+	 * recorded).  Only a traced ftruncate or fallocate gives pages
+	 * back, so it is a lower bound of what the object holds since. */
+	__u64 alloc;
+	struct reach reach; /* shm-object-leak: who could still unlink it */
 };
 
 /* A memory filesystem as its objects' events last showed it. */
@@ -336,6 +385,10 @@ struct analyzer {
 	/* objects whose creator exited while they were linked: the leak
 	 * check looks at them again when a mapping goes */
 	struct list_node objs_wait; /* of struct shmobj, by wnode */
+	/* orphaned segments whose reachers are not all gone yet: looked at
+	 * again when a process exits */
+	struct list_node segs_wait; /* of struct segment, by wnode */
+	__u64 proc_gen; /* the latest struct proc.gen given */
 	/* opts.keep_exited: pids of exited SysV users, struct hnode
 	 * alone.  Unlike the rest, it grows with every such process, which
 	 * is why it is kept only on request. */
@@ -359,6 +412,23 @@ static inline struct proc *model_proc(struct analyzer *a, __u32 pid)
  */
 struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e);
 struct proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm);
+/* c was forked by parent: its ancestry is parent's, behind parent. */
+void model_proc_set_parent(struct proc *c, const struct proc *parent);
+static inline struct proc_ref model_proc_ref(const struct proc *p)
+{
+	return (struct proc_ref){ .pid = p->pid, .gen = p->gen };
+}
+/* The live process r names, or NULL (exited, or its pid reused). */
+struct proc *model_ref_live(const struct analyzer *a, struct proc_ref r);
+
+/* ---- who can still reach an object (state.c) --------------------------- */
+
+/* Made by creator (NULL: a process already gone, a late event). */
+void model_reach_init(struct reach *r, const struct proc *creator);
+/* p used it: mapped, attached, sized or looked it up. */
+void model_reach_use(const struct analyzer *a, struct reach *r, const struct proc *p);
+/* A live process that could still reach it, or NULL when none is left. */
+const struct proc *model_reach_live(struct analyzer *a, struct reach *r);
 /* src is an event's comm (not always terminated) or a C string. */
 void model_set_comm(char *dst, const char *src);
 /* An empty address space with one reference. */
@@ -394,6 +464,7 @@ void model_seg_free(struct analyzer *a, struct segment *s);
 /* Gone from the kernel: forget it now, or at the end of the event when
  * rules may still hold a pointer from a->idle. */
 void model_seg_destroy(struct analyzer *a, struct segment *s);
+/* Links s to its creator p and takes p's family as its reachers. */
 void model_seg_link_creator(struct segment *s, struct proc *p);
 void model_seg_unlink_creator(struct segment *s);
 /* A segment whose nattch may have reached 0, or whose creator left:
@@ -404,6 +475,14 @@ void model_seg_detach(struct analyzer *a, __s32 shmid, __u64 seq);
 /* Would the kernel keep this segment forever (nobody attached, creator
  * gone, no IPC_RMID, and shm_rmid_forced off)? */
 bool model_seg_orphaned(const struct analyzer *a, const struct segment *s);
+/* After a shmget, shmat or shmctl by p: p knows the segment's id. */
+void model_seg_note_user(struct analyzer *a, struct proc *p, const struct sw_event *e);
+/* segment-leak waits for the last process that could remove s. */
+void model_seg_wait(struct analyzer *a, struct segment *s);
+void model_seg_unwait(struct segment *s);
+/* Queue every waiting segment for the end-of-event check (a process
+ * exited: it may have been the last reacher). */
+void model_seg_queue_waiting(struct analyzer *a);
 /* Destroy what the kernel would have destroyed, and empty a->idle. */
 void model_end_event(struct analyzer *a);
 

@@ -88,10 +88,11 @@ static void test_objleak_clean_twins(void **state)
 	assert_contains(f->message, "/dev/shm/z ");
 }
 
-/* The fd went over a socket: B maps the object A created, without fork. */
+/* The fd went over a socket: B maps the object A created, without fork.
+ * B may know the name too: decided when B, unmapped, exits. */
 static void test_objleak_handover_munmap(void **state)
 {
-	__u64 op, ex, un, moved = 0x7f3000000000ULL;
+	__u64 op, ex, bex, moved = 0x7f3000000000ULL;
 	const struct sw_finding *f;
 
 	start();
@@ -110,8 +111,10 @@ static void test_objleak_handover_munmap(void **state)
 	shared_map(3201, MAP_ADDR, 4096);
 	munmap_(3201, MAP_ADDR, 4096, 0);
 	assert_int_equal(T.n_findings, 0);
+	munmap_(3201, moved + 4096, 4 * MiB - 4096, 0);
+	assert_int_equal(T.n_findings, 0); /* B could still unlink it */
 	T.ts += SEC;
-	un = munmap_(3201, moved + 4096, 4 * MiB - 4096, 0);
+	bex = exit_(3201);
 	assert_int_equal(T.n_findings, 1);
 	f = find_rule("shm-object-leak");
 	assert_non_null(f);
@@ -120,10 +123,9 @@ static void test_objleak_handover_munmap(void **state)
 	assert_int_equal(f->ts_ns, T.ts);
 	assert_true(has_evidence(f, op));
 	assert_true(has_evidence(f, ex));
-	assert_true(has_evidence(f, un));
+	assert_true(has_evidence(f, bex));
 	assert_contains(f->message, "/dev/shm/ring");
 	assert_contains_size(f->message, 2 * MiB);
-	exit_(3201);
 	assert_int_equal(count_rule("shm-object-leak"), 1);
 }
 
@@ -146,27 +148,33 @@ static void test_objleak_handover_exit_exec_fork(void **state)
 	assert_int_equal(f->pid, 3300);
 	assert_true(has_evidence(f, ex));
 	assert_contains(f->message, "/dev/shm/a");
-	/* C execs: its new image maps nothing. */
+	/* C execs: its new image maps nothing, but C may still know the
+	 * name (in its arguments, say): decided at C's exit. */
 	shm_open_(3310, "/dev/shm/b", 92);
 	shm_map(3311, MAP_ADDR, 4096, 92, 4096);
 	exit_(3310);
 	assert_int_equal(T.n_findings, 1);
-	ex = exec_(3311);
+	exec_(3311);
+	assert_int_equal(T.n_findings, 1);
+	ex = exit_(3311);
 	assert_int_equal(T.n_findings, 2);
 	f = &T.findings[1];
 	assert_int_equal(f->pid, 3310);
 	assert_true(has_evidence(f, ex));
 	assert_contains(f->message, "/dev/shm/b");
-	/* D maps something private over it with MAP_FIXED. */
+	/* D maps something private over it with MAP_FIXED, then exits. */
 	shm_open_(3320, "/dev/shm/c", 93);
 	shm_map(3321, MAP_ADDR, 4096, 93, 4096);
 	exit_(3320);
 	fixed = mmap_(3321, 0, 4096, PROT_RW, MAP_PRIVATE_FLAG | MAP_ANON_FLAG, MAP_ADDR,
 		      SW_BK_ANON_PRIVATE);
+	assert_int_equal(T.n_findings, 2);
+	ex = exit_(3321);
 	assert_int_equal(T.n_findings, 3);
 	f = &T.findings[2];
 	assert_int_equal(f->pid, 3320);
-	assert_true(has_evidence(f, fixed));
+	assert_false(has_evidence(f, fixed));
+	assert_true(has_evidence(f, ex));
 	assert_contains(f->message, "/dev/shm/c");
 	/* A fork child inherits the mapping and holds it past the parent. */
 	shm_open_(3330, "/dev/shm/d", 94);
@@ -227,7 +235,9 @@ static void test_objleak_candidate_by_mapping(void **state)
 	assert_int_equal(T.n_findings, 0);
 	mp = obj_map(3501, MAP_ADDR, 8 * MiB, RUN_DEV, 110, SW_BK_SHMEM_FILE, 8 * MiB);
 	assert_int_equal(T.n_findings, 0);
-	un = munmap_(3501, MAP_ADDR, 8 * MiB, 0);
+	munmap_(3501, MAP_ADDR, 8 * MiB, 0);
+	assert_int_equal(T.n_findings, 0);
+	un = exit_(3501);
 	assert_int_equal(count_rule("shm-object-leak"), 1);
 	f = find_rule("shm-object-leak");
 	assert_int_equal(f->pid, 3500);
@@ -345,6 +355,8 @@ static void test_stacks_shm_object_leak(void **state)
 	/* No stack captured at all. */
 	shm_open_(4500, "/dev/shm/s4", 193);
 	exit_(4500);
+	assert_int_equal(count_rule("shm-object-leak"), 3);
+	exit_(4501); /* it had the object open: it could have unlinked it */
 	assert_int_equal(count_rule("shm-object-leak"), 4);
 	f = find_message("/dev/shm/s1");
 	assert_non_null(f);
@@ -364,12 +376,12 @@ static void test_stacks_shm_object_leak(void **state)
 
 /*
  * Regression (analyzer/rules_objects.c, objleak_check): rules say a finding's site is the
- * stack of the event that completed it, and segment-leak does so for a
- * MAP_FIXED mmap over the last attachment (test_stacks_segment_leak_by_
- * other_process); shm-object-leak never fills site.  Input: A creates and
- * maps /dev/shm/fx and exits; B, which maps it too, mmaps MAP_FIXED over
- * its mapping with a 4-frame stack.  Expected: site = B's mmap stack
- * (the bug left site.n == 0).
+ * stack of the event that completed it; shm-object-leak once never
+ * filled site.  A call completes it when the process that lets go of
+ * the last mapping is none that could reach the object: here C, forked
+ * by B (a user, not the creator's kin) with B's mapping, after A and B
+ * have exited, mmaps MAP_FIXED over it with a 4-frame stack.  Expected:
+ * site = C's mmap stack.
  */
 static void test_stacks_shm_object_leak_site(void **state)
 {
@@ -380,15 +392,18 @@ static void test_stacks_shm_object_leak_site(void **state)
 	shm_open_(4510, "/dev/shm/fx", 195);
 	shm_map(4510, MAP_ADDR, 4096, 195, 4096);
 	shm_map(4511, MAP_ADDR, 4096, 195, 4096);
+	fork_(4511, 4512, false);
 	exit_(4510);
+	exit_(4511);
+	assert_int_equal(T.n_findings, 0); /* C still maps it */
 	with_stack(0x9000, 4);
-	mmap_(4511, 0, 4096, PROT_RW, MAP_PRIVATE_FLAG | MAP_ANON_FLAG, MAP_ADDR,
+	mmap_(4512, 0, 4096, PROT_RW, MAP_PRIVATE_FLAG | MAP_ANON_FLAG, MAP_ADDR,
 	      SW_BK_ANON_PRIVATE);
 	f = find_rule("shm-object-leak");
 	assert_non_null(f);
 	assert_int_equal(f->pid, 4510);
 	assert_stack(&f->origin, 4510, 0x1000, 3);
-	assert_stack(&f->site, 4511, 0x9000, 4);
+	assert_stack(&f->site, 4512, 0x9000, 4);
 }
 
 /* Objects keep their stacks while they live: an unlinked or memfd object
