@@ -63,6 +63,7 @@ static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *v
 {
 	e->c.map_size = vi->size;
 	e->c.seg_size = vi->obj_size;
+	e->c.obj_alloc = vi->obj_alloc;
 	e->c.ino = vi->ino;
 	e->c.dev = vi->dev;
 	e->c.fs_used = vi->fs_used;

@@ -24,6 +24,7 @@ struct vma_info {
 	__u64 size;
 	__u64 pgoff;
 	__u64 obj_size;
+	__u64 obj_alloc; /* bytes allocated to the file (i_blocks) */
 	__u64 ino;
 	__u64 fs_used;
 	__u64 fs_size;
@@ -98,6 +99,9 @@ static __always_inline void read_file(struct file *file, bool shared, struct vma
 		return;
 	vi->ino = BPF_CORE_READ(inode, i_ino);
 	vi->obj_size = BPF_CORE_READ(inode, i_size);
+	/* In 512-byte units whatever the filesystem; a sparse tmpfs file
+	 * (sized, never written) has none. */
+	vi->obj_alloc = (__u64)BPF_CORE_READ(inode, i_blocks) << 9;
 	vi->dev = BPF_CORE_READ(sb, s_dev);
 	bpf_probe_read_kernel_str(name, SW_NAME_LEN, BPF_CORE_READ(file, f_path.dentry, d_name.name));
 	if (magic == K_HUGETLBFS_MAGIC) {

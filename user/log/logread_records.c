@@ -173,6 +173,7 @@ static int parse_map(struct logread *r, struct json_object *o, struct sw_call_in
 	TRY(get_backing(r, map, "map", &c->backing));
 	TRY(logread_get_u64(r, map, "map", "size", true, &c->map_size));
 	TRY(logread_get_u64(r, map, "map", "object_size", true, &c->seg_size));
+	TRY(logread_get_u64(r, map, "map", "allocated", false, &c->obj_alloc));
 	TRY(logread_get_u64(r, map, "map", "ino", true, &c->ino));
 	TRY(logread_get_u32(r, map, "map", "dev", false, &c->dev));
 	TRY(logread_get_bool(r, map, "map", "created", false, &created));
@@ -191,6 +192,7 @@ static int parse_file_object(struct logread *r, struct json_object *o, struct sw
 		return ret > 0 ? ret : 0;
 	TRY(get_backing(r, obj, "object", &c->backing));
 	TRY(logread_get_u64(r, obj, "object", "size", true, &c->seg_size));
+	TRY(logread_get_u64(r, obj, "object", "allocated", false, &c->obj_alloc));
 	TRY(logread_get_u64(r, obj, "object", "ino", true, &c->ino));
 	TRY(logread_get_u32(r, obj, "object", "dev", true, &c->dev));
 	TRY(logread_get_bool(r, obj, "object", "created", true, &created));

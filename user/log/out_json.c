@@ -117,6 +117,7 @@ static void put_call_file(struct jbuf *b, const struct sw_call_info *c, bool map
 	} else {
 		json_u64_field(b, "size", c->seg_size);
 	}
+	json_u64_field(b, "allocated", c->obj_alloc);
 	json_u64_field(b, "ino", c->ino);
 	json_u64_field(b, "dev", c->dev);
 	json_bool_field(b, "created", c->created);
