@@ -24,5 +24,10 @@
  * consecutive windows of WINDOW_NS (see analyzer/rules.h). */
 #define SW_DEFAULT_GROWTH_WINDOW_NS	500000000ULL
 #define SW_DEFAULT_GROWTH_THRESHOLD	8
+/* --exit-with-command: how long the trace goes on after the command has
+ * exited, for what it started to finish (Python's resource tracker
+ * unlinks the objects left registered a few ms after the program ends);
+ * it ends sooner once no traced process is left. */
+#define SW_DEFAULT_EXIT_GRACE_NS	500000000ULL
 
 #endif

@@ -6,11 +6,13 @@
  * the launched command is trace/launch.c's; records run from the capture
  * through the pipeline (pipeline.c) to the sinks and the analyzer.
  *
- * A trace ends when the traced processes are gone, at -d, on SIGINT or
- * SIGTERM, or when an output fails; whichever it is, the same steps
- * follow: the kernel side stops recording, what it holds is drained, the
- * report is written, and the probes are released in the background so
- * that the caller does not wait for the kernel's grace periods.
+ * A trace ends when the traced processes are gone (with
+ * --exit-with-command, when the command is, after a short grace for what
+ * it started), at -d, on SIGINT or SIGTERM, or when an output fails;
+ * whichever it is, the same steps follow: the kernel side stops
+ * recording, what it holds is drained, the report is written, and the
+ * probes are released in the background so that the caller does not
+ * wait for the kernel's grace periods.
  *
  * A launched command never outlives shmwatch untraced: when shmwatch stops
  * before the command has exited, the command is stopped too (see
@@ -32,6 +34,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
+#include "defaults.h"
 #include "lib/names.h"
 #include "analyzer/seed.h"
 #include "lib/procfs.h"
@@ -48,6 +51,9 @@
  * before it is killed. */
 #define STOP_GRACE_NS 2000000000ULL
 #define ALIVE_CHECK_NS 100000000ULL
+/* During the exit grace, how often the loop looks whether a traced
+ * process is left: the grace ends at the first look that finds none. */
+#define GRACE_POLL_MS 5
 #define DRAIN_HURRY_NS 250000000ULL
 #define SHOW_LEFT 5 /* processes named when some are left running */
 
@@ -224,6 +230,9 @@ struct run {
 	/* Why the command was asked to stop: the trace ends for that
 	 * reason once it has exited. */
 	enum stop_reason stopping;
+	/* --exit-with-command: the end of the exit grace, 0 until the
+	 * command has exited. */
+	__u64 grace_end;
 };
 
 /*
@@ -277,8 +286,18 @@ static void on_child_exit(struct run *r, __u64 now, __u64 *next_alive_check)
 		r->stop = r->stopping;
 		return;
 	}
+	/*
+	 * The trace ends with the command, but what it started gets a short
+	 * grace to finish first: a helper that cleans up at the command's
+	 * exit (Python's resource tracker unlinks what is still registered)
+	 * would else be cut off, and its objects reported as left.  A daemon
+	 * it leaves behind does not hold the trace beyond the grace.
+	 */
 	if (r->o->exit_with_command) {
-		r->stop = STOP_TRACED_GONE;
+		if (!r->grace_end)
+			r->grace_end = now + SW_DEFAULT_EXIT_GRACE_NS;
+		if (now >= r->grace_end || capture__traced_alive(r->cap) == 0)
+			r->stop = STOP_TRACED_GONE;
 		return;
 	}
 	/* Like -p -f: the children it left running are traced to their end. */
@@ -306,7 +325,8 @@ static int trace_loop(struct run *r)
 	while (r->stop == STOP_NONE) {
 		__u64 now;
 
-		handled = capture__poll(r->cap, capture__behind(r->cap) ? 0 : POLL_MS,
+		handled = capture__poll(r->cap, capture__behind(r->cap) ? 0 :
+					r->grace_end ? GRACE_POLL_MS : POLL_MS,
 					POLL_BUDGET_NS);
 		if (handled < 0 && handled != -EINTR) {
 			fprintf(stderr, "shmwatch: reading the ring buffer failed: %s\n",
