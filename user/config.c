@@ -166,6 +166,8 @@ void config_analyzer_opts(const struct sw_header *h, bool keep_exited,
 	memset(ao, 0, sizeof(*ao));
 	ao->max_size = h->max_size;
 	ao->shmmax = h->shmmax;
+	ao->shmall = h->shmall;
+	ao->shmmni = h->shmmni;
 	ao->mem_total = h->mem_total;
 	ao->shm_rmid_forced = h->shm_rmid_forced;
 	ao->all_mmaps = h->all_mmaps;

@@ -27,6 +27,8 @@
 #define K_IPC_RMID		0
 #define K_IPC_64		0x100
 #define K_SHM_REMAP		040000
+#define K_SHM_HUGETLB		04000
+#define K_SHMMIN		1	/* bytes; a fixed limit, no sysctl */
 #define K_SHM_DEST		01000	/* shm_perm.mode: IPC_RMID done, waiting for the last detach */
 
 /* signals */

@@ -141,6 +141,8 @@ static void fill_header_host(struct sw_header *h)
 	h->wall_offset_ns = (__s64)(now_ns(CLOCK_REALTIME) - h->start_ts_ns);
 	procfs_read_kernel_limits("/proc", &l);
 	h->shmmax = l.shmmax;
+	h->shmall = l.shmall;
+	h->shmmni = l.shmmni;
 	h->shm_rmid_forced = l.shm_rmid_forced;
 	h->mem_total = l.mem_total;
 }

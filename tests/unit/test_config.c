@@ -318,6 +318,8 @@ static void test_analyzer_opts(void **state)
 	struct sw_header h = {
 		.max_size = 1 << 20,
 		.shmmax = 1ULL << 40,
+		.shmall = 2097152,
+		.shmmni = 4096,
 		.mem_total = 1ULL << 34,
 		.shm_rmid_forced = true,
 		.all_mmaps = true,
@@ -330,6 +332,8 @@ static void test_analyzer_opts(void **state)
 	config_analyzer_opts(&h, true, &ao);
 	assert_int_equal(ao.max_size, 1 << 20);
 	assert_int_equal(ao.shmmax, 1ULL << 40);
+	assert_int_equal(ao.shmall, 2097152);
+	assert_int_equal(ao.shmmni, 4096);
 	assert_int_equal(ao.mem_total, 1ULL << 34);
 	assert_true(ao.shm_rmid_forced);
 	assert_true(ao.all_mmaps);

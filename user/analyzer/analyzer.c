@@ -38,6 +38,7 @@ static const struct rule_check checks[] = {
 	[SW_RULE_USE_AFTER_DETACH] = { .on_signal = uad_on_signal },
 	[SW_RULE_SHM_OBJECT_LEAK] = { .on_release = objleak_on_release },
 	[SW_RULE_SIGBUS_EXPLAINED] = { .on_signal = sigbus_on_signal },
+	[SW_RULE_SHM_LIMIT_REACHED] = { .on_call = limit_on_call },
 };
 
 _Static_assert(sizeof(checks) / sizeof(checks[0]) == SW_RULE_COUNT, "a rule without its hooks");

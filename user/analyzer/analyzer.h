@@ -143,6 +143,8 @@ typedef void (*sw_usage_fn)(void *ctx, const struct sw_mount_usage *u);
 struct analyzer_opts {
 	__u64 max_size;		 /* oversized threshold, bytes (default 256 MiB) */
 	__u64 shmmax;		 /* kernel.shmmax, 0: unknown */
+	__u64 shmall;		 /* kernel.shmall in pages, 0: unknown */
+	__u64 shmmni;		 /* kernel.shmmni, 0: unknown */
 	__u64 mem_total;	 /* RAM + swap in bytes, 0: unknown */
 	bool shm_rmid_forced;	 /* kernel.shm_rmid_forced */
 	__u64 growth_window_ns;	 /* attach-leak: observation window */

@@ -84,6 +84,11 @@ const struct sw_rule_info sw_rules[] = {
 		"a SIGBUS in a shared mapping: past the object's end, or its tmpfs was full",
 		"size the object (ftruncate) before mapping it and never shrink it while mapped; give the tmpfs room or fallocate up front",
 	},
+	[SW_RULE_SHM_LIMIT_REACHED] = {
+		"shm-limit-reached", SW_SEV_ERROR,
+		"shmget failed against a kernel limit: kernel.shmmax, kernel.shmall, kernel.shmmni, or memory",
+		"raise the limit the message names (sysctl -w kernel.shmmax/shmall/shmmni, kept in /etc/sysctl.d), remove segments nobody uses (ipcs -m, ipcrm), or ask for less",
+	},
 };
 
 _Static_assert(sizeof(sw_rules) / sizeof(sw_rules[0]) == SW_RULE_COUNT,

@@ -6,7 +6,8 @@
  * use-after-detach), rules_holdings.c (what a process holds or leaves
  * behind: segment-leak, attach-leak, missing-rollback) and
  * rules_objects.c (shm objects and their mounts: shm-object-leak,
- * sigbus-explained).  analyzer.c calls the hooks around applying each
+ * sigbus-explained), and rules_limits.c (a shmget the kernel refused
+ * against one of its limits: shm-limit-reached).  analyzer.c calls the hooks around applying each
  * event (see its checks[]); the rule table is findings.c's.
  *
  * Hooks:
@@ -35,6 +36,7 @@ enum sw_rule_idx {
 	SW_RULE_USE_AFTER_DETACH,
 	SW_RULE_SHM_OBJECT_LEAK,
 	SW_RULE_SIGBUS_EXPLAINED,
+	SW_RULE_SHM_LIMIT_REACHED,
 	SW_RULE_COUNT,
 };
 
@@ -79,5 +81,11 @@ void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *
 /* rules_objects.c */
 void objleak_on_release(struct analyzer *a, const struct sw_event *e);
 void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e);
+
+/* rules_limits.c */
+void limit_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
+/* Does shm-limit-reached explain this failed shmget?  oversized-request
+ * leaves such a call to it, so one refusal gives one finding. */
+bool limit_owns(const struct analyzer *a, const struct sw_event *e);
 
 #endif /* SHMWATCH_RULES_H */

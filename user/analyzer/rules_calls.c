@@ -2,7 +2,8 @@
 /*
  * rules_calls.c - the rules about what one call or fault did wrong:
  * oversized-request, failed-then-used, invalid-detach and
- * use-after-detach.  Each reads the state the call met (on_call) or the
+ * use-after-detach.  A shmget refused against a kernel limit is
+ * rules_limits.c's unless its size is too big to be honest.  Each reads the state the call met (on_call) or the
  * fault hit (on_signal) and reports through findings.c.
  */
 #include <errno.h>
@@ -73,6 +74,10 @@ void oversized_on_call(struct analyzer *a, struct proc *p, const struct sw_event
 	if (e->call != SW_SHMGET && e->call != SW_MMAP)
 		return;
 	if (e->call == SW_MMAP && mmap_is_reservation(e))
+		return;
+	/* A plausible size the kernel refused against a limit: that limit
+	 * is the news, and shm-limit-reached says it. */
+	if (limit_owns(a, e))
 		return;
 	if (!oversized_reason(a, e, why, sizeof(why)))
 		return;

@@ -279,6 +279,8 @@ void procfs_read_kernel_limits(const char *proc_root, struct procfs_kernel_limit
 
 	memset(l, 0, sizeof(*l));
 	l->shmmax = read_u64_file(proc_root, "sys/kernel/shmmax");
+	l->shmall = read_u64_file(proc_root, "sys/kernel/shmall");
+	l->shmmni = read_u64_file(proc_root, "sys/kernel/shmmni");
 	l->shm_rmid_forced = read_u64_file(proc_root, "sys/kernel/shm_rmid_forced") != 0;
 	snprintf(path, sizeof(path), "%s/meminfo", procfs_root(proc_root));
 	f = fopen(path, "r");

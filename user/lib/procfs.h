@@ -86,10 +86,13 @@ void procfs_read_comm(const char *proc_root, __u32 pid, char *comm, size_t len);
 int procfs_read_task(const char *proc_root, __u32 pid, struct procfs_task *t);
 
 /* The kernel's limits a log carries so that it is judged the same later:
- * kernel.shmmax, kernel.shm_rmid_forced and RAM + swap from meminfo.  What
- * cannot be read stays 0. */
+ * kernel.shmmax, kernel.shmall, kernel.shmmni, kernel.shm_rmid_forced and
+ * RAM + swap from meminfo.  The sysctls are those of the reader's IPC
+ * namespace.  What cannot be read stays 0. */
 struct procfs_kernel_limits {
 	__u64 shmmax;
+	__u64 shmall; /* pages */
+	__u64 shmmni;
 	bool shm_rmid_forced;
 	__u64 mem_total;
 };

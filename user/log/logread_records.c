@@ -58,6 +58,8 @@ static int parse_header(struct logread *r, struct json_object *o, struct sw_head
 		h->mode = r->mode;
 	TRY(logread_get_u64(r, o, "", "max_size", false, &h->max_size));
 	TRY(logread_get_u64(r, o, "", "shmmax", false, &h->shmmax));
+	TRY(logread_get_u64(r, o, "", "shmall", false, &h->shmall));
+	TRY(logread_get_u64(r, o, "", "shmmni", false, &h->shmmni));
 	TRY(logread_get_u64(r, o, "", "mem_total", false, &h->mem_total));
 	TRY(logread_get_bool(r, o, "", "shm_rmid_forced", false, &h->shm_rmid_forced));
 	TRY(logread_get_bool(r, o, "", "all_mmaps", false, &h->all_mmaps));

@@ -408,6 +408,8 @@ static void json_header(struct sink *s, const struct sw_header *h)
 	json_opt_str_field(b, "command", h->command, 4096);
 	json_u64_field(b, "max_size", h->max_size);
 	json_u64_field(b, "shmmax", h->shmmax);
+	json_u64_field(b, "shmall", h->shmall);
+	json_u64_field(b, "shmmni", h->shmmni);
 	json_u64_field(b, "mem_total", h->mem_total);
 	json_bool_field(b, "shm_rmid_forced", h->shm_rmid_forced);
 	json_bool_field(b, "all_mmaps", h->all_mmaps);

@@ -49,6 +49,8 @@ struct sw_header {
 	/* The kernel's limits, so that a log analysed elsewhere later gives
 	 * the same findings as the live run. */
 	__u64 shmmax;
+	__u64 shmall; /* pages; 0: unknown (also in logs from before it) */
+	__u64 shmmni; /* 0: unknown */
 	__u64 mem_total; /* RAM + swap */
 	bool shm_rmid_forced;
 	bool all_mmaps; /* every mmap was recorded (--all-mmaps) */

@@ -316,10 +316,11 @@ static void test_rule_table(void **state)
 	static const char *const ids[] = { "segment-leak", "attach-leak", "failed-then-used",
 					   "oversized-request", "missing-rollback",
 					   "invalid-detach", "use-after-detach",
-					   "shm-object-leak", "sigbus-explained" };
+					   "shm-object-leak", "sigbus-explained",
+					   "shm-limit-reached" };
 	FILE *f;
 
-	assert_int_equal(sw_rule_count, 9);
+	assert_int_equal(sw_rule_count, 10);
 	assert_int_equal(sw_rule_count, SW_RULE_COUNT);
 	for (int i = 0; i < sw_rule_count; i++) {
 		assert_string_equal(sw_rules[i].id, ids[i]);

@@ -269,29 +269,38 @@ static void test_parsers_alone(void **state)
 	assert_string_equal(procfs_root(root), root);
 }
 
-/* The limits a log's header carries: both sysctls and RAM + swap. */
+/* The limits a log's header carries: the sysctls and RAM + swap. */
 static void test_kernel_limits(void **state)
 {
 	struct procfs_kernel_limits l;
-	char meminfo[512];
+	char meminfo[512], path[512];
 
 	make_dir("sys");
 	make_dir("sys/kernel");
 	write_file("sys/kernel/shmmax", "18446744073692774399\n");
+	write_file("sys/kernel/shmall", "2097152\n");
+	write_file("sys/kernel/shmmni", "4096\n");
 	write_file("sys/kernel/shm_rmid_forced", "1\n");
 	write_file("meminfo", "MemTotal:       24576000 kB\nMemFree:  100 kB\n"
 			      "SwapTotal:       1024 kB\n");
 	procfs_read_kernel_limits(root, &l);
 	assert_int_equal(l.shmmax, 18446744073692774399ULL);
+	assert_int_equal(l.shmall, 2097152);
+	assert_int_equal(l.shmmni, 4096);
 	assert_true(l.shm_rmid_forced);
 	assert_int_equal(l.mem_total, (24576000ULL + 1024) * 1024);
 
 	/* Nothing readable: zeros, never garbage. */
 	write_file("sys/kernel/shmmax", "not a number\n");
+	write_file("sys/kernel/shmall", "\n");
+	snprintf(path, sizeof(path), "%s/sys/kernel/shmmni", root);
+	assert_int_equal(unlink(path), 0);
 	snprintf(meminfo, sizeof(meminfo), "%s/meminfo", root);
 	assert_int_equal(unlink(meminfo), 0);
 	procfs_read_kernel_limits(root, &l);
 	assert_int_equal(l.shmmax, 0);
+	assert_int_equal(l.shmall, 0);
+	assert_int_equal(l.shmmni, 0);
 	assert_int_equal(l.mem_total, 0);
 }
 

@@ -318,6 +318,8 @@ static void fill_header(struct sw_header *h, const __u32 *pids, int n_pids)
 	h->n_pids = n_pids;
 	h->max_size = 1ULL << 40;
 	h->shmmax = 18446744073692774399ULL;
+	h->shmall = 2097152;
+	h->shmmni = 32768;
 	h->mem_total = 25276502016ULL;
 	h->shm_rmid_forced = true;
 }
@@ -492,6 +494,8 @@ static void test_round_trip(void **pstate)
 	assert_int_equal(recs[0].header.n_pids, 2);
 	assert_int_equal(recs[0].header.max_size, h.max_size);
 	assert_int_equal(recs[0].header.shmmax, h.shmmax);
+	assert_int_equal(recs[0].header.shmall, h.shmall);
+	assert_int_equal(recs[0].header.shmmni, h.shmmni);
 	assert_int_equal(recs[0].header.mem_total, h.mem_total);
 	assert_int_equal(recs[0].header.shm_rmid_forced, h.shm_rmid_forced);
 
@@ -758,6 +762,10 @@ static void test_integer_range(void **pstate)
 		  "\"wall_offset_ns\" is out of range" },
 		{ "{\"type\":\"header\",\"schema\":1,\"shmmax\":18446744073709551616}\n",
 		  "\"shmmax\" is out of range" },
+		{ "{\"type\":\"header\",\"schema\":1,\"shmall\":18446744073709551616}\n",
+		  "\"shmall\" is out of range" },
+		{ "{\"type\":\"header\",\"schema\":1,\"shmmni\":-1}\n",
+		  "\"shmmni\" is out of range" },
 		{ "{\"type\":\"stats\",\"ts_ns\":1,\"lost_by\":{\"fork\":18446744073709551617}}\n",
 		  "\"lost_by.fork\" is out of range" },
 		{ "{\"type\":\"event\",\"call\":\"exit\",\"seq\":1,\"ts_ns\":1,\"pid\":10,"
@@ -1273,6 +1281,30 @@ static void test_other_compressions(void **pstate)
 	}
 }
 
+/* A header from before shmall and shmmni were written reads, with both
+ * unknown (0), and the fields it has. */
+static void test_header_without_sysv_limits(void **pstate)
+{
+	struct state *st = *pstate;
+	static const char old[] = "{\"type\":\"header\",\"schema\":1,\"tool\":\"shmwatch\","
+				  "\"mode\":\"command\",\"pids\":[],\"shmmax\":33554432,"
+				  "\"mem_total\":1024}\n";
+	struct log_record recs[MAX_RECS];
+	char path[512];
+	int n;
+
+	write_file(st, "old.json", old, sizeof(old) - 1, path, sizeof(path));
+	st->n_errors = 0;
+	assert_int_equal(read_log(st, path, true, recs, &n, NULL), 0);
+	assert_int_equal(st->n_errors, 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(recs[0].type, LOG_REC_HEADER);
+	assert_int_equal(recs[0].header.shmmax, 33554432);
+	assert_int_equal(recs[0].header.shmall, 0);
+	assert_int_equal(recs[0].header.shmmni, 0);
+	assert_int_equal(recs[0].header.mem_total, 1024);
+}
+
 /* A log without records says so, once; blank lines are no records. */
 static void test_empty_and_blank(void **pstate)
 {
@@ -1551,6 +1583,7 @@ int main(void)
 		T(test_gzip),
 		T(test_gzip_stream),
 		T(test_other_compressions),
+		T(test_header_without_sysv_limits),
 		T(test_empty_and_blank),
 		T(test_nul_byte),
 		T(test_open_errors),
