@@ -8,9 +8,12 @@
  * documented errors (ipc/shm.c newseg and ksys_shmget, man 2 shmget):
  *
  *   EINVAL  creating a segment (IPC_PRIVATE, or IPC_CREAT on a key that
- *           does not exist) whose size is above kernel.shmmax or below
- *           SHMMIN.  On a key that exists it means the segment is smaller
- *           than the size asked: a size mismatch, no limit, left alone.
+ *           does not exist) whose size is above kernel.shmmax.  Below
+ *           SHMMIN (size 0) is a bad argument that no sysctl changes, not
+ *           a limit reached: left alone, as programs use it to make a
+ *           shmget fail on purpose.  On a key that exists EINVAL means the
+ *           segment is smaller than the size asked: a size mismatch, no
+ *           limit, left alone too.
  *   ENOSPC  the total in pages would pass kernel.shmall (checked first),
  *           or every id is in use (kernel.shmmni).
  *   ENOMEM  the kernel could not allocate the segment: memory, the commit
@@ -51,7 +54,6 @@
 
 enum limit {
 	LIMIT_NONE,
-	LIMIT_SHMMIN,
 	LIMIT_SHMMAX,
 	LIMIT_SHMALL,
 	LIMIT_SHMMNI,
@@ -182,16 +184,14 @@ static enum limit limit_decode(const struct analyzer *a, const struct sysv_limit
 			return LIMIT_SHMMNI;
 		return LIMIT_SHMALL_OR_SHMMNI;
 	case -EINVAL:
+		if (size < K_SHMMIN)
+			return LIMIT_NONE;
 		if (key == K_IPC_PRIVATE)
-			return size < K_SHMMIN ? LIMIT_SHMMIN : LIMIT_SHMMAX;
+			return LIMIT_SHMMAX;
 		/* Without IPC_CREAT, or on a key that exists, EINVAL is the
 		 * existing segment being smaller: no limit. */
 		if (!(flags & K_IPC_CREAT) || key_known(a, key))
 			return LIMIT_NONE;
-		/* An existing key accepts any size up to its segment's, so
-		 * size 0 fails only when creating. */
-		if (size < K_SHMMIN)
-			return LIMIT_SHMMIN;
 		/* Above the shmmax read, creating fails whether or not the
 		 * key exists; below it, an unseen segment of that key
 		 * smaller than the size explains it as well. */
@@ -306,11 +306,6 @@ void limit_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 	describe_use(use, sizeof(use), &u);
 
 	switch (which) {
-	case LIMIT_SHMMIN:
-		finding_publish(a, p, &f, a->lost_total,
-			"%s failed with %s: size 0 is below SHMMIN (1 byte), a fixed limit: ask for the size the segment needs",
-			what, err);
-		break;
 	case LIMIT_SHMMAX:
 		if (l.shmmax && size > l.shmmax) {
 			finding_size(sz, sizeof(sz), l.shmmax);
