@@ -27,10 +27,11 @@ struct {
 } since_wakeup SEC(".maps");
 
 /*
- * Reserve a record of size bytes (a constant: SW_EVENT_CALL_SIZE or
- * SW_EVENT_BASE_SIZE, see events.h), zeroed, with kind, call and time
- * set.  With want_stack (and stacks on) the record is the whole struct
- * with the user stack, unless the syscall comes from a site already
+ * Reserve a record of size bytes (a constant: SW_EVENT_CALL_SIZE,
+ * SW_EVENT_BASE_SIZE or SW_EVENT_SPACE_SIZE, see events.h), zeroed, with
+ * kind, call and time set.  With want_stack (and stacks on) the record
+ * runs to the end of the user stack, or of the struct for
+ * SW_EVENT_SPACE_SIZE, unless the syscall comes from a site already
  * sent; a process image's first stack is preceded by the records of its
  * mappings (take_first_stack).  The verifier wants every reservation's
  * size constant, and refuses a write past it.
@@ -53,9 +54,13 @@ static __always_inline struct sw_event *reserve(void *ctx, __u32 kind, __u32 cal
 	stacked = want_stack && stacks && !same_site;
 	if (stacked) {
 		first = take_first_stack(ctx, k.ret);
-		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-		if (e)
+		e = bpf_ringbuf_reserve(&events, size > SW_EVENT_STACK_SIZE ? size :
+						 SW_EVENT_STACK_SIZE, 0);
+		if (e) {
 			__builtin_memset(e, 0, __builtin_offsetof(struct sw_event, stack));
+			if (size > SW_EVENT_STACK_SIZE)
+				__builtin_memset(&e->space, 0, sizeof(e->space));
+		}
 	} else {
 		e = bpf_ringbuf_reserve(&events, size, 0);
 		if (e)

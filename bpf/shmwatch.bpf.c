@@ -342,7 +342,9 @@ int sw_mremap(struct trace_event_raw_sys_exit *ctx)
 
 /* ---- shm objects: files on tmpfs and hugetlbfs, and memfds ---------- */
 
-/* Emit a record about the object behind fd after call. */
+/* Emit a record about the object behind fd after call.  A call that a
+ * mount with a size limit refused for want of space also says who held
+ * the space then (the walk is bounded, and such a failure is rare). */
 static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 args[6],
 				       struct file *f, bool want_stack)
 {
@@ -352,7 +354,10 @@ static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 ar
 
 	read_file(f, true, &vi);
 	created = call == SW_MEMFD_CREATE || announce_created(f, &vi);
-	e = start_call(ctx, call, ret, args, want_stack, SW_EVENT_BASE_SIZE);
+	if (ret == -K_ENOSPC && vi.fs_size)
+		e = start_call(ctx, call, ret, args, want_stack, SW_EVENT_SPACE_SIZE);
+	else
+		e = start_call(ctx, call, ret, args, want_stack, SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
 	copy_vma_info(e, &vi);
@@ -360,6 +365,8 @@ static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 ar
 	e->c.created = created;
 	if (call == SW_MEMFD_CREATE) /* its name as the caller gave it */
 		bpf_probe_read_user_str(e->c.name, sizeof(e->c.name), (void *)args[0]);
+	if (ret == -K_ENOSPC && vi.fs_size)
+		top_holders(BPF_CORE_READ(f, f_inode, i_sb), e->space.top, e->space.nlink);
 	submit(e);
 	return 0;
 }
@@ -513,6 +520,39 @@ int sw_fallocate(struct trace_event_raw_sys_exit *ctx)
 	return resize_exit(ctx, ctx->ret, SW_FALLOCATE);
 }
 
+/*
+ * A write that a memory filesystem refused for want of space: the form in
+ * which a full /dev/shm meets most programs that do not map (a data
+ * loader's or a database's write, glibc's posix_fallocate emulation).
+ * Every write on the host comes here, so anything but ENOSPC leaves at
+ * the first comparison.
+ */
+static __always_inline int write_exit(void *ctx, long ret, __u32 call)
+{
+	struct file *f;
+	__u64 args[6];
+
+	if (ret != -K_ENOSPC || !traced_current())
+		return 0;
+	read_args(args);
+	f = file_of_fd(args[0]);
+	if (!f || !on_memory_fs(f))
+		return 0;
+	return emit_object(ctx, call, ret, args, f, true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_write")
+int sw_write(struct trace_event_raw_sys_exit *ctx)
+{
+	return write_exit(ctx, ctx->ret, SW_WRITE);
+}
+
+SEC("tracepoint/syscalls/sys_exit_pwrite64")
+int sw_pwrite64(struct trace_event_raw_sys_exit *ctx)
+{
+	return write_exit(ctx, ctx->ret, SW_PWRITE64);
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sw_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -617,7 +657,7 @@ static __always_inline void describe_fault(struct task_struct *task, struct sw_e
 	e->sig.backing = fi.vi.backing;
 	copy_vma_name(e->sig.name);
 	if (fi.sb)
-		top_holders(fi.sb, e->sig.top);
+		top_holders(fi.sb, e->sig.top, NULL);
 }
 
 SEC("tp_btf/signal_generate")

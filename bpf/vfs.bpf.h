@@ -455,6 +455,7 @@ struct top_walk {
 	struct list_head *head;
 	__u64 link; /* offset of i_sb_list in struct inode */
 	struct sw_holder top[SW_TOP_HOLDERS];
+	__u32 nlink[SW_TOP_HOLDERS];
 };
 
 static long top_step(__u64 i, void *data)
@@ -463,27 +464,34 @@ static long top_step(__u64 i, void *data)
 	struct list_head *pos = w->pos; /* a local: CO-RE must not relocate w */
 	struct inode *inode;
 	__u64 bytes, ino;
+	__u32 nlink;
 
 	if (!pos || pos == w->head)
 		return 1;
 	inode = (void *)pos - w->link;
 	bytes = (__u64)BPF_CORE_READ(inode, i_blocks) << 9;
 	ino = BPF_CORE_READ(inode, i_ino);
+	nlink = BPF_CORE_READ(inode, i_nlink);
 	for (int j = 0; j < SW_TOP_HOLDERS; j++) {
 		if (bytes > w->top[j].bytes) {
 			__u64 b = w->top[j].bytes, n = w->top[j].ino;
+			__u32 l = w->nlink[j];
 
 			w->top[j].bytes = bytes;
 			w->top[j].ino = ino;
+			w->nlink[j] = nlink;
 			bytes = b;
 			ino = n;
+			nlink = l;
 		}
 	}
 	w->pos = BPF_CORE_READ(pos, next);
 	return 0;
 }
 
-static __always_inline void top_holders(struct super_block *sb, struct sw_holder *top)
+/* nlink may be NULL: a SIGBUS's list has no room for it. */
+static __always_inline void top_holders(struct super_block *sb, struct sw_holder *top,
+					__u32 *nlink)
 {
 	struct top_walk w = {
 		.pos = BPF_CORE_READ(sb, s_inodes.next),
@@ -493,6 +501,8 @@ static __always_inline void top_holders(struct super_block *sb, struct sw_holder
 
 	bpf_loop(TOP_SCAN, top_step, &w, 0);
 	__builtin_memcpy(top, w.top, sizeof(w.top));
+	if (nlink)
+		__builtin_memcpy(nlink, w.nlink, sizeof(w.nlink));
 }
 
 #endif

@@ -143,6 +143,8 @@ size_t cli_trace_usage(char *buf, size_t len)
 		"      --cgroup PATH        only processes in this cgroup v2 directory\n"
 		"      --max-size SIZE      oversized-request threshold (default %s)\n"
 		"      --all-mmaps          record private mappings too\n"
+		"      --writes             record writes that a memory filesystem refuses\n"
+		"                           for want of space (costs every write on the host)\n"
 		"      --no-stacks          do not capture user stacks\n"
 		"      --stack-depth N      frames shown per stack in the text view (default %d)\n"
 		"      --leak-window SECS   attach-leak: length of one window (default %g)\n"
@@ -207,6 +209,7 @@ enum {
 	OPT_CGROUP,
 	OPT_MAX_SIZE,
 	OPT_ALL_MMAPS,
+	OPT_WRITES,
 	OPT_RINGBUF_SIZE,
 	OPT_STATS_INTERVAL,
 	OPT_ROTATE_SIZE,
@@ -333,6 +336,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "all-mmaps", no_argument, NULL, OPT_ALL_MMAPS },
+		{ "writes", no_argument, NULL, OPT_WRITES },
 		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
 		{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 		{ "rotate-size", required_argument, NULL, OPT_ROTATE_SIZE },
@@ -425,6 +429,9 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 			break;
 		case OPT_ALL_MMAPS:
 			o->all_mmaps = true;
+			break;
+		case OPT_WRITES:
+			o->writes = true;
 			break;
 		case OPT_CHECK_STATE:
 			o->check_state = true;

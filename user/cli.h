@@ -39,6 +39,7 @@ struct cli_trace {
 	const char *cgroup;
 	__u64 max_size;
 	bool all_mmaps;
+	bool writes; /* --writes: the write and pwrite64 programs too */
 	bool no_stacks;
 	int stack_depth;      /* frames per stack in the text view */
 	__u64 ringbuf_size;   /* bytes, a power of two */

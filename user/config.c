@@ -119,6 +119,7 @@ void config_capture_opts(const struct cli_trace *o, struct capture_opts *co)
 	co->comm = o->comm;
 	co->cgroup_path = o->cgroup;
 	co->all_mmaps = o->all_mmaps;
+	co->writes = o->writes;
 	/* Private mappings are recorded from SW_PRIVATE_RECORD_MIN whatever
 	 * the threshold; the header keeps the threshold as given. */
 	co->max_size = o->max_size > SW_PRIVATE_RECORD_MIN ? o->max_size : SW_PRIVATE_RECORD_MIN;

@@ -56,6 +56,8 @@ enum sw_call {
 	SW_FTRUNCATE, /* recorded when the fd is such a file */
 	SW_FALLOCATE,
 	SW_MADVISE,   /* recorded for SW_MADV_DONTFORK and SW_MADV_DOFORK */
+	SW_WRITE,     /* recorded only when it fails with ENOSPC on a file */
+	SW_PWRITE64,  /*   of a memory filesystem */
 	SW_CALL_MAX,
 };
 
@@ -95,10 +97,12 @@ enum sw_backing {
  *   ftruncate(fd, length)
  *   fallocate(fd, mode, offset, len)
  *   madvise(addr, length, advice)
+ *   write(fd, buf, count), pwrite64(fd, buf, count, pos)
  * ret is the kernel's return value: -errno on failure (-4095..-1),
  * otherwise an id, an fd or a user address.
  *
- * For memfd_create, ftruncate and fallocate the object fields describe
+ * For memfd_create, ftruncate, fallocate, write and pwrite64 the object
+ * fields describe
  * the file the fd names after the call: ino, dev, its size in seg_size,
  * its backing, and the usage of the mount it lives on; an unlink that
  * removed an announced object carries its ino and dev.
@@ -157,6 +161,17 @@ struct sw_exit_info {
 struct sw_holder {
 	__u64 ino;
 	__u64 bytes;
+};
+
+/*
+ * A call that a memory filesystem refused for want of space (ENOSPC,
+ * ftruncate to write64): the mount's files holding the most memory at
+ * that moment, biggest first (ino 0: no more), and how many names each
+ * had (0: deleted but still open or mapped, which ls does not show).
+ */
+struct sw_space_info {
+	struct sw_holder top[SW_TOP_HOLDERS];
+	__u32 nlink[SW_TOP_HOLDERS];
 };
 
 struct sw_signal_info {
@@ -245,6 +260,10 @@ struct sw_event {
 	 * it in the ring buffer; readers zero the rest.
 	 */
 	__u64 stack[SW_MAX_FRAMES];
+	/* Only a call refused for want of space on a memory filesystem
+	 * comes this far (SW_EVENT_SPACE_SIZE); every other record ends
+	 * before it. */
+	struct sw_space_info space;
 };
 
 /* stack_flags */
@@ -256,12 +275,15 @@ struct sw_event {
  * as it can: every cache line of a record costs on the traced call's
  * path.  A call that describes no object (shmget, shmdt, shmctl, munmap)
  * ends after its arguments; any other record without a stack ends
- * before seq; a record with a stack is the whole struct.
+ * before seq; a record with a stack ends after it; only a call refused
+ * for want of space is the whole struct.
  */
 #define SW_EVENT_CALL_SIZE __builtin_offsetof(struct sw_event, c.map_size)
 #define SW_EVENT_BASE_SIZE __builtin_offsetof(struct sw_event, seq)
 _Static_assert(sizeof(struct sw_call_info) <= sizeof(struct sw_signal_info),
 	       "a call's object fields must not grow the record");
+#define SW_EVENT_STACK_SIZE __builtin_offsetof(struct sw_event, space)
+#define SW_EVENT_SPACE_SIZE sizeof(struct sw_event)
 #define SW_EVENT_MAPPING_SIZE \
 	(__builtin_offsetof(struct sw_event, map) + sizeof(struct sw_mapping_info))
 

@@ -41,6 +41,10 @@ static __always_inline int on_exit(struct trace_event_raw_sys_exit *ctx, __u32 c
 
 	if (!record)
 		return 0;
+	/* shmwatch keeps a write only when it failed with ENOSPC: so does
+	 * the floor, or it would record every write on the host. */
+	if ((call == SW_WRITE || call == SW_PWRITE64) && ctx->ret != -28)
+		return 0;
 	r = bpf_ringbuf_reserve(&records, sizeof(*r), 0);
 	if (!r) {
 		__sync_fetch_and_add(&lost, 1);
@@ -62,7 +66,7 @@ static __always_inline int on_exit(struct trace_event_raw_sys_exit *ctx, __u32 c
 		return on_exit(ctx, nr);                             \
 	}
 
-/* The thirteen calls of shmwatch's sys_exit programs. */
+/* The fifteen calls of shmwatch's sys_exit programs. */
 FLOOR_PROG(shmget, SW_SHMGET)
 FLOOR_PROG(shmat, SW_SHMAT)
 FLOOR_PROG(shmdt, SW_SHMDT)
@@ -76,3 +80,5 @@ FLOOR_PROG(unlinkat, SW_UNLINKAT)
 FLOOR_PROG(ftruncate, SW_FTRUNCATE)
 FLOOR_PROG(fallocate, SW_FALLOCATE)
 FLOOR_PROG(madvise, SW_MADVISE)
+FLOOR_PROG(write, SW_WRITE)
+FLOOR_PROG(pwrite64, SW_PWRITE64)

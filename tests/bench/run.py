@@ -58,7 +58,9 @@ class Workload:
 # (e4)/(e5) open a regular file on disk: shmwatch has no program on openat,
 # so they pay only the syscall-tracepoint floor.  (e6) creates a file and
 # unlinks it by name, as rm does: shmwatch's unlinkat program sees every
-# unlink and must let ordinary files go cheaply.  (f) is (a)'s life cycle
+# unlink and must let ordinary files go cheaply.  (e7) is the host's
+# commonest syscall: shmwatch's write program sees every write and keeps
+# only those that failed with ENOSPC on a memory filesystem.  (f) is (a)'s life cycle
 # for a POSIX shm object, touching one byte: four recorded calls in about
 # 8 us untraced.
 WORKLOADS = [
@@ -74,6 +76,7 @@ WORKLOADS = [
              1000),
     Workload("e6", "(e) link + unlinkat a regular file by name (rm)", "unlink", 300000,
              3000, 1000),
+    Workload("e7", "(e) write 64 bytes to /dev/null", "write", 5000000, 50000, 5000),
     Workload("f", "(f) POSIX shm cycle: shm_open/ftruncate/mmap/touch/munmap/unlink 64K",
              "posixshm", 60000, 600, 50),
 ]

@@ -320,6 +320,25 @@ static long loop_unlink(long iters)
 	return 0;
 }
 
+/* (e) the host's most common syscall: a small write (to /dev/null, the
+ * cheapest file).  shmwatch's write program sees every write on the host
+ * and leaves at its first comparison unless the write failed with ENOSPC;
+ * set against (e3), whose syscall has no program, this is that program's
+ * cost. */
+static long loop_write(long iters)
+{
+	static const char buf[64];
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die("open /dev/null");
+	for (long i = 0; i < iters; i++)
+		if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+			die("write");
+	close(fd);
+	return 0;
+}
+
 /* (f) one POSIX shm object's whole life.  Recorded: ftruncate (which
  * announces the object), mmap, munmap, unlink (shm_unlink); shm_open's
  * openat is not traced. */
@@ -362,6 +381,7 @@ static const struct loop_mode loop_modes[] = {
 	{ "openat", loop_openat, setup_scratch_file },
 	{ "creat", loop_creat, setup_scratch_file },
 	{ "unlink", loop_unlink, setup_scratch_file },
+	{ "write", loop_write, NULL },
 	{ "posixshm", loop_posixshm, setup_shm_name },
 };
 
@@ -453,7 +473,7 @@ static int hold_mmap(long n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: workload MODE ITERS [--hold] [--rate N]\n"
-			"modes: sysv mmap memfd failstorm malloc spawn getppid openat creat unlink "
+			"modes: sysv mmap memfd failstorm malloc spawn getppid openat creat unlink write "
 			"posixshm\n"
 			"       sysv-hold mmap-hold\n");
 	exit(2);

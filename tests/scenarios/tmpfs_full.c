@@ -14,10 +14,9 @@
  * program can unmap and unlink both files, unmount and exit 0.  Exits 1
  * if the buffer does not fault.
  *
- * The tmpfs is mounted in a private mount namespace, so it vanishes with
- * the process even if the process is killed; only the empty mount-point
- * directory, /tmp/shmwatch-test-tmpfs-PID-XXXXXX, would be left then.
- * Needs root (CAP_SYS_ADMIN) for unshare and mount.
+ * The tmpfs is mounted in a private mount namespace (private_tmpfs), so
+ * it vanishes with the process even if the process is killed.  Needs
+ * root.
  *
  * The clean twin (tmpfs_full_clean.c) maps the same 4 MiB buffer next to
  * the same filler but writes only its first 512 KiB, which fit in the
@@ -53,31 +52,6 @@ static long touch_pages(volatile char *p, size_t len)
 	for (off = 0; off < len; off += page)
 		p[off] = 1;
 	return -1;
-}
-
-/* A small tmpfs on a new directory under /tmp, seen only by this process. */
-static int mount_private_tmpfs(char *dir, size_t dirlen)
-{
-	if (unshare(CLONE_NEWNS)) {
-		perror("tmpfs_full: unshare(CLONE_NEWNS)");
-		return -1;
-	}
-	/* Otherwise a shared / would propagate our mount to the host. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-		perror("tmpfs_full: make / private");
-		return -1;
-	}
-	snprintf(dir, dirlen, "/tmp/shmwatch-test-tmpfs-%d-XXXXXX", getpid());
-	if (!mkdtemp(dir)) {
-		perror("tmpfs_full: mkdtemp");
-		return -1;
-	}
-	if (mount("tmpfs", dir, "tmpfs", 0, TMPFS_OPTS)) {
-		perror("tmpfs_full: mount tmpfs");
-		rmdir(dir);
-		return -1;
-	}
-	return 0;
 }
 
 /* Creates path, sizes it and maps all of it shared; NULL on error. */
@@ -121,7 +95,7 @@ int main(void)
 		perror("tmpfs_full: sigaction");
 		return 1;
 	}
-	if (mount_private_tmpfs(dir, sizeof(dir)))
+	if (private_tmpfs("tmpfs_full", TMPFS_OPTS, dir, sizeof(dir)))
 		return 1;
 	snprintf(filler_path, sizeof(filler_path), "%s/filler", dir);
 	snprintf(buffer_path, sizeof(buffer_path), "%s/buffer", dir);

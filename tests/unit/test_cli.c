@@ -50,13 +50,14 @@ static void test_long_options(void **state)
 	cli_trace_defaults(&o);
 	assert_int_equal(PARSE(&o, err, "--pid", "7", "--comm", "Xorg", "--uid", "1000",
 			       "--max-size", "64M", "--all-mmaps", "--ringbuf-size", "1M",
-			       "--format", "json", "--quiet"), 0);
+			       "--format", "json", "--quiet", "--writes"), 0);
 	assert_int_equal(o.pids[0], 7);
 	assert_string_equal(o.comm, "Xorg");
 	assert_true(o.has_uid);
 	assert_int_equal(o.uid, 1000);
 	assert_int_equal(o.max_size, 64ULL << 20);
 	assert_true(o.all_mmaps);
+	assert_true(o.writes);
 	assert_int_equal(o.ringbuf_size, 1ULL << 20);
 	assert_int_equal(o.format, CLI_FORMAT_JSON);
 	assert_true(o.quiet);
@@ -76,6 +77,7 @@ static void test_defaults(void **state)
 	assert_int_equal(o.stack_depth, SW_DEFAULT_STACK_DEPTH);
 	assert_int_equal(o.rotate_keep, SW_DEFAULT_ROTATE_KEEP);
 	assert_int_equal(o.format, CLI_FORMAT_AUTO);
+	assert_false(o.writes); /* it taxes every write on the host */
 }
 
 static void test_command_after_double_dash(void **state)

@@ -6,7 +6,7 @@
  *
  * One event runs one way: dispatch, the rules that judge the state the
  * event met (on_call), apply.c's change, the rules that judge the result
- * (on_holdings, on_release, on_idle), each publishing through findings.c.
+ * (on_applied, on_holdings, on_release, on_idle), each publishing through findings.c.
  * checks[] gives each rule its hooks, called in rule order.
  */
 #include <errno.h>
@@ -20,6 +20,8 @@
 
 struct rule_check {
 	void (*on_call)(struct analyzer *a, struct proc *p, const struct sw_event *e);
+	/* after the model took the call in (an object it announced is known) */
+	void (*on_applied)(struct analyzer *a, struct proc *p, const struct sw_event *e);
 	void (*on_holdings)(struct analyzer *a, struct proc *p, const struct sw_event *e);
 	void (*on_signal)(struct analyzer *a, struct proc *p, const struct sw_event *e);
 	void (*on_exit)(struct analyzer *a, struct proc *p, const struct sw_event *e);
@@ -39,6 +41,7 @@ static const struct rule_check checks[] = {
 	[SW_RULE_SHM_OBJECT_LEAK] = { .on_release = objleak_on_release },
 	[SW_RULE_SIGBUS_EXPLAINED] = { .on_signal = sigbus_on_signal },
 	[SW_RULE_SHM_LIMIT_REACHED] = { .on_call = limit_on_call },
+	[SW_RULE_SHM_SPACE_EXHAUSTED] = { .on_applied = space_on_applied },
 };
 
 _Static_assert(sizeof(checks) / sizeof(checks[0]) == SW_RULE_COUNT, "a rule without its hooks");
@@ -70,6 +73,7 @@ static void handle_call(struct analyzer *a, const struct sw_event *e)
 	RUN_CHECKS(on_call, a, p, e);
 	apply_call(a, p, e);
 	model_seg_note_user(a, p, e);
+	RUN_CHECKS(on_applied, a, p, e);
 	if (p && changes_holdings(e))
 		RUN_CHECKS(on_holdings, a, p, e);
 	if (e->call == SW_MUNMAP || e->call == SW_MREMAP || e->call == SW_MMAP)

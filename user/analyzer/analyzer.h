@@ -128,6 +128,17 @@ struct sw_mount_usage {
 	char label[SW_NAME_LEN]; /* "/dev/shm", "memfd", or "" when unknown */
 	__u64 fs_used;	      /* as the latest event showed it */
 	__u64 fs_size;	      /* 0: no limit */
+	/* The most fs_used any event showed, and when (0: none). */
+	__u64 peak_used;
+	__u64 peak_ts_ns;
+	/* A call was refused for want of space: used plus what it asked
+	 * for, the most of them (0: none was). */
+	__u64 needed;
+	/* What size would have sufficed (0: no peak seen): the peak or what
+	 * was needed, rounded up to a MiB; and a size that leaves room, the
+	 * power of two at or above one and a half times that. */
+	__u64 sufficient_size;
+	__u64 roomy_size;
 	__u32 n_objects;      /* linked objects known on it */
 	__u64 object_bytes;   /* the sum of their sizes */
 	int n_biggest, n_creators, n_growers;

@@ -450,6 +450,8 @@ void apply_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 	case SW_UNLINKAT:
 	case SW_FTRUNCATE:
 	case SW_FALLOCATE:
+	case SW_WRITE:
+	case SW_PWRITE64:
 		model_obj_call(a, p, e);
 		break;
 	}

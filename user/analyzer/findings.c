@@ -89,6 +89,11 @@ const struct sw_rule_info sw_rules[] = {
 		"shmget failed against a kernel limit: kernel.shmmax, kernel.shmall, kernel.shmmni, or memory",
 		"raise the limit the message names (sysctl -w kernel.shmmax/shmall/shmmni, kept in /etc/sysctl.d), remove segments nobody uses (ipcs -m, ipcrm), or ask for less",
 	},
+	[SW_RULE_SHM_SPACE_EXHAUSTED] = {
+		"shm-space-exhausted", SW_SEV_ERROR,
+		"a memory filesystem (e.g. /dev/shm) had no room: ftruncate, fallocate or write of a shm object failed with ENOSPC",
+		"give the mount room (docker run --shm-size, a Kubernetes emptyDir sizeLimit, mount -o remount,size=) or remove what fills it; the run's summary says what size would have sufficed",
+	},
 };
 
 _Static_assert(sizeof(sw_rules) / sizeof(sw_rules[0]) == SW_RULE_COUNT,

@@ -88,9 +88,11 @@ struct mount *model_mount(struct analyzer *a, __u32 dev)
 }
 
 /* Remember what the event says about the object's mount. */
-static struct mount *note_mount(struct analyzer *a, const struct sw_call_info *c)
+static struct mount *note_mount(struct analyzer *a, const struct sw_event *e)
 {
+	const struct sw_call_info *c = &e->c;
 	struct mount *m = model_mount(a, c->dev);
+	__u64 want;
 
 	if (!m) {
 		if (a->n_mounts == SW_MOUNTS)
@@ -104,8 +106,37 @@ static struct mount *note_mount(struct analyzer *a, const struct sw_call_info *c
 	}
 	m->fs_used = c->fs_used;
 	m->fs_size = c->fs_size;
+	if (c->fs_used > m->peak_used) {
+		m->peak_used = c->fs_used;
+		m->peak_ts = e->ts_ns;
+	}
+	want = model_space_wanted(e);
+	if (want && c->fs_used + want > m->needed)
+		m->needed = c->fs_used + want;
 	m->changed = true;
 	return m;
+}
+
+__u64 model_space_wanted(const struct sw_event *e)
+{
+	const struct sw_call_info *c = &e->c;
+	__u64 end;
+
+	if (e->kind != SW_EV_CALL || c->ret != -K_ENOSPC)
+		return 0;
+	switch (e->call) {
+	case SW_FTRUNCATE:
+	case SW_FALLOCATE:
+		end = e->call == SW_FTRUNCATE ? c->args[1] : c->args[2] + c->args[3];
+		if (end > c->seg_size)
+			return end - c->seg_size;
+		/* A hole being filled, or a size the model does not know. */
+		return e->call == SW_FALLOCATE ? c->args[3] : 0;
+	case SW_WRITE:
+	case SW_PWRITE64:
+		return c->args[2];
+	}
+	return 0;
 }
 
 struct maps_ctx {
@@ -334,7 +365,7 @@ void model_obj_call(struct analyzer *a, struct proc *p, const struct sw_event *e
 	}
 	if (!c->ino)
 		return; /* a failed memfd_create: no object */
-	note_mount(a, c);
+	note_mount(a, e);
 	if (c->created || e->call == SW_MEMFD_CREATE)
 		note_created(a, p, e);
 	if (e->call == SW_MEMFD_CREATE)
@@ -358,7 +389,7 @@ void model_obj_mapped(struct analyzer *a, struct proc *p, const struct sw_event 
 	    (e->c.backing != SW_BK_SHMEM_FILE && e->c.backing != SW_BK_MEMFD))
 		return;
 	if (e->c.created) {
-		note_mount(a, &e->c);
+		note_mount(a, e);
 		note_created(a, p, e);
 	}
 	o = obj_get(a, e);

@@ -12,6 +12,9 @@
 struct shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino);
 /* The mount with dev, NULL if no event showed it. */
 struct mount *model_mount(struct analyzer *a, __u32 dev);
+/* A call refused for want of space (ENOSPC): how many bytes more than
+ * the object had it asked for; 0 for any other event or when unknown. */
+__u64 model_space_wanted(const struct sw_event *e);
 /* openat, memfd_create, ftruncate, fallocate, unlink, unlinkat. */
 void model_obj_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
 /* A shared mapping of a memory-filesystem file was made. */

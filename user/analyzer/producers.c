@@ -23,13 +23,13 @@ const struct sw_producer sw_producers[] = {
 	{ SW_PRODUCER_NAME, "torch_#_#*", "PyTorch",
 	  "shared tensor storage: DataLoader workers hand their batches to the main process through /dev/shm",
 	  "give /dev/shm room (docker run --shm-size or --ipc=host), or fewer DataLoader num_workers (0 shares nothing)",
-	  "sigbus-explained" },
+	  "sigbus-explained shm-space-exhausted" },
 	/* postgres/postgres src/backend/storage/ipc/dsm_impl.c,
 	 * dsm_impl_posix(): "/PostgreSQL.<handle>", handle a uint32. */
 	{ SW_PRODUCER_NAME, "PostgreSQL.#", "PostgreSQL",
 	  "a dynamic shared memory segment (dynamic_shared_memory_type = posix), e.g. for a parallel query",
 	  "give /dev/shm room (docker --shm-size), or set dynamic_shared_memory_type = mmap (or sysv) in postgresql.conf",
-	  "sigbus-explained" },
+	  "sigbus-explained shm-space-exhausted" },
 	/* postgres/postgres src/backend/port/sysv_shmem.c (the keyed SysV
 	 * control segment of the postmaster); postgresql.org/docs/current/
 	 * kernel-resources.html (shared memory, systemd RemoveIPC).  The
@@ -43,7 +43,7 @@ const struct sw_producer sw_producers[] = {
 	{ SW_PRODUCER_NAME, "nccl-??????", "NCCL",
 	  "a host buffer of NCCL's SHM transport, shared by the GPU processes of one node",
 	  "give /dev/shm room (docker --shm-size, or --ipc=host), or NCCL_SHM_DISABLE=1 to use another transport",
-	  "sigbus-explained" },
+	  "sigbus-explained shm-space-exhausted" },
 	/* python/cpython Lib/multiprocessing/shared_memory.py,
 	 * _make_filename(): _SHM_NAME_PREFIX "/psm_" (POSIX) or "wnsm_"
 	 * (Windows) and secrets.token_hex(4), 8 hex digits. */
@@ -74,11 +74,11 @@ const struct sw_producer sw_producers[] = {
 	{ SW_PRODUCER_NAME, ".org.chromium.Chromium.??????", "Chromium",
 	  "shared memory of Chromium (or Electron) processes: a temporary file in /dev/shm",
 	  "--disable-dev-shm-usage (it then uses /tmp), or give /dev/shm room (docker --shm-size)",
-	  "sigbus-explained" },
+	  "sigbus-explained shm-space-exhausted" },
 	{ SW_PRODUCER_NAME, ".com.google.Chrome.??????", "Google Chrome",
 	  "shared memory of Chrome processes: a temporary file in /dev/shm",
 	  "--disable-dev-shm-usage (it then uses /tmp), or give /dev/shm room (docker --shm-size)",
-	  "sigbus-explained" },
+	  "sigbus-explained shm-space-exhausted" },
 	/* xorg xserver Xext/shm.c, shm_tmpfile(): memfd_create("xorg") for
 	 * a segment the server makes and passes to the client
 	 * (ShmCreateSegment, MIT-SHM 1.2); Qt's xcb backing store maps it

@@ -37,6 +37,7 @@ enum sw_rule_idx {
 	SW_RULE_SHM_OBJECT_LEAK,
 	SW_RULE_SIGBUS_EXPLAINED,
 	SW_RULE_SHM_LIMIT_REACHED,
+	SW_RULE_SHM_SPACE_EXHAUSTED,
 	SW_RULE_COUNT,
 };
 
@@ -81,6 +82,7 @@ void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *
 /* rules_objects.c */
 void objleak_on_release(struct analyzer *a, const struct sw_event *e);
 void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void space_on_applied(struct analyzer *a, struct proc *p, const struct sw_event *e);
 
 /* rules_limits.c */
 void limit_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);

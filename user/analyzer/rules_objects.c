@@ -5,6 +5,7 @@
  * that could reach it is left) and sigbus-explained (why a fault on a mapped object
  * raised SIGBUS: past its end, truncated, a full mount, no huge page).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "analyzer/findings.h"
@@ -175,65 +176,73 @@ static void offset_and_size(char *off, char *size, size_t len, __u64 offset, __u
 	exact_size(size, len, obj_size);
 }
 
+/* A part of a message built piece by piece in buf[len]: a piece that does
+ * not fit is cut, and what comes after it is left out. */
+struct msgbuf {
+	char *buf;
+	size_t len;
+	size_t at;
+};
+
+static void __attribute__((format(printf, 2, 3))) msg_add(struct msgbuf *m, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (m->at + 1 >= m->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(m->buf + m->at, m->len - m->at, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		m->at = m->at + (size_t)n < m->len ? m->at + (size_t)n : m->len - 1;
+}
+
 /* " (mapped by pid 12, 14; created by pid 12 (writer), gone)": who holds
- * a mount's big file now, then who made it. */
-static int holders_desc(struct analyzer *a, __u32 dev, __u64 ino, const struct shmobj *o,
-			char *buf, size_t len)
+ * a mount's big file now, then who made it; "deleted, still held; "
+ * first for a file with no name left. */
+static void holders_desc(struct analyzer *a, __u32 dev, __u64 ino, const struct shmobj *o,
+			 bool deleted, struct msgbuf *m)
 {
 	__u32 pids[3];
 	unsigned int n = model_mappers(a, dev, ino, pids, 3);
-	size_t at = 0;
-	int w;
 
-	w = snprintf(buf, len, n ? " (mapped by pid" : " (mapped by no traced process");
-	for (unsigned int i = 0; w >= 0 && i < n && i < 3; i++) {
-		at += (size_t)w;
-		w = snprintf(buf + at, len - at, "%s %u", i ? "," : n > 1 ? "s" : "", pids[i]);
-	}
-	if (w >= 0 && n > 3) {
-		at += (size_t)w;
-		w = snprintf(buf + at, len - at, " and %u more", n - 3);
-	}
-	if (w >= 0 && o && o->created) {
-		at += (size_t)w;
-		w = snprintf(buf + at, len - at, "; created by pid %u (%s)%s", o->creator_pid,
-			     o->creator_comm, o->creator_gone ? ", gone" : "");
-	}
-	if (w >= 0) {
-		at += (size_t)w;
-		w = snprintf(buf + at, len - at, ")");
-	}
-	return w < 0 ? w : (int)(at + (size_t)w);
+	msg_add(m, " (%s", deleted ? "deleted, still held; " : "");
+	if (!n)
+		msg_add(m, "mapped by no traced process");
+	for (unsigned int i = 0; i < n && i < 3; i++)
+		msg_add(m, "%s %u", i ? "," : n > 1 ? "mapped by pids" : "mapped by pid", pids[i]);
+	if (n > 3)
+		msg_add(m, " and %u more", n - 3);
+	if (o && o->created)
+		msg_add(m, "; created by pid %u (%s)%s", o->creator_pid, o->creator_comm,
+			o->creator_gone ? ", gone" : "");
+	msg_add(m, ")");
 }
 
 /* "; biggest: /dev/shm/a 3.0 MiB (mapped by pid 12; created by pid 9
- * (prod), gone), ino 77 1.0 MiB (...)" from the event's list: the files
- * that fill the mount, and the processes that keep them mapped now,
- * which are who can give the space back; their creators come second. */
-static void top_list(struct analyzer *a, const struct sw_event *e, char *buf, size_t len)
+ * (prod), gone), ino 77 1.0 MiB (deleted, still held; ...)" from a list
+ * the kernel read (nlink NULL: not read): the files that fill the mount,
+ * and the processes that keep them mapped now, which are who can give
+ * the space back; their creators come second. */
+static void top_list(struct analyzer *a, __u32 dev, const struct sw_holder *top,
+		     const __u32 *nlink, char *buf, size_t len)
 {
-	size_t at = 0;
+	struct msgbuf m = { buf, len, 0 };
 
 	buf[0] = '\0';
-	for (int i = 0; i < SW_TOP_HOLDERS && e->sig.top[i].ino && at < len; i++) {
-		const struct sw_holder *h = &e->sig.top[i];
-		struct shmobj *o = model_obj(a, e->sig.dev, h->ino);
+	for (int i = 0; i < SW_TOP_HOLDERS && top[i].ino; i++) {
+		const struct sw_holder *h = &top[i];
+		struct shmobj *o = model_obj(a, dev, h->ino);
 		char sz[32];
-		int n;
 
 		finding_size(sz, sizeof(sz), h->bytes);
 		if (o)
-			n = snprintf(buf + at, len - at, "%s%s %s", i ? ", " : "; biggest: ", o->path, sz);
+			msg_add(&m, "%s%s %s", i ? ", " : "; biggest: ", o->path, sz);
 		else
-			n = snprintf(buf + at, len - at, "%sino %llu %s", i ? ", " : "; biggest: ",
-				     (unsigned long long)h->ino, sz);
-		if (n < 0 || (size_t)n >= len - at)
-			break;
-		at += (size_t)n;
-		n = holders_desc(a, e->sig.dev, h->ino, o, buf + at, len - at);
-		if (n < 0 || (size_t)n >= len - at)
-			break;
-		at += (size_t)n;
+			msg_add(&m, "%sino %llu %s", i ? ", " : "; biggest: ",
+				(unsigned long long)h->ino, sz);
+		holders_desc(a, dev, h->ino, o, nlink && !nlink[i], &m);
 	}
 }
 
@@ -309,7 +318,7 @@ void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event 
 	finding_size(used, sizeof(used), s->fs_used);
 	finding_size(cap, sizeof(cap), s->fs_size);
 	if (mount_full(s)) {
-		top_list(a, e, top, sizeof(top));
+		top_list(a, v.dev, e->sig.top, NULL, top, sizeof(top));
 		finding_publish(a, p, &f, a->lost_total,
 			"%s: offset %s is inside the object (%s) but %s was full, %s of %s used%s",
 			what, off, size, mount_label(a, v.dev), used, cap, top);
@@ -322,4 +331,91 @@ void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event 
 			"%s: offset %s is inside the object (%s) and its mount had room (%s of %s used): not a size or space problem (an I/O or memory error?)",
 			what, off, size, used, s->fs_size ? cap : "no limit");
 	}
+}
+
+/* ---- shm-space-exhausted ------------------------------------------------ */
+
+/* "fallocate of /dev/shm/x to 64 MiB": what the call asked for. */
+static void space_request(const struct sw_event *e, const char *name, char *buf, size_t len)
+{
+	const struct sw_call_info *c = &e->c;
+	char a1[32], a2[32];
+
+	switch (e->call) {
+	case SW_FTRUNCATE:
+	case SW_FALLOCATE:
+		finding_size(a1, sizeof(a1),
+			     e->call == SW_FTRUNCATE ? c->args[1] : c->args[2] + c->args[3]);
+		snprintf(buf, len, "%s of %s to %s", sw_call_name(e->call), name, a1);
+		break;
+	case SW_PWRITE64:
+		finding_size(a1, sizeof(a1), c->args[2]);
+		finding_size(a2, sizeof(a2), c->args[3]);
+		snprintf(buf, len, "pwrite of %s at %s to %s", a1, a2, name);
+		break;
+	default:
+		finding_size(a1, sizeof(a1), c->args[2]);
+		snprintf(buf, len, "write of %s to %s", a1, name);
+		break;
+	}
+}
+
+/*
+ * A call that a memory filesystem refused for want of space.  One finding
+ * per object (a worker retrying a full mount is one problem), attributed
+ * to the process that asked; the kernel's word (ENOSPC) is certain, so
+ * it is never uncertain.
+ */
+void space_on_applied(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	const struct sw_call_info *c = &e->c;
+	char what[160], cap[32], used[32], freeb[32], wantb[32], top[360];
+	struct shmobj *o;
+	struct sw_finding f;
+	const char *name;
+	__u64 want, room;
+
+	if (!p || c->ret != -K_ENOSPC || !c->ino)
+		return;
+	switch (e->call) {
+	case SW_FTRUNCATE:
+	case SW_FALLOCATE:
+	case SW_WRITE:
+	case SW_PWRITE64:
+		break;
+	default:
+		return;
+	}
+	o = model_obj(a, c->dev, c->ino);
+	if (o ? o->space_reported :
+		!finding_first_time(p, SW_RULE_SHM_SPACE_EXHAUSTED, 0, obj_key(c->dev, c->ino)))
+		return;
+	if (o)
+		o->space_reported = true;
+	name = o && o->created ? o->path : c->name[0] ? c->name : "an unnamed file";
+	finding_from_event(&f, SW_RULE_SHM_SPACE_EXHAUSTED, e);
+	finding_object(&f, name);
+	if (o) {
+		finding_stack_held(&f.origin, o->stack);
+		finding_evidence(&f, o->create_seq);
+	}
+	finding_evidence(&f, e->seq);
+	space_request(e, name, what, sizeof(what));
+	want = model_space_wanted(e);
+	if (!c->fs_size) {
+		finding_publish(a, p, &f, a->lost_total,
+			"%s failed with ENOSPC on a filesystem without a size limit: the memory it may use ran out (a memory cgroup limit?)",
+			what);
+		return;
+	}
+	room = c->fs_used < c->fs_size ? c->fs_size - c->fs_used : 0;
+	finding_size(cap, sizeof(cap), c->fs_size);
+	finding_size(used, sizeof(used), c->fs_used);
+	finding_size(freeb, sizeof(freeb), room);
+	finding_size(wantb, sizeof(wantb), want);
+	top_list(a, c->dev, e->space.top, e->space.nlink, top, sizeof(top));
+	finding_publish(a, p, &f, a->lost_total,
+		"%s failed with ENOSPC: %s (%s) had %s free, %s used%s%s%s",
+		what, mount_label(a, c->dev), cap, freeb, used,
+		want ? ", and the call needed " : "", want ? wantb : "", top);
 }

@@ -311,6 +311,7 @@ struct shmobj {
 				 path: it ends in "...", matches no unlink,
 				 and its leak cannot be judged */
 	bool leak_reported;
+	bool space_reported;  /* shm-space-exhausted: once per object */
 	__u64 ino;
 	char path[SW_NAME_LEN]; /* as created ("/dev/shm/x", "memfd:x"), else
 				   the file's name */
@@ -347,6 +348,12 @@ struct mount {
 	char label[SW_NAME_LEN]; /* the directory of an object's path */
 	__u64 fs_used;
 	__u64 fs_size;
+	/* The high-water mark of fs_used in the events, and when. */
+	__u64 peak_used;
+	__u64 peak_ts;
+	/* A call refused for want of space: used plus what it asked for,
+	 * the most of them (0: none was refused). */
+	__u64 needed;
 	bool changed; /* since the last analyzer__usage(changed_only) */
 };
 

@@ -49,6 +49,22 @@ static void add_creator(const struct shmobj *o, struct sw_usage_creator *all, in
 
 #define SW_USAGE_CREATORS 256 /* distinct creators counted per mount */
 
+#define MiB (1ULL << 20)
+
+/* The size that would have sufficed, and one that leaves room: the
+ * numbers a container user pastes into --shm-size or a sizeLimit. */
+static void mount_sizing(struct sw_mount_usage *u)
+{
+	__u64 need = u->needed > u->peak_used ? u->needed : u->peak_used;
+
+	if (!need)
+		return;
+	u->sufficient_size = (need + MiB - 1) / MiB * MiB;
+	u->roomy_size = MiB;
+	while (u->roomy_size < u->sufficient_size + u->sufficient_size / 2)
+		u->roomy_size <<= 1;
+}
+
 static void mount_usage(struct analyzer *a, struct mount *m, __u64 ts_ns,
 			struct sw_mount_usage *u)
 {
@@ -64,6 +80,10 @@ static void mount_usage(struct analyzer *a, struct mount *m, __u64 ts_ns,
 	memcpy(u->label, m->label, sizeof(u->label));
 	u->fs_used = m->fs_used;
 	u->fs_size = m->fs_size;
+	u->peak_used = m->peak_used;
+	u->peak_ts_ns = m->peak_ts;
+	u->needed = m->needed;
+	mount_sizing(u);
 	hmap_iter_init(&it, &a->objs);
 	while ((n = hmap_iter_next(&it))) {
 		const struct shmobj *o = (const struct shmobj *)n;
@@ -116,9 +136,10 @@ void analyzer__usage(struct analyzer *a, __u64 ts_ns, bool changed_only, sw_usag
 			continue;
 		m->changed = false;
 		mount_usage(a, m, ts_ns, &u);
-		/* The end-of-trace view leaves out mounts with nothing left;
-		 * the live one shows that a mount emptied. */
-		if (changed_only || u.n_objects)
+		/* The end-of-trace view leaves out mounts with nothing left
+		 * that never held anything either (its peak and sizing are
+		 * the point of it); the live one shows that a mount emptied. */
+		if (changed_only || u.n_objects || u.peak_used || u.needed)
 			fn(ctx, &u);
 	}
 }

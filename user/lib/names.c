@@ -51,12 +51,18 @@ const struct sw_call_desc sw_calls[SW_CALL_MAX] = {
 	[SW_MADVISE] = { .name = "madvise",
 			 ARGS({ "addr", SW_ARG_ADDR }, { "length", SW_ARG_SIZE },
 			      { "advice", SW_ARG_MADV_ADVICE }) },
+	[SW_WRITE] = { .name = "write",
+		       ARGS({ "fd", SW_ARG_FD }, { "buf", SW_ARG_ADDR }, { "count", SW_ARG_SIZE }) },
+	[SW_PWRITE64] = { .name = "pwrite64",
+			  ARGS({ "fd", SW_ARG_FD }, { "buf", SW_ARG_ADDR },
+			       { "count", SW_ARG_SIZE }, { "pos", SW_ARG_SIZE }) },
 };
 
 bool sw_call_has_object(__u32 call)
 {
 	return call == SW_MEMFD_CREATE || call == SW_FTRUNCATE || call == SW_FALLOCATE ||
-	       call == SW_UNLINK || call == SW_UNLINKAT;
+	       call == SW_UNLINK || call == SW_UNLINKAT || call == SW_WRITE ||
+	       call == SW_PWRITE64;
 }
 
 const char *sw_call_name(__u32 call)

@@ -184,8 +184,38 @@ static int parse_map(struct logread *r, struct json_object *o, struct sw_call_in
 	return logread_get_str(r, map, "map", "name", true, c->name, sizeof(c->name));
 }
 
-static int parse_file_object(struct logread *r, struct json_object *o, struct sw_call_info *c)
+/* A mount's biggest files, where names the object holding the list:
+ * [{"ino": N, "bytes": N[, "nlink": N]}, ...]; nlink is read when the
+ * caller keeps it.  A ret > 0 from logread_member is an error already
+ * reported; -ENOENT, an optional list that is absent. */
+static int parse_top(struct logread *r, struct json_object *m, const char *where,
+		     bool required, struct sw_holder *top, __u32 *nlink)
 {
+	struct json_object *arr;
+	char at[64];
+	size_t n;
+	int ret = logread_member(r, m, where, "top", json_type_array, required, &arr);
+
+	if (ret)
+		return ret > 0 ? ret : 0;
+	snprintf(at, sizeof(at), "%s.top", where);
+	n = json_object_array_length(arr);
+	for (size_t i = 0; i < n && i < SW_TOP_HOLDERS; i++) {
+		struct json_object *h = json_object_array_get_idx(arr, i);
+
+		if (!json_object_is_type(h, json_type_object))
+			return logread_bad(r, "\"%s\" should be an array of objects", at);
+		TRY(logread_get_u64(r, h, at, "ino", true, &top[i].ino));
+		TRY(logread_get_u64(r, h, at, "bytes", true, &top[i].bytes));
+		if (nlink)
+			TRY(logread_get_u32(r, h, at, "nlink", true, &nlink[i]));
+	}
+	return 0;
+}
+
+static int parse_file_object(struct logread *r, struct json_object *o, struct sw_event *e)
+{
+	struct sw_call_info *c = &e->c;
 	struct json_object *obj;
 	bool created = false;
 	int ret = logread_member(r, o, "", "object", json_type_object, false, &obj);
@@ -200,26 +230,9 @@ static int parse_file_object(struct logread *r, struct json_object *o, struct sw
 	TRY(logread_get_bool(r, obj, "object", "created", true, &created));
 	c->created = created;
 	TRY(get_fs(r, obj, "object", &c->fs_used, &c->fs_size));
-	return logread_get_str(r, obj, "object", "name", true, c->name, sizeof(c->name));
-}
-
-/* The mount's biggest files at a fault: [{"ino": N, "bytes": N}, ...]. */
-static int parse_top(struct logread *r, struct json_object *m, struct sw_signal_info *s)
-{
-	struct json_object *top;
-	size_t n;
-
-	TRY(logread_member(r, m, "args.mapping", "top", json_type_array, true, &top));
-	n = json_object_array_length(top);
-	for (size_t i = 0; i < n && i < SW_TOP_HOLDERS; i++) {
-		struct json_object *h = json_object_array_get_idx(top, i);
-
-		if (!json_object_is_type(h, json_type_object))
-			return logread_bad(r, "\"args.mapping.top\" should be an array of objects");
-		TRY(logread_get_u64(r, h, "args.mapping.top", "ino", true, &s->top[i].ino));
-		TRY(logread_get_u64(r, h, "args.mapping.top", "bytes", true, &s->top[i].bytes));
-	}
-	return 0;
+	TRY(logread_get_str(r, obj, "object", "name", true, c->name, sizeof(c->name)));
+	/* Only a call refused for want of space has one. */
+	return parse_top(r, obj, "object", false, e->space.top, e->space.nlink);
 }
 
 static int parse_fault_mapping(struct logread *r, struct json_object *args,
@@ -238,7 +251,7 @@ static int parse_fault_mapping(struct logread *r, struct json_object *args,
 	TRY(logread_get_u32(r, m, "args.mapping", "dev", true, &s->dev));
 	TRY(get_fs(r, m, "args.mapping", &s->fs_used, &s->fs_size));
 	TRY(logread_get_str(r, m, "args.mapping", "name", true, s->name, sizeof(s->name)));
-	return parse_top(r, m, s);
+	return parse_top(r, m, "args.mapping", true, s->top, NULL);
 }
 
 static int parse_call(struct logread *r, struct json_object *o, struct json_object *args,
@@ -254,7 +267,7 @@ static int parse_call(struct logread *r, struct json_object *o, struct json_obje
 	c->shmid = -1;
 	c->backing = e->call == SW_MEMFD_CREATE ? SW_BK_MEMFD : SW_BK_NONE;
 	if (sw_call_has_object(e->call))
-		return parse_file_object(r, o, c);
+		return parse_file_object(r, o, e);
 	return parse_map(r, o, c);
 }
 

@@ -102,13 +102,31 @@ static void put_fs(struct jbuf *b, __u64 used, __u64 size)
 	json_u64_field(b, "fs_size", size);
 }
 
+/* A mount's biggest files: [{"ino": N, "bytes": N[, "nlink": N]}, ...];
+ * nlink only where the kernel read it (a call refused for space). */
+static void put_top(struct jbuf *b, const struct sw_holder *top, const __u32 *nlink)
+{
+	json_arr_field_open(b, "top");
+	for (int i = 0; i < SW_TOP_HOLDERS && top[i].ino; i++) {
+		json_obj_open(b);
+		json_u64_field(b, "ino", top[i].ino);
+		json_u64_field(b, "bytes", top[i].bytes);
+		if (nlink)
+			json_u64_field(b, "nlink", nlink[i]);
+		json_obj_close(b);
+	}
+	json_arr_close(b);
+}
+
 /*
  * The file a call left behind: "map", what the kernel says about the
  * mapping the call made, or "object", the file an fd-based call changed,
  * as the kernel saw it after the call.
  */
-static void put_call_file(struct jbuf *b, const struct sw_call_info *c, bool map)
+static void put_call_file(struct jbuf *b, const struct sw_event *e, bool map)
 {
+	const struct sw_call_info *c = &e->c;
+
 	json_obj_field_open(b, map ? "map" : "object");
 	json_str_field(b, "backing", sw_backing_name(c->backing), 32);
 	if (map) {
@@ -126,6 +144,8 @@ static void put_call_file(struct jbuf *b, const struct sw_call_info *c, bool map
 	else
 		put_fs(b, c->fs_used, c->fs_size);
 	json_str_field(b, "name", c->name, SW_NAME_LEN);
+	if (!map && e->space.top[0].ino)
+		put_top(b, e->space.top, e->space.nlink);
 	json_obj_close(b);
 }
 
@@ -142,9 +162,9 @@ static void put_call(struct jbuf *b, const struct sw_event *e)
 	json_errno_field(b, "errno", c->ret);
 	if (sw_call_has_object(e->call)) {
 		if (c->ino)
-			put_call_file(b, c, false);
+			put_call_file(b, e, false);
 	} else if (c->backing != SW_BK_NONE) {
-		put_call_file(b, c, true);
+		put_call_file(b, e, true);
 	}
 }
 
@@ -160,14 +180,7 @@ static void put_fault_mapping(struct jbuf *b, const struct sw_signal_info *s)
 	json_u64_field(b, "dev", s->dev);
 	put_fs(b, s->fs_used, s->fs_size);
 	json_str_field(b, "name", s->name, SW_NAME_LEN);
-	json_arr_field_open(b, "top");
-	for (int i = 0; i < SW_TOP_HOLDERS && s->top[i].ino; i++) {
-		json_obj_open(b);
-		json_u64_field(b, "ino", s->top[i].ino);
-		json_u64_field(b, "bytes", s->top[i].bytes);
-		json_obj_close(b);
-	}
-	json_arr_close(b);
+	put_top(b, s->top, NULL);
 	json_obj_close(b);
 }
 
@@ -311,6 +324,11 @@ static void json_usage(struct sink *s, const struct sw_mount_usage *u)
 	json_u64_field(b, "dev", u->dev);
 	json_str_field(b, "mount", u->label, SW_NAME_LEN);
 	put_fs(b, u->fs_used, u->fs_size);
+	json_u64_field(b, "peak_used", u->peak_used);
+	json_u64_field(b, "peak_ts_ns", u->peak_ts_ns);
+	json_u64_field(b, "needed", u->needed);
+	json_u64_field(b, "sufficient_size", u->sufficient_size);
+	json_u64_field(b, "roomy_size", u->roomy_size);
 	json_u64_field(b, "objects", u->n_objects);
 	json_u64_field(b, "object_bytes", u->object_bytes);
 	json_arr_field_open(b, "biggest");

@@ -58,15 +58,23 @@ static void add_color(struct text_sink *t, const char *code)
 		add(t, "\033[%sm", code);
 }
 
-static void add_time(struct text_sink *t, __u64 ts_ns)
+/* "12:03:44.120311", local time. */
+static void add_clock(struct text_sink *t, __u64 ts_ns)
 {
 	__s64 wall = (__s64)ts_ns + t->base.wall_offset_ns;
 	time_t sec = (time_t)(wall / 1000000000);
 	struct tm tm;
 
 	localtime_r(&sec, &tm);
-	add(t, "%02d:%02d:%02d.%06lld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+	add(t, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
 	    (long long)(wall % 1000000000) / 1000);
+}
+
+/* A line's leading time. */
+static void add_time(struct text_sink *t, __u64 ts_ns)
+{
+	add_clock(t, ts_ns);
+	add(t, " ");
 }
 
 static void add_arg(struct text_sink *t, const struct sw_arg_desc *d, __u64 v, const char *str,
@@ -105,8 +113,10 @@ static void add_arg(struct text_sink *t, const struct sw_arg_desc *d, __u64 v, c
 	}
 }
 
-/* " [shmem_file 1.0 MiB ino 42, created; mount 3.0 MiB/4.0 MiB]" */
-static void add_object(struct text_sink *t, const struct sw_call_info *c, __u32 call)
+/* " [shmem_file 1.0 MiB ino 42, created: /dev/shm/x; mount 3.0 MiB/4.0 MiB]";
+ * a failed call names the object even when it did not create it (what
+ * a full mount refused is the point of the line). */
+static void add_object(struct text_sink *t, const struct sw_call_info *c, bool failed)
 {
 	char size[32], used[32], cap[32];
 
@@ -117,6 +127,9 @@ static void add_object(struct text_sink *t, const struct sw_call_info *c, __u32 
 		add_escaped(t, c->name, SW_NAME_LEN);
 		if (c->name_cut)
 			add(t, "... (path cut)");
+	} else if (failed && c->name[0]) {
+		add(t, " ");
+		add_escaped(t, c->name, SW_NAME_LEN);
 	}
 	if (c->fs_size) {
 		human_size(used, sizeof(used), c->fs_used);
@@ -143,12 +156,14 @@ static void add_call(struct text_sink *t, const struct sw_event *e)
 		add_color(t, "31");
 		add(t, "-1 %s", sw_errno_name((int)-c->ret));
 		add_color(t, "0");
+		if (sw_call_has_object(e->call) && c->ino)
+			add_object(t, c, true);
 		return;
 	}
 	add(t, d->ret_addr ? "0x%" PRIx64 : "%" PRId64, (int64_t)c->ret);
 	if (sw_call_has_object(e->call)) {
 		if (c->ino)
-			add_object(t, c, e->call);
+			add_object(t, c, false);
 		return;
 	}
 	if (c->backing == SW_BK_NONE)
@@ -371,6 +386,49 @@ static void add_dev(struct text_sink *t, __u32 dev)
  *   by creator: pid 12 (python3, exited) 2.0 MiB in 1, ...
  *   growing: /dev/shm/a 0 B -> 2.0 MiB
  */
+/* A size as docker's --shm-size and Kubernetes' quantities spell it:
+ * whole GiB as "2g"/"2Gi", else MiB ("96m"/"96Mi"); sizes are whole MiB. */
+static void add_k8s_docker(struct text_sink *t, __u64 bytes)
+{
+	bool gib = bytes && !(bytes % (1ULL << 30));
+	unsigned long long n = gib ? bytes >> 30 : bytes >> 20;
+
+	add(t, "--shm-size=%llu%s, sizeLimit: %llu%s", n, gib ? "g" : "m", n, gib ? "Gi" : "Mi");
+}
+
+/* "  peak 61 MiB of 64 MiB at 12:03:44.120; ...": the high-water mark and
+ * what size would have sufficed. */
+static void add_sizing(struct text_sink *t, const struct sw_mount_usage *u)
+{
+	char a[32], b[32];
+
+	human_size(a, sizeof(a), u->peak_used);
+	add(t, "  peak %s", a);
+	if (u->fs_size) {
+		human_size(b, sizeof(b), u->fs_size);
+		add(t, " of %s", b);
+	}
+	if (u->peak_ts_ns) {
+		add(t, " at ");
+		add_clock(t, u->peak_ts_ns);
+	}
+	human_size(a, sizeof(a), u->sufficient_size);
+	human_size(b, sizeof(b), u->roomy_size);
+	if (u->needed) {
+		/* What the program would have asked for after the refusal
+		 * is not known: the need is a lower bound. */
+		add(t, "; a call was refused for want of space: at least %s was needed; try %s (", a,
+		    b);
+		add_k8s_docker(t, u->roomy_size);
+		add(t, ") and run again");
+	} else {
+		add(t, "; %s would have sufficed, %s leaves room (", a, b);
+		add_k8s_docker(t, u->roomy_size);
+		add(t, ")");
+	}
+	put_line(t);
+}
+
 static void text_usage(struct sink *s, const struct sw_mount_usage *u)
 {
 	struct text_sink *t = (struct text_sink *)s;
@@ -388,6 +446,8 @@ static void text_usage(struct sink *s, const struct sw_mount_usage *u)
 		add(t, "; mount %s/%s used when last seen", a, b);
 	}
 	put_line(t);
+	if (u->sufficient_size)
+		add_sizing(t, u);
 	for (int i = 0; i < u->n_biggest; i++) {
 		const struct sw_usage_object *o = &u->biggest[i];
 

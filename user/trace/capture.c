@@ -109,6 +109,10 @@ static int on_record(void *ctx, void *data, size_t size)
 		memset((char *)&e + size, 0, sizeof(e) - size);
 	if (e.n_frames > SW_MAX_FRAMES)
 		e.n_frames = SW_MAX_FRAMES;
+	/* A frame-pointer walk that reaches code built without them reads
+	 * a zero return address: where the stack ends, not a frame. */
+	while (e.n_frames && !e.stack[e.n_frames - 1])
+		e.n_frames--;
 	if (!c->deadline_ns)
 		c->deadline_ns = mono_ns() + c->budget_ns;
 	/* A gap is told with the next event: a mapping record is none, and
@@ -257,9 +261,16 @@ static bool is_syscall_prog(const struct bpf_program *prog)
 }
 
 /* Attach each program on a syscall exit tracepoint (the event is the
- * rest of its section name), then the BTF tracepoints through the
- * skeleton. */
-static int attach_all(struct capture *c, bool verbose, char *err, size_t errlen)
+ * rest of its section name; the write programs only when asked), then
+ * the BTF tracepoints through the skeleton. */
+static bool is_write_prog(const struct bpf_program *prog)
+{
+	const char *name = bpf_program__name(prog);
+
+	return !strcmp(name, "sw_write") || !strcmp(name, "sw_pwrite64");
+}
+
+static int attach_all(struct capture *c, bool verbose, bool writes, char *err, size_t errlen)
 {
 	struct bpf_program *prog;
 	int events_fd, ret = 0;
@@ -271,7 +282,7 @@ static int attach_all(struct capture *c, bool verbose, char *err, size_t errlen)
 		const char *event = bpf_program__section_name(prog) + strlen(SYSCALL_SEC);
 		int id;
 
-		if (!is_syscall_prog(prog))
+		if (!is_syscall_prog(prog) || (!writes && is_write_prog(prog)))
 			continue;
 		if (c->n_links == MAX_TP_LINKS) {
 			ret = fail(err, errlen, -E2BIG, "too many syscall tracepoints");
@@ -425,7 +436,7 @@ int capture__open(struct capture **out, const struct capture_opts *opts,
 	if (ret)
 		goto out_free;
 
-	ret = attach_all(c, opts->verbose, err, errlen);
+	ret = attach_all(c, opts->verbose, opts->writes, err, errlen);
 	if (ret)
 		goto out_free;
 

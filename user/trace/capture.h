@@ -22,6 +22,9 @@ struct capture_opts {
 	const char *comm;	 /* NULL: any */
 	const char *cgroup_path; /* NULL: any; cgroup v2 directory */
 	bool all_mmaps;
+	/* Attach the write and pwrite64 programs: each costs every write on
+	 * the host a BPF dispatch (docs/performance.md), so only on request. */
+	bool writes;
 	__u64 max_size;
 	__u64 ringbuf_size; /* bytes, power of two; 0: default */
 	bool no_stacks;	    /* no user stacks */

@@ -95,6 +95,23 @@ static inline int teardown(void **state)
 	return 0;
 }
 
+/* The usage views analyzer__usage hands to on_usage (ctx: a usage_rec). */
+#define MAX_USAGE 8
+
+struct usage_rec {
+	int n;
+	struct sw_mount_usage u[MAX_USAGE];
+};
+
+static inline void on_usage(void *ctx, const struct sw_mount_usage *u)
+{
+	struct usage_rec *r = ctx;
+
+	if (r->n < MAX_USAGE)
+		r->u[r->n] = *u;
+	r->n++;
+}
+
 /* ---- event builders: each returns the seq it used ------------------- */
 
 static inline __u64 feed(struct sw_event *e, __u32 pid, __u32 tid)

@@ -177,21 +177,6 @@ static void test_reach_supervisor_forgets_one(void **state)
  * the end, as -p or --exit-with-command may leave it) is in use: no
  * finding, and the end-of-trace usage lists it.
  */
-struct usage_rec {
-	int n;
-	struct sw_mount_usage u;
-};
-
-static void on_usage(void *ctx, const struct sw_mount_usage *u)
-{
-	struct usage_rec *r = ctx;
-
-	if (u->dev == SHM_DEV) {
-		r->u = *u;
-		r->n++;
-	}
-}
-
 static void test_reach_judged_at_finish(void **state)
 {
 	const struct sw_finding *f;
@@ -231,9 +216,9 @@ static void test_reach_in_use_at_finish(void **state)
 	analyzer__finish(T.a, T.ts);
 	assert_int_equal(T.n_findings, 0);
 	assert_int_equal(r.n, 1);
-	assert_int_equal(r.u.n_objects, 1);
-	assert_string_equal(r.u.biggest[0].path, "/dev/shm/held");
-	assert_true(r.u.biggest[0].creator_gone);
+	assert_int_equal(r.u[0].n_objects, 1);
+	assert_string_equal(r.u[0].biggest[0].path, "/dev/shm/held");
+	assert_true(r.u[0].biggest[0].creator_gone);
 }
 
 /*
@@ -253,7 +238,7 @@ static void test_reach_descendant_removes_after_exit(void **state)
 	assert_int_equal(T.n_findings, 0); /* the tracker may unlink it */
 	analyzer__usage(T.a, T.ts, false, on_usage, &r);
 	assert_int_equal(r.n, 1);
-	assert_int_equal(r.u.n_objects, 1); /* still there, meanwhile */
+	assert_int_equal(r.u[0].n_objects, 1); /* still there, meanwhile */
 	unlink_(101, "/dev/shm/psm_1", 0);
 	exit_(101);
 	memset(&r, 0, sizeof(r));

@@ -317,10 +317,11 @@ static void test_rule_table(void **state)
 					   "oversized-request", "missing-rollback",
 					   "invalid-detach", "use-after-detach",
 					   "shm-object-leak", "sigbus-explained",
-					   "shm-limit-reached" };
+					   "shm-limit-reached",
+					   "shm-space-exhausted" };
 	FILE *f;
 
-	assert_int_equal(sw_rule_count, 10);
+	assert_int_equal(sw_rule_count, 11);
 	assert_int_equal(sw_rule_count, SW_RULE_COUNT);
 	for (int i = 0; i < sw_rule_count; i++) {
 		assert_string_equal(sw_rules[i].id, ids[i]);

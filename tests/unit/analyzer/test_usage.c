@@ -6,22 +6,6 @@
  */
 #include "builder.h"
 
-#define MAX_USAGE 8
-
-struct usage_rec {
-	int n;
-	struct sw_mount_usage u[MAX_USAGE];
-};
-
-static void on_usage(void *ctx, const struct sw_mount_usage *u)
-{
-	struct usage_rec *r = ctx;
-
-	if (r->n < MAX_USAGE)
-		r->u[r->n] = *u;
-	r->n++;
-}
-
 static void test_usage_ranks_objects_growers_and_creators(void **state)
 {
 	struct usage_rec r = { 0 };

@@ -230,6 +230,14 @@ static void fill_call(struct sw_event *e, __u32 call, __u64 seq, __u32 backing, 
 		c->created = call != SW_FTRUNCATE;
 		c->fs_used = 1ULL << 62;
 		c->fs_size = 0x7fffffffffffffffULL;
+		if (fail && (call == SW_FALLOCATE || call == SW_WRITE)) {
+			/* Refused for want of space: the mount's biggest. */
+			c->ret = -ENOSPC;
+			e->space.top[0] = (struct sw_holder){ 2, 3 << 20 };
+			e->space.top[1] = (struct sw_holder){ 0xffffffffffffffffULL, 4096 };
+			e->space.nlink[0] = 0xffffffffU;
+			e->space.nlink[1] = 0; /* deleted, still held */
+		}
 		return;
 	}
 	if (call == SW_UNLINK || call == SW_UNLINKAT)
@@ -421,6 +429,11 @@ static void assert_event_equal(const struct sw_event *want, const struct sw_even
 		assert_int_equal(got->c.ino, want->c.ino);
 		assert_int_equal(got->c.shmid, want->c.shmid);
 		assert_string_equal(got->c.name, want->c.name);
+		for (int i = 0; i < SW_TOP_HOLDERS; i++) {
+			assert_int_equal(got->space.top[i].ino, want->space.top[i].ino);
+			assert_int_equal(got->space.top[i].bytes, want->space.top[i].bytes);
+			assert_int_equal(got->space.nlink[i], want->space.nlink[i]);
+		}
 		break;
 	}
 	case SW_EV_FORK:
@@ -1449,6 +1462,10 @@ static struct json_object *writer_twin(struct state *st, struct json_object *ex,
 			    json_object_object_get_ex(map, "backing", &b))
 				backing = sw_backing_by_name(json_object_get_string(b));
 			fill_call(&e, call, 1, backing, false);
+			/* A call refused for space carries the mount's top. */
+			if (json_object_object_get_ex(ex, "object", &map) &&
+			    json_object_object_get_ex(map, "top", &b))
+				e.space.top[0] = (struct sw_holder){ .ino = 2, .bytes = 4096 };
 		}
 		sink_put_event(s, &e);
 	} else if (!strcmp(type, "finding")) {

@@ -430,6 +430,62 @@ static void test_usage(void **pstate)
 			"  growing: /dev/shm/a 0 B -> 2.0 MiB\n");
 }
 
+/* The high-water mark and the sizes to paste: 61 MiB sufficed; then a
+ * refusal, after which only a lower bound is known. */
+static void test_usage_sizing(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_mount_usage u = {
+	    .dev = 27,
+	    .label = "/dev/shm",
+	    .fs_used = 1 << 20,
+	    .fs_size = 64 << 20,
+	    .peak_used = 61 << 20,
+	    .peak_ts_ns = TS,
+	    .sufficient_size = 61 << 20,
+	    .roomy_size = 128 << 20,
+	};
+
+	open_text(st, false, true, 0);
+	st->sink->ops->usage(st->sink, &u);
+	u.needed = 700 << 20;
+	u.sufficient_size = 700 << 20;
+	u.roomy_size = 1ULL << 30;
+	st->sink->ops->usage(st->sink, &u);
+	assert_text(st, "tmpfs /dev/shm (0:27): 0 objects, 0 B; mount 1.0 MiB/64 MiB used when "
+			"last seen\n"
+			"  peak 61 MiB of 64 MiB at 01:02:03.456789; 61 MiB would have sufficed, "
+			"128 MiB leaves room (--shm-size=128m, sizeLimit: 128Mi)\n"
+			"tmpfs /dev/shm (0:27): 0 objects, 0 B; mount 1.0 MiB/64 MiB used when "
+			"last seen\n"
+			"  peak 61 MiB of 64 MiB at 01:02:03.456789; a call was refused for want "
+			"of space: at least 700 MiB was needed; try 1.0 GiB "
+			"(--shm-size=1g, sizeLimit: 1Gi) and run again\n");
+}
+
+/* A call a full mount refused names the file, created or not. */
+static void test_refused_call_names_its_object(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_event e = {.kind = SW_EV_CALL, .call = SW_WRITE, .pid = 5, .tid = 5,
+			     .ts_ns = TS, .seq = 9};
+
+	strcpy(e.comm, "w");
+	e.c.ret = -28;
+	e.c.args[0] = 4;
+	e.c.args[2] = 65536;
+	e.c.backing = SW_BK_SHMEM_FILE;
+	e.c.ino = 3;
+	e.c.dev = 40;
+	e.c.fs_used = 1 << 20;
+	e.c.fs_size = 1 << 20;
+	strcpy(e.c.name, "frames");
+	open_text(st, false, true, 0);
+	put_event(st, &e);
+	assert_text(st, "01:02:03.456789 #9 5/5 w write(4, NULL, 64 KiB) = -1 ENOSPC "
+			"[shmem_file 0 B ino 3 frames; mount 1.0 MiB/1.0 MiB]\n");
+}
+
 static void test_stats(void **pstate)
 {
 	struct state *st = *pstate;
@@ -467,6 +523,8 @@ int main(void)
 	    T(test_finding_colour),
 	    T(test_summary),
 	    T(test_usage),
+	    T(test_usage_sizing),
+	    T(test_refused_call_names_its_object),
 	    T(test_stats),
 	};
 
