@@ -224,7 +224,9 @@ static void holders_desc(struct analyzer *a, __u32 dev, __u64 ino, const struct 
  * (prod), gone), ino 77 1.0 MiB (deleted, still held; ...)" from a list
  * the kernel read (nlink NULL: not read): the files that fill the mount,
  * and the processes that keep them mapped now, which are who can give
- * the space back; their creators come second. */
+ * the space back; their creators come second.  It fits in buf[len]
+ * whole files at a time: one that does not fit ends the list with
+ * ", ...", so a message is never cut inside a file's description. */
 static void top_list(struct analyzer *a, __u32 dev, const struct sw_holder *top,
 		     const __u32 *nlink, char *buf, size_t len)
 {
@@ -234,16 +236,32 @@ static void top_list(struct analyzer *a, __u32 dev, const struct sw_holder *top,
 	for (int i = 0; i < SW_TOP_HOLDERS && top[i].ino; i++) {
 		const struct sw_holder *h = &top[i];
 		struct shmobj *o = model_obj(a, dev, h->ino);
-		char sz[32];
+		char one[SW_MSG_LEN], sz[32];
+		struct msgbuf e = { one, sizeof(one), 0 };
 
+		one[0] = '\0';
 		finding_size(sz, sizeof(sz), h->bytes);
 		if (o)
-			msg_add(&m, "%s%s %s", i ? ", " : "; biggest: ", o->path, sz);
+			msg_add(&e, "%s%s %s", i ? ", " : "; biggest: ", o->path, sz);
 		else
-			msg_add(&m, "%sino %llu %s", i ? ", " : "; biggest: ",
+			msg_add(&e, "%sino %llu %s", i ? ", " : "; biggest: ",
 				(unsigned long long)h->ino, sz);
-		holders_desc(a, dev, h->ino, o, nlink && !nlink[i], &m);
+		holders_desc(a, dev, h->ino, o, nlink && !nlink[i], &e);
+		if (m.at + e.at + 1 > len || e.at + 1 >= sizeof(one)) {
+			if (i && m.at + 6 <= len)
+				msg_add(&m, ", ...");
+			break;
+		}
+		msg_add(&m, "%s", one);
 	}
+}
+
+/* What room a list of holders has after head in a finding's message. */
+static size_t room_after(const char *head)
+{
+	size_t n = strlen(head);
+
+	return n + 1 < SW_MSG_LEN ? SW_MSG_LEN - n : 1;
 }
 
 static bool mount_full(const struct sw_signal_info *s)
@@ -259,7 +277,7 @@ void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event 
 	struct fault_view v;
 	struct shmobj *o;
 	struct sw_finding f;
-	char what[160], off[32], size[32], used[32], cap[32], top[360];
+	char what[160], off[32], size[32], used[32], cap[32], top[SW_MSG_LEN];
 	const char *name;
 
 	if (s->signo != K_SIGBUS || s->code <= 0 || !fault_view(a, p, e, &v))
@@ -318,10 +336,12 @@ void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event 
 	finding_size(used, sizeof(used), s->fs_used);
 	finding_size(cap, sizeof(cap), s->fs_size);
 	if (mount_full(s)) {
-		top_list(a, v.dev, e->sig.top, NULL, top, sizeof(top));
-		finding_publish(a, p, &f, a->lost_total,
-			"%s: offset %s is inside the object (%s) but %s was full, %s of %s used%s",
-			what, off, size, mount_label(a, v.dev), used, cap, top);
+		char head[SW_MSG_LEN];
+
+		snprintf(head, sizeof(head), "%s: offset %s is inside the object (%s) but %s was full, %s of %s used",
+			 what, off, size, mount_label(a, v.dev), used, cap);
+		top_list(a, v.dev, e->sig.top, NULL, top, room_after(head));
+		finding_publish(a, p, &f, a->lost_total, "%s%s", head, top);
 	} else if (v.backing == SW_BK_HUGETLB) {
 		finding_publish(a, p, &f, a->lost_total,
 			"%s: offset %s is inside the object (%s): no huge page was free to back it",
@@ -369,7 +389,8 @@ static void space_request(const struct sw_event *e, const char *name, char *buf,
 void space_on_applied(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	const struct sw_call_info *c = &e->c;
-	char what[160], cap[32], used[32], freeb[32], wantb[32], top[360];
+	char what[160], cap[32], used[32], freeb[32], wantb[32], top[SW_MSG_LEN];
+	char head[SW_MSG_LEN];
 	struct shmobj *o;
 	struct sw_finding f;
 	const char *name;
@@ -413,9 +434,9 @@ void space_on_applied(struct analyzer *a, struct proc *p, const struct sw_event 
 	finding_size(used, sizeof(used), c->fs_used);
 	finding_size(freeb, sizeof(freeb), room);
 	finding_size(wantb, sizeof(wantb), want);
-	top_list(a, c->dev, e->space.top, e->space.nlink, top, sizeof(top));
-	finding_publish(a, p, &f, a->lost_total,
-		"%s failed with ENOSPC: %s (%s) had %s free, %s used%s%s%s",
-		what, mount_label(a, c->dev), cap, freeb, used,
-		want ? ", and the call needed " : "", want ? wantb : "", top);
+	snprintf(head, sizeof(head), "%s failed with ENOSPC: %s (%s) had %s free, %s used%s%s", what,
+		 mount_label(a, c->dev), cap, freeb, used, want ? ", and the call needed " : "",
+		 want ? wantb : "");
+	top_list(a, c->dev, e->space.top, e->space.nlink, top, room_after(head));
+	finding_publish(a, p, &f, a->lost_total, "%s%s", head, top);
 }

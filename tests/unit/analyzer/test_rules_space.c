@@ -126,6 +126,35 @@ static void test_no_size_limit(void **state)
 	assert_contains(f->message, "without a size limit");
 }
 
+/* Long names and many mappers: the list keeps whole files and says that
+ * it stops, so the message is never cut inside a file's description. */
+static void test_long_holder_list_ends_whole(void **state)
+{
+	static const __u32 nl[4] = { 1, 1, 1, 1 };
+	struct sw_holder top[4];
+	const struct sw_finding *f;
+	size_t n;
+
+	start();
+	for (int i = 0; i < 4; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/dev/shm/a-rather-long-object-name-for-a-test-%d", i);
+		shm_open_(740, path, 50 + i);
+		for (__u32 pid = 741; pid < 746; pid++)
+			shm_map(pid, MAP_ADDR + i * MiB, 4096, 50 + i, 4096);
+		top[i] = (struct sw_holder){ 50 + i, (4 - i) * MiB };
+	}
+	space_call(746, SW_FALLOCATE, ENOSPC_RET, 60, 0, 0, 0, 1 * MiB, 10 * MiB, 10 * MiB, top,
+		   nl, 4);
+	f = find_rule("shm-space-exhausted");
+	assert_non_null(f);
+	n = strlen(f->message);
+	assert_true(n < SW_MSG_LEN - 1);
+	assert_contains(f->message, "biggest: /dev/shm/a-rather-long-object-name-for-a-test-0 4.0 MiB (mapped by pids 741, 742, 743 and 2 more; created by pid 740 (prog740))");
+	assert_string_equal(f->message + n - 5, ", ...");
+}
+
 /* The usage view: the peak and when, what was needed, and the sizes that
  * would have sufficed and that leave room; a mount emptied by the end is
  * still shown for its peak. */
@@ -178,6 +207,7 @@ int main(void)
 		T_(test_once_per_object),
 		T_(test_other_results_are_silent),
 		T_(test_no_size_limit),
+		T_(test_long_holder_list_ends_whole),
 		T_(test_sizing),
 		T_(test_sizing_without_a_refusal),
 #undef T_
