@@ -450,36 +450,53 @@ static __always_inline bool has_slash(const char *s)
  */
 #define TOP_SCAN 1024
 
+/* The list being built lives in this CPU's top_buf, not on the stack:
+ * the walk runs deep in the resize and fault paths, whose combined stack
+ * is near the verifier's 512 bytes (6.1 refused it with the list there). */
+struct top_list {
+	struct sw_holder top[SW_TOP_HOLDERS];
+	__u32 nlink[SW_TOP_HOLDERS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct top_list);
+} top_buf SEC(".maps");
+
 struct top_walk {
 	struct list_head *pos;
 	struct list_head *head;
 	__u64 link; /* offset of i_sb_list in struct inode */
-	struct sw_holder top[SW_TOP_HOLDERS];
-	__u32 nlink[SW_TOP_HOLDERS];
 };
 
 static long top_step(__u64 i, void *data)
 {
 	struct top_walk *w = data;
 	struct list_head *pos = w->pos; /* a local: CO-RE must not relocate w */
+	struct top_list *t;
 	struct inode *inode;
 	__u64 bytes, ino;
-	__u32 nlink;
+	__u32 nlink, zero = 0;
 
 	if (!pos || pos == w->head)
+		return 1;
+	t = bpf_map_lookup_elem(&top_buf, &zero);
+	if (!t)
 		return 1;
 	inode = (void *)pos - w->link;
 	bytes = (__u64)BPF_CORE_READ(inode, i_blocks) << 9;
 	ino = BPF_CORE_READ(inode, i_ino);
 	nlink = BPF_CORE_READ(inode, i_nlink);
 	for (int j = 0; j < SW_TOP_HOLDERS; j++) {
-		if (bytes > w->top[j].bytes) {
-			__u64 b = w->top[j].bytes, n = w->top[j].ino;
-			__u32 l = w->nlink[j];
+		if (bytes > t->top[j].bytes) {
+			__u64 b = t->top[j].bytes, n = t->top[j].ino;
+			__u32 l = t->nlink[j];
 
-			w->top[j].bytes = bytes;
-			w->top[j].ino = ino;
-			w->nlink[j] = nlink;
+			t->top[j].bytes = bytes;
+			t->top[j].ino = ino;
+			t->nlink[j] = nlink;
 			bytes = b;
 			ino = n;
 			nlink = l;
@@ -498,11 +515,16 @@ static __always_inline void top_holders(struct super_block *sb, struct sw_holder
 		.head = (void *)sb + bpf_core_field_offset(struct super_block, s_inodes),
 		.link = bpf_core_field_offset(struct inode, i_sb_list),
 	};
+	__u32 zero = 0;
+	struct top_list *t = bpf_map_lookup_elem(&top_buf, &zero);
 
+	if (!t)
+		return;
+	__builtin_memset(t, 0, sizeof(*t));
 	bpf_loop(TOP_SCAN, top_step, &w, 0);
-	__builtin_memcpy(top, w.top, sizeof(w.top));
+	__builtin_memcpy(top, t->top, sizeof(t->top));
 	if (nlink)
-		__builtin_memcpy(nlink, w.nlink, sizeof(w.nlink));
+		__builtin_memcpy(nlink, t->nlink, sizeof(t->nlink));
 }
 
 #endif
