@@ -14,6 +14,7 @@
  * the object the kernel matched to its path, or with a /dev/shm path that
  * is looked up among the linked objects' paths.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,10 @@ static struct mount *note_mount(struct analyzer *a, const struct sw_event *e)
 		m->peak_used = c->fs_used;
 		m->peak_ts = e->ts_ns;
 	}
+	/* Saturating: a log's numbers are whatever it says. */
 	want = model_space_wanted(e);
+	if (want > UINT64_MAX - c->fs_used)
+		want = UINT64_MAX - c->fs_used;
 	if (want && c->fs_used + want > m->needed)
 		m->needed = c->fs_used + want;
 	m->changed = true;
@@ -127,7 +131,8 @@ __u64 model_space_wanted(const struct sw_event *e)
 	switch (e->call) {
 	case SW_FTRUNCATE:
 	case SW_FALLOCATE:
-		end = e->call == SW_FTRUNCATE ? c->args[1] : c->args[2] + c->args[3];
+		end = e->call == SW_FTRUNCATE ? c->args[1] :
+		      c->args[3] > UINT64_MAX - c->args[2] ? UINT64_MAX : c->args[2] + c->args[3];
 		if (end > c->seg_size)
 			return end - c->seg_size;
 		/* A hole being filled, or a size the model does not know. */

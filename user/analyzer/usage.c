@@ -50,6 +50,9 @@ static void add_creator(const struct shmobj *o, struct sw_usage_creator *all, in
 #define SW_USAGE_CREATORS 256 /* distinct creators counted per mount */
 
 #define MiB (1ULL << 20)
+/* No memory filesystem is bigger: sizes above it (a log's numbers are
+ * whatever it says) are sized as this, so the arithmetic stays finite. */
+#define SIZING_MAX (1ULL << 50)
 
 /* The size that would have sufficed, and one that leaves room: the
  * numbers a container user pastes into --shm-size or a sizeLimit. */
@@ -59,6 +62,8 @@ static void mount_sizing(struct sw_mount_usage *u)
 
 	if (!need)
 		return;
+	if (need > SIZING_MAX)
+		need = SIZING_MAX;
 	u->sufficient_size = (need + MiB - 1) / MiB * MiB;
 	u->roomy_size = MiB;
 	while (u->roomy_size < u->sufficient_size + u->sufficient_size / 2)

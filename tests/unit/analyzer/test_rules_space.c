@@ -199,6 +199,23 @@ static void test_sizing_without_a_refusal(void **state)
 	assert_int_equal(u->roomy_size, 8 * MiB);
 }
 
+/* A log may say anything: sizes near 2^64 are sized finitely (this hung
+ * when the power of two that leaves room overflowed). */
+static void test_sizing_of_absurd_numbers(void **state)
+{
+	struct usage_rec r = { 0 };
+
+	start();
+	shm_open_(750, "/dev/shm/x", 61);
+	space_call(750, SW_FALLOCATE, ENOSPC_RET, 61, 0, 0, 1ULL << 63, 1ULL << 63,
+		   (1ULL << 63) + 5, ~0ULL, NULL, NULL, 0);
+	analyzer__usage(T.a, T.ts, false, on_usage, &r);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.u[0].needed, ~0ULL);
+	assert_int_equal(r.u[0].sufficient_size, 1ULL << 50);
+	assert_int_equal(r.u[0].roomy_size, 1ULL << 51);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +227,7 @@ int main(void)
 		T_(test_long_holder_list_ends_whole),
 		T_(test_sizing),
 		T_(test_sizing_without_a_refusal),
+		T_(test_sizing_of_absurd_numbers),
 #undef T_
 	};
 
