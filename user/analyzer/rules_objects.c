@@ -417,7 +417,7 @@ void space_on_applied(struct analyzer *a, struct proc *p, const struct sw_event 
 	finding_from_event(&f, SW_RULE_SHM_SPACE_EXHAUSTED, e);
 	finding_object(&f, name);
 	if (o) {
-		finding_stack_held(&f.origin, o->stack);
+		finding_stack_held(&f.origin, obj_origin(o));
 		finding_evidence(&f, o->create_seq);
 	}
 	finding_evidence(&f, e->seq);
