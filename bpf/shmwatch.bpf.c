@@ -491,15 +491,21 @@ int sw_unlinkat(struct trace_event_raw_sys_exit *ctx)
 	return unlink_exit(ctx, ctx->ret, SW_UNLINKAT);
 }
 
-/* A size change of an object (successful or not: a sealed memfd refuses
- * to shrink, a full tmpfs refuses to fallocate).  The stack is kept: a
- * shrink is what a later SIGBUS points back to. */
-static __always_inline int resize_exit(void *ctx, long ret, __u32 call)
+/*
+ * A call on an fd of a memory filesystem's file.  A size change is kept
+ * whether it succeeded or not (a sealed memfd refuses to shrink, a full
+ * tmpfs refuses to fallocate), with its stack: a shrink is what a later
+ * SIGBUS points back to.  A write only when the mount refused it for want
+ * of space (enospc_only): the form in which a full /dev/shm meets
+ * programs that do not map; every write on the host comes here (with
+ * --writes), so any other result leaves at the first comparison.
+ */
+static __always_inline int fd_object_exit(void *ctx, long ret, __u32 call, bool enospc_only)
 {
 	struct file *f;
 	__u64 args[6];
 
-	if (!traced_current())
+	if ((enospc_only && ret != -K_ENOSPC) || !traced_current())
 		return 0;
 	read_args(args);
 	f = file_of_fd(args[0]);
@@ -511,46 +517,25 @@ static __always_inline int resize_exit(void *ctx, long ret, __u32 call)
 SEC("tracepoint/syscalls/sys_exit_ftruncate")
 int sw_ftruncate(struct trace_event_raw_sys_exit *ctx)
 {
-	return resize_exit(ctx, ctx->ret, SW_FTRUNCATE);
+	return fd_object_exit(ctx, ctx->ret, SW_FTRUNCATE, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_fallocate")
 int sw_fallocate(struct trace_event_raw_sys_exit *ctx)
 {
-	return resize_exit(ctx, ctx->ret, SW_FALLOCATE);
-}
-
-/*
- * A write that a memory filesystem refused for want of space: the form in
- * which a full /dev/shm meets most programs that do not map (a data
- * loader's or a database's write, glibc's posix_fallocate emulation).
- * Every write on the host comes here, so anything but ENOSPC leaves at
- * the first comparison.
- */
-static __always_inline int write_exit(void *ctx, long ret, __u32 call)
-{
-	struct file *f;
-	__u64 args[6];
-
-	if (ret != -K_ENOSPC || !traced_current())
-		return 0;
-	read_args(args);
-	f = file_of_fd(args[0]);
-	if (!f || !on_memory_fs(f))
-		return 0;
-	return emit_object(ctx, call, ret, args, f, true);
+	return fd_object_exit(ctx, ctx->ret, SW_FALLOCATE, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_write")
 int sw_write(struct trace_event_raw_sys_exit *ctx)
 {
-	return write_exit(ctx, ctx->ret, SW_WRITE);
+	return fd_object_exit(ctx, ctx->ret, SW_WRITE, true);
 }
 
 SEC("tracepoint/syscalls/sys_exit_pwrite64")
 int sw_pwrite64(struct trace_event_raw_sys_exit *ctx)
 {
-	return write_exit(ctx, ctx->ret, SW_PWRITE64);
+	return fd_object_exit(ctx, ctx->ret, SW_PWRITE64, true);
 }
 
 SEC("tp_btf/sched_process_fork")
