@@ -147,6 +147,14 @@ static __always_inline __u32 ns_pid_of(struct task_struct *t)
 	return nr;
 }
 
+/* t's IPC namespace, 0 for the initial one (see sw_event.ipc_ns). */
+static __always_inline __u32 ipc_ns_of(struct task_struct *t)
+{
+	__u32 inum = BPF_CORE_READ(t, nsproxy, ipc_ns, ns.inum);
+
+	return inum == K_PROC_IPC_INIT_INO ? 0 : inum;
+}
+
 static __always_inline void fill_task(struct sw_event *e, struct task_struct *t)
 {
 	e->pid = BPF_CORE_READ(t, tgid);
@@ -154,6 +162,7 @@ static __always_inline void fill_task(struct sw_event *e, struct task_struct *t)
 	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	e->uid = BPF_CORE_READ(t, cred, uid.val);
 	e->ns_pid = ns_pid_of(t);
+	e->ipc_ns = ipc_ns_of(t);
 	e->cgroup_id = task_cgroup_id(t);
 	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
 }
@@ -172,6 +181,7 @@ static __always_inline void fill_current(struct sw_event *e)
 	 * half a second; a read costs some ns per record instead. */
 	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	e->ns_pid = ns_pid_of(t);
+	e->ipc_ns = ipc_ns_of(t);
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
 }

@@ -169,6 +169,7 @@ void config_analyzer_opts(const struct sw_header *h, bool keep_exited,
 	ao->shmmax = h->shmmax;
 	ao->shmall = h->shmall;
 	ao->shmmni = h->shmmni;
+	ao->ipc_ns = h->ipc_ns;
 	ao->mem_total = h->mem_total;
 	ao->shm_rmid_forced = h->shm_rmid_forced;
 	ao->all_mmaps = h->all_mmaps;

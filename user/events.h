@@ -230,8 +230,13 @@ struct sw_event {
 	char comm[SW_COMM_LEN];
 	/* The user stack (see stack[] below) is described here, ahead of
 	 * the union, so that a record can end anywhere after it. */
-	__u32 n_frames;
-	__u32 stack_flags; /* SW_STACK_* */
+	__u16 n_frames;
+	__u16 stack_flags; /* SW_STACK_* */
+	/* The process's IPC namespace (the inode number ls -l /proc/PID/ns/ipc
+	 * shows) when that is not the initial one, else 0: a SysV id means
+	 * something only inside the namespace it was made in.  (In the room
+	 * the 16-bit stack fields leave, so that no record grows.) */
+	__u32 ipc_ns;
 	/* The word at the user stack pointer: the return address when the
 	 * call was made from a leaf without a frame (a libc syscall wrapper),
 	 * whose caller frame-pointer unwinding skips.  Userspace inserts it

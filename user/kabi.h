@@ -54,5 +54,6 @@
 #define K_MAX_ERRNO		4095
 #define K_ENOSPC		28
 #define K_PAGE_SHIFT		12
+#define K_PROC_IPC_INIT_INO	0xEFFFFFFFU /* the initial IPC namespace's inode */
 
 #endif

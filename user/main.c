@@ -143,6 +143,7 @@ static void fill_header_host(struct sw_header *h)
 	h->shmmax = l.shmmax;
 	h->shmall = l.shmall;
 	h->shmmni = l.shmmni;
+	h->ipc_ns = l.ipc_ns;
 	h->shm_rmid_forced = l.shm_rmid_forced;
 	h->mem_total = l.mem_total;
 }

@@ -43,6 +43,9 @@ META_PACKAGE = "linux-image-cloud-amd64"
 # Debian packages the suite needs (the initramfs is written here, in
 # Python, so no cpio and no mknod are needed).
 TOOLS = ["qemu-system-x86", "busybox-static"]
+# Programs the scenarios exec (removed_under_user.c runs util-linux's
+# ipcrm as a cleanup job does), copied into the guest at the same path.
+SCENARIO_PROGRAMS = ["/usr/bin/ipcrm"]
 
 # The shmwatch runs the replayed host tests ask for, as (name, arguments,
 # guest timeout).  "@W/x" is workload x; "@OUT:label" is a file the
@@ -241,6 +244,10 @@ def build_initramfs(out, shmwatch, workloads, scenarios, init):
     cpio.copy("bin/busybox", busybox_path())
     cpio.copy("bin/shmwatch", shmwatch)
     binaries = [shmwatch]
+    # Real programs that scenarios run, at their host paths.
+    for prog in SCENARIO_PROGRAMS:
+        cpio.copy(prog.lstrip("/"), prog)
+        binaries.append(prog)
     for guest_dir, progs in (("workloads", workloads), ("scenarios", scenarios)):
         for p in progs:
             cpio.copy("%s/%s" % (guest_dir, os.path.basename(p)), p)

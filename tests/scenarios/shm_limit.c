@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* expect: shm-limit-reached 1 */
-/* expect-text: shm-limit-reached ^shmget\(IPC_PRIVATE, 4\.0 KiB\) failed with ENOSPC: kernel\.shmmni \(ids\) or kernel\.shmall \(pages\) reached, though not the \d+ ids and .* shmwatch read: at least 32 KiB in 8 segments in use, biggest 4\.0 KiB \(pid \d+ shm_limit\) */
+/* expect-text: shm-limit-reached ^shmget\(IPC_PRIVATE, 4\.0 KiB\) failed with ENOSPC: kernel\.shmmni \(ids\) or kernel\.shmall \(pages\) of its IPC namespace ipc:\[\d+\] reached: at least 32 KiB in 8 segments in use, biggest 4\.0 KiB \(pid \d+ shm_limit\).*; shmwatch cannot read that namespace's limits: see nsenter --ipc --target \d+ ipcs -m -l$ */
 /*
  * shm_limit.c - a pool that wants one SysV segment per worker runs into
  * kernel.shmmni, and all the program says is ENOSPC.
@@ -13,9 +13,9 @@
  * every result, stops at the failure and removes every segment it made.
  *
  * shmwatch read the limits of its own namespace (4096 ids by default),
- * which are not the ones that applied here, and the events do not say
- * which namespace a process is in: the finding must say which limits an
- * ENOSPC can be without quoting shmwatch's values as the cause.
+ * which are not the ones that applied here: the finding must count the
+ * segments of this namespace, say which limits an ENOSPC can be, and
+ * where to read this namespace's values, without quoting shmwatch's.
  *
  * Nothing can be left behind: the segments are removed with IPC_RMID on
  * every path, and even if this process died before that, a namespace's

@@ -42,6 +42,8 @@ static const struct rule_check checks[] = {
 	[SW_RULE_SIGBUS_EXPLAINED] = { .on_signal = sigbus_on_signal },
 	[SW_RULE_SHM_LIMIT_REACHED] = { .on_call = limit_on_call },
 	[SW_RULE_SHM_SPACE_EXHAUSTED] = { .on_applied = space_on_applied },
+	[SW_RULE_REMOVED_WHILE_IN_USE] = { .on_call = removed_on_call },
+	[SW_RULE_IPC_NAMESPACE_MISMATCH] = { .on_call = nsx_on_call },
 };
 
 _Static_assert(sizeof(checks) / sizeof(checks[0]) == SW_RULE_COUNT, "a rule without its hooks");
@@ -311,11 +313,11 @@ void analyzer__seed_process(struct analyzer *a, __u32 pid, const char *comm)
 
 void analyzer__seed_segment(struct analyzer *a, const struct sw_seed_segment *ss)
 {
-	struct segment *s = model_seg(a, ss->shmid);
+	struct segment *s = model_seg(a, ss->ipc_ns, ss->shmid);
 	struct proc *creator;
 
 	if (!s)
-		s = model_seg_new(a, ss->shmid, ss->key, ss->size);
+		s = model_seg_new(a, ss->ipc_ns, ss->shmid, ss->key, ss->size);
 	if (!s)
 		return;
 	s->key = ss->key;
@@ -340,6 +342,7 @@ void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 		.kind = m->backing == SW_BK_SYSV ? SW_RANGE_ATTACH : SW_RANGE_MAP,
 		.backing = (__u8)m->backing,
 		.shmid = m->backing == SW_BK_SYSV ? m->shmid : -1,
+		.ipc_ns = m->backing == SW_BK_SYSV ? m->ipc_ns : 0,
 		.dev = m->dev,
 		.ino = m->ino,
 		.has_base = true,
@@ -357,7 +360,7 @@ void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m)
 	/* A seeded segment's nattch, from the kernel, already counts this
 	 * attachment; one seeded later will be set from the kernel too. */
 	if (n && n->kind == SW_RANGE_ATTACH) {
-		struct segment *s = model_seg(a, n->shmid);
+		struct segment *s = model_seg_of(a, n);
 
 		if (s && s->nattch)
 			s->nattch--;
@@ -375,6 +378,7 @@ void analyzer__foreach_segment(const struct analyzer *a, analyzer_segment_fn fn,
 		const struct segment *s = (const struct segment *)n;
 		struct sw_segment_view v = {
 			.shmid = s->shmid,
+			.ipc_ns = s->ipc_ns,
 			.key = s->key,
 			.size = s->size,
 			.nattch = s->nattch,
@@ -421,6 +425,7 @@ static int view_one(void *ctx, struct range_node *rn)
 		.end = rn->end,
 		.sysv = r->kind == SW_RANGE_ATTACH,
 		.shmid = r->shmid,
+		.ipc_ns = r->ipc_ns,
 		.backing = r->backing,
 	};
 

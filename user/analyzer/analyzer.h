@@ -156,6 +156,8 @@ struct analyzer_opts {
 	__u64 shmmax;		 /* kernel.shmmax, 0: unknown */
 	__u64 shmall;		 /* kernel.shmall in pages, 0: unknown */
 	__u64 shmmni;		 /* kernel.shmmni, 0: unknown */
+	__u32 ipc_ns;		 /* the IPC namespace those three are of
+				    (sw_event.ipc_ns) */
 	__u64 mem_total;	 /* RAM + swap in bytes, 0: unknown */
 	bool shm_rmid_forced;	 /* kernel.shm_rmid_forced */
 	__u64 growth_window_ns;	 /* attach-leak: observation window */
@@ -193,6 +195,7 @@ void analyzer__finish(struct analyzer *a, __u64 ts_ns);
  */
 struct sw_seed_segment {
 	__s32 shmid;
+	__u32 ipc_ns;	/* whose /proc/sysvipc/shm showed it (sw_event.ipc_ns) */
 	__s32 key;
 	__u64 size;
 	__u32 cpid;
@@ -207,6 +210,7 @@ struct sw_seed_mapping {
 	__u64 end;
 	__u32 backing;	/* enum sw_backing */
 	__s32 shmid;	/* SW_BK_SYSV: the id from the inode column */
+	__u32 ipc_ns;	/* SW_BK_SYSV: the process's IPC namespace */
 	__u32 dev;	/* kernel encoding, major << 20 | minor */
 	__u64 ino;
 	__u64 offset;	/* file offset of start */
@@ -225,6 +229,7 @@ void analyzer__seed_process(struct analyzer *a, __u32 pid, const char *comm);
  */
 struct sw_segment_view {
 	__s32 shmid;
+	__u32 ipc_ns;
 	__s32 key;
 	__u64 size;
 	__u32 nattch;	    /* as far as traced processes show it */
@@ -242,6 +247,7 @@ struct sw_range_view {
 	__u64 end;
 	bool sysv;	/* a SysV attachment (else a shared mapping) */
 	__s32 shmid;	/* sysv: the segment, else -1 */
+	__u32 ipc_ns;	/* sysv: the namespace of shmid */
 	__u32 backing;	/* enum sw_backing */
 };
 

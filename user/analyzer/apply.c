@@ -35,7 +35,7 @@ static void model_shmget(struct analyzer *a, struct proc *p, const struct sw_eve
 	}
 	surely_new = (flags & K_IPC_CREAT) &&
 		     (key == K_IPC_PRIVATE || (flags & K_IPC_EXCL));
-	s = model_seg(a, id);
+	s = model_seg(a, e->ipc_ns, id);
 	if (s && surely_new) {
 		/* The id was reused: the old segment went away unseen. */
 		model_seg_destroy(a, s);
@@ -47,7 +47,7 @@ static void model_shmget(struct analyzer *a, struct proc *p, const struct sw_eve
 		return;
 	/* An id never seen, with IPC_CREAT: most likely this call made it
 	 * (a segment from before the trace would have been seeded). */
-	s = model_seg_new(a, id, key, size);
+	s = model_seg_new(a, e->ipc_ns, id, key, size);
 	if (!s)
 		return;
 	s->creator_known = true;
@@ -68,9 +68,9 @@ static void model_shmget(struct analyzer *a, struct proc *p, const struct sw_eve
 }
 
 /* The size a failed shmat asked for, for matching a later fault. */
-static __u64 shmat_size(struct analyzer *a, struct thread *t, __s32 id)
+static __u64 shmat_size(struct analyzer *a, struct thread *t, __u32 ipc_ns, __s32 id)
 {
-	struct segment *s = model_seg(a, id);
+	struct segment *s = model_seg(a, ipc_ns, id);
 
 	if (s && s->size)
 		return s->size;
@@ -83,9 +83,9 @@ static void shmat_failed(struct analyzer *a, struct proc *p, const struct sw_eve
 {
 	__s32 id = (__s32)e->c.args[0];
 	struct thread *t = model_thread(a, p, e->tid);
-	struct segment *s = model_seg(a, id);
+	struct segment *s = model_seg(a, e->ipc_ns, id);
 
-	model_record_failure(a, &t->shmat, e, shmat_size(a, t, id), id);
+	model_record_failure(a, &t->shmat, e, shmat_size(a, t, e->ipc_ns, id), id);
 	/* The creator's first attach failed: from here on the segment is
 	 * half-initialised until the process removes it. */
 	if (s && s->creator == p && !s->attached_ever && !s->rmid && !s->rb_pending) {
@@ -103,7 +103,8 @@ static void model_shmat(struct analyzer *a, struct proc *p, const struct sw_even
 {
 	__s32 id = e->c.shmid >= 0 ? e->c.shmid : (__s32)e->c.args[0];
 	struct mapping tmpl = { .kind = SW_RANGE_ATTACH, .backing = SW_BK_SYSV,
-				 .shmid = id, .ino = e->c.ino, .seq = e->seq,
+				 .shmid = id, .ipc_ns = e->ipc_ns, .ino = e->c.ino,
+				 .seq = e->seq,
 				 .has_base = true, .base = (__u64)e->c.ret };
 	struct thread *t;
 	__u64 start = (__u64)e->c.ret, len;
@@ -120,10 +121,10 @@ static void model_shmat(struct analyzer *a, struct proc *p, const struct sw_even
 		model_failed_clear(a, &t->shmat);
 		t->sysv_ok_seq = e->seq;
 	}
-	s = model_seg(a, id);
+	s = model_seg(a, e->ipc_ns, id);
 	if (!s) {
 		/* Made before the trace, or by a process we do not see. */
-		s = model_seg_new(a, id, 0, e->c.seg_size);
+		s = model_seg_new(a, e->ipc_ns, id, 0, e->c.seg_size);
 	}
 	len = e->c.seg_size ? e->c.seg_size : e->c.map_size;
 	if (!len && s)
@@ -162,6 +163,7 @@ static void model_shmdt(struct analyzer *a, struct proc *p, const struct sw_even
 	struct ustack *gone_stack;
 	struct mapping *n;
 	struct segment *s;
+	__u32 ns;
 	__s32 id;
 
 	note_sysv_ok(p, e);
@@ -178,12 +180,14 @@ static void model_shmdt(struct analyzer *a, struct proc *p, const struct sw_even
 	/* Like the kernel, detach every piece of this attachment (a partial
 	 * munmap may have split it) that lies within the segment's size. */
 	id = n->shmid;
-	s = model_seg(a, id);
+	ns = n->ipc_ns;
+	s = model_seg_of(a, n);
 	if (s)
 		s->traced = true;
 	limit = addr + SW_PAGE_ALIGN(s && s->size ? s->size : n->rn.end - n->rn.start);
 	gone_stack = model_stack_new(a, e);
-	while (n && n->rn.start < limit && n->kind == SW_RANGE_ATTACH && n->shmid == id) {
+	while (n && n->rn.start < limit && n->kind == SW_RANGE_ATTACH && n->shmid == id &&
+	       n->ipc_ns == ns) {
 		__u64 next = n->rn.end;
 
 		model_range_cut(a, p->mm, n, n->rn.start, n->rn.end, SW_GONE_SHMDT, e->seq,
@@ -204,7 +208,8 @@ static void model_shmctl(struct analyzer *a, struct proc *p, const struct sw_eve
 		return;
 	if (p)
 		p->sum.segs_removed++;
-	s = model_seg(a, (__s32)e->c.args[0]);
+	s = model_seg(a, e->ipc_ns, (__s32)e->c.args[0]);
+	model_removal_add(a, p, e, s);
 	if (!s)
 		return;
 	s->rmid = true;
@@ -364,6 +369,8 @@ void model_exec(struct analyzer *a, struct proc *p, const struct sw_event *e)
 	model_mm_put(a, p->mm, e->seq);
 	p->mm = mm;
 	model_threads_clear(a, p);
+	memcpy(p->exe, e->exec.filename, sizeof(p->exe));
+	p->exe[sizeof(p->exe) - 1] = '\0';
 }
 
 /* For --check-state: the kernel names a segment's creator and last

@@ -83,6 +83,11 @@ struct ctx {
 	struct vec kmap;    /* struct ival, per process */
 	struct vec amap;
 	struct vec pieces;  /* struct piece: SysV VMAs and ranges per shmid */
+	/* /proc/sysvipc/shm shows the reader's IPC namespace only: the
+	 * segments compared, and the attachments counted against them, are
+	 * those of own_ns. */
+	__u32 own_ns;
+	__u32 proc_ns;	    /* of the process whose maps are being read */
 	int err;
 };
 
@@ -151,8 +156,11 @@ static int add_kseg(void *ctx, const struct procfs_segment *s)
 static int add_aseg(void *ctx, const struct sw_segment_view *s)
 {
 	struct ctx *c = ctx;
-	struct sw_segment_view *d = vec_push(&c->aseg);
+	struct sw_segment_view *d;
 
+	if (s->ipc_ns != c->own_ns)
+		return 0;
+	d = vec_push(&c->aseg);
 	if (!d)
 		return c->err = -ENOMEM;
 	*d = *s;
@@ -164,7 +172,7 @@ static int add_held(void *ctx, const struct sw_range_view *r)
 	struct ctx *c = ctx;
 	__s32 *d;
 
-	if (!r->sysv)
+	if (!r->sysv || r->ipc_ns != c->own_ns)
 		return 0;
 	d = vec_push(&c->held);
 	if (!d)
@@ -218,7 +226,7 @@ static int add_kmap(void *ctx, const struct procfs_mapping *m)
 	struct ctx *c = ctx;
 	bool sysv = m->backing == SW_BK_SYSV;
 
-	if (sysv && add_piece(c, m->shmid, 1))
+	if (sysv && c->proc_ns == c->own_ns && add_piece(c, m->shmid, 1))
 		return c->err;
 	return push_ival(c, &c->kmap, m->start, m->end, sysv, sysv ? m->shmid : -1);
 }
@@ -227,7 +235,7 @@ static int add_amap(void *ctx, const struct sw_range_view *r)
 {
 	struct ctx *c = ctx;
 
-	if (r->sysv && add_piece(c, r->shmid, -1))
+	if (r->sysv && r->ipc_ns == c->own_ns && add_piece(c, r->shmid, -1))
 		return c->err;
 	return push_ival(c, &c->amap, r->start, r->end, r->sysv, r->sysv ? r->shmid : -1);
 }
@@ -377,6 +385,7 @@ static void compare_process(struct ctx *c, __u32 pid)
 	int ret;
 
 	c->kmap.n = c->amap.n = 0;
+	c->proc_ns = procfs_ipc_ns(c->o->proc_root, pid);
 	ret = procfs_read_maps(c->o->proc_root, pid, add_kmap, c);
 	if (ret == -ENOENT || ret == -ESRCH) {
 		/* Exited after the drain: nothing left to compare. */
@@ -414,6 +423,7 @@ int checkstate_run(const struct analyzer *a, const struct checkstate_opts *o,
 	int ret;
 
 	memset(res, 0, sizeof(*res));
+	c.own_ns = procfs_ipc_ns(o->proc_root, 0);
 	ret = procfs_read_segments(o->proc_root, add_kseg, &c);
 	if (ret < 0)
 		goto out;

@@ -94,6 +94,16 @@ const struct sw_rule_info sw_rules[] = {
 		"a memory filesystem (e.g. /dev/shm) had no room: ftruncate, fallocate or write of a shm object failed with ENOSPC",
 		"give the mount room (docker run --shm-size, a Kubernetes emptyDir sizeLimit, mount -o remount,size=) or remove what fills it; the run's summary says what size would have sufficed",
 	},
+	[SW_RULE_REMOVED_WHILE_IN_USE] = {
+		"removed-while-in-use", SW_SEV_ERROR,
+		"a segment was removed by a process that neither created nor attached it, and a later call on it failed",
+		"find out why the remover removed it (a cleanup script, logind's RemoveIPC): remove shared memory only once nobody uses it, and from its owner",
+	},
+	[SW_RULE_IPC_NAMESPACE_MISMATCH] = {
+		"ipc-namespace-mismatch", SW_SEV_ERROR,
+		"shmat/shmctl on an id of another IPC namespace (e.g. a container's X client and the host's X server): it means nothing here",
+		"run the processes that share SysV memory in one IPC namespace (podman/docker --ipc=host or --ipc=container:NAME, Kubernetes hostIPC), or turn the sharing off (X11: QT_XCB_NO_MITSHM=1 for Qt, or a client without MIT-SHM)",
+	},
 };
 
 _Static_assert(sizeof(sw_rules) / sizeof(sw_rules[0]) == SW_RULE_COUNT,
@@ -138,6 +148,15 @@ static void finding_producer(struct sw_finding *f, const struct sw_producer *p)
 		f->hint = p->fix;
 		f->producer_fix = true;
 	}
+}
+
+/* The fix is that of a known process (by comm), not of the finding's. */
+void finding_known_process(struct sw_finding *f, const char *comm)
+{
+	const struct sw_producer *p = sw_producer_by_comm(comm);
+
+	if (p)
+		finding_producer(f, p);
 }
 
 /* The finding is about the object named name (a path, memfd:NAME). */

@@ -92,11 +92,27 @@ const struct sw_producer sw_producers[] = {
 	{ SW_PRODUCER_COMM, "Xorg", "MIT-SHM",
 	  "the X server, which attaches the SysV segments its MIT-SHM clients made",
 	  "XShm from a container needs the X server's IPC namespace (docker --ipc=host); or switch MIT-SHM off in the client (QT_XCB_NO_MITSHM=1 for Qt)",
-	  "failed-then-used" },
+	  "failed-then-used ipc-namespace-mismatch" },
 	{ SW_PRODUCER_COMM, "Xwayland", "MIT-SHM",
 	  "Xwayland, which attaches the SysV segments its MIT-SHM clients made",
 	  "XShm from a container needs the X server's IPC namespace (docker --ipc=host); or switch MIT-SHM off in the client (QT_XCB_NO_MITSHM=1 for Qt)",
-	  "failed-then-used" },
+	  "failed-then-used ipc-namespace-mismatch" },
+	/* Removers: a removed-while-in-use finding takes the fix of the
+	 * process that removed the segment.  systemd/systemd
+	 * man/logind.conf.xml, RemoveIPC= (default yes): at a user's last
+	 * logout logind removes the user's SysV and POSIX IPC objects,
+	 * except for root and system users; postgresql.org/docs/current/
+	 * kernel-resources.html#SYSTEMD-REMOVEIPC. */
+	{ SW_PRODUCER_COMM, "systemd-logind", "systemd-logind",
+	  "the login manager: with RemoveIPC=yes (the default) it removes a user's SysV segments and /dev/shm files at that user's last logout",
+	  "run the service as a system user (useradd --system), or set RemoveIPC=no in /etc/systemd/logind.conf and restart systemd-logind",
+	  "removed-while-in-use" },
+	/* util-linux sys-utils/ipcrm.c: shmctl(id, IPC_RMID) for -m ID,
+	 * shmget(key, 0, 0) first for -M KEY. */
+	{ SW_PRODUCER_COMM, "ipcrm", "ipcrm",
+	  "util-linux's ipcrm, by hand or from a cleanup script",
+	  "remove a segment only once nobody uses it: check its nattch and creator first (ipcs -m -p), and leave live segments to their owner",
+	  "removed-while-in-use" },
 	/* qt/qtbase src/plugins/platforms/xcb/qxcbbackingstore.cpp,
 	 * createSystemVShmSegment(): shmget(IPC_PRIVATE), shmat, then
 	 * IPC_RMID; qxcbconnection_basic.cpp: QT_XCB_NO_MITSHM skips

@@ -6,9 +6,12 @@
  * use-after-detach), rules_holdings.c (what a process holds or leaves
  * behind: segment-leak, attach-leak, missing-rollback) and
  * rules_objects.c (shm objects and their mounts: shm-object-leak,
- * sigbus-explained), and rules_limits.c (a shmget the kernel refused
- * against one of its limits: shm-limit-reached).  analyzer.c calls the hooks around applying each
- * event (see its checks[]); the rule table is findings.c's.
+ * sigbus-explained, shm-space-exhausted), rules_limits.c (a shmget the
+ * kernel refused against one of its limits: shm-limit-reached) and
+ * rules_ids.c (an id or key that no longer or never meant the segment
+ * wanted: removed-while-in-use, ipc-namespace-mismatch).  analyzer.c
+ * calls the hooks around applying each event (see its checks[]); the
+ * rule table is findings.c's.
  *
  * Hooks:
  *   on_call      before a call is applied (the state the call met)
@@ -38,6 +41,8 @@ enum sw_rule_idx {
 	SW_RULE_SIGBUS_EXPLAINED,
 	SW_RULE_SHM_LIMIT_REACHED,
 	SW_RULE_SHM_SPACE_EXHAUSTED,
+	SW_RULE_REMOVED_WHILE_IN_USE,
+	SW_RULE_IPC_NAMESPACE_MISMATCH,
 	SW_RULE_COUNT,
 };
 
@@ -65,10 +70,15 @@ int sw_rule_index(const char *id);
 
 struct proc;
 struct segment;
+struct removal;
 
 /* rules_calls.c */
 void oversized_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
 void ftu_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
+/* Does shmat's EINVAL say that the id does not exist?  Does this shmctl
+ * command name a segment by id? */
+bool ftu_shmat_einval_is_id(const struct sw_event *e);
+bool ftu_shmctl_takes_id(__u64 cmd);
 void ftu_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e);
 void invalid_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
 void uad_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e);
@@ -89,5 +99,14 @@ void limit_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 /* Does shm-limit-reached explain this failed shmget?  oversized-request
  * leaves such a call to it, so one refusal gives one finding. */
 bool limit_owns(const struct analyzer *a, const struct sw_event *e);
+
+/* rules_ids.c */
+void removed_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
+void nsx_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
+/* Does one of them explain this refused call?  failed-then-used leaves
+ * it to them then. */
+bool ids_own(struct analyzer *a, const struct sw_event *e);
+/* The remembered removal of the segment a refused call wanted, or NULL. */
+const struct removal *ids_removal_of(struct analyzer *a, const struct sw_event *e);
 
 #endif /* SHMWATCH_RULES_H */

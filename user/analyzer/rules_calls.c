@@ -94,7 +94,7 @@ void oversized_on_call(struct analyzer *a, struct proc *p, const struct sw_event
 			sw_call_name(e->call), sz, (unsigned long long)size, why, tail);
 }
 
-static bool shmctl_takes_id(__u64 cmd)
+bool ftu_shmctl_takes_id(__u64 cmd)
 {
 	switch (cmd & ~(__u64)K_IPC_64) {
 	case 0:	 /* IPC_RMID */
@@ -178,7 +178,7 @@ static void ftu_minus_one(struct analyzer *a, struct proc *p, const struct sw_ev
  * lies outside the address space fails the same way after the lookup.
  * Only a NULL address without SHM_REMAP leaves the id as the cause.
  */
-static bool shmat_einval_is_id(const struct sw_event *e)
+bool ftu_shmat_einval_is_id(const struct sw_event *e)
 {
 	return !e->c.args[1] && !(e->c.args[2] & K_SHM_REMAP);
 }
@@ -187,10 +187,11 @@ static bool shmat_einval_is_id(const struct sw_event *e)
 static void ftu_bad_id(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	__s32 id = (__s32)e->c.args[0];
+	const struct removal *rm;
 	struct sw_finding f;
 	__s64 ret = e->c.ret;
 
-	if (e->call == SW_SHMCTL && !shmctl_takes_id(e->c.args[1]))
+	if (e->call == SW_SHMCTL && !ftu_shmctl_takes_id(e->c.args[1]))
 		return;
 	if (id == -1) {
 		ftu_minus_one(a, p, e);
@@ -200,12 +201,24 @@ static void ftu_bad_id(struct analyzer *a, struct proc *p, const struct sw_event
 	 * removed.  EINVAL is about the id only when nothing else can be. */
 	if (ret != -EINVAL && ret != -EIDRM)
 		return;
-	if (e->call == SW_SHMAT && ret == -EINVAL && id >= 0 && !shmat_einval_is_id(e))
+	if (e->call == SW_SHMAT && ret == -EINVAL && id >= 0 && !ftu_shmat_einval_is_id(e))
+		return;
+	/* Removed by someone else, or an id of another namespace. */
+	if (ids_own(a, e))
 		return;
 	if (!finding_first_time(p, SW_RULE_FAILED_THEN_USED, e->call, (__u32)id))
 		return;
 	finding_from_event(&f, SW_RULE_FAILED_THEN_USED, e);
 	finding_evidence(&f, e->seq);
+	rm = ids_removal_of(a, e);
+	if (rm) {
+		finding_evidence(&f, rm->seq);
+		finding_publish(a, p, &f, a->lost_total,
+			"%s on id %d, which does not exist (%s): it was removed with IPC_RMID at seq %llu by pid %u %s",
+			sw_call_name(e->call), id, finding_err(ret), (unsigned long long)rm->seq,
+			rm->remover_pid, rm->remover_comm);
+		return;
+	}
 	finding_publish(a, p, &f, a->lost_total, "%s on id %d, which does not exist (%s)",
 		sw_call_name(e->call), id, finding_err(ret));
 }

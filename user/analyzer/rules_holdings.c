@@ -148,17 +148,20 @@ static void seg_desc(char *buf, size_t len, const struct segment *s)
 {
 	char sz[32];
 
+	char key[24] = "IPC_PRIVATE", ns[40] = "";
+
 	finding_size(sz, sizeof(sz), s->size);
-	if (s->key == 0)
-		snprintf(buf, len, "segment %d (IPC_PRIVATE, %s)", s->shmid, sz);
-	else
-		snprintf(buf, len, "segment %d (key 0x%08x, %s)", s->shmid, (__u32)s->key, sz);
+	if (s->key != 0)
+		snprintf(key, sizeof(key), "key 0x%08x", (__u32)s->key);
+	if (s->ipc_ns)
+		snprintf(ns, sizeof(ns), ", IPC namespace ipc:[%u]", s->ipc_ns);
+	snprintf(buf, len, "segment %d (%s, %s%s)", s->shmid, key, sz, ns);
 }
 
 void rollback_on_exit(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	struct list_node *pos;
-	char desc[96];
+	char desc[128];
 
 	/* With shm_rmid_forced the kernel removes it at exit. */
 	if (a->opts.shm_rmid_forced)
@@ -197,7 +200,7 @@ void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *
 {
 	struct proc *p = model_proc(a, s->creator_pid);
 	struct sw_finding f;
-	char desc[96];
+	char desc[128];
 
 	if (!model_seg_orphaned(a, s) || s->leak_reported) {
 		model_seg_unwait(s);
@@ -228,7 +231,8 @@ void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *
 	finding_evidence(&f, s->creator_exit_seq);
 	finding_evidence(&f, e->seq);
 	seg_desc(desc, sizeof(desc), s);
+	/* A namespace's segments go with it. */
 	finding_publish(a, p, &f, s->lost_snap,
-		"%s was left with no attachment and no IPC_RMID, and no process that could still remove it is left: it stays in the kernel",
-		desc);
+		"%s was left with no attachment and no IPC_RMID, and no process that could still remove it is left: it stays in the kernel%s",
+		desc, s->ipc_ns ? " as long as its namespace lives" : "");
 }

@@ -19,18 +19,20 @@
  *   ENOMEM  the kernel could not allocate the segment: memory, the commit
  *           limit, huge pages for SHM_HUGETLB, a memory cgroup.
  *
- * The limits are those shmwatch read at start (the log's header), in its
- * own IPC namespace.  Every IPC namespace has its own, and the events do
- * not say yet which namespace a process is in, so a value is quoted only
- * when it agrees with the kernel's verdict: a size above the shmmax read,
- * more pages or ids known in use than the shmall or shmmni read.  When it
- * does not, the message says which limits it can be and that those values
- * did not apply.  limits_of() is where a namespace's own values go once
- * the events carry it.
+ * Every IPC namespace has its own limits and its own segments.  The
+ * limits known are those shmwatch read at start (the log's header) in its
+ * own namespace; a process of another namespace (a container's) is judged
+ * with its namespace's segments and without values, and the message says
+ * where to look them up.  Even in shmwatch's namespace a value is quoted
+ * only when it agrees with the kernel's verdict (a size above the shmmax
+ * read, more pages or ids known in use than the shmall or shmmni read):
+ * a limit can have been changed since.  When it does not, the message
+ * says which limits it can be and that those values did not apply.
  *
- * What is in use is what the analyzer knows: segments seeded at start and
- * those traced since.  It cannot know every segment (untraced processes,
- * other namespaces), so the usage is "at least".
+ * What is in use is what the analyzer knows of the caller's namespace:
+ * segments seeded at start and those traced since.  It cannot know every
+ * segment (untraced processes, a container's from before the trace), so
+ * the usage is "at least".
  *
  * Sizes too big to be honest (2^40 and more, above RAM plus swap) are
  * oversized-request's even when the kernel refused them: the size
@@ -78,16 +80,13 @@ struct sysv_use {
 	const struct segment *top[LIMIT_TOP]; /* by size, biggest first */
 };
 
-/*
- * The limits that applied to p's calls.  Today shmwatch's own, which are
- * right for every process of its IPC namespace; a process of another
- * namespace should get that namespace's values (or zeros) once the events
- * say which namespace it is in.  Until then limit_decode() quotes a value
- * only when the kernel's verdict agrees with it.
- */
-static void limits_of(const struct analyzer *a, const struct proc *p, struct sysv_limits *l)
+/* The limits of IPC namespace ipc_ns as far as they are known: shmwatch
+ * read its own namespace's, and no other's. */
+static void limits_of(const struct analyzer *a, __u32 ipc_ns, struct sysv_limits *l)
 {
-	(void)p;
+	memset(l, 0, sizeof(*l));
+	if (ipc_ns != a->opts.ipc_ns)
+		return;
 	l->shmmax = a->opts.shmmax;
 	l->shmall = a->opts.shmall;
 	l->shmmni = a->opts.shmmni;
@@ -113,7 +112,7 @@ static void use_add_top(struct sysv_use *u, const struct segment *s)
 
 /* A segment removed with IPC_RMID still holds its id and its pages until
  * its last detach, as in the kernel. */
-static void sysv_use_of(const struct analyzer *a, struct sysv_use *u)
+static void sysv_use_of(const struct analyzer *a, __u32 ipc_ns, struct sysv_use *u)
 {
 	struct hmap_iter it;
 	struct hnode *n;
@@ -124,7 +123,7 @@ static void sysv_use_of(const struct analyzer *a, struct sysv_use *u)
 	while ((n = hmap_iter_next(&it))) {
 		const struct segment *s = hmap_entry(n, struct segment, node);
 
-		if (s->destroyed)
+		if (s->destroyed || s->ipc_ns != ipc_ns)
 			continue;
 		u->n++;
 		u->bytes += s->size;
@@ -133,22 +132,6 @@ static void sysv_use_of(const struct analyzer *a, struct sysv_use *u)
 			u->lost_snap = s->lost_snap;
 		use_add_top(u, s);
 	}
-}
-
-/* A live segment of this key that IPC_RMID has not made private. */
-static bool key_known(const struct analyzer *a, __s32 key)
-{
-	struct hmap_iter it;
-	struct hnode *n;
-
-	hmap_iter_init(&it, &a->segs);
-	while ((n = hmap_iter_next(&it))) {
-		const struct segment *s = hmap_entry(n, struct segment, node);
-
-		if (!s->destroyed && !s->rmid && s->key == key)
-			return true;
-	}
-	return false;
 }
 
 /* No honest request is this big: oversized-request's, refused or not. */
@@ -190,7 +173,7 @@ static enum limit limit_decode(const struct analyzer *a, const struct sysv_limit
 			return LIMIT_SHMMAX;
 		/* Without IPC_CREAT, or on a key that exists, EINVAL is the
 		 * existing segment being smaller: no limit. */
-		if (!(flags & K_IPC_CREAT) || key_known(a, key))
+		if (!(flags & K_IPC_CREAT) || model_seg_key_alive(a, e->ipc_ns, key))
 			return LIMIT_NONE;
 		/* Above the shmmax read, creating fails whether or not the
 		 * key exists; below it, an unseen segment of that key
@@ -208,7 +191,7 @@ bool limit_owns(const struct analyzer *a, const struct sw_event *e)
 
 	if (e->call != SW_SHMGET || size_dishonest(a, e->c.args[1]))
 		return false;
-	limits_of(a, NULL, &l);
+	limits_of(a, e->ipc_ns, &l);
 	return limit_decode(a, &l, e, NULL) != LIMIT_NONE;
 }
 
@@ -288,11 +271,13 @@ void limit_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 	struct sw_finding f;
 	enum limit which;
 	__u64 need;
+	/* Of another IPC namespace than shmwatch's: its limits are not known. */
+	bool foreign = e->ipc_ns != a->opts.ipc_ns;
 
 	if (e->call != SW_SHMGET || !sw_ret_is_err(e->c.ret) || size_dishonest(a, size))
 		return;
-	limits_of(a, p, &l);
-	sysv_use_of(a, &u);
+	limits_of(a, e->ipc_ns, &l);
+	sysv_use_of(a, e->ipc_ns, &u);
 	which = limit_decode(a, &l, e, &u);
 	if (which == LIMIT_NONE)
 		return;
@@ -318,6 +303,10 @@ void limit_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 			finding_publish(a, p, &f, a->lost_total,
 				"%s failed with %s: above the kernel.shmmax that applied, not the %s shmwatch read at start (lowered since, or its IPC namespace has its own); see sysctl kernel.shmmax there",
 				what, err, sz);
+		} else if (foreign) {
+			finding_publish(a, p, &f, a->lost_total,
+				"%s failed with %s: above the kernel.shmmax of its IPC namespace ipc:[%u], whose limits shmwatch cannot read; see nsenter --ipc --target %u ipcs -m -l",
+				what, err, e->ipc_ns, e->pid);
 		} else {
 			finding_publish(a, p, &f, a->lost_total,
 				"%s failed with %s: above kernel.shmmax (its value is not known); see sysctl kernel.shmmax",
@@ -343,6 +332,10 @@ void limit_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 			finding_publish(a, p, &f, u.lost_snap,
 				"%s failed with %s: kernel.shmmni (ids) or kernel.shmall (pages) reached, though not the %llu ids and %s shmwatch read: %s; its IPC namespace has limits of its own, or segments shmwatch did not see: see ipcs -m and sysctl kernel.shmmni kernel.shmall there",
 				what, err, (unsigned long long)l.shmmni, lim, use);
+		} else if (foreign) {
+			finding_publish(a, p, &f, u.lost_snap,
+				"%s failed with %s: kernel.shmmni (ids) or kernel.shmall (pages) of its IPC namespace ipc:[%u] reached: %s; shmwatch cannot read that namespace's limits: see nsenter --ipc --target %u ipcs -m -l",
+				what, err, e->ipc_ns, use, e->pid);
 		} else {
 			finding_publish(a, p, &f, u.lost_snap,
 				"%s failed with %s: kernel.shmmni (ids) or kernel.shmall (pages) reached (their values are not known): %s; see ipcs -m and sysctl kernel.shmmni kernel.shmall",

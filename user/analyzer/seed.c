@@ -17,6 +17,7 @@ struct seed_ctx {
 	struct analyzer *a;
 	const char *root;
 	bool seeded; /* the process itself */
+	__u32 ipc_ns; /* its IPC namespace, the one its attachments' ids are of */
 };
 
 static void seed_process_once(struct seed_ctx *sc, __u32 pid)
@@ -26,6 +27,7 @@ static void seed_process_once(struct seed_ctx *sc, __u32 pid)
 	if (sc->seeded)
 		return;
 	sc->seeded = true;
+	sc->ipc_ns = procfs_ipc_ns(sc->root, pid);
 	procfs_read_comm(sc->root, pid, comm, sizeof(comm));
 	analyzer__seed_process(sc->a, pid, comm);
 }
@@ -46,6 +48,7 @@ static int seed_mapping(void *ctx, const struct procfs_mapping *pm)
 
 	memcpy(m.name, pm->name, sizeof(m.name));
 	seed_process_once(sc, pm->pid);
+	m.ipc_ns = sc->ipc_ns;
 	analyzer__seed_mapping(sc->a, &m);
 	return 0;
 }
@@ -88,10 +91,17 @@ int seed_all(struct analyzer *a, const char *proc_root, __u32 exclude)
 	return n;
 }
 
+struct segments_ctx {
+	struct analyzer *a;
+	__u32 ipc_ns; /* the reader's: /proc/sysvipc/shm shows its segments */
+};
+
 static int seed_segment(void *ctx, const struct procfs_segment *ps)
 {
+	struct segments_ctx *c = ctx;
 	struct sw_seed_segment s = {
 		.shmid = ps->shmid,
+		.ipc_ns = c->ipc_ns,
 		.key = ps->key,
 		.size = ps->size,
 		.cpid = ps->cpid,
@@ -100,11 +110,13 @@ static int seed_segment(void *ctx, const struct procfs_segment *ps)
 		.removed = ps->removed,
 	};
 
-	analyzer__seed_segment(ctx, &s);
+	analyzer__seed_segment(c->a, &s);
 	return 0;
 }
 
 int seed_segments(struct analyzer *a, const char *proc_root)
 {
-	return procfs_read_segments(proc_root, seed_segment, a);
+	struct segments_ctx c = { .a = a, .ipc_ns = procfs_ipc_ns(proc_root, 0) };
+
+	return procfs_read_segments(proc_root, seed_segment, &c);
 }

@@ -55,8 +55,7 @@ struct mapping *model_range_add(struct analyzer *a, struct mm *mm, const struct 
 	range_insert(&mm->ranges, &n->rn, next_prio(a));
 	account_add(a, mm, n);
 	model_obj_range(a, n, +1);
-	if (n->kind == SW_RANGE_ATTACH)
-		model_seg_attach(a, n->shmid);
+	model_seg_attach(a, n);
 	return n;
 }
 
@@ -104,6 +103,7 @@ static void tomb_add(struct analyzer *a, struct mm *mm, const struct mapping *r,
 		.map_stack = model_stack_get(r->stack),
 		.lost_snap = a->lost_total,
 		.shmid = r->shmid,
+		.ipc_ns = r->ipc_ns,
 		.kind = r->kind,
 		.how = how,
 		.backing = r->backing,
@@ -143,8 +143,7 @@ void model_range_cut(struct analyzer *a, struct mm *mm, struct mapping *n,
 		model_range_add(a, mm, n, n->rn.start, cut_start);
 	if (cut_end < n->rn.end)
 		model_range_add(a, mm, n, cut_end, n->rn.end);
-	if (n->kind == SW_RANGE_ATTACH)
-		model_seg_detach(a, n->shmid, seq);
+	model_seg_detach(a, n, seq);
 	range_free(a, n);
 }
 
@@ -259,8 +258,7 @@ static void free_one(void *ctx, struct range_node *rn)
 	struct free_ctx *c = ctx;
 	struct mapping *n = model_range_of(rn);
 
-	if (n->kind == SW_RANGE_ATTACH)
-		model_seg_detach(c->a, n->shmid, c->seq);
+	model_seg_detach(c->a, n, c->seq);
 	range_free(c->a, n);
 }
 
@@ -316,7 +314,6 @@ void model_range_set_dontfork(struct analyzer *a, struct mm *mm, struct mapping 
 	model_range_add(a, mm, &part, from, to);
 	if (to < n->rn.end)
 		model_range_add(a, mm, n, to, n->rn.end);
-	if (n->kind == SW_RANGE_ATTACH)
-		model_seg_detach(a, n->shmid, 0);
+	model_seg_detach(a, n, 0);
 	range_free(a, n);
 }

@@ -65,9 +65,9 @@ void model_seg_queue(struct analyzer *a, struct segment *s)
 	a->idle[a->n_idle++] = s;
 }
 
-void model_seg_attach(struct analyzer *a, __s32 shmid)
+void model_seg_attach(struct analyzer *a, const struct mapping *n)
 {
-	struct segment *s = model_seg(a, shmid);
+	struct segment *s = model_seg_of(a, n);
 
 	if (s) {
 		s->nattch++;
@@ -76,9 +76,9 @@ void model_seg_attach(struct analyzer *a, __s32 shmid)
 	}
 }
 
-void model_seg_detach(struct analyzer *a, __s32 shmid, __u64 seq)
+void model_seg_detach(struct analyzer *a, const struct mapping *n, __u64 seq)
 {
-	struct segment *s = model_seg(a, shmid);
+	struct segment *s = model_seg_of(a, n);
 
 	if (!s)
 		return;
@@ -342,16 +342,18 @@ void model_seg_unlink_creator(struct segment *s)
 	s->creator = NULL;
 }
 
-struct segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 size)
+struct segment *model_seg_new(struct analyzer *a, __u32 ipc_ns, __s32 shmid, __s32 key,
+			       __u64 size)
 {
 	struct segment *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
-	s->node.key = (__u32)shmid;
+	s->node.key = seg_key(ipc_ns, shmid);
 	list_init(&s->cnode);
 	list_init(&s->wnode);
 	s->shmid = shmid;
+	s->ipc_ns = ipc_ns;
 	s->key = key;
 	s->size = size;
 	s->lost_snap = a->lost_total;
@@ -400,9 +402,94 @@ void model_seg_note_user(struct analyzer *a, struct proc *p, const struct sw_eve
 	default:
 		return;
 	}
-	s = model_seg(a, id);
+	s = model_seg(a, e->ipc_ns, id);
 	if (s)
 		model_reach_use(a, &s->reach, p);
+}
+
+bool model_seg_key_alive(const struct analyzer *a, __u32 ipc_ns, __s32 key)
+{
+	struct hmap_iter it;
+	struct hnode *n;
+
+	hmap_iter_init(&it, &a->segs);
+	while ((n = hmap_iter_next(&it))) {
+		const struct segment *s = hmap_entry(n, struct segment, node);
+
+		if (!s->destroyed && !s->rmid && s->ipc_ns == ipc_ns && s->key == key)
+			return true;
+	}
+	return false;
+}
+
+static int attachment_of(void *ctx, struct range_node *rn)
+{
+	const struct segment *s = ctx;
+	const struct mapping *n = container_of(rn, struct mapping, rn);
+
+	return n->kind == SW_RANGE_ATTACH && n->shmid == s->shmid && n->ipc_ns == s->ipc_ns;
+}
+
+/* Does p hold an attachment of s? */
+static bool holds_attachment(const struct proc *p, const struct segment *s)
+{
+	return p->mm && range_foreach(&p->mm->ranges, attachment_of, (void *)s) != 0;
+}
+
+void model_removal_add(struct analyzer *a, struct proc *p, const struct sw_event *e,
+		       const struct segment *s)
+{
+	struct removal *r = &a->removals[a->removal_next++ % SW_REMOVALS];
+
+	*r = (struct removal){
+		.valid = true,
+		.ipc_ns = e->ipc_ns,
+		.shmid = (__s32)e->c.args[0],
+		.seq = e->seq,
+		.ts = e->ts_ns,
+		.remover_pid = e->pid,
+		.remover_uid = e->uid,
+	};
+	memcpy(r->remover_comm, e->comm, SW_COMM_LEN);
+	r->remover_comm[SW_COMM_LEN - 1] = '\0';
+	if (p)
+		memcpy(r->remover_exe, p->exe, SW_NAME_LEN);
+	if (!s)
+		return;
+	r->key = s->key;
+	r->size = s->size;
+	if (s->creator_known) {
+		r->creator_pid = s->creator_pid;
+		memcpy(r->creator_comm, s->creator_comm, SW_COMM_LEN);
+	}
+	/* Only what is known can be an outsider's: a segment seeded or made
+	 * unseen may have been this process's own. */
+	r->outsider = s->creator_known && s->creator_pid != e->pid && p && !holds_attachment(p, s);
+}
+
+static const struct removal *removal_find(const struct analyzer *a, __u32 ipc_ns, bool by_key,
+					  __s32 v)
+{
+	/* Newest first. */
+	for (unsigned int i = 1; i <= SW_REMOVALS; i++) {
+		const struct removal *r = &a->removals[(a->removal_next - i) % SW_REMOVALS];
+
+		if (!r->valid)
+			break;
+		if (r->ipc_ns == ipc_ns && (by_key ? r->key == v : r->shmid == v))
+			return r;
+	}
+	return NULL;
+}
+
+const struct removal *model_removal_of_id(const struct analyzer *a, __u32 ipc_ns, __s32 shmid)
+{
+	return removal_find(a, ipc_ns, false, shmid);
+}
+
+const struct removal *model_removal_of_key(const struct analyzer *a, __u32 ipc_ns, __s32 key)
+{
+	return key == 0 ? NULL : removal_find(a, ipc_ns, true, key);
 }
 
 void model_seg_wait(struct analyzer *a, struct segment *s)

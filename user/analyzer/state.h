@@ -47,6 +47,7 @@
 #define SW_RECENT_EXITS 64  /* exits remembered to spot late events */
 #define SW_ANCESTRY 8	    /* nearest ancestors a process remembers */
 #define SW_REACH_USERS 6    /* latest users an object or segment remembers */
+#define SW_REMOVALS 64	    /* removed segments remembered after they went */
 
 /* ---- shared user stacks --------------------------------------------- */
 
@@ -91,6 +92,7 @@ struct mapping {
 	bool has_base;
 	bool dontfork; /* MADV_DONTFORK: a fork leaves it out of the child */
 	__s32 shmid;  /* SW_RANGE_ATTACH: the segment, else -1 */
+	__u32 ipc_ns; /* SW_RANGE_ATTACH: the namespace of shmid */
 	__u32 dev;    /* with ino: the mapped file, see struct shmobj */
 	__u64 ino;
 	__u64 seq;    /* event that mapped it, 0 when seeded */
@@ -111,6 +113,7 @@ struct tomb {
 	struct ustack *map_stack; /* of the map_seq call */
 	__u64 lost_snap;
 	__s32 shmid;
+	__u32 ipc_ns;
 	__u8 kind;	 /* enum range_kind */
 	__u8 how;	 /* enum gone_how */
 	__u8 backing;
@@ -233,6 +236,7 @@ struct proc {
 	struct proc_ref anc[SW_ANCESTRY];
 	__u8 n_anc;
 	char comm[SW_COMM_LEN];
+	char exe[SW_NAME_LEN]; /* the file its traced exec ran, "" unknown */
 	struct mm *mm;
 	struct thread threads[SW_THREADS];
 	struct list_node created; /* segments this process created, by cnode */
@@ -251,8 +255,9 @@ struct proc {
 /* ---- SysV segments ---------------------------------------------------- */
 
 struct segment {
-	struct hnode node; /* key: (__u32)shmid */
+	struct hnode node; /* key: seg_key(ipc_ns, shmid) */
 	__s32 shmid;
+	__u32 ipc_ns;	    /* the IPC namespace it lives in (sw_event.ipc_ns) */
 	__s32 key;
 	__u64 size;
 	__u32 nattch;	    /* as far as traced processes show it */
@@ -369,6 +374,32 @@ struct exit_rec {
 	__u64 ts;
 };
 
+/*
+ * A SysV segment removed with IPC_RMID, remembered after it is gone: a
+ * later call that fails on its id or key is explained by it
+ * (removed-while-in-use, failed-then-used), and an id that was the
+ * caller's namespace's is not taken for another namespace's
+ * (ipc-namespace-mismatch).
+ */
+struct removal {
+	bool valid;
+	/* The remover neither created the segment nor had it attached:
+	 * someone else's cleanup (ipcrm, logind's RemoveIPC, a script). */
+	bool outsider;
+	__u32 ipc_ns;
+	__s32 shmid;
+	__s32 key;
+	__u64 size;	/* 0: unknown */
+	__u64 seq;	/* the IPC_RMID */
+	__u64 ts;
+	__u32 remover_pid;
+	__u32 remover_uid;
+	char remover_comm[SW_COMM_LEN];
+	char remover_exe[SW_NAME_LEN]; /* as its exec named it, "" unknown */
+	__u32 creator_pid; /* 0: unknown */
+	char creator_comm[SW_COMM_LEN];
+};
+
 struct analyzer {
 	struct analyzer_opts opts;
 	struct hmap procs;
@@ -378,6 +409,8 @@ struct analyzer {
 	__u64 lru_clock;
 	struct exit_rec exits[SW_RECENT_EXITS];
 	unsigned int exit_next;
+	struct removal removals[SW_REMOVALS];
+	unsigned int removal_next;
 	/* segments whose nattch hit 0 or whose creator went away during
 	 * the current event; rules look at them, then model_end_event(). */
 	struct segment **idle;
@@ -458,15 +491,23 @@ void model_lost(struct analyzer *a, __u64 n);
 
 /* ---- SysV segments (state.c) -------------------------------------------- */
 
-static inline struct segment *model_seg(struct analyzer *a, __s32 shmid)
+/* A SysV id means something only in its IPC namespace: a new namespace
+ * numbers its segments from 0 again. */
+static inline __u64 seg_key(__u32 ipc_ns, __s32 shmid)
 {
-	struct hnode *n = hmap_get(&a->segs, (__u32)shmid);
+	return (__u64)ipc_ns << 32 | (__u32)shmid;
+}
+
+static inline struct segment *model_seg(struct analyzer *a, __u32 ipc_ns, __s32 shmid)
+{
+	struct hnode *n = hmap_get(&a->segs, seg_key(ipc_ns, shmid));
 	struct segment *s = n ? hmap_entry(n, struct segment, node) : NULL;
 
 	return s && !s->destroyed ? s : NULL;
 }
 
-struct segment *model_seg_new(struct analyzer *a, __s32 shmid, __s32 key, __u64 size);
+struct segment *model_seg_new(struct analyzer *a, __u32 ipc_ns, __s32 shmid, __s32 key,
+			       __u64 size);
 void model_seg_free(struct analyzer *a, struct segment *s);
 /* Gone from the kernel: forget it now, or at the end of the event when
  * rules may still hold a pointer from a->idle. */
@@ -477,8 +518,24 @@ void model_seg_unlink_creator(struct segment *s);
 /* A segment whose nattch may have reached 0, or whose creator left:
  * rules look at it once the event is applied. */
 void model_seg_queue(struct analyzer *a, struct segment *s);
-void model_seg_attach(struct analyzer *a, __s32 shmid);
-void model_seg_detach(struct analyzer *a, __s32 shmid, __u64 seq);
+/* The segment an attachment is of, or NULL. */
+static inline struct segment *model_seg_of(struct analyzer *a, const struct mapping *n)
+{
+	return n->kind == SW_RANGE_ATTACH ? model_seg(a, n->ipc_ns, n->shmid) : NULL;
+}
+void model_seg_attach(struct analyzer *a, const struct mapping *n);
+void model_seg_detach(struct analyzer *a, const struct mapping *n, __u64 seq);
+/* Is a segment of this key alive in the namespace, and not made private
+ * by IPC_RMID? */
+bool model_seg_key_alive(const struct analyzer *a, __u32 ipc_ns, __s32 key);
+/* p removed s (or the segment id, when s is NULL: not known) with the
+ * IPC_RMID e: remembered for the calls that fail on it later. */
+void model_removal_add(struct analyzer *a, struct proc *p, const struct sw_event *e,
+		       const struct segment *s);
+/* The latest removal of this id, or of this key (IPC_PRIVATE: none), in
+ * the namespace; NULL if none is remembered. */
+const struct removal *model_removal_of_id(const struct analyzer *a, __u32 ipc_ns, __s32 shmid);
+const struct removal *model_removal_of_key(const struct analyzer *a, __u32 ipc_ns, __s32 key);
 /* Would the kernel keep this segment forever (nobody attached, creator
  * gone, no IPC_RMID, and shm_rmid_forced off)? */
 bool model_seg_orphaned(const struct analyzer *a, const struct segment *s);

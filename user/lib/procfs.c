@@ -271,6 +271,26 @@ static __u64 read_u64_file(const char *proc_root, const char *rel)
 	return v;
 }
 
+__u32 procfs_ipc_ns(const char *proc_root, __u32 pid)
+{
+	char path[PATH_MAX], link[64];
+	unsigned long long inum;
+	ssize_t n;
+
+	if (pid)
+		snprintf(path, sizeof(path), "%s/%u/ns/ipc", procfs_root(proc_root), pid);
+	else
+		snprintf(path, sizeof(path), "%s/self/ns/ipc", procfs_root(proc_root));
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	if (sscanf(link, "ipc:[%llu]", &inum) != 1 || inum > UINT32_MAX ||
+	    inum == K_PROC_IPC_INIT_INO)
+		return 0;
+	return (__u32)inum;
+}
+
 void procfs_read_kernel_limits(const char *proc_root, struct procfs_kernel_limits *l)
 {
 	char line[256], path[PATH_MAX];
@@ -282,6 +302,7 @@ void procfs_read_kernel_limits(const char *proc_root, struct procfs_kernel_limit
 	l->shmall = read_u64_file(proc_root, "sys/kernel/shmall");
 	l->shmmni = read_u64_file(proc_root, "sys/kernel/shmmni");
 	l->shm_rmid_forced = read_u64_file(proc_root, "sys/kernel/shm_rmid_forced") != 0;
+	l->ipc_ns = procfs_ipc_ns(proc_root, 0);
 	snprintf(path, sizeof(path), "%s/meminfo", procfs_root(proc_root));
 	f = fopen(path, "r");
 	if (!f)

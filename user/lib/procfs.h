@@ -95,7 +95,13 @@ struct procfs_kernel_limits {
 	__u64 shmmni;
 	bool shm_rmid_forced;
 	__u64 mem_total;
+	__u32 ipc_ns; /* of the reader, as procfs_ipc_ns gives it */
 };
+/* The IPC namespace of PROC_ROOT/PID (pid 0: the reader), as sw_event.ipc_ns
+ * records it: its inode number, 0 for the initial namespace or when it
+ * cannot be read. */
+__u32 procfs_ipc_ns(const char *proc_root, __u32 pid);
+
 void procfs_read_kernel_limits(const char *proc_root, struct procfs_kernel_limits *l);
 
 #endif /* SHMWATCH_PROCFS_H */

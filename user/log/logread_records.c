@@ -60,6 +60,7 @@ static int parse_header(struct logread *r, struct json_object *o, struct sw_head
 	TRY(logread_get_u64(r, o, "", "shmmax", false, &h->shmmax));
 	TRY(logread_get_u64(r, o, "", "shmall", false, &h->shmall));
 	TRY(logread_get_u64(r, o, "", "shmmni", false, &h->shmmni));
+	TRY(logread_get_u32(r, o, "", "ipc_ns", false, &h->ipc_ns));
 	TRY(logread_get_u64(r, o, "", "mem_total", false, &h->mem_total));
 	TRY(logread_get_bool(r, o, "", "shm_rmid_forced", false, &h->shm_rmid_forced));
 	TRY(logread_get_bool(r, o, "", "all_mmaps", false, &h->all_mmaps));
@@ -377,6 +378,8 @@ static int parse_event(struct logread *r, struct json_object *o, struct sw_event
 	TRY(logread_get_u32(r, o, "", "tid", true, &e->tid));
 	TRY(logread_get_u32(r, o, "", "ppid", true, &e->ppid));
 	TRY(logread_get_u32(r, o, "", "uid", true, &e->uid));
+	TRY(logread_get_u32(r, o, "", "ns_pid", false, &e->ns_pid));
+	TRY(logread_get_u32(r, o, "", "ipc_ns", false, &e->ipc_ns));
 	TRY(logread_get_u64(r, o, "", "cgroup", true, &e->cgroup_id));
 	TRY(logread_get_str(r, o, "", "comm", true, e->comm, sizeof(e->comm)));
 	TRY(logread_member(r, o, "", "args", json_type_object, true, &args));

@@ -232,6 +232,8 @@ static void json_event(struct sink *s, const struct sink_event *se)
 	json_u64_field(b, "uid", e->uid);
 	if (e->ns_pid)
 		json_u64_field(b, "ns_pid", e->ns_pid);
+	if (e->ipc_ns)
+		json_u64_field(b, "ipc_ns", e->ipc_ns);
 	json_u64_field(b, "cgroup", e->cgroup_id);
 	json_str_field(b, "comm", e->comm, SW_COMM_LEN);
 	json_str_field(b, "call", sw_event_name(e), 32);
@@ -428,6 +430,8 @@ static void json_header(struct sink *s, const struct sw_header *h)
 	json_u64_field(b, "shmmax", h->shmmax);
 	json_u64_field(b, "shmall", h->shmall);
 	json_u64_field(b, "shmmni", h->shmmni);
+	if (h->ipc_ns)
+		json_u64_field(b, "ipc_ns", h->ipc_ns);
 	json_u64_field(b, "mem_total", h->mem_total);
 	json_bool_field(b, "shm_rmid_forced", h->shm_rmid_forced);
 	json_bool_field(b, "all_mmaps", h->all_mmaps);

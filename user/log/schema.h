@@ -51,6 +51,9 @@ struct sw_header {
 	__u64 shmmax;
 	__u64 shmall; /* pages; 0: unknown (also in logs from before it) */
 	__u64 shmmni; /* 0: unknown */
+	/* The IPC namespace the limits above are of: shmwatch's own (as in
+	 * sw_event.ipc_ns, 0: the initial one). */
+	__u32 ipc_ns;
 	__u64 mem_total; /* RAM + swap */
 	bool shm_rmid_forced;
 	bool all_mmaps; /* every mmap was recorded (--all-mmaps) */

@@ -49,6 +49,10 @@ struct tc {
 	struct sw_proc_summary summaries[MAX_SUMMARIES];
 	__u64 stk_base; /* the next event fed carries stk_n frames */
 	__u32 stk_n;
+	__u32 ipc_ns;	/* of every event fed (0: the initial namespace) */
+	/* A comm of its own for one pid (else "prog<pid>"). */
+	__u32 comm_pid;
+	const char *comm;
 };
 
 static struct tc T;
@@ -120,7 +124,11 @@ static inline __u64 feed(struct sw_event *e, __u32 pid, __u32 tid)
 	e->tid = tid ? tid : pid;
 	e->ts_ns = T.ts;
 	e->seq = ++T.seq;
-	snprintf(e->comm, sizeof(e->comm), "prog%u", pid);
+	e->ipc_ns = T.ipc_ns;
+	if (T.comm && pid == T.comm_pid)
+		snprintf(e->comm, sizeof(e->comm), "%s", T.comm);
+	else
+		snprintf(e->comm, sizeof(e->comm), "prog%u", pid);
 	if (T.stk_n) {
 		e->n_frames = T.stk_n;
 		for (__u32 i = 0; i < T.stk_n && i < SW_MAX_FRAMES; i++)

@@ -128,8 +128,8 @@ static void test_reach_ancestor_removes_after_creator_exit(void **state)
 	exit_(100);
 	analyzer__finish(T.a, T.ts);
 	assert_int_equal(T.n_findings, 0);
-	assert_null(model_seg(T.a, 7010));
-	assert_null(model_seg(T.a, 7012));
+	assert_null(model_seg(T.a, 0, 7010));
+	assert_null(model_seg(T.a, 0, 7012));
 	/* What was removed is not waited for. */
 	assert_true(list_empty(&T.a->objs_wait));
 	assert_true(list_empty(&T.a->segs_wait));

@@ -31,7 +31,7 @@ static void test_segment_leak_private(void **state)
 	assert_contains_size(f->message, 3 << 20);
 	assert_int_equal(summary_of(100)->findings[SW_RULE_SEGMENT_LEAK], 1);
 	/* A leaked segment is still a live kernel object. */
-	assert_non_null(model_seg(T.a, 7));
+	assert_non_null(model_seg(T.a, 0, 7));
 }
 
 static void test_segment_leak_keyed_is_warning(void **state)
@@ -50,9 +50,9 @@ static void test_segment_clean_twin(void **state)
 	shmget_(100, IPC_PRIVATE_KEY, 4096, 7);
 	shmat_(100, 0, 7, SEG_ADDR, 4096);
 	shmctl_(100, 7, IPC_RMID_CMD, 0);
-	assert_non_null(model_seg(T.a, 7)); /* still attached */
+	assert_non_null(model_seg(T.a, 0, 7)); /* still attached */
 	shmdt_(100, 0, SEG_ADDR, 0);
-	assert_null(model_seg(T.a, 7));	    /* destroyed at the last detach */
+	assert_null(model_seg(T.a, 0, 7));	    /* destroyed at the last detach */
 	exit_(100);
 	assert_int_equal(T.n_findings, 0);
 	assert_null(model_proc(T.a, 100));
@@ -66,7 +66,7 @@ static void test_segment_leak_waits_for_last_detach(void **state)
 	shmget_(100, IPC_PRIVATE_KEY, 4096, 7);
 	shmat_(100, 0, 7, SEG_ADDR, 4096);
 	fork_(100, 101, false);
-	assert_int_equal(model_seg(T.a, 7)->nattch, 2);
+	assert_int_equal(model_seg(T.a, 0, 7)->nattch, 2);
 	exit_(100);
 	assert_int_equal(T.n_findings, 0); /* the child still holds it */
 	T.ts += SEC;
@@ -87,7 +87,7 @@ static void test_shm_rmid_forced(void **state)
 	shmget_(100, IPC_PRIVATE_KEY, 4096, 7);
 	shmat_(100, 0, 7, SEG_ADDR, 4096);
 	shmdt_(100, 0, SEG_ADDR, 0);
-	assert_null(model_seg(T.a, 7)); /* destroyed at nattch 0 */
+	assert_null(model_seg(T.a, 0, 7)); /* destroyed at nattch 0 */
 	shmget_(100, IPC_PRIVATE_KEY, 4096, 9);
 	shmat_(100, 0, 9, SEG_ADDR, 64 << 20);
 	exit_(100); /* never detached, never removed */
@@ -96,8 +96,8 @@ static void test_shm_rmid_forced(void **state)
 	call(200, 0, SW_SHMAT, -ENOMEM, 11, 0, 0, 0);
 	exit_(200);
 	assert_int_equal(T.n_findings, 0);
-	assert_null(model_seg(T.a, 9));
-	assert_null(model_seg(T.a, 11));
+	assert_null(model_seg(T.a, 0, 9));
+	assert_null(model_seg(T.a, 0, 11));
 }
 
 /* ---- attach-leak --------------------------------------------------------- */
@@ -299,8 +299,8 @@ static void test_missing_rollback_clean_twin(void **state)
 	shmctl_(711, 23, IPC_RMID_CMD, 0);
 	exit_(711);
 	assert_int_equal(T.n_findings, 0);
-	assert_null(model_seg(T.a, 22));
-	assert_null(model_seg(T.a, 23));
+	assert_null(model_seg(T.a, 0, 22));
+	assert_null(model_seg(T.a, 0, 23));
 }
 
 /* ---- stacks ------------------------------------------------------------ */

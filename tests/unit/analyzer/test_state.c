@@ -45,11 +45,11 @@ static void test_fork_copies_attachments(void **state)
 	shmat_(1000, 0, 51, SEG_ADDR, 4096);
 	shared_map(1000, MAP_ADDR, 8192);
 	fork_(1000, 1001, false);
-	assert_int_equal(model_seg(T.a, 51)->nattch, 2);
+	assert_int_equal(model_seg(T.a, 0, 51)->nattch, 2);
 	assert_int_equal(model_holdings(model_proc(T.a, 1001)->mm), 2);
 	/* The child detaches what it inherited: no finding. */
 	shmdt_(1001, 0, SEG_ADDR, 0);
-	assert_int_equal(model_seg(T.a, 51)->nattch, 1);
+	assert_int_equal(model_seg(T.a, 0, 51)->nattch, 1);
 	signal_(1001, 0, 11, 1, SEG_ADDR);
 	assert_int_equal(count_rule("use-after-detach"), 1);
 	assert_int_equal(find_rule("use-after-detach")->pid, 1001);
@@ -64,7 +64,7 @@ static void test_fork_copies_attachments(void **state)
 	assert_int_equal(s->detaches, 1);
 	shmctl_(1000, 51, IPC_RMID_CMD, 0);
 	exit_(1000);
-	assert_null(model_seg(T.a, 51));
+	assert_null(model_seg(T.a, 0, 51));
 	assert_int_equal(count_rule("segment-leak"), 0);
 }
 
@@ -75,9 +75,9 @@ static void test_vfork_shares_address_space(void **state)
 	shmat_(1100, 0, 61, SEG_ADDR, 4096);
 	fork_(1100, 1101, true);
 	assert_ptr_equal(model_proc(T.a, 1101)->mm, model_proc(T.a, 1100)->mm);
-	assert_int_equal(model_seg(T.a, 61)->nattch, 1);
+	assert_int_equal(model_seg(T.a, 0, 61)->nattch, 1);
 	exit_(1101); /* _exit without exec: the parent keeps everything */
-	assert_int_equal(model_seg(T.a, 61)->nattch, 1);
+	assert_int_equal(model_seg(T.a, 0, 61)->nattch, 1);
 	fork_(1100, 1102, true);
 	exec_(1102);
 	assert_int_equal(model_holdings(model_proc(T.a, 1100)->mm), 1);
@@ -100,10 +100,10 @@ static void test_dontfork_leaves_the_attachment_to_the_parent(void **state)
 	fork_(1300, 1301, false);
 	assert_null(model_range_at(model_proc(T.a, 1301)->mm, SEG_ADDR));
 	assert_non_null(model_range_at(model_proc(T.a, 1301)->mm, MAP_ADDR));
-	assert_int_equal(model_seg(T.a, 81)->nattch, 1);
+	assert_int_equal(model_seg(T.a, 0, 81)->nattch, 1);
 	shmdt_(1300, 0, SEG_ADDR, 0);
 	shmctl_(1300, 81, IPC_RMID_CMD, 0);
-	assert_null(model_seg(T.a, 81));
+	assert_null(model_seg(T.a, 0, 81));
 }
 
 /* Advice on part of an attachment splits it, as the kernel splits the
@@ -116,9 +116,9 @@ static void test_dofork_on_part_of_a_dontfork_attachment(void **state)
 	shmget_(1400, IPC_PRIVATE_KEY, 3 * 4096, 91);
 	shmat_(1400, 0, 91, SEG_ADDR, 3 * 4096);
 	madvise_(1400, SEG_ADDR, 3 * 4096, SW_MADV_DONTFORK, 0);
-	assert_int_equal(model_seg(T.a, 91)->nattch, 1);
+	assert_int_equal(model_seg(T.a, 0, 91)->nattch, 1);
 	madvise_(1400, SEG_ADDR + 4096, 4096, SW_MADV_DOFORK, 0);
-	assert_int_equal(model_seg(T.a, 91)->nattch, 3);
+	assert_int_equal(model_seg(T.a, 0, 91)->nattch, 3);
 	/* Failed advice changed nothing. */
 	madvise_(1400, SEG_ADDR, 4096, SW_MADV_DOFORK, -22);
 	fork_(1400, 1401, false);
@@ -126,7 +126,7 @@ static void test_dofork_on_part_of_a_dontfork_attachment(void **state)
 	assert_null(model_range_at(child, SEG_ADDR));
 	assert_non_null(model_range_at(child, SEG_ADDR + 4096));
 	assert_null(model_range_at(child, SEG_ADDR + 2 * 4096));
-	assert_int_equal(model_seg(T.a, 91)->nattch, 4);
+	assert_int_equal(model_seg(T.a, 0, 91)->nattch, 4);
 }
 
 static void test_exec_drops_attachments(void **state)
@@ -137,7 +137,7 @@ static void test_exec_drops_attachments(void **state)
 	shmdt_(1200, 0, SEG_ADDR, 0);
 	shmat_(1200, 0, 71, SEG_ADDR + 0x10000, 4096);
 	exec_(1200);
-	assert_int_equal(model_seg(T.a, 71)->nattch, 0);
+	assert_int_equal(model_seg(T.a, 0, 71)->nattch, 0);
 	assert_int_equal(model_holdings(model_proc(T.a, 1200)->mm), 0);
 	/* The new image knows nothing of the old tombstones. */
 	signal_(1200, 0, 11, 1, SEG_ADDR);
@@ -184,7 +184,7 @@ static void test_pid_reuse(void **state)
 	fork_(1, 1400, false);
 	assert_int_equal(T.n_summaries, 1); /* the old one is retired */
 	assert_int_equal(summary_of(1400)->attaches, 1);
-	assert_null(model_seg(T.a, 91)); /* its attachment went with it */
+	assert_null(model_seg(T.a, 0, 91)); /* its attachment went with it */
 	assert_int_equal(model_holdings(model_proc(T.a, 1400)->mm), 0);
 	/* A new process: the same request is a new finding. */
 	shmget_(1400, IPC_PRIVATE_KEY, 300 << 20, 92);
@@ -318,10 +318,12 @@ static void test_rule_table(void **state)
 					   "invalid-detach", "use-after-detach",
 					   "shm-object-leak", "sigbus-explained",
 					   "shm-limit-reached",
-					   "shm-space-exhausted" };
+					   "shm-space-exhausted",
+					   "removed-while-in-use",
+					   "ipc-namespace-mismatch" };
 	FILE *f;
 
-	assert_int_equal(sw_rule_count, 11);
+	assert_int_equal(sw_rule_count, 13);
 	assert_int_equal(sw_rule_count, SW_RULE_COUNT);
 	for (int i = 0; i < sw_rule_count; i++) {
 		assert_string_equal(sw_rules[i].id, ids[i]);
@@ -358,9 +360,9 @@ static void test_seeded_state(void **state)
 	analyzer__seed_process(T.a, 1900, "server");
 	analyzer__seed_mapping(T.a, &m);
 	analyzer__seed_segment(T.a, &seg);
-	assert_int_equal(model_seg(T.a, 131)->nattch, 1);
+	assert_int_equal(model_seg(T.a, 0, 131)->nattch, 1);
 	shmdt_(1900, 0, SEG_ADDR, 0);
-	assert_int_equal(model_seg(T.a, 131)->nattch, 0);
+	assert_int_equal(model_seg(T.a, 0, 131)->nattch, 0);
 	signal_(1900, 0, 11, 1, SEG_ADDR + 4);
 	assert_int_equal(count_rule("use-after-detach"), 1);
 	exit_(1900);
@@ -379,7 +381,7 @@ static void test_seeded_segment_before_mapping(void **state)
 	analyzer__seed_process(T.a, 1950, "client");
 	analyzer__seed_segment(T.a, &seg);
 	analyzer__seed_mapping(T.a, &m);
-	assert_int_equal(model_seg(T.a, 141)->nattch, 1);
+	assert_int_equal(model_seg(T.a, 0, 141)->nattch, 1);
 	shmdt_(1950, 0, SEG_ADDR, 0);
 	exit_(1950);
 	assert_int_equal(count_rule("segment-leak"), 1);

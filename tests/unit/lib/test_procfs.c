@@ -138,7 +138,7 @@ static void test_seed_segments(void **state)
 
 	assert_int_equal(seed_pid(an, root, 4242), 6);
 	assert_int_equal(seed_segments(an, root), 3);
-	s = model_seg(an, 17170465);
+	s = model_seg(an, 0, 17170465);
 	assert_non_null(s);
 	assert_int_equal(s->key, 0x1234abcd);
 	assert_int_equal(s->size, 2097152);
@@ -146,10 +146,10 @@ static void test_seed_segments(void **state)
 	assert_false(s->rmid);
 	assert_true(s->creator_known);
 	assert_ptr_equal(s->creator, model_proc(an, 4242));
-	s = model_seg(an, 17170466);
+	s = model_seg(an, 0, 17170466);
 	assert_true(s->rmid); /* perms 1600: SHM_DEST */
 	/* Made by a process we do not trace: no creator to judge. */
-	s = model_seg(an, 17170467);
+	s = model_seg(an, 0, 17170467);
 	assert_non_null(s);
 	assert_false(s->creator_known);
 	assert_int_equal(seed_segments(an, "/nonexistent-proc-root"), -ENOENT);
@@ -166,11 +166,11 @@ static void test_seeded_then_traced(void **state)
 	e.seq = 1;
 	e.ts_ns = 1;
 	analyzer__event(an, &e); /* detach the IPC_RMID'd one: destroyed */
-	assert_null(model_seg(an, 17170466));
+	assert_null(model_seg(an, 0, 17170466));
 	e.c.args[0] = 0x7f0000000000;
 	e.seq = 2;
 	analyzer__event(an, &e);
-	assert_int_equal(model_seg(an, 17170465)->nattch, 0);
+	assert_int_equal(model_seg(an, 0, 17170465)->nattch, 0);
 	assert_int_equal(n_findings, 0);
 
 	memset(&e, 0, sizeof(e));
