@@ -155,6 +155,14 @@ static __always_inline __u32 ipc_ns_of(struct task_struct *t)
 	return inum == K_PROC_IPC_INIT_INO ? 0 : inum;
 }
 
+/* The current task's mount namespace (see sw_call_info.mnt_ns). */
+static __always_inline __u32 mnt_ns_current(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	return BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+}
+
 static __always_inline void fill_task(struct sw_event *e, struct task_struct *t)
 {
 	e->pid = BPF_CORE_READ(t, tgid);

@@ -469,6 +469,7 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	if (!e)
 		return 0;
 	e->c.name_cut = cut;
+	e->c.mnt_ns = mnt_ns_current();
 	__builtin_memcpy(e->c.name, path, sizeof(e->c.name));
 	if (gone.ino) { /* the announced object this removed */
 		e->c.ino = gone.ino;
@@ -489,6 +490,46 @@ SEC("tracepoint/syscalls/sys_exit_unlinkat")
 int sw_unlinkat(struct trace_event_raw_sys_exit *ctx)
 {
 	return unlink_exit(ctx, ctx->ret, SW_UNLINKAT);
+}
+
+/*
+ * An open that failed with ENOENT on an absolute path under /dev/shm/:
+ * shm_open (and sem_open) of a name that is not there, which is how a
+ * process meets an object someone removed under it.  Every open on the
+ * host comes here, and any other result leaves at the first comparison;
+ * even so, dispatching a program costs each open ~50 ns, so the loader
+ * attaches this one only once an object has been unlinked by a process
+ * that neither made nor mapped it (capture__record_opens).  shm_open
+ * always passes an absolute path, so relative ones are not joined to
+ * their directory.
+ */
+SEC("tracepoint/syscalls/sys_exit_openat")
+int sw_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	char path[SW_NAME_LEN] = {};
+	struct sw_event *e;
+	__u64 args[6];
+	long n;
+
+	if (ctx->ret != -K_ENOENT || !traced_current())
+		return 0;
+	read_args(args);
+	n = bpf_probe_read_user_str(path, sizeof(path), (const char *)args[1]);
+	if (n <= 9 || !has_prefix(path, "/dev/shm/", 9))
+		return 0;
+	e = start_call(ctx, SW_OPENAT, ctx->ret, args, true, SW_EVENT_BASE_SIZE);
+	if (!e)
+		return 0;
+	if (n == SW_NAME_LEN) { /* filled: whole only if the next byte ends it */
+		char next = 1;
+
+		bpf_probe_read_user(&next, 1, (const char *)args[1] + SW_NAME_LEN - 1);
+		e->c.name_cut = next != 0;
+	}
+	e->c.mnt_ns = mnt_ns_current();
+	__builtin_memcpy(e->c.name, path, sizeof(e->c.name));
+	submit(e);
+	return 0;
 }
 
 /*
@@ -564,6 +605,24 @@ int BPF_PROG(sw_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* The new image's arguments, from its stack: the exec has put them
+ * there, between mm->arg_start and arg_end, by the time this runs. */
+static __always_inline void read_argv(struct sw_event *e, struct task_struct *p)
+{
+	struct mm_struct *mm = BPF_CORE_READ(p, mm);
+	unsigned long start = BPF_CORE_READ(mm, arg_start);
+	__u64 len = BPF_CORE_READ(mm, arg_end) - start;
+
+	if (len > SW_ARGV_LEN) {
+		len = SW_ARGV_LEN;
+		e->exec.argv_cut = 1;
+	}
+	if (len && !bpf_probe_read_user(e->exec.argv, len, (const void *)start))
+		e->exec.argv_len = len;
+	else
+		e->exec.argv_cut = 0;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sw_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -579,6 +638,7 @@ int BPF_PROG(sw_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		return 0;
 	bpf_probe_read_kernel_str(e->exec.filename, sizeof(e->exec.filename),
 				  BPF_CORE_READ(bprm, filename));
+	read_argv(e, p);
 	submit(e);
 	return 0;
 }

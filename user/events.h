@@ -58,6 +58,10 @@ enum sw_call {
 	SW_MADVISE,   /* recorded for SW_MADV_DONTFORK and SW_MADV_DOFORK */
 	SW_WRITE,     /* recorded only when it fails with ENOSPC on a file */
 	SW_PWRITE64,  /*   of a memory filesystem */
+	SW_OPENAT,    /* recorded only when it fails with ENOENT on an
+			 absolute path under /dev/shm/ (shm_open of a name
+			 that is gone), once an object was unlinked under
+			 its users (capture__record_opens) */
 	SW_CALL_MAX,
 };
 
@@ -98,6 +102,8 @@ enum sw_backing {
  *   fallocate(fd, mode, offset, len)
  *   madvise(addr, length, advice)
  *   write(fd, buf, count), pwrite64(fd, buf, count, pos)
+ *   openat(dfd, path, flags)           path is copied into name[]; the
+ *                                      mode is not kept
  * ret is the kernel's return value: -errno on failure (-4095..-1),
  * otherwise an id, an fd or a user address.
  *
@@ -110,14 +116,18 @@ enum sw_backing {
  * created: memfd_create; or the first ftruncate, fallocate or shared mmap
  * of a tmpfs file through the open file that created it (FMODE_CREATED):
  * the object is announced once, and name[] is then its absolute path,
- * built from its dentries and mounts.  (No program runs on openat, which
- * every process calls all the time.)
+ * built from its dentries and mounts.  (Successful opens are never
+ * recorded: every process opens files all the time.)
  */
 struct sw_call_info {
 	__s64 ret;
 	__u64 args[6];
 	__s32 shmid;	/* shmat: the id attached (-1 when unknown) */
-	__u32 backing;	/* enum sw_backing */
+	__u16 backing;	/* enum sw_backing */
+	__u8 created;	/* this record announces the object's creation */
+	/* name[] is not the whole path: it was cut at SW_NAME_LEN - 1 bytes
+	 * or deeper than the kernel side climbs; such a path matches none. */
+	__u8 name_cut;
 	/* A call that describes no object ends here in the ring buffer
 	 * (SW_EVENT_CALL_SIZE); readers zero the rest. */
 	/* The sizes below are read from the VMA; 0 means unknown: the lookup
@@ -128,10 +138,11 @@ struct sw_call_info {
 			   shmem object: the object's size at map time */
 	__u64 ino;	/* inode of the backing object, 0 for none */
 	__u32 dev;	/* the object's filesystem (kernel dev_t), 0: unknown */
-	__u16 created;	/* this record announces the object's creation */
-	/* name[] is not the whole path: it was cut at SW_NAME_LEN - 1 bytes
-	 * or deeper than the kernel side climbs; such a path matches none. */
-	__u16 name_cut;
+	/* unlink, unlinkat, openat: the caller's mount namespace (the inode
+	 * number ls -l /proc/PID/ns/mnt shows), since a path names a file
+	 * only within one; 0 for other calls.  (In the room the 8-bit
+	 * created and name_cut leave, so that no record grows.) */
+	__u32 mnt_ns;
 	/* The object's tmpfs after the call: bytes in use and the size
 	 * limit (0: no limit, as on the internal mount of memfds). */
 	__u64 fs_used;
@@ -148,8 +159,17 @@ struct sw_fork_info {
 	__u32 shares_vm; /* CLONE_VM without CLONE_THREAD (vfork, posix_spawn) */
 };
 
+/* Bytes of an exec's arguments kept: with filename[], as much room as
+ * the call record takes, so that no record grows. */
+#define SW_ARGV_LEN 116
+
 struct sw_exec_info {
 	char filename[SW_NAME_LEN];
+	__u16 argv_len; /* bytes of argv[] used */
+	__u16 argv_cut; /* the arguments went on past argv[] */
+	/* The new image's arguments, argv[0] first, each ended by a NUL
+	 * (the last one cut short has none when argv_cut). */
+	char argv[SW_ARGV_LEN];
 };
 
 struct sw_exit_info {

@@ -52,6 +52,7 @@
 #define K_FMODE_CREATED		0x100000 /* f_mode: this open created the file */
 #define K_PF_KTHREAD		0x00200000
 #define K_MAX_ERRNO		4095
+#define K_ENOENT		2
 #define K_ENOSPC		28
 #define K_PAGE_SHIFT		12
 #define K_PROC_IPC_INIT_INO	0xEFFFFFFFU /* the initial IPC namespace's inode */

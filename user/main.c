@@ -236,6 +236,7 @@ struct run {
 	/* --exit-with-command: the end of the exit grace, 0 until the
 	 * command has exited. */
 	__u64 grace_end;
+	bool opens_on; /* capture__record_opens was called */
 };
 
 /*
@@ -317,6 +318,23 @@ static void on_child_exit(struct run *r, __u64 now, __u64 *next_alive_check)
 	}
 }
 
+/* An outsider unlinked an object: from now on an open that fails on a
+ * removed name can be explained (removed-while-in-use), so the capture
+ * starts recording such opens, which it leaves alone until then because
+ * every open on the host would pay for it. */
+static void record_opens(struct run *r)
+{
+	int err = capture__record_opens(r->cap);
+
+	r->opens_on = true;
+	if (err)
+		fprintf(stderr, "shmwatch: can't record failed opens under /dev/shm/: %s\n",
+			strerror(-err));
+	else if (r->o->verbose)
+		fprintf(stderr, "shmwatch: an object was unlinked by a process that neither made "
+				"nor mapped it: recording opens that fail under /dev/shm/ from now on\n");
+}
+
 static int trace_loop(struct run *r)
 {
 	const struct cli_trace *o = r->o;
@@ -357,6 +375,8 @@ static int trace_loop(struct run *r)
 			kill(r->child->pid, SIGKILL);
 			r->child->kill_at = ~0ULL;
 		}
+		if (!r->opens_on && analyzer__wants_opens(pipeline__analyzer(r->pl)))
+			record_opens(r);
 		pipeline__tick(r->pl, now);
 		if (pipeline__output_error(r->pl))
 			r->stop = STOP_OUTPUT;

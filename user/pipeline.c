@@ -92,6 +92,14 @@ static void fan_usage(void *ctx, const struct sw_mount_usage *u)
 		pl->sinks[i]->ops->usage(pl->sinks[i], u);
 }
 
+static void fan_sysv_usage(void *ctx, const struct sw_sysv_usage *u)
+{
+	struct pipeline *pl = ctx;
+
+	for (int i = 0; i < pl->n_sinks; i++)
+		pl->sinks[i]->ops->sysv_usage(pl->sinks[i], u);
+}
+
 /* The outputs: each one's constructor from the pipeline's options.  A new
  * output is a file in out/ (or log/), a function here, and the line in
  * open_sinks() that says when it is opened. */
@@ -191,6 +199,7 @@ struct pipeline *pipeline__new(const struct pipeline_opts *o, const struct sw_he
 	ao.on_finding = fan_finding;
 	ao.on_summary = fan_summary;
 	ao.on_usage = fan_usage;
+	ao.on_sysv_usage = fan_sysv_usage;
 	ao.ctx = pl;
 	pl->live = o->live;
 	pl->sym = symbolizer__new(o->live ? "/proc" : NULL);
@@ -376,10 +385,13 @@ void pipeline__lost(struct pipeline *pl, const __u64 *lost_slots)
 
 void pipeline__stats(struct pipeline *pl, bool final)
 {
-	/* The live view: mounts whose objects changed since the last
-	 * stats (the final view comes with the summaries). */
-	if (!final)
+	/* The live view: mounts whose objects and namespaces whose
+	 * segments changed since the last stats (the final view comes with
+	 * the summaries). */
+	if (!final) {
 		analyzer__usage(pl->analyzer, pl->last_ts, true, fan_usage, pl);
+		analyzer__sysv_usage(pl->analyzer, pl->last_ts, true, fan_sysv_usage, pl);
+	}
 	pl->stats.ts_ns = pl->last_ts;
 	pl->stats.final = final;
 	for (int i = 0; i < pl->n_sinks; i++)

@@ -66,7 +66,8 @@ static __always_inline int on_exit(struct trace_event_raw_sys_exit *ctx, __u32 c
 		return on_exit(ctx, nr);                             \
 	}
 
-/* The fifteen calls of shmwatch's sys_exit programs. */
+/* The fifteen calls of shmwatch's sys_exit programs (its openat program
+ * is attached only once an object has been unlinked under its users). */
 FLOOR_PROG(shmget, SW_SHMGET)
 FLOOR_PROG(shmat, SW_SHMAT)
 FLOOR_PROG(shmdt, SW_SHMDT)

@@ -55,8 +55,10 @@ class Workload:
 
 
 # Iteration counts give 0.3-1 s untraced on the reference machine.
-# (e4)/(e5) open a regular file on disk: shmwatch has no program on openat,
-# so they pay only the syscall-tracepoint floor.  (e6) creates a file and
+# (e4)/(e5) open a regular file on disk, (e8) a missing one: shmwatch
+# attaches no program to openat until it has seen an object unlinked under
+# its users (removed-while-in-use), so they pay only the syscall-tracepoint
+# floor.  (e6) creates a file and
 # unlinks it by name, as rm does: shmwatch's unlinkat program sees every
 # unlink and must let ordinary files go cheaply.  (e7) is the host's
 # commonest syscall: shmwatch's write program sees every write and keeps
@@ -77,6 +79,8 @@ WORKLOADS = [
     Workload("e6", "(e) link + unlinkat a regular file by name (rm)", "unlink", 300000,
              3000, 1000),
     Workload("e7", "(e) write 64 bytes to /dev/null", "write", 5000000, 50000, 5000),
+    Workload("e8", "(e) openat of a missing regular file (ENOENT)", "missing", 1000000, 10000,
+             2000),
     Workload("f", "(f) POSIX shm cycle: shm_open/ftruncate/mmap/touch/munmap/unlink 64K",
              "posixshm", 60000, 600, 50),
 ]

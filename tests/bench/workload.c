@@ -270,7 +270,8 @@ static void setup_shm_name(void)
 }
 
 /* (e) the ordinary open: a regular file read-only, then close.  shmwatch
- * has no program on openat; this pays only the syscall-tracepoint floor. */
+ * has no program on openat (until an object is unlinked under its users);
+ * this pays only the syscall-tracepoint floor. */
 static long loop_openat(long iters)
 {
 	for (long i = 0; i < iters; i++) {
@@ -284,7 +285,7 @@ static long loop_openat(long iters)
 }
 
 /* (e) a creating open of a regular file: the open that creates an shm
- * object, on a disk; as above, only the floor, nothing recorded. */
+ * object, on a disk; as above, nothing recorded. */
 static long loop_creat(long iters)
 {
 	for (long i = 0; i < iters; i++) {
@@ -364,6 +365,17 @@ static long loop_posixshm(long iters)
 	return iters * 4;
 }
 
+/* (e) an open of a name that is not there, outside /dev/shm (the dynamic
+ * loader's library search, a config file looked for): the failed open
+ * that shmwatch's openat program, once attached, reads the path of. */
+static long loop_openat_missing(long iters)
+{
+	for (long i = 0; i < iters; i++)
+		if (openat(AT_FDCWD, scratch_link, O_RDONLY | O_CLOEXEC) >= 0 || errno != ENOENT)
+			die("openat of a missing file");
+	return 0;
+}
+
 struct loop_mode {
 	const char *name;
 	long (*run)(long iters);
@@ -380,6 +392,7 @@ static const struct loop_mode loop_modes[] = {
 	{ "getppid", loop_getppid, NULL },
 	{ "openat", loop_openat, setup_scratch_file },
 	{ "creat", loop_creat, setup_scratch_file },
+	{ "missing", loop_openat_missing, setup_scratch_file },
 	{ "unlink", loop_unlink, setup_scratch_file },
 	{ "write", loop_write, NULL },
 	{ "posixshm", loop_posixshm, setup_shm_name },
@@ -473,7 +486,7 @@ static int hold_mmap(long n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: workload MODE ITERS [--hold] [--rate N]\n"
-			"modes: sysv mmap memfd failstorm malloc spawn getppid openat creat unlink write "
+			"modes: sysv mmap memfd failstorm malloc spawn getppid openat creat missing unlink write "
 			"posixshm\n"
 			"       sysv-hold mmap-hold\n");
 	exit(2);

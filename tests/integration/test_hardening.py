@@ -28,7 +28,8 @@ class HostileInputTest(BpfTestCase):
         for b in text:
             self.assertTrue(b == 0x0a or 0x20 <= b < 0x7f, "raw byte 0x%02x in text" % b)
         for line in text.decode().splitlines():
-            self.assertRegex(line, r"^(\d\d:\d\d:\d\d\.\d{6} #\d+ \d+/\d+ |shmwatch: |summary |tmpfs |  )")
+            self.assertRegex(line, r"^(\d\d:\d\d:\d\d\.\d{6} #\d+ \d+/\d+ "
+                                   r"|shmwatch: |summary |tmpfs |sysv, |  )")
 
     def test_ansi_and_newline_in_comm(self):
         text, records = self.run_hostile("ansi")

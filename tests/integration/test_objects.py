@@ -7,7 +7,8 @@ it under shmwatch and compares the log with that manifest: the recorded
 calls are there with the right arguments and "object" (or "map", or the
 SIGBUS "mapping"), the others are not.
 
-No openat is ever recorded: a tmpfs file's creation is announced by the
+No successful openat is ever recorded (only an open of a /dev/shm path
+that fails with ENOENT): a tmpfs file's creation is announced by the
 first ftruncate, fallocate or shared mmap made through the open file that
 created it, with created true and the file's absolute path as its name;
 an unlink is recorded when its path (joined to its directory when
@@ -211,12 +212,14 @@ class ObjectsTest(BpfTestCase):
             for o in described(e):
                 self.assertIn(o["backing"], ("shmem_file", "memfd"), e)
 
-    def test_no_open_recorded(self):
-        """No openat is recorded, whatever its flags: not the shm_open that
-        created the object, not the plain one, not the O_TRUNC one that
-        really cut it, not the creating openats on the tmpfs.  The call's
-        name is nowhere in the log, not even in the counters, and the
-        first record of the shm object is its first ftruncate."""
+    def test_no_successful_open_recorded(self):
+        """No successful openat is recorded, whatever its flags: not the
+        shm_open that created the object, not the plain one, not the
+        O_TRUNC one that really cut it, not the creating openats on the
+        tmpfs (only an open of a /dev/shm path failing with ENOENT is, see
+        the scenario py_tracker_unlink.py).  The call counts 0 in the
+        counters, and the first record of the shm object is its first
+        ftruncate."""
         manifest, evs, records = self.run_workload()
         opens = [m for m in manifest if m["call"] == "openat"]
         self.assertGreaterEqual(len(opens), 9)
@@ -238,13 +241,62 @@ class ObjectsTest(BpfTestCase):
         final = records[-1]
         self.assertEqual(final["type"], "stats")
         for counter in ("calls", "failed", "lost_by"):
-            self.assertNotIn("openat", final[counter], counter)
+            self.assertEqual(final[counter]["openat"], 0, counter)
             self.assertIn("unlinkat", final[counter], counter)
 
         resize = self.step(manifest, "shm_resize", "ftruncate")[0]
         first = touching(evs, create)[0]
         self.assertEqual((first["call"], first["args"]["fd"], first["args"]["length"]),
                          ("ftruncate", resize["fd"], resize["length"]), first)
+
+    def test_only_enoent_opens_under_dev_shm_recorded(self):
+        """Opens are recorded only once an object was unlinked by a
+        process that neither made nor mapped it, and then only when one
+        fails with ENOENT on an absolute path under /dev/shm/ (shm_open of
+        a name that is gone), with the caller's mount namespace; a path
+        longer than the record holds is cut and says so.  ENOENT elsewhere
+        or on a relative path, and other errors under /dev/shm/, are not
+        recorded."""
+        tag = "shmwatch-test-open-%d" % os.getpid()
+        here, made = "/dev/shm/%s-here" % tag, "/dev/shm/%s-made" % tag
+        with open(here, "w"):
+            pass
+        gone, long = "/dev/shm/%s-gone" % tag, "/dev/shm/%s-%s" % (tag, "l" * 80)
+        script = "\n".join([
+            "import os, time",
+            "def tryopen(path, flags=os.O_RDWR):",
+            "    try: os.close(os.open(path, flags))",
+            "    except OSError as e: print(path, e.errno)",
+            "tryopen(%r + '-before')" % gone,
+            # Made and sized here, unlinked by a child that never mapped it.
+            "fd = os.open(%r, os.O_RDWR | os.O_CREAT | os.O_EXCL)" % made,
+            "os.ftruncate(fd, 4096)",
+            "pid = os.fork()",
+            "if pid == 0: os.unlink(%r); os._exit(0)" % made,
+            "os.waitpid(pid, 0)",
+            "time.sleep(0.5)",
+            "tryopen(%r)" % gone,
+            "tryopen(%r)" % long,
+            "tryopen('/dev/shmwatch-test-gone')",
+            "tryopen('/tmp/%s-gone')" % tag,
+            "tryopen(%r, os.O_RDWR | os.O_CREAT | os.O_EXCL)" % here,
+            "os.chdir('/dev/shm')",
+            "tryopen('%s-rel')" % tag,
+        ])
+        log = self.path("log.json")
+        with Tracer(["-q", "--", "/usr/bin/python3", "-c", script], log) as t:
+            rc = t.proc.wait(60)
+            t.stop()
+        self.assertEqual(rc, 0, t.stderr())
+        opens = events(self.track(read_log(log)), "openat")
+        self.assertEqual([(e["args"]["path"], e["errno"], e.get("name_truncated", False))
+                          for e in opens],
+                         [(gone, "ENOENT", False), (long[:63], "ENOENT", True)])
+        mnt_ns = os.stat("/proc/self/ns/mnt").st_ino
+        for e in opens:
+            self.assertEqual(e["mnt_ns"], mnt_ns)
+            self.assertEqual(e["args"]["flags"]["names"], ["O_RDWR", "O_CLOEXEC"])
+            self.assertNotIn("object", e)
 
     def test_shm_open_create_announced_by_first_ftruncate(self):
         """The shm_open(O_CREAT|O_EXCL) object is announced by the first

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* expect: removed-while-in-use 2 */
-/* expect-text: removed-while-in-use ^(shmget\(0x[0-9a-f]+\) failed with ENOENT|shmctl\(\d+, IPC_RMID\) failed with EINVAL): segment \d+ \(key 0x[0-9a-f]{8}, 64 KiB, made by pid \d+ removed_under_u\) was removed with IPC_RMID at seq \d+ by pid \d+ ipcrm, uid 0, /usr/bin/ipcrm, which neither created nor attached it */
+/* expect-text: removed-while-in-use ^(shmget\(0x[0-9a-f]+\) failed with ENOENT|shmctl\(\d+, IPC_RMID\) failed with EINVAL): segment \d+ \(key 0x[0-9a-f]{8}, 64 KiB, made by pid \d+ removed_under_u\) was removed with IPC_RMID at seq \d+ by pid \d+ ipcrm, uid 0, ipcrm -M 0x[0-9a-f]+, which neither created nor attached it */
 /*
  * removed_under_user.c - a cleanup job removes a segment that a service
  * still needs.

@@ -79,6 +79,7 @@ static void test_rules_md_lists_every_producer(void **state)
 	static const char *const matches[] = {
 		[SW_PRODUCER_NAME] = "name",
 		[SW_PRODUCER_COMM] = "comm",
+		[SW_PRODUCER_ARGS] = "command line",
 		[SW_PRODUCER_MODULE] = "module",
 	};
 	char *doc = slurp("docs/rules.md");

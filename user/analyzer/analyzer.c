@@ -148,6 +148,7 @@ void analyzer__event(struct analyzer *a, const struct sw_event *e)
 {
 	struct proc *p;
 
+	a->now = e->ts_ns;
 	switch (e->kind) {
 	case SW_EV_CALL:
 		handle_call(a, e);
@@ -201,6 +202,11 @@ static void judge_waiting(struct analyzer *a, __u64 ts_ns)
 	RUN_CHECKS(on_release, a, &end);
 }
 
+bool analyzer__wants_opens(const struct analyzer *a)
+{
+	return a->wants_opens;
+}
+
 void analyzer__finish(struct analyzer *a, __u64 ts_ns)
 {
 	struct hmap_iter it;
@@ -212,6 +218,8 @@ void analyzer__finish(struct analyzer *a, __u64 ts_ns)
 	judge_waiting(a, ts_ns);
 	if (a->opts.on_usage)
 		analyzer__usage(a, ts_ns, false, a->opts.on_usage, a->opts.ctx);
+	if (a->opts.on_sysv_usage)
+		analyzer__sysv_usage(a, ts_ns, false, a->opts.on_sysv_usage, a->opts.ctx);
 	hmap_iter_init(&it, &a->procs);
 	while ((n = hmap_iter_next(&it))) {
 		struct proc *p = (struct proc *)n;
@@ -321,7 +329,7 @@ void analyzer__seed_segment(struct analyzer *a, const struct sw_seed_segment *ss
 	if (!s)
 		return;
 	s->key = ss->key;
-	s->size = ss->size;
+	model_seg_set_size(a, s, ss->size);
 	/* The kernel's count includes processes we do not trace. */
 	s->nattch = ss->nattch;
 	s->rmid = ss->removed;

@@ -106,6 +106,7 @@ struct sw_usage_object {
 	char creator_comm[SW_COMM_LEN];
 	bool creator_gone;
 	__u32 mapped_by;     /* traced processes mapping it now */
+	bool unlinked;	     /* its name is gone; a holder keeps its pages */
 };
 
 struct sw_usage_creator {
@@ -141,15 +142,65 @@ struct sw_mount_usage {
 	__u64 roomy_size;
 	__u32 n_objects;      /* linked objects known on it */
 	__u64 object_bytes;   /* the sum of their sizes */
-	int n_biggest, n_creators, n_growers;
+	int n_biggest, n_creators, n_growers, n_peak_held;
 	struct sw_usage_object biggest[SW_USAGE_TOP];
 	struct sw_usage_creator creators[SW_USAGE_TOP]; /* by bytes */
 	struct sw_usage_grower growers[SW_USAGE_TOP];	/* by growth */
+	/* What held the peak: the biggest objects known on the mount when
+	 * fs_used was at peak_used, unlinked ones still mapped among them
+	 * (mapped_by is not counted: 0). */
+	struct sw_usage_object peak_held[SW_USAGE_TOP];
+};
+
+/*
+ * SysV shared memory of one IPC namespace as the traced events show it:
+ * the segments known alive (created or seeded, and not yet destroyed:
+ * one removed with IPC_RMID counts until its last detach, as in the
+ * kernel's kernel.shmall accounting), their high-water mark and what
+ * held it, and the limits that would have sufficed.
+ */
+struct sw_usage_segment {
+	__s32 key;
+	__s32 shmid;
+	__u64 size;
+	__u32 creator_pid;   /* 0: not created by a traced or seeded process */
+	char creator_comm[SW_COMM_LEN];
+	bool creator_gone;
+	__u32 nattch;	     /* as far as traced processes show it */
+	bool removed;	     /* IPC_RMID done, waiting for the last detach */
+};
+
+struct sw_sysv_usage {
+	__u64 ts_ns;
+	__u32 ipc_ns;	      /* sw_event.ipc_ns */
+	__u32 segments;	      /* known alive now */
+	__u64 bytes;	      /* their sizes */
+	/* The most bytes alive at once, when, and in how many segments
+	 * (peak_ts_ns 0: at the start, from the segments seeded). */
+	__u64 peak_bytes;
+	__u64 peak_ts_ns;
+	__u32 peak_bytes_segments;
+	__u32 peak_segments;  /* the most segments alive at once */
+	__u64 biggest_size;   /* the biggest segment seen */
+	/* The namespace's limits as shmwatch read them at start; 0 when
+	 * unknown (another namespace's, which shmwatch cannot read). */
+	__u64 shmmax;
+	__u64 shmall;	      /* pages */
+	__u64 shmmni;
+	/* The limits that would have sufficed: the peaks (shmall in pages
+	 * of SW_PAGE_SIZE) and the biggest segment. */
+	__u64 sufficient_shmall;
+	__u64 sufficient_shmmni;
+	__u64 sufficient_shmmax;
+	int n_biggest, n_peak_held;
+	struct sw_usage_segment biggest[SW_USAGE_TOP];	 /* alive now */
+	struct sw_usage_segment peak_held[SW_USAGE_TOP]; /* at peak_bytes */
 };
 
 typedef void (*sw_finding_fn)(void *ctx, const struct sw_finding *f);
 typedef void (*sw_summary_fn)(void *ctx, const struct sw_proc_summary *s);
 typedef void (*sw_usage_fn)(void *ctx, const struct sw_mount_usage *u);
+typedef void (*sw_sysv_usage_fn)(void *ctx, const struct sw_sysv_usage *u);
 
 struct analyzer_opts {
 	__u64 max_size;		 /* oversized threshold, bytes (default 256 MiB) */
@@ -173,6 +224,8 @@ struct analyzer_opts {
 	sw_finding_fn on_finding;
 	sw_summary_fn on_summary;
 	sw_usage_fn on_usage;	 /* every mount's usage at the end; may be NULL */
+	sw_sysv_usage_fn on_sysv_usage; /* every IPC namespace's SysV usage at
+					   the end; may be NULL */
 	void *ctx;
 };
 
@@ -187,6 +240,10 @@ void analyzer__event(struct analyzer *a, const struct sw_event *e);
 void analyzer__lost(struct analyzer *a, __u64 ts_ns, __u64 n);
 /* End of trace: emit end-of-trace findings and every summary. */
 void analyzer__finish(struct analyzer *a, __u64 ts_ns);
+/* Has a tmpfs object been unlinked by an outsider (removed-while-in-use),
+ * so that an open failing on its name now means something?  The capture
+ * records such opens only from then on. */
+bool analyzer__wants_opens(const struct analyzer *a);
 
 /*
  * Seeding from /proc for processes that were already running (analyzer/seed.c).
@@ -267,6 +324,9 @@ int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_
  * usage changed since the last call, emptied or not (a live view). */
 void analyzer__usage(struct analyzer *a, __u64 ts_ns, bool changed_only, sw_usage_fn fn,
 		     void *ctx);
+/* The same for SysV shared memory, per IPC namespace that held segments. */
+void analyzer__sysv_usage(struct analyzer *a, __u64 ts_ns, bool changed_only,
+			  sw_sysv_usage_fn fn, void *ctx);
 
 /* Did process pid exit after it used SysV shared memory (created,
  * attached, detached, removed or held a segment)?  Always false without

@@ -6,6 +6,7 @@
  * before and after (analyzer.c runs them around apply_call).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analyzer/apply.h"
@@ -131,7 +132,7 @@ static void model_shmat(struct analyzer *a, struct proc *p, const struct sw_even
 		len = s->size;
 	len = SW_PAGE_ALIGN(len ? len : SW_PAGE_SIZE);
 	if (s && !s->size)
-		s->size = e->c.seg_size;
+		model_seg_set_size(a, s, e->c.seg_size);
 	if (s)
 		s->traced = true;
 	/* SHM_REMAP replaces whatever was there; without it the kernel had
@@ -360,6 +361,26 @@ struct proc *model_fork(struct analyzer *a, struct proc *parent, const struct sw
 	return c;
 }
 
+/* "python3 -c from x import y" from the NUL-ended arguments, "..." at
+ * the end when cut; exe when there are none (a log from before). */
+static void join_argv(char dst[SW_CMDLINE_LEN], const struct sw_exec_info *x, const char *exe)
+{
+	__u32 len = x->argv_len < SW_ARGV_LEN ? x->argv_len : SW_ARGV_LEN;
+
+	if (!len) {
+		snprintf(dst, SW_CMDLINE_LEN, "%s", exe);
+		return;
+	}
+	memcpy(dst, x->argv, len);
+	/* A trailing NUL ends the last argument; the others become spaces. */
+	if (!dst[len - 1])
+		len--;
+	for (__u32 i = 0; i < len; i++)
+		if (!dst[i])
+			dst[i] = ' ';
+	strcpy(dst + len, x->argv_cut ? "..." : "");
+}
+
 void model_exec(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	struct mm *mm = model_mm_new();
@@ -371,6 +392,7 @@ void model_exec(struct analyzer *a, struct proc *p, const struct sw_event *e)
 	model_threads_clear(a, p);
 	memcpy(p->exe, e->exec.filename, sizeof(p->exe));
 	p->exe[sizeof(p->exe) - 1] = '\0';
+	join_argv(p->cmdline, &e->exec, p->exe);
 }
 
 /* For --check-state: the kernel names a segment's creator and last

@@ -96,8 +96,8 @@ const struct sw_rule_info sw_rules[] = {
 	},
 	[SW_RULE_REMOVED_WHILE_IN_USE] = {
 		"removed-while-in-use", SW_SEV_ERROR,
-		"a segment was removed by a process that neither created nor attached it, and a later call on it failed",
-		"find out why the remover removed it (a cleanup script, logind's RemoveIPC): remove shared memory only once nobody uses it, and from its owner",
+		"a segment or /dev/shm object was removed by a process that neither created nor attached or mapped it, and a later call on it failed",
+		"find out why the remover removed it (a cleanup script, logind's RemoveIPC, another program's resource tracker): remove shared memory only once nobody uses it, and from its owner",
 	},
 	[SW_RULE_IPC_NAMESPACE_MISMATCH] = {
 		"ipc-namespace-mismatch", SW_SEV_ERROR,
@@ -151,9 +151,12 @@ static void finding_producer(struct sw_finding *f, const struct sw_producer *p)
 }
 
 /* The fix is that of a known process (by comm), not of the finding's. */
-void finding_known_process(struct sw_finding *f, const char *comm)
+void finding_known_process(struct sw_finding *f, const char *comm, const char *cmdline)
 {
-	const struct sw_producer *p = sw_producer_by_comm(comm);
+	const struct sw_producer *p = sw_producer_by_args(cmdline);
+
+	if (!p)
+		p = sw_producer_by_comm(comm);
 
 	if (p)
 		finding_producer(f, p);

@@ -16,9 +16,10 @@ void finding_init(struct sw_finding *f, int rule, __u32 pid, __u32 tid, const ch
 /* The finding is about the object named name (a path, memfd:NAME): a
  * known producer's object gets its producer and fix (producers.c). */
 void finding_object(struct sw_finding *f, const char *name);
-/* The finding's fix is that of the known process whose comm is comm (the
- * remover of a segment, say), if there is one. */
-void finding_known_process(struct sw_finding *f, const char *comm);
+/* The finding's fix is that of the known process whose command line
+ * (proc.cmdline) or else comm is this (the remover of a segment, say), if
+ * there is one. */
+void finding_known_process(struct sw_finding *f, const char *comm, const char *cmdline);
 /* A finding completed by e, the misuse: its site is e's stack. */
 void finding_from_event(struct sw_finding *f, int rule, const struct sw_event *e);
 /* A stack kept with a model object; none leaves dst empty.  The model

@@ -56,6 +56,7 @@ static void wait_add(struct analyzer *a, struct shmobj *o)
 
 void model_obj_free(struct analyzer *a, struct shmobj *o)
 {
+	model_mount_peak_take(a, model_mount(a, o->dev));
 	hmap_del(&a->objs, &o->node);
 	paths_del(a, o);
 	model_obj_unwait(a, o);
@@ -105,11 +106,16 @@ static struct mount *note_mount(struct analyzer *a, const struct sw_event *e)
 			m->has_label = true;
 		}
 	}
+	/* Less used than the latest event showed: a peak is over, and the
+	 * objects known are still as they were at it. */
+	if (c->fs_used < m->fs_used)
+		model_mount_peak_take(a, m);
 	m->fs_used = c->fs_used;
 	m->fs_size = c->fs_size;
 	if (c->fs_used > m->peak_used) {
 		m->peak_used = c->fs_used;
 		m->peak_ts = e->ts_ns;
+		m->peak_pending = true;
 	}
 	/* Saturating: a log's numbers are whatever it says. */
 	want = model_space_wanted(e);
@@ -243,8 +249,7 @@ static void mark_unlinked(struct analyzer *a, struct shmobj *o, __u64 seq)
 		m->changed = true;
 }
 
-/* The linked created tmpfs object at this path. */
-static struct shmobj *obj_by_path(struct analyzer *a, const char *path)
+struct shmobj *model_obj_by_path(const struct analyzer *a, const char *path)
 {
 	struct hnode *n;
 
@@ -306,7 +311,7 @@ static void obj_created(struct analyzer *a, struct proc *p, const struct sw_even
 		return;
 	/* A linked object that had this path was removed or renamed away
 	 * unseen: its name is gone. */
-	old = obj_by_path(a, o->path);
+	old = model_obj_by_path(a, o->path);
 	if (old && old != o)
 		mark_unlinked(a, old, e->seq);
 	o->pnode.key = path_key(o->path);
@@ -320,6 +325,8 @@ static void obj_resized(struct analyzer *a, struct shmobj *o, const struct sw_ev
 {
 	if (e->c.seg_size == o->size)
 		return;
+	if (e->c.seg_size < o->size)
+		model_mount_peak_take(a, model_mount(a, o->dev));
 	o->resize_seq = e->seq;
 	o->resize_from = o->size;
 	o->resize_pid = e->pid;
@@ -334,16 +341,19 @@ static void obj_resized(struct analyzer *a, struct shmobj *o, const struct sw_ev
 /* An unlink: the object the kernel matched to its path, or the linked
  * one at that path.  Without a mapping left, its name was all that kept
  * it known: it goes (memfds wait for their creator, see collect). */
-static void obj_unlinked(struct analyzer *a, const struct sw_event *e)
+static void obj_unlinked(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	struct shmobj *o;
 
 	if (e->c.name_cut && !e->c.ino)
 		return; /* a cut path names no object for sure */
-	o = e->c.ino ? model_obj(a, e->c.dev, e->c.ino) : obj_by_path(a, e->c.name);
+	o = e->c.ino ? model_obj(a, e->c.dev, e->c.ino) : model_obj_by_path(a, e->c.name);
 
 	if (!o || o->unlinked)
 		return;
+	/* Its pages may go with its name: a peak would end here. */
+	model_mount_peak_take(a, model_mount(a, o->dev));
+	model_removal_add_obj(a, p, e, o);
 	mark_unlinked(a, o, e->seq);
 	if (!o->n_maps)
 		model_obj_free(a, o);
@@ -365,7 +375,7 @@ void model_obj_call(struct analyzer *a, struct proc *p, const struct sw_event *e
 
 	if (e->call == SW_UNLINK || e->call == SW_UNLINKAT) {
 		if (!sw_ret_is_err(c->ret))
-			obj_unlinked(a, e);
+			obj_unlinked(a, p, e);
 		return;
 	}
 	if (!c->ino)
@@ -382,6 +392,9 @@ void model_obj_call(struct analyzer *a, struct proc *p, const struct sw_event *e
 	 * the object open and may well know its name. */
 	model_reach_use(a, &o->reach, p);
 	o->alloc = c->obj_alloc;
+	/* Refused for want of space: it holds what it had, not its size
+	 * (an ftruncate that succeeded before a refused fallocate). */
+	o->refused = c->ret == -K_ENOSPC;
 	if (!sw_ret_is_err(c->ret))
 		obj_resized(a, o, e);
 }
@@ -474,4 +487,55 @@ unsigned int model_obj_collect(struct analyzer *a)
 		gone++;
 	}
 	return gone;
+}
+
+/* What o holds of its mount: its size, but for a peak only what it had
+ * allocated when a call to grow it was refused for want of space. */
+static __u64 held_size(const struct shmobj *o, bool held)
+{
+	return held && o->refused && o->alloc < o->size ? o->alloc : o->size;
+}
+
+int model_mount_biggest(const struct analyzer *a, __u32 dev, bool held,
+			struct sw_usage_object *rows)
+{
+	const struct shmobj *top[SW_USAGE_TOP];
+	__u64 keys[SW_USAGE_TOP];
+	int n = 0;
+	struct hmap_iter it;
+	struct hnode *node;
+
+	hmap_iter_init(&it, &a->objs);
+	while ((node = hmap_iter_next(&it))) {
+		const struct shmobj *o = (const struct shmobj *)node;
+		int i;
+
+		if (o->dev != dev || (o->unlinked && !(held && o->n_maps)))
+			continue;
+		i = model_top_slot(keys, &n, held_size(o, held), top, sizeof(top[0]));
+		if (i >= 0)
+			top[i] = o;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct shmobj *o = top[i];
+		struct sw_usage_object *b = &rows[i];
+
+		memset(b, 0, sizeof(*b));
+		memcpy(b->path, o->path, sizeof(b->path));
+		b->size = held_size(o, held);
+		b->creator_pid = o->created ? o->creator_pid : 0;
+		memcpy(b->creator_comm, o->creator_comm, SW_COMM_LEN);
+		b->creator_gone = o->creator_gone;
+		b->mapped_by = !held && o->n_maps ? model_obj_holders(a, o) : 0;
+		b->unlinked = o->unlinked;
+	}
+	return n;
+}
+
+void model_mount_peak_take(struct analyzer *a, struct mount *m)
+{
+	if (!m || !m->peak_pending)
+		return;
+	m->peak_pending = false;
+	m->n_peak_held = model_mount_biggest(a, m->dev, true, m->peak_held);
 }

@@ -10,8 +10,21 @@
 #include "analyzer/state.h"
 
 struct shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino);
+/* The linked created tmpfs object at this path (any mount namespace). */
+struct shmobj *model_obj_by_path(const struct analyzer *a, const char *path);
 /* The mount with dev, NULL if no event showed it. */
 struct mount *model_mount(struct analyzer *a, __u32 dev);
+/* m's use is at a new peak that is about to end (an object shrinks or
+ * goes, or an event shows less used): remember what holds it.  Does
+ * nothing for NULL or when no new peak is pending. */
+void model_mount_peak_take(struct analyzer *a, struct mount *m);
+/* The biggest objects on mount dev into rows (SW_USAGE_TOP of them),
+ * biggest first: the linked ones, and with held also those unlinked
+ * that a mapping still holds, which occupy the mount all the same (and
+ * then without mapped_by, a walk of every address space: a peak can end
+ * at any event).  Returns how many. */
+int model_mount_biggest(const struct analyzer *a, __u32 dev, bool held,
+			struct sw_usage_object *rows);
 /* A call refused for want of space (ENOSPC): how many bytes more than
  * the object had it asked for; 0 for any other event or when unknown. */
 __u64 model_space_wanted(const struct sw_event *e);

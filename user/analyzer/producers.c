@@ -107,6 +107,17 @@ const struct sw_producer sw_producers[] = {
 	  "the login manager: with RemoveIPC=yes (the default) it removes a user's SysV segments and /dev/shm files at that user's last logout",
 	  "run the service as a system user (useradd --system), or set RemoveIPC=no in /etc/systemd/logind.conf and restart systemd-logind",
 	  "removed-while-in-use" },
+	/* python/cpython Lib/multiprocessing/resource_tracker.py: the
+	 * tracker runs as "python -c 'from multiprocessing.resource_tracker
+	 * import main;main(FD)'" and, once every process that uses it has
+	 * exited, unlinks each SharedMemory they registered and did not
+	 * unregister; shared_memory.py registers on attach by name too
+	 * (python/cpython #82300), and Python 3.13 adds track=False. */
+	{ SW_PRODUCER_ARGS, "from multiprocessing.resource_tracker import main*",
+	  "Python resource tracker",
+	  "multiprocessing's resource tracker: at its processes' exit it unlinks every SharedMemory they created or attached by name and did not unlink",
+	  "attach with SharedMemory(name, track=False) (Python 3.13), or resource_tracker.unregister(shm._name, 'shared_memory') after attaching; let only the owner unlink()",
+	  "removed-while-in-use" },
 	/* util-linux sys-utils/ipcrm.c: shmctl(id, IPC_RMID) for -m ID,
 	 * shmget(key, 0, 0) first for -M KEY. */
 	{ SW_PRODUCER_COMM, "ipcrm", "ipcrm",
@@ -201,6 +212,17 @@ const struct sw_producer *sw_producer_by_name(const char *name)
 const struct sw_producer *sw_producer_by_comm(const char *comm)
 {
 	return lookup(SW_PRODUCER_COMM, comm);
+}
+
+const struct sw_producer *sw_producer_by_args(const char *cmdline)
+{
+	for (const char *at = cmdline; at; at = strchr(at, ' ')) {
+		const struct sw_producer *p = lookup(SW_PRODUCER_ARGS, at += *at == ' ');
+
+		if (p)
+			return p;
+	}
+	return NULL;
 }
 
 const struct sw_producer *sw_producer_by_module(const char *path)

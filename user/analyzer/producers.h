@@ -17,6 +17,9 @@ enum sw_producer_match {
 			       its path, or the whole "memfd:NAME" */
 	SW_PRODUCER_COMM,   /* the comm of the process a finding is about
 			       (SysV segments have no name) */
+	SW_PRODUCER_ARGS,   /* the command line of the process a finding
+			       blames (its traced exec's arguments joined
+			       by spaces), from any argument on */
 	SW_PRODUCER_MODULE, /* the base name of a module in a finding's
 			       resolved stacks (the sinks look, having the
 			       frames; the analyzer has only addresses) */
@@ -51,6 +54,8 @@ bool sw_producer_fixes(const struct sw_producer *p, const char *rule);
 const struct sw_producer *sw_producer_by_name(const char *name);
 /* The row for a process whose comm is comm; NULL: none. */
 const struct sw_producer *sw_producer_by_comm(const char *comm);
+/* The row for a process whose command line is cmdline; NULL: none. */
+const struct sw_producer *sw_producer_by_args(const char *cmdline);
 /* The row for a stack frame in module path (a file path); NULL: none. */
 const struct sw_producer *sw_producer_by_module(const char *path);
 

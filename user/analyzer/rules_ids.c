@@ -14,7 +14,10 @@
  * ipcrm in a script or systemd-logind's RemoveIPC at a user's last
  * logout.  A segment removed by its own creator or by a process that used
  * it is the program's own business, and failed-then-used says when it
- * was removed.
+ * was removed.  The same for a tmpfs object unlinked by a process that
+ * neither created nor mapped it (Python's resource tracker of another
+ * program, a cleanup job) and then opened by name (shm_open's openat
+ * failing with ENOENT) in the same mount namespace.
  *
  * ipc-namespace-mismatch: SysV ids are numbers within one IPC namespace
  * (a new namespace numbers its segments from 0 again).  An id that the
@@ -27,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "analyzer/findings.h"
+#include "analyzer/objects.h"
 #include "kabi.h"
 #include "lib/names.h"
 
@@ -131,14 +135,14 @@ static void describe_refused(char *buf, size_t len, const struct sw_event *e)
 	}
 }
 
-/* "pid 4242 ipcrm, uid 1000, /usr/bin/ipcrm" */
+/* "pid 4242 ipcrm, uid 1000, ipcrm -M 0x5d0a1b2c" */
 static void describe_remover(char *buf, size_t len, const struct removal *rm)
 {
 	int n = snprintf(buf, len, "pid %u %s, uid %u", rm->remover_pid, rm->remover_comm,
 			 rm->remover_uid);
 
-	if (rm->remover_exe[0] && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, ", %s", rm->remover_exe);
+	if (rm->remover_cmd[0] && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", %s", rm->remover_cmd);
 }
 
 /* "segment 32768 (key 0x5d0a1b2c, 64 KiB, made by pid 4200 app)" */
@@ -155,10 +159,22 @@ static void describe_removed(char *buf, size_t len, const struct removal *rm)
 	snprintf(buf, len, "segment %d (%s, %s, %s)", rm->shmid, key, sz, by);
 }
 
+/* "/dev/shm/psm_1f2e (1.0 MiB, made by pid 4200 python3)" */
+static void describe_unlinked(char *buf, size_t len, const struct removal *rm)
+{
+	char sz[32] = "size unknown", by[48] = "creator unknown";
+
+	if (rm->size)
+		finding_size(sz, sizeof(sz), rm->size);
+	if (rm->creator_pid)
+		snprintf(by, sizeof(by), "made by pid %u %s", rm->creator_pid, rm->creator_comm);
+	snprintf(buf, len, "%s (%s, %s)", rm->path, sz, by);
+}
+
 static void removed_report(struct analyzer *a, struct proc *p, const struct sw_event *e,
 			   const struct removal *rm)
 {
-	char call[48], seg[128], who[128];
+	char call[48 + SW_NAME_LEN], what[128 + SW_NAME_LEN], who[64 + SW_CMDLINE_LEN];
 	struct sw_finding f;
 
 	if (!finding_first_time(p, SW_RULE_REMOVED_WHILE_IN_USE, SW_CALL_NONE, rm->seq))
@@ -166,14 +182,36 @@ static void removed_report(struct analyzer *a, struct proc *p, const struct sw_e
 	finding_from_event(&f, SW_RULE_REMOVED_WHILE_IN_USE, e);
 	finding_evidence(&f, rm->seq);
 	finding_evidence(&f, e->seq);
-	/* The fix is the remover's: a known one (logind, ipcrm) has its own. */
-	finding_known_process(&f, rm->remover_comm);
-	describe_refused(call, sizeof(call), e);
-	describe_removed(seg, sizeof(seg), rm);
+	/* The fix is the remover's: a known one (logind, ipcrm, a resource
+	 * tracker) has its own. */
+	finding_known_process(&f, rm->remover_comm, rm->remover_cmd);
 	describe_remover(who, sizeof(who), rm);
+	if (rm->object) {
+		snprintf(call, sizeof(call), "openat(%s)", e->c.name);
+		describe_unlinked(what, sizeof(what), rm);
+		finding_publish(a, p, &f, a->lost_total,
+			"%s failed with %s: %s was unlinked at seq %llu by %s, which neither created nor mapped it",
+			call, finding_err(e->c.ret), what, (unsigned long long)rm->seq, who);
+		return;
+	}
+	describe_refused(call, sizeof(call), e);
+	describe_removed(what, sizeof(what), rm);
 	finding_publish(a, p, &f, a->lost_total,
 		"%s failed with %s: %s was removed with IPC_RMID at seq %llu by %s, which neither created nor attached it",
-		call, finding_err(e->c.ret), seg, (unsigned long long)rm->seq, who);
+		call, finding_err(e->c.ret), what, (unsigned long long)rm->seq, who);
+}
+
+/* An open of a /dev/shm path that failed because the name is gone, and
+ * the unlink of that path in the caller's mount namespace (each
+ * container has its own /dev/shm) that explains it, else NULL.  A name
+ * the model still knows as linked was not what the kernel refused. */
+static const struct removal *unlink_behind(struct analyzer *a, const struct sw_event *e)
+{
+	if (e->call != SW_OPENAT || e->c.ret != -ENOENT || e->c.name_cut || !e->c.mnt_ns)
+		return NULL;
+	if (model_obj_by_path(a, e->c.name))
+		return NULL;
+	return model_removal_of_path(a, e->c.mnt_ns, e->c.name);
 }
 
 /* "the initial IPC namespace", "IPC namespace ipc:[4026532451]" */
@@ -213,9 +251,14 @@ void removed_on_call(struct analyzer *a, struct proc *p, const struct sw_event *
 	const struct removal *rm;
 	struct refusal r;
 
-	if (!p || !refused_as_absent(e, &r))
+	if (!p)
 		return;
-	rm = removal_behind(a, e, &r);
+	if (e->call == SW_OPENAT)
+		rm = unlink_behind(a, e);
+	else if (refused_as_absent(e, &r))
+		rm = removal_behind(a, e, &r);
+	else
+		return;
 	if (rm && rm->outsider && rm->remover_pid != e->pid)
 		removed_report(a, p, e, rm);
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * state.c - the state primitives on processes, threads, SysV segments and
- * shared user stacks (see state.h).  Calls nothing else in the analyzer.
+ * state.c - the state primitives on processes, threads, SysV segments
+ * (and their use per IPC namespace) and shared user stacks (see
+ * state.h).  Calls nothing else in the analyzer.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analyzer/state.h"
@@ -342,10 +344,147 @@ void model_seg_unlink_creator(struct segment *s)
 	s->creator = NULL;
 }
 
+int model_top_slot(__u64 *keys, int *n, __u64 key, void *items, size_t item_size)
+{
+	int i = *n < SW_USAGE_TOP ? (*n)++ : SW_USAGE_TOP;
+
+	while (i > 0 && keys[i - 1] < key) {
+		if (i < SW_USAGE_TOP) {
+			keys[i] = keys[i - 1];
+			memcpy((char *)items + i * item_size, (char *)items + (i - 1) * item_size,
+			       item_size);
+		}
+		i--;
+	}
+	if (i >= SW_USAGE_TOP)
+		return -1;
+	keys[i] = key;
+	return i;
+}
+
+/* ---- SysV use per IPC namespace --------------------------------------- */
+
+int model_sysv_biggest(const struct analyzer *a, __u32 ipc_ns, struct sw_usage_segment *rows)
+{
+	const struct segment *top[SW_USAGE_TOP];
+	__u64 keys[SW_USAGE_TOP];
+	int n = 0;
+	struct hmap_iter it;
+	struct hnode *node;
+
+	hmap_iter_init(&it, &a->segs);
+	while ((node = hmap_iter_next(&it))) {
+		const struct segment *s = hmap_entry(node, struct segment, node);
+		int i;
+
+		if (s->ipc_ns != ipc_ns || s->destroyed)
+			continue;
+		i = model_top_slot(keys, &n, s->size, top, sizeof(top[0]));
+		if (i >= 0)
+			top[i] = s;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct segment *s = top[i];
+		struct sw_usage_segment *r = &rows[i];
+
+		memset(r, 0, sizeof(*r));
+		r->key = s->key;
+		r->shmid = s->shmid;
+		r->size = s->size;
+		r->creator_pid = s->creator_pid;
+		memcpy(r->creator_comm, s->creator_comm, SW_COMM_LEN);
+		r->creator_gone = s->creator_pid && !s->creator;
+		r->nattch = s->nattch;
+		r->removed = s->rmid;
+	}
+	return n;
+}
+
+void model_sysv_peak_take(struct analyzer *a, struct ipcns_use *u)
+{
+	if (!u->peak_pending)
+		return;
+	u->peak_pending = false;
+	u->n_peak_held = model_sysv_biggest(a, u->ipc_ns, u->peak_held);
+}
+
+static struct ipcns_use *ipcns_use(struct analyzer *a, __u32 ipc_ns)
+{
+	for (unsigned int i = 0; i < a->n_ipcnses; i++)
+		if (a->ipcnses[i].ipc_ns == ipc_ns)
+			return &a->ipcnses[i];
+	if (a->n_ipcnses == SW_IPC_NSES)
+		return NULL;
+	a->ipcnses[a->n_ipcnses] = (struct ipcns_use){ .ipc_ns = ipc_ns };
+	return &a->ipcnses[a->n_ipcnses++];
+}
+
+static __u64 seg_pages(__u64 size)
+{
+	return size / SW_PAGE_SIZE + (size % SW_PAGE_SIZE != 0);
+}
+
+/* Saturating: a log's sizes are whatever it says. */
+static __u64 add_sat(__u64 x, __u64 y)
+{
+	return x > UINT64_MAX - y ? UINT64_MAX : x + y;
+}
+
+static __u64 sub_sat(__u64 x, __u64 y)
+{
+	return x > y ? x - y : 0;
+}
+
+/* segs segments of size bytes in all more (grow) or fewer in u. */
+static void ipcns_change(struct analyzer *a, struct ipcns_use *u, bool grow, __u32 segs,
+			 __u64 size)
+{
+	if (!u)
+		return;
+	u->changed = true;
+	if (!grow) {
+		/* The peak ends here: what holds it is still all there. */
+		if (size)
+			model_sysv_peak_take(a, u);
+		u->segments -= u->segments >= segs ? segs : u->segments;
+		u->bytes = sub_sat(u->bytes, size);
+		u->pages = sub_sat(u->pages, seg_pages(size));
+		return;
+	}
+	u->segments += segs;
+	u->bytes = add_sat(u->bytes, size);
+	u->pages = add_sat(u->pages, seg_pages(size));
+	if (size > u->biggest_size)
+		u->biggest_size = size;
+	if (u->segments > u->peak_segments)
+		u->peak_segments = u->segments;
+	if (u->pages > u->peak_pages)
+		u->peak_pages = u->pages;
+	if (u->bytes > u->peak_bytes) {
+		u->peak_bytes = u->bytes;
+		u->peak_ts = a->now;
+		u->peak_bytes_segments = u->segments;
+		u->peak_pending = true;
+	}
+}
+
+void model_seg_set_size(struct analyzer *a, struct segment *s, __u64 size)
+{
+	struct ipcns_use *u;
+
+	if (size == s->size)
+		return;
+	u = s->counted ? ipcns_use(a, s->ipc_ns) : NULL;
+	ipcns_change(a, u, false, 0, s->size);
+	s->size = size;
+	ipcns_change(a, u, true, 0, size);
+}
+
 struct segment *model_seg_new(struct analyzer *a, __u32 ipc_ns, __s32 shmid, __s32 key,
 			       __u64 size)
 {
 	struct segment *s = calloc(1, sizeof(*s));
+	struct ipcns_use *u;
 
 	if (!s)
 		return NULL;
@@ -358,6 +497,9 @@ struct segment *model_seg_new(struct analyzer *a, __u32 ipc_ns, __s32 shmid, __s
 	s->size = size;
 	s->lost_snap = a->lost_total;
 	hmap_put(&a->segs, &s->node);
+	u = ipcns_use(a, ipc_ns);
+	s->counted = u != NULL;
+	ipcns_change(a, u, true, 1, size);
 	return s;
 }
 
@@ -373,6 +515,9 @@ void model_seg_free(struct analyzer *a, struct segment *s)
  * rules may still hold a pointer from a->idle. */
 void model_seg_destroy(struct analyzer *a, struct segment *s)
 {
+	if (s->counted)
+		ipcns_change(a, ipcns_use(a, s->ipc_ns), false, 1, s->size);
+	s->counted = false;
 	model_seg_unlink_creator(s);
 	model_seg_unwait(s);
 	s->destroyed = true;
@@ -436,6 +581,14 @@ static bool holds_attachment(const struct proc *p, const struct segment *s)
 	return p->mm && range_foreach(&p->mm->ranges, attachment_of, (void *)s) != 0;
 }
 
+static void remover_set(struct removal *r, const struct proc *p, const struct sw_event *e)
+{
+	memcpy(r->remover_comm, e->comm, SW_COMM_LEN);
+	r->remover_comm[SW_COMM_LEN - 1] = '\0';
+	if (p)
+		memcpy(r->remover_cmd, p->cmdline, SW_CMDLINE_LEN);
+}
+
 void model_removal_add(struct analyzer *a, struct proc *p, const struct sw_event *e,
 		       const struct segment *s)
 {
@@ -450,10 +603,7 @@ void model_removal_add(struct analyzer *a, struct proc *p, const struct sw_event
 		.remover_pid = e->pid,
 		.remover_uid = e->uid,
 	};
-	memcpy(r->remover_comm, e->comm, SW_COMM_LEN);
-	r->remover_comm[SW_COMM_LEN - 1] = '\0';
-	if (p)
-		memcpy(r->remover_exe, p->exe, SW_NAME_LEN);
+	remover_set(r, p, e);
 	if (!s)
 		return;
 	r->key = s->key;
@@ -467,6 +617,44 @@ void model_removal_add(struct analyzer *a, struct proc *p, const struct sw_event
 	r->outsider = s->creator_known && s->creator_pid != e->pid && p && !holds_attachment(p, s);
 }
 
+static int mapping_of_obj(void *ctx, struct range_node *rn)
+{
+	const struct shmobj *o = ctx;
+	const struct mapping *n = container_of(rn, struct mapping, rn);
+
+	return n->ino == o->ino && n->dev == o->dev;
+}
+
+void model_removal_add_obj(struct analyzer *a, struct proc *p, const struct sw_event *e,
+			   const struct shmobj *o)
+{
+	struct removal *r = &a->removals[a->removal_next++ % SW_REMOVALS];
+
+	*r = (struct removal){
+		.valid = true,
+		.object = true,
+		.mnt_ns = e->c.mnt_ns,
+		.size = o->size,
+		.seq = e->seq,
+		.ts = e->ts_ns,
+		.remover_pid = e->pid,
+		.remover_uid = e->uid,
+	};
+	remover_set(r, p, e);
+	memcpy(r->path, e->c.name, SW_NAME_LEN);
+	r->path[SW_NAME_LEN - 1] = '\0';
+	if (o->created) {
+		r->creator_pid = o->creator_pid;
+		memcpy(r->creator_comm, o->creator_comm, SW_COMM_LEN);
+	}
+	/* As for a segment; an fd the remover holds without a mapping is
+	 * not seen (a process that only reads or writes it). */
+	r->outsider = o->created && o->creator_pid != e->pid && p && !e->c.name_cut &&
+		      !(p->mm && range_foreach(&p->mm->ranges, mapping_of_obj, (void *)o));
+	if (r->outsider)
+		a->wants_opens = true;
+}
+
 static const struct removal *removal_find(const struct analyzer *a, __u32 ipc_ns, bool by_key,
 					  __s32 v)
 {
@@ -476,7 +664,21 @@ static const struct removal *removal_find(const struct analyzer *a, __u32 ipc_ns
 
 		if (!r->valid)
 			break;
-		if (r->ipc_ns == ipc_ns && (by_key ? r->key == v : r->shmid == v))
+		if (!r->object && r->ipc_ns == ipc_ns && (by_key ? r->key == v : r->shmid == v))
+			return r;
+	}
+	return NULL;
+}
+
+const struct removal *model_removal_of_path(const struct analyzer *a, __u32 mnt_ns,
+					    const char *path)
+{
+	for (unsigned int i = 1; i <= SW_REMOVALS; i++) {
+		const struct removal *r = &a->removals[(a->removal_next - i) % SW_REMOVALS];
+
+		if (!r->valid)
+			break;
+		if (r->object && r->mnt_ns == mnt_ns && !strncmp(r->path, path, SW_NAME_LEN))
 			return r;
 	}
 	return NULL;

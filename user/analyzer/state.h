@@ -47,7 +47,8 @@
 #define SW_RECENT_EXITS 64  /* exits remembered to spot late events */
 #define SW_ANCESTRY 8	    /* nearest ancestors a process remembers */
 #define SW_REACH_USERS 6    /* latest users an object or segment remembers */
-#define SW_REMOVALS 64	    /* removed segments remembered after they went */
+#define SW_REMOVALS 64	    /* removed segments and objects remembered */
+#define SW_CMDLINE_LEN (SW_ARGV_LEN + 4) /* arguments, "..." and a NUL */
 
 /* ---- shared user stacks --------------------------------------------- */
 
@@ -237,6 +238,9 @@ struct proc {
 	__u8 n_anc;
 	char comm[SW_COMM_LEN];
 	char exe[SW_NAME_LEN]; /* the file its traced exec ran, "" unknown */
+	/* Its traced exec's arguments joined by spaces ("..." at the end
+	 * when cut), else exe, else "": how a remover is named. */
+	char cmdline[SW_CMDLINE_LEN];
 	struct mm *mm;
 	struct thread threads[SW_THREADS];
 	struct list_node created; /* segments this process created, by cnode */
@@ -267,6 +271,7 @@ struct segment {
 	bool queued;	    /* in a->idle for the end-of-event check */
 	bool destroyed;	    /* freed at the end of the event */
 	bool traced;	    /* a call touched it, not only seeding */
+	bool counted;	    /* in its namespace's use (struct ipcns_use) */
 	__u32 creator_pid;
 	__u32 creator_tid;
 	char creator_comm[SW_COMM_LEN];
@@ -317,6 +322,7 @@ struct shmobj {
 				 and its leak cannot be judged */
 	bool leak_reported;
 	bool space_reported;  /* shm-space-exhausted: once per object */
+	bool refused;	      /* its latest sizing call failed with ENOSPC */
 	__u64 ino;
 	char path[SW_NAME_LEN]; /* as created ("/dev/shm/x", "memfd:x"), else
 				   the file's name */
@@ -360,9 +366,38 @@ struct mount {
 	 * the most of them (0: none was refused). */
 	__u64 needed;
 	bool changed; /* since the last analyzer__usage(changed_only) */
+	/* What held the peak (see model_peak_note). */
+	bool peak_pending;
+	int n_peak_held;
+	struct sw_usage_object peak_held[SW_USAGE_TOP];
 };
 
 #define SW_MOUNTS 32
+
+/*
+ * SysV shared memory of one IPC namespace: the segments known alive and
+ * their high-water mark.  What held the peak is taken when the peak is
+ * over (peak_pending: the first drop after a new peak, or a report),
+ * so that a climb costs one look at the segments, not one per step.
+ */
+struct ipcns_use {
+	__u32 ipc_ns;
+	__u32 segments;
+	__u64 bytes;
+	__u64 pages;	 /* as kernel.shmall counts: each segment's rounded up */
+	__u64 peak_bytes;
+	__u64 peak_ts;
+	__u64 peak_pages;
+	__u32 peak_bytes_segments;
+	__u32 peak_segments;
+	__u64 biggest_size;
+	bool changed; /* since the last analyzer__sysv_usage(changed_only) */
+	bool peak_pending;
+	int n_peak_held;
+	struct sw_usage_segment peak_held[SW_USAGE_TOP];
+};
+
+#define SW_IPC_NSES 32
 
 static inline __u64 obj_key(__u32 dev, __u64 ino)
 {
@@ -375,27 +410,31 @@ struct exit_rec {
 };
 
 /*
- * A SysV segment removed with IPC_RMID, remembered after it is gone: a
- * later call that fails on its id or key is explained by it
- * (removed-while-in-use, failed-then-used), and an id that was the
- * caller's namespace's is not taken for another namespace's
- * (ipc-namespace-mismatch).
+ * A SysV segment removed with IPC_RMID, or a tmpfs object unlinked,
+ * remembered after it is gone: a later call that fails on its id, key or
+ * path is explained by it (removed-while-in-use, failed-then-used), and
+ * an id that was the caller's namespace's is not taken for another
+ * namespace's (ipc-namespace-mismatch).
  */
 struct removal {
 	bool valid;
-	/* The remover neither created the segment nor had it attached:
-	 * someone else's cleanup (ipcrm, logind's RemoveIPC, a script). */
+	bool object; /* an unlinked object (path, mnt_ns), else a segment */
+	/* The remover neither created it nor had it attached or mapped:
+	 * someone else's cleanup (ipcrm, logind's RemoveIPC, a script,
+	 * another program's resource tracker). */
 	bool outsider;
 	__u32 ipc_ns;
 	__s32 shmid;
 	__s32 key;
+	__u32 mnt_ns;
+	char path[SW_NAME_LEN];
 	__u64 size;	/* 0: unknown */
-	__u64 seq;	/* the IPC_RMID */
+	__u64 seq;	/* the IPC_RMID or unlink */
 	__u64 ts;
 	__u32 remover_pid;
 	__u32 remover_uid;
 	char remover_comm[SW_COMM_LEN];
-	char remover_exe[SW_NAME_LEN]; /* as its exec named it, "" unknown */
+	char remover_cmd[SW_CMDLINE_LEN]; /* see proc.cmdline, "" unknown */
 	__u32 creator_pid; /* 0: unknown */
 	char creator_comm[SW_COMM_LEN];
 };
@@ -418,10 +457,16 @@ struct analyzer {
 	size_t cap_idle;
 	bool finished;
 	__u64 n_stacks; /* struct ustack allocated and not yet freed */
+	bool wants_opens; /* see analyzer__wants_opens */
 	struct hmap objs;
 	struct hmap obj_paths; /* linked created objects by path */
 	struct mount mounts[SW_MOUNTS];
 	unsigned int n_mounts;
+	/* SysV use per IPC namespace; namespaces beyond SW_IPC_NSES are
+	 * left out of the usage view (their segments are still judged). */
+	struct ipcns_use ipcnses[SW_IPC_NSES];
+	unsigned int n_ipcnses;
+	__u64 now; /* ts_ns of the event being applied */
 	/* objects whose creator exited while they were linked: the leak
 	 * check looks at them again when a mapping goes */
 	struct list_node objs_wait; /* of struct shmobj, by wnode */
@@ -509,6 +554,18 @@ static inline struct segment *model_seg(struct analyzer *a, __u32 ipc_ns, __s32 
 struct segment *model_seg_new(struct analyzer *a, __u32 ipc_ns, __s32 shmid, __s32 key,
 			       __u64 size);
 void model_seg_free(struct analyzer *a, struct segment *s);
+/* The segment's size became known or changed: its namespace's use follows. */
+void model_seg_set_size(struct analyzer *a, struct segment *s, __u64 size);
+/* The biggest segments alive in ipc_ns into rows (SW_USAGE_TOP of
+ * them), biggest first; returns how many. */
+int model_sysv_biggest(const struct analyzer *a, __u32 ipc_ns, struct sw_usage_segment *rows);
+/* u's use is at a new peak that is about to end: remember what holds it.
+ * Does nothing when no new peak is pending. */
+void model_sysv_peak_take(struct analyzer *a, struct ipcns_use *u);
+/* Insert key into a list of at most SW_USAGE_TOP kept in descending key
+ * order, with items of item_size beside: the slot to fill, or -1 when it
+ * does not make the list. */
+int model_top_slot(__u64 *keys, int *n, __u64 key, void *items, size_t item_size);
 /* Gone from the kernel: forget it now, or at the end of the event when
  * rules may still hold a pointer from a->idle. */
 void model_seg_destroy(struct analyzer *a, struct segment *s);
@@ -536,6 +593,12 @@ void model_removal_add(struct analyzer *a, struct proc *p, const struct sw_event
  * the namespace; NULL if none is remembered. */
 const struct removal *model_removal_of_id(const struct analyzer *a, __u32 ipc_ns, __s32 shmid);
 const struct removal *model_removal_of_key(const struct analyzer *a, __u32 ipc_ns, __s32 key);
+/* p unlinked o with e: remembered for the opens that fail on its path. */
+void model_removal_add_obj(struct analyzer *a, struct proc *p, const struct sw_event *e,
+			   const struct shmobj *o);
+/* The latest unlink of this path in the mount namespace, or NULL. */
+const struct removal *model_removal_of_path(const struct analyzer *a, __u32 mnt_ns,
+					    const char *path);
 /* Would the kernel keep this segment forever (nobody attached, creator
  * gone, no IPC_RMID, and shm_rmid_forced off)? */
 bool model_seg_orphaned(const struct analyzer *a, const struct segment *s);

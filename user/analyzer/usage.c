@@ -1,32 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * usage.c - the tmpfs usage view (analyzer__usage): per mount, its
- * objects' total, the biggest, the growers and the creators, from the
- * objects the analyzer knows.  Reads the state, changes only the mounts'
- * changed marks.
+ * usage.c - the usage views: per memory filesystem (analyzer__usage) its
+ * objects' total, the biggest, the growers and the creators; per IPC
+ * namespace (analyzer__sysv_usage) its SysV segments; for both the
+ * high-water mark, what held it, and what size would have sufficed.
+ * Reads the state, changes only the changed marks and, when a peak is
+ * still on, takes what holds it (model_mount_peak_take,
+ * model_sysv_peak_take).
  */
 #include <string.h>
 #include "analyzer/objects.h"
-
-/* Insert into a list of at most SW_USAGE_TOP kept in descending key
- * order: the slot to fill, or -1 when it does not make the list. */
-static int top_slot(__u64 *keys, int *n, __u64 key, void *items, size_t item_size)
-{
-	int i = *n < SW_USAGE_TOP ? (*n)++ : SW_USAGE_TOP;
-
-	while (i > 0 && keys[i - 1] < key) {
-		if (i < SW_USAGE_TOP) {
-			keys[i] = keys[i - 1];
-			memcpy((char *)items + i * item_size, (char *)items + (i - 1) * item_size,
-			       item_size);
-		}
-		i--;
-	}
-	if (i >= SW_USAGE_TOP)
-		return -1;
-	keys[i] = key;
-	return i;
-}
 
 /* Add o's bytes to its creator's row (unsorted while counting). */
 static void add_creator(const struct shmobj *o, struct sw_usage_creator *all, int *n_all,
@@ -74,7 +57,7 @@ static void mount_usage(struct analyzer *a, struct mount *m, __u64 ts_ns,
 			struct sw_mount_usage *u)
 {
 	struct sw_usage_creator all[SW_USAGE_CREATORS];
-	__u64 kb[SW_USAGE_TOP], kc[SW_USAGE_TOP], kg[SW_USAGE_TOP];
+	__u64 kc[SW_USAGE_TOP], kg[SW_USAGE_TOP];
 	int n_all = 0;
 	struct hmap_iter it;
 	struct hnode *n;
@@ -89,6 +72,11 @@ static void mount_usage(struct analyzer *a, struct mount *m, __u64 ts_ns,
 	u->peak_ts_ns = m->peak_ts;
 	u->needed = m->needed;
 	mount_sizing(u);
+	/* A report while the peak is still on: it is what holds it now. */
+	model_mount_peak_take(a, m);
+	u->n_peak_held = m->n_peak_held;
+	memcpy(u->peak_held, m->peak_held, sizeof(u->peak_held));
+	u->n_biggest = model_mount_biggest(a, m->dev, false, u->biggest);
 	hmap_iter_init(&it, &a->objs);
 	while ((n = hmap_iter_next(&it))) {
 		const struct shmobj *o = (const struct shmobj *)n;
@@ -98,19 +86,8 @@ static void mount_usage(struct analyzer *a, struct mount *m, __u64 ts_ns,
 			continue;
 		u->n_objects++;
 		u->object_bytes += o->size;
-		i = top_slot(kb, &u->n_biggest, o->size, u->biggest, sizeof(u->biggest[0]));
-		if (i >= 0) {
-			struct sw_usage_object *b = &u->biggest[i];
-
-			memcpy(b->path, o->path, sizeof(b->path));
-			b->size = o->size;
-			b->creator_pid = o->created ? o->creator_pid : 0;
-			memcpy(b->creator_comm, o->creator_comm, SW_COMM_LEN);
-			b->creator_gone = o->creator_gone;
-			b->mapped_by = o->n_maps ? model_obj_holders(a, o) : 0;
-		}
 		if (o->size > o->first_size) {
-			i = top_slot(kg, &u->n_growers, o->size - o->first_size, u->growers,
+			i = model_top_slot(kg, &u->n_growers, o->size - o->first_size, u->growers,
 				     sizeof(u->growers[0]));
 			if (i >= 0) {
 				memcpy(u->growers[i].path, o->path, sizeof(u->growers[i].path));
@@ -122,7 +99,7 @@ static void mount_usage(struct analyzer *a, struct mount *m, __u64 ts_ns,
 			add_creator(o, all, &n_all, SW_USAGE_CREATORS);
 	}
 	for (int j = 0; j < n_all; j++) {
-		int i = top_slot(kc, &u->n_creators, all[j].bytes, u->creators,
+		int i = model_top_slot(kc, &u->n_creators, all[j].bytes, u->creators,
 				 sizeof(u->creators[0]));
 
 		if (i >= 0)
@@ -146,5 +123,54 @@ void analyzer__usage(struct analyzer *a, __u64 ts_ns, bool changed_only, sw_usag
 		 * the point of it); the live one shows that a mount emptied. */
 		if (changed_only || u.n_objects || u.peak_used || u.needed)
 			fn(ctx, &u);
+	}
+}
+
+/* ---- SysV shared memory per IPC namespace ----------------------------- */
+
+static void sysv_usage(struct analyzer *a, struct ipcns_use *n, __u64 ts_ns,
+		       struct sw_sysv_usage *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->ts_ns = ts_ns;
+	u->ipc_ns = n->ipc_ns;
+	u->segments = n->segments;
+	u->bytes = n->bytes;
+	u->peak_bytes = n->peak_bytes;
+	u->peak_ts_ns = n->peak_ts;
+	u->peak_bytes_segments = n->peak_bytes_segments;
+	u->peak_segments = n->peak_segments;
+	u->biggest_size = n->biggest_size;
+	/* shmwatch read its own namespace's limits, and no other's. */
+	if (n->ipc_ns == a->opts.ipc_ns) {
+		u->shmmax = a->opts.shmmax;
+		u->shmall = a->opts.shmall;
+		u->shmmni = a->opts.shmmni;
+	}
+	u->sufficient_shmall = n->peak_pages;
+	u->sufficient_shmmni = n->peak_segments;
+	u->sufficient_shmmax = n->biggest_size;
+	model_sysv_peak_take(a, n);
+	u->n_peak_held = n->n_peak_held;
+	memcpy(u->peak_held, n->peak_held, sizeof(u->peak_held));
+	u->n_biggest = model_sysv_biggest(a, n->ipc_ns, u->biggest);
+}
+
+void analyzer__sysv_usage(struct analyzer *a, __u64 ts_ns, bool changed_only,
+			  sw_sysv_usage_fn fn, void *ctx)
+{
+	for (unsigned int i = 0; i < a->n_ipcnses; i++) {
+		struct ipcns_use *n = &a->ipcnses[i];
+		struct sw_sysv_usage u;
+
+		if (changed_only && !n->changed)
+			continue;
+		n->changed = false;
+		/* A namespace whose segments were all of size 0 (unknown)
+		 * has nothing to say at the end. */
+		if (!changed_only && !n->peak_segments)
+			continue;
+		sysv_usage(a, n, ts_ns, &u);
+		fn(ctx, &u);
 	}
 }

@@ -56,13 +56,28 @@ const struct sw_call_desc sw_calls[SW_CALL_MAX] = {
 	[SW_PWRITE64] = { .name = "pwrite64",
 			  ARGS({ "fd", SW_ARG_FD }, { "buf", SW_ARG_ADDR },
 			       { "count", SW_ARG_SIZE }, { "pos", SW_ARG_SIZE }) },
+	[SW_OPENAT] = { .name = "openat",
+			ARGS({ "dfd", SW_ARG_FD }, { "path", SW_ARG_STR },
+			     { "flags", SW_ARG_OPEN_FLAGS }) },
 };
 
 bool sw_call_has_object(__u32 call)
 {
 	return call == SW_MEMFD_CREATE || call == SW_FTRUNCATE || call == SW_FALLOCATE ||
 	       call == SW_UNLINK || call == SW_UNLINKAT || call == SW_WRITE ||
-	       call == SW_PWRITE64;
+	       call == SW_PWRITE64 || call == SW_OPENAT;
+}
+
+const char *sw_argv_next(const struct sw_exec_info *x, __u32 *pos, size_t *len)
+{
+	__u32 end = x->argv_len < SW_ARGV_LEN ? x->argv_len : SW_ARGV_LEN;
+	const char *arg = x->argv + *pos;
+
+	if (*pos >= end)
+		return NULL;
+	*len = strnlen(arg, end - *pos);
+	*pos += (__u32)*len + 1;
+	return arg;
 }
 
 const char *sw_call_name(__u32 call)
@@ -165,6 +180,18 @@ static const struct bit_name memfd_bits[] = {
 };
 static const struct bit_name at_bits[] = {
 	{ 0x200, "AT_REMOVEDIR" }, { 0 },
+};
+/* x86-64's values (asm-generic/fcntl.h). */
+static const struct bit_name open_modes[] = {
+	{ 0, "O_RDONLY" }, { 1, "O_WRONLY" }, { 2, "O_RDWR" }, { 0, NULL },
+};
+static const struct bit_name open_bits[] = {
+	{ 0100, "O_CREAT" }, { 0200, "O_EXCL" }, { 0400, "O_NOCTTY" },
+	{ 01000, "O_TRUNC" }, { 02000, "O_APPEND" }, { 04000, "O_NONBLOCK" },
+	{ 04010000, "O_SYNC" }, { 010000, "O_DSYNC" }, { 040000, "O_DIRECT" },
+	{ 0100000, "O_LARGEFILE" }, { 0200000, "O_DIRECTORY" }, { 0400000, "O_NOFOLLOW" },
+	{ 01000000, "O_NOATIME" }, { 02000000, "O_CLOEXEC" }, { 010000000, "O_PATH" },
+	{ 0 },
 };
 static const struct bit_name falloc_bits[] = {
 	{ 0x01, "FALLOC_FL_KEEP_SIZE" }, { 0x02, "FALLOC_FL_PUNCH_HOLE" },
@@ -280,6 +307,17 @@ int sw_flag_names(enum sw_arg_type type, __u64 value,
 			n++;
 		}
 		return n + emit_rest(value, "%" PRIu64, fn, ctx);
+	case SW_ARG_OPEN_FLAGS:
+		/* The access mode is a number in the low two bits (3 has no
+		 * name and is left in the rest). */
+		name = value_name(open_modes, value & 3);
+		if (name) {
+			fn(ctx, name);
+			value &= ~(__u64)3;
+			n = 1;
+		}
+		n += emit_bits(open_bits, &value, fn, ctx);
+		break;
 	case SW_ARG_MADV_ADVICE:
 		name = value_name(madvise_advice, value);
 		if (name) {

@@ -31,6 +31,7 @@ enum sw_arg_type {
 	SW_ARG_AT_FLAGS,
 	SW_ARG_FALLOC_MODE,
 	SW_ARG_MADV_ADVICE, /* an enumeration, not flags */
+	SW_ARG_OPEN_FLAGS,  /* the access mode, then the flags */
 };
 
 struct sw_arg_desc {
@@ -58,6 +59,9 @@ __u32 sw_kind_by_name(const char *name);
 /* Does a record of this call describe a file object (the object
  * fields of struct sw_call_info)? */
 bool sw_call_has_object(__u32 call);
+/* An exec's arguments one by one: the argument at *pos (its length in
+ * *len, without the NUL), moving *pos past it; NULL after the last. */
+const char *sw_argv_next(const struct sw_exec_info *x, __u32 *pos, size_t *len);
 
 const char *sw_backing_name(__u32 backing);
 __u32 sw_backing_by_name(const char *name);

@@ -169,11 +169,13 @@ static int parse_map(struct logread *r, struct json_object *o, struct sw_call_in
 {
 	struct json_object *map;
 	bool created = false;
+	__u32 backing;
 	int ret = logread_member(r, o, "", "map", json_type_object, false, &map);
 
 	if (ret)
 		return ret > 0 ? ret : 0;
-	TRY(get_backing(r, map, "map", &c->backing));
+	TRY(get_backing(r, map, "map", &backing));
+	c->backing = (__u16)backing;
 	TRY(logread_get_u64(r, map, "map", "size", true, &c->map_size));
 	TRY(logread_get_u64(r, map, "map", "object_size", true, &c->seg_size));
 	TRY(logread_get_u64(r, map, "map", "allocated", false, &c->obj_alloc));
@@ -219,11 +221,13 @@ static int parse_file_object(struct logread *r, struct json_object *o, struct sw
 	struct sw_call_info *c = &e->c;
 	struct json_object *obj;
 	bool created = false;
+	__u32 backing;
 	int ret = logread_member(r, o, "", "object", json_type_object, false, &obj);
 
 	if (ret)
 		return ret > 0 ? ret : 0;
-	TRY(get_backing(r, obj, "object", &c->backing));
+	TRY(get_backing(r, obj, "object", &backing));
+	c->backing = (__u16)backing;
 	TRY(logread_get_u64(r, obj, "object", "size", true, &c->seg_size));
 	TRY(logread_get_u64(r, obj, "object", "allocated", false, &c->obj_alloc));
 	TRY(logread_get_u64(r, obj, "object", "ino", true, &c->ino));
@@ -272,6 +276,43 @@ static int parse_call(struct logread *r, struct json_object *o, struct json_obje
 	return parse_map(r, o, c);
 }
 
+/* "argv" back into NUL-ended arguments; what does not fit is cut, as the
+ * kernel side cuts. */
+static int parse_argv(struct logread *r, struct json_object *args, struct sw_exec_info *x)
+{
+	struct json_object *v;
+	bool cut = false;
+	size_t n, used = 0;
+	int ret = logread_member(r, args, "args", "argv", json_type_array, false, &v);
+
+	if (ret)
+		return ret > 0 ? ret : 0;
+	TRY(logread_get_bool(r, args, "args", "argv_truncated", false, &cut));
+	n = json_object_array_length(v);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *a = json_object_array_get_idx(v, i);
+		size_t len;
+
+		if (!json_object_is_type(a, json_type_string))
+			return logread_bad(r, "\"args.argv\" should hold strings");
+		len = strnlen(json_object_get_string(a), (size_t)json_object_get_string_len(a));
+		if (used + len + 1 > SW_ARGV_LEN) {
+			memcpy(x->argv + used, json_object_get_string(a), SW_ARGV_LEN - used);
+			used = SW_ARGV_LEN;
+			cut = true;
+			break;
+		}
+		memcpy(x->argv + used, json_object_get_string(a), len + 1);
+		used += len + 1;
+	}
+	/* A cut last argument has no NUL of its own. */
+	if (cut && used && used < SW_ARGV_LEN && !x->argv[used - 1])
+		used--;
+	x->argv_len = (__u16)used;
+	x->argv_cut = cut;
+	return 0;
+}
+
 static int parse_lifecycle(struct logread *r, struct json_object *args, struct sw_event *e)
 {
 	bool shares_vm = false;
@@ -283,8 +324,9 @@ static int parse_lifecycle(struct logread *r, struct json_object *args, struct s
 		e->fork.shares_vm = shares_vm;
 		return 0;
 	case SW_EV_EXEC:
-		return logread_get_str(r, args, "args", "filename", true, e->exec.filename,
-				       sizeof(e->exec.filename));
+		TRY(logread_get_str(r, args, "args", "filename", true, e->exec.filename,
+				    sizeof(e->exec.filename)));
+		return parse_argv(r, args, &e->exec);
 	case SW_EV_EXIT:
 		return logread_get_s32(r, args, "args", "exit_code", true, &e->exit.exit_code);
 	case SW_EV_SIGNAL:
@@ -389,6 +431,7 @@ static int parse_event(struct logread *r, struct json_object *o, struct sw_event
 
 		TRY(logread_get_bool(r, o, "", "name_truncated", false, &cut));
 		e->c.name_cut = cut;
+		TRY(logread_get_u32(r, o, "", "mnt_ns", false, &e->c.mnt_ns));
 		return parse_call(r, o, args, e);
 	}
 	return parse_lifecycle(r, args, e);
@@ -448,7 +491,8 @@ int logread_parse_record(struct logread *r, struct json_object *o, struct log_re
 		rec->type = LOG_REC_FINDING;
 		r->counts.findings++;
 		return 0;
-	} else if (!strcmp(type, SW_LOG_SUMMARY) || !strcmp(type, SW_LOG_TMPFS)) {
+	} else if (!strcmp(type, SW_LOG_SUMMARY) || !strcmp(type, SW_LOG_TMPFS) ||
+		   !strcmp(type, SW_LOG_SYSV)) {
 		rec->type = LOG_REC_SUMMARY;
 		r->counts.summaries++;
 		return 0;

@@ -184,6 +184,23 @@ static void put_fault_mapping(struct jbuf *b, const struct sw_signal_info *s)
 	json_obj_close(b);
 }
 
+/* "argv": ["python3", "-c", "..."], and "argv_truncated" when cut. */
+static void put_argv(struct jbuf *b, const struct sw_exec_info *x)
+{
+	__u32 pos = 0;
+	const char *arg;
+	size_t n;
+
+	if (!x->argv_len)
+		return;
+	json_arr_field_open(b, "argv");
+	while ((arg = sw_argv_next(x, &pos, &n)))
+		json_str_elem(b, arg, n);
+	json_arr_close(b);
+	if (x->argv_cut)
+		json_bool_field(b, "argv_truncated", true);
+}
+
 static void put_lifecycle(struct jbuf *b, const struct sw_event *e)
 {
 	json_obj_field_open(b, "args");
@@ -194,6 +211,7 @@ static void put_lifecycle(struct jbuf *b, const struct sw_event *e)
 		break;
 	case SW_EV_EXEC:
 		json_str_field(b, "filename", e->exec.filename, SW_NAME_LEN);
+		put_argv(b, &e->exec);
 		break;
 	case SW_EV_EXIT:
 		json_s64_field(b, "exit_code", e->exit.exit_code);
@@ -243,6 +261,8 @@ static void json_event(struct sink *s, const struct sink_event *se)
 		put_lifecycle(b, e);
 	if (e->kind == SW_EV_CALL && e->c.name_cut)
 		json_bool_field(b, "name_truncated", true);
+	if (e->kind == SW_EV_CALL && e->c.mnt_ns)
+		json_u64_field(b, "mnt_ns", e->c.mnt_ns);
 	if (se->stack.n)
 		put_stack(b, "stack", se->stack.frames, se->stack.n);
 	if (se->stack.n && se->stack_from)
@@ -315,6 +335,28 @@ static void json_summary(struct sink *s, const struct sw_proc_summary *p)
 	put_line(js);
 }
 
+/* The rows of biggest, or without mapped_by those of peak_held. */
+static void put_usage_objects(struct jbuf *b, const char *key,
+			      const struct sw_usage_object *rows, int n, bool maps)
+{
+	json_arr_field_open(b, key);
+	for (int i = 0; i < n; i++) {
+		const struct sw_usage_object *o = &rows[i];
+
+		json_obj_open(b);
+		json_str_field(b, "path", o->path, SW_NAME_LEN);
+		json_u64_field(b, "size", o->size);
+		json_u64_field(b, "creator_pid", o->creator_pid);
+		json_str_field(b, "creator_comm", o->creator_comm, SW_COMM_LEN);
+		json_bool_field(b, "creator_exited", o->creator_gone);
+		if (maps)
+			json_u64_field(b, "mapped_by", o->mapped_by);
+		json_bool_field(b, "unlinked", o->unlinked);
+		json_obj_close(b);
+	}
+	json_arr_close(b);
+}
+
 /* One "tmpfs" record: a memory filesystem's usage. */
 static void json_usage(struct sink *s, const struct sw_mount_usage *u)
 {
@@ -331,22 +373,10 @@ static void json_usage(struct sink *s, const struct sw_mount_usage *u)
 	json_u64_field(b, "needed", u->needed);
 	json_u64_field(b, "sufficient_size", u->sufficient_size);
 	json_u64_field(b, "roomy_size", u->roomy_size);
+	put_usage_objects(b, "peak_held", u->peak_held, u->n_peak_held, false);
 	json_u64_field(b, "objects", u->n_objects);
 	json_u64_field(b, "object_bytes", u->object_bytes);
-	json_arr_field_open(b, "biggest");
-	for (int i = 0; i < u->n_biggest; i++) {
-		const struct sw_usage_object *o = &u->biggest[i];
-
-		json_obj_open(b);
-		json_str_field(b, "path", o->path, SW_NAME_LEN);
-		json_u64_field(b, "size", o->size);
-		json_u64_field(b, "creator_pid", o->creator_pid);
-		json_str_field(b, "creator_comm", o->creator_comm, SW_COMM_LEN);
-		json_bool_field(b, "creator_exited", o->creator_gone);
-		json_u64_field(b, "mapped_by", o->mapped_by);
-		json_obj_close(b);
-	}
-	json_arr_close(b);
+	put_usage_objects(b, "biggest", u->biggest, u->n_biggest, true);
 	json_arr_field_open(b, "creators");
 	for (int i = 0; i < u->n_creators; i++) {
 		const struct sw_usage_creator *c = &u->creators[i];
@@ -369,6 +399,55 @@ static void json_usage(struct sink *s, const struct sw_mount_usage *u)
 		json_obj_close(b);
 	}
 	json_arr_close(b);
+	json_obj_close(b);
+	put_line(js);
+}
+
+static void put_usage_segments(struct jbuf *b, const char *key,
+			       const struct sw_usage_segment *rows, int n)
+{
+	json_arr_field_open(b, key);
+	for (int i = 0; i < n; i++) {
+		const struct sw_usage_segment *g = &rows[i];
+
+		json_obj_open(b);
+		json_u64_field(b, "key", (__u32)g->key);
+		json_s64_field(b, "shmid", g->shmid);
+		json_u64_field(b, "size", g->size);
+		json_u64_field(b, "creator_pid", g->creator_pid);
+		json_str_field(b, "creator_comm", g->creator_comm, SW_COMM_LEN);
+		json_bool_field(b, "creator_exited", g->creator_gone);
+		json_u64_field(b, "nattch", g->nattch);
+		json_bool_field(b, "removed", g->removed);
+		json_obj_close(b);
+	}
+	json_arr_close(b);
+}
+
+/* One "sysv" record: an IPC namespace's SysV shared memory. */
+static void json_sysv_usage(struct sink *s, const struct sw_sysv_usage *u)
+{
+	struct json_sink *js = (struct json_sink *)s;
+	struct jbuf *b = &js->b;
+
+	open_record(b, SW_LOG_SYSV);
+	put_time(js, u->ts_ns);
+	json_u64_field(b, "ipc_ns", u->ipc_ns);
+	json_u64_field(b, "segments", u->segments);
+	json_u64_field(b, "bytes", u->bytes);
+	json_u64_field(b, "peak_bytes", u->peak_bytes);
+	json_u64_field(b, "peak_ts_ns", u->peak_ts_ns);
+	json_u64_field(b, "peak_bytes_segments", u->peak_bytes_segments);
+	json_u64_field(b, "peak_segments", u->peak_segments);
+	json_u64_field(b, "biggest_size", u->biggest_size);
+	json_u64_field(b, "shmmax", u->shmmax);
+	json_u64_field(b, "shmall", u->shmall);
+	json_u64_field(b, "shmmni", u->shmmni);
+	json_u64_field(b, "sufficient_shmall", u->sufficient_shmall);
+	json_u64_field(b, "sufficient_shmmni", u->sufficient_shmmni);
+	json_u64_field(b, "sufficient_shmmax", u->sufficient_shmmax);
+	put_usage_segments(b, "peak_held", u->peak_held, u->n_peak_held);
+	put_usage_segments(b, "biggest", u->biggest, u->n_biggest);
 	json_obj_close(b);
 	put_line(js);
 }
@@ -455,6 +534,7 @@ static const struct sink_ops json_ops = {
 	.finding = json_finding,
 	.summary = json_summary,
 	.usage = json_usage,
+	.sysv_usage = json_sysv_usage,
 	.stats = json_stats,
 	.free = json_free,
 };

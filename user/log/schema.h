@@ -26,6 +26,7 @@
 #define SW_LOG_FINDING "finding"
 #define SW_LOG_SUMMARY "summary"
 #define SW_LOG_TMPFS "tmpfs"
+#define SW_LOG_SYSV "sysv"
 #define SW_LOG_STATS "stats"
 
 /* What a header that lacks a field stands for.  A zero growth window or

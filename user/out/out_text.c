@@ -197,6 +197,28 @@ static void add_fault_mapping(struct text_sink *t, const struct sw_signal_info *
 	add(t, "]");
 }
 
+/* " argv: python3 -c 'import x'": each argument escaped, quoted when it
+ * has a space, "..." when the kernel side cut them. */
+static void add_argv(struct text_sink *t, const struct sw_exec_info *x)
+{
+	__u32 pos = 0;
+	const char *arg;
+	size_t n;
+
+	if (!x->argv_len)
+		return;
+	add(t, " argv:");
+	while ((arg = sw_argv_next(x, &pos, &n))) {
+		bool quote = memchr(arg, ' ', n) != NULL;
+
+		add(t, quote ? " '" : " ");
+		add_escaped(t, arg, n);
+		add(t, quote ? "'" : "");
+	}
+	if (x->argv_cut)
+		add(t, "...");
+}
+
 static void add_lifecycle(struct text_sink *t, const struct sw_event *e)
 {
 	const char *code;
@@ -209,6 +231,7 @@ static void add_lifecycle(struct text_sink *t, const struct sw_event *e)
 		add(t, "exec(\"");
 		add_escaped(t, e->exec.filename, SW_NAME_LEN);
 		add(t, "\")");
+		add_argv(t, &e->exec);
 		break;
 	case SW_EV_EXIT:
 		if (e->exit.exit_code & 0x7f)
@@ -429,6 +452,45 @@ static void add_sizing(struct text_sink *t, const struct sw_mount_usage *u)
 	put_line(t);
 }
 
+/* "  biggest: /dev/shm/x 8 MiB (pid 42 python3, exited; mapped by 1), ...";
+ * without maps, no "mapped by" (a peak's holders: the count is of when
+ * the peak ended, not of the peak). */
+static void add_usage_objects(struct text_sink *t, const char *label,
+			      const struct sw_usage_object *rows, int n, bool maps)
+{
+	char a[32];
+
+	for (int i = 0; i < n; i++) {
+		const struct sw_usage_object *o = &rows[i];
+		const char *sep = " (";
+
+		human_size(a, sizeof(a), o->size);
+		add(t, "%s", i ? ", " : "  ");
+		if (!i)
+			add(t, "%s: ", label);
+		add_escaped(t, o->path, SW_NAME_LEN);
+		add(t, " %s", a);
+		if (o->unlinked) {
+			add(t, "%sunlinked, still mapped", sep);
+			sep = "; ";
+		}
+		if (o->creator_pid) {
+			add(t, "%spid %u ", sep, o->creator_pid);
+			add_escaped(t, o->creator_comm, SW_COMM_LEN);
+			add(t, "%s", o->creator_gone ? ", exited" : "");
+			sep = "; ";
+		}
+		if (maps) {
+			add(t, "%smapped by %u", sep, o->mapped_by);
+			sep = "; ";
+		}
+		if (sep[0] == ';')
+			add(t, ")");
+	}
+	if (n)
+		put_line(t);
+}
+
 static void text_usage(struct sink *s, const struct sw_mount_usage *u)
 {
 	struct text_sink *t = (struct text_sink *)s;
@@ -448,22 +510,8 @@ static void text_usage(struct sink *s, const struct sw_mount_usage *u)
 	put_line(t);
 	if (u->sufficient_size)
 		add_sizing(t, u);
-	for (int i = 0; i < u->n_biggest; i++) {
-		const struct sw_usage_object *o = &u->biggest[i];
-
-		human_size(a, sizeof(a), o->size);
-		add(t, i ? ", " : "  biggest: ");
-		add_escaped(t, o->path, SW_NAME_LEN);
-		add(t, " %s (", a);
-		if (o->creator_pid) {
-			add(t, "pid %u ", o->creator_pid);
-			add_escaped(t, o->creator_comm, SW_COMM_LEN);
-			add(t, "%s; ", o->creator_gone ? ", exited" : "");
-		}
-		add(t, "mapped by %u)", o->mapped_by);
-	}
-	if (u->n_biggest)
-		put_line(t);
+	add_usage_objects(t, "at the peak", u->peak_held, u->n_peak_held, false);
+	add_usage_objects(t, "biggest", u->biggest, u->n_biggest, true);
 	for (int i = 0; i < u->n_creators; i++) {
 		const struct sw_usage_creator *c = &u->creators[i];
 
@@ -485,6 +533,79 @@ static void text_usage(struct sink *s, const struct sw_mount_usage *u)
 	}
 	if (u->n_growers)
 		put_line(t);
+}
+
+/* "  biggest: key 0x0000abcd id 5 32 MiB (pid 42 postgres; attached 1), ...";
+ * without state, no attachments and removal (as add_usage_objects). */
+static void add_usage_segments(struct text_sink *t, const char *label,
+			       const struct sw_usage_segment *rows, int n, bool state)
+{
+	char a[32];
+
+	for (int i = 0; i < n; i++) {
+		const struct sw_usage_segment *g = &rows[i];
+
+		human_size(a, sizeof(a), g->size);
+		add(t, "%s", i ? ", " : "  ");
+		if (!i)
+			add(t, "%s: ", label);
+		add(t, (__u32)g->key ? "key 0x%08" PRIx32 : "IPC_PRIVATE", (__u32)g->key);
+		add(t, " id %d %s", g->shmid, a);
+		if (g->creator_pid) {
+			add(t, " (pid %u ", g->creator_pid);
+			add_escaped(t, g->creator_comm, SW_COMM_LEN);
+			add(t, "%s", g->creator_gone ? ", exited" : "");
+		}
+		if (state)
+			add(t, "%s%sattached %u", g->creator_pid ? "; " : " (",
+			    g->removed ? "removed, " : "", g->nattch);
+		if (state || g->creator_pid)
+			add(t, ")");
+	}
+	if (n)
+		put_line(t);
+}
+
+/*
+ * sysv, initial IPC namespace: 2 segments, 24 MiB
+ *   peak 48 MiB in 5 segments at 12:03:44.120; most segments at once 6, biggest 32 MiB
+ *   kernel.shmall=12288 kernel.shmmni=6 kernel.shmmax=33554432 would have sufficed (set: ...)
+ */
+static void text_sysv_usage(struct sink *s, const struct sw_sysv_usage *u)
+{
+	struct text_sink *t = (struct text_sink *)s;
+	char a[32];
+
+	human_size(a, sizeof(a), u->bytes);
+	if (u->ipc_ns)
+		add(t, "sysv, IPC namespace ipc:[%u]", u->ipc_ns);
+	else
+		add(t, "sysv, initial IPC namespace");
+	add(t, ": %u segment%s, %s", u->segments, u->segments == 1 ? "" : "s", a);
+	put_line(t);
+	if (u->peak_segments) {
+		human_size(a, sizeof(a), u->peak_bytes);
+		add(t, "  peak %s in %u segment%s", a, u->peak_bytes_segments,
+		    u->peak_bytes_segments == 1 ? "" : "s");
+		if (u->peak_ts_ns) {
+			add(t, " at ");
+			add_clock(t, u->peak_ts_ns);
+		}
+		human_size(a, sizeof(a), u->biggest_size);
+		add(t, "; most segments at once %u, biggest %s", u->peak_segments, a);
+		put_line(t);
+		add(t, "  kernel.shmall=%llu kernel.shmmni=%llu kernel.shmmax=%llu would have sufficed",
+		    (unsigned long long)u->sufficient_shmall,
+		    (unsigned long long)u->sufficient_shmmni,
+		    (unsigned long long)u->sufficient_shmmax);
+		if (u->shmmni)
+			add(t, " (set: kernel.shmall=%llu kernel.shmmni=%llu kernel.shmmax=%llu)",
+			    (unsigned long long)u->shmall, (unsigned long long)u->shmmni,
+			    (unsigned long long)u->shmmax);
+		put_line(t);
+	}
+	add_usage_segments(t, "at the peak", u->peak_held, u->n_peak_held, false);
+	add_usage_segments(t, "biggest", u->biggest, u->n_biggest, true);
 }
 
 void sink_format_stats_line(char *buf, size_t len, const struct sw_stats *st)
@@ -534,6 +655,7 @@ static const struct sink_ops text_ops = {
 	.finding = text_finding,
 	.summary = text_summary,
 	.usage = text_usage,
+	.sysv_usage = text_sysv_usage,
 	.stats = text_stats,
 	.free = text_free,
 };

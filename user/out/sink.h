@@ -11,6 +11,7 @@
  *            (struct sink_event), in sequence order
  *   finding  each finding, its site and origin stacks resolved
  *   usage    a memory filesystem's usage, now and then and at the end
+ *   sysv_usage  the same for an IPC namespace's SysV segments
  *   summary  one per process, at the end
  *   stats    the counters, every few seconds and once at the end
  *   free     frees the sink (sink__close closes its outfile after it)
@@ -65,6 +66,7 @@ struct sink_ops {
 	void (*finding)(struct sink *s, const struct sink_finding *f);
 	void (*summary)(struct sink *s, const struct sw_proc_summary *p);
 	void (*usage)(struct sink *s, const struct sw_mount_usage *u);
+	void (*sysv_usage)(struct sink *s, const struct sw_sysv_usage *u);
 	void (*stats)(struct sink *s, const struct sw_stats *st);
 	void (*free)(struct sink *s);
 };

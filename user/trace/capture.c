@@ -41,6 +41,11 @@ struct capture {
 	struct ring_buffer *rb;
 	struct bpf_link *links[MAX_TP_LINKS]; /* syscall tracepoints */
 	int n_links;
+	/* The openat program, attached only once capture__record_opens()
+	 * asks (its tracepoint id is looked up with the others). */
+	struct bpf_program *opens_prog;
+	int opens_tp_id;
+	bool opens_on;
 	/* The ring buffer's consumer and producer positions, mapped read
 	 * only: a drain is complete when they meet. */
 	const unsigned long *cons_pos;
@@ -261,13 +266,18 @@ static bool is_syscall_prog(const struct bpf_program *prog)
 }
 
 /* Attach each program on a syscall exit tracepoint (the event is the
- * rest of its section name; the write programs only when asked), then
- * the BTF tracepoints through the skeleton. */
+ * rest of its section name; the write programs only when asked, the
+ * openat one later), then the BTF tracepoints through the skeleton. */
 static bool is_write_prog(const struct bpf_program *prog)
 {
 	const char *name = bpf_program__name(prog);
 
 	return !strcmp(name, "sw_write") || !strcmp(name, "sw_pwrite64");
+}
+
+static bool is_opens_prog(const struct bpf_program *prog)
+{
+	return !strcmp(bpf_program__name(prog), "sw_openat");
 }
 
 static int attach_all(struct capture *c, bool verbose, bool writes, char *err, size_t errlen)
@@ -294,6 +304,11 @@ static int attach_all(struct capture *c, bool verbose, bool writes, char *err, s
 				   strerror(-id));
 			break;
 		}
+		if (is_opens_prog(prog)) {
+			c->opens_prog = prog;
+			c->opens_tp_id = id;
+			continue;
+		}
 		c->links[c->n_links] = attach_tracepoint(prog, id);
 		if (!c->links[c->n_links]) {
 			ret = fail(err, errlen, -errno, "can't attach to syscalls/%s: %s", event,
@@ -310,6 +325,22 @@ static int attach_all(struct capture *c, bool verbose, bool writes, char *err, s
 			     verbose ? "" : " (run with -v for libbpf's log)");
 	}
 	return ret;
+}
+
+int capture__record_opens(struct capture *c)
+{
+	struct bpf_link *link;
+
+	if (c->opens_on)
+		return 0;
+	if (!c->opens_prog || c->n_links == MAX_TP_LINKS)
+		return -ENOENT;
+	link = attach_tracepoint(c->opens_prog, c->opens_tp_id);
+	if (!link)
+		return -errno;
+	c->links[c->n_links++] = link;
+	c->opens_on = true;
+	return 0;
 }
 
 static int set_filters(struct shmwatch_bpf *skel, const struct capture_opts *o)

@@ -40,6 +40,12 @@ typedef int (*capture_event_fn)(void *ctx, const struct sw_event *e);
  */
 int capture__open(struct capture **out, const struct capture_opts *opts,
 		  capture_event_fn fn, void *ctx, char *err, size_t errlen);
+/*
+ * Start recording the opens that fail with ENOENT under /dev/shm/ (the
+ * openat program, which every open on the host would pay for, is not
+ * attached until then): 0, or -errno.  Once on, it stays on.
+ */
+int capture__record_opens(struct capture *c);
 /* Add a tgid to the traced set (e.g. a launched command before exec). */
 int capture__add_pid(struct capture *c, __u32 pid);
 /*

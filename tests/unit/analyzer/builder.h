@@ -50,6 +50,8 @@ struct tc {
 	__u64 stk_base; /* the next event fed carries stk_n frames */
 	__u32 stk_n;
 	__u32 ipc_ns;	/* of every event fed (0: the initial namespace) */
+	__u32 mnt_ns;	/* of the path calls fed (0: MNT_HOST) */
+	__u64 fs_used;	/* the mount's use in the object calls fed */
 	/* A comm of its own for one pid (else "prog<pid>"). */
 	__u32 comm_pid;
 	const char *comm;
@@ -110,6 +112,21 @@ struct usage_rec {
 static inline void on_usage(void *ctx, const struct sw_mount_usage *u)
 {
 	struct usage_rec *r = ctx;
+
+	if (r->n < MAX_USAGE)
+		r->u[r->n] = *u;
+	r->n++;
+}
+
+/* The same for analyzer__sysv_usage. */
+struct sysv_rec {
+	int n;
+	struct sw_sysv_usage u[MAX_USAGE];
+};
+
+static inline void on_sysv(void *ctx, const struct sw_sysv_usage *u)
+{
+	struct sysv_rec *r = ctx;
 
 	if (r->n < MAX_USAGE)
 		r->u[r->n] = *u;
@@ -251,6 +268,17 @@ static inline __u64 exec_(__u32 pid)
 	return feed(&e, pid, 0);
 }
 
+/* An exec with arguments: argv holds them NUL-separated, len bytes. */
+static inline __u64 exec_argv(__u32 pid, const char *file, const char *argv, __u16 len)
+{
+	struct sw_event e = { .kind = SW_EV_EXEC };
+
+	snprintf(e.exec.filename, sizeof(e.exec.filename), "%s", file);
+	memcpy(e.exec.argv, argv, len);
+	e.exec.argv_len = len;
+	return feed(&e, pid, 0);
+}
+
 static inline __u64 exit_(__u32 pid)
 {
 	struct sw_event e = { .kind = SW_EV_EXIT };
@@ -296,6 +324,7 @@ static inline __u64 obj_call(__u32 pid, __u32 c, __s64 ret, const char *name, __
 	e.c.ino = ino;
 	e.c.backing = backing;
 	e.c.seg_size = size;
+	e.c.fs_used = T.fs_used;
 	if (name)
 		snprintf(e.c.name, sizeof(e.c.name), "%s", name);
 	return feed(&e, pid, 0);
@@ -315,6 +344,7 @@ static inline __u64 create_file(__u32 pid, const char *path, __u32 dev, __u64 in
 	e.c.ino = ino;
 	e.c.backing = backing;
 	e.c.created = 1;
+	e.c.fs_used = T.fs_used;
 	snprintf(e.c.name, sizeof(e.c.name), "%s", path);
 	return feed(&e, pid, 0);
 }
@@ -339,20 +369,36 @@ static inline __u64 shm_truncate(__u32 pid, __u64 ino, __u64 size)
 	return ftruncate_(pid, SHM_DEV, ino, SW_BK_SHMEM_FILE, size);
 }
 
+#define MNT_HOST 4026531841U
+
+/* A call that names a path: unlink, unlinkat, openat (with the caller's
+ * mount namespace, as the kernel side gives it). */
+static inline __u64 path_call(__u32 pid, __u32 c, __s64 ret, const char *path)
+{
+	struct sw_event e = { .kind = SW_EV_CALL, .call = c };
+
+	e.c.ret = ret;
+	e.c.args[0] = c == SW_UNLINK ? 0 : AT_FDCWD_ARG;
+	e.c.shmid = -1;
+	e.c.mnt_ns = T.mnt_ns ? T.mnt_ns : MNT_HOST;
+	snprintf(e.c.name, sizeof(e.c.name), "%s", path);
+	return feed(&e, pid, 0);
+}
+
 static inline __u64 unlink_(__u32 pid, const char *path, __s64 ret)
 {
-	return obj_call(pid, SW_UNLINK, ret, path, 0, 0, SW_BK_NONE, 0);
+	return path_call(pid, SW_UNLINK, ret, path);
 }
 
 static inline __u64 unlinkat_(__u32 pid, const char *path, __s64 ret)
 {
-	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_UNLINKAT };
+	return path_call(pid, SW_UNLINKAT, ret, path);
+}
 
-	e.c.ret = ret;
-	e.c.args[0] = AT_FDCWD_ARG;
-	e.c.shmid = -1;
-	snprintf(e.c.name, sizeof(e.c.name), "%s", path);
-	return feed(&e, pid, 0);
+/* shm_open of a name that is not there. */
+static inline __u64 open_gone(__u32 pid, const char *path)
+{
+	return path_call(pid, SW_OPENAT, -ENOENT, path);
 }
 
 /* mmap(NULL, len, RW, MAP_SHARED, fd, 0) of an object of obj_size. */

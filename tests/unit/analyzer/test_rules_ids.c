@@ -145,6 +145,94 @@ static void test_nothing_remembered(void **state)
 	assert_lacks(find_rule(FTU)->message, "removed");
 }
 
+/* Python's cpython #82300: 700 creates /dev/shm/psm_0badf00d; 710
+ * attaches it by name and exits, and 710's resource tracker (720)
+ * unlinks it; 730 then fails to attach it. */
+#define PSM "/dev/shm/psm_0badf00d"
+static const char tracker_argv[] =
+	"/usr/bin/python3\0-c\0from multiprocessing.resource_tracker import main;main(5)";
+
+static __u64 unlinked_by_tracker(void)
+{
+	T.comm_pid = 720;
+	T.comm = "python3";
+	start();
+	shm_open_(700, PSM, 61);
+	shm_truncate(700, 61, 1 * MiB);
+	shm_map(700, SEG_ADDR, 1 * MiB, 61, 1 * MiB);
+	shm_map(710, SEG_ADDR, 1 * MiB, 61, 1 * MiB);
+	fork_(710, 720, false);
+	exec_argv(720, "/usr/bin/python3", tracker_argv, sizeof(tracker_argv));
+	munmap_(710, SEG_ADDR, 1 * MiB, 0);
+	exit_(710);
+	return unlink_(720, PSM, 0);
+}
+
+static void test_unlinked_by_resource_tracker(void **state)
+{
+	const struct sw_finding *f;
+	__u64 gone = unlinked_by_tracker(), bad;
+
+	assert_int_equal(T.n_findings, 0);
+	bad = open_gone(730, PSM);
+	assert_int_equal(count_rule(REMOVED), 1);
+	f = find_rule(REMOVED);
+	assert_int_equal(f->pid, 730);
+	assert_true(has_evidence(f, gone));
+	assert_true(has_evidence(f, bad));
+	assert_contains(f->message, "openat(" PSM ") failed with ENOENT: " PSM " (1.0 MiB, made by pid 700 prog700) was unlinked at seq");
+	assert_contains(f->message, "by pid 720 python3, uid 0, /usr/bin/python3 -c from multiprocessing.resource_tracker import main;main(5), which neither created nor mapped it");
+	assert_string_equal(f->producer, "Python resource tracker");
+	assert_contains(f->hint, "track=False");
+	/* Once per victim and removal; the creator is a victim too. */
+	open_gone(730, PSM);
+	assert_int_equal(count_rule(REMOVED), 1);
+	open_gone(700, PSM);
+	assert_int_equal(count_rule(REMOVED), 2);
+}
+
+/* Unlinked by its creator, or by a process that maps it: the program's
+ * own protocol, whoever opens the name afterwards. */
+static void test_unlinked_by_users(void **state)
+{
+	start();
+	shm_open_(740, "/dev/shm/a", 62);
+	unlink_(740, "/dev/shm/a", 0);
+	open_gone(741, "/dev/shm/a");
+	shm_open_(750, "/dev/shm/b", 63);
+	shm_truncate(750, 63, 4096);
+	shm_map(751, SEG_ADDR, 4096, 63, 4096);
+	unlink_(751, "/dev/shm/b", 0);
+	open_gone(752, "/dev/shm/b");
+	assert_int_equal(T.n_findings, 0);
+}
+
+/* Another mount namespace's /dev/shm (a container's) is another
+ * directory: the same name unlinked there explains nothing here; nor
+ * does a name created again since, nor one never seen. */
+static void test_unlinked_elsewhere(void **state)
+{
+	start();
+	T.mnt_ns = 4026532600U;
+	shm_open_(760, "/dev/shm/c", 64);
+	unlink_(761, "/dev/shm/c", 0);
+	T.mnt_ns = 0;
+	open_gone(762, "/dev/shm/c");
+	assert_int_equal(T.n_findings, 0);
+	T.mnt_ns = 4026532600U;
+	shm_open_(763, "/dev/shm/c", 65);
+	open_gone(764, "/dev/shm/c");
+	assert_int_equal(T.n_findings, 0);
+	open_gone(764, "/dev/shm/never");
+	assert_int_equal(T.n_findings, 0);
+	/* The first removal still explains an open in its namespace. */
+	unlink_(761, "/dev/shm/c", 0);
+	open_gone(764, "/dev/shm/c");
+	assert_int_equal(count_rule(REMOVED), 1);
+	assert_lacks(T.findings[0].message, "resource_tracker");
+	assert_null(T.findings[0].producer);
+}
+
 /* A container's client hands the host's X server an id of its own
  * namespace. */
 static void test_namespace_mismatch(void **state)
@@ -255,6 +343,9 @@ int main(void)
 		T_(test_still_attached),
 		T_(test_logind),
 		T_(test_nothing_remembered),
+		T_(test_unlinked_by_resource_tracker),
+		T_(test_unlinked_by_users),
+		T_(test_unlinked_elsewhere),
 		T_(test_namespace_mismatch),
 		T_(test_own_stale_id_is_no_mismatch),
 		T_(test_same_id_two_namespaces),

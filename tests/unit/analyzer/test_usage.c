@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_usage.c - the tmpfs usage view (analyzer__usage): what a mount
- * holds, its biggest objects, its growers and its creators, ranked; and
- * the live view, which shows only mounts that changed, emptied or not.
+ * test_usage.c - the usage views: per mount (analyzer__usage) what it
+ * holds, its biggest objects, its growers and its creators, ranked; per
+ * IPC namespace (analyzer__sysv_usage) its segments; for both the peak,
+ * what held it and what would have sufficed; and the live view, which
+ * shows only what changed, emptied or not.
  */
 #include "builder.h"
 
@@ -105,6 +107,183 @@ static void test_usage_changed_only(void **state)
 	assert_int_equal(r.n, 0);
 }
 
+/* What held a mount's peak: the objects as they were when the use first
+ * fell from it, including one whose name went first and one unlinked
+ * but still mapped; and, while the use is still at a peak, now. */
+static void test_usage_peak_held(void **state)
+{
+	struct usage_rec r = { 0 };
+	const struct sw_mount_usage *u;
+
+	start();
+	T.fs_used = 1 * MiB;
+	shm_open_(600, "/dev/shm/a", 301);
+	shm_truncate(600, 301, 1 * MiB);
+	T.fs_used = 5 * MiB;
+	shm_open_(600, "/dev/shm/b", 302);
+	shm_truncate(600, 302, 4 * MiB);
+	/* The name goes with its pages: the peak was a and b. */
+	unlink_(600, "/dev/shm/a", 0);
+	T.fs_used = 4 * MiB;
+	shm_open_(600, "/dev/shm/c", 303);
+	analyzer__usage(T.a, T.ts, false, on_usage, &r);
+	assert_int_equal(r.n, 1);
+	u = &r.u[0];
+	assert_int_equal(u->peak_used, 5 * MiB);
+	assert_int_equal(u->n_peak_held, 2);
+	assert_string_equal(u->peak_held[0].path, "/dev/shm/b");
+	assert_int_equal(u->peak_held[0].size, 4 * MiB);
+	assert_int_equal(u->peak_held[0].creator_pid, 600);
+	assert_string_equal(u->peak_held[1].path, "/dev/shm/a");
+	assert_int_equal(u->peak_held[1].size, 1 * MiB);
+	assert_false(u->peak_held[1].unlinked);
+	/* b is unlinked while mapped: it still occupies the mount, and a
+	 * new peak (c grows) shows it as such. */
+	shm_map(601, MAP_ADDR, 4 * MiB, 302, 4 * MiB);
+	unlink_(600, "/dev/shm/b", 0);
+	T.fs_used = 7 * MiB;
+	shm_truncate(600, 303, 3 * MiB);
+	/* Read while the use is still at its peak: what holds it now. */
+	r.n = 0;
+	analyzer__usage(T.a, T.ts, false, on_usage, &r);
+	u = &r.u[0];
+	assert_int_equal(u->peak_used, 7 * MiB);
+	assert_int_equal(u->n_peak_held, 2);
+	assert_string_equal(u->peak_held[0].path, "/dev/shm/b");
+	assert_true(u->peak_held[0].unlinked);
+	assert_string_equal(u->peak_held[1].path, "/dev/shm/c");
+	/* Unlinked objects are not in the view of what is there now. */
+	assert_int_equal(u->n_biggest, 1);
+	assert_string_equal(u->biggest[0].path, "/dev/shm/c");
+	/* c shrinks: the peak stays as it was taken. */
+	T.fs_used = 5 * MiB;
+	shm_truncate(600, 303, 1 * MiB);
+	r.n = 0;
+	analyzer__usage(T.a, T.ts, false, on_usage, &r);
+	u = &r.u[0];
+	assert_int_equal(u->n_peak_held, 2);
+	assert_int_equal(u->peak_held[1].size, 3 * MiB);
+}
+
+/* A file sized with ftruncate and then refused room by fallocate held
+ * nothing of the peak: it counts with what it had allocated (here none),
+ * not with its size. */
+static void test_usage_peak_refused_file(void **state)
+{
+	struct usage_rec r = { 0 };
+
+	start();
+	T.fs_used = 2 * MiB;
+	shm_open_(600, "/dev/shm/full", 301);
+	shm_truncate(600, 301, 2 * MiB);
+	shm_open_(601, "/dev/shm/asked", 302);
+	shm_truncate(601, 302, 4 * MiB);
+	obj_call(601, SW_FALLOCATE, -28, "", SHM_DEV, 302, SW_BK_SHMEM_FILE, 4 * MiB);
+	analyzer__usage(T.a, T.ts, false, on_usage, &r);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.u[0].n_peak_held, 2);
+	assert_string_equal(r.u[0].peak_held[0].path, "/dev/shm/full");
+	assert_string_equal(r.u[0].peak_held[1].path, "/dev/shm/asked");
+	assert_int_equal(r.u[0].peak_held[1].size, 0);
+	/* What is there now is still the files' sizes. */
+	assert_string_equal(r.u[0].biggest[0].path, "/dev/shm/asked");
+	assert_int_equal(r.u[0].biggest[0].size, 4 * MiB);
+}
+
+/* SysV per namespace: the segments alive, a removed one counted until
+ * its last detach as the kernel does, the peak in bytes and segments,
+ * what held it, and the limits that would have sufficed; the limits set
+ * are known for shmwatch's own namespace only. */
+static void test_sysv_usage_peak(void **state)
+{
+	struct sysv_rec r = { 0 };
+	const struct sw_sysv_usage *u;
+
+	T.opts.shmmax = 1ULL << 40;
+	T.opts.shmall = 1ULL << 30;
+	T.opts.shmmni = 4096;
+	start();
+	T.ts = 1000 * SEC;
+	shmget_(700, 0x1234, 1 * MiB, 10);
+	shmget_(700, IPC_PRIVATE_KEY, 2 * MiB, 11);
+	T.ts = 1001 * SEC;
+	shmget_(701, IPC_PRIVATE_KEY, 4097, 12);
+	shmat_(701, 0, 11, (__s64)MAP_ADDR, 2 * MiB);
+	shmctl_(701, 11, IPC_RMID_CMD, 0); /* attached: it stays */
+	shmctl_(700, 10, IPC_RMID_CMD, 0); /* the peak ends */
+	analyzer__sysv_usage(T.a, T.ts, false, on_sysv, &r);
+	assert_int_equal(r.n, 1);
+	u = &r.u[0];
+	assert_int_equal(u->ipc_ns, 0);
+	assert_int_equal(u->segments, 2);
+	assert_int_equal(u->bytes, 2 * MiB + 4097);
+	assert_int_equal(u->peak_bytes, 3 * MiB + 4097);
+	assert_int_equal(u->peak_ts_ns, 1001 * SEC);
+	assert_int_equal(u->peak_bytes_segments, 3);
+	assert_int_equal(u->peak_segments, 3);
+	assert_int_equal(u->biggest_size, 2 * MiB);
+	/* Pages as kernel.shmall counts them: each segment rounded up. */
+	assert_int_equal(u->sufficient_shmall, 256 + 512 + 2);
+	assert_int_equal(u->sufficient_shmmni, 3);
+	assert_int_equal(u->sufficient_shmmax, 2 * MiB);
+	assert_int_equal(u->shmmni, 4096);
+	assert_int_equal(u->shmall, 1ULL << 30);
+	assert_int_equal(u->n_peak_held, 3);
+	assert_int_equal(u->peak_held[0].shmid, 11);
+	assert_int_equal(u->peak_held[0].nattch, 1);
+	assert_true(u->peak_held[0].removed);
+	assert_int_equal(u->peak_held[1].shmid, 10);
+	assert_int_equal(u->peak_held[1].key, 0x1234);
+	assert_int_equal(u->peak_held[1].creator_pid, 700);
+	assert_int_equal(u->peak_held[2].shmid, 12);
+	assert_int_equal(u->n_biggest, 2);
+	assert_int_equal(u->biggest[0].shmid, 11);
+	/* The last detach destroys the removed one. */
+	shmdt_(701, 0, MAP_ADDR, 0);
+	r.n = 0;
+	analyzer__sysv_usage(T.a, T.ts, true, on_sysv, &r);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.u[0].segments, 1);
+	assert_int_equal(r.u[0].bytes, 4097);
+	assert_int_equal(r.u[0].peak_bytes, 3 * MiB + 4097);
+	/* Nothing changed since: the live view is silent. */
+	r.n = 0;
+	analyzer__sysv_usage(T.a, T.ts, true, on_sysv, &r);
+	assert_int_equal(r.n, 0);
+	/* Another namespace is its own, its limits unknown. */
+	T.ipc_ns = 4026532999U;
+	shmget_(702, IPC_PRIVATE_KEY, 8 * MiB, 10);
+	r.n = 0;
+	analyzer__sysv_usage(T.a, T.ts, false, on_sysv, &r);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.u[1].ipc_ns, 4026532999U);
+	assert_int_equal(r.u[1].peak_bytes, 8 * MiB);
+	assert_int_equal(r.u[1].shmmni, 0);
+	assert_int_equal(r.u[1].shmall, 0);
+	assert_int_equal(r.u[0].bytes, 4097);
+}
+
+/* Segments that existed before the trace count from the start (peak
+ * time 0), and a namespace that never held a segment is not reported. */
+static void test_sysv_usage_seeded(void **state)
+{
+	struct sysv_rec r = { 0 };
+	struct sw_seed_segment ss = { .shmid = 5, .key = 0x77, .size = 16 * MiB, .cpid = 42 };
+
+	start();
+	analyzer__sysv_usage(T.a, T.ts, false, on_sysv, &r);
+	assert_int_equal(r.n, 0);
+	analyzer__seed_segment(T.a, &ss);
+	shmget_(700, IPC_PRIVATE_KEY, 1 * MiB, 6);
+	analyzer__sysv_usage(T.a, T.ts, false, on_sysv, &r);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.u[0].peak_bytes, 17 * MiB);
+	assert_int_equal(r.u[0].peak_held[0].shmid, 5);
+	assert_int_equal(r.u[0].peak_held[0].creator_pid, 42);
+	assert_true(r.u[0].peak_held[0].creator_gone);
+	assert_int_equal(r.u[0].peak_held[1].shmid, 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +291,10 @@ int main(void)
 		T_(test_usage_ranks_objects_growers_and_creators),
 		T_(test_usage_keeps_the_top),
 		T_(test_usage_changed_only),
+		T_(test_usage_peak_held),
+		T_(test_usage_peak_refused_file),
+		T_(test_sysv_usage_peak),
+		T_(test_sysv_usage_seeded),
 #undef T_
 	};
 

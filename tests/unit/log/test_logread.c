@@ -220,6 +220,13 @@ static void fill_call(struct sw_event *e, __u32 call, __u64 seq, __u32 backing, 
 	c->ret = fail ? -ENOMEM : (__s64)0x7f0012345000LL;
 	c->shmid = -1;
 	c->backing = backing;
+	if (call == SW_UNLINK || call == SW_UNLINKAT || call == SW_OPENAT)
+		c->mnt_ns = 0xfffffffeU; /* a path's namespace */
+	if (call == SW_OPENAT) { /* only ever a refused open: no object */
+		c->ret = -ENOENT;
+		strcpy(c->name, "/dev/shm/\"gone\"");
+		return;
+	}
 	if (sw_call_has_object(call)) {
 		/* The file the call left behind, and the name argument. */
 		c->backing = call == SW_MEMFD_CREATE ? SW_BK_MEMFD : SW_BK_SHMEM_FILE;
@@ -260,9 +267,17 @@ static void fill_lifecycle(struct sw_event *e, __u32 kind, __u64 seq)
 		e->fork.child_pid = 4000000002U;
 		e->fork.shares_vm = 1;
 		break;
-	case SW_EV_EXEC:
+	case SW_EV_EXEC: {
+		/* Arguments with a quote, an empty one, and the last cut. */
+		static const char argv[] = "with\0-c\0say \"hi\"\0\0tail";
+
 		strcpy(e->exec.filename, "/usr/bin/with \"quotes\" and \\");
+		memset(e->exec.argv, 'x', SW_ARGV_LEN);
+		memcpy(e->exec.argv, argv, sizeof(argv) - 1);
+		e->exec.argv_len = SW_ARGV_LEN;
+		e->exec.argv_cut = 1;
 		break;
+	}
 	case SW_EV_EXIT:
 		e->exit.exit_code = -2147483647 - 1;
 		break;
@@ -442,6 +457,9 @@ static void assert_event_equal(const struct sw_event *want, const struct sw_even
 		break;
 	case SW_EV_EXEC:
 		assert_string_equal(got->exec.filename, want->exec.filename);
+		assert_int_equal(got->exec.argv_len, want->exec.argv_len);
+		assert_int_equal(got->exec.argv_cut, want->exec.argv_cut);
+		assert_memory_equal(got->exec.argv, want->exec.argv, want->exec.argv_len);
 		break;
 	case SW_EV_EXIT:
 		assert_int_equal(got->exit.exit_code, want->exit.exit_code);
@@ -1450,6 +1468,10 @@ static struct json_object *writer_twin(struct state *st, struct json_object *ex,
 			struct json_object *args, *m;
 
 			fill_lifecycle(&e, kind, 1);
+			if (kind == SW_EV_EXEC &&
+			    !(json_object_object_get_ex(ex, "args", &args) &&
+			      json_object_object_get_ex(args, "argv_truncated", &m)))
+				e.exec.argv_cut = 0; /* whole arguments */
 			if (kind == SW_EV_SIGNAL &&
 			    !(json_object_object_get_ex(ex, "args", &args) &&
 			      json_object_object_get_ex(args, "mapping", &m)))
@@ -1480,9 +1502,13 @@ static struct json_object *writer_twin(struct state *st, struct json_object *ex,
 		s->ops->summary(s, &p);
 	} else if (!strcmp(type, "tmpfs")) {
 		struct sw_mount_usage u = { .dev = 27, .label = "/dev/shm", .n_biggest = 1,
-					    .n_creators = 1, .n_growers = 1 };
+					    .n_creators = 1, .n_growers = 1, .n_peak_held = 1 };
 
 		s->ops->usage(s, &u);
+	} else if (!strcmp(type, "sysv")) {
+		struct sw_sysv_usage u = { .peak_segments = 1, .n_peak_held = 1, .n_biggest = 1 };
+
+		s->ops->sysv_usage(s, &u);
 	} else if (!strcmp(type, "stats")) {
 		struct sw_stats sst;
 
@@ -1525,8 +1551,9 @@ static void test_docs_examples(void **pstate)
 {
 	struct state *st = *pstate;
 	static const char *const types[] = { "header", "event", "finding", "summary", "stats",
-					     "tmpfs" };
-	bool type_seen[6] = { 0 }, call_seen[SW_CALL_MAX] = { 0 }, kind_seen[SW_EV_KIND_MAX] = { 0 };
+					     "tmpfs", "sysv" };
+	enum { N_TYPES = sizeof(types) / sizeof(types[0]) };
+	bool type_seen[N_TYPES] = { 0 }, call_seen[SW_CALL_MAX] = { 0 }, kind_seen[SW_EV_KIND_MAX] = { 0 };
 	char *text = read_docs(), *p = text;
 	int examples = 0;
 
@@ -1546,7 +1573,7 @@ static void test_docs_examples(void **pstate)
 				fail_msg("docs/events.md: example is not valid JSON: %.60s", line);
 			assert_true(json_object_object_get_ex(ex, "type", &v));
 			type = json_object_get_string(v);
-			for (int i = 0; i < 6; i++)
+			for (int i = 0; i < N_TYPES; i++)
 				type_seen[i] |= !strcmp(type, types[i]);
 			if (!strcmp(type, "event")) {
 				assert_true(json_object_object_get_ex(ex, "call", &v));
@@ -1564,7 +1591,7 @@ static void test_docs_examples(void **pstate)
 	free(text);
 
 	assert_true(examples > 0);
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < N_TYPES; i++)
 		if (!type_seen[i])
 			fail_msg("docs/events.md has no %s example", types[i]);
 	for (__u32 c = 1; c < SW_CALL_MAX; c++)

@@ -262,6 +262,25 @@ static void test_controlled_bytes_escaped(void **pstate)
 	assert_text(st, "01:02:03.456789 #1 100/101 a\\x1b[2Jb exec(\"/tmp/x\\x0ay\\\"z\")\n");
 }
 
+/* An exec's arguments follow it, quoted where they hold a space. */
+static void test_exec_argv(void **pstate)
+{
+	static const char argv[] = "python3\0-c\0import os\0x\033";
+	struct state *st = *pstate;
+	struct sw_event e;
+
+	open_text(st, false, true, 0);
+	base_event(&e, SW_EV_EXEC, SW_CALL_NONE, 1);
+	strcpy(e.comm, "python3");
+	strcpy(e.exec.filename, "/usr/bin/python3");
+	memcpy(e.exec.argv, argv, sizeof(argv) - 1);
+	e.exec.argv_len = sizeof(argv) - 1;
+	e.exec.argv_cut = 1;
+	put_event(st, &e);
+	assert_text(st, "01:02:03.456789 #1 100/101 python3 exec(\"/usr/bin/python3\") argv: "
+			"python3 -c 'import os' x\\x1b...\n");
+}
+
 static void test_quiet_leaves_out_events(void **pstate)
 {
 	struct state *st = *pstate;
@@ -463,6 +482,73 @@ static void test_usage_sizing(void **pstate)
 			"(--shm-size=1g, sizeLimit: 1Gi) and run again\n");
 }
 
+/* What held the peak: no "mapped by" (that count is of a later moment),
+ * and an unlinked object that a mapping kept says so. */
+static void test_usage_peak_held(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_mount_usage u = { .dev = 27, .label = "/dev/shm", .n_peak_held = 2 };
+
+	strcpy(u.peak_held[0].path, "/dev/shm/torch_1");
+	u.peak_held[0].size = 40 << 20;
+	u.peak_held[0].unlinked = true;
+	u.peak_held[0].mapped_by = 3;
+	u.peak_held[0].creator_pid = 12;
+	strcpy(u.peak_held[0].creator_comm, "python3");
+	strcpy(u.peak_held[1].path, "/dev/shm/other");
+	u.peak_held[1].size = 8 << 20;
+	open_text(st, false, true, 0);
+	st->sink->ops->usage(st->sink, &u);
+	assert_text(st, "tmpfs /dev/shm (0:27): 0 objects, 0 B\n"
+			"  at the peak: /dev/shm/torch_1 40 MiB (unlinked, still mapped; pid 12 "
+			"python3), /dev/shm/other 8.0 MiB\n");
+}
+
+/* SysV per namespace: the peak, the sysctls that would have sufficed
+ * (and those set, in shmwatch's namespace), what held the peak. */
+static void test_sysv_usage(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_sysv_usage u = {
+	    .segments = 1, .bytes = 1 << 20,
+	    .peak_bytes = 48 << 20, .peak_ts_ns = TS, .peak_bytes_segments = 2,
+	    .peak_segments = 3, .biggest_size = 32 << 20,
+	    .shmmax = 1ULL << 40, .shmall = 1ULL << 28, .shmmni = 4096,
+	    .sufficient_shmall = 12288, .sufficient_shmmni = 3, .sufficient_shmmax = 32 << 20,
+	    .n_peak_held = 2, .n_biggest = 1,
+	};
+
+	u.peak_held[0] = (struct sw_usage_segment){ .key = 0x1234, .shmid = 7, .size = 32 << 20,
+						    .creator_pid = 42, .nattch = 2 };
+	strcpy(u.peak_held[0].creator_comm, "postgres");
+	u.peak_held[1] = (struct sw_usage_segment){ .shmid = 8, .size = 16 << 20,
+						    .creator_pid = 43, .creator_gone = true,
+						    .removed = true, .nattch = 1 };
+	strcpy(u.peak_held[1].creator_comm, "x");
+	u.biggest[0] = u.peak_held[1];
+	open_text(st, false, true, 0);
+	st->sink->ops->sysv_usage(st->sink, &u);
+	u.ipc_ns = 4026532999U;
+	u.shmmni = 0;
+	u.n_peak_held = 0;
+	u.n_biggest = 0;
+	u.peak_ts_ns = 0;
+	st->sink->ops->sysv_usage(st->sink, &u);
+	assert_text(st, "sysv, initial IPC namespace: 1 segment, 1.0 MiB\n"
+			"  peak 48 MiB in 2 segments at 01:02:03.456789; most segments at once 3, "
+			"biggest 32 MiB\n"
+			"  kernel.shmall=12288 kernel.shmmni=3 kernel.shmmax=33554432 would have "
+			"sufficed (set: kernel.shmall=268435456 kernel.shmmni=4096 "
+			"kernel.shmmax=1099511627776)\n"
+			"  at the peak: key 0x00001234 id 7 32 MiB (pid 42 postgres), "
+			"IPC_PRIVATE id 8 16 MiB (pid 43 x, exited)\n"
+			"  biggest: IPC_PRIVATE id 8 16 MiB (pid 43 x, exited; removed, attached 1)\n"
+			"sysv, IPC namespace ipc:[4026532999]: 1 segment, 1.0 MiB\n"
+			"  peak 48 MiB in 2 segments; most segments at once 3, biggest 32 MiB\n"
+			"  kernel.shmall=12288 kernel.shmmni=3 kernel.shmmax=33554432 would have "
+			"sufficed\n");
+}
+
 /* A call a full mount refused names the file, created or not. */
 static void test_refused_call_names_its_object(void **pstate)
 {
@@ -516,7 +602,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_events_plain),
 	    T(test_events_colour),
-	    T(test_controlled_bytes_escaped),
+	    T(test_controlled_bytes_escaped), T(test_exec_argv),
 	    T(test_quiet_leaves_out_events),
 	    T(test_finding_stacks_by_depth),
 	    T(test_finding_hint),
@@ -524,6 +610,8 @@ int main(void)
 	    T(test_summary),
 	    T(test_usage),
 	    T(test_usage_sizing),
+	    T(test_usage_peak_held),
+	    T(test_sysv_usage),
 	    T(test_refused_call_names_its_object),
 	    T(test_stats),
 	};
