@@ -187,6 +187,7 @@ test-kernels: all
 bench: all $(BUILD)/bench/analyzer_bench $(BUILD)/bench/floor
 	$(BUILD)/bench/analyzer_bench $(if $(filter --quick,$(BENCH_ARGS)),200000)
 	python3 tests/bench/run.py --build $(BUILD) $(BENCH_ARGS)
+	python3 tests/bench/ls_bench.py $(BUILD)/shmwatch $(if $(filter --quick,$(BENCH_ARGS)),500 50 4 1)
 
 $(BUILD)/bench/analyzer_bench: tests/bench/analyzer_bench.c $(BUILD)/libshmwatch.a
 	@mkdir -p $(dir $@)

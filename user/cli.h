@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cli.h - command-line options of `shmwatch [trace]` and `shmwatch analyze`,
- * parsed into plain structs.  Parsing never exits or prints: it returns
- * -EINVAL with one line in err, and main decides.
+ * cli.h - command-line options of `shmwatch [trace]`, `shmwatch analyze`
+ * and `shmwatch ls`, parsed into plain structs.  Parsing never exits or
+ * prints: it returns -EINVAL with one line in err, and main decides.
  */
 #ifndef SHMWATCH_CLI_H
 #define SHMWATCH_CLI_H
@@ -66,6 +66,16 @@ struct cli_analyze {
 	bool help;
 };
 
+struct cli_ls {
+	__u32 pids[CLI_MAX_PIDS];
+	int n_pids;
+	bool orphaned;
+	enum cli_format format;
+	const char *output; /* -o, NULL: standard output */
+	bool verbose;
+	bool help;
+};
+
 void cli_trace_defaults(struct cli_trace *o);
 int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_t errlen);
 int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, size_t errlen);
@@ -73,5 +83,7 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
  * the length of the whole text, which is cut to fit len. */
 size_t cli_trace_usage(char *buf, size_t len);
 extern const char cli_analyze_usage[];
+int cli_parse_ls(struct cli_ls *o, int argc, char **argv, char *err, size_t errlen);
+extern const char cli_ls_usage[];
 
 #endif

@@ -10,6 +10,7 @@
 #include "log/logread.h"
 
 int do_analyze(int argc, char **argv); /* analyze.c */
+int do_ls(int argc, char **argv);      /* inventory/ls.c */
 
 /*
  * What do_analyze() does once its logs are open: replay them in order

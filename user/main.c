@@ -571,6 +571,7 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "trace", do_trace },
 	{ "analyze", do_analyze },
+	{ "ls", do_ls },
 };
 
 int main(int argc, char **argv)

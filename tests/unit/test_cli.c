@@ -176,6 +176,38 @@ static void test_analyze(void **state)
 	assert_non_null(strstr(err, "at least one LOG"));
 }
 
+/* ls: its options in any order, and its errors in the words of the others. */
+static void test_ls(void **state)
+{
+	struct cli_ls o;
+	char err[256] = "";
+	char *all[] = { "ls", "-v", "--pid", "12,34", "--orphaned", "--format", "json",
+			"-o", "inv.json", NULL };
+	char *extra[] = { "ls", "now", NULL };
+	char *bad_pid[] = { "ls", "-p", "x", NULL };
+	char *bad_format[] = { "ls", "--format", "csv", NULL };
+	char *help[] = { "ls", "--help", NULL };
+
+	assert_int_equal(cli_parse_ls(&o, 9, all, err, sizeof(err)), 0);
+	assert_true(o.verbose);
+	assert_true(o.orphaned);
+	assert_int_equal(o.n_pids, 2);
+	assert_int_equal(o.pids[1], 34);
+	assert_int_equal(o.format, CLI_FORMAT_JSON);
+	assert_string_equal(o.output, "inv.json");
+	assert_int_equal(cli_parse_ls(&o, 1, all, err, sizeof(err)), 0);
+	assert_false(o.verbose || o.orphaned || o.n_pids || o.output);
+	assert_int_equal(o.format, CLI_FORMAT_AUTO);
+	assert_int_equal(cli_parse_ls(&o, 2, extra, err, sizeof(err)), -22);
+	assert_string_equal(err, "ls takes no operand ('now')");
+	assert_int_equal(cli_parse_ls(&o, 3, bad_pid, err, sizeof(err)), -22);
+	assert_string_equal(err, "invalid pid 'x'");
+	assert_int_equal(cli_parse_ls(&o, 3, bad_format, err, sizeof(err)), -22);
+	assert_string_equal(err, "invalid format 'csv' (text or json)");
+	assert_int_equal(cli_parse_ls(&o, 2, help, err, sizeof(err)), 0);
+	assert_true(o.help);
+}
+
 static void expect_analyze(int argc, char **argv, const char *const *logs, int n_logs,
 			   enum cli_format format, bool strict)
 {
@@ -306,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_pids),
 		cmocka_unit_test(test_analyze),
 		cmocka_unit_test(test_analyze_options_after_logs),
+		cmocka_unit_test(test_ls),
 		cmocka_unit_test(test_trace_stops_at_command),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_usage_cut),

@@ -34,13 +34,16 @@ static bool has_prefix(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-static void strip_deleted(char *path)
+/* Cut " (deleted)" off path; was it there? */
+static bool strip_deleted(char *path)
 {
 	static const char suffix[] = " (deleted)";
 	size_t n = strlen(path), k = sizeof(suffix) - 1;
 
-	if (n >= k && !strcmp(path + n - k, suffix))
-		path[n - k] = '\0';
+	if (n < k || strcmp(path + n - k, suffix))
+		return false;
+	path[n - k] = '\0';
+	return true;
 }
 
 static void set_name(struct procfs_mapping *m, const char *name)
@@ -96,7 +99,7 @@ bool procfs_parse_maps_line(char *line, struct procfs_maps_line *l)
 	n = strlen(l->path);
 	while (n && (l->path[n - 1] == '\n' || l->path[n - 1] == ' '))
 		l->path[--n] = '\0';
-	strip_deleted(l->path);
+	l->deleted = strip_deleted(l->path);
 	return true;
 }
 
@@ -158,15 +161,18 @@ int procfs_read_maps(const char *proc_root, __u32 pid, procfs_mapping_fn fn, voi
 	return n;
 }
 
-/* "key shmid perms size cpid lpid nattch ..." with perms in octal. */
+/* "key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime
+ * ctime rss swap" with perms in octal; the columns after nattch are
+ * optional (0 when missing). */
 static bool parse_shm_line(const char *line, struct procfs_segment *s)
 {
-	unsigned long long size;
-	unsigned int perms, cpid, lpid, nattch;
+	unsigned long long size, atime = 0, dtime = 0, ctime = 0, rss = 0, swap = 0;
+	unsigned int perms, cpid, lpid, nattch, uid = 0, gid = 0, cuid = 0, cgid = 0;
 	int key, shmid;
 
-	if (sscanf(line, "%d %d %o %llu %u %u %u", &key, &shmid, &perms, &size, &cpid, &lpid,
-		   &nattch) != 7)
+	if (sscanf(line, "%d %d %o %llu %u %u %u %u %u %u %u %llu %llu %llu %llu %llu", &key,
+		   &shmid, &perms, &size, &cpid, &lpid, &nattch, &uid, &gid, &cuid, &cgid, &atime,
+		   &dtime, &ctime, &rss, &swap) < 7)
 		return false;
 	*s = (struct procfs_segment){
 		.shmid = shmid,
@@ -176,6 +182,12 @@ static bool parse_shm_line(const char *line, struct procfs_segment *s)
 		.lpid = lpid,
 		.nattch = nattch,
 		.removed = perms & K_SHM_DEST,
+		.mode = perms & 0777,
+		.uid = uid,
+		.cuid = cuid,
+		.ctime = ctime,
+		.rss = rss,
+		.swap = swap,
 	};
 	return true;
 }

@@ -28,6 +28,7 @@ struct procfs_maps_line {
 	unsigned int minor;
 	char perms[8]; /* "rw-s" */
 	char *path;    /* into the line: no newline, no " (deleted)"; "" if none */
+	bool deleted;  /* the path ended in " (deleted)" */
 };
 
 /* Split a maps line; false if it is not one.  Shared by procfs_read_maps
@@ -43,6 +44,12 @@ struct procfs_segment {
 	__u32 lpid;
 	__u32 nattch;
 	bool removed; /* SHM_DEST in the mode: IPC_RMID done, still attached */
+	__u32 mode;   /* permission bits */
+	__u32 uid;    /* owner */
+	__u32 cuid;   /* creator's uid */
+	__u64 ctime;  /* creation or last IPC_SET, seconds since the epoch */
+	__u64 rss;    /* bytes resident */
+	__u64 swap;   /* bytes swapped out */
 };
 
 /* A SysV attachment or shared mapping of PROC_ROOT/PID/maps. */
