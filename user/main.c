@@ -419,6 +419,8 @@ static void seed(struct pipeline *pl, const struct cli_trace *o)
 		seed_all(pipeline__analyzer(pl), "/proc", (__u32)getpid());
 	if (o->mode == CLI_MODE_PIDS || (o->mode == CLI_MODE_SYSTEM && o->check_state))
 		seed_segments(pipeline__analyzer(pl), "/proc");
+	/* What /dev/shm holds already: named by an unlink or an open later. */
+	seed_objects(pipeline__analyzer(pl), "/proc");
 }
 
 /* Attach, let a held command go, trace until told to stop, report.  The

@@ -274,7 +274,23 @@ struct sw_seed_mapping {
 	char name[SW_NAME_LEN];
 };
 
+/* A file of a memory filesystem as the inventory found it at the start
+ * (a /dev/shm or hugetlbfs file of shmwatch's mount namespace), with its
+ * mount's usage then.  Its creator is not known. */
+struct sw_seed_object {
+	__u32 dev;	/* kernel encoding, major << 20 | minor */
+	__u64 ino;
+	__u32 backing;	/* SW_BK_SHMEM_FILE or SW_BK_HUGETLB */
+	char path[SW_NAME_LEN];
+	bool path_cut;	/* path is longer than path[] holds */
+	__u64 size;
+	__u64 alloc;	/* bytes allocated (st_blocks) */
+	__u64 fs_used;	/* its mount's */
+	__u64 fs_size;
+};
+
 void analyzer__seed_segment(struct analyzer *a, const struct sw_seed_segment *s);
+void analyzer__seed_object(struct analyzer *a, const struct sw_seed_object *o);
 void analyzer__seed_mapping(struct analyzer *a, const struct sw_seed_mapping *m);
 /* A running process, known even if it holds nothing yet; comm may be NULL. */
 void analyzer__seed_process(struct analyzer *a, __u32 pid, const char *comm);

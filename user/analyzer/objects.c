@@ -36,6 +36,15 @@ static __u64 path_key(const char *path)
 	return hash_str(HASH_FNV_BASIS, path, SW_NAME_LEN);
 }
 
+static void paths_add(struct analyzer *a, struct shmobj *o)
+{
+	o->pnode.key = path_key(o->path);
+	if (!o->in_paths) {
+		hmap_put(&a->obj_paths, &o->pnode);
+		o->in_paths = true;
+	}
+}
+
 static void paths_del(struct analyzer *a, struct shmobj *o)
 {
 	if (o->in_paths)
@@ -112,6 +121,7 @@ static struct mount *note_mount(struct analyzer *a, const struct sw_event *e)
 		model_mount_peak_take(a, m);
 	m->fs_used = c->fs_used;
 	m->fs_size = c->fs_size;
+	m->evented |= e->kind == SW_EV_CALL;
 	if (c->fs_used > m->peak_used) {
 		m->peak_used = c->fs_used;
 		m->peak_ts = e->ts_ns;
@@ -314,11 +324,7 @@ static void obj_created(struct analyzer *a, struct proc *p, const struct sw_even
 	old = model_obj_by_path(a, o->path);
 	if (old && old != o)
 		mark_unlinked(a, old, e->seq);
-	o->pnode.key = path_key(o->path);
-	if (!o->in_paths) {
-		hmap_put(&a->obj_paths, &o->pnode);
-		o->in_paths = true;
-	}
+	paths_add(a, o);
 }
 
 static void obj_resized(struct analyzer *a, struct shmobj *o, const struct sw_event *e)
@@ -353,7 +359,8 @@ static void obj_unlinked(struct analyzer *a, struct proc *p, const struct sw_eve
 		return;
 	/* Its pages may go with its name: a peak would end here. */
 	model_mount_peak_take(a, model_mount(a, o->dev));
-	model_removal_add_obj(a, p, e, o);
+	model_removal_add_obj(a, p, e, o,
+			      o->seeded && o->n_maps ? model_obj_holder(a, o, e->pid) : NULL);
 	mark_unlinked(a, o, e->seq);
 	if (!o->n_maps)
 		model_obj_free(a, o);
@@ -423,6 +430,62 @@ void model_obj_mapped(struct analyzer *a, struct proc *p, const struct sw_event 
 	if (e->c.seg_size > o->peak_size)
 		o->peak_size = e->c.seg_size;
 	o->size = e->c.seg_size;
+}
+
+struct proc *model_obj_holder(const struct analyzer *a, const struct shmobj *o, __u32 not_pid)
+{
+	struct hmap_iter it;
+	struct hnode *n;
+
+	hmap_iter_init(&it, &a->procs);
+	while ((n = hmap_iter_next(&it))) {
+		struct proc *p = (struct proc *)n;
+
+		if (p->pid != not_pid && !p->exited && p->mm &&
+		    count_ranges(p->mm, o->dev, o->ino, true))
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * A file that was there before the trace, from the inventory: known from
+ * the start with its path, so that an unlink by name finds it and the
+ * mount's view counts it; never judged a leak (who made it, and whether
+ * it was meant to outlive its maker, is not known).  Built as the record
+ * of a sizing call would describe it, which the seeding is not: kind 0,
+ * so the mount does not count as shown by an event.
+ */
+void analyzer__seed_object(struct analyzer *a, const struct sw_seed_object *so)
+{
+	struct sw_event e = { .kind = 0 }; /* no event: see above */
+	struct shmobj *o;
+	struct mount *m;
+
+	if (!so->ino || model_obj(a, so->dev, so->ino))
+		return;
+	e.c.dev = so->dev;
+	e.c.ino = so->ino;
+	e.c.backing = (__u16)so->backing;
+	e.c.seg_size = so->size;
+	e.c.obj_alloc = so->alloc;
+	e.c.fs_used = so->fs_used;
+	e.c.fs_size = so->fs_size;
+	memcpy(e.c.name, so->path, sizeof(e.c.name));
+	e.c.name[sizeof(e.c.name) - 1] = '\0';
+	m = note_mount(a, &e);
+	o = obj_get(a, &e);
+	if (!o)
+		return;
+	o->seeded = true;
+	if (m && so->backing == SW_BK_SHMEM_FILE)
+		label_from_path(m, o->path);
+	if (so->path_cut) {
+		o->path_cut = true;
+		memcpy(o->path + sizeof(o->path) - 4, "...", 4);
+	} else if (so->backing == SW_BK_SHMEM_FILE && !model_obj_by_path(a, o->path)) {
+		paths_add(a, o);
+	}
 }
 
 unsigned int model_obj_holders(const struct analyzer *a, const struct shmobj *o)

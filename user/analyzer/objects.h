@@ -36,6 +36,8 @@ void model_obj_mapped(struct analyzer *a, struct proc *p, const struct sw_event 
  * space: for reports, not for every event; o->n_maps says whether any
  * range maps it). */
 unsigned int model_obj_holders(const struct analyzer *a, const struct shmobj *o);
+/* A live process other than not_pid that maps o, or NULL (same walk). */
+struct proc *model_obj_holder(const struct analyzer *a, const struct shmobj *o, __u32 not_pid);
 /* A range that maps a file was made (+1) or is going (-1). */
 void model_obj_range(struct analyzer *a, const struct mapping *r, int delta);
 /* The leak rule is done with o: it waits no more. */

@@ -168,6 +168,8 @@ static void describe_unlinked(char *buf, size_t len, const struct removal *rm)
 		finding_size(sz, sizeof(sz), rm->size);
 	if (rm->creator_pid)
 		snprintf(by, sizeof(by), "made by pid %u %s", rm->creator_pid, rm->creator_comm);
+	else if (rm->seeded)
+		snprintf(by, sizeof(by), "there before the trace");
 	snprintf(buf, len, "%s (%s, %s)", rm->path, sz, by);
 }
 
@@ -189,6 +191,13 @@ static void removed_report(struct analyzer *a, struct proc *p, const struct sw_e
 	if (rm->object) {
 		snprintf(call, sizeof(call), "openat(%s)", e->c.name);
 		describe_unlinked(what, sizeof(what), rm);
+		if (rm->seeded) {
+			finding_publish(a, p, &f, a->lost_total,
+				"%s failed with %s: %s was unlinked at seq %llu by %s, which did not map it while pid %u %s did",
+				call, finding_err(e->c.ret), what, (unsigned long long)rm->seq, who,
+				rm->holder_pid, rm->holder_comm);
+			return;
+		}
 		finding_publish(a, p, &f, a->lost_total,
 			"%s failed with %s: %s was unlinked at seq %llu by %s, which neither created nor mapped it",
 			call, finding_err(e->c.ret), what, (unsigned long long)rm->seq, who);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "analyzer/seed.h"
+#include "inventory/inventory.h"
 #include "lib/procfs.h"
 
 struct seed_ctx {
@@ -119,4 +120,32 @@ int seed_segments(struct analyzer *a, const char *proc_root)
 	struct segments_ctx c = { .a = a, .ipc_ns = procfs_ipc_ns(proc_root, 0) };
 
 	return procfs_read_segments(proc_root, seed_segment, &c);
+}
+
+int seed_objects(struct analyzer *a, const char *proc_root)
+{
+	struct inv_opts io = { .proc_root = proc_root, .own_files_only = true };
+	struct inventory inv;
+	int ret = inventory__collect(&inv, &io);
+
+	for (size_t i = 0; !ret && i < inv.n_objects; i++) {
+		const struct inv_object *o = inv.objects[i];
+		const struct inv_mount *m = &inv.mounts[o->mount];
+		struct sw_seed_object so = {
+			.dev = o->dev,
+			.ino = o->ino,
+			.backing = strcmp(m->fstype, "hugetlbfs") ? SW_BK_SHMEM_FILE : SW_BK_HUGETLB,
+			.path_cut = strlen(o->path) >= sizeof(so.path),
+			.size = o->size,
+			.alloc = o->allocated,
+			.fs_used = m->used,
+			.fs_size = m->size,
+		};
+
+		snprintf(so.path, sizeof(so.path), "%s", o->path);
+		analyzer__seed_object(a, &so);
+	}
+	ret = ret ? ret : (int)inv.n_objects;
+	inventory__free(&inv);
+	return ret;
 }

@@ -34,4 +34,12 @@ int seed_segments(struct analyzer *a, const char *proc_root);
  */
 int seed_all(struct analyzer *a, const char *proc_root, __u32 exclude);
 
+/*
+ * Seed every file of the /dev/shm and hugetlbfs mounts of shmwatch's own
+ * mount namespace (the inventory's walk, inventory/inventory.h), with
+ * its mount's usage.  Call it after the processes, so the mappings they
+ * hold count.  Returns the files seeded or a negative errno.
+ */
+int seed_objects(struct analyzer *a, const char *proc_root);
+
 #endif /* SHMWATCH_SEED_H */

@@ -626,7 +626,7 @@ static int mapping_of_obj(void *ctx, struct range_node *rn)
 }
 
 void model_removal_add_obj(struct analyzer *a, struct proc *p, const struct sw_event *e,
-			   const struct shmobj *o)
+			   const struct shmobj *o, const struct proc *holder)
 {
 	struct removal *r = &a->removals[a->removal_next++ % SW_REMOVALS];
 
@@ -649,8 +649,22 @@ void model_removal_add_obj(struct analyzer *a, struct proc *p, const struct sw_e
 	}
 	/* As for a segment; an fd the remover holds without a mapping is
 	 * not seen (a process that only reads or writes it). */
-	r->outsider = o->created && o->creator_pid != e->pid && p && !e->c.name_cut &&
+	r->outsider = p && !e->c.name_cut &&
 		      !(p->mm && range_foreach(&p->mm->ranges, mapping_of_obj, (void *)o));
+	if (o->created) {
+		r->outsider = r->outsider && o->creator_pid != e->pid;
+	} else if (o->seeded) {
+		/* Who made it is not known: someone else must have been
+		 * using it. */
+		r->seeded = true;
+		r->outsider = r->outsider && holder;
+		if (holder) {
+			r->holder_pid = holder->pid;
+			memcpy(r->holder_comm, holder->comm, SW_COMM_LEN);
+		}
+	} else {
+		r->outsider = false;
+	}
 	if (r->outsider)
 		a->wants_opens = true;
 }

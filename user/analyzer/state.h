@@ -323,6 +323,7 @@ struct shmobj {
 	bool leak_reported;
 	bool space_reported;  /* shm-space-exhausted: once per object */
 	bool refused;	      /* its latest sizing call failed with ENOSPC */
+	bool seeded;	      /* it was there before the trace: creator unknown */
 	__u64 ino;
 	char path[SW_NAME_LEN]; /* as created ("/dev/shm/x", "memfd:x"), else
 				   the file's name */
@@ -366,7 +367,8 @@ struct mount {
 	 * the most of them (0: none was refused). */
 	__u64 needed;
 	bool changed; /* since the last analyzer__usage(changed_only) */
-	/* What held the peak (see model_peak_note). */
+	bool evented; /* an event showed it, not only the seeding */
+	/* What held the peak (see model_mount_peak_take). */
 	bool peak_pending;
 	int n_peak_held;
 	struct sw_usage_object peak_held[SW_USAGE_TOP];
@@ -437,6 +439,12 @@ struct removal {
 	char remover_cmd[SW_CMDLINE_LEN]; /* see proc.cmdline, "" unknown */
 	__u32 creator_pid; /* 0: unknown */
 	char creator_comm[SW_COMM_LEN];
+	/* An object that was there before the trace: no creator is known,
+	 * so what makes the remover an outsider is that another process
+	 * mapped it when it was unlinked (that one, the first found). */
+	bool seeded;
+	__u32 holder_pid;
+	char holder_comm[SW_COMM_LEN];
 };
 
 struct analyzer {
@@ -593,9 +601,10 @@ void model_removal_add(struct analyzer *a, struct proc *p, const struct sw_event
  * the namespace; NULL if none is remembered. */
 const struct removal *model_removal_of_id(const struct analyzer *a, __u32 ipc_ns, __s32 shmid);
 const struct removal *model_removal_of_key(const struct analyzer *a, __u32 ipc_ns, __s32 key);
-/* p unlinked o with e: remembered for the opens that fail on its path. */
+/* p unlinked o with e: remembered for the opens that fail on its path.
+ * holder: for a seeded object, a live process (not p) that maps it. */
 void model_removal_add_obj(struct analyzer *a, struct proc *p, const struct sw_event *e,
-			   const struct shmobj *o);
+			   const struct shmobj *o, const struct proc *holder);
 /* The latest unlink of this path in the mount namespace, or NULL. */
 const struct removal *model_removal_of_path(const struct analyzer *a, __u32 mnt_ns,
 					    const char *path);

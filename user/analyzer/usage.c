@@ -114,7 +114,8 @@ void analyzer__usage(struct analyzer *a, __u64 ts_ns, bool changed_only, sw_usag
 		struct mount *m = &a->mounts[i];
 		struct sw_mount_usage u;
 
-		if (changed_only && !m->changed)
+		/* A mount only the seeding showed is not the trace's. */
+		if ((changed_only && !m->changed) || !m->evented)
 			continue;
 		m->changed = false;
 		mount_usage(a, m, ts_ns, &u);

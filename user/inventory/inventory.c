@@ -35,6 +35,7 @@ struct collect {
 	__u64 btime;	  /* boot time, seconds since the epoch (0: unknown) */
 	long ticks;	  /* clock ticks per second */
 	int err;	  /* of a callback that stopped a walk */
+	bool own_only;	  /* inv_opts.own_files_only */
 };
 
 static __u64 file_key(__u32 dev, __u64 ino)
@@ -259,7 +260,7 @@ static int read_mounts(struct collect *c)
 
 	snprintf(path, sizeof(path), "%s/self/mountinfo", c->root);
 	ret = read_mountinfo(c, path, 0, 0);
-	if (ret)
+	if (ret || c->own_only)
 		return ret;
 	dir = opendir(c->root);
 	if (!dir)
@@ -636,9 +637,12 @@ int inventory__collect(struct inventory *inv, const struct inv_opts *o)
 	c.btime = boot_time(c.root);
 	c.ticks = sysconf(_SC_CLK_TCK);
 	inv->ipc_ns = procfs_ipc_ns(c.root, 0);
+	c.own_only = o && o->own_files_only;
 	ret = read_mounts(&c);
 	if (!ret)
 		ret = walk_mounts(&c);
+	if (!ret && c.own_only)
+		return 0;
 	if (!ret) {
 		int n = procfs_read_segments(c.root, add_segment, &c);
 

@@ -102,6 +102,9 @@ struct inventory {
 
 struct inv_opts {
 	const char *proc_root; /* NULL: /proc */
+	/* Only the files of the reader's own walked mounts: no other mount
+	 * namespace, no segments, no processes (the tracer's seeding). */
+	bool own_files_only;
 };
 
 /* 0, or a negative errno (out of memory).  What cannot be read is counted

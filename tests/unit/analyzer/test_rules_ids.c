@@ -207,6 +207,51 @@ static void test_unlinked_by_users(void **state)
 	assert_int_equal(T.n_findings, 0);
 }
 
+/* A file that was there before the trace (seeded from the inventory):
+ * its creator is not known, so an unlink is an outsider's only when the
+ * remover maps nothing of it while another process maps it. */
+static void seed_psm(void)
+{
+	struct sw_seed_object so = { .dev = SHM_DEV, .ino = 64, .backing = SW_BK_SHMEM_FILE,
+				     .path = PSM, .size = 2 * MiB, .alloc = 2 * MiB,
+				     .fs_used = 2 * MiB, .fs_size = 64 * MiB };
+
+	analyzer__seed_object(T.a, &so);
+}
+
+static void test_seeded_object_unlinked_under_its_user(void **state)
+{
+	const struct sw_finding *f;
+	__u64 gone, bad;
+
+	start();
+	seed_psm();
+	shm_map(760, SEG_ADDR, 2 * MiB, 64, 2 * MiB);
+	gone = unlink_(761, PSM, 0);
+	bad = open_gone(762, PSM);
+	assert_int_equal(count_rule(REMOVED), 1);
+	f = find_rule(REMOVED);
+	assert_true(has_evidence(f, gone));
+	assert_true(has_evidence(f, bad));
+	assert_contains(f->message, "openat(" PSM ") failed with ENOENT: " PSM " (2.0 MiB, there before the trace) was unlinked at seq");
+	assert_contains(f->message, "by pid 761 prog761, uid 0, which did not map it while pid 760 prog760 did");
+}
+
+/* Its twin: nobody mapped it when it went (a cleanup of a file nobody
+ * used), or the remover mapped it itself. */
+static void test_seeded_object_unlinked_unused(void **state)
+{
+	start();
+	seed_psm();
+	unlink_(761, PSM, 0);
+	open_gone(762, PSM);
+	seed_psm();
+	shm_map(763, SEG_ADDR, 2 * MiB, 64, 2 * MiB);
+	unlink_(763, PSM, 0);
+	open_gone(762, PSM);
+	assert_int_equal(T.n_findings, 0);
+}
+
 /* Another mount namespace's /dev/shm (a container's) is another
  * directory: the same name unlinked there explains nothing here; nor
  * does a name created again since, nor one never seen. */
@@ -345,6 +390,8 @@ int main(void)
 		T_(test_nothing_remembered),
 		T_(test_unlinked_by_resource_tracker),
 		T_(test_unlinked_by_users),
+		T_(test_seeded_object_unlinked_under_its_user),
+		T_(test_seeded_object_unlinked_unused),
 		T_(test_unlinked_elsewhere),
 		T_(test_namespace_mismatch),
 		T_(test_own_stale_id_is_no_mismatch),

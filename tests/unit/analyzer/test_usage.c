@@ -190,6 +190,36 @@ static void test_usage_peak_refused_file(void **state)
 	assert_int_equal(r.u[0].biggest[0].size, 4 * MiB);
 }
 
+/* Files there before the trace count on their mount once an event shows
+ * it; a mount only the seeding showed is not reported. */
+static void test_usage_seeded_objects(void **state)
+{
+	struct usage_rec r = { 0 };
+	struct sw_seed_object so = { .dev = SHM_DEV, .ino = 90, .backing = SW_BK_SHMEM_FILE,
+				     .path = "/dev/shm/old", .size = 8 * MiB, .alloc = 8 * MiB,
+				     .fs_used = 8 * MiB, .fs_size = 64 * MiB };
+
+	start();
+	analyzer__seed_object(T.a, &so);
+	analyzer__usage(T.a, T.ts, false, on_usage, &r);
+	assert_int_equal(r.n, 0);
+	T.fs_used = 9 * MiB;
+	shm_open_(600, "/dev/shm/new", 301);
+	shm_truncate(600, 301, 1 * MiB);
+	analyzer__usage(T.a, T.ts, false, on_usage, &r);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.u[0].label, "/dev/shm");
+	assert_int_equal(r.u[0].n_objects, 2);
+	assert_string_equal(r.u[0].biggest[0].path, "/dev/shm/old");
+	assert_int_equal(r.u[0].biggest[0].creator_pid, 0);
+	assert_int_equal(r.u[0].peak_used, 9 * MiB);
+	/* No leak is claimed for it: who made it is not known. */
+	exit_(600);
+	analyzer__finish(T.a, T.ts);
+	assert_int_equal(count_rule("shm-object-leak"), 1);
+	assert_contains(find_rule("shm-object-leak")->message, "/dev/shm/new");
+}
+
 /* SysV per namespace: the segments alive, a removed one counted until
  * its last detach as the kernel does, the peak in bytes and segments,
  * what held it, and the limits that would have sufficed; the limits set
@@ -293,6 +323,7 @@ int main(void)
 		T_(test_usage_changed_only),
 		T_(test_usage_peak_held),
 		T_(test_usage_peak_refused_file),
+		T_(test_usage_seeded_objects),
 		T_(test_sysv_usage_peak),
 		T_(test_sysv_usage_seeded),
 #undef T_
