@@ -23,14 +23,16 @@ SANFLAGS  ?=
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(WERROR) \
              -Iuser -I$(BUILD) -D_GNU_SOURCE $(SANFLAGS)
-LDLIBS    := -lbpf -ldw -lelf -lz -ljson-c
+# What the core library (libshmwatch.a) needs; the binary adds libbpf.
+CORE_LDLIBS := -ldw -lelf -lz -ljson-c -lmicrohttpd -lpthread
+LDLIBS    := -lbpf $(CORE_LDLIBS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
              -Ivmlinux/$(ARCH) -Iuser
 
 # Debian packages the build, the tests and the demo need.
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
         libcmocka-dev libjson-c-dev libdw-dev pkg-config python3 jq iproute2 \
-        libclang-rt-14-dev stress-ng
+        libclang-rt-14-dev stress-ng libmicrohttpd-dev prometheus
 
 # Everything in user/ but the entry point and the libbpf glue is pure and
 # goes into a library the unit tests link against.
@@ -77,7 +79,7 @@ $(BUILD)/shmwatch: $(BUILD)/obj/main.o $(BUILD)/obj/trace/capture.o $(BUILD)/lib
 
 $(BUILD)/tests/test_%: test_%.c $(BUILD)/libshmwatch.a $(HEADERS) | $(BUILD)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshmwatch.a -lcmocka -ljson-c -ldw -lelf -lz
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshmwatch.a -lcmocka $(CORE_LDLIBS)
 
 # Workloads and scenarios: debug info and frame pointers, like a program
 # a person would trace; -pthread for the threaded ones.
@@ -161,7 +163,7 @@ $(FUZZ_BIN): tests/fuzz/fuzz_analyze.c $(CORE_SRCS) $(HEADERS)
 	$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(CLANG) SANFLAGS="$(FUZZ_FLAGS)" \
 		$(FUZZ_BUILD)/libshmwatch.a
 	$(CLANG) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -I$(FUZZ_BUILD) -o $@ $< \
-		$(FUZZ_BUILD)/libshmwatch.a -ldw -lelf -lz -ljson-c
+		$(FUZZ_BUILD)/libshmwatch.a $(CORE_LDLIBS)
 
 # Every regression input once, then a short seeded run from the corpus;
 # new inputs go to a scratch corpus, a crash to $(FUZZ_BUILD)/crash-*.
@@ -191,7 +193,7 @@ bench: all $(BUILD)/bench/analyzer_bench $(BUILD)/bench/floor
 
 $(BUILD)/bench/analyzer_bench: tests/bench/analyzer_bench.c $(BUILD)/libshmwatch.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshmwatch.a -ldw -lelf -ljson-c
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libshmwatch.a $(CORE_LDLIBS)
 
 # The design floor the bench compares shmwatch with: empty programs, or
 # 32-byte records, on the same syscall exit tracepoints.

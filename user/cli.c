@@ -124,6 +124,7 @@ size_t cli_trace_usage(char *buf, size_t len)
 	text_printf(&t,
 		"usage: shmwatch [OPTIONS] [-- COMMAND [ARGS...]]\n"
 		"       shmwatch analyze [OPTIONS] LOG...\n"
+		"       shmwatch ls [OPTIONS]\n"
 		"\n");
 	text_fill(&t, desc);
 	text_printf(&t,
@@ -158,6 +159,10 @@ size_t cli_trace_usage(char *buf, size_t len)
 		"                           the processes it started has\n"
 		"      --check-state        at the end, compare the live segments and\n"
 		"                           mappings with /proc; exit 1 if they differ\n"
+		"      --metrics ADDR       serve Prometheus metrics on HOST:PORT (or :PORT)\n"
+		"                           at /metrics\n"
+		"      --metrics-file FILE  write them to FILE at every stats record (for\n"
+		"                           the node exporter's textfile collector)\n"
 		"  -h, --help               this help\n"
 		"      --version            print the version\n"
 		"\n"
@@ -249,6 +254,8 @@ enum {
 	OPT_COLOR,
 	OPT_EXIT_WITH_COMMAND,
 	OPT_ORPHANED,
+	OPT_METRICS,
+	OPT_METRICS_FILE,
 };
 
 static int errf(char *err, size_t errlen, const char *fmt, ...)
@@ -375,6 +382,8 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		{ "check-state", no_argument, NULL, OPT_CHECK_STATE },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "exit-with-command", no_argument, NULL, OPT_EXIT_WITH_COMMAND },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 		{ 0 },
 	};
 	__u32 v;
@@ -442,6 +451,12 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 			else
 				return errf(err, errlen, "invalid color '%s' (auto, always or never)",
 					    optarg);
+			break;
+		case OPT_METRICS:
+			o->metrics_addr = optarg;
+			break;
+		case OPT_METRICS_FILE:
+			o->metrics_file = optarg;
 			break;
 		case OPT_EXIT_WITH_COMMAND:
 			o->exit_with_command = true;

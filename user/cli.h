@@ -52,6 +52,8 @@ struct cli_trace {
 	enum cli_color color;
 	bool exit_with_command; /* end when COMMAND exits, not its children */
 	bool check_state;     /* compare the end state with /proc */
+	const char *metrics_addr; /* --metrics HOST:PORT, NULL: none */
+	const char *metrics_file; /* --metrics-file, NULL: none */
 	char **command;	      /* argv after --, or NULL */
 	enum cli_mode mode;
 	bool help;

@@ -137,6 +137,8 @@ void config_pipeline_opts(const struct cli_trace *o, struct pipeline_opts *ao)
 		    o->color == CLI_COLOR_AUTO	 ? PIPELINE_COLOR_AUTO :
 						   PIPELINE_COLOR_NEVER;
 	ao->quiet = o->quiet;
+	ao->metrics_addr = o->metrics_addr;
+	ao->metrics_file = o->metrics_file;
 	ao->rotate_size = o->rotate_size;
 	ao->rotate_keep = o->rotate_keep;
 	ao->live = true;

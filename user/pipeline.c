@@ -13,7 +13,7 @@
 #include "lib/names.h"
 #include "trace/stacksites.h"
 
-#define MAX_SINKS 4 /* today a log file and standard output */
+#define MAX_SINKS 4 /* a log file, standard output, the metrics */
 
 struct pipeline {
 	struct sink *sinks[MAX_SINKS];
@@ -178,6 +178,14 @@ static int open_sinks(struct pipeline *pl, const struct pipeline_opts *o, char *
 		ret = add_sink(pl, new_json, o->log_path, true, o, err, len);
 		if (ret)
 			return ret;
+	}
+	if (o->metrics_addr || o->metrics_file) {
+		struct sink_metrics_opts mo = { .file = o->metrics_file, .addr = o->metrics_addr };
+		struct sink *s = sink_metrics__new(&mo, err, len);
+
+		if (!s)
+			return -EINVAL;
+		pl->sinks[pl->n_sinks++] = s;
 	}
 	pl->stdout_json = log_to_stdout || o->stdout_json;
 	if (pl->stdout_json)
@@ -397,7 +405,8 @@ void pipeline__stats(struct pipeline *pl, bool final)
 	for (int i = 0; i < pl->n_sinks; i++)
 		pl->sinks[i]->ops->stats(pl->sinks[i], &pl->stats);
 	for (int i = 0; i < pl->n_sinks; i++)
-		outfile__flush(pl->sinks[i]->out);
+		if (pl->sinks[i]->out)
+			outfile__flush(pl->sinks[i]->out);
 }
 
 void pipeline__finish(struct pipeline *pl)
@@ -440,7 +449,8 @@ int pipeline__publish(struct pipeline *pl)
 void pipeline__tick(struct pipeline *pl, __u64 now_ns)
 {
 	for (int i = 0; i < pl->n_sinks; i++)
-		outfile__tick(pl->sinks[i]->out, now_ns);
+		if (pl->sinks[i]->out)
+			outfile__tick(pl->sinks[i]->out, now_ns);
 }
 
 void pipeline__reopen(struct pipeline *pl)
@@ -460,7 +470,7 @@ bool pipeline__stdout_is_log(const struct pipeline *pl)
 int pipeline__output_error(struct pipeline *pl)
 {
 	for (int i = 0; i < pl->n_sinks; i++) {
-		int err = outfile__error(pl->sinks[i]->out);
+		int err = pl->sinks[i]->out ? outfile__error(pl->sinks[i]->out) : 0;
 
 		if (!err)
 			continue;

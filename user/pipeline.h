@@ -25,6 +25,8 @@ struct pipeline_opts {
 	enum pipeline_color color;	    /* of the text view (NO_COLOR already applied) */
 	bool quiet;		    /* text view without per-call lines */
 	bool no_events;		    /* no sink gets events (analyze) */
+	const char *metrics_addr;   /* Prometheus endpoint, NULL: none */
+	const char *metrics_file;   /* ... and textfile, NULL: none */
 	__u64 rotate_size;
 	int rotate_keep;
 	bool live;		    /* stacks resolve from /proc (not analyze) */

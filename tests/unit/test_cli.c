@@ -149,6 +149,12 @@ static void test_names_and_modes(void **state)
 	assert_int_equal(o.uid, 1000);
 	assert_null(o.user);
 	assert_int_equal(o.color, CLI_COLOR_ALWAYS);
+	assert_null(o.metrics_addr);
+	assert_null(o.metrics_file);
+	cli_trace_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "--metrics", ":9877", "--metrics-file", "/run/s.prom"), 0);
+	assert_string_equal(o.metrics_addr, ":9877");
+	assert_string_equal(o.metrics_file, "/run/s.prom");
 }
 
 static void test_too_many_pids(void **state)

@@ -74,6 +74,8 @@ struct sw_rule_info {
 
 extern const struct sw_rule_info sw_rules[];
 extern const int sw_rule_count;
+/* Index of a rule id in sw_rules[], or -ENOENT. */
+int sw_rule_index(const char *id);
 
 /* What a process did, reported when it exits and at the end of a trace. */
 struct sw_proc_summary {

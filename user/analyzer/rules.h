@@ -65,8 +65,6 @@ enum sw_rule_idx {
  * behind), or less than 1/64 of its size. */
 #define SW_FULL_SLACK (256ULL << 10)
 
-/* Index of a rule id in sw_rules[], or -ENOENT. */
-int sw_rule_index(const char *id);
 
 struct proc;
 struct segment;

@@ -142,7 +142,8 @@ int seed_objects(struct analyzer *a, const char *proc_root)
 			.fs_size = m->size,
 		};
 
-		snprintf(so.path, sizeof(so.path), "%s", o->path);
+		/* Cut, and said so (path_cut) when it is longer. */
+		memcpy(so.path, o->path, sizeof(so.path) - 1);
 		analyzer__seed_object(a, &so);
 	}
 	ret = ret ? ret : (int)inv.n_objects;

@@ -91,6 +91,16 @@ struct sink_text_opts {
 
 struct sink *sink_text__new(struct outfile *out, const struct sink_text_opts *o);
 
+/* Prometheus metrics (out_metrics.c): written to file at each stats
+ * record, served on addr; either may be NULL.  The sink has no outfile.
+ * NULL with one line in err. */
+struct sink_metrics_opts {
+	const char *file;
+	const char *addr;
+};
+
+struct sink *sink_metrics__new(const struct sink_metrics_opts *o, char *err, size_t len);
+
 /*
  * What a finding says to do, and whose object it is about: the analyzer's
  * hint and producer, unless the analyzer named no producer and a module
