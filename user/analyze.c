@@ -23,6 +23,7 @@ struct replay {
 	__u64 last_seq;
 	bool warned_seq;
 	bool warned_header;
+	bool warned_events;
 };
 
 /*
@@ -56,6 +57,12 @@ static int start_default_app(struct replay *rp)
 
 static void on_header(struct replay *rp, struct logread *r, const struct log_record *rec)
 {
+	if (rec->header.events && !rp->warned_events) {
+		rp->warned_events = true;
+		fprintf(stderr, "%s:%lu: written with --events %s: the findings of the live run are "
+			"in the log, and analyze, which sees only the events it holds, may not find "
+			"them all again\n", logread__name(r), rec->line, rec->header.events);
+	}
 	if (!rp->pl) {
 		start_app(rp, &rec->header);
 		return;

@@ -135,6 +135,9 @@ size_t cli_trace_usage(char *buf, size_t len)
 		"  -d, --duration SECS      stop after SECS seconds\n"
 		"  -v, --verbose            show libbpf's messages\n"
 		"  -q, --quiet              no per-call lines in the text view\n"
+		"      --events all|failed|none  which events the outputs get: all (the\n"
+		"                           default), failed calls and faults, or none\n"
+		"                           (findings, summaries, usage and stats only)\n"
 		"      --format text|json   format of standard output (default: text)\n"
 		"      --color auto|always|never  colours in the text view (default: auto,\n"
 		"                           on a terminal unless NO_COLOR is set)\n"
@@ -256,6 +259,7 @@ enum {
 	OPT_ORPHANED,
 	OPT_METRICS,
 	OPT_METRICS_FILE,
+	OPT_EVENTS,
 };
 
 static int errf(char *err, size_t errlen, const char *fmt, ...)
@@ -383,6 +387,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "exit-with-command", no_argument, NULL, OPT_EXIT_WITH_COMMAND },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "events", required_argument, NULL, OPT_EVENTS },
 		{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 		{ 0 },
 	};
@@ -454,6 +459,17 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 			break;
 		case OPT_METRICS:
 			o->metrics_addr = optarg;
+			break;
+		case OPT_EVENTS:
+			if (!strcmp(optarg, "all"))
+				o->events = CLI_EVENTS_ALL;
+			else if (!strcmp(optarg, "failed"))
+				o->events = CLI_EVENTS_FAILED;
+			else if (!strcmp(optarg, "none"))
+				o->events = CLI_EVENTS_NONE;
+			else
+				return errf(err, errlen, "invalid events '%s' (all, failed or none)",
+					    optarg);
 			break;
 		case OPT_METRICS_FILE:
 			o->metrics_file = optarg;

@@ -15,6 +15,8 @@
 
 enum cli_format { CLI_FORMAT_AUTO, CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
 enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+/* Which events the outputs get (--events); the analyzer sees them all. */
+enum cli_events { CLI_EVENTS_ALL, CLI_EVENTS_FAILED, CLI_EVENTS_NONE };
 
 /* What is traced, decided once by the parser from -p and COMMAND. */
 enum cli_mode {
@@ -32,6 +34,7 @@ struct cli_trace {
 	double duration;      /* seconds, 0: until stopped */
 	bool verbose;
 	bool quiet;	      /* no per-event lines in the text view */
+	enum cli_events events;
 	const char *comm;
 	bool has_uid;
 	__u32 uid;

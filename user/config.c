@@ -137,6 +137,8 @@ void config_pipeline_opts(const struct cli_trace *o, struct pipeline_opts *ao)
 		    o->color == CLI_COLOR_AUTO	 ? PIPELINE_COLOR_AUTO :
 						   PIPELINE_COLOR_NEVER;
 	ao->quiet = o->quiet;
+	ao->no_events = o->events == CLI_EVENTS_NONE;
+	ao->failed_events = o->events == CLI_EVENTS_FAILED;
 	ao->metrics_addr = o->metrics_addr;
 	ao->metrics_file = o->metrics_file;
 	ao->rotate_size = o->rotate_size;
@@ -161,6 +163,9 @@ void config_header(const struct cli_trace *o, struct sw_header *h)
 	 * version's defaults are. */
 	h->growth_window_ns = (__u64)(o->leak_window * 1e9);
 	h->growth_threshold = o->leak_count;
+	h->events = o->events == CLI_EVENTS_FAILED ? "failed" :
+		    o->events == CLI_EVENTS_NONE   ? "none" :
+						     NULL;
 }
 
 void config_analyzer_opts(const struct sw_header *h, bool keep_exited,

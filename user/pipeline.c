@@ -28,6 +28,7 @@ struct pipeline {
 	bool error_reported;
 	struct stack_sites *sites; /* live only: stacks of call sites */
 	bool stdout_json;
+	bool failed_events; /* pipeline_opts.failed_events */
 	/* Losses the analyzer was told of: the larger of what the records'
 	 * gaps and the kernel's counters said, each only once. */
 	__u64 lost_told;
@@ -210,6 +211,7 @@ struct pipeline *pipeline__new(const struct pipeline_opts *o, const struct sw_he
 	ao.on_sysv_usage = fan_sysv_usage;
 	ao.ctx = pl;
 	pl->live = o->live;
+	pl->failed_events = o->failed_events;
 	pl->sym = symbolizer__new(o->live ? "/proc" : NULL);
 	/* Twice the kernel's map of sent sites (bpf/shmwatch.bpf.c). */
 	pl->sites = o->live ? stack_sites__new(32768) : NULL;
@@ -355,7 +357,9 @@ static void on_event(struct pipeline *pl, const struct sw_event *e, const struct
 		symbolizer__note(pl->sym, e->pid, e->stack, (int)e->n_frames);
 		e = with_leaf_caller(pl, e, &fixed);
 	}
-	fan_event(pl, e, logged);
+	if (!pl->failed_events || e->kind == SW_EV_SIGNAL ||
+	    (e->kind == SW_EV_CALL && sw_ret_is_err(e->c.ret)))
+		fan_event(pl, e, logged);
 	analyzer__event(pl->analyzer, e);
 	/* After the analyzer: its exit findings still resolve this pid. */
 	if (e->kind == SW_EV_EXIT || e->kind == SW_EV_EXEC)

@@ -25,6 +25,9 @@ struct pipeline_opts {
 	enum pipeline_color color;	    /* of the text view (NO_COLOR already applied) */
 	bool quiet;		    /* text view without per-call lines */
 	bool no_events;		    /* no sink gets events (analyze) */
+	/* Only failed calls and signals reach the sinks (--events failed);
+	 * no_events: none.  The analyzer gets every event. */
+	bool failed_events;
 	const char *metrics_addr;   /* Prometheus endpoint, NULL: none */
 	const char *metrics_file;   /* ... and textfile, NULL: none */
 	__u64 rotate_size;

@@ -127,3 +127,45 @@ class StatsTest(BpfTestCase):
                       if r["ts_ns"] == final["ts_ns"] and r["type"] in ("stats", "tmpfs")]
             self.assertEqual(at_end.count("stats"), 1, at_end)
             self.assertLessEqual(at_end.count("tmpfs"), 1, at_end)
+
+
+class EventsOptionTest(BpfTestCase):
+    """--events failed|none keeps events out of the outputs, not out of
+    the analyzer: the findings are the same as with every event."""
+
+    SCENARIO = "failed_then_used"
+
+    def findings_with(self, *args):
+        from common import SCENARIOS
+        log = self.path("log-%s.json" % "-".join(args or ("all",)))
+        proc = run(["-q", "-o", log] + list(args) + ["--", os.path.join(SCENARIOS,
+                                                                        self.SCENARIO)])
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        records = self.track(read_log(log))
+        found = sorted((r["rule"], r["message"]) for r in records if r["type"] == "finding")
+        return log, records, found
+
+    def test_failed_and_none(self):
+        _, every, found = self.findings_with()
+        self.assertTrue(found)
+        self.assertNotIn("events", every[0])
+        log, failed, found_failed = self.findings_with("--events", "failed")
+        self.assertEqual(failed[0]["events"], "failed")
+        kept = events(failed)
+        self.assertTrue(kept)
+        for e in kept:
+            self.assertTrue(e["errno"] or e["call"] == "signal", e)
+        self.assertEqual(len(kept), len([e for e in events(every)
+                                         if e["errno"] or e["call"] == "signal"]))
+        self.assertEqual(found_failed, found)
+        log, none, found_none = self.findings_with("--events", "none")
+        self.assertEqual(events(none), [])
+        self.assertEqual(found_none, found)
+        stats = [r for r in none if r["type"] == "stats" and r["final"]][0]
+        self.assertGreater(stats["events"], 0)  # counted, not written
+        # analyze sees no events: it says so, in one line.
+        proc = run(["analyze", log])
+        warning = ("%s:1: written with --events none: the findings of the live run are in "
+                   "the log, and analyze, which sees only the events it holds, may not find "
+                   "them all again" % log)
+        self.assertEqual([l for l in proc.stderr.splitlines() if l.startswith(log)], [warning])

@@ -152,9 +152,16 @@ static void test_names_and_modes(void **state)
 	assert_null(o.metrics_addr);
 	assert_null(o.metrics_file);
 	cli_trace_defaults(&o);
-	assert_int_equal(PARSE(&o, err, "--metrics", ":9877", "--metrics-file", "/run/s.prom"), 0);
+	assert_int_equal(o.events, CLI_EVENTS_ALL);
+	assert_int_equal(PARSE(&o, err, "--metrics", ":9877", "--metrics-file", "/run/s.prom",
+			       "--events", "failed"), 0);
 	assert_string_equal(o.metrics_addr, ":9877");
 	assert_string_equal(o.metrics_file, "/run/s.prom");
+	assert_int_equal(o.events, CLI_EVENTS_FAILED);
+	assert_int_equal(PARSE(&o, err, "--events", "none"), 0);
+	assert_int_equal(o.events, CLI_EVENTS_NONE);
+	assert_int_equal(PARSE(&o, err, "--events", "some"), -22);
+	assert_string_equal(err, "invalid events 'some' (all, failed or none)");
 }
 
 static void test_too_many_pids(void **state)

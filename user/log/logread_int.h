@@ -35,6 +35,7 @@ struct logread {
 	/* What the last header's pointers point to. */
 	char version[32];
 	char mode[16];
+	char events[16];
 	char *command;
 	__u32 *pids;
 	/* Strings of the last event's stack frames. */

@@ -56,6 +56,11 @@ static int parse_header(struct logread *r, struct json_object *o, struct sw_head
 		return ret;
 	if (!ret)
 		h->mode = r->mode;
+	ret = logread_get_str(r, o, "", "events", false, r->events, sizeof(r->events));
+	if (ret > 0)
+		return ret;
+	if (!ret)
+		h->events = r->events;
 	TRY(logread_get_u64(r, o, "", "max_size", false, &h->max_size));
 	TRY(logread_get_u64(r, o, "", "shmmax", false, &h->shmmax));
 	TRY(logread_get_u64(r, o, "", "shmall", false, &h->shmall));

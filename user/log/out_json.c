@@ -516,6 +516,8 @@ static void json_header(struct sink *s, const struct sw_header *h)
 	json_bool_field(b, "all_mmaps", h->all_mmaps);
 	json_u64_field(b, "leak_window_ns", h->growth_window_ns);
 	json_u64_field(b, "leak_count", h->growth_threshold);
+	if (h->events)
+		json_str_field(b, "events", h->events, 16);
 	json_obj_close(b);
 	put_line(js);
 }

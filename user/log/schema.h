@@ -60,6 +60,10 @@ struct sw_header {
 	bool all_mmaps; /* every mmap was recorded (--all-mmaps) */
 	__u64 growth_window_ns; /* attach-leak settings, 0: the defaults */
 	__u32 growth_threshold;
+	/* Which events the outputs got (--events): "failed" or "none", NULL
+	 * for all.  A log of fewer events holds its findings but cannot be
+	 * analysed again to the same ones. */
+	const char *events;
 };
 
 /* Counters, sent every few seconds and once at the end. */

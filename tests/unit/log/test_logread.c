@@ -563,6 +563,7 @@ static void test_header_strings(void **pstate)
 	sink = open_sink(st, "hdr.json");
 	sink->ops->header(sink, &h);
 	h.command = NULL;
+	h.events = "failed";
 	sink->ops->header(sink, &h);
 	assert_int_equal(sink__close(sink), 0);
 
@@ -576,10 +577,12 @@ static void test_header_strings(void **pstate)
 	assert_memory_equal(rec.header.pids, pids, sizeof(pids));
 	assert_string_equal(rec.header.mode, "command");
 	assert_string_equal(rec.header.tool_version, "9.8.7");
+	assert_null(rec.header.events); /* all events: not written */
 	/* A second header replaces what the first one's pointers showed. */
 	assert_int_equal(logread__next(r, &rec), 1);
 	assert_null(rec.header.command);
 	assert_int_equal(rec.header.n_pids, 3);
+	assert_string_equal(rec.header.events, "failed");
 	assert_int_equal(logread__next(r, &rec), 0);
 	logread__free(r);
 }
