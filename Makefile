@@ -29,10 +29,13 @@ LDLIBS    := -lbpf $(CORE_LDLIBS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
              -Ivmlinux/$(ARCH) -Iuser
 
-# Debian packages the build, the tests and the demo need.
+# Debian packages the build, the tests and the demo need; the tests also
+# need promtool, from prometheus (whose package, on a machine that runs
+# systemd, also enables a server: the demo does not install it).
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
         libcmocka-dev libjson-c-dev libdw-dev pkg-config python3 jq iproute2 \
-        libclang-rt-14-dev stress-ng libmicrohttpd-dev prometheus
+        libclang-rt-14-dev stress-ng libmicrohttpd-dev
+TEST_DEPS := prometheus
 
 # Everything in user/ but the entry point and the libbpf glue is pure and
 # goes into a library the unit tests link against.
@@ -124,6 +127,7 @@ unit: $(UNIT_BINS)
 integration: all
 	python3 tests/run.py --build $(BUILD) --only integration
 
+test: DEPS += $(TEST_DEPS)
 test: deps
 	$(MAKE) all $(UNIT_BINS)
 	python3 tests/run.py --build $(BUILD)
