@@ -92,11 +92,6 @@ static void limits_of(const struct analyzer *a, __u32 ipc_ns, struct sysv_limits
 	l->shmmni = a->opts.shmmni;
 }
 
-static __u64 size_pages(__u64 size)
-{
-	return size / SW_PAGE_SIZE + (size % SW_PAGE_SIZE != 0);
-}
-
 static void use_add_top(struct sysv_use *u, const struct segment *s)
 {
 	int i;
@@ -127,7 +122,7 @@ static void sysv_use_of(const struct analyzer *a, __u32 ipc_ns, struct sysv_use 
 			continue;
 		u->n++;
 		u->bytes += s->size;
-		u->pages += size_pages(s->size);
+		u->pages += model_size_pages(s->size);
 		if (s->lost_snap < u->lost_snap)
 			u->lost_snap = s->lost_snap;
 		use_add_top(u, s);
@@ -150,7 +145,7 @@ static enum limit limit_decode(const struct analyzer *a, const struct sysv_limit
 {
 	__s32 key = (__s32)e->c.args[0];
 	__u64 size = e->c.args[1], flags = e->c.args[2];
-	__u64 pages = size_pages(size);
+	__u64 pages = model_size_pages(size);
 
 	if (e->call != SW_SHMGET || !sw_ret_is_err(e->c.ret))
 		return LIMIT_NONE;
@@ -315,7 +310,7 @@ void limit_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 		break;
 	case LIMIT_SHMALL:
 		describe_pages(lim, sizeof(lim), l.shmall);
-		need = twice(l.shmall, u.pages + size_pages(size), 0);
+		need = twice(l.shmall, u.pages + model_size_pages(size), 0);
 		finding_publish(a, p, &f, u.lost_snap,
 			"%s failed with %s: kernel.shmall (%s) reached: %s; raise it with sysctl -w kernel.shmall=%llu (pages)",
 			what, err, lim, use, (unsigned long long)need);

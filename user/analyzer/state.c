@@ -419,11 +419,6 @@ static struct ipcns_use *ipcns_use(struct analyzer *a, __u32 ipc_ns)
 	return &a->ipcnses[a->n_ipcnses++];
 }
 
-static __u64 seg_pages(__u64 size)
-{
-	return size / SW_PAGE_SIZE + (size % SW_PAGE_SIZE != 0);
-}
-
 /* Saturating: a log's sizes are whatever it says. */
 static __u64 add_sat(__u64 x, __u64 y)
 {
@@ -448,12 +443,12 @@ static void ipcns_change(struct analyzer *a, struct ipcns_use *u, bool grow, __u
 			model_sysv_peak_take(a, u);
 		u->segments -= u->segments >= segs ? segs : u->segments;
 		u->bytes = sub_sat(u->bytes, size);
-		u->pages = sub_sat(u->pages, seg_pages(size));
+		u->pages = sub_sat(u->pages, model_size_pages(size));
 		return;
 	}
 	u->segments += segs;
 	u->bytes = add_sat(u->bytes, size);
-	u->pages = add_sat(u->pages, seg_pages(size));
+	u->pages = add_sat(u->pages, model_size_pages(size));
 	if (size > u->biggest_size)
 		u->biggest_size = size;
 	if (u->segments > u->peak_segments)

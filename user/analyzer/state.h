@@ -38,6 +38,11 @@
 
 #define SW_PAGE_SIZE (1ULL << K_PAGE_SHIFT)
 #define SW_PAGE_ALIGN(x) (((x) + SW_PAGE_SIZE - 1) & ~(SW_PAGE_SIZE - 1))
+/* Pages of a segment of size bytes, as kernel.shmall counts them. */
+static inline __u64 model_size_pages(__u64 size)
+{
+	return size / SW_PAGE_SIZE + (size % SW_PAGE_SIZE != 0);
+}
 #define SW_MAP_FAILED ((__u64)-1)
 
 #define SW_TOMBS 32	    /* detached ranges remembered per address space */
