@@ -196,6 +196,9 @@ int do_analyze(int argc, char **argv)
 	ao = (struct pipeline_opts){
 		.stdout_json = o.format == CLI_FORMAT_JSON,
 		.no_events = true,
+		.state_max = o.state_max,
+		.summaries_findings_only = o.summaries == CLI_SUMMARIES_FINDINGS,
+		.no_summaries = o.summaries == CLI_SUMMARIES_NONE,
 	};
 	ret = open_logs(logs, &o);
 	if (!ret)

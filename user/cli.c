@@ -108,7 +108,7 @@ static const char *size_text(char *buf, size_t len, unsigned long long v)
 size_t cli_trace_usage(char *buf, size_t len)
 {
 	struct text t = { .buf = buf, .len = len };
-	char desc[1024], max_size[32], ringbuf[32];
+	char desc[1024], max_size[32], ringbuf[32], state_max[32];
 	struct text d = { .buf = desc, .len = sizeof(desc) };
 
 	if (len)
@@ -138,6 +138,9 @@ size_t cli_trace_usage(char *buf, size_t len)
 		"      --events all|failed|none  which events the outputs get: all (the\n"
 		"                           default), failed calls and faults, or none\n"
 		"                           (findings, summaries, usage and stats only)\n"
+		"      --summaries all|findings|none  which processes' summaries the outputs\n"
+		"                           get: every one that used shared memory (the\n"
+		"                           default), those with findings, or none\n"
 		"      --format text|json   format of standard output (default: text)\n"
 		"      --color auto|always|never  colours in the text view (default: auto,\n"
 		"                           on a terminal unless NO_COLOR is set)\n"
@@ -158,6 +161,10 @@ size_t cli_trace_usage(char *buf, size_t len)
 		"      --stats-interval SECS  seconds between stats records (default %d)\n"
 		"      --rotate-size SIZE   rotate the log before it passes SIZE\n"
 		"      --rotate-keep N      rotated logs to keep (default %d)\n"
+		"      --state-max SIZE     cap on the analyzer's state; past it, the least\n"
+		"                           recently active processes are forgotten (and\n"
+		"                           what they could reach left unjudged; default %s,\n"
+		"                           0: none)\n"
 		"      --exit-with-command  end when COMMAND exits, not when the last of\n"
 		"                           the processes it started has\n"
 		"      --check-state        at the end, compare the live segments and\n"
@@ -176,7 +183,8 @@ size_t cli_trace_usage(char *buf, size_t len)
 		SW_DEFAULT_STACK_DEPTH, SW_DEFAULT_GROWTH_WINDOW_NS / 1e9,
 		SW_DEFAULT_GROWTH_THRESHOLD,
 		size_text(ringbuf, sizeof(ringbuf), SW_DEFAULT_RINGBUF_SIZE),
-		SW_DEFAULT_STATS_INTERVAL, SW_DEFAULT_ROTATE_KEEP);
+		SW_DEFAULT_STATS_INTERVAL, SW_DEFAULT_ROTATE_KEEP,
+		size_text(state_max, sizeof(state_max), SW_DEFAULT_STATE_MAX));
 	return t.n;
 }
 
@@ -188,12 +196,18 @@ const char cli_analyze_usage[] =
 	"\n"
 	"      --format text|json   output format (default: text)\n"
 	"      --strict             stop at the first malformed line\n"
+	"      --state-max SIZE     cap on the analyzer's state (default 256M, 0: none;\n"
+	"                           see shmwatch --help)\n"
+	"      --summaries all|findings|none  which processes' summaries are written\n"
+	"                           (default: all that used shared memory)\n"
 	"  -h, --help               this help\n"
 	"\n"
 	"Exit status: 0 when every line was read, 1 when lines were skipped or no\n"
 	"log held a record (an empty log is named on stderr), 2 on bad usage, a\n"
 	"log that cannot be read or is no NDJSON log (a device, another\n"
 	"compression, damaged gzip data), or a malformed line with --strict.\n";
+
+_Static_assert(SW_DEFAULT_STATE_MAX == 256ULL << 20, "cli_analyze_usage names the default state cap");
 
 const char cli_ls_usage[] =
 	"usage: shmwatch ls [OPTIONS]\n"
@@ -225,6 +239,34 @@ const char cli_ls_usage[] =
 #define RINGBUF_MAX	(1ULL << 30)
 #define ROTATE_SIZE_MIN	4096ULL
 #define ROTATE_KEEP_MAX	1000
+/* A cap below what one busy process holds would forget it at once. */
+#define STATE_MAX_MIN	(1ULL << 20)
+#define STATE_MAX_MAX	(1ULL << 40)
+#define STATE_MAX_ERR	"invalid state cap '%s' (0, or 1M to 1T)"
+
+#define SUMMARIES_ERR "invalid summaries '%s' (all, findings or none)"
+
+static int parse_summaries(const char *s, enum cli_summaries *out)
+{
+	static const char *const names[] = {
+		[CLI_SUMMARIES_ALL] = "all",
+		[CLI_SUMMARIES_FINDINGS] = "findings",
+		[CLI_SUMMARIES_NONE] = "none",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*out = (enum cli_summaries)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_state_max(const char *s, __u64 *out)
+{
+	return parse_size(s, out) || (*out && (*out < STATE_MAX_MIN || *out > STATE_MAX_MAX)) ?
+		       -1 : 0;
+}
 
 /* The defaults must pass the checks a value given by hand does. */
 _Static_assert(SW_DEFAULT_RINGBUF_SIZE >= RINGBUF_MIN && SW_DEFAULT_RINGBUF_SIZE <= RINGBUF_MAX &&
@@ -259,7 +301,9 @@ enum {
 	OPT_ORPHANED,
 	OPT_METRICS,
 	OPT_METRICS_FILE,
+	OPT_STATE_MAX,
 	OPT_EVENTS,
+	OPT_SUMMARIES,
 };
 
 static int errf(char *err, size_t errlen, const char *fmt, ...)
@@ -354,6 +398,7 @@ void cli_trace_defaults(struct cli_trace *o)
 	o->ringbuf_size = SW_DEFAULT_RINGBUF_SIZE;
 	o->stats_interval = SW_DEFAULT_STATS_INTERVAL;
 	o->rotate_keep = SW_DEFAULT_ROTATE_KEEP;
+	o->state_max = SW_DEFAULT_STATE_MAX;
 	o->stack_depth = SW_DEFAULT_STACK_DEPTH;
 }
 
@@ -388,7 +433,9 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		{ "exit-with-command", no_argument, NULL, OPT_EXIT_WITH_COMMAND },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "events", required_argument, NULL, OPT_EVENTS },
+		{ "summaries", required_argument, NULL, OPT_SUMMARIES },
 		{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+		{ "state-max", required_argument, NULL, OPT_STATE_MAX },
 		{ 0 },
 	};
 	__u32 v;
@@ -471,6 +518,10 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 				return errf(err, errlen, "invalid events '%s' (all, failed or none)",
 					    optarg);
 			break;
+		case OPT_SUMMARIES:
+			if (parse_summaries(optarg, &o->summaries))
+				return errf(err, errlen, SUMMARIES_ERR, optarg);
+			break;
 		case OPT_METRICS_FILE:
 			o->metrics_file = optarg;
 			break;
@@ -500,6 +551,10 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 				return errf(err, errlen,
 					    "invalid ring buffer size '%s' (a power of two, 4K to 1G)",
 					    optarg);
+			break;
+		case OPT_STATE_MAX:
+			if (parse_state_max(optarg, &o->state_max))
+				return errf(err, errlen, STATE_MAX_ERR, optarg);
 			break;
 		case OPT_STATS_INTERVAL:
 			if (parse_seconds(optarg, &o->stats_interval))
@@ -552,12 +607,15 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "state-max", required_argument, NULL, OPT_STATE_MAX },
+		{ "summaries", required_argument, NULL, OPT_SUMMARIES },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int opt;
 
 	memset(o, 0, sizeof(*o));
+	o->state_max = SW_DEFAULT_STATE_MAX;
 	optind = 0;
 	opterr = 0;
 	/* No '+': options may follow the logs, as with GNU tools; getopt
@@ -570,6 +628,14 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 			break;
 		case OPT_STRICT:
 			o->strict = true;
+			break;
+		case OPT_STATE_MAX:
+			if (parse_state_max(optarg, &o->state_max))
+				return errf(err, errlen, STATE_MAX_ERR, optarg);
+			break;
+		case OPT_SUMMARIES:
+			if (parse_summaries(optarg, &o->summaries))
+				return errf(err, errlen, SUMMARIES_ERR, optarg);
 			break;
 		case 'h':
 			o->help = true;

@@ -17,6 +17,8 @@ enum cli_format { CLI_FORMAT_AUTO, CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
 enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
 /* Which events the outputs get (--events); the analyzer sees them all. */
 enum cli_events { CLI_EVENTS_ALL, CLI_EVENTS_FAILED, CLI_EVENTS_NONE };
+/* --summaries: which per-process summaries the outputs get. */
+enum cli_summaries { CLI_SUMMARIES_ALL, CLI_SUMMARIES_FINDINGS, CLI_SUMMARIES_NONE };
 
 /* What is traced, decided once by the parser from -p and COMMAND. */
 enum cli_mode {
@@ -51,6 +53,8 @@ struct cli_trace {
 	__u32 leak_count;      /* attach-leak growth per window; 0: default */
 	__u64 rotate_size;
 	int rotate_keep;
+	__u64 state_max;      /* --state-max, bytes; 0: no cap */
+	enum cli_summaries summaries;
 	enum cli_format format; /* of standard output */
 	enum cli_color color;
 	bool exit_with_command; /* end when COMMAND exits, not its children */
@@ -68,6 +72,8 @@ struct cli_analyze {
 	int n_logs;
 	enum cli_format format;
 	bool strict;
+	__u64 state_max;
+	enum cli_summaries summaries;
 	bool help;
 };
 

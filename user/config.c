@@ -143,6 +143,9 @@ void config_pipeline_opts(const struct cli_trace *o, struct pipeline_opts *ao)
 	ao->metrics_file = o->metrics_file;
 	ao->rotate_size = o->rotate_size;
 	ao->rotate_keep = o->rotate_keep;
+	ao->state_max = o->state_max;
+	ao->summaries_findings_only = o->summaries == CLI_SUMMARIES_FINDINGS;
+	ao->no_summaries = o->summaries == CLI_SUMMARIES_NONE;
 	ao->live = true;
 	ao->stack_depth = o->stack_depth;
 	/* System-wide, every process is compared with /proc anyway. */

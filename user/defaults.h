@@ -18,6 +18,8 @@
 #define SW_DEFAULT_RINGBUF_SIZE		(8u << 20)
 /* --stats-interval, seconds */
 #define SW_DEFAULT_STATS_INTERVAL	5
+/* --state-max: the analyzer's state cap, bytes (analyzer/evict.c) */
+#define SW_DEFAULT_STATE_MAX		(256ULL << 20)
 /* --rotate-keep: rotated logs kept beside the current one */
 #define SW_DEFAULT_ROTATE_KEEP		5
 /* attach-leak: holdings must grow by THRESHOLD in each of a few

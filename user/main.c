@@ -148,12 +148,13 @@ static void fill_header_host(struct sw_header *h)
 	h->mem_total = l.mem_total;
 }
 
-static void read_lost(struct pipeline *pl, struct capture *cap)
+static void read_lost(struct pipeline *pl, struct capture *cap, __u64 ring_size)
 {
 	__u64 lost[SW_LOST_SLOTS];
 
 	if (!capture__lost(cap, lost))
 		pipeline__lost(pl, lost);
+	pipeline__ring(pl, ring_size, capture__ring_fill(cap));
 }
 
 /* Tell the person (and scripts) that the probes are live. */
@@ -397,7 +398,7 @@ static int trace_loop(struct run *r)
 		/* Not in the last round: the final stats follow at once. */
 		if (r->stop == STOP_NONE && now - last_stats >= interval) {
 			last_stats = now;
-			read_lost(r->pl, r->cap);
+			read_lost(r->pl, r->cap, r->o->ringbuf_size);
 			pipeline__stats(r->pl, false);
 		}
 	}
@@ -485,7 +486,7 @@ static int run_trace(struct pipeline *pl, const struct cli_trace *o, struct laun
 	if (capture__dropped(r.cap))
 		fprintf(stderr, "shmwatch: %llu records still queued at the stop were counted as lost, not read (the reader was behind)\n",
 			(unsigned long long)capture__dropped(r.cap));
-	read_lost(pl, r.cap);
+	read_lost(pl, r.cap, o->ringbuf_size);
 	if (held && r.stop != STOP_OUTPUT)
 		name_traced(r.cap, "stopped; left running untraced:");
 	if (o->check_state)
@@ -493,7 +494,9 @@ static int run_trace(struct pipeline *pl, const struct cli_trace *o, struct laun
 	pipeline__finish(pl);
 	if (ret)
 		return EXIT_USAGE;
-	if (held && held->exited)
+	/* The command's status, unless it is 0 and --check-state found a
+	 * difference. */
+	if (held && held->exited && launch_exit_status(held))
 		return launch_exit_status(held);
 	return agrees ? 0 : EXIT_DIFFERS;
 }

@@ -29,6 +29,7 @@ struct pipeline {
 	struct stack_sites *sites; /* live only: stacks of call sites */
 	bool stdout_json;
 	bool failed_events; /* pipeline_opts.failed_events */
+	bool no_summaries, summaries_findings_only; /* pipeline_opts' */
 	/* Losses the analyzer was told of: the larger of what the records'
 	 * gaps and the kernel's counters said, each only once. */
 	__u64 lost_told;
@@ -77,10 +78,20 @@ static void fan_finding(void *ctx, const struct sw_finding *f)
 		pl->sinks[i]->ops->finding(pl->sinks[i], &sf);
 }
 
+static bool has_findings(const struct sw_proc_summary *p)
+{
+	for (size_t i = 0; i < sizeof(p->findings) / sizeof(p->findings[0]); i++)
+		if (p->findings[i])
+			return true;
+	return false;
+}
+
 static void fan_summary(void *ctx, const struct sw_proc_summary *p)
 {
 	struct pipeline *pl = ctx;
 
+	if (pl->no_summaries || (pl->summaries_findings_only && !has_findings(p)))
+		return;
 	for (int i = 0; i < pl->n_sinks; i++)
 		pl->sinks[i]->ops->summary(pl->sinks[i], p);
 }
@@ -205,6 +216,7 @@ struct pipeline *pipeline__new(const struct pipeline_opts *o, const struct sw_he
 	}
 	/* The analyzer judges by what the header says, live or from a log. */
 	config_analyzer_opts(h, o->keep_exited, &ao);
+	ao.state_max = o->state_max;
 	ao.on_finding = fan_finding;
 	ao.on_summary = fan_summary;
 	ao.on_usage = fan_usage;
@@ -212,6 +224,8 @@ struct pipeline *pipeline__new(const struct pipeline_opts *o, const struct sw_he
 	ao.ctx = pl;
 	pl->live = o->live;
 	pl->failed_events = o->failed_events;
+	pl->no_summaries = o->no_summaries;
+	pl->summaries_findings_only = o->summaries_findings_only;
 	pl->sym = symbolizer__new(o->live ? "/proc" : NULL);
 	/* Twice the kernel's map of sent sites (bpf/shmwatch.bpf.c). */
 	pl->sites = o->live ? stack_sites__new(32768) : NULL;
@@ -395,6 +409,12 @@ void pipeline__lost(struct pipeline *pl, const __u64 *lost_slots)
 	pl->stats.lost = total;
 }
 
+void pipeline__ring(struct pipeline *pl, __u64 size, __u64 peak)
+{
+	pl->stats.ring_size = size;
+	pl->stats.ring_peak = peak;
+}
+
 void pipeline__stats(struct pipeline *pl, bool final)
 {
 	/* The live view: mounts whose objects and namespaces whose
@@ -406,6 +426,7 @@ void pipeline__stats(struct pipeline *pl, bool final)
 	}
 	pl->stats.ts_ns = pl->last_ts;
 	pl->stats.final = final;
+	analyzer__state(pl->analyzer, &pl->stats.state);
 	for (int i = 0; i < pl->n_sinks; i++)
 		pl->sinks[i]->ops->stats(pl->sinks[i], &pl->stats);
 	for (int i = 0; i < pl->n_sinks; i++)
@@ -427,6 +448,16 @@ void pipeline__finish(struct pipeline *pl)
 			(unsigned long long)pl->stats.lost,
 			(unsigned long long)pl->uncertain_findings,
 			(unsigned long long)pl->stats.findings);
+	if (pl->stats.state.dropped_procs || pl->stats.state.dropped_objects) {
+		char max[32];
+
+		human_size(max, sizeof(max), pl->stats.state.max);
+		fprintf(stderr, "shmwatch: the state cap (%s, --state-max) made the analyzer forget %llu processes and %llu objects; "
+			"%llu segments and objects they could reach were left unjudged\n",
+			max, (unsigned long long)pl->stats.state.dropped_procs,
+			(unsigned long long)pl->stats.state.dropped_objects,
+			(unsigned long long)pl->stats.state.unjudged);
+	}
 	if (pl->sites && stack_sites__misses(pl->sites))
 		fprintf(stderr, "shmwatch: %llu records went without a stack: their call site's first record was lost\n",
 			stack_sites__misses(pl->sites));

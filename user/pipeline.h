@@ -36,6 +36,11 @@ struct pipeline_opts {
 	int stack_depth;	    /* frames per stack in the text view */
 	bool keep_exited;	    /* see analyzer_opts (--check-state, not
 				       system-wide) */
+	__u64 state_max;	    /* see analyzer_opts (--state-max) */
+	/* Summaries reach the sinks only of processes with findings
+	 * (--summaries findings), or none. */
+	bool summaries_findings_only;
+	bool no_summaries;
 };
 
 struct pipeline;
@@ -52,6 +57,8 @@ void pipeline__event(struct pipeline *pl, const struct sw_event *e);
 void pipeline__replay_event(struct pipeline *pl, const struct sw_event *e, const struct sw_frame *frames);
 /* The kernel's loss counters (SW_LOST_SLOTS) as last read. */
 void pipeline__lost(struct pipeline *pl, const __u64 *lost_slots);
+/* The ring buffer's size and the most it held since the previous call. */
+void pipeline__ring(struct pipeline *pl, __u64 size, __u64 peak);
 void pipeline__stats(struct pipeline *pl, bool final);
 /* End of the trace: end-of-trace findings, summaries, final stats. */
 void pipeline__finish(struct pipeline *pl);

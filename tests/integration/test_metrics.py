@@ -2,7 +2,8 @@
 """Prometheus metrics from a real trace: served on --metrics while the
 trace runs and written to --metrics-file at every stats record, accepted
 by `promtool check metrics`, with the counts the log itself holds, and
-scraped by Debian's own Prometheus server; the
+scraped by Debian's own Prometheus server, directly and through the node
+exporter's textfile collector, with the values the log holds; the
 example alert rules checked and unit-tested with promtool; a bad or busy
 address refused with one line."""
 import json
@@ -19,6 +20,7 @@ from common import BpfTestCase, ROOT, SCENARIOS, SHMWATCH, Tracer, read_log
 
 PROMTOOL = "/usr/bin/promtool"
 PROMETHEUS = "/usr/bin/prometheus"
+NODE_EXPORTER = "/usr/bin/prometheus-node-exporter"
 RULES = os.path.join(ROOT, "docs", "prometheus")
 
 
@@ -99,44 +101,102 @@ class MetricsTest(BpfTestCase):
         self.assertEqual(final["shmwatch_memfs_peak_used_bytes{%s}" % key],
                          tmpfs[-1]["peak_used"])
         self.assertGreater(final["process_resident_memory_bytes"], 0)
+        # The ring buffer and the analyzer's state, as the final stats say.
+        self.assertEqual(final["shmwatch_ringbuf_size_bytes"], stats["ring"]["size"])
+        self.assertEqual(stats["ring"]["size"], 8 << 20)
+        self.assertEqual(final["shmwatch_ringbuf_peak_used_bytes"], stats["ring"]["peak"])
+        self.assertLessEqual(stats["ring"]["peak"], 8 << 20)
+        self.assertEqual(final["shmwatch_analyzer_state_bytes"], stats["state"]["bytes"])
+        self.assertGreater(stats["state"]["bytes"], 0)
+        self.assertEqual(final["shmwatch_analyzer_state_max_bytes"], 256 << 20)
+        for kind, field in (("process", "procs"), ("segment", "segments"),
+                            ("object", "objects"), ("mapping", "mappings"),
+                            ("stack", "stacks")):
+            self.assertEqual(final['shmwatch_analyzer_state_items{kind="%s"}' % kind],
+                             stats["state"][field], kind)
+        self.assertEqual(final['shmwatch_analyzer_forgotten_total{kind="process"}'], 0)
         self.assertEqual(sorted(os.listdir(self.tmp)), ["log.json", "shmwatch.prom"])
 
     @unittest.skipUnless(os.access(PROMETHEUS, os.X_OK), "needs /usr/bin/prometheus")
+    @unittest.skipUnless(os.access(NODE_EXPORTER, os.X_OK),
+                         "needs /usr/bin/prometheus-node-exporter")
     def test_scraped_by_a_real_prometheus(self):
-        """Debian's Prometheus scrapes a system-wide shmwatch every 0.5 s;
-        its query API then has shmwatch's series, with the target up."""
-        port, web = free_port(), free_port()
-        config = os.path.join(self.tmp, "prometheus.yml")
+        """Debian's Prometheus scrapes a system-wide shmwatch (--metrics)
+        and Debian's node exporter, whose textfile collector reads
+        shmwatch's --metrics-file, every 0.5 s, while a pool fills a 4 MiB
+        tmpfs; its query API then has, through both, the finding, the
+        tmpfs's size, use and high-water mark the log has."""
+        port, web, node = free_port(), free_port(), free_port()
+        textdir = self.path("textfile")
+        os.mkdir(textdir)
+        log = self.path("log.json")
+        config = self.path("prometheus.yml")
         with open(config, "w") as f:
             f.write("global:\n  scrape_interval: 500ms\n  evaluation_interval: 500ms\n"
-                    "scrape_configs:\n  - job_name: shmwatch\n    static_configs:\n"
-                    "      - targets: ['127.0.0.1:%d']\n" % port)
-        with Tracer(["-q", "--stats-interval", "0.5", "--metrics", "127.0.0.1:%d" % port],
-                    None, stdout=subprocess.DEVNULL) as t:
+                    "scrape_configs:\n"
+                    "  - job_name: shmwatch\n    static_configs:\n"
+                    "      - targets: ['127.0.0.1:%d']\n"
+                    "  - job_name: node\n    static_configs:\n"
+                    "      - targets: ['127.0.0.1:%d']\n" % (port, node))
+        exporter = self.spawn([NODE_EXPORTER, "--web.listen-address=127.0.0.1:%d" % node,
+                               "--collector.disable-defaults", "--collector.textfile",
+                               "--collector.textfile.directory=" + textdir],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with Tracer(["-q", "--events", "none", "--stats-interval", "0.5",
+                     "--metrics", "127.0.0.1:%d" % port,
+                     "--metrics-file", os.path.join(textdir, "shmwatch.prom")], log,
+                    stdout=subprocess.DEVNULL) as t:
             t.wait_attached()
-            prom = subprocess.Popen([PROMETHEUS, "--config.file", config, "--storage.tsdb.path",
-                                     os.path.join(self.tmp, "tsdb"), "--web.listen-address",
-                                     "127.0.0.1:%d" % web], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-            self.procs.append(prom)
-            query = ("http://127.0.0.1:%d/api/v1/query?query=" % web +
-                     urllib.parse.quote('up{job="shmwatch"} * on() group_left(version) '
-                                        'shmwatch_build_info'))
-            result = []
+            prom = self.spawn([PROMETHEUS, "--config.file", config, "--storage.tsdb.path",
+                               self.path("tsdb"), "--web.listen-address",
+                               "127.0.0.1:%d" % web], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+            pool = self.spawn([os.path.join(SCENARIOS, "shm_pool_full")],
+                              stdout=subprocess.DEVNULL)
+            self.assertEqual(pool.wait(60), 0)
+            self.pids.add(pool.pid)
+            api = "http://127.0.0.1:%d/api/v1/query?query=" % web
+            found = 'shmwatch_findings_total{rule="shm-space-exhausted",severity="error"}'
+            by_job = {}
             deadline = time.time() + 30
-            while time.time() < deadline and not result:
+            while time.time() < deadline and sorted(by_job) != ["node", "shmwatch"]:
                 time.sleep(0.5)
-                try:
-                    with urllib.request.urlopen(query, timeout=5) as r:
-                        result = json.load(r)["data"]["result"]
-                except (urllib.error.URLError, ConnectionError):
-                    continue
+                by_job = {r["metric"]["job"]: r for r in self.query(api, found)
+                          if r["value"][1] == "1"}
+            # The trace is still running: what Prometheus holds now is
+            # what the tmpfs record at the end will say, nothing moved
+            # since the pool's process exited.
+            sizes = self.query(api, "shmwatch_memfs_size_bytes == %d" % (4 << 20))
+            used = self.query(api, "shmwatch_memfs_used_bytes")
+            peaks = self.query(api, "shmwatch_memfs_peak_used_bytes")
+            t.stop()
             prom.terminate()
             prom.wait(30)
-            t.stop()
-        self.assertEqual(len(result), 1, result)
-        self.assertEqual(result[0]["metric"]["version"], "0.1.0")
-        self.assertEqual(result[0]["value"][1], "1")
+        exporter.terminate()
+        exporter.wait(30)
+        self.assertEqual(sorted(by_job), ["node", "shmwatch"], by_job)
+        tmpfs = [r for r in read_log(log) if r["type"] == "tmpfs" and r["fs_size"] == 4 << 20]
+        self.assertTrue(tmpfs)
+        want = {"mount": tmpfs[-1]["mount"],
+                "dev": "%d:%d" % (tmpfs[-1]["dev"] >> 20, tmpfs[-1]["dev"] & 0xfffff)}
+
+        def values(results):
+            return {r["metric"]["job"]: float(r["value"][1]) for r in results
+                    if r["metric"]["mount"] == want["mount"] and r["metric"]["dev"] == want["dev"]}
+        self.assertEqual(values(sizes), {"shmwatch": 4 << 20, "node": 4 << 20}, sizes)
+        self.assertEqual(values(used), {"shmwatch": tmpfs[-1]["fs_used"],
+                                        "node": tmpfs[-1]["fs_used"]}, used)
+        self.assertEqual(values(peaks), {"shmwatch": tmpfs[-1]["peak_used"],
+                                         "node": tmpfs[-1]["peak_used"]}, peaks)
+        self.assertGreater(tmpfs[-1]["peak_used"], 2 << 20)  # the pool filled it
+
+    @staticmethod
+    def query(api, expr):
+        try:
+            with urllib.request.urlopen(api + urllib.parse.quote(expr), timeout=5) as r:
+                return json.load(r)["data"]["result"]
+        except (urllib.error.URLError, ConnectionError):
+            return []
 
     def test_bad_or_busy_address(self):
         with socket.socket() as busy:

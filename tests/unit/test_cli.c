@@ -164,6 +164,37 @@ static void test_names_and_modes(void **state)
 	assert_string_equal(err, "invalid events 'some' (all, failed or none)");
 }
 
+/* The service mode's own options: the state cap and the summaries. */
+static void test_state_max_and_summaries(void **state)
+{
+	struct cli_trace o;
+	struct cli_analyze a;
+	char err[256] = "";
+	char *args[] = { "analyze", "x.json", "--state-max", "8M", "--summaries", "none", NULL };
+	char *plain[] = { "analyze", "x.json", NULL };
+
+	cli_trace_defaults(&o);
+	assert_int_equal(PARSE(&o, err, "-q"), 0);
+	assert_int_equal(o.state_max, SW_DEFAULT_STATE_MAX);
+	assert_int_equal(o.summaries, CLI_SUMMARIES_ALL);
+	assert_int_equal(PARSE(&o, err, "--state-max", "1M", "--summaries", "findings"), 0);
+	assert_int_equal(o.state_max, 1 << 20);
+	assert_int_equal(o.summaries, CLI_SUMMARIES_FINDINGS);
+	assert_int_equal(PARSE(&o, err, "--state-max", "0"), 0);
+	assert_int_equal(o.state_max, 0);
+	assert_int_equal(PARSE(&o, err, "--state-max", "1023K"), -22);
+	assert_string_equal(err, "invalid state cap '1023K' (0, or 1M to 1T)");
+	assert_int_equal(PARSE(&o, err, "--state-max", "2T"), -22);
+	assert_int_equal(PARSE(&o, err, "--summaries", "some"), -22);
+	assert_string_equal(err, "invalid summaries 'some' (all, findings or none)");
+	assert_int_equal(cli_parse_analyze(&a, 6, args, err, sizeof(err)), 0);
+	assert_int_equal(a.state_max, 8 << 20);
+	assert_int_equal(a.summaries, CLI_SUMMARIES_NONE);
+	assert_int_equal(a.n_logs, 1);
+	assert_int_equal(cli_parse_analyze(&a, 2, plain, err, sizeof(err)), 0);
+	assert_int_equal(a.state_max, SW_DEFAULT_STATE_MAX);
+}
+
 static void test_too_many_pids(void **state)
 {
 	char list[CLI_MAX_PIDS * 4 + 8] = "";
@@ -348,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_command_after_double_dash),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_names_and_modes),
+		cmocka_unit_test(test_state_max_and_summaries),
 		cmocka_unit_test(test_too_many_pids),
 		cmocka_unit_test(test_analyze),
 		cmocka_unit_test(test_analyze_options_after_logs),

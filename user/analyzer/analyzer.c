@@ -149,6 +149,7 @@ void analyzer__event(struct analyzer *a, const struct sw_event *e)
 	struct proc *p;
 
 	a->now = e->ts_ns;
+	a->now_seq = e->seq;
 	switch (e->kind) {
 	case SW_EV_CALL:
 		handle_call(a, e);
@@ -180,6 +181,14 @@ void analyzer__event(struct analyzer *a, const struct sw_event *e)
 		break;
 	}
 	check_idle(a, e);
+	if (a->opts.state_max) {
+		__u64 bytes = model_state_bytes(a);
+
+		if (bytes > a->evict_at)
+			model_evict(a);
+		else if (bytes < a->opts.state_max)
+			a->evict_at = a->opts.state_max; /* what held it up is gone */
+	}
 }
 
 void analyzer__lost(struct analyzer *a, __u64 ts_ns, __u64 n)
@@ -240,6 +249,7 @@ struct analyzer *analyzer__new(const struct analyzer_opts *opts)
 	if (!a)
 		return NULL;
 	a->opts = *opts;
+	a->evict_at = opts->state_max;
 	a->rng = 2463534242u;
 	list_init(&a->objs_wait);
 	list_init(&a->segs_wait);

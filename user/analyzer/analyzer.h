@@ -223,6 +223,7 @@ struct analyzer_opts {
 				    used SysV shared memory, for comparing the
 				    segments they made with the kernel's
 				    (analyzer__exited_sysv) */
+	__u64 state_max;	 /* the state cap in bytes, 0: none (evict.c) */
 	sw_finding_fn on_finding;
 	sw_summary_fn on_summary;
 	sw_usage_fn on_usage;	 /* every mount's usage at the end; may be NULL */
@@ -353,5 +354,22 @@ bool analyzer__exited_sysv(const struct analyzer *a, __u32 pid);
 
 /* Records reported lost so far (analyzer__lost). */
 __u64 analyzer__lost_total(const struct analyzer *a);
+
+/* What the analyzer's state holds, and what the cap (opts.state_max)
+ * made it forget since the start. */
+struct sw_state {
+	__u64 bytes;	       /* an estimate of the heap it holds */
+	__u64 max;	       /* opts.state_max, 0: no cap */
+	__u64 procs;	       /* processes known (live, or exit not seen) */
+	__u64 segments;	       /* SysV segments known alive */
+	__u64 objects;	       /* shm objects known */
+	__u64 mappings;	       /* live attachments and shared mappings */
+	__u64 stacks;	       /* user stacks kept as evidence */
+	__u64 dropped_procs;   /* processes forgotten under the cap */
+	__u64 dropped_objects; /* objects forgotten under the cap */
+	__u64 unjudged;	       /* segments and objects never to be judged
+				  because of what was forgotten */
+};
+void analyzer__state(const struct analyzer *a, struct sw_state *st);
 
 #endif

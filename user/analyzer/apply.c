@@ -443,6 +443,7 @@ void model_proc_free(struct analyzer *a, struct proc *p)
 	model_mm_put(a, p->mm, 0);
 	model_threads_clear(a, p);
 	hmap_del(&a->procs, &p->node);
+	a->dedup_bytes -= p->dedup_cap * sizeof(*p->dedup);
 	free(p->dedup);
 	free(p);
 }

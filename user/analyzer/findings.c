@@ -262,7 +262,7 @@ finding_publish(struct analyzer *a, struct proc *p, struct sw_finding *f, __u64 
 
 /* Remember key as reported for p in its open-addressing set; false if it
  * already was (or the set is full). */
-static bool dedup_first(struct proc *p, __u64 key)
+static bool dedup_first(struct analyzer *a, struct proc *p, __u64 key)
 {
 	__u32 i;
 
@@ -288,6 +288,7 @@ static bool dedup_first(struct proc *p, __u64 key)
 			set[j] = old[i];
 		}
 		free(old);
+		a->dedup_bytes += (cap - p->dedup_cap) * sizeof(*set);
 		p->dedup = set;
 		p->dedup_cap = cap;
 	}
@@ -307,9 +308,9 @@ static __u64 dedup_key(int rule, __u32 call, __u64 value)
 	return k ^ ((__u64)rule << 56) ^ ((__u64)call << 48);
 }
 
-bool finding_first_time(struct proc *p, int rule, __u32 call, __u64 value)
+bool finding_first_time(struct analyzer *a, struct proc *p, int rule, __u32 call, __u64 value)
 {
-	return dedup_first(p, dedup_key(rule, call, value));
+	return dedup_first(a, p, dedup_key(rule, call, value));
 }
 
 void finding_size(char *buf, size_t len, __u64 bytes)

@@ -39,7 +39,7 @@ finding_publish(struct analyzer *a, struct proc *p, struct sw_finding *f, __u64 
 		const char *fmt, ...);
 /* Is this (rule, call, value) new for p?  Remembers it; false too when
  * p's set is full, which suppresses further findings of that process. */
-bool finding_first_time(struct proc *p, int rule, __u32 call, __u64 value);
+bool finding_first_time(struct analyzer *a, struct proc *p, int rule, __u32 call, __u64 value);
 
 /* For messages. */
 const char *finding_err(__s64 ret);

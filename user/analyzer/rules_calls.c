@@ -81,7 +81,7 @@ void oversized_on_call(struct analyzer *a, struct proc *p, const struct sw_event
 		return;
 	if (!oversized_reason(a, e, why, sizeof(why)))
 		return;
-	if (!finding_first_time(p, SW_RULE_OVERSIZED_REQUEST, e->call, size))
+	if (!finding_first_time(a, p, SW_RULE_OVERSIZED_REQUEST, e->call, size))
 		return;
 	finding_from_event(&f, SW_RULE_OVERSIZED_REQUEST, e);
 	if (failed) {
@@ -150,7 +150,7 @@ static void ftu_minus_one(struct analyzer *a, struct proc *p, const struct sw_ev
 
 	/* A blamed use and an unexplained -1 are told apart: the first
 	 * probe must not hide a later true use. */
-	if (!finding_first_time(p, SW_RULE_FAILED_THEN_USED, e->call,
+	if (!finding_first_time(a, p, SW_RULE_FAILED_THEN_USED, e->call,
 				prior ? (__u64)-1 : (__u64)-2))
 		return;
 	finding_from_event(&f, SW_RULE_FAILED_THEN_USED, e);
@@ -206,7 +206,7 @@ static void ftu_bad_id(struct analyzer *a, struct proc *p, const struct sw_event
 	/* Removed by someone else, or an id of another namespace. */
 	if (ids_own(a, e))
 		return;
-	if (!finding_first_time(p, SW_RULE_FAILED_THEN_USED, e->call, (__u32)id))
+	if (!finding_first_time(a, p, SW_RULE_FAILED_THEN_USED, e->call, (__u32)id))
 		return;
 	finding_from_event(&f, SW_RULE_FAILED_THEN_USED, e);
 	finding_evidence(&f, e->seq);
@@ -231,7 +231,7 @@ static void ftu_map_failed(struct analyzer *a, struct proc *p, const struct sw_e
 
 	if (e->c.args[0] != SW_MAP_FAILED)
 		return;
-	if (!finding_first_time(p, SW_RULE_FAILED_THEN_USED, e->call, SW_MAP_FAILED))
+	if (!finding_first_time(a, p, SW_RULE_FAILED_THEN_USED, e->call, SW_MAP_FAILED))
 		return;
 	prior = thread_failure(p, e->tid, e->call == SW_SHMDT ? SW_SHMAT : SW_MMAP);
 	other = thread_failure(p, e->tid, e->call == SW_SHMDT ? SW_MMAP : SW_SHMAT);
@@ -316,7 +316,7 @@ void ftu_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e)
 
 	if (!prior || !in_failure_zone(e->sig.addr, prior->size))
 		return;
-	if (!finding_first_time(p, SW_RULE_FAILED_THEN_USED, SW_CALL_NONE, prior->seq))
+	if (!finding_first_time(a, p, SW_RULE_FAILED_THEN_USED, SW_CALL_NONE, prior->seq))
 		return;
 	finding_from_event(&f, SW_RULE_FAILED_THEN_USED, e);
 	finding_stack_held(&f.origin, prior->stack);
@@ -340,7 +340,7 @@ static void invalid_shmdt(struct analyzer *a, struct proc *p, const struct sw_ev
 
 	if (e->c.ret != -EINVAL || addr == SW_MAP_FAILED)
 		return;
-	if (!finding_first_time(p, SW_RULE_INVALID_DETACH, e->call, addr))
+	if (!finding_first_time(a, p, SW_RULE_INVALID_DETACH, e->call, addr))
 		return;
 	if (p && p->mm) {
 		t = model_tomb_covering(p->mm, addr, addr + 1);
@@ -410,7 +410,7 @@ static void invalid_munmap(struct analyzer *a, struct proc *p, const struct sw_e
 	} else if (e->c.ret != -EINVAL) {
 		return;
 	}
-	if (!finding_first_time(p, SW_RULE_INVALID_DETACH, e->call, addr))
+	if (!finding_first_time(a, p, SW_RULE_INVALID_DETACH, e->call, addr))
 		return;
 	finding_from_event(&f, SW_RULE_INVALID_DETACH, e);
 	finding_evidence(&f, e->seq);

@@ -202,7 +202,7 @@ void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *
 	struct sw_finding f;
 	char desc[128];
 
-	if (!model_seg_orphaned(a, s) || s->leak_reported) {
+	if (!model_seg_orphaned(a, s) || s->leak_reported || s->forgotten) {
 		model_seg_unwait(s);
 		return;
 	}

@@ -179,7 +179,7 @@ static void removed_report(struct analyzer *a, struct proc *p, const struct sw_e
 	char call[48 + SW_NAME_LEN], what[128 + SW_NAME_LEN], who[64 + SW_CMDLINE_LEN];
 	struct sw_finding f;
 
-	if (!finding_first_time(p, SW_RULE_REMOVED_WHILE_IN_USE, SW_CALL_NONE, rm->seq))
+	if (!finding_first_time(a, p, SW_RULE_REMOVED_WHILE_IN_USE, SW_CALL_NONE, rm->seq))
 		return;
 	finding_from_event(&f, SW_RULE_REMOVED_WHILE_IN_USE, e);
 	finding_evidence(&f, rm->seq);
@@ -238,7 +238,7 @@ static void foreign_report(struct analyzer *a, struct proc *p, const struct sw_e
 	char call[48], mine[48], theirs[48], sz[32], by[48] = "";
 	struct sw_finding f;
 
-	if (!finding_first_time(p, SW_RULE_IPC_NAMESPACE_MISMATCH, e->call, (__u32)s->shmid))
+	if (!finding_first_time(a, p, SW_RULE_IPC_NAMESPACE_MISMATCH, e->call, (__u32)s->shmid))
 		return;
 	finding_from_event(&f, SW_RULE_IPC_NAMESPACE_MISMATCH, e);
 	finding_evidence(&f, s->create_seq);

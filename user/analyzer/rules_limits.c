@@ -276,7 +276,7 @@ void limit_on_call(struct analyzer *a, struct proc *p, const struct sw_event *e)
 	which = limit_decode(a, &l, e, &u);
 	if (which == LIMIT_NONE)
 		return;
-	if (!finding_first_time(p, SW_RULE_SHM_LIMIT_REACHED, SW_SHMGET, which))
+	if (!finding_first_time(a, p, SW_RULE_SHM_LIMIT_REACHED, SW_SHMGET, which))
 		return;
 	finding_from_event(&f, SW_RULE_SHM_LIMIT_REACHED, e);
 	finding_evidence(&f, e->seq);

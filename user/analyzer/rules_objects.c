@@ -61,8 +61,8 @@ static void objleak_check(struct analyzer *a, struct shmobj *o, const struct sw_
 	struct sw_finding f;
 	char sz[32], holds[160];
 
-	if (!o->creator_gone || o->leak_reported || !model_obj_leak_candidate(o) || o->n_maps ||
-	    model_reach_live(a, &o->reach))
+	if (!o->creator_gone || o->leak_reported || o->forgotten || !model_obj_leak_candidate(o) ||
+	    o->n_maps || model_reach_live(a, &o->reach))
 		return;
 	o->leak_reported = true;
 	model_obj_unwait(a, o);
@@ -282,7 +282,7 @@ void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event 
 
 	if (s->signo != K_SIGBUS || s->code <= 0 || !fault_view(a, p, e, &v))
 		return;
-	if (!finding_first_time(p, SW_RULE_SIGBUS_EXPLAINED, 0,
+	if (!finding_first_time(a, p, SW_RULE_SIGBUS_EXPLAINED, 0,
 			obj_key(v.dev, v.ino) ^ (s->addr >> 12) * 0xff51afd7ed558ccdULL))
 		return;
 	o = v.ino ? model_obj(a, v.dev, v.ino) : NULL;
@@ -409,7 +409,7 @@ void space_on_applied(struct analyzer *a, struct proc *p, const struct sw_event 
 	}
 	o = model_obj(a, c->dev, c->ino);
 	if (o ? o->space_reported :
-		!finding_first_time(p, SW_RULE_SHM_SPACE_EXHAUSTED, 0, obj_key(c->dev, c->ino)))
+		!finding_first_time(a, p, SW_RULE_SHM_SPACE_EXHAUSTED, 0, obj_key(c->dev, c->ino)))
 		return;
 	if (o)
 		o->space_reported = true;

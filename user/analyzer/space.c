@@ -53,6 +53,7 @@ struct mapping *model_range_add(struct analyzer *a, struct mm *mm, const struct 
 	n->rn.end = end;
 	model_stack_get(n->stack);
 	range_insert(&mm->ranges, &n->rn, next_prio(a));
+	a->n_mappings++;
 	account_add(a, mm, n);
 	model_obj_range(a, n, +1);
 	model_seg_attach(a, n);
@@ -63,6 +64,7 @@ static void range_free(struct analyzer *a, struct mapping *n)
 {
 	model_obj_range(a, n, -1);
 	model_stack_put(a, n->stack);
+	a->n_mappings--;
 	free(n);
 }
 

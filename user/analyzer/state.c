@@ -28,6 +28,7 @@ struct ustack *model_stack_new(struct analyzer *a, const struct sw_event *e)
 	s->n = n;
 	memcpy(s->ip, e->stack, n * sizeof(s->ip[0]));
 	a->n_stacks++;
+	a->stack_bytes += sizeof(*s) + n * sizeof(s->ip[0]);
 	return s;
 }
 
@@ -36,6 +37,7 @@ void model_stack_put(struct analyzer *a, struct ustack *s)
 	if (!s || --s->refs)
 		return;
 	a->n_stacks--;
+	a->stack_bytes -= sizeof(*s) + s->n * sizeof(s->ip[0]);
 	free(s);
 }
 
@@ -126,6 +128,7 @@ struct proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm)
 	list_init(&p->created);
 	p->pid = pid;
 	p->gen = ++a->proc_gen;
+	p->last_seq = a->now_seq;
 	p->sum.pid = pid;
 	model_set_comm(p->comm, comm);
 	hmap_put(&a->procs, &p->node);
@@ -164,6 +167,7 @@ struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e)
 
 	if (p) {
 		model_set_comm(p->comm, e->comm);
+		p->last_seq = a->now_seq;
 		return p;
 	}
 	if (exited_before(a, e->pid, e->ts_ns))
@@ -609,7 +613,8 @@ void model_removal_add(struct analyzer *a, struct proc *p, const struct sw_event
 	}
 	/* Only what is known can be an outsider's: a segment seeded or made
 	 * unseen may have been this process's own. */
-	r->outsider = s->creator_known && s->creator_pid != e->pid && p && !holds_attachment(p, s);
+	r->outsider = s->creator_known && !s->forgotten && s->creator_pid != e->pid && p &&
+		      !holds_attachment(p, s);
 }
 
 static int mapping_of_obj(void *ctx, struct range_node *rn)
@@ -660,6 +665,9 @@ void model_removal_add_obj(struct analyzer *a, struct proc *p, const struct sw_e
 	} else {
 		r->outsider = false;
 	}
+	/* The remover may be a process the cap forgot, that had it mapped. */
+	if (o->forgotten)
+		r->outsider = false;
 	if (r->outsider)
 		a->wants_opens = true;
 }

@@ -255,6 +255,7 @@ struct proc {
 	__u32 dedup_cap;
 	bool exited;
 	bool growth_reported;
+	__u64 last_seq; /* its latest event, for the state cap (evict.c) */
 	/* It held shared memory: a shared mapping of anything but a disk
 	 * file (glibc's locale cache, mapped shared and read-only by most
 	 * programs, is not shared memory), seeded or traced. */
@@ -295,6 +296,9 @@ struct segment {
 	__u32 rb_tid;
 	struct ustack *rb_stack; /* of the failed shmat */
 	bool leak_reported;
+	/* What a judgment of it rests on was dropped under the state cap
+	 * (evict.c): never judged again. */
+	bool forgotten;
 	/* segment-leak: who could still remove it, and the wait for the
 	 * last of them (a->segs_wait) once it is orphaned */
 	struct reach reach;
@@ -329,6 +333,7 @@ struct shmobj {
 	bool space_reported;  /* shm-space-exhausted: once per object */
 	bool refused;	      /* its latest sizing call failed with ENOSPC */
 	bool seeded;	      /* it was there before the trace: creator unknown */
+	bool forgotten;	      /* see struct segment */
 	__u64 ino;
 	char path[SW_NAME_LEN]; /* as created ("/dev/shm/x", "memfd:x"), else
 				   the file's name */
@@ -480,6 +485,7 @@ struct analyzer {
 	struct ipcns_use ipcnses[SW_IPC_NSES];
 	unsigned int n_ipcnses;
 	__u64 now; /* ts_ns of the event being applied */
+	__u64 now_seq; /* and its seq */
 	/* objects whose creator exited while they were linked: the leak
 	 * check looks at them again when a mapping goes */
 	struct list_node objs_wait; /* of struct shmobj, by wnode */
@@ -491,6 +497,18 @@ struct analyzer {
 	 * alone.  Unlike the rest, it grows with every such process, which
 	 * is why it is kept only on request. */
 	struct hmap exited;
+	/* What the state holds beyond its hash tables' entries, and what
+	 * the cap (opts.state_max) dropped: see evict.c. */
+	__u64 n_mappings;
+	__u64 stack_bytes;
+	__u64 dedup_bytes;
+	__u64 dropped_procs;
+	__u64 dropped_objects;
+	__u64 forgotten;
+	__u64 evictions;
+	/* The state size the next eviction waits for: state_max, or more
+	 * while what could not be forgotten holds the state above it. */
+	__u64 evict_at;
 };
 
 /* ---- processes and threads (state.c) ---------------------------------- */
@@ -626,6 +644,15 @@ void model_seg_unwait(struct segment *s);
 void model_seg_queue_waiting(struct analyzer *a);
 /* Destroy what the kernel would have destroyed, and empty a->idle. */
 void model_end_event(struct analyzer *a);
+
+/* ---- the state cap (evict.c) --------------------------------------------- */
+
+/* An estimate of the heap the state holds, in bytes. */
+__u64 model_state_bytes(const struct analyzer *a);
+/* Over opts.state_max: forget the least recently active processes, then
+ * the oldest unmapped objects, until the state is a quarter below it.
+ * Called between events, when no rule holds a pointer into the state. */
+void model_evict(struct analyzer *a);
 
 static inline __u32 model_holdings(const struct mm *mm)
 {

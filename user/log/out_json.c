@@ -481,6 +481,24 @@ static void json_stats(struct sink *s, const struct sw_stats *st)
 	put_counts(b, "failed", st->failed, NULL);
 	put_counts(b, "lost_by", st->lost_slots, st->lost_slots + SW_CALL_MAX);
 	json_u64_field(b, "findings", st->findings);
+	json_obj_field_open(b, "state");
+	json_u64_field(b, "bytes", st->state.bytes);
+	json_u64_field(b, "max", st->state.max);
+	json_u64_field(b, "procs", st->state.procs);
+	json_u64_field(b, "segments", st->state.segments);
+	json_u64_field(b, "objects", st->state.objects);
+	json_u64_field(b, "mappings", st->state.mappings);
+	json_u64_field(b, "stacks", st->state.stacks);
+	json_u64_field(b, "dropped_procs", st->state.dropped_procs);
+	json_u64_field(b, "dropped_objects", st->state.dropped_objects);
+	json_u64_field(b, "unjudged", st->state.unjudged);
+	json_obj_close(b);
+	if (st->ring_size) {
+		json_obj_field_open(b, "ring");
+		json_u64_field(b, "size", st->ring_size);
+		json_u64_field(b, "peak", st->ring_peak);
+		json_obj_close(b);
+	}
 	json_obj_close(b);
 	put_line(js);
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include "defaults.h"
 #include "events.h"
+#include "analyzer/analyzer.h"
 
 /* Raised only when a record changes in a way an old reader would get
  * wrong; fields added at the end of a record do not raise it. */
@@ -76,6 +77,12 @@ struct sw_stats {
 	__u64 failed[SW_CALL_MAX];   /* ... of which failed */
 	__u64 lost_slots[SW_LOST_SLOTS]; /* lost by kind/call, see events.h */
 	__u64 findings;
+	struct sw_state state;	     /* the analyzer's, when it was written */
+	/* The kernel ring buffer (live only, 0 in analyze): its size, and the
+	 * most bytes it held at a wake-up of the reader since the previous
+	 * stats. */
+	__u64 ring_size;
+	__u64 ring_peak;
 };
 
 #endif

@@ -199,6 +199,50 @@ static void render_usage(struct text *t, const struct metrics_sink *m)
 		    (unsigned long long)m->nses[i].peak);
 }
 
+/* The kernel ring buffer: how close the reader came to losing records. */
+static void render_ring(struct text *t, const struct sw_stats *st)
+{
+	if (!st->ring_size)
+		return;
+	family(t, "shmwatch_ringbuf_size_bytes", "gauge", "Size of the kernel ring buffer.");
+	put(t, "shmwatch_ringbuf_size_bytes %llu\n", (unsigned long long)st->ring_size);
+	family(t, "shmwatch_ringbuf_peak_used_bytes", "gauge",
+	       "The most bytes it held when the reader woke, over the last stats interval.");
+	put(t, "shmwatch_ringbuf_peak_used_bytes %llu\n", (unsigned long long)st->ring_peak);
+}
+
+/* The analyzer's own state and its cap (evict.c). */
+static void render_state(struct text *t, const struct sw_state *st)
+{
+	const struct {
+		const char *kind;
+		__u64 n;
+	} items[] = {
+		{ "process", st->procs },   { "segment", st->segments }, { "object", st->objects },
+		{ "mapping", st->mappings }, { "stack", st->stacks },
+	};
+
+	family(t, "shmwatch_analyzer_state_bytes", "gauge",
+	       "An estimate of the heap the analyzer's state holds.");
+	put(t, "shmwatch_analyzer_state_bytes %llu\n", (unsigned long long)st->bytes);
+	family(t, "shmwatch_analyzer_state_max_bytes", "gauge",
+	       "The cap on it (--state-max; 0: none).");
+	put(t, "shmwatch_analyzer_state_max_bytes %llu\n", (unsigned long long)st->max);
+	family(t, "shmwatch_analyzer_state_items", "gauge", "What the state holds, by kind.");
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
+		put(t, "shmwatch_analyzer_state_items{kind=\"%s\"} %llu\n", items[i].kind,
+		    (unsigned long long)items[i].n);
+	family(t, "shmwatch_analyzer_forgotten_total", "counter",
+	       "Processes and objects the analyzer forgot under the cap.");
+	put(t, "shmwatch_analyzer_forgotten_total{kind=\"process\"} %llu\n",
+	    (unsigned long long)st->dropped_procs);
+	put(t, "shmwatch_analyzer_forgotten_total{kind=\"object\"} %llu\n",
+	    (unsigned long long)st->dropped_objects);
+	family(t, "shmwatch_analyzer_unjudged_total", "counter",
+	       "Segments and objects left unjudged because of what was forgotten.");
+	put(t, "shmwatch_analyzer_unjudged_total %llu\n", (unsigned long long)st->unjudged);
+}
+
 /* shmwatch itself, as every Prometheus client library names it. */
 static void render_process(struct text *t)
 {
@@ -228,6 +272,8 @@ static void render(struct metrics_sink *m, struct text *t)
 	family(t, "shmwatch_records_total", "counter", "Event records received from the kernel.");
 	put(t, "shmwatch_records_total %llu\n", (unsigned long long)m->stats.events);
 	render_calls(t, &m->stats);
+	render_state(t, &m->stats.state);
+	render_ring(t, &m->stats);
 	render_findings(t, m);
 	render_usage(t, m);
 	render_process(t);

@@ -250,6 +250,8 @@ struct outfile *outfile__open(const struct outfile_opts *opts)
 	return NULL;
 }
 
+static int shift_old_files(struct outfile *o);
+
 int outfile__publish(struct outfile *o)
 {
 	struct stat st;
@@ -266,6 +268,15 @@ int outfile__publish(struct outfile *o)
 	ret = look_at_path(o, &st);
 	if (ret < 0)
 		return ret;
+	/* With rotation on, a run that starts over an older log (a service
+	 * restarted) rotates it away instead of replacing it. */
+	if (ret == 1 && o->rotate_size && o->rotate_keep > 0) {
+		int err = shift_old_files(o);
+
+		if (err)
+			return err;
+		ret = 0;
+	}
 	if (renameat(o->dirfd, o->tmp, o->dirfd, o->name))
 		return fail(o, -errno);
 	o->tmp[0] = '\0';

@@ -51,6 +51,9 @@ struct capture {
 	const unsigned long *cons_pos;
 	const unsigned long *prod_pos;
 	size_t page_size;
+	/* The most bytes waiting in the ring buffer at the start of a
+	 * poll's consumption, since capture__ring_fill() last asked. */
+	__u64 fill_peak;
 	capture_event_fn fn;
 	void *ctx;
 	__u64 seq;
@@ -99,6 +102,14 @@ static int on_record(void *ctx, void *data, size_t size)
 
 	if (size < SW_EVENT_CALL_SIZE)
 		return 0; /* cannot happen with a matching skeleton */
+	/* The first record of a poll: what had piled up since the last. */
+	if (!c->handled) {
+		__u64 fill = __atomic_load_n(c->prod_pos, __ATOMIC_ACQUIRE) -
+			     __atomic_load_n(c->cons_pos, __ATOMIC_ACQUIRE);
+
+		if (fill > c->fill_peak)
+			c->fill_peak = fill;
+	}
 	if (c->count_only) {
 		const struct sw_event *r = data;
 
@@ -595,6 +606,14 @@ __u64 capture__dropped(const struct capture *c)
 	for (int i = 0; i < SW_LOST_SLOTS; i++)
 		n += c->dropped[i];
 	return n;
+}
+
+__u64 capture__ring_fill(struct capture *c)
+{
+	__u64 peak = c->fill_peak;
+
+	c->fill_peak = 0;
+	return peak;
 }
 
 int capture__lost(struct capture *c, __u64 *lost)

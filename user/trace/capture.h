@@ -75,6 +75,9 @@ void capture__stop(struct capture *c);
 int capture__drain(struct capture *c, __u64 hurry_ns);
 /* Records a hurried drain counted instead of handing on. */
 __u64 capture__dropped(const struct capture *c);
+/* The most bytes the ring buffer held when a poll began to read it, since
+ * the previous call (which it resets). */
+__u64 capture__ring_fill(struct capture *c);
 /* Sum the per-CPU loss counters, and what a drain dropped, into
  * lost[SW_LOST_SLOTS]. */
 int capture__lost(struct capture *c, __u64 *lost);

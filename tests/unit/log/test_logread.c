@@ -1516,6 +1516,7 @@ static struct json_object *writer_twin(struct state *st, struct json_object *ex,
 		struct sw_stats sst;
 
 		fill_stats(&sst);
+		sst.ring_size = 8 << 20; /* live: the ring buffer too */
 		s->ops->stats(s, &sst);
 	} else {
 		fail_msg("docs/events.md: example of unknown type \"%s\"", type);

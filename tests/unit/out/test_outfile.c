@@ -313,6 +313,36 @@ static void test_replaces_existing_file(void **pstate)
 	assert_int_equal(entries(st->dir), 1);
 }
 
+/* With rotation on, a new run over an older log (a service restarted)
+ * rotates it away: the old runs stay as path.1, path.2. */
+static void test_publish_with_rotation_keeps_older_runs(void **pstate)
+{
+	struct state *st = *pstate;
+	struct outfile_opts oo = { .rotate_size = 1 << 20, .rotate_keep = 2, .held = true };
+	char path[128], older[160];
+	struct outfile *o;
+
+	path_in(st, "svc.json", path, sizeof(path));
+	oo.path = path;
+	for (int run = 1; run <= 3; run++) {
+		char line[16];
+
+		o = outfile__open(&oo);
+		assert_non_null(o);
+		snprintf(line, sizeof(line), "run %d", run);
+		put_line(o, line);
+		assert_int_equal(outfile__publish(o), 0);
+		assert_false(outfile__replaced(o));
+		assert_int_equal(outfile__close(o), 0);
+	}
+	assert_content(path, "run 3\n");
+	snprintf(older, sizeof(older), "%s.1", path);
+	assert_content(older, "run 2\n");
+	snprintf(older, sizeof(older), "%s.2", path);
+	assert_content(older, "run 1\n");
+	assert_int_equal(entries(st->dir), 3);
+}
+
 static void test_new_file_is_not_a_replacement(void **pstate)
 {
 	struct state *st = *pstate;
@@ -478,7 +508,7 @@ static void test_rotation_without_keeping(void **pstate)
 }
 
 /* A held log is not rotated: the files at the path are not its own
- * until it is published. */
+ * until it is published, when the one there becomes path.1. */
 static void test_no_rotation_before_publishing(void **pstate)
 {
 	struct state *st = *pstate;
@@ -499,7 +529,9 @@ static void test_no_rotation_before_publishing(void **pstate)
 	assert_int_equal(outfile__close(o), 0);
 	assert_lettered(st, "r.json", 'e', 'e');
 	assert_lettered(st, "r.json.1", 'a', 'd');
-	assert_int_equal(entries(st->dir), 2);
+	path_in(st, "r.json.2", path, sizeof(path));
+	assert_content(path, "old\n");
+	assert_int_equal(entries(st->dir), 3);
 }
 
 static void test_rotation_after_chdir(void **pstate)
@@ -768,6 +800,7 @@ int main(void)
 		T(test_missing_directory_is_an_error),
 		T(test_replaces_existing_file),
 		T(test_new_file_is_not_a_replacement),
+		T(test_publish_with_rotation_keeps_older_runs),
 		T(test_published_file_holds_what_was_written),
 		T(test_unpublished_leaves_path_as_it_was),
 		T(test_publish_checks_the_path_again),
