@@ -9,6 +9,11 @@
 #                   plus the regression inputs (part of make test)
 #   make bench      benchmarks (never part of the tests)
 #   make vmlinux    regenerate vmlinux/x86/vmlinux.h from the running kernel
+#   make install    install build/shmwatch, its man page, docs, systemd unit,
+#                   example configuration and bash completion (PREFIX, DESTDIR)
+#   make uninstall  remove what make install installed
+#   make deb        the Debian package, built from a copy of the working tree,
+#                   in build/deb/
 
 BUILD     ?= build
 CC        ?= cc
@@ -30,12 +35,19 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
              -Ivmlinux/$(ARCH) -Iuser
 
 # Debian packages the build, the tests and the demo need; the tests also
-# need promtool, from prometheus (whose package, on a machine that runs
-# systemd, also enables a server: the demo does not install it).
+# need promtool and a server, from prometheus, and the node exporter
+# (whose packages, on a machine that runs systemd, also enable their
+# servers: the demo does not install them), and the
+# install and package tests build the .deb (build-essential, debhelper,
+# git), check it (lintian), install it in a fresh chroot (debootstrap) and
+# check the unit (systemd-analyze from systemd, man-db, procps's /bin/kill);
+# the service test rotates the log with logrotate, and the completion test
+# needs bash-completion's helpers.
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
         libcmocka-dev libjson-c-dev libdw-dev pkg-config python3 jq iproute2 \
         libclang-rt-14-dev stress-ng libmicrohttpd-dev
-TEST_DEPS := prometheus
+TEST_DEPS := prometheus prometheus-node-exporter build-essential debhelper git lintian \
+        debootstrap systemd man-db procps logrotate bash-completion
 
 # Everything in user/ but the entry point and the libbpf glue is pure and
 # goes into a library the unit tests link against.
@@ -54,7 +66,7 @@ TWIN_BINS := $(filter $(BUILD)/tests/scenarios/%_clean,$(PROG_BINS))
 HEADERS   := $(wildcard user/*.h user/*/*.h)
 
 .PHONY: all deps demo test unit unit-bins integration test-kernels bench vmlinux clean progs \
-	asan asan-build fuzz fuzz-regressions
+	asan asan-build fuzz fuzz-regressions install uninstall deb
 
 all: $(BUILD)/shmwatch progs
 
@@ -194,6 +206,7 @@ bench: all $(BUILD)/bench/analyzer_bench $(BUILD)/bench/floor
 	$(BUILD)/bench/analyzer_bench $(if $(filter --quick,$(BENCH_ARGS)),200000)
 	python3 tests/bench/run.py --build $(BUILD) $(BENCH_ARGS)
 	python3 tests/bench/ls_bench.py $(BUILD)/shmwatch $(if $(filter --quick,$(BENCH_ARGS)),500 50 4 1)
+	python3 tests/bench/soak_bench.py $(BUILD) $(if $(filter --quick,$(BENCH_ARGS)),200000 1)
 
 $(BUILD)/bench/analyzer_bench: tests/bench/analyzer_bench.c $(BUILD)/libshmwatch.a
 	@mkdir -p $(dir $@)
@@ -211,6 +224,74 @@ $(BUILD)/bench/floor.skel.h: $(BUILD)/bench/floor.bpf.o
 
 $(BUILD)/bench/floor: tests/bench/floor.c $(BUILD)/bench/floor.skel.h
 	$(CC) $(CFLAGS) -I$(BUILD)/bench -o $@ $< -lbpf
+
+# Installation, by default under /usr, where a system tool run as root and
+# started by systemd belongs (PREFIX=/usr/local for a local one).  The
+# configuration goes to /etc even with PREFIX=/usr/local, as usual; the unit is rewritten at install time to start the binary where
+# it was installed.  A plain `make install` keeps an existing
+# /etc/default/shmwatch (the administrator's), and `make uninstall` removes
+# it only when it is still the one shipped: a changed one stays, and is
+# named.  Under DOCDIR, uninstall removes the directories install made if
+# they are empty; it leaves the shared ones (sbin, man8, ...) in place.
+PREFIX      ?= /usr
+DESTDIR     ?=
+SBINDIR     = $(PREFIX)/sbin
+MANDIR      = $(PREFIX)/share/man
+DOCDIR      = $(PREFIX)/share/doc/shmwatch
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR  ?= /etc
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INST_DOCS     := README.md $(wildcard docs/*.md)
+INST_EXAMPLES := docs/prometheus/shmwatch-alerts.yml docs/service/shmwatch.logrotate
+INST_DEFAULT  := $(DESTDIR)$(SYSCONFDIR)/default/shmwatch
+
+install: $(BUILD)/shmwatch
+	install -D -m 0755 $(BUILD)/shmwatch $(DESTDIR)$(SBINDIR)/shmwatch
+	install -D -m 0644 docs/shmwatch.8 $(DESTDIR)$(MANDIR)/man8/shmwatch.8
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 $(INST_DOCS) $(DESTDIR)$(DOCDIR)/
+	install -m 0644 $(INST_EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/sbin/shmwatch|$(SBINDIR)/shmwatch|g' \
+	    -e 's|/etc/default/shmwatch|$(SYSCONFDIR)/default/shmwatch|g' \
+	    -e 's|/usr/share/doc/shmwatch|$(DOCDIR)|g' \
+	    docs/service/shmwatch.service > $(DESTDIR)$(UNITDIR)/shmwatch.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/shmwatch.service
+	install -D -m 0644 docs/completion/shmwatch.bash $(DESTDIR)$(BASHCOMPDIR)/shmwatch
+	@if [ -e $(INST_DEFAULT) ]; then \
+		echo "keeping $(INST_DEFAULT)"; \
+	else \
+		echo "install -D -m 0644 docs/service/shmwatch.default $(INST_DEFAULT)"; \
+		install -D -m 0644 docs/service/shmwatch.default $(INST_DEFAULT); \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/shmwatch $(DESTDIR)$(MANDIR)/man8/shmwatch.8 \
+	      $(DESTDIR)$(UNITDIR)/shmwatch.service $(DESTDIR)$(BASHCOMPDIR)/shmwatch \
+	      $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(INST_DOCS))) \
+	      $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(INST_EXAMPLES)))
+	for d in $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR); do \
+		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; \
+	done
+	@if cmp -s docs/service/shmwatch.default $(INST_DEFAULT); then \
+		echo "rm -f $(INST_DEFAULT)"; rm -f $(INST_DEFAULT); \
+	elif [ -e $(INST_DEFAULT) ]; then \
+		echo "keeping $(INST_DEFAULT): changed since it was installed"; \
+	fi
+
+# The Debian package (debian/): dpkg-buildpackage writes next to the tree
+# it builds, so it builds a copy of the working files (uncommitted and new
+# ones too, not the ignored ones) in $(BUILD)/deb/src, and the .deb,
+# .buildinfo and .changes land in $(BUILD)/deb/.
+DEB_DIR := $(BUILD)/deb
+
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	git ls-files -z -c -o --exclude-standard | \
+		tar -c --null -T - --ignore-failed-read -f - | tar -x -C $(DEB_DIR)/src -f -
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b -J
+	rm -rf $(DEB_DIR)/src
+	@ls $(DEB_DIR)/*.deb
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h
