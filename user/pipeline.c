@@ -453,7 +453,7 @@ void pipeline__finish(struct pipeline *pl)
 
 		human_size(max, sizeof(max), pl->stats.state.max);
 		fprintf(stderr, "shmwatch: the state cap (%s, --state-max) made the analyzer forget %llu processes and %llu objects; "
-			"%llu segments and objects they could reach were left unjudged\n",
+			"%llu leak verdicts on what they could reach were withheld\n",
 			max, (unsigned long long)pl->stats.state.dropped_procs,
 			(unsigned long long)pl->stats.state.dropped_objects,
 			(unsigned long long)pl->stats.state.unjudged);

@@ -367,9 +367,12 @@ struct sw_state {
 	__u64 stacks;	       /* user stacks kept as evidence */
 	__u64 dropped_procs;   /* processes forgotten under the cap */
 	__u64 dropped_objects; /* objects forgotten under the cap */
-	__u64 unjudged;	       /* segments and objects never to be judged
-				  because of what was forgotten */
+	__u64 unjudged;	       /* segments and objects whose leak verdict
+				  was withheld: a forgotten process could
+				  still reach them */
 };
 void analyzer__state(const struct analyzer *a, struct sw_state *st);
+/* Has the cap made it forget a process? */
+bool analyzer__forgot(const struct analyzer *a);
 
 #endif

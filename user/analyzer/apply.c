@@ -349,6 +349,7 @@ struct proc *model_fork(struct analyzer *a, struct proc *parent, const struct sw
 
 	if (!c || !parent)
 		return c;
+	c->holdings_unknown = parent->holdings_unknown;
 	if (e->fork.shares_vm) {
 		/* vfork/posix_spawn: one address space until exec. */
 		model_mm_put(a, c->mm, 0);
@@ -389,6 +390,7 @@ void model_exec(struct analyzer *a, struct proc *p, const struct sw_event *e)
 		return;
 	model_mm_put(a, p->mm, e->seq);
 	p->mm = mm;
+	p->holdings_unknown = false;
 	model_threads_clear(a, p);
 	memcpy(p->exe, e->exec.filename, sizeof(p->exe));
 	p->exe[sizeof(p->exe) - 1] = '\0';

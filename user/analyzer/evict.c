@@ -11,22 +11,31 @@
  * host that simply has very much alive.  Past the cap, in this order:
  *
  *  1. The least recently active processes (but the one of the event just
- *     applied), until the state is a quarter below the cap.  A process forgotten is as if it had not been seen
- *     yet: if it makes a call later, it is a new process to the analyzer,
- *     like one that ran before the trace began.  Its summary is not
- *     written.
+ *     applied, and at most half of them in one pass), until the state is
+ *     a quarter below the cap.  Their summaries are not written.
  *  2. The oldest objects nobody is known to map (files of a memory
  *     filesystem, memfds), if the state is still over.
  *
- * SysV segments are never forgotten: the kernel bounds them (at most
- * kernel.shmmni per IPC namespace), and the usage views count them.
+ * SysV segments are not forgotten for themselves: the kernel bounds them
+ * (kernel.shmmni per IPC namespace).  But the attachments of a forgotten
+ * process go with it, so a segment only it held may leave the state
+ * once removed, as if detached.
  *
- * What a forgotten process could still have done cannot be known, so
- * every segment and object it could reach (it made, mapped or used it,
- * or is an ancestor of whoever made it: struct reach) is marked
- * forgotten, and a forgotten one is never judged again: no leak, and its
- * remover is never taken for an outsider.  The cost is findings missed,
- * never findings made; the stats say how many were left unjudged.
+ * A forgotten process may still be alive: it may still remove, unlink or
+ * unmap what it could reach, have forked descendants that could, and make
+ * calls again, when it is a new process to the analyzer.  So:
+ *  - what it had mapped is marked forgotten at once, and its remover is
+ *    never taken for an outsider (removed-while-in-use);
+ *  - a segment or object is never judged a leak while a forgotten process
+ *    could reach it: when one of its reachers is as old as the newest
+ *    forgotten process (generations only grow) and not known alive, or
+ *    its creator is (a forgotten process may be its descendant).  It is
+ *    then marked forgotten and counted unjudged;
+ *  - a process first seen at anything but an exec once processes were
+ *    forgotten, and its children until they exec, may have holdings the
+ *    analyzer does not know: attach-leak does not judge it.
+ * The cost is findings missed, never findings made, and the stats say how
+ * many segments and objects were left unjudged.
  */
 #include <stdlib.h>
 #include "analyzer/apply.h"
@@ -62,38 +71,35 @@ void analyzer__state(const struct analyzer *a, struct sw_state *st)
 	};
 }
 
-/* Forgotten processes of one eviction, by generation, sorted. */
-struct gens {
-	__u64 *v;
-	size_t n;
-};
-
-static int cmp_u64(const void *x, const void *y)
+bool analyzer__forgot(const struct analyzer *a)
 {
-	__u64 a = *(const __u64 *)x, b = *(const __u64 *)y;
-
-	return a < b ? -1 : a > b;
+	return a->dropped_procs > 0;
 }
 
-static bool gens_has(const struct gens *g, struct proc_ref r)
+/* Old enough to be a forgotten process, and not known alive. */
+static bool maybe_forgotten(const struct analyzer *a, struct proc_ref r)
 {
-	return r.gen && bsearch(&r.gen, g->v, g->n, sizeof(g->v[0]), cmp_u64);
+	return r.gen && r.gen <= a->forgot_gen_hi && !model_ref_live(a, r);
 }
 
-static bool reach_names(const struct reach *r, const struct gens *g)
+bool model_reach_forgotten(const struct analyzer *a, const struct reach *r)
 {
-	if (gens_has(g, r->creator) || gens_has(g, r->seen))
+	if (!a->forgot_gen_hi)
+		return false;
+	if (r->creator.gen && r->creator.gen <= a->forgot_gen_hi)
+		return true;
+	if (maybe_forgotten(a, r->seen))
 		return true;
 	for (int i = 0; i < r->n_anc; i++)
-		if (gens_has(g, r->anc[i]))
+		if (maybe_forgotten(a, r->anc[i]))
 			return true;
 	for (int i = 0; i < r->n_users; i++)
-		if (gens_has(g, r->users[i]))
+		if (maybe_forgotten(a, r->users[i]))
 			return true;
 	return false;
 }
 
-static void forget_seg(struct analyzer *a, struct segment *s)
+void model_seg_forget(struct analyzer *a, struct segment *s)
 {
 	if (s->forgotten)
 		return;
@@ -102,7 +108,7 @@ static void forget_seg(struct analyzer *a, struct segment *s)
 		a->forgotten++;
 }
 
-static void forget_obj(struct analyzer *a, struct shmobj *o)
+void model_obj_forget(struct analyzer *a, struct shmobj *o)
 {
 	if (o->forgotten)
 		return;
@@ -121,9 +127,9 @@ static int forget_mapped(void *ctx, struct range_node *rn)
 	struct shmobj *o = n->ino ? model_obj(a, n->dev, n->ino) : NULL;
 
 	if (s)
-		forget_seg(a, s);
+		model_seg_forget(a, s);
 	if (o)
-		forget_obj(a, o);
+		model_obj_forget(a, o);
 	return 0;
 }
 
@@ -139,17 +145,16 @@ static int cmp_age(const void *x, const void *y)
 	return a->age < b->age ? -1 : a->age > b->age;
 }
 
-/* Step 1; returns how many processes were forgotten. */
-static size_t forget_procs(struct analyzer *a, __u64 target)
+/* Step 1. */
+static void forget_procs(struct analyzer *a, __u64 target)
 {
-	size_t n = hmap_count(&a->procs), k = 0, i = 0;
-	struct by_age *v = malloc(n * sizeof(*v));
-	struct gens g = { .v = malloc(n * sizeof(__u64)) };
+	size_t n = hmap_count(&a->procs), k = 0;
+	struct by_age *v = malloc((n ? n : 1) * sizeof(*v));
 	struct hmap_iter it;
 	struct hnode *hn;
 
-	if (!v || !g.v)
-		goto out;
+	if (!v)
+		return;
 	/* Not the process of the event just applied: it is the one most
 	 * likely to act next. */
 	hmap_iter_init(&it, &a->procs);
@@ -157,38 +162,26 @@ static size_t forget_procs(struct analyzer *a, __u64 target)
 		if (((struct proc *)hn)->last_seq != a->now_seq)
 			v[k++] = (struct by_age){ ((struct proc *)hn)->last_seq, hn };
 	qsort(v, k, sizeof(*v), cmp_age);
-	for (i = 0; i < k && model_state_bytes(a) > target; i++) {
+	/* At most half in one pass: when what cannot be forgotten keeps the
+	 * state above the target, not every process goes at once. */
+	for (size_t i = 0; i < (k + 1) / 2 && model_state_bytes(a) > target; i++) {
 		struct proc *p = v[i].item;
 
-		g.v[g.n++] = p->gen;
-		/* What it created is found by the walk below (its reach). */
+		if (p->gen > a->forgot_gen_hi)
+			a->forgot_gen_hi = p->gen;
 		if (p->mm)
 			range_foreach(&p->mm->ranges, forget_mapped, a);
 		model_proc_free(a, p);
 		a->dropped_procs++;
 	}
-	if (!g.n)
-		goto out;
-	qsort(g.v, g.n, sizeof(g.v[0]), cmp_u64);
-	hmap_iter_init(&it, &a->segs);
-	while ((hn = hmap_iter_next(&it)))
-		if (reach_names(&((struct segment *)hn)->reach, &g))
-			forget_seg(a, (struct segment *)hn);
-	hmap_iter_init(&it, &a->objs);
-	while ((hn = hmap_iter_next(&it)))
-		if (reach_names(&((struct shmobj *)hn)->reach, &g))
-			forget_obj(a, (struct shmobj *)hn);
-out:
 	free(v);
-	free(g.v);
-	return g.n;
 }
 
 /* Step 2: objects nobody is known to map, oldest first. */
 static void forget_objs(struct analyzer *a, __u64 target)
 {
 	size_t n = hmap_count(&a->objs), k = 0;
-	struct by_age *v = malloc(n * sizeof(*v));
+	struct by_age *v = malloc((n ? n : 1) * sizeof(*v));
 	struct hmap_iter it;
 	struct hnode *hn;
 
@@ -200,7 +193,7 @@ static void forget_objs(struct analyzer *a, __u64 target)
 			v[k++] = (struct by_age){ ((struct shmobj *)hn)->create_seq, hn };
 	qsort(v, k, sizeof(*v), cmp_age);
 	for (size_t i = 0; i < k && model_state_bytes(a) > target; i++) {
-		forget_obj(a, v[i].item);
+		model_obj_forget(a, v[i].item);
 		model_obj_free(a, v[i].item);
 		a->dropped_objects++;
 	}
@@ -219,7 +212,8 @@ void model_evict(struct analyzer *a)
 	model_end_event(a);
 	/* What could not go (segments, mapped objects) does not make every
 	 * later event sort the state again: the next eviction waits until
-	 * the state has grown by an eighth of the cap. */
+	 * the state has grown by an eighth of the cap (analyzer__event
+	 * brings the threshold back to the cap once the state is below). */
 	left = model_state_bytes(a);
 	a->evict_at = left + max / 8 > max ? left + max / 8 : max;
 }

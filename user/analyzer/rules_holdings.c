@@ -87,7 +87,7 @@ void growth_on_holdings(struct analyzer *a, struct proc *p, const struct sw_even
 	struct growth *g;
 	__u32 count;
 
-	if (!mm || p->growth_reported)
+	if (!mm || p->growth_reported || p->holdings_unknown)
 		return;
 	g = &mm->growth;
 	count = model_holdings(mm);
@@ -138,7 +138,8 @@ void growth_on_exit(struct analyzer *a, struct proc *p, const struct sw_event *e
 	struct mm *mm = p->mm;
 	struct growth *g = mm ? &mm->growth : NULL;
 
-	if (!g || p->growth_reported || !g->suspect || g->lost_snap != a->lost_total)
+	if (!g || p->growth_reported || p->holdings_unknown || !g->suspect ||
+	    g->lost_snap != a->lost_total)
 		return;
 	if (growth_held(g, model_holdings(mm)))
 		growth_report(a, p, e, " until it exited");
@@ -203,6 +204,11 @@ void leak_on_idle(struct analyzer *a, struct segment *s, const struct sw_event *
 	char desc[128];
 
 	if (!model_seg_orphaned(a, s) || s->leak_reported || s->forgotten) {
+		model_seg_unwait(s);
+		return;
+	}
+	if (model_reach_forgotten(a, &s->reach)) {
+		model_seg_forget(a, s);
 		model_seg_unwait(s);
 		return;
 	}

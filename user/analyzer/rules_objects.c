@@ -62,7 +62,14 @@ static void objleak_check(struct analyzer *a, struct shmobj *o, const struct sw_
 	char sz[32], holds[160];
 
 	if (!o->creator_gone || o->leak_reported || o->forgotten || !model_obj_leak_candidate(o) ||
-	    o->n_maps || model_reach_live(a, &o->reach))
+	    o->n_maps)
+		return;
+	if (model_reach_forgotten(a, &o->reach)) {
+		model_obj_forget(a, o);
+		model_obj_unwait(a, o);
+		return;
+	}
+	if (model_reach_live(a, &o->reach))
 		return;
 	o->leak_reported = true;
 	model_obj_unwait(a, o);

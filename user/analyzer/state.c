@@ -173,6 +173,10 @@ struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e)
 	if (exited_before(a, e->pid, e->ts_ns))
 		return NULL;
 	p = model_proc_new(a, e->pid, e->comm);
+	/* An exec starts an empty address space; anything else may be a
+	 * process the cap forgot, come back. */
+	if (p && a->dropped_procs && e->kind != SW_EV_EXEC)
+		p->holdings_unknown = true;
 	/* First seen after its fork (system-wide, or its parent was
 	 * traced before it): the parent the event names, if known. */
 	parent = p && e->ppid != e->pid ? model_proc(a, e->ppid) : NULL;

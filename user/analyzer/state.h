@@ -256,6 +256,10 @@ struct proc {
 	bool exited;
 	bool growth_reported;
 	__u64 last_seq; /* its latest event, for the state cap (evict.c) */
+	/* First seen at a call after the cap forgot processes: it may be
+	 * one of them, come back with holdings the analyzer does not know,
+	 * so attach-leak does not judge it (until an exec). */
+	bool holdings_unknown;
 	/* It held shared memory: a shared mapping of anything but a disk
 	 * file (glibc's locale cache, mapped shared and read-only by most
 	 * programs, is not shared memory), seeded or traced. */
@@ -506,6 +510,8 @@ struct analyzer {
 	__u64 dropped_objects;
 	__u64 forgotten;
 	__u64 evictions;
+	/* The newest generation the cap forgot (see model_reach_forgotten). */
+	__u64 forgot_gen_hi;
 	/* The state size the next eviction waits for: state_max, or more
 	 * while what could not be forgotten holds the state above it. */
 	__u64 evict_at;
@@ -649,9 +655,16 @@ void model_end_event(struct analyzer *a);
 
 /* An estimate of the heap the state holds, in bytes. */
 __u64 model_state_bytes(const struct analyzer *a);
-/* Over opts.state_max: forget the least recently active processes, then
- * the oldest unmapped objects, until the state is a quarter below it.
- * Called between events, when no rule holds a pointer into the state. */
+/* Could a process the cap forgot still reach it: one of its reachers,
+ * or a descendant of its creator (which is younger than the creator)? */
+bool model_reach_forgotten(const struct analyzer *a, const struct reach *r);
+/* Never to be judged again; counted as unjudged the first time. */
+void model_seg_forget(struct analyzer *a, struct segment *s);
+void model_obj_forget(struct analyzer *a, struct shmobj *o);
+/* Over opts.state_max: forget the least recently active processes (at
+ * most half of them in one pass), then the oldest unmapped objects,
+ * until the state is a quarter below it.  Called between events, when
+ * no rule holds a pointer into the state. */
 void model_evict(struct analyzer *a);
 
 static inline __u32 model_holdings(const struct mm *mm)

@@ -239,7 +239,7 @@ static void render_state(struct text *t, const struct sw_state *st)
 	put(t, "shmwatch_analyzer_forgotten_total{kind=\"object\"} %llu\n",
 	    (unsigned long long)st->dropped_objects);
 	family(t, "shmwatch_analyzer_unjudged_total", "counter",
-	       "Segments and objects left unjudged because of what was forgotten.");
+	       "Leak verdicts withheld: a forgotten process could still reach the object.");
 	put(t, "shmwatch_analyzer_unjudged_total %llu\n", (unsigned long long)st->unjudged);
 }
 

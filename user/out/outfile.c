@@ -353,7 +353,7 @@ static void switch_to(struct outfile *o, int fd, __u64 size)
 }
 
 /* Old files move up one, path.N-1 -> path.N ... path -> path.1; a
- * missing older file is fine. */
+ * missing older file is fine, a path that cannot be kept is an error. */
 static int shift_old_files(struct outfile *o)
 {
 	size_t len = strlen(o->name) + 16;
@@ -370,8 +370,16 @@ static int shift_old_files(struct outfile *o)
 		renameat(o->dirfd, from, o->dirfd, to);
 	}
 	snprintf(to, len, "%s.1", o->name);
-	if (o->rotate_keep > 0)
-		renameat(o->dirfd, o->name, o->dirfd, to);
+	/* The older ones are kept if they can be.  The one at the path gets
+	 * a second name, path.1, and stays at the path until the caller's
+	 * rename replaces it there: the path never names nothing.  That one
+	 * must be kept, or the rename would drop it. */
+	if (o->rotate_keep > 0) {
+		if (unlinkat(o->dirfd, to, 0) && errno != ENOENT)
+			ret = fail(o, -errno);
+		else if (linkat(o->dirfd, o->name, o->dirfd, to, 0) && errno != ENOENT)
+			ret = fail(o, -errno);
+	}
 out:
 	free(from);
 	free(to);
