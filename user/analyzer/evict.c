@@ -10,16 +10,19 @@
  * process whose exit was lost stays until its pid comes back) and for a
  * host that simply has very much alive.  Past the cap, in this order:
  *
- *  1. The least recently active processes (but the one of the event just
- *     applied, and at most half of them in one pass), until the state is
- *     a quarter below the cap.  Their summaries are not written.
+ *  1. The least recently active processes (not the one of the event just
+ *     applied, not one that has had a finding, whose dedup set keeps it
+ *     from being reported twice; at most half of them in one pass), until
+ *     the state is a quarter below the cap.  Their summaries are not
+ *     written.
  *  2. The oldest objects nobody is known to map (files of a memory
  *     filesystem, memfds), if the state is still over.
  *
- * SysV segments are not forgotten for themselves: the kernel bounds them
- * (kernel.shmmni per IPC namespace).  But the attachments of a forgotten
- * process go with it, so a segment only it held may leave the state
- * once removed, as if detached.
+ * SysV segments are not forgotten: the kernel bounds them (kernel.shmmni
+ * per IPC namespace).  Each attachment of a forgotten process stays
+ * counted on its segment as a holder nobody will see detach, so that the
+ * segment is not taken for destroyed; a new segment with its id replaces
+ * it.
  *
  * A forgotten process may still be alive: it may still remove, unlink or
  * unmap what it could reach, have forked descendants that could, and make
@@ -33,7 +36,12 @@
  *    then marked forgotten and counted unjudged;
  *  - a process first seen at anything but an exec once processes were
  *    forgotten, and its children until they exec, may have holdings the
- *    analyzer does not know: attach-leak does not judge it.
+ *    analyzer does not know: attach-leak does not judge it; and if its
+ *    parent is not known, that parent may be a forgotten one: it gets
+ *    the newest forgotten generation as its ancestor (state.c);
+ *  - an unlink of a path the analyzer does not know, once objects were
+ *    forgotten, is remembered as nobody's outsider removal, so that an
+ *    older one of the same path does not explain a later failed open.
  * The cost is findings missed, never findings made, and the stats say how
  * many segments and objects were left unjudged.
  */
@@ -117,19 +125,30 @@ void model_obj_forget(struct analyzer *a, struct shmobj *o)
 		a->forgotten++;
 }
 
+struct forget_ctx {
+	struct analyzer *a;
+	bool last; /* the address space goes with the process (no vfork sharer) */
+};
+
 /* What the process has mapped can no longer be judged: its mappings go
- * with it, and whatever it would have done with them is unknown. */
+ * with it, and whatever it would have done with them is unknown.  Its
+ * attachments still hold their segments in the kernel: each keeps one
+ * holder nobody will see detach, so the segment is not destroyed as if
+ * it were unattached. */
 static int forget_mapped(void *ctx, struct range_node *rn)
 {
-	struct analyzer *a = ctx;
+	struct forget_ctx *c = ctx;
 	const struct mapping *n = container_of(rn, struct mapping, rn);
-	struct segment *s = model_seg_of(a, n);
-	struct shmobj *o = n->ino ? model_obj(a, n->dev, n->ino) : NULL;
+	struct segment *s = model_seg_of(c->a, n);
+	struct shmobj *o = n->ino ? model_obj(c->a, n->dev, n->ino) : NULL;
 
-	if (s)
-		model_seg_forget(a, s);
+	if (s) {
+		model_seg_forget(c->a, s);
+		if (c->last)
+			s->nattch++;
+	}
 	if (o)
-		model_obj_forget(a, o);
+		model_obj_forget(c->a, o);
 	return 0;
 }
 
@@ -156,21 +175,26 @@ static void forget_procs(struct analyzer *a, __u64 target)
 	if (!v)
 		return;
 	/* Not the process of the event just applied: it is the one most
-	 * likely to act next. */
+	 * likely to act next.  Not one that has had findings: its dedup set
+	 * is what keeps a finding from being reported twice. */
 	hmap_iter_init(&it, &a->procs);
-	while ((hn = hmap_iter_next(&it)))
-		if (((struct proc *)hn)->last_seq != a->now_seq)
-			v[k++] = (struct by_age){ ((struct proc *)hn)->last_seq, hn };
+	while ((hn = hmap_iter_next(&it))) {
+		struct proc *p = (struct proc *)hn;
+
+		if (p->last_seq != a->now_seq && !p->dedup_n)
+			v[k++] = (struct by_age){ p->last_seq, p };
+	}
 	qsort(v, k, sizeof(*v), cmp_age);
 	/* At most half in one pass: when what cannot be forgotten keeps the
 	 * state above the target, not every process goes at once. */
 	for (size_t i = 0; i < (k + 1) / 2 && model_state_bytes(a) > target; i++) {
 		struct proc *p = v[i].item;
+		struct forget_ctx c = { a, p->mm && p->mm->refs == 1 };
 
 		if (p->gen > a->forgot_gen_hi)
 			a->forgot_gen_hi = p->gen;
 		if (p->mm)
-			range_foreach(&p->mm->ranges, forget_mapped, a);
+			range_foreach(&p->mm->ranges, forget_mapped, &c);
 		model_proc_free(a, p);
 		a->dropped_procs++;
 	}

@@ -355,7 +355,12 @@ static void obj_unlinked(struct analyzer *a, struct proc *p, const struct sw_eve
 		return; /* a cut path names no object for sure */
 	o = e->c.ino ? model_obj(a, e->c.dev, e->c.ino) : model_obj_by_path(a, e->c.name);
 
-	if (!o || o->unlinked)
+	if (!o) {
+		if (a->dropped_objects)
+			model_removal_add_path(a, p, e);
+		return;
+	}
+	if (o->unlinked)
 		return;
 	/* Its pages may go with its name: a peak would end here. */
 	model_mount_peak_take(a, model_mount(a, o->dev));

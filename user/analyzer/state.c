@@ -160,6 +160,13 @@ struct proc *model_ref_live(const struct analyzer *a, struct proc_ref r)
 	return p && p->gen == r.gen && !p->exited ? p : NULL;
 }
 
+/*
+ * pid 1 is every service's parent and adopts every orphan, but passes no
+ * names to them: as an ancestor it would keep every object of the host
+ * waiting.  (A container's init is another pid on the host.)
+ */
+#define INIT_PID 1
+
 struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e)
 {
 	struct proc *p = model_proc(a, e->pid);
@@ -180,19 +187,20 @@ struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e)
 	/* First seen after its fork (system-wide, or its parent was
 	 * traced before it): the parent the event names, if known. */
 	parent = p && e->ppid != e->pid ? model_proc(a, e->ppid) : NULL;
-	if (parent && !parent->exited)
+	if (parent && !parent->exited) {
 		model_proc_set_parent(p, parent);
+	} else if (p && a->forgot_gen_hi && e->ppid && e->ppid != e->pid && e->ppid != INIT_PID) {
+		/* Its parent may be a process the cap forgot: an ancestor
+		 * that counts as possibly forgotten (evict.c). */
+		p->anc[0] = (struct proc_ref){ .pid = e->ppid, .gen = a->forgot_gen_hi };
+		p->n_anc = 1;
+	}
 	return p;
 }
 
 /* ---- who can still reach an object ------------------------------------- */
 
-/*
- * pid 1 is every service's parent and adopts every orphan, but passes no
- * names to them: as an ancestor it would keep every object of the host
- * waiting.  (A container's init is another pid on the host.)
- */
-#define INIT_PID 1
+/* pid 1 as an ancestor: see model_reach_init. */
 
 void model_reach_init(struct reach *r, const struct proc *creator)
 {
@@ -627,6 +635,24 @@ static int mapping_of_obj(void *ctx, struct range_node *rn)
 	const struct mapping *n = container_of(rn, struct mapping, rn);
 
 	return n->ino == o->ino && n->dev == o->dev;
+}
+
+void model_removal_add_path(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	struct removal *r = &a->removals[a->removal_next++ % SW_REMOVALS];
+
+	*r = (struct removal){
+		.valid = true,
+		.object = true,
+		.mnt_ns = e->c.mnt_ns,
+		.seq = e->seq,
+		.ts = e->ts_ns,
+		.remover_pid = e->pid,
+		.remover_uid = e->uid,
+	};
+	remover_set(r, p, e);
+	memcpy(r->path, e->c.name, SW_NAME_LEN);
+	r->path[SW_NAME_LEN - 1] = '\0';
 }
 
 void model_removal_add_obj(struct analyzer *a, struct proc *p, const struct sw_event *e,

@@ -634,6 +634,9 @@ const struct removal *model_removal_of_key(const struct analyzer *a, __u32 ipc_n
  * holder: for a seeded object, a live process (not p) that maps it. */
 void model_removal_add_obj(struct analyzer *a, struct proc *p, const struct sw_event *e,
 			   const struct shmobj *o, const struct proc *holder);
+/* p unlinked a path the analyzer does not know (the cap forgot its
+ * object): no outsider's, but it hides older removals of the path. */
+void model_removal_add_path(struct analyzer *a, struct proc *p, const struct sw_event *e);
 /* The latest unlink of this path in the mount namespace, or NULL. */
 const struct removal *model_removal_of_path(const struct analyzer *a, __u32 mnt_ns,
 					    const char *path);

@@ -353,7 +353,8 @@ static void switch_to(struct outfile *o, int fd, __u64 size)
 }
 
 /* Old files move up one, path.N-1 -> path.N ... path -> path.1; a
- * missing older file is fine, a path that cannot be kept is an error. */
+ * missing older file is fine, a log at the path that cannot move is an
+ * error. */
 static int shift_old_files(struct outfile *o)
 {
 	size_t len = strlen(o->name) + 16;
@@ -370,16 +371,10 @@ static int shift_old_files(struct outfile *o)
 		renameat(o->dirfd, from, o->dirfd, to);
 	}
 	snprintf(to, len, "%s.1", o->name);
-	/* The older ones are kept if they can be.  The one at the path gets
-	 * a second name, path.1, and stays at the path until the caller's
-	 * rename replaces it there: the path never names nothing.  That one
-	 * must be kept, or the rename would drop it. */
-	if (o->rotate_keep > 0) {
-		if (unlinkat(o->dirfd, to, 0) && errno != ENOENT)
-			ret = fail(o, -errno);
-		else if (linkat(o->dirfd, o->name, o->dirfd, to, 0) && errno != ENOENT)
-			ret = fail(o, -errno);
-	}
+	/* The older ones are kept if they can be; the one at the path must
+	 * move, or the caller's rename would replace it. */
+	if (o->rotate_keep > 0 && renameat(o->dirfd, o->name, o->dirfd, to) && errno != ENOENT)
+		ret = fail(o, -errno);
 out:
 	free(from);
 	free(to);
@@ -387,7 +382,8 @@ out:
 }
 
 /* The fresh file is made first, so that a failure moves nothing, and
- * renamed into place last, so that the path never names nothing. */
+ * renamed into place right after the old one moved to path.1: the path
+ * names nothing only between the two renames. */
 static int rotate(struct outfile *o)
 {
 	int ret = outfile__flush(o), fd;

@@ -52,6 +52,7 @@ struct tc {
 	__u32 ipc_ns;	/* of every event fed (0: the initial namespace) */
 	__u32 mnt_ns;	/* of the path calls fed (0: MNT_HOST) */
 	__u64 fs_used;	/* the mount's use in the object calls fed */
+	__u32 ppid;	/* of every event fed (0: none given) */
 	/* A comm of its own for one pid (else "prog<pid>"). */
 	__u32 comm_pid;
 	const char *comm;
@@ -142,6 +143,8 @@ static inline __u64 feed(struct sw_event *e, __u32 pid, __u32 tid)
 	e->ts_ns = T.ts;
 	e->seq = ++T.seq;
 	e->ipc_ns = T.ipc_ns;
+	if (T.ppid)
+		e->ppid = T.ppid;
 	if (T.comm && pid == T.comm_pid)
 		snprintf(e->comm, sizeof(e->comm), "%s", T.comm);
 	else

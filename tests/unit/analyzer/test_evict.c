@@ -272,6 +272,114 @@ static void test_pool_without_cap(void **state)
 	assert_int_equal(count_rule("attach-leak"), 0);
 }
 
+/* A process that had a finding is not forgotten: its dedup set keeps the
+ * same misuse from being reported twice when it comes back to it. */
+static void run_periodic_misuser(bool cap)
+{
+	T.opts.state_max = cap ? CAP : 0;
+	start();
+	call(100, 100, SW_SHMGET, -22 /* EINVAL */, 0, 1ULL << 41, 01000, 0);
+	fillers(0);
+	call(100, 100, SW_SHMGET, -22, 0, 1ULL << 41, 01000, 0);
+}
+
+static void test_misuse_again_after_eviction_is_one_finding(void **state)
+{
+	struct sw_state st;
+
+	run_periodic_misuser(true);
+	analyzer__state(T.a, &st);
+	assert_true(st.dropped_procs > 0);
+	assert_int_equal(count_rule("oversized-request"), 1);
+}
+
+static void test_misuse_again_without_cap(void **state)
+{
+	run_periodic_misuser(false);
+	assert_int_equal(count_rule("oversized-request"), 1);
+}
+
+/* 100 forks 101 and both go quiet; the cap forgets both.  101 comes back
+ * and makes segment 9, then exits: its parent, forgotten but maybe alive,
+ * could remove it.  Without the cap it waits for 100. */
+static void run_returning_child(bool cap)
+{
+	T.opts.state_max = cap ? CAP : 0;
+	start();
+	call(100, 100, SW_SHMGET, -2, 0x1234, SEG_LEN, 0, 0);
+	fork_(100, 101, false);
+	call(101, 101, SW_SHMGET, -2, 0x1234, SEG_LEN, 0, 0);
+	fillers(0);
+	T.ppid = 100;
+	shmget_(101, IPC_PRIVATE_KEY, SEG_LEN, 9);
+	T.ppid = 0;
+	exit_(101);
+}
+
+static void test_returning_child_keeps_its_parent(void **state)
+{
+	struct sw_state st;
+
+	run_returning_child(true);
+	analyzer__state(T.a, &st);
+	assert_true(st.dropped_procs >= 2);
+	assert_int_equal(count_rule("segment-leak"), 0);
+	analyzer__finish(T.a, T.ts);
+	assert_int_equal(count_rule("segment-leak"), 0);
+}
+
+static void test_returning_child_without_cap(void **state)
+{
+	run_returning_child(false);
+	assert_int_equal(count_rule("segment-leak"), 0); /* 100 lives */
+	exit_(100);
+	assert_int_equal(count_rule("segment-leak"), 1);
+}
+
+/* A segment from before the trace that only a forgotten process holds
+ * stays alive to the analyzer: it still exists in the kernel. */
+static void test_forgotten_holder_keeps_segment(void **state)
+{
+	struct sw_state st;
+
+	T.opts.state_max = CAP;
+	start();
+	shmat_(100, 0, 5, SEG_ADDR, SEG_LEN);
+	shmctl_(100, 5, IPC_RMID_CMD, 0);
+	fillers(0);
+	analyzer__state(T.a, &st);
+	assert_true(st.dropped_procs > 0);
+	assert_int_equal(st.segments, 1);
+}
+
+/* 300 unlinks /dev/shm/x, made by 100 (an outsider's removal).  100 makes
+ * it again, and the cap forgets that object among thousands; 100 unlinks
+ * it.  A later open that fails is explained by 100's own unlink, not by
+ * 300's older one: no removed-while-in-use. */
+static void test_unlink_of_forgotten_object_hides_older_removal(void **state)
+{
+	struct sw_state st;
+	char path[64];
+
+	T.opts.state_max = CAP;
+	start();
+	shm_open_(100, "/dev/shm/x", 900);
+	shm_truncate(100, 900, OBJ_LEN);
+	unlink_(300, "/dev/shm/x", 0);
+	shm_open_(100, "/dev/shm/x", 901);
+	shm_truncate(100, 901, OBJ_LEN);
+	for (__u32 i = 0; i < 4000; i++) {
+		snprintf(path, sizeof(path), "/dev/shm/o%u", i);
+		shm_open_(100, path, 10000 + i);
+		shm_truncate(100, 10000 + i, OBJ_LEN);
+	}
+	analyzer__state(T.a, &st);
+	assert_true(st.dropped_objects > 0); /* 901 first: the oldest */
+	unlink_(100, "/dev/shm/x", 0);
+	open_gone(400, "/dev/shm/x");
+	assert_int_equal(count_rule("removed-while-in-use"), 0);
+}
+
 /* What cannot be forgotten (mapped objects) holds the state over the cap
  * for a while; once it is gone the cap is the cap again: the processes
  * that pile up after are forgotten at the cap, not above it. */
@@ -325,6 +433,12 @@ int main(void)
 		T_(test_supervisor_without_cap),
 		T_(test_returning_pool_is_no_attach_leak),
 		T_(test_pool_without_cap),
+		T_(test_misuse_again_after_eviction_is_one_finding),
+		T_(test_misuse_again_without_cap),
+		T_(test_returning_child_keeps_its_parent),
+		T_(test_returning_child_without_cap),
+		T_(test_forgotten_holder_keeps_segment),
+		T_(test_unlink_of_forgotten_object_hides_older_removal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
