@@ -22,6 +22,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include "analyzer/analyzer.h"
+#include "defaults.h"
 
 #define SEG_BASE 0x7f0000000000ULL
 #define MAP_BASE 0x7e0000000000ULL
@@ -111,7 +112,9 @@ static long max_rss_kib(void)
 static int run(__u64 events, __u32 procs, __u32 live, __u32 frames)
 {
 	struct bench b = { .frames = frames };
-	struct analyzer_opts o = { .on_finding = on_finding, .ctx = &b };
+	/* With the state cap on, as shmwatch runs it by default. */
+	struct analyzer_opts o = { .on_finding = on_finding, .ctx = &b,
+				   .state_max = SW_DEFAULT_STATE_MAX };
 	long rss_half = 0;
 	double t0, dt;
 	__u64 n = 0;
