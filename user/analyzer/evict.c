@@ -228,7 +228,6 @@ void model_evict(struct analyzer *a)
 {
 	__u64 max = a->opts.state_max, target = max - max / 4, left;
 
-	a->evictions++;
 	forget_procs(a, target);
 	if (model_state_bytes(a) > target)
 		forget_objs(a, target);

@@ -509,7 +509,6 @@ struct analyzer {
 	__u64 dropped_procs;
 	__u64 dropped_objects;
 	__u64 forgotten;
-	__u64 evictions;
 	/* The newest generation the cap forgot (see model_reach_forgotten). */
 	__u64 forgot_gen_hi;
 	/* The state size the next eviction waits for: state_max, or more
