@@ -637,7 +637,9 @@ static int mapping_of_obj(void *ctx, struct range_node *rn)
 	return n->ino == o->ino && n->dev == o->dev;
 }
 
-void model_removal_add_path(struct analyzer *a, struct proc *p, const struct sw_event *e)
+/* A new removal of the object path e names, by p: the fields every
+ * object removal has. */
+static struct removal *path_removal(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	struct removal *r = &a->removals[a->removal_next++ % SW_REMOVALS];
 
@@ -653,26 +655,20 @@ void model_removal_add_path(struct analyzer *a, struct proc *p, const struct sw_
 	remover_set(r, p, e);
 	memcpy(r->path, e->c.name, SW_NAME_LEN);
 	r->path[SW_NAME_LEN - 1] = '\0';
+	return r;
+}
+
+void model_removal_add_path(struct analyzer *a, struct proc *p, const struct sw_event *e)
+{
+	path_removal(a, p, e);
 }
 
 void model_removal_add_obj(struct analyzer *a, struct proc *p, const struct sw_event *e,
 			   const struct shmobj *o, const struct proc *holder)
 {
-	struct removal *r = &a->removals[a->removal_next++ % SW_REMOVALS];
+	struct removal *r = path_removal(a, p, e);
 
-	*r = (struct removal){
-		.valid = true,
-		.object = true,
-		.mnt_ns = e->c.mnt_ns,
-		.size = o->size,
-		.seq = e->seq,
-		.ts = e->ts_ns,
-		.remover_pid = e->pid,
-		.remover_uid = e->uid,
-	};
-	remover_set(r, p, e);
-	memcpy(r->path, e->c.name, SW_NAME_LEN);
-	r->path[SW_NAME_LEN - 1] = '\0';
+	r->size = o->size;
 	if (o->created) {
 		r->creator_pid = o->creator_pid;
 		memcpy(r->creator_comm, o->creator_comm, SW_COMM_LEN);
