@@ -29,7 +29,7 @@ CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(WERROR) \
              -Iuser -I$(BUILD) -D_GNU_SOURCE $(SANFLAGS)
 # What the core library (libshmwatch.a) needs; the binary adds libbpf.
-CORE_LDLIBS := -ldw -lelf -lz -ljson-c -lmicrohttpd -lpthread
+CORE_LDLIBS := -ldw -lelf -lz -ljson-c -lmicrohttpd -lncursesw -lpthread
 LDLIBS    := -lbpf $(CORE_LDLIBS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
              -Ivmlinux/$(ARCH) -Iuser
@@ -41,13 +41,17 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
 # install and package tests build the .deb (build-essential, debhelper,
 # git), check it (lintian), install it in a fresh chroot (debootstrap) and
 # check the unit (systemd-analyze from systemd, man-db, procps's /bin/kill);
-# the service test rotates the log with logrotate, and the completion test
-# needs bash-completion's helpers.
+# the service test rotates the log with logrotate, the completion test
+# needs bash-completion's helpers, the top test drives `shmwatch top` in
+# tmux, the report test renders a report in headless chromium, and the
+# container tests run real containers with podman and runc.  The live
+# view (top) is drawn with ncurses.
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
         libcmocka-dev libjson-c-dev libdw-dev pkg-config python3 jq iproute2 \
-        libclang-rt-14-dev stress-ng libmicrohttpd-dev
+        libclang-rt-14-dev stress-ng libmicrohttpd-dev libncurses-dev
 TEST_DEPS := prometheus prometheus-node-exporter build-essential debhelper git lintian \
-        debootstrap systemd man-db procps logrotate bash-completion
+        debootstrap systemd man-db procps logrotate bash-completion tmux chromium \
+        podman runc
 
 # Everything in user/ but the entry point and the libbpf glue is pure and
 # goes into a library the unit tests link against.

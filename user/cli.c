@@ -105,44 +105,35 @@ static const char *size_text(char *buf, size_t len, unsigned long long v)
 	return buf;
 }
 
-size_t cli_trace_usage(char *buf, size_t len)
+/*
+ * The trace's options, which top shares: top leaves out what its view has
+ * no use for (-q, --format, --stack-depth, the log on standard output)
+ * and has a stats interval of its own.
+ */
+static void trace_options(struct text *t, bool top)
 {
-	struct text t = { .buf = buf, .len = len };
-	char desc[1024], max_size[32], ringbuf[32], state_max[32];
-	struct text d = { .buf = desc, .len = sizeof(desc) };
+	char max_size[32], ringbuf[32], state_max[32];
 
-	if (len)
-		buf[0] = '\0';
-	text_printf(&d, "Trace shared-memory calls and report misuse: ");
-	text_calls(&d, any_call);
-	text_printf(&d, " (");
-	text_calls(&d, file_call);
-	text_printf(&d, " of files on a tmpfs such as /dev/shm, madvise with MADV_DONTFORK or "
-		    "MADV_DOFORK); and fork, exec, exit, SIGSEGV and SIGBUS of the traced "
-		    "processes.  Without -p and COMMAND the whole system is traced.  A COMMAND "
-		    "is traced with the processes it starts, until the last of them exits.");
-	text_printf(&t,
-		"usage: shmwatch [OPTIONS] [-- COMMAND [ARGS...]]\n"
-		"       shmwatch analyze [OPTIONS] LOG...\n"
-		"       shmwatch ls [OPTIONS]\n"
-		"\n");
-	text_fill(&t, desc);
-	text_printf(&t,
-		"\n"
+	text_printf(t,
 		"  -p, --pid PID[,PID...]   trace running processes (all their threads)\n"
 		"  -f, --follow             also trace their children forked later\n"
-		"  -o, --output FILE        write the NDJSON event log to FILE ('-': stdout)\n"
+		"  -o, --output FILE        write the NDJSON event log to FILE%s\n"
 		"  -d, --duration SECS      stop after SECS seconds\n"
-		"  -v, --verbose            show libbpf's messages\n"
-		"  -q, --quiet              no per-call lines in the text view\n"
+		"  -v, --verbose            show libbpf's messages\n",
+		top ? "" : " ('-': stdout)");
+	if (!top)
+		text_printf(t, "  -q, --quiet              no per-call lines in the text view\n");
+	text_printf(t,
 		"      --events all|failed|none  which events the outputs get: all (the\n"
 		"                           default), failed calls and faults, or none\n"
 		"                           (findings, summaries, usage and stats only)\n"
 		"      --summaries all|findings|none  which processes' summaries the outputs\n"
 		"                           get: every one that used shared memory (the\n"
-		"                           default), those with findings, or none\n"
-		"      --format text|json   format of standard output (default: text)\n"
-		"      --color auto|always|never  colours in the text view (default: auto,\n"
+		"                           default), those with findings, or none\n");
+	if (!top)
+		text_printf(t, "      --format text|json   format of standard output (default: text)\n");
+	text_printf(t,
+		"      --color auto|always|never  colours in the %s view (default: auto,\n"
 		"                           on a terminal unless NO_COLOR is set)\n"
 		"      --comm NAME          only processes with this command name (its\n"
 		"                           first %d characters, as the kernel keeps it)\n"
@@ -152,8 +143,13 @@ size_t cli_trace_usage(char *buf, size_t len)
 		"      --all-mmaps          record private mappings too\n"
 		"      --writes             record writes that a memory filesystem refuses\n"
 		"                           for want of space (costs every write on the host)\n"
-		"      --no-stacks          do not capture user stacks\n"
-		"      --stack-depth N      frames shown per stack in the text view (default %d)\n"
+		"      --no-stacks          do not capture user stacks\n",
+		top ? "live" : "text", SW_COMM_LEN - 1,
+		size_text(max_size, sizeof(max_size), SW_DEFAULT_MAX_SIZE));
+	if (!top)
+		text_printf(t, "      --stack-depth N      frames shown per stack in the text view (default %d)\n",
+			    SW_DEFAULT_STACK_DEPTH);
+	text_printf(t,
 		"      --leak-window SECS   attach-leak: length of one window (default %g)\n"
 		"      --leak-count N       attach-leak: growth per window, 4 windows in a\n"
 		"                           row (default %d)\n"
@@ -173,18 +169,79 @@ size_t cli_trace_usage(char *buf, size_t len)
 		"                           at /metrics\n"
 		"      --metrics-file FILE  write them to FILE at every stats record (for\n"
 		"                           the node exporter's textfile collector)\n"
+		"      --folded FILE        at the end, write the shared memory held by\n"
+		"                           creating stack, at the peak and at the end, in\n"
+		"                           the folded format of flame graph tools\n"
 		"  -h, --help               this help\n"
-		"      --version            print the version\n"
+		"      --version            print the version\n",
+		SW_DEFAULT_GROWTH_WINDOW_NS / 1e9, SW_DEFAULT_GROWTH_THRESHOLD,
+		size_text(ringbuf, sizeof(ringbuf), SW_DEFAULT_RINGBUF_SIZE),
+		top ? CLI_TOP_STATS_INTERVAL : SW_DEFAULT_STATS_INTERVAL, SW_DEFAULT_ROTATE_KEEP,
+		size_text(state_max, sizeof(state_max), SW_DEFAULT_STATE_MAX));
+}
+
+size_t cli_trace_usage(char *buf, size_t len)
+{
+	struct text t = { .buf = buf, .len = len };
+	char desc[1024];
+	struct text d = { .buf = desc, .len = sizeof(desc) };
+
+	if (len)
+		buf[0] = '\0';
+	text_printf(&d, "Trace shared-memory calls and report misuse: ");
+	text_calls(&d, any_call);
+	text_printf(&d, " (");
+	text_calls(&d, file_call);
+	text_printf(&d, " of files on a tmpfs such as /dev/shm, madvise with MADV_DONTFORK or "
+		    "MADV_DOFORK); and fork, exec, exit, SIGSEGV and SIGBUS of the traced "
+		    "processes.  Without -p and COMMAND the whole system is traced.  A COMMAND "
+		    "is traced with the processes it starts, until the last of them exits.");
+	text_printf(&t,
+		"usage: shmwatch [OPTIONS] [-- COMMAND [ARGS...]]\n"
+		"       shmwatch analyze [OPTIONS] LOG...\n"
+		"       shmwatch ls [OPTIONS]\n"
+		"       shmwatch top [OPTIONS] [-- COMMAND [ARGS...]]\n"
+		"       shmwatch report [OPTIONS] LOG...\n"
+		"\n");
+	text_fill(&t, desc);
+	text_printf(&t, "\n");
+	trace_options(&t, false);
+	text_printf(&t,
 		"\n"
 		"Exit status: 0 on success, the command's status when a COMMAND was\n"
 		"launched, 1 when --check-state found a difference (and the status\n"
-		"would otherwise be 0), 2 on bad usage or when tracing cannot start.\n",
-		SW_COMM_LEN - 1, size_text(max_size, sizeof(max_size), SW_DEFAULT_MAX_SIZE),
-		SW_DEFAULT_STACK_DEPTH, SW_DEFAULT_GROWTH_WINDOW_NS / 1e9,
-		SW_DEFAULT_GROWTH_THRESHOLD,
-		size_text(ringbuf, sizeof(ringbuf), SW_DEFAULT_RINGBUF_SIZE),
-		SW_DEFAULT_STATS_INTERVAL, SW_DEFAULT_ROTATE_KEEP,
-		size_text(state_max, sizeof(state_max), SW_DEFAULT_STATE_MAX));
+		"would otherwise be 0), 2 on bad usage or when tracing cannot start.\n");
+	return t.n;
+}
+
+size_t cli_top_usage(char *buf, size_t len)
+{
+	struct text t = { .buf = buf, .len = len };
+
+	if (len)
+		buf[0] = '\0';
+	text_printf(&t, "usage: shmwatch top [OPTIONS] [-- COMMAND [ARGS...]]\n\n");
+	text_fill(&t, "A live full-screen view of a trace, redrawn every second: the traced "
+		  "processes by the shared memory they hold (SysV attachments and shared "
+		  "mappings), its growth over the last 10 s, their calls per second, failed "
+		  "calls and findings; the memory filesystems and SysV namespaces by use; "
+		  "and the latest findings.  It traces as shmwatch does (the whole system "
+		  "without -p and COMMAND) and ends the same ways; standard output must be "
+		  "a terminal.  What shmwatch and COMMAND write to standard output and "
+		  "error while the view is up is shown after it closes.  Calls and "
+		  "failures count the events the outputs get (--events).");
+	text_printf(&t, "\n");
+	text_fill(&t, "Keys: q quits (as Ctrl-C does), Tab shows the next pane (processes, "
+		  "mounts, SysV, findings), s or < and > change the sort column (held, growth, "
+		  "failed, findings, pid), / filters by command name (Enter applies, Esc "
+		  "clears), h or ? shows the keys.");
+	text_printf(&t, "\n");
+	trace_options(&t, true);
+	text_printf(&t,
+		"\n"
+		"Exit status: as shmwatch's: 0 on success, the command's status when a\n"
+		"COMMAND was launched, 1 when --check-state found a difference, 2 on bad\n"
+		"usage, when tracing cannot start or standard output is no terminal.\n");
 	return t.n;
 }
 
@@ -192,7 +249,8 @@ const char cli_analyze_usage[] =
 	"usage: shmwatch analyze [OPTIONS] LOG...\n"
 	"\n"
 	"Run the analyzer over saved NDJSON logs (in order; '-' is stdin), gzip'd\n"
-	"or not.  Options may also follow the logs; '--' ends them.\n"
+	"or not.  Options may also follow the logs; '--' ends them.  On a\n"
+	"terminal, standard error shows the progress of a long run.\n"
 	"\n"
 	"      --format text|json   output format (default: text)\n"
 	"      --strict             stop at the first malformed line\n"
@@ -200,6 +258,8 @@ const char cli_analyze_usage[] =
 	"                           see shmwatch --help)\n"
 	"      --summaries all|findings|none  which processes' summaries are written\n"
 	"                           (default: all that used shared memory)\n"
+	"      --folded FILE        write the shared memory held by creating stack,\n"
+	"                           at the peak and at the end, for flame graphs\n"
 	"  -h, --help               this help\n"
 	"\n"
 	"Exit status: 0 when every line was read, 1 when lines were skipped or no\n"
@@ -209,6 +269,29 @@ const char cli_analyze_usage[] =
 
 _Static_assert(SW_DEFAULT_STATE_MAX == 256ULL << 20, "cli_analyze_usage names the default state cap");
 
+const char cli_report_usage[] =
+	"usage: shmwatch report [OPTIONS] LOG...\n"
+	"\n"
+	"Write one self-contained HTML page from saved NDJSON logs, read and\n"
+	"analysed as shmwatch analyze reads them: a timeline per memory filesystem\n"
+	"and per IPC namespace with the peak marked, the lifetimes of segments,\n"
+	"objects and attachments per process, every finding with its stacks, and\n"
+	"the summaries.  Options may also follow the logs; '--' ends them.\n"
+	"\n"
+	"  -o, --output FILE        write the page there (default: standard output,\n"
+	"                           which must then not be a terminal); an existing\n"
+	"                           FILE is replaced only by a complete report\n"
+	"      --title TEXT         the page's title (default: shmwatch report)\n"
+	"      --strict             stop at the first malformed line\n"
+	"      --state-max SIZE     cap on the analyzer's state (default 256M, 0: none;\n"
+	"                           see shmwatch --help)\n"
+	"  -h, --help               this help\n"
+	"\n"
+	"Exit status: 0 when every line was read, 1 when lines were skipped or no\n"
+	"log held a record, 2 on bad usage, a log that cannot be read or is no\n"
+	"NDJSON log, a malformed line with --strict, or a report that cannot be\n"
+	"written (then no FILE is left, and an existing one is kept).\n";
+
 const char cli_ls_usage[] =
 	"usage: shmwatch ls [OPTIONS]\n"
 	"\n"
@@ -216,12 +299,16 @@ const char cli_ls_usage[] =
 	"filesystems (no tracing): SysV segments of this IPC namespace, the files\n"
 	"of every /dev/shm and hugetlbfs mount (each mount namespace's own),\n"
 	"memory-filesystem files mapped shared or deleted but still held, and\n"
-	"memfds; each with the processes that map or hold it and a verdict\n"
-	"(orphaned, unattached, unheld, deleted-but-held).  Biggest first.\n"
+	"memfds; each with the processes that map or hold it (and the container\n"
+	"each runs in) and a verdict (orphaned, unattached, unheld,\n"
+	"deleted-but-held).  Biggest first.\n"
 	"\n"
 	"  -p, --pid PID[,PID...]   only what these processes hold (or created)\n"
 	"      --orphaned           only what nobody holds: orphaned and unattached\n"
 	"                           segments, unheld files\n"
+	"      --container ID|host  only what processes of this container hold (a\n"
+	"                           prefix of its id or of its pod's UID), and its\n"
+	"                           own /dev/shm; host: of no container\n"
 	"      --format text|json   output format (default: text)\n"
 	"  -o, --output FILE        write there instead of standard output\n"
 	"  -v, --verbose            every holder, not the first few\n"
@@ -304,6 +391,9 @@ enum {
 	OPT_STATE_MAX,
 	OPT_EVENTS,
 	OPT_SUMMARIES,
+	OPT_FOLDED,
+	OPT_TITLE,
+	OPT_CONTAINER,
 };
 
 static int errf(char *err, size_t errlen, const char *fmt, ...)
@@ -434,6 +524,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "events", required_argument, NULL, OPT_EVENTS },
 		{ "summaries", required_argument, NULL, OPT_SUMMARIES },
+		{ "folded", required_argument, NULL, OPT_FOLDED },
 		{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 		{ "state-max", required_argument, NULL, OPT_STATE_MAX },
 		{ 0 },
@@ -525,6 +616,9 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		case OPT_METRICS_FILE:
 			o->metrics_file = optarg;
 			break;
+		case OPT_FOLDED:
+			o->folded = optarg;
+			break;
 		case OPT_EXIT_WITH_COMMAND:
 			o->exit_with_command = true;
 			break;
@@ -602,6 +696,22 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 	return 0;
 }
 
+int cli_parse_top(struct cli_trace *o, int argc, char **argv, char *err, size_t errlen)
+{
+	int ret;
+
+	o->stats_interval = CLI_TOP_STATS_INTERVAL;
+	ret = cli_parse_trace(o, argc, argv, err, errlen);
+	if (ret || o->help || o->version)
+		return ret;
+	o->top = true;
+	if (o->output && !strcmp(o->output, "-"))
+		return errf(err, errlen, "top draws on standard output: -o - is not for it (-o FILE is)");
+	if (o->format == CLI_FORMAT_JSON)
+		return errf(err, errlen, "top draws on standard output: --format json is not for it");
+	return 0;
+}
+
 int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
@@ -609,6 +719,7 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "state-max", required_argument, NULL, OPT_STATE_MAX },
 		{ "summaries", required_argument, NULL, OPT_SUMMARIES },
+		{ "folded", required_argument, NULL, OPT_FOLDED },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -637,6 +748,9 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 			if (parse_summaries(optarg, &o->summaries))
 				return errf(err, errlen, SUMMARIES_ERR, optarg);
 			break;
+		case OPT_FOLDED:
+			o->folded = optarg;
+			break;
 		case 'h':
 			o->help = true;
 			return 0;
@@ -651,11 +765,60 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 	return 0;
 }
 
+int cli_parse_report(struct cli_report *o, int argc, char **argv, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "state-max", required_argument, NULL, OPT_STATE_MAX },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	o->state_max = SW_DEFAULT_STATE_MAX;
+	optind = 0;
+	opterr = 0;
+	/* Options may follow the logs, as with analyze. */
+	while ((opt = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			if (!optarg[0])
+				return errf(err, errlen, "-o needs a FILE");
+			o->output = optarg;
+			break;
+		case OPT_TITLE:
+			o->title = optarg;
+			break;
+		case OPT_STRICT:
+			o->strict = true;
+			break;
+		case OPT_STATE_MAX:
+			if (parse_state_max(optarg, &o->state_max))
+				return errf(err, errlen, STATE_MAX_ERR, optarg);
+			break;
+		case 'h':
+			o->help = true;
+			return 0;
+		default:
+			return bad_option(argv, opt, err, errlen);
+		}
+	}
+	if (optind >= argc)
+		return errf(err, errlen, "report needs at least one LOG (or '-')");
+	o->logs = argv + optind;
+	o->n_logs = argc - optind;
+	return 0;
+}
+
 int cli_parse_ls(struct cli_ls *o, int argc, char **argv, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "orphaned", no_argument, NULL, OPT_ORPHANED },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -676,6 +839,11 @@ int cli_parse_ls(struct cli_ls *o, int argc, char **argv, char *err, size_t errl
 			break;
 		case OPT_ORPHANED:
 			o->orphaned = true;
+			break;
+		case OPT_CONTAINER:
+			if (!*optarg)
+				return errf(err, errlen, "invalid container '' (an id, a pod UID or host)");
+			o->container = optarg;
 			break;
 		case OPT_FORMAT:
 			if (parse_format(optarg, &o->format))

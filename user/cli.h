@@ -61,8 +61,10 @@ struct cli_trace {
 	bool check_state;     /* compare the end state with /proc */
 	const char *metrics_addr; /* --metrics HOST:PORT, NULL: none */
 	const char *metrics_file; /* --metrics-file, NULL: none */
+	const char *folded;   /* --folded FILE, NULL: none */
 	char **command;	      /* argv after --, or NULL */
 	enum cli_mode mode;
+	bool top;	      /* shmwatch top: the live view on the terminal */
 	bool help;
 	bool version;
 };
@@ -74,6 +76,17 @@ struct cli_analyze {
 	bool strict;
 	__u64 state_max;
 	enum cli_summaries summaries;
+	const char *folded; /* --folded FILE, NULL: none */
+	bool help;
+};
+
+struct cli_report {
+	char **logs; /* as cli_analyze's */
+	int n_logs;
+	const char *output; /* -o, NULL or "-": standard output */
+	const char *title;  /* NULL: the default */
+	bool strict;
+	__u64 state_max;
 	bool help;
 };
 
@@ -81,6 +94,7 @@ struct cli_ls {
 	__u32 pids[CLI_MAX_PIDS];
 	int n_pids;
 	bool orphaned;
+	const char *container; /* --container ID|host, NULL: any */
 	enum cli_format format;
 	const char *output; /* -o, NULL: standard output */
 	bool verbose;
@@ -93,7 +107,16 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 /* The trace command's help into buf, with snprintf's contract: returns
  * the length of the whole text, which is cut to fit len. */
 size_t cli_trace_usage(char *buf, size_t len);
+/* `shmwatch top`: the trace's options (with a stats interval of
+ * CLI_TOP_STATS_INTERVAL unless given), top set; standard output must
+ * stay the view's, so -o - and --format json are refused. */
+#define CLI_TOP_STATS_INTERVAL 1
+int cli_parse_top(struct cli_trace *o, int argc, char **argv, char *err, size_t errlen);
+/* Its help, as cli_trace_usage. */
+size_t cli_top_usage(char *buf, size_t len);
 extern const char cli_analyze_usage[];
+int cli_parse_report(struct cli_report *o, int argc, char **argv, char *err, size_t errlen);
+extern const char cli_report_usage[];
 int cli_parse_ls(struct cli_ls *o, int argc, char **argv, char *err, size_t errlen);
 extern const char cli_ls_usage[];
 

@@ -11,6 +11,7 @@
 
 int do_analyze(int argc, char **argv); /* analyze.c */
 int do_ls(int argc, char **argv);      /* inventory/ls.c */
+int do_report(int argc, char **argv);  /* report.c */
 
 /*
  * What do_analyze() does once its logs are open: replay them in order
@@ -20,5 +21,14 @@ int do_ls(int argc, char **argv);      /* inventory/ls.c */
  */
 int analyze_replay(struct logread **logs, int n_logs, const struct pipeline_opts *opts,
 		   unsigned long *skipped);
+/* Open every log before anything is written: 0, or -errno with one line
+ * on stderr (the reader's own for one that is no log). */
+int analyze_open_logs(struct logread **logs, char *const *paths, int n_logs, bool strict);
+/* Records read from the logs (0: nothing was checked). */
+unsigned long analyze_count_records(struct logread **logs, int n_logs);
+/* The exit status of analyze (and report) after a replay that returned
+ * ret: 2 when it failed, 1 when lines were skipped or no log held a
+ * record, else 0. */
+int analyze_exit_status(int ret, struct logread **logs, int n_logs, unsigned long skipped);
 
 #endif

@@ -141,6 +141,7 @@ void config_pipeline_opts(const struct cli_trace *o, struct pipeline_opts *ao)
 	ao->failed_events = o->events == CLI_EVENTS_FAILED;
 	ao->metrics_addr = o->metrics_addr;
 	ao->metrics_file = o->metrics_file;
+	ao->folded_path = o->folded;
 	ao->rotate_size = o->rotate_size;
 	ao->rotate_keep = o->rotate_keep;
 	ao->state_max = o->state_max;
@@ -150,6 +151,9 @@ void config_pipeline_opts(const struct cli_trace *o, struct pipeline_opts *ao)
 	ao->stack_depth = o->stack_depth;
 	/* System-wide, every process is compared with /proc anyway. */
 	ao->keep_exited = o->check_state && o->mode != CLI_MODE_SYSTEM;
+	ao->top = o->top;
+	/* Auto: the view is on a terminal (shmwatch top checks). */
+	ao->color_view = o->top && o->color != CLI_COLOR_NEVER;
 }
 
 void config_header(const struct cli_trace *o, struct sw_header *h)

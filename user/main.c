@@ -257,11 +257,10 @@ static void stop_command(struct run *r, int sig, bool forward, enum stop_reason 
 	r->stopping = why;
 }
 
-/* A stop signal arrived: decide what it ends. */
-static void on_stop_signal(struct run *r)
+/* A stop signal arrived (or the live view's q, which is a SIGINT sent
+ * to the command): decide what it ends. */
+static void on_stop(struct run *r, int sig, bool forward)
 {
-	int sig = stop_signal;
-
 	/* One more while the command is being stopped: no more waiting. */
 	if (r->child && !r->child->exited && r->child->kill_at) {
 		launch_kill(r->child);
@@ -269,7 +268,7 @@ static void on_stop_signal(struct run *r)
 		return;
 	}
 	if (r->child && !r->child->exited) {
-		stop_command(r, sig, stop_from_process, STOP_SIGNAL);
+		stop_command(r, sig, forward, STOP_SIGNAL);
 		return;
 	}
 	r->stop = STOP_SIGNAL;
@@ -362,7 +361,7 @@ static int trace_loop(struct run *r)
 			pipeline__reopen(r->pl);
 		}
 		if (stop_signal) {
-			on_stop_signal(r);
+			on_stop(r, stop_signal, stop_from_process);
 			stop_signal = 0;
 		}
 		if (r->child)
@@ -379,6 +378,8 @@ static int trace_loop(struct run *r)
 		if (!r->opens_on && analyzer__wants_opens(pipeline__analyzer(r->pl)))
 			record_opens(r);
 		pipeline__tick(r->pl, now);
+		if (pipeline__stop_requested(r->pl) && r->stop == STOP_NONE)
+			on_stop(r, SIGINT, true);
 		if (pipeline__output_error(r->pl))
 			r->stop = STOP_OUTPUT;
 		if (deadline && now >= deadline && r->stop == STOP_NONE) {
@@ -501,19 +502,22 @@ static int run_trace(struct pipeline *pl, const struct cli_trace *o, struct laun
 	return agrees ? 0 : EXIT_DIFFERS;
 }
 
-static void print_usage(void)
+static void print_usage(bool top)
 {
-	size_t n = cli_trace_usage(NULL, 0);
+	size_t (*usage)(char *buf, size_t len) = top ? cli_top_usage : cli_trace_usage;
+	size_t n = usage(NULL, 0);
 	char *text = malloc(n + 1);
 
 	if (text) {
-		cli_trace_usage(text, n + 1);
+		usage(text, n + 1);
 		fputs(text, stdout);
 	}
 	free(text);
 }
 
-static int do_trace(int argc, char **argv)
+/* The trace, with the text view or NDJSON on standard output, or (top)
+ * the live view. */
+static int trace_command(int argc, char **argv, bool top)
 {
 	struct cli_trace o;
 	struct launch child = { .pid = -1 };
@@ -526,18 +530,20 @@ static int do_trace(int argc, char **argv)
 	int ret;
 
 	cli_trace_defaults(&o);
-	if (cli_parse_trace(&o, argc, argv, err, sizeof(err))) {
-		fprintf(stderr, "shmwatch: %s (see shmwatch --help)\n", err);
+	if (top ? cli_parse_top(&o, argc, argv, err, sizeof(err)) :
+		  cli_parse_trace(&o, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "shmwatch: %s (see shmwatch %s--help)\n", err, top ? "top " : "");
 		return EXIT_USAGE;
 	}
 	if (o.help || o.version) {
 		if (o.help)
-			print_usage();
+			print_usage(top);
 		else
 			printf("shmwatch %s\n", SHMWATCH_VERSION);
 		return 0;
 	}
-	if (config_resolve_pids(&o, "/proc", (__u32)getpid(), note, NULL, err, sizeof(err)) ||
+	if ((top && sink_top_check_terminal(err, sizeof(err))) ||
+	    config_resolve_pids(&o, "/proc", (__u32)getpid(), note, NULL, err, sizeof(err)) ||
 	    config_resolve_user(&o, err, sizeof(err))) {
 		fprintf(stderr, "shmwatch: %s\n", err);
 		return EXIT_USAGE;
@@ -556,7 +562,10 @@ static int do_trace(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ret = 0;
-	if (o.command && (ret = launch_spawn_held(&child, o.command, pipeline__stdout_is_log(pl))))
+	/* Under the live view the command's output joins what is held of
+	 * shmwatch's stderr (sink_top__new), not the screen. */
+	if (o.command && (ret = launch_spawn_held(&child, o.command,
+						  pipeline__stdout_is_log(pl) || top)))
 		fprintf(stderr, "shmwatch: can't start %s: %s\n",
 			text_escaped(err, sizeof(err), o.command[0]), strerror(-ret));
 	else
@@ -568,6 +577,16 @@ static int do_trace(int argc, char **argv)
 	return ret < 0 ? EXIT_USAGE : ret;
 }
 
+static int do_trace(int argc, char **argv)
+{
+	return trace_command(argc, argv, false);
+}
+
+static int do_top(int argc, char **argv)
+{
+	return trace_command(argc, argv, true);
+}
+
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -577,6 +596,8 @@ static const struct cmd cmds[] = {
 	{ "trace", do_trace },
 	{ "analyze", do_analyze },
 	{ "ls", do_ls },
+	{ "report", do_report },
+	{ "top", do_top },
 };
 
 int main(int argc, char **argv)

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "pipeline.h"
 #include "lib/names.h"
+#include "out/folded.h"
 #include "trace/stacksites.h"
 
 #define MAX_SINKS 4 /* a log file, standard output, the metrics */
@@ -27,6 +28,9 @@ struct pipeline {
 	__u64 last_ts;
 	bool error_reported;
 	struct stack_sites *sites; /* live only: stacks of call sites */
+	__u64 usage_every_ns;	   /* pipeline_opts' */
+	__u64 usage_ts;		   /* when usage last reached the sinks */
+	struct folded *folded;	   /* --folded, NULL: none */
 	bool stdout_json;
 	bool failed_events; /* pipeline_opts.failed_events */
 	bool no_summaries, summaries_findings_only; /* pipeline_opts' */
@@ -38,6 +42,8 @@ struct pipeline {
 	/* The most frames of a stack that any sink shows. */
 	__u32 event_frames;
 	__u32 finding_frames;
+	bool stop_requested; /* a sink's tick asked the trace to end */
+	int tick_error;	     /* the first a sink's tick returned */
 };
 
 /*
@@ -134,6 +140,13 @@ static struct sink *new_text(struct outfile *out, const struct pipeline_opts *o)
 	return sink_text__new(out, &to);
 }
 
+static struct sink *new_report(struct outfile *out, const struct pipeline_opts *o)
+{
+	static const struct sink_report_opts none;
+
+	return sink_report__new(out, o->report ? o->report : &none);
+}
+
 /* One output at path; a log (rotated, published, reopened) when is_log. */
 static int add_sink(struct pipeline *pl, sink_new_fn new_sink, const char *path, bool is_log,
 		    const struct pipeline_opts *o, char *err, size_t len)
@@ -179,6 +192,23 @@ static int add_sink(struct pipeline *pl, sink_new_fn new_sink, const char *path,
 	return 0;
 }
 
+/* The live view: no outfile, standard output is the terminal it draws. */
+static int add_top(struct pipeline *pl, const struct pipeline_opts *o, char *err, size_t len)
+{
+	struct sink_top_opts to = { .color = o->color_view };
+	struct sink *s;
+
+	if (pl->n_sinks == MAX_SINKS) {
+		snprintf(err, len, "too many outputs");
+		return -EINVAL;
+	}
+	s = sink_top__new(&to, err, len);
+	if (!s)
+		return -EINVAL;
+	pl->sinks[pl->n_sinks++] = s;
+	return 0;
+}
+
 static int open_sinks(struct pipeline *pl, const struct pipeline_opts *o, char *err, size_t len)
 {
 	bool log_to_stdout = o->log_path && !strcmp(o->log_path, "-");
@@ -199,7 +229,12 @@ static int open_sinks(struct pipeline *pl, const struct pipeline_opts *o, char *
 			return -EINVAL;
 		pl->sinks[pl->n_sinks++] = s;
 	}
+	/* The report is all that is written: no text view beside it. */
+	if (o->report_path)
+		return add_sink(pl, new_report, o->report_path, false, o, err, len);
 	pl->stdout_json = log_to_stdout || o->stdout_json;
+	if (o->top && !pl->stdout_json)
+		return add_top(pl, o, err, len);
 	if (pl->stdout_json)
 		return add_sink(pl, new_json, "-", true, o, err, len);
 	return add_sink(pl, new_text, "-", false, o, err, len);
@@ -223,6 +258,7 @@ struct pipeline *pipeline__new(const struct pipeline_opts *o, const struct sw_he
 	ao.on_sysv_usage = fan_sysv_usage;
 	ao.ctx = pl;
 	pl->live = o->live;
+	pl->usage_every_ns = o->usage_every_ns;
 	pl->failed_events = o->failed_events;
 	pl->no_summaries = o->no_summaries;
 	pl->summaries_findings_only = o->summaries_findings_only;
@@ -234,6 +270,8 @@ struct pipeline *pipeline__new(const struct pipeline_opts *o, const struct sw_he
 		goto fail;
 	}
 	if (open_sinks(pl, o, err, len))
+		goto fail;
+	if (o->folded_path && !(pl->folded = folded__open(o->folded_path, err, len)))
 		goto fail;
 	pl->analyzer = analyzer__new(&ao);
 	if (!pl->analyzer) {
@@ -364,6 +402,14 @@ static void on_event(struct pipeline *pl, const struct sw_event *e, const struct
 		if (sw_ret_is_err(e->c.ret))
 			pl->stats.failed[e->call]++;
 	}
+	/* Usage as it was after the previous event, stamped with its time:
+	 * a change just before a quiet spell is shown when it happened. */
+	if (pl->usage_every_ns && e->ts_ns - pl->usage_ts >= pl->usage_every_ns &&
+	    e->ts_ns > pl->last_ts) {
+		analyzer__usage(pl->analyzer, pl->last_ts, true, fan_usage, pl);
+		analyzer__sysv_usage(pl->analyzer, pl->last_ts, true, fan_sysv_usage, pl);
+		pl->usage_ts = pl->last_ts;
+	}
 	pl->last_ts = e->ts_ns;
 	e = with_site_stack(pl, e, &filled);
 	/* Read the process's module map now, while it is sure to live. */
@@ -437,7 +483,13 @@ void pipeline__stats(struct pipeline *pl, bool final)
 void pipeline__finish(struct pipeline *pl)
 {
 	char line[1024];
+	int err;
 
+	/* What is held at the end, before the end-of-trace findings. */
+	if (pl->folded && (err = folded__write(pl->folded, pl->analyzer, pl->sym))) {
+		fprintf(stderr, "shmwatch: can't write the folded stacks: %s\n", strerror(-err));
+		pl->error_reported = true;
+	}
 	analyzer__finish(pl->analyzer, pl->last_ts);
 	pipeline__stats(pl, true);
 	sink_format_stats_line(line, sizeof(line), &pl->stats);
@@ -483,9 +535,28 @@ int pipeline__publish(struct pipeline *pl)
 
 void pipeline__tick(struct pipeline *pl, __u64 now_ns)
 {
-	for (int i = 0; i < pl->n_sinks; i++)
-		if (pl->sinks[i]->out)
-			outfile__tick(pl->sinks[i]->out, now_ns);
+	for (int i = 0; i < pl->n_sinks; i++) {
+		struct sink *s = pl->sinks[i];
+		int ret;
+
+		if (s->out)
+			outfile__tick(s->out, now_ns);
+		if (!s->ops->tick)
+			continue;
+		ret = s->ops->tick(s, pl->analyzer, now_ns);
+		if (ret == SINK_TICK_STOP)
+			pl->stop_requested = true;
+		else if (ret < 0 && !pl->tick_error)
+			pl->tick_error = ret;
+	}
+}
+
+bool pipeline__stop_requested(struct pipeline *pl)
+{
+	bool asked = pl->stop_requested;
+
+	pl->stop_requested = false;
+	return asked;
 }
 
 void pipeline__reopen(struct pipeline *pl)
@@ -504,6 +575,13 @@ bool pipeline__stdout_is_log(const struct pipeline *pl)
 
 int pipeline__output_error(struct pipeline *pl)
 {
+	if (pl->tick_error) {
+		if (!pl->error_reported)
+			fprintf(stderr, "shmwatch: can't draw the live view: %s\n",
+				strerror(-pl->tick_error));
+		pl->error_reported = true;
+		return pl->tick_error;
+	}
 	for (int i = 0; i < pl->n_sinks; i++) {
 		int err = pl->sinks[i]->out ? outfile__error(pl->sinks[i]->out) : 0;
 
@@ -524,6 +602,11 @@ struct analyzer *pipeline__analyzer(struct pipeline *pl)
 	return pl->analyzer;
 }
 
+const struct sw_stats *pipeline__counts(const struct pipeline *pl)
+{
+	return &pl->stats;
+}
+
 int pipeline__free(struct pipeline *pl)
 {
 	int ret = 0;
@@ -540,6 +623,8 @@ int pipeline__free(struct pipeline *pl)
 			ret = err;
 		}
 	}
+	if (folded__close(pl->folded) && !ret)
+		ret = -EIO;
 	symbolizer__free(pl->sym);
 	stack_sites__free(pl->sites);
 	free(pl);

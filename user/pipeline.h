@@ -41,6 +41,22 @@ struct pipeline_opts {
 	 * (--summaries findings), or none. */
 	bool summaries_findings_only;
 	bool no_summaries;
+	/* Shared memory held by creating stack, at the peak and at the end,
+	 * written there at the end in the folded format (out/folded.h);
+	 * NULL: none. */
+	const char *folded_path;
+	/* The live view (shmwatch top) on the terminal instead of the text
+	 * view; standard output carries nothing else. */
+	bool top;
+	bool color_view; /* ... in colour (--color, NO_COLOR applied) */
+	/* The HTML report (shmwatch report) at report_path ("-": standard
+	 * output), instead of the text view; NULL: none. */
+	const char *report_path;
+	const struct sink_report_opts *report;
+	/* Usage and SysV usage that changed reach the sinks at most this
+	 * often in trace time (for the report's timelines); 0: only at the
+	 * end, and live at each stats record. */
+	__u64 usage_every_ns;
 };
 
 struct pipeline;
@@ -65,14 +81,22 @@ void pipeline__finish(struct pipeline *pl);
 /* Tracing has started: the log file, kept under a temporary name until
  * now, takes its path.  0, or -errno with one line on stderr. */
 int pipeline__publish(struct pipeline *pl);
-/* Every turn of the main loop: flush outputs whose data got old. */
+/* Every turn of the main loop: flush outputs whose data got old, and
+ * let a live view redraw and read its keys. */
 void pipeline__tick(struct pipeline *pl, __u64 now_ns);
+/* Did an output (the live view's q) ask the trace to end since the last
+ * call?  Each request is returned once: a second one means a second
+ * Ctrl-C. */
+bool pipeline__stop_requested(struct pipeline *pl);
 void pipeline__reopen(struct pipeline *pl);
 /* Does standard output carry the NDJSON log (-o -, --format json)? */
 bool pipeline__stdout_is_log(const struct pipeline *pl);
 /* A write error on an output, reported once on stderr; 0 if none. */
 int pipeline__output_error(struct pipeline *pl);
 struct analyzer *pipeline__analyzer(struct pipeline *pl);
+/* The counters so far (events, findings, ...), as the next stats record
+ * would give them. */
+const struct sw_stats *pipeline__counts(const struct pipeline *pl);
 /* Closes everything; returns the first output error, 0 if none. */
 int pipeline__free(struct pipeline *pl);
 

@@ -11,17 +11,31 @@ _shmwatch_trace_opts='-p --pid -f --follow -o --output -d --duration -v --verbos
 	-q --quiet --events --summaries --format --color --comm --uid --cgroup
 	--max-size --all-mmaps --writes --no-stacks --stack-depth --leak-window
 	--leak-count --ringbuf-size --stats-interval --rotate-size --rotate-keep
-	--state-max --exit-with-command --check-state --metrics --metrics-file -h
-	--help --version'
+	--state-max --exit-with-command --check-state --metrics --metrics-file
+	--folded -h --help --version'
 _shmwatch_trace_args='-p --pid -o --output -d --duration --events --summaries
 	--format --color --comm --uid --cgroup --max-size --stack-depth
 	--leak-window --leak-count --ringbuf-size --stats-interval --rotate-size
-	--rotate-keep --state-max --metrics --metrics-file'
-_shmwatch_analyze_opts='--format --strict --state-max --summaries -h --help'
-_shmwatch_analyze_args='--format --state-max --summaries'
-_shmwatch_ls_opts='-p --pid --orphaned --format -o --output -v --verbose -h
+	--rotate-keep --state-max --metrics --metrics-file --folded'
+_shmwatch_analyze_opts='--format --strict --state-max --summaries --folded -h
 	--help'
-_shmwatch_ls_args='-p --pid --format -o --output'
+_shmwatch_analyze_args='--format --state-max --summaries --folded'
+_shmwatch_ls_opts='-p --pid --orphaned --container --format -o --output -v
+	--verbose -h --help'
+_shmwatch_ls_args='-p --pid --container --format -o --output'
+# top: the trace's, but for those of its text view and NDJSON output.
+_shmwatch_top_opts='-p --pid -f --follow -o --output -d --duration -v --verbose
+	--events --summaries --color --comm --uid --cgroup --max-size --all-mmaps
+	--writes --no-stacks --leak-window --leak-count --ringbuf-size
+	--stats-interval --rotate-size --rotate-keep --state-max
+	--exit-with-command --check-state --metrics --metrics-file --folded -h
+	--help --version'
+_shmwatch_top_args='-p --pid -o --output -d --duration --events --summaries
+	--color --comm --uid --cgroup --max-size --leak-window --leak-count
+	--ringbuf-size --stats-interval --rotate-size --rotate-keep --state-max
+	--metrics --metrics-file --folded'
+_shmwatch_report_opts='-o --output --title --strict --state-max -h --help'
+_shmwatch_report_args='-o --output --title --state-max'
 
 # The option of WORD that takes the next word as its value, or nothing:
 # WORD itself when it is such a long option, or the last letter of a
@@ -50,13 +64,13 @@ _shmwatch()
 
 	local sub=trace first=1
 	case ${words[1]-} in
-		analyze | ls | trace)
+		analyze | ls | report | top | trace)
 			sub=${words[1]}
 			first=2
 			;;
 	esac
 	if ((cword == 1)) && ! $split && [[ $cur != -* ]]; then
-		COMPREPLY=($(compgen -W 'analyze ls' -- "$cur"))
+		COMPREPLY=($(compgen -W 'analyze ls report top' -- "$cur"))
 		# Not a sub-command: the COMMAND to launch.
 		[[ ${#COMPREPLY[@]} -eq 0 && $cur ]] && _command_offset 1
 		return
@@ -80,15 +94,15 @@ _shmwatch()
 				((i + 1 == cword)) && opt=$v
 				((i++))
 			fi
-		elif [[ $w != -* && $sub == trace ]]; then
+		elif [[ $w != -* && ($sub == trace || $sub == top) ]]; then
 			end=$i
 			break
 		fi
 	done
 	if ((end)); then
 		case $sub in
-			trace) _command_offset "$end" ;;
-			analyze) _filedir ;;
+			trace | top) _command_offset "$end" ;;
+			analyze | report) _filedir ;;
 		esac
 		return
 	fi
@@ -105,7 +119,7 @@ _shmwatch()
 			COMPREPLY=("${COMPREPLY[@]/#/$listed}")
 			return
 			;;
-		-o | --output | --metrics-file)
+		-o | --output | --metrics-file | --folded)
 			_filedir
 			return
 			;;
@@ -146,9 +160,9 @@ _shmwatch()
 
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-	elif [[ $sub == analyze ]]; then
+	elif [[ $sub == analyze || $sub == report ]]; then
 		_filedir
-	elif [[ $sub == trace ]]; then
+	elif [[ $sub == trace || $sub == top ]]; then
 		_command_offset "$cword"
 	fi
 } &&

@@ -167,3 +167,78 @@ class ExitStatusTest(AnalyzeTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+SOAK = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench", "soak.py")
+PROGRESS = re.compile(r"shmwatch: ([\d.]+ [KMG]?i?B) of ([\d.]+ [KMG]?i?B) \((\d+)%\), (\d+) events, "
+                      r"(\d+) findings?(?:, about (\d+) s left)?$")
+
+
+class ProgressTest(AnalyzeTestCase):
+    """A progress line on a terminal's standard error, redrawn in place and
+    cleared before the findings; nothing when standard error is a pipe."""
+
+    def big_log(self):
+        # A few seconds of analysis: long enough for several redraws.
+        path = self.path("big.ndjson")
+        with open(path, "wb") as f:
+            subprocess.run(["python3", SOAK, "600000"], stdout=f, check=True, timeout=120)
+        return path
+
+    def on_terminal(self, args):
+        """Run analyze with stdout and stderr on a pty; returns (status,
+        everything the terminal got)."""
+        import pty
+        pid, fd = pty.fork()
+        if pid == 0:
+            try:
+                os.execv(SHMWATCH, [SHMWATCH, "analyze"] + args)
+            finally:
+                os._exit(127)
+        out = b""
+        try:
+            while True:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                out += chunk
+        finally:
+            os.close(fd)
+            _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
+
+    def test_progress_on_a_terminal_only(self):
+        log = self.big_log()
+        size = os.path.getsize(log)
+        status, screen = self.on_terminal([log, "--summaries", "none"])
+        self.assertEqual(status, 0, screen[-2000:])
+        draws = [d[:-len("\x1b[K")] for d in screen.split("\r") if d.endswith("\x1b[K")]
+        lines = [PROGRESS.match(d) for d in draws if d]
+        self.assertGreaterEqual(len(lines), 2, screen[:2000])
+        self.assertTrue(all(lines), draws)
+        done = [int(m.group(3)) for m in lines]
+        events = [int(m.group(4)) for m in lines]
+        self.assertEqual(done, sorted(done))
+        self.assertEqual(events, sorted(events))
+        self.assertTrue(all(m.group(2) == lines[0].group(2) for m in lines))
+        # The total is the file's size as human_size writes it.
+        self.assertIn(lines[0].group(2).split()[1], ("MiB",))
+        self.assertAlmostEqual(float(lines[0].group(2).split()[0]), size / (1 << 20), delta=1)
+        # The last line drawn is cleared before the findings, which start
+        # at the first column of a clean line.
+        cleared = "\x1b[K\r\x1b[K"
+        self.assertEqual(screen.count(cleared), 1, screen[-3000:])
+        tail = screen[screen.index(cleared) + len(cleared):]
+        self.assertRegex(tail, r"^\d\d:\d\d:\d\d\.\d+ FINDING error segment-leak ")
+        self.assertNotIn("\r\x1b[K", tail)
+        self.assertRegex(tail.splitlines()[-1], r"^shmwatch: \d+ events:")
+        # Standard error a pipe: no progress at all.
+        proc = subprocess.run([SHMWATCH, "analyze", log, "--summaries", "none"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+        self.assertEqual(proc.returncode, 0)
+        self.assertNotIn(b"\r", proc.stderr)
+        self.assertNotIn(b"\x1b[", proc.stderr)
+        self.assertEqual(len(proc.stderr.splitlines()), 1, proc.stderr)

@@ -31,6 +31,8 @@ SUBCOMMANDS = {
     "trace": ([], "Tracing"),
     "analyze": (["analyze"], "shmwatch analyze"),
     "ls": (["ls"], "shmwatch ls"),
+    "report": (["report"], "shmwatch report"),
+    "top": (["top"], "shmwatch top"),
 }
 
 SECTIONS = ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "SIGNALS", "EXIT STATUS",
@@ -295,7 +297,12 @@ class CompletionTest(unittest.TestCase):
         self.assertEqual(self.complete("shmwatch trace --exit"), {"--exit-with-command"})
 
     def test_subcommands_first(self):
-        self.assertEqual(self.complete("shmwatch "), {"analyze", "ls"})
+        self.assertEqual(self.complete("shmwatch "), {"analyze", "ls", "report", "top"})
+        self.assertEqual(self.complete("shmwatch r"), {"report"})
+        self.assertEqual(self.complete("shmwatch t"), {"top"})
+        # top launches a COMMAND as the trace does, and has no --format.
+        self.assertIn("bash", self.complete("shmwatch top -o trace.ndjson -- bas"))
+        self.assertEqual(self.complete("shmwatch top --for"), set())
         self.assertEqual(self.complete("shmwatch a"), {"analyze"})
 
     def test_values(self):

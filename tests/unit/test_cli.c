@@ -370,6 +370,75 @@ static void test_usage_cut(void **state)
 	assert_memory_equal(small, full, sizeof(small) - 1);
 }
 
+/* shmwatch top: the trace's options, a stats record a second unless
+ * asked otherwise, and standard output left to the view. */
+static void test_top(void **state)
+{
+	struct cli_trace o;
+	char err[256] = "";
+	char *ok[] = { "top", "-p", "42", "-o", "log.json", NULL };
+	char *every[] = { "top", "--stats-interval", "5", NULL };
+	char *dash_o[] = { "top", "-o", "-", NULL };
+	char *json[] = { "top", "--format", "json", NULL };
+
+	cli_trace_defaults(&o);
+	assert_int_equal(cli_parse_top(&o, 5, ok, err, sizeof(err)), 0);
+	assert_int_equal(o.mode, CLI_MODE_PIDS);
+	assert_string_equal(o.output, "log.json");
+	assert_true(o.stats_interval == CLI_TOP_STATS_INTERVAL);
+	cli_trace_defaults(&o);
+	assert_int_equal(cli_parse_top(&o, 3, every, err, sizeof(err)), 0);
+	assert_true(o.stats_interval == 5);
+	cli_trace_defaults(&o);
+	assert_int_equal(cli_parse_top(&o, 3, dash_o, err, sizeof(err)), -22);
+	assert_string_equal(err, "top draws on standard output: -o - is not for it (-o FILE is)");
+	cli_trace_defaults(&o);
+	assert_int_equal(cli_parse_top(&o, 3, json, err, sizeof(err)), -22);
+	assert_string_equal(err, "top draws on standard output: --format json is not for it");
+}
+
+/* shmwatch report: logs and options in any order, -o, --title. */
+static void test_report(void **state)
+{
+	struct cli_report o;
+	char err[256] = "";
+	char *ok[] = { "report", "a.json", "-o", "r.html", "b.json", "--title", "run 7",
+		       "--strict", NULL };
+	char *none[] = { "report", "-o", "r.html", NULL };
+
+	assert_int_equal(cli_parse_report(&o, 8, ok, err, sizeof(err)), 0);
+	assert_int_equal(o.n_logs, 2);
+	assert_string_equal(o.logs[0], "a.json");
+	assert_string_equal(o.logs[1], "b.json");
+	assert_string_equal(o.output, "r.html");
+	assert_string_equal(o.title, "run 7");
+	assert_true(o.strict);
+	assert_int_equal(cli_parse_report(&o, 3, none, err, sizeof(err)), -22);
+	assert_string_equal(err, "report needs at least one LOG (or '-')");
+}
+
+/* --folded on the trace and analyze; --container on ls. */
+static void test_folded_and_container(void **state)
+{
+	struct cli_trace t;
+	struct cli_analyze a;
+	struct cli_ls l;
+	char err[256] = "";
+	char *an[] = { "analyze", "x.json", "--folded", "held.folded", NULL };
+	char *ls[] = { "ls", "--container", "9f7e", NULL };
+	char *ls_empty[] = { "ls", "--container", "", NULL };
+
+	cli_trace_defaults(&t);
+	assert_int_equal(PARSE(&t, err, "--folded", "f", "--", "prog"), 0);
+	assert_string_equal(t.folded, "f");
+	assert_int_equal(cli_parse_analyze(&a, 4, an, err, sizeof(err)), 0);
+	assert_string_equal(a.folded, "held.folded");
+	assert_int_equal(cli_parse_ls(&l, 3, ls, err, sizeof(err)), 0);
+	assert_string_equal(l.container, "9f7e");
+	assert_int_equal(cli_parse_ls(&l, 3, ls_empty, err, sizeof(err)), -22);
+	assert_string_equal(err, "invalid container '' (an id, a pod UID or host)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +456,9 @@ int main(void)
 		cmocka_unit_test(test_trace_stops_at_command),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_usage_cut),
+		cmocka_unit_test(test_top),
+		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_folded_and_container),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -255,11 +255,13 @@ struct analyzer *analyzer__new(const struct analyzer_opts *opts)
 	list_init(&a->segs_wait);
 	if (hmap_init(&a->procs, 64) || hmap_init(&a->segs, 64) ||
 	    hmap_init(&a->objs, 64) || hmap_init(&a->obj_paths, 64) ||
-	    hmap_init(&a->exited, 64)) {
+	    hmap_init(&a->exited, 64) || model_held_init(&a->held)) {
 		hmap_fini(&a->procs);
 		hmap_fini(&a->segs);
 		hmap_fini(&a->objs);
 		hmap_fini(&a->obj_paths);
+		hmap_fini(&a->exited);
+		model_held_fini(&a->held);
 		free(a);
 		return NULL;
 	}
@@ -293,6 +295,7 @@ void analyzer__free(struct analyzer *a)
 	hmap_fini(&a->procs);
 	hmap_fini(&a->segs);
 	hmap_fini(&a->objs);
+	model_held_fini(&a->held);
 	hmap_fini(&a->obj_paths);
 	free(a->idle);
 	free(a);
@@ -422,6 +425,30 @@ void analyzer__foreach_process(const struct analyzer *a, analyzer_process_fn fn,
 		const struct proc *p = (const struct proc *)n;
 
 		if (!p->exited && p->mm && fn(ctx, p->pid, p->comm))
+			return;
+	}
+}
+
+void analyzer__foreach_holding(const struct analyzer *a, analyzer_holding_fn fn, void *ctx)
+{
+	struct hmap_iter it;
+	struct hnode *n;
+
+	hmap_iter_init(&it, &a->procs);
+	while ((n = hmap_iter_next(&it))) {
+		const struct proc *p = (const struct proc *)n;
+		struct sw_holding_view v;
+
+		if (p->exited || !p->mm)
+			continue;
+		v = (struct sw_holding_view){
+			.pid = p->pid,
+			.comm = p->comm,
+			.attachments = p->mm->n_attach,
+			.mappings = p->mm->n_map,
+			.bytes = p->mm->bytes,
+		};
+		if (fn(ctx, &v))
 			return;
 	}
 }

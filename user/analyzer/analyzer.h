@@ -338,6 +338,21 @@ void analyzer__foreach_process(const struct analyzer *a, analyzer_process_fn fn,
 /* pid's attachments and shared mappings in address order; -ENOENT if
  * the analyzer has no live process pid. */
 int analyzer__foreach_range(const struct analyzer *a, __u32 pid, analyzer_range_fn fn, void *ctx);
+/* What a live process holds now, as its summary would count it: its
+ * SysV attachments and shared mappings and the bytes they cover (the
+ * live view, shmwatch top, reads it at each redraw). */
+struct sw_holding_view {
+	__u32 pid;
+	const char *comm;
+	__u32 attachments;
+	__u32 mappings;
+	__u64 bytes;
+};
+
+typedef int (*analyzer_holding_fn)(void *ctx, const struct sw_holding_view *h);
+
+/* What each process of analyzer__foreach_process holds, in no order. */
+void analyzer__foreach_holding(const struct analyzer *a, analyzer_holding_fn fn, void *ctx);
 /* The usage of each memory filesystem that events showed and that still
  * holds objects, at ts_ns; changed_only: instead, those whose objects or
  * usage changed since the last call, emptied or not (a live view). */
@@ -354,6 +369,32 @@ bool analyzer__exited_sysv(const struct analyzer *a, __u32 pid);
 
 /* Records reported lost so far (analyzer__lost). */
 __u64 analyzer__lost_total(const struct analyzer *a);
+
+/*
+ * Shared memory held by the stack that created it (held.c): SysV
+ * segments alive and shm objects known, by their size, at the site of
+ * the creating call (pid 0 and n 0: no creating stack known, e.g. made
+ * before the trace), now and at the peak of the total.
+ */
+struct sw_held_site {
+	__u32 pid;	  /* whose address space ip[] is in */
+	__u32 n;
+	const __u64 *ip;  /* innermost first */
+	__u64 now;	  /* bytes */
+	__u64 at_peak;
+};
+
+struct sw_held_total {
+	__u64 now;
+	__u64 peak;
+	__u64 peak_ts_ns; /* 0: no peak (nothing held) */
+};
+
+typedef int (*analyzer_held_fn)(void *ctx, const struct sw_held_site *s);
+
+/* Each site that holds bytes now or did at the peak, in no order. */
+void analyzer__foreach_held(const struct analyzer *a, analyzer_held_fn fn, void *ctx);
+void analyzer__held_total(const struct analyzer *a, struct sw_held_total *t);
 
 /* What the analyzer's state holds, and what the cap (opts.state_max)
  * made it forget since the start. */

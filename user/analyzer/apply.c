@@ -59,6 +59,7 @@ static void model_shmget(struct analyzer *a, struct proc *p, const struct sw_eve
 	s->creator_comm[SW_COMM_LEN - 1] = '\0';
 	s->create_seq = e->seq;
 	s->stack = model_stack_new(a, e);
+	model_held_seg(a, s);
 	if (p) {
 		model_seg_link_creator(s, p);
 		p->sum.segs_created++;
@@ -133,8 +134,10 @@ static void model_shmat(struct analyzer *a, struct proc *p, const struct sw_even
 	len = SW_PAGE_ALIGN(len ? len : SW_PAGE_SIZE);
 	if (s && !s->size)
 		model_seg_set_size(a, s, e->c.seg_size);
-	if (s)
+	if (s) {
 		s->traced = true;
+		model_held_seg(a, s);
+	}
 	/* SHM_REMAP replaces whatever was there; without it the kernel had
 	 * nothing there, whatever the model says. */
 	if (!(e->c.args[2] & K_SHM_REMAP))

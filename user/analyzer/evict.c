@@ -60,7 +60,8 @@ __u64 model_state_bytes(const struct analyzer *a)
 	       hmap_count(&a->segs) * sizeof(struct segment) +
 	       hmap_count(&a->objs) * sizeof(struct shmobj) +
 	       hmap_count(&a->exited) * sizeof(struct hnode) +
-	       a->n_mappings * sizeof(struct mapping) + a->stack_bytes + a->dedup_bytes;
+	       a->n_mappings * sizeof(struct mapping) + a->stack_bytes + a->dedup_bytes +
+	       a->held.sites.nbuckets * sizeof(struct hnode *) + a->held.site_bytes;
 }
 
 void analyzer__state(const struct analyzer *a, struct sw_state *st)

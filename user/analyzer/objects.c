@@ -65,6 +65,7 @@ static void wait_add(struct analyzer *a, struct shmobj *o)
 
 void model_obj_free(struct analyzer *a, struct shmobj *o)
 {
+	model_held_set(a, &o->held, NULL, 0);
 	model_mount_peak_take(a, model_mount(a, o->dev));
 	hmap_del(&a->objs, &o->node);
 	paths_del(a, o);
@@ -229,6 +230,7 @@ static struct shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 	o->lost_snap = a->lost_total;
 	o->n_maps = ranges_now(a, c->dev, c->ino);
 	hmap_put(&a->objs, &o->node);
+	model_held_obj(a, o);
 	return o;
 }
 
@@ -305,6 +307,7 @@ static void obj_created(struct analyzer *a, struct proc *p, const struct sw_even
 		wait_add(a, o);
 	model_stack_put(a, o->stack);
 	o->stack = model_stack_new(a, e);
+	model_held_obj(a, o);
 	if (e->call == SW_MEMFD_CREATE) {
 		snprintf(o->path, sizeof(o->path), "memfd:%.*s", SW_NAME_LEN - 7, e->c.name);
 		return;
@@ -342,6 +345,7 @@ static void obj_resized(struct analyzer *a, struct shmobj *o, const struct sw_ev
 	o->size = e->c.seg_size;
 	if (o->size > o->peak_size)
 		o->peak_size = o->size;
+	model_held_obj(a, o);
 }
 
 /* An unlink: the object the kernel matched to its path, or the linked
@@ -435,6 +439,7 @@ void model_obj_mapped(struct analyzer *a, struct proc *p, const struct sw_event 
 	if (e->c.seg_size > o->peak_size)
 		o->peak_size = e->c.seg_size;
 	o->size = e->c.seg_size;
+	model_held_obj(a, o);
 }
 
 struct proc *model_obj_holder(const struct analyzer *a, const struct shmobj *o, __u32 not_pid)

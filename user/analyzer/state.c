@@ -489,6 +489,7 @@ void model_seg_set_size(struct analyzer *a, struct segment *s, __u64 size)
 	ipcns_change(a, u, false, 0, s->size);
 	s->size = size;
 	ipcns_change(a, u, true, 0, size);
+	model_held_seg(a, s);
 }
 
 struct segment *model_seg_new(struct analyzer *a, __u32 ipc_ns, __s32 shmid, __s32 key,
@@ -511,11 +512,13 @@ struct segment *model_seg_new(struct analyzer *a, __u32 ipc_ns, __s32 shmid, __s
 	u = ipcns_use(a, ipc_ns);
 	s->counted = u != NULL;
 	ipcns_change(a, u, true, 1, size);
+	model_held_seg(a, s);
 	return s;
 }
 
 void model_seg_free(struct analyzer *a, struct segment *s)
 {
+	model_held_set(a, &s->held, NULL, 0);
 	list_del(&s->wnode);
 	model_stack_put(a, s->stack);
 	model_stack_put(a, s->rb_stack);
@@ -532,6 +535,7 @@ void model_seg_destroy(struct analyzer *a, struct segment *s)
 	model_seg_unlink_creator(s);
 	model_seg_unwait(s);
 	s->destroyed = true;
+	model_held_seg(a, s);
 	if (s->queued)
 		return;
 	hmap_del(&a->segs, &s->node);

@@ -76,6 +76,33 @@ static inline struct ustack *model_stack_get(struct ustack *s)
 /* Drop one reference; NULL is fine. */
 void model_stack_put(struct analyzer *a, struct ustack *s);
 
+/* ---- bytes held by creating stack (held.c) ---------------------------- */
+
+struct held_site;
+
+/* A segment's or object's share: the site its bytes are counted at. */
+struct held_ref {
+	struct held_site *site; /* NULL iff bytes is 0 */
+	__u64 bytes;
+};
+
+struct held {
+	struct hmap sites; /* of struct held_site */
+	__u64 site_bytes;  /* their heap */
+	__u64 empty_sites; /* holding nothing now, kept for the peak */
+	__u64 epoch;	   /* one per change */
+	__u64 total;	   /* bytes held now */
+	__u64 peak;	   /* the most total was, at peak_epoch and peak_ts */
+	__u64 peak_epoch;
+	__u64 peak_ts;
+};
+
+int model_held_init(struct held *h);
+void model_held_fini(struct held *h);
+/* r's bytes are now bytes, at the site of st (NULL: no stack known). */
+void model_held_set(struct analyzer *a, struct held_ref *r, const struct ustack *st,
+		    __u64 bytes);
+
 /* ---- address spaces ------------------------------------------------- */
 
 enum range_kind {
@@ -303,6 +330,7 @@ struct segment {
 	/* What a judgment of it rests on was dropped under the state cap
 	 * (evict.c): never judged again. */
 	bool forgotten;
+	struct held_ref held; /* its size while alive, at stack's site */
 	/* segment-leak: who could still remove it, and the wait for the
 	 * last of them (a->segs_wait) once it is orphaned */
 	struct reach reach;
@@ -365,6 +393,7 @@ struct shmobj {
 	 * back, so it is a lower bound of what the object holds since. */
 	__u64 alloc;
 	struct reach reach; /* shm-object-leak: who could still unlink it */
+	struct held_ref held; /* its size, at stack's site */
 };
 
 /* A memory filesystem as its objects' events last showed it. */
@@ -514,6 +543,7 @@ struct analyzer {
 	/* The state size the next eviction waits for: state_max, or more
 	 * while what could not be forgotten holds the state above it. */
 	__u64 evict_at;
+	struct held held; /* bytes held by creating stack */
 };
 
 /* ---- processes and threads (state.c) ---------------------------------- */
@@ -650,6 +680,10 @@ void model_seg_unwait(struct segment *s);
 /* Queue every waiting segment for the end-of-event check (a process
  * exited: it may have been the last reacher). */
 void model_seg_queue_waiting(struct analyzer *a);
+/* Count s (its size while alive) and o at their creating stacks' sites
+ * (held.c); call after a change of size, stack or life. */
+void model_held_seg(struct analyzer *a, struct segment *s);
+void model_held_obj(struct analyzer *a, struct shmobj *o);
 /* Destroy what the kernel would have destroyed, and empty a->idle. */
 void model_end_event(struct analyzer *a);
 

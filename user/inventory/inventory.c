@@ -163,18 +163,38 @@ static void path_in(const struct collect *c, __u32 via_pid, const char *where, c
 		snprintf(buf, len, "%s", where);
 }
 
-static int add_mount(struct collect *c, __u32 dev, const char *fstype, const char *where,
-		     __u32 mnt_ns, __u32 via_pid)
+/* m as the mount namespace mnt_ns names it; false when the path shows
+ * another device there (a mount that another covers shows the other
+ * one's files). */
+static bool fill_mount(struct collect *c, struct inv_mount *m, __u32 dev, const char *fstype,
+		       const char *where, __u32 mnt_ns, __u32 via_pid)
 {
-	struct inventory *inv = c->inv;
-	struct inv_mount *m;
 	char path[4096];
 	struct statvfs sv;
 	struct stat st;
 
-	/* A mount that another covers shows the other one's files. */
 	path_in(c, via_pid, where, path, sizeof(path));
 	if (stat(path, &st) || kdev(st.st_dev) != dev)
+		return false;
+	*m = (struct inv_mount){ .dev = dev, .mnt_ns = mnt_ns, .via_pid = via_pid };
+	snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
+	snprintf(m->where, sizeof(m->where), "%s", where);
+	m->walked = !strcmp(fstype, "hugetlbfs") || !strcmp(where, "/dev/shm");
+	m->in_container = via_pid && !container_from_proc(c->root, via_pid, &m->container);
+	if (!statvfs(path, &sv)) {
+		m->size = (__u64)sv.f_blocks * sv.f_frsize;
+		m->used = (__u64)(sv.f_blocks - sv.f_bfree) * sv.f_frsize;
+	}
+	return true;
+}
+
+static int add_mount(struct collect *c, __u32 dev, const char *fstype, const char *where,
+		     __u32 mnt_ns, __u32 via_pid)
+{
+	struct inventory *inv = c->inv;
+	struct inv_mount m;
+
+	if (!fill_mount(c, &m, dev, fstype, where, mnt_ns, via_pid))
 		return 0;
 	if (inv->n_mounts == inv->cap_mounts) {
 		int cap = inv->cap_mounts ? inv->cap_mounts * 2 : 8;
@@ -185,16 +205,26 @@ static int add_mount(struct collect *c, __u32 dev, const char *fstype, const cha
 		inv->mounts = p;
 		inv->cap_mounts = cap;
 	}
-	m = &inv->mounts[inv->n_mounts++];
-	*m = (struct inv_mount){ .dev = dev, .mnt_ns = mnt_ns, .via_pid = via_pid };
-	snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
-	snprintf(m->where, sizeof(m->where), "%s", where);
-	m->walked = !strcmp(fstype, "hugetlbfs") || !strcmp(where, "/dev/shm");
-	if (!statvfs(path, &sv)) {
-		m->size = (__u64)sv.f_blocks * sv.f_frsize;
-		m->used = (__u64)(sv.f_blocks - sv.f_bfree) * sv.f_frsize;
-	}
+	inv->mounts[inv->n_mounts++] = m;
 	return 0;
+}
+
+/*
+ * A mount seen before under another name is some namespace's /dev/shm:
+ * it is named as that namespace sees it, and its files are walked.  A
+ * container's /dev/shm is such a mount: podman and docker mount it on
+ * the host (.../userdata/shm, .../containers/ID/mounts/shm), and bind it
+ * into the container's mount namespace at /dev/shm.
+ */
+static void rename_mount(struct collect *c, int i, const char *fstype, const char *where,
+			 __u32 mnt_ns, __u32 via_pid)
+{
+	struct inv_mount *m = &c->inv->mounts[i], named;
+
+	if (m->walked || strcmp(where, "/dev/shm"))
+		return;
+	if (fill_mount(c, &named, m->dev, fstype, where, mnt_ns, via_pid))
+		*m = named;
 }
 
 /* "36 35 0:27 / /dev/shm rw,relatime - tmpfs tmpfs rw,size=..." */
@@ -203,7 +233,7 @@ static int read_mountinfo(struct collect *c, const char *file, __u32 mnt_ns, __u
 	char *line = NULL, where[INV_PATH_LEN], fstype[16];
 	unsigned int maj, min;
 	size_t cap = 0;
-	int ret = 0;
+	int ret = 0, i;
 	FILE *f = fopen(file, "re");
 
 	if (!f)
@@ -216,8 +246,11 @@ static int read_mountinfo(struct collect *c, const char *file, __u32 mnt_ns, __u
 		    sscanf(dash, " - %15s", fstype) != 1 || !memory_fstype(fstype))
 			continue;
 		unescape_octal(where);
-		if (mount_of(c->inv, maj << 20 | min) < 0)
+		i = mount_of(c->inv, maj << 20 | min);
+		if (i < 0)
 			ret = add_mount(c, maj << 20 | min, fstype, where, mnt_ns, via_pid);
+		else
+			rename_mount(c, i, fstype, where, mnt_ns, via_pid);
 	}
 	free(line);
 	fclose(f);
@@ -435,6 +468,9 @@ static void judge_creators(struct collect *c)
 		o->creator_alive = !started || !o->ctime || started <= o->ctime + 1;
 		if (!o->creator_alive)
 			o->creator_comm[0] = '\0';
+		else
+			o->creator_in_container =
+				!container_from_proc(c->root, o->cpid, &o->creator_container);
 	}
 }
 
@@ -462,6 +498,10 @@ struct proc_ctx {
 	__u32 pid;
 	char comm[SW_COMM_LEN];
 	bool same_ipc_ns;
+	/* Read at its first holding: most processes hold nothing. */
+	bool container_read;
+	bool in_container;
+	struct container_ref container;
 };
 
 /* The object a file in a memory filesystem is, listed now if it is one
@@ -510,6 +550,14 @@ static int count_holder(struct proc_ctx *pc, struct inv_object *o, bool map)
 
 	if (!h)
 		return -ENOMEM;
+	if (!pc->container_read) {
+		pc->container_read = true;
+		pc->in_container = !container_from_proc(pc->c->root, pc->pid, &pc->container);
+	}
+	if (!h->maps && !h->fds && pc->in_container) {
+		h->in_container = true;
+		h->container = pc->container;
+	}
 	if (map)
 		h->maps++;
 	else

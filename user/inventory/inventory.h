@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "events.h" /* SW_COMM_LEN */
+#include "lib/container.h"
 #include "lib/hmap.h"
 
 #define INV_PATH_LEN 256
@@ -42,6 +43,8 @@ struct inv_holder {
 	char comm[SW_COMM_LEN];
 	__u32 maps; /* mappings or attachments of it */
 	__u32 fds;  /* open fds on it */
+	bool in_container;
+	struct container_ref container; /* with in_container */
 };
 
 struct inv_object {
@@ -64,6 +67,8 @@ struct inv_object {
 	__u32 cpid, lpid;
 	char creator_comm[SW_COMM_LEN];
 	bool creator_alive;
+	bool creator_in_container; /* alive, and in creator_container */
+	struct container_ref creator_container;
 	__u64 rss, swap;
 	__u64 ctime;	   /* creation or last IPC_SET, seconds since the epoch */
 	/* who holds it */
@@ -84,6 +89,10 @@ struct inv_mount {
 	__u64 used;
 	bool walked;		  /* its files are all listed (/dev/shm, hugetlbfs) */
 	__u32 files;		  /* objects listed on it */
+	/* Another mount namespace's, whose process via_pid runs in a
+	 * container: that container's own /dev/shm, as a rule. */
+	bool in_container;
+	struct container_ref container;
 };
 
 struct inventory {

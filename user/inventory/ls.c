@@ -22,12 +22,38 @@
 /* Holders a text row names before "+N more" (all of them with -v). */
 #define TEXT_HOLDERS 3
 
-static bool wanted(const struct cli_ls *o, const struct inv_object *obj)
+static const struct container_ref *holder_container(const struct inv_holder *h)
+{
+	return h->in_container ? &h->container : NULL;
+}
+
+/* Held by a process of the selected container, made by one (a segment
+ * whose creator lives), or a file of its own mount. */
+static bool in_selected(const struct inventory *inv, const struct cli_ls *o,
+			const struct inv_object *obj)
+{
+	if (!o->container)
+		return true;
+	for (int i = 0; i < obj->n_holders; i++)
+		if (container_matches(holder_container(&obj->holders[i]), o->container))
+			return true;
+	if (obj->kind == INV_SEGMENT && obj->creator_alive &&
+	    container_matches(obj->creator_in_container ? &obj->creator_container : NULL,
+			      o->container))
+		return true;
+	return obj->mount >= 0 && inv->mounts[obj->mount].in_container &&
+	       container_matches(&inv->mounts[obj->mount].container, o->container);
+}
+
+static bool wanted(const struct inventory *inv, const struct cli_ls *o,
+		   const struct inv_object *obj)
 {
 	bool held = false;
 
 	if (o->orphaned && obj->verdict != INV_ORPHANED && obj->verdict != INV_UNATTACHED &&
 	    obj->verdict != INV_UNHELD)
+		return false;
+	if (!in_selected(inv, o, obj))
 		return false;
 	if (!o->n_pids)
 		return true;
@@ -41,7 +67,7 @@ static __u32 mount_files(const struct inventory *inv, const struct cli_ls *o, in
 	__u32 files = 0;
 
 	for (size_t i = 0; i < inv->n_objects; i++)
-		files += inv->objects[i]->mount == m && wanted(o, inv->objects[i]);
+		files += inv->objects[i]->mount == m && wanted(inv, o, inv->objects[i]);
 	return files;
 }
 
@@ -49,9 +75,13 @@ static __u32 mount_files(const struct inventory *inv, const struct cli_ls *o, in
  * a filter shows only the mounts it leaves something on. */
 static bool mount_shown(const struct inventory *inv, const struct cli_ls *o, int m)
 {
+	const struct inv_mount *mt = &inv->mounts[m];
+
 	if (mount_files(inv, o, m))
 		return true;
-	return inv->mounts[m].walked && !o->n_pids && !o->orphaned;
+	if (o->container && !(mt->in_container && container_matches(&mt->container, o->container)))
+		return false;
+	return mt->walked && !o->n_pids && !o->orphaned;
 }
 
 /* ---- text ---------------------------------------------------------------------- */
@@ -64,7 +94,7 @@ static const char *size_str(char *buf, size_t len, __u64 v)
 
 static void put_holders(FILE *f, const struct inv_object *obj, bool all)
 {
-	char comm[64];
+	char comm[64], where[128];
 	int n = all ? obj->n_holders : obj->n_holders < TEXT_HOLDERS ? obj->n_holders : TEXT_HOLDERS;
 
 	if (!obj->n_holders)
@@ -75,6 +105,9 @@ static void put_holders(FILE *f, const struct inv_object *obj, bool all)
 		fprintf(f, "%s%u %s (%s)", i ? ", " : "", h->pid,
 			text_escaped(comm, sizeof(comm), h->comm),
 			h->maps && h->fds ? "map+fd" : h->maps ? "map" : "fd");
+		if (h->in_container)
+			fprintf(f, " in %s", container_short_name(&h->container, where,
+								    sizeof(where)));
 	}
 	if (n < obj->n_holders)
 		fprintf(f, ", +%d more", obj->n_holders - n);
@@ -117,6 +150,9 @@ static void text_mount(FILE *f, const struct inv_mount *m, __u32 files)
 	char where[INV_PATH_LEN * 4], a[32], b[32];
 
 	fprintf(f, "%s %s", m->fstype, text_escaped(where, sizeof(where), m->where));
+	if (m->in_container)
+		fprintf(f, " of container %s", container_short_name(&m->container, where,
+								     sizeof(where)));
 	if (m->mnt_ns)
 		fprintf(f, " in mnt:[%u] (pid %u)", m->mnt_ns, m->via_pid);
 	fprintf(f, " (%u:%u): %s", m->dev >> 20, m->dev & 0xfffff, size_str(a, sizeof(a), m->used));
@@ -137,7 +173,7 @@ static void print_text(FILE *f, const struct inventory *inv, const struct cli_ls
 	for (size_t i = 0; i < inv->n_objects; i++) {
 		const struct inv_object *obj = inv->objects[i];
 
-		if (!wanted(o, obj))
+		if (!wanted(inv, o, obj))
 			continue;
 		if (obj->kind == INV_SEGMENT) {
 			segs++;
@@ -158,7 +194,7 @@ static void print_text(FILE *f, const struct inventory *inv, const struct cli_ls
 		fputs("  KEY         SHMID     SIZE       RSS        NATTCH CREATOR                "
 		      "VERDICT           HOLDERS\n", f);
 	for (size_t i = 0; i < inv->n_objects; i++)
-		if (inv->objects[i]->kind == INV_SEGMENT && wanted(o, inv->objects[i]))
+		if (inv->objects[i]->kind == INV_SEGMENT && wanted(inv, o, inv->objects[i]))
 			text_segment(f, inv->objects[i], o->verbose);
 	for (int m = 0; m < inv->n_mounts; m++) {
 		__u32 files = mount_files(inv, o, m);
@@ -169,14 +205,14 @@ static void print_text(FILE *f, const struct inventory *inv, const struct cli_ls
 		if (files)
 			fputs(FILE_HEADER, f);
 		for (size_t i = 0; i < inv->n_objects; i++)
-			if (inv->objects[i]->mount == m && wanted(o, inv->objects[i]))
+			if (inv->objects[i]->mount == m && wanted(inv, o, inv->objects[i]))
 				text_file(f, inv->objects[i], o->verbose);
 	}
 	if (memfds) {
 		fprintf(f, "memfds: %u, %s\n", memfds, size_str(a, sizeof(a), memfd_bytes));
 		fputs(FILE_HEADER, f);
 		for (size_t i = 0; i < inv->n_objects; i++)
-			if (inv->objects[i]->kind == INV_MEMFD && wanted(o, inv->objects[i]))
+			if (inv->objects[i]->kind == INV_MEMFD && wanted(inv, o, inv->objects[i]))
 				text_file(f, inv->objects[i], o->verbose);
 	}
 }
@@ -190,6 +226,22 @@ static void json_line(FILE *f, struct jbuf *b)
 	jbuf_reset(b);
 }
 
+/* "container": {"runtime", "id", and for a pod "pod_uid", "qos"}. */
+static void json_container(struct jbuf *b, const char *field, const struct container_ref *c)
+{
+	json_obj_field_open(b, field);
+	json_str_field(b, "runtime", container_runtime_name(c->runtime), 16);
+	if (c->id[0])
+		json_str_field(b, "id", c->id, sizeof(c->id));
+	if (c->kubernetes) {
+		json_str_field(b, "pod_uid", c->pod_uid, sizeof(c->pod_uid));
+		json_str_field(b, "qos", container_qos_name(c->qos), 16);
+	}
+	if (c->name[0])
+		json_str_field(b, "name", c->name, sizeof(c->name));
+	json_obj_close(b);
+}
+
 static void json_holders(struct jbuf *b, const struct inv_object *obj)
 {
 	json_arr_field_open(b, "holders");
@@ -201,6 +253,8 @@ static void json_holders(struct jbuf *b, const struct inv_object *obj)
 		json_str_field(b, "comm", h->comm, SW_COMM_LEN);
 		json_u64_field(b, "maps", h->maps);
 		json_u64_field(b, "fds", h->fds);
+		if (h->in_container)
+			json_container(b, "container", &h->container);
 		json_obj_close(b);
 	}
 	json_arr_close(b);
@@ -225,6 +279,8 @@ static void json_object(struct jbuf *b, const struct inventory *inv, const struc
 		json_u64_field(b, "creator_pid", obj->cpid);
 		json_str_field(b, "creator_comm", obj->creator_comm, SW_COMM_LEN);
 		json_bool_field(b, "creator_exited", !obj->creator_alive);
+		if (obj->creator_in_container)
+			json_container(b, "creator_container", &obj->creator_container);
 		json_u64_field(b, "last_pid", obj->lpid);
 		json_u64_field(b, "ctime", obj->ctime);
 	} else {
@@ -262,33 +318,18 @@ static void print_json(FILE *f, const struct inventory *inv, const struct cli_ls
 		json_u64_field(&b, "fs_size", mt->size);
 		json_u64_field(&b, "fs_used", mt->used);
 		json_bool_field(&b, "all_files_listed", mt->walked);
+		if (mt->in_container)
+			json_container(&b, "container", &mt->container);
 		json_obj_close(&b);
 		json_line(f, &b);
 	}
 	for (size_t i = 0; i < inv->n_objects; i++) {
-		if (!wanted(o, inv->objects[i]))
+		if (!wanted(inv, o, inv->objects[i]))
 			continue;
 		json_object(&b, inv, inv->objects[i]);
 		json_line(f, &b);
 	}
 	jbuf_free(&b);
-}
-
-/* The text, whole lines, into out; 0 or a negative errno. */
-static int put_lines(struct outfile *out, const char *text, size_t len)
-{
-	const char *p = text, *end = text + len;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		int err = outfile__line(out, p, n);
-
-		if (err)
-			return err;
-		p += n + 1;
-	}
-	return 0;
 }
 
 /* Print into memory, then through an outfile: -o follows the rules of
@@ -321,7 +362,7 @@ static int write_out(const struct inventory *inv, const struct cli_ls *o, char *
 		free(text);
 		return err;
 	}
-	err = put_lines(out, text, len);
+	err = outfile__text(out, text, len);
 	free(text);
 	if (!err)
 		err = outfile__publish(out);

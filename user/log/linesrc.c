@@ -41,6 +41,9 @@ struct linesrc {
 	size_t data_pos;
 	unsigned long lines; /* returned so far */
 	char *buf;	     /* LOGREAD_MAX_LINE + 1 */
+	/* Of the input as stored (compressed when gzip'd), for progress. */
+	__u64 bytes_read;
+	__u64 size; /* 0: not a regular file */
 };
 
 static void report(struct linesrc *s, enum linesrc_report what, unsigned long line,
@@ -69,7 +72,10 @@ static ssize_t read_raw(struct linesrc *s, unsigned char *p, size_t n)
 		do
 			got = read(s->fd, p, n);
 		while (got < 0 && errno == EINTR);
-		return got < 0 ? -errno : got;
+		if (got < 0)
+			return -errno;
+		s->bytes_read += (__u64)got;
+		return got;
 	}
 	while ((size_t)got < n && (c = getc_unlocked(s->f)) != EOF) {
 		p[got++] = (unsigned char)c;
@@ -78,6 +84,7 @@ static ssize_t read_raw(struct linesrc *s, unsigned char *p, size_t n)
 	}
 	if (!got && ferror(s->f))
 		return errno ? -errno : -EIO;
+	s->bytes_read += (__u64)got;
 	return got;
 }
 
@@ -384,6 +391,7 @@ int linesrc__open(struct linesrc **out, FILE *f, int fd, bool own_fd,
 		  const struct linesrc_opts *o)
 {
 	struct linesrc *s = calloc(1, sizeof(*s));
+	struct stat st;
 	int ret;
 
 	if (!s) {
@@ -397,6 +405,8 @@ int linesrc__open(struct linesrc **out, FILE *f, int fd, bool own_fd,
 	s->own_fd = !f && own_fd;
 	s->buf = malloc(LOGREAD_MAX_LINE + 1);
 	s->raw = malloc(RAW_SIZE);
+	if (!fstat(s->fd, &st) && S_ISREG(st.st_mode))
+		s->size = (__u64)st.st_size;
 	ret = !s->buf || !s->raw ? -ENOMEM : start_input(s, s->fd);
 	if (ret) {
 		linesrc__free(s);
@@ -404,6 +414,12 @@ int linesrc__open(struct linesrc **out, FILE *f, int fd, bool own_fd,
 	}
 	*out = s;
 	return 0;
+}
+
+void linesrc__progress(const struct linesrc *s, __u64 *bytes_read, __u64 *size)
+{
+	*bytes_read = s->bytes_read;
+	*size = s->size;
 }
 
 void linesrc__free(struct linesrc *s)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <linux/types.h>
 
 /* What a line source says about its input, through linesrc_report_fn. */
 enum linesrc_report {
@@ -53,6 +54,9 @@ int linesrc__open(struct linesrc **out, FILE *f, int fd, bool own_fd,
  * may not).  0, one of the LINESRC_* results, or -errno.
  */
 int linesrc__read(struct linesrc *s, char **line, size_t *len, bool *newline);
+/* How many bytes of the input were read so far, and its size (0: not a
+ * regular file, so not known), both as stored: compressed when gzip'd. */
+void linesrc__progress(const struct linesrc *s, __u64 *bytes_read, __u64 *size);
 void linesrc__free(struct linesrc *s);
 
 #endif

@@ -224,6 +224,11 @@ const struct logread_counts *logread__counts(const struct logread *r)
 	return &r->counts;
 }
 
+void logread__progress(const struct logread *r, __u64 *bytes_read, __u64 *size)
+{
+	linesrc__progress(r->src, bytes_read, size);
+}
+
 const char *logread__name(const struct logread *r)
 {
 	return r->name;

@@ -110,6 +110,9 @@ struct logread *logread__open_stream(FILE *f, const char *name,
  */
 int logread__next(struct logread *r, struct log_record *rec);
 const struct logread_counts *logread__counts(const struct logread *r);
+/* Bytes of the input read so far and its size (0: unknown, e.g. a pipe),
+ * as stored (compressed when gzip'd): for a progress line. */
+void logread__progress(const struct logread *r, __u64 *bytes_read, __u64 *size);
 /* The name used in diagnostics: the path, or "<stdin>". */
 const char *logread__name(const struct logread *r);
 void logread__free(struct logread *r);

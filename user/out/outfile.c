@@ -289,6 +289,13 @@ bool outfile__replaced(const struct outfile *o)
 	return o->replaced;
 }
 
+static void (*before_tty_write)(void);
+
+void outfile_before_tty_write(void (*fn)(void))
+{
+	before_tty_write = fn;
+}
+
 /* Write n bytes; *done says how many reached the file. */
 static int write_all(int fd, const char *p, size_t n, size_t *done)
 {
@@ -325,6 +332,8 @@ int outfile__flush(struct outfile *o)
 
 	if (o->error)
 		return o->error;
+	if (o->tty && o->used && before_tty_write)
+		before_tty_write();
 	ret = write_all(o->fd, o->buf, o->used, &done);
 	if (!ret) {
 		o->on_disk += done;
@@ -409,8 +418,11 @@ static int rotate(struct outfile *o)
 static int write_long_line(struct outfile *o, const char *line, size_t len)
 {
 	size_t done;
-	int ret = write_all(o->fd, line, len, &done);
+	int ret;
 
+	if (o->tty && before_tty_write)
+		before_tty_write();
+	ret = write_all(o->fd, line, len, &done);
 	if (!ret)
 		ret = write_all(o->fd, "\n", 1, &done);
 	if (ret) {
@@ -446,6 +458,22 @@ int outfile__line(struct outfile *o, const char *line, size_t len)
 	o->buf[o->used + len] = '\n';
 	o->used += len + 1;
 	o->file_bytes += len + 1;
+	return 0;
+}
+
+int outfile__text(struct outfile *o, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		int err = outfile__line(o, p, n);
+
+		if (err)
+			return err;
+		p += n + 1;
+	}
 	return 0;
 }
 

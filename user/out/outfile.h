@@ -43,6 +43,9 @@ bool outfile__replaced(const struct outfile *o);
 /* Append one complete line (the newline is added). Returns 0 or -errno;
  * after an error the outfile stays failed and refuses further lines. */
 int outfile__line(struct outfile *o, const char *line, size_t len);
+/* Text of len bytes, as lines cut at its newlines (a last line without
+ * one is a line too); 0 or the first -errno. */
+int outfile__text(struct outfile *o, const char *text, size_t len);
 int outfile__flush(struct outfile *o);
 /* Call often with a monotonic clock: flushes what is buffered once the
  * last flush of a terminal or pipe is 100 ms old, of a regular file 1 s. */
@@ -50,6 +53,9 @@ int outfile__tick(struct outfile *o, __u64 now_ns);
 /* Close and open the path again (after logrotate moved it), under the
  * same rules as the first open; nothing to do before publishing. */
 int outfile__reopen(struct outfile *o);
+/* fn is called before anything is written to a terminal (to clear a
+ * progress line drawn there on standard error); NULL: nothing. */
+void outfile_before_tty_write(void (*fn)(void));
 /* A terminal? (colours, highlighting) */
 bool outfile__is_tty(const struct outfile *o);
 /* The first error, 0 if none. */

@@ -15,10 +15,15 @@
  *   summary  one per process, at the end
  *   stats    the counters, every few seconds and once at the end
  *   free     frees the sink (sink__close closes its outfile after it)
- * All of them are required.  Sinks never fail: a write error is kept by
- * the outfile and reported by the pipeline.  A sink resolves nothing
- * itself: it says in event_frames and finding_frames how many frames of
- * each stack it shows, and the pipeline resolves that many.
+ *   tick     every turn of the live trace's loop, with the analyzer to
+ *            read (its views) and the monotonic time: a live view
+ *            redraws there; returns 0, SINK_TICK_STOP to ask the trace
+ *            to end as Ctrl-C would, or -errno when it failed
+ * All of them but tick (NULL: none) are required.  Sinks never fail: a
+ * write error is kept by the outfile and reported by the pipeline.  A
+ * sink resolves nothing itself: it says in event_frames and
+ * finding_frames how many frames of each stack it shows, and the
+ * pipeline resolves that many.
  *
  * A new output (a metrics exporter, a live view, a report) is one file
  * with a constructor like sink_text__new(), declared here, and in pipeline.c
@@ -69,7 +74,10 @@ struct sink_ops {
 	void (*sysv_usage)(struct sink *s, const struct sw_sysv_usage *u);
 	void (*stats)(struct sink *s, const struct sw_stats *st);
 	void (*free)(struct sink *s);
+	int (*tick)(struct sink *s, const struct analyzer *a, __u64 now_ns);
 };
+
+#define SINK_TICK_STOP 1
 
 /* What every sink has; set by its constructor, read by the pipeline. */
 struct sink {
@@ -100,6 +108,36 @@ struct sink_metrics_opts {
 };
 
 struct sink *sink_metrics__new(const struct sink_metrics_opts *o, char *err, size_t len);
+
+/* The HTML report (report.c): the whole page is written and the file
+ * published at the final stats record; what came of it goes to result
+ * (err -ENODATA until then), which may be NULL. */
+struct sink_report_result {
+	int err;	/* 0 once written and published, else -errno */
+	bool written;
+	bool replaced;	/* an existing file was replaced */
+	__u64 events, findings;
+};
+
+struct sink_report_opts {
+	const char *title; /* NULL: "shmwatch report" */
+	struct sink_report_result *result;
+};
+
+struct sink *sink_report__new(struct outfile *out, const struct sink_report_opts *o);
+
+/* The live full-screen view (out/top_draw.c, shmwatch top) on the
+ * terminal of standard output.  From here to its free, what shmwatch and
+ * the processes it starts write to stderr is held and written out after
+ * the view closes.  The sink has no outfile.  NULL with one line in err. */
+struct sink_top_opts {
+	bool color;
+};
+
+struct sink *sink_top__new(const struct sink_top_opts *o, char *err, size_t len);
+/* Can the view be drawn here: is standard output a terminal whose type
+ * is known?  0, or -ENOTTY/-EINVAL with one line in err. */
+int sink_top_check_terminal(char *err, size_t len);
 
 /*
  * What a finding says to do, and whose object it is about: the analyzer's
