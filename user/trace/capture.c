@@ -132,9 +132,15 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (!c->deadline_ns)
 		c->deadline_ns = mono_ns() + c->budget_ns;
 	/* A gap is told with the next event: a mapping record is none, and
-	 * has neither a seq nor a place in the log. */
-	c->gap += (__u32)(e.lost_mark - c->lost_mark);
-	c->lost_mark = e.lost_mark;
+	 * has neither a seq nor a place in the log.  Marks are read when a
+	 * record is filled, not when its place in the ring was taken: one
+	 * filled late on another CPU may carry a newer mark than the record
+	 * after it.  The count only goes forward (modulo 2^32): a step back
+	 * is such a record, no gap. */
+	if ((__s32)(e.lost_mark - c->lost_mark) > 0) {
+		c->gap += (__u32)(e.lost_mark - c->lost_mark);
+		c->lost_mark = e.lost_mark;
+	}
 	if (e.kind < SW_EV_KIND_MAX) {
 		e.seq = ++c->seq;
 		e.lost_before = c->gap;
