@@ -11,6 +11,7 @@
  * there; nothing when standard error is a file or a pipe.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,16 @@ struct progress {
 	__u64 done_before; /* bytes of the logs read to their end */
 	unsigned long records;
 };
+
+/* SIGINT, SIGTERM or SIGHUP during a replay: it stops, and what it was
+ * writing (a temporary file not yet renamed over its path) is removed
+ * before the signal is raised again (analyze_stop_signal). */
+static volatile sig_atomic_t replay_signal;
+
+static void on_replay_signal(int sig)
+{
+	replay_signal = sig;
+}
 
 /* Is the progress line on the terminal now?  Anything else written to
  * standard error clears it first (progress_clear).  The terminal is the
@@ -224,6 +235,8 @@ static void on_event(struct replay *rp, struct logread *r, const struct log_reco
 			(unsigned long long)rp->last_seq);
 	}
 	rp->last_seq = e->seq;
+	if (rec->has_container)
+		pipeline__replay_container(rp->pl, e->cgroup_id, &rec->container);
 	pipeline__replay_event(rp->pl, e, rec->frames);
 }
 
@@ -234,6 +247,8 @@ static int replay_log(struct replay *rp, struct logread *r)
 	int ret;
 
 	while ((ret = logread__next(r, &rec)) > 0) {
+		if (replay_signal)
+			return -EINTR;
 		if (rec.type == LOG_REC_HEADER) {
 			on_header(rp, r, &rec);
 			if (!rp->pl)
@@ -250,10 +265,15 @@ static int replay_log(struct replay *rp, struct logread *r)
 			 * stats record is written: feeding them here marks
 			 * the same findings uncertain. */
 			pipeline__lost(rp->pl, rec.stats.lost_slots);
-		if (pipeline__output_error(rp->pl))
+		if (pipeline__output_failed(rp->pl)) {
+			progress_clear();
+			pipeline__output_error(rp->pl);
 			return -EIO;
+		}
 		progress_tick(&rp->progress, r, rp->pl);
 	}
+	if (ret == -EINTR && replay_signal)
+		return ret;
 	if (ret < 0 && ret != -EBADMSG) {
 		progress_clear();
 		fprintf(stderr, "shmwatch: can't read %s: %s\n", logread__name(r), strerror(-ret));
@@ -282,10 +302,21 @@ int analyze_open_logs(struct logread **logs, char *const *paths, int n_logs, boo
 int analyze_replay(struct logread **logs, int n_logs, const struct pipeline_opts *opts,
 		   unsigned long *skipped)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_replay_signal }, old[3];
 	struct replay rp = { .opts = *opts };
 	int ret = 0;
 
 	*skipped = 0;
+	/* No SA_RESTART: a read of a pipe that waits is cut short too. */
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++) {
+		sigaction(sigs[i], &sa, &old[i]);
+		/* Ignored by whoever started it (nohup, a background job):
+		 * it stays ignored. */
+		if (old[i].sa_handler == SIG_IGN)
+			sigaction(sigs[i], &old[i], NULL);
+	}
 	progress_start(&rp.progress, logs, n_logs);
 	for (int i = 0; !ret && i < n_logs; i++) {
 		__u64 done, size;
@@ -300,11 +331,25 @@ int analyze_replay(struct logread **logs, int n_logs, const struct pipeline_opts
 	/* An empty log still gets a header, summaries and final stats. */
 	if (!ret && !rp.pl && start_default_app(&rp))
 		ret = -EIO;
+	if (!ret && replay_signal)
+		ret = -EINTR;
 	if (!ret)
 		pipeline__finish(rp.pl);
 	if (rp.pl && pipeline__free(rp.pl) && !ret)
 		ret = -EIO;
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
 	return ret;
+}
+
+void analyze_stop_signal(void)
+{
+	int sig = replay_signal;
+
+	if (!sig)
+		return;
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 unsigned long analyze_count_records(struct logread **logs, int n_logs)
@@ -364,5 +409,6 @@ int do_analyze(int argc, char **argv)
 	for (int i = 0; i < o.n_logs; i++)
 		logread__free(logs[i]);
 	free(logs);
+	analyze_stop_signal();
 	return status;
 }

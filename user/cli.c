@@ -693,6 +693,11 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		return errf(err, errlen, "--rotate-size needs -o FILE");
 	if (o->exit_with_command && !o->command)
 		return errf(err, errlen, "--exit-with-command needs a COMMAND");
+	if (o->folded && (!*o->folded || !strcmp(o->folded, "-")))
+		return errf(err, errlen, "--folded needs a FILE (not standard output)");
+	if (o->folded && ((o->output && !strcmp(o->folded, o->output)) ||
+			  (o->metrics_file && !strcmp(o->folded, o->metrics_file))))
+		return errf(err, errlen, "--folded names the same file as another output");
 	return 0;
 }
 
@@ -758,6 +763,8 @@ int cli_parse_analyze(struct cli_analyze *o, int argc, char **argv, char *err, s
 			return bad_option(argv, opt, err, errlen);
 		}
 	}
+	if (o->folded && (!*o->folded || !strcmp(o->folded, "-")))
+		return errf(err, errlen, "--folded needs a FILE (not standard output)");
 	if (optind >= argc)
 		return errf(err, errlen, "analyze needs at least one LOG (or '-')");
 	o->logs = argv + optind;

@@ -30,5 +30,8 @@ unsigned long analyze_count_records(struct logread **logs, int n_logs);
  * ret: 2 when it failed, 1 when lines were skipped or no log held a
  * record, else 0. */
 int analyze_exit_status(int ret, struct logread **logs, int n_logs, unsigned long skipped);
+/* A signal stopped the replay: die of it now, as the caller would have
+ * (its outputs are closed, and removed unless complete).  Returns if none. */
+void analyze_stop_signal(void);
 
 #endif

@@ -152,6 +152,7 @@ void config_pipeline_opts(const struct cli_trace *o, struct pipeline_opts *ao)
 	/* System-wide, every process is compared with /proc anyway. */
 	ao->keep_exited = o->check_state && o->mode != CLI_MODE_SYSTEM;
 	ao->top = o->top;
+	ao->command_fd = -1;
 	/* Auto: the view is on a terminal (shmwatch top checks). */
 	ao->color_view = o->top && o->color != CLI_COLOR_NEVER;
 }

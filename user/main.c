@@ -358,7 +358,11 @@ static int trace_loop(struct run *r)
 		now = now_ns(CLOCK_MONOTONIC);
 		if (reopen_requested) {
 			reopen_requested = 0;
-			pipeline__reopen(r->pl);
+			/* The live view's terminal hung up: as Ctrl-C. */
+			if (o->top)
+				on_stop(r, SIGHUP, stop_from_process);
+			else
+				pipeline__reopen(r->pl);
 		}
 		if (stop_signal) {
 			on_stop(r, stop_signal, stop_from_process);
@@ -515,6 +519,18 @@ static void print_usage(bool top)
 	free(text);
 }
 
+/* The pipe of a launched command's output under the live view: the
+ * view drains the read end without waiting; a megabyte of room, so that
+ * the command rarely waits for a tick. */
+static int open_command_output(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	fcntl(fds[0], F_SETPIPE_SZ, 1 << 20);
+	return 0;
+}
+
 /* The trace, with the text view or NDJSON on standard output, or (top)
  * the live view. */
 static int trace_command(int argc, char **argv, bool top)
@@ -527,6 +543,7 @@ static int trace_command(int argc, char **argv, bool top)
 	struct pipeline *pl;
 	char err[512];
 	char *command_line = NULL;
+	int cmd_out[2] = { -1, -1 };
 	int ret;
 
 	cli_trace_defaults(&o);
@@ -555,17 +572,30 @@ static int trace_command(int argc, char **argv, bool top)
 	if (o.command)
 		hdr.command = command_line = config_command_line(o.command);
 	config_pipeline_opts(&o, &ao);
-	pl = pipeline__new(&ao, &hdr, err, sizeof(err));
-	if (!pl) {
-		fprintf(stderr, "shmwatch: %s\n", err);
+	if (top && o.command && open_command_output(cmd_out)) {
+		fprintf(stderr, "shmwatch: can't make a pipe for the command's output: %s\n",
+			strerror(errno));
 		free(command_line);
 		return EXIT_USAGE;
 	}
-	ret = 0;
-	/* Under the live view the command's output joins what is held of
-	 * shmwatch's stderr (sink_top__new), not the screen. */
-	if (o.command && (ret = launch_spawn_held(&child, o.command,
-						  pipeline__stdout_is_log(pl) || top)))
+	ao.command_fd = cmd_out[0];
+	pl = pipeline__new(&ao, &hdr, err, sizeof(err));
+	if (cmd_out[0] >= 0)
+		close(cmd_out[0]);
+	if (!pl) {
+		fprintf(stderr, "shmwatch: %s\n", err);
+		if (cmd_out[1] >= 0)
+			close(cmd_out[1]);
+		free(command_line);
+		return EXIT_USAGE;
+	}
+	/* Under the live view the command's output goes to a pipe the view
+	 * drains into what it holds of shmwatch's stderr, not the screen. */
+	ret = o.command ? launch_spawn_held(&child, o.command, pipeline__stdout_is_log(pl),
+					    cmd_out[1]) : 0;
+	if (cmd_out[1] >= 0)
+		close(cmd_out[1]);
+	if (ret)
 		fprintf(stderr, "shmwatch: can't start %s: %s\n",
 			text_escaped(err, sizeof(err), o.command[0]), strerror(-ret));
 	else

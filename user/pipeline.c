@@ -31,6 +31,7 @@ struct pipeline {
 	__u64 usage_every_ns;	   /* pipeline_opts' */
 	__u64 usage_ts;		   /* when usage last reached the sinks */
 	struct folded *folded;	   /* --folded, NULL: none */
+	struct container_cache *containers; /* by cgroup id */
 	bool stdout_json;
 	bool failed_events; /* pipeline_opts.failed_events */
 	bool no_summaries, summaries_findings_only; /* pipeline_opts' */
@@ -76,6 +77,8 @@ static void fan_finding(void *ctx, const struct sw_finding *f)
 
 	pl->stats.findings++;
 	pl->uncertain_findings += f->uncertain;
+	sf.container = container_cache__lookup(pl->containers,
+					       analyzer__cgroup_of(pl->analyzer, f->pid), f->pid);
 	sf.site.n = resolve_stack(pl, f->site.pid, f->site.ip, f->site.n, f->site.at_fault,
 				  pl->finding_frames, site);
 	sf.origin.n = resolve_stack(pl, f->origin.pid, f->origin.ip, f->origin.n,
@@ -195,7 +198,7 @@ static int add_sink(struct pipeline *pl, sink_new_fn new_sink, const char *path,
 /* The live view: no outfile, standard output is the terminal it draws. */
 static int add_top(struct pipeline *pl, const struct pipeline_opts *o, char *err, size_t len)
 {
-	struct sink_top_opts to = { .color = o->color_view };
+	struct sink_top_opts to = { .color = o->color_view, .command_fd = o->command_fd };
 	struct sink *s;
 
 	if (pl->n_sinks == MAX_SINKS) {
@@ -263,9 +266,10 @@ struct pipeline *pipeline__new(const struct pipeline_opts *o, const struct sw_he
 	pl->no_summaries = o->no_summaries;
 	pl->summaries_findings_only = o->summaries_findings_only;
 	pl->sym = symbolizer__new(o->live ? "/proc" : NULL);
+	pl->containers = container_cache__new(o->live ? "/proc" : NULL, "");
 	/* Twice the kernel's map of sent sites (bpf/shmwatch.bpf.c). */
 	pl->sites = o->live ? stack_sites__new(32768) : NULL;
-	if (!pl->sym || (o->live && !pl->sites)) {
+	if (!pl->sym || !pl->containers || (o->live && !pl->sites)) {
 		snprintf(err, len, "out of memory");
 		goto fail;
 	}
@@ -365,6 +369,7 @@ static void fan_event(struct pipeline *pl, const struct sw_event *e, const struc
 		.stack_from = e->stack_from,
 		.stack.frames = logged,
 		.stack.n = e->n_frames < SW_MAX_FRAMES ? e->n_frames : SW_MAX_FRAMES,
+		.container = container_cache__lookup(pl->containers, e->cgroup_id, e->pid),
 	};
 
 	/* No sink shows an event's stack: it gets none, rather than frames
@@ -404,6 +409,8 @@ static void on_event(struct pipeline *pl, const struct sw_event *e, const struct
 	}
 	/* Usage as it was after the previous event, stamped with its time:
 	 * a change just before a quiet spell is shown when it happened. */
+	if (pl->usage_every_ns && e->ts_ns < pl->usage_ts)
+		pl->usage_ts = e->ts_ns; /* logs out of order: time went back */
 	if (pl->usage_every_ns && e->ts_ns - pl->usage_ts >= pl->usage_every_ns &&
 	    e->ts_ns > pl->last_ts) {
 		analyzer__usage(pl->analyzer, pl->last_ts, true, fan_usage, pl);
@@ -440,6 +447,12 @@ void pipeline__replay_event(struct pipeline *pl, const struct sw_event *e, const
 	for (__u32 i = 0; i < e->n_frames && i < SW_MAX_FRAMES; i++)
 		symbolizer__add_frame(pl->sym, e->pid, sym_ip_kind_of(at_fault, i), &frames[i]);
 	on_event(pl, e, frames);
+}
+
+void pipeline__replay_container(struct pipeline *pl, __u64 cgroup_id,
+				 const struct container_info *ci)
+{
+	container_cache__set(pl->containers, cgroup_id, ci);
 }
 
 void pipeline__lost(struct pipeline *pl, const __u64 *lost_slots)
@@ -573,6 +586,16 @@ bool pipeline__stdout_is_log(const struct pipeline *pl)
 	return pl->stdout_json;
 }
 
+bool pipeline__output_failed(const struct pipeline *pl)
+{
+	if (pl->tick_error)
+		return true;
+	for (int i = 0; i < pl->n_sinks; i++)
+		if (pl->sinks[i]->out && outfile__error(pl->sinks[i]->out))
+			return true;
+	return false;
+}
+
 int pipeline__output_error(struct pipeline *pl)
 {
 	if (pl->tick_error) {
@@ -626,6 +649,7 @@ int pipeline__free(struct pipeline *pl)
 	if (folded__close(pl->folded) && !ret)
 		ret = -EIO;
 	symbolizer__free(pl->sym);
+	container_cache__free(pl->containers);
 	stack_sites__free(pl->sites);
 	free(pl);
 	return ret;

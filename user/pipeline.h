@@ -49,6 +49,8 @@ struct pipeline_opts {
 	 * view; standard output carries nothing else. */
 	bool top;
 	bool color_view; /* ... in colour (--color, NO_COLOR applied) */
+	int command_fd;	 /* ... and the launched command's output: see
+			    sink_top_opts; -1 (or 0 when not top): none */
 	/* The HTML report (shmwatch report) at report_path ("-": standard
 	 * output), instead of the text view; NULL: none. */
 	const char *report_path;
@@ -71,6 +73,10 @@ void pipeline__event(struct pipeline *pl, const struct sw_event *e);
  * live run resolved them (e->n_frames of them): the sinks get those, and
  * the findings that follow resolve their stacks by them. */
 void pipeline__replay_event(struct pipeline *pl, const struct sw_event *e, const struct sw_frame *frames);
+/* A saved log says cgroup_id is container ci's: its events and findings
+ * name it as the live run did. */
+void pipeline__replay_container(struct pipeline *pl, __u64 cgroup_id,
+				const struct container_info *ci);
 /* The kernel's loss counters (SW_LOST_SLOTS) as last read. */
 void pipeline__lost(struct pipeline *pl, const __u64 *lost_slots);
 /* The ring buffer's size and the most it held since the previous call. */
@@ -91,6 +97,8 @@ bool pipeline__stop_requested(struct pipeline *pl);
 void pipeline__reopen(struct pipeline *pl);
 /* Does standard output carry the NDJSON log (-o -, --format json)? */
 bool pipeline__stdout_is_log(const struct pipeline *pl);
+/* Has an output failed?  Nothing is said (pipeline__output_error does). */
+bool pipeline__output_failed(const struct pipeline *pl);
 /* A write error on an output, reported once on stderr; 0 if none. */
 int pipeline__output_error(struct pipeline *pl);
 struct analyzer *pipeline__analyzer(struct pipeline *pl);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,11 +21,47 @@
  * sampled, in trace time (the use of a tmpfs comes with every event). */
 #define USAGE_EVERY_NS 1000000ULL
 
+struct input {
+	struct logread **logs;
+	int n_logs;
+};
+
+static bool has_input(void *ctx)
+{
+	const struct input *in = ctx;
+
+	return analyze_count_records(in->logs, in->n_logs) > 0;
+}
+
+/* -o naming one of the logs would replace it with the page. */
+static int check_output(const struct cli_report *o, const char *out)
+{
+	struct stat so, sl;
+
+	if (!out || stat(out, &so))
+		return 0;
+	for (int i = 0; i < o->n_logs; i++) {
+		if (strcmp(o->logs[i], "-") && !stat(o->logs[i], &sl) && sl.st_dev == so.st_dev &&
+		    sl.st_ino == so.st_ino) {
+			fprintf(stderr, "shmwatch: %s is one of the logs read: the report would replace it\n",
+				out);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int write_report(const struct cli_report *o, struct logread **logs, unsigned long *skipped)
 {
 	const char *out = o->output && strcmp(o->output, "-") ? o->output : NULL;
 	struct sink_report_result res = {.err = -ENODATA};
-	struct sink_report_opts ro = {.title = o->title, .result = &res};
+	struct input in = { .logs = logs, .n_logs = o->n_logs };
+	struct sink_report_opts ro = {
+		.title = o->title,
+		.result = &res,
+		.has_input = has_input,
+		.input_ctx = &in,
+	};
 	struct pipeline_opts po = {
 	    .report_path = out ? out : "-",
 	    .report = &ro,
@@ -33,12 +70,20 @@ static int write_report(const struct cli_report *o, struct logread **logs, unsig
 	};
 	int ret;
 
-	ret = analyze_open_logs(logs, o->logs, o->n_logs, o->strict);
+	ret = check_output(o, out);
+	if (!ret)
+		ret = analyze_open_logs(logs, o->logs, o->n_logs, o->strict);
 	if (ret)
 		return ret;
 	ret = analyze_replay(logs, o->n_logs, &po, skipped);
 	if (ret)
 		return ret;
+	/* Nothing read: nothing to show, and an existing page stays. */
+	if (res.no_input) {
+		fprintf(stderr, "shmwatch: the logs held no record: %s not written\n",
+			out ? out : "standard output");
+		return 0;
+	}
 	/* The write or the rename at the end failed: the pipeline has
 	 * closed the file, which is then gone, and said nothing yet. */
 	if (!res.written) {
@@ -83,5 +128,6 @@ int do_report(int argc, char **argv)
 	for (int i = 0; i < o.n_logs; i++)
 		logread__free(logs[i]);
 	free(logs);
+	analyze_stop_signal();
 	return status;
 }

@@ -80,7 +80,10 @@ class Podman:
         return self.run_podman("inspect", "--format", fmt, name).stdout.strip()
 
     def remove_all(self):
-        for name in self.containers:
-            self.run_podman("rm", "-f", "-t", "0", name, check=False)
-        for name in self.images:
-            self.run_podman("rmi", "-f", name, check=False)
+        # Every one is tried, whatever happened to the one before.
+        for args in ([["rm", "-f", "-t", "0", n] for n in self.containers] +
+                     [["rmi", "-f", n] for n in self.images]):
+            try:
+                self.run_podman(*args, check=False)
+            except subprocess.TimeoutExpired:
+                pass

@@ -2,13 +2,16 @@
 """Shared memory in real containers (podman): `shmwatch ls` tells each
 container's own /dev/shm, and the processes that hold its files, by the
 container they run in, and --container keeps one container's and leaves
-the host's and the other's out.  No BPF is loaded."""
+the host's and the other's out (no BPF); a system-wide trace tells a
+process in a container from one on the host, in the text view, in
+NDJSON and in `analyze` of the saved log."""
 import json
 import os
 import subprocess
 import unittest
 
-from common import ROOT, SHMWATCH, ScratchTestCase
+from common import (ROOT, SHMWATCH, BpfTestCase, ScratchTestCase, Tracer, bpf_skip_reason,
+                    read_log)
 from podman import Podman
 
 MiB = 1 << 20
@@ -91,6 +94,72 @@ class LsInContainersTest(ScratchTestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertEqual(len(proc.stderr.splitlines()), 1, proc.stderr)
         self.assertEqual(proc.stdout, "")
+
+
+class TraceInContainersTest(BpfTestCase):
+    def setUp(self):
+        reason = Podman.skip_reason() or bpf_skip_reason()
+        if reason:
+            self.skipTest(reason)
+        super().setUp()
+        self.podman = Podman(self, self.tmp)
+        self.prog = self.path("container_shm")
+        subprocess.run(["cc", "-static", "-O2", "-o", self.prog,
+                        os.path.join(ROOT, "tests", "workloads", "container_shm.c")],
+                       check=True, timeout=120)
+        self.image = self.podman.image({"/container_shm": self.prog})
+
+    def test_host_and_container_told_apart(self):
+        log, text = self.path("trace.ndjson"), self.path("trace.txt")
+        with open(text, "w") as out, \
+                Tracer(["--comm", "container_shm"], log, stdout=out) as t:
+            t.wait_attached()
+            cid, cpid = self.podman.start(self.image, ["/container_shm", "/dev/shm/in-box",
+                                                       str(MiB), "1"], "--shm-size=8m")
+            name = self.podman.inspect(cid, "{{.Name}}")
+            host_path = "/dev/shm/shmwatch-test-on-host-%d" % os.getpid()
+            self.addCleanup(lambda: os.path.exists(host_path) and os.unlink(host_path))
+            host = self.spawn([self.prog, host_path, str(MiB), "1"], stdout=subprocess.PIPE)
+            self.assertEqual(host.stdout.readline().strip(), b"ready")
+            host.wait(timeout=30)
+            self.podman.run_podman("wait", cid, timeout=60)
+            self.assertEqual(t.stop(), 0, t.stderr())
+        records = self.track(read_log(log))
+        events = [r for r in records if r["type"] == "event"]
+        boxed = [r for r in events if r["pid"] == cpid]
+        on_host = [r for r in events if r["pid"] == host.pid]
+        self.assertTrue(boxed and on_host, events)
+        for r in boxed:
+            self.assertEqual(r["container"]["runtime"], "podman", r)
+            self.assertEqual(r["container"]["id"], cid, r)
+            self.assertEqual(r["container"]["name"], name, r)
+        for r in on_host:
+            self.assertNotIn("container", r)
+        # The files each left behind: a finding each, named alike.
+        leaks = {r["pid"]: r for r in records
+                 if r["type"] == "finding" and r["rule"] == "shm-object-leak"}
+        self.assertIn(cpid, leaks, records)
+        self.assertIn(host.pid, leaks, records)
+        self.assertEqual(leaks[cpid]["container"]["id"], cid)
+        self.assertNotIn("container", leaks[host.pid])
+        # The text view: the comm of the one in the container carries its name.
+        with open(text) as f:
+            lines = f.read().splitlines()
+        self.assertTrue([l for l in lines if " %d/%d container_shm@%s " % (cpid, cpid, name) in l],
+                        lines)
+        self.assertTrue([l for l in lines if " %d/%d container_shm " % (host.pid, host.pid) in l],
+                        lines)
+        self.assertTrue([l for l in lines if "shm-object-leak pid %d (container_shm@%s)"
+                         % (cpid, name) in l], lines)
+        # analyze of the saved log names them the same way.
+        proc = subprocess.run([SHMWATCH, "analyze", "--format", "json", log],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        again = {r["pid"]: r for r in map(json.loads, proc.stdout.splitlines())
+                 if r["type"] == "finding" and r["rule"] == "shm-object-leak"}
+        self.assertEqual(again[cpid]["container"], leaks[cpid]["container"])
+        self.assertNotIn("container", again[host.pid])
 
 
 if __name__ == "__main__":

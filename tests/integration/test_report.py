@@ -403,6 +403,36 @@ class ReportCommand(ScratchTestCase):
         status, _, err = report(log, "-o", out)
         self.assertEqual(err[-1], "shmwatch: replaced %s: 1 events, 1 findings" % out)
 
+    def test_never_replaces_what_it_should_not(self):
+        """-o naming a log it reads is refused; logs without a record leave
+        an existing page as it was; a report stopped by a signal leaves
+        neither a page nor its temporary file."""
+        log = self.file("log.json", self.HEADER + self.EVENT)
+        status, _, err = report(log, "-o", log)
+        self.assertEqual(status, 2, err)
+        self.assertEqual(err, ["shmwatch: %s is one of the logs read: the report would replace it"
+                               % log])
+        with open(log) as f:
+            self.assertEqual(f.read(), self.HEADER + self.EVENT)
+        old = self.file("old.html", "keep")
+        empty = self.file("empty.json", "")
+        status, _, err = report(empty, "-o", old)
+        self.assertEqual(status, 1, err)
+        self.assertIn("shmwatch: the logs held no record: %s not written" % old, err)
+        with open(old) as f:
+            self.assertEqual(f.read(), "keep")
+        # A pipe that never ends, then SIGTERM: no file at all.
+        before = set(os.listdir(self.tmp))
+        feeder = self.spawn(["sh", "-c", "cat %s; sleep 60" % log], stdout=subprocess.PIPE)
+        proc = self.spawn([SHMWATCH, "report", "-", "-o", self.path("stopped.html")],
+                          stdin=feeder.stdout, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+        feeder.stdout.close()
+        time.sleep(1)
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(30), -signal.SIGTERM)
+        self.assertEqual(set(os.listdir(self.tmp)), before)
+
     def test_bad_input_leaves_no_file(self):
         out = self.path("r.html")
         cases = [

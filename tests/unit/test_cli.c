@@ -433,6 +433,12 @@ static void test_folded_and_container(void **state)
 	assert_string_equal(t.folded, "f");
 	assert_int_equal(cli_parse_analyze(&a, 4, an, err, sizeof(err)), 0);
 	assert_string_equal(a.folded, "held.folded");
+	cli_trace_defaults(&t);
+	assert_int_equal(PARSE(&t, err, "--folded", "-"), -22);
+	assert_string_equal(err, "--folded needs a FILE (not standard output)");
+	cli_trace_defaults(&t);
+	assert_int_equal(PARSE(&t, err, "-o", "x", "--folded", "x"), -22);
+	assert_string_equal(err, "--folded names the same file as another output");
 	assert_int_equal(cli_parse_ls(&l, 3, ls, err, sizeof(err)), 0);
 	assert_string_equal(l.container, "9f7e");
 	assert_int_equal(cli_parse_ls(&l, 3, ls_empty, err, sizeof(err)), -22);

@@ -493,6 +493,13 @@ bool analyzer__exited_sysv(const struct analyzer *a, __u32 pid)
 	return hmap_get(&a->exited, pid) != NULL;
 }
 
+__u64 analyzer__cgroup_of(const struct analyzer *a, __u32 pid)
+{
+	struct hnode *n = hmap_get(&a->procs, pid);
+
+	return n ? hmap_entry(n, struct proc, node)->cgroup_id : 0;
+}
+
 __u64 analyzer__lost_total(const struct analyzer *a)
 {
 	return a->lost_total;

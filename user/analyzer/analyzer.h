@@ -367,6 +367,10 @@ void analyzer__sysv_usage(struct analyzer *a, __u64 ts_ns, bool changed_only,
  * opts.keep_exited. */
 bool analyzer__exited_sysv(const struct analyzer *a, __u32 pid);
 
+/* The cgroup of pid's latest event while the process is known, else 0:
+ * whose container a finding about it is in. */
+__u64 analyzer__cgroup_of(const struct analyzer *a, __u32 pid);
+
 /* Records reported lost so far (analyzer__lost). */
 __u64 analyzer__lost_total(const struct analyzer *a);
 

@@ -186,8 +186,10 @@ static void model_shmdt(struct analyzer *a, struct proc *p, const struct sw_even
 	id = n->shmid;
 	ns = n->ipc_ns;
 	s = model_seg_of(a, n);
-	if (s)
+	if (s) {
 		s->traced = true;
+		model_held_seg(a, s);
+	}
 	limit = addr + SW_PAGE_ALIGN(s && s->size ? s->size : n->rn.end - n->rn.start);
 	gone_stack = model_stack_new(a, e);
 	while (n && n->rn.start < limit && n->kind == SW_RANGE_ATTACH && n->shmid == id &&
@@ -218,6 +220,7 @@ static void model_shmctl(struct analyzer *a, struct proc *p, const struct sw_eve
 		return;
 	s->rmid = true;
 	s->traced = true;
+	model_held_seg(a, s);
 	s->rb_pending = false;
 	if (!s->nattch)
 		model_seg_queue(a, s);

@@ -82,6 +82,9 @@ static void site_free(struct held *h, struct held_site *s)
 static void site_add(struct held *h, struct held_site *s, __u64 add, __u64 sub)
 {
 	/* Its first change since the peak: what it held there. */
+	/* One kept for the peak (not a new one) holds again. */
+	if (!s->now && s->changed && add && h->empty_sites)
+		h->empty_sites--;
 	if (s->changed <= h->peak_epoch)
 		s->at_peak = s->now;
 	s->changed = h->epoch;
@@ -134,10 +137,9 @@ void model_held_set(struct analyzer *a, struct held_ref *r, const struct ustack 
 	 * known, then at its stack) leave the latest state as the peak's. */
 	if (h->total < h->peak)
 		return;
-	if (h->total > h->peak)
-		h->peak_ts = a->now;
 	h->peak = h->total;
 	h->peak_epoch = h->epoch;
+	h->peak_ts = a->now;
 	if (h->empty_sites > hmap_count(&h->sites) / 2 + 64)
 		sweep(h);
 }

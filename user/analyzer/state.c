@@ -175,11 +175,14 @@ struct proc *model_proc_for_event(struct analyzer *a, const struct sw_event *e)
 	if (p) {
 		model_set_comm(p->comm, e->comm);
 		p->last_seq = a->now_seq;
+		p->cgroup_id = e->cgroup_id;
 		return p;
 	}
 	if (exited_before(a, e->pid, e->ts_ns))
 		return NULL;
 	p = model_proc_new(a, e->pid, e->comm);
+	if (p)
+		p->cgroup_id = e->cgroup_id;
 	/* An exec starts an empty address space; anything else may be a
 	 * process the cap forgot, come back. */
 	if (p && a->dropped_procs && e->kind != SW_EV_EXEC)

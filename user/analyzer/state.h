@@ -283,6 +283,7 @@ struct proc {
 	bool exited;
 	bool growth_reported;
 	__u64 last_seq; /* its latest event, for the state cap (evict.c) */
+	__u64 cgroup_id; /* of its latest event: whose container it runs in */
 	/* First seen at a call after the cap forgot processes: it may be
 	 * one of them, come back with holdings the analyzer does not know,
 	 * so attach-leak does not judge it (until an exec). */

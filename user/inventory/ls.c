@@ -27,8 +27,17 @@ static const struct container_ref *holder_container(const struct inv_holder *h)
 	return h->in_container ? &h->container : NULL;
 }
 
-/* Held by a process of the selected container, made by one (a segment
- * whose creator lives), or a file of its own mount. */
+static bool mount_selected(const struct cli_ls *o, const struct inv_mount *m)
+{
+	return container_matches(m->in_container ? &m->container : NULL, o->container);
+}
+
+/*
+ * Held by a process of the selected container (or, for host, of none),
+ * made by one (a segment whose creator lives), or a file of its mount
+ * (the host's own, for host).  A segment nobody holds whose creator is
+ * gone is its IPC namespace's, the reader's: the host's.
+ */
 static bool in_selected(const struct inventory *inv, const struct cli_ls *o,
 			const struct inv_object *obj)
 {
@@ -37,12 +46,14 @@ static bool in_selected(const struct inventory *inv, const struct cli_ls *o,
 	for (int i = 0; i < obj->n_holders; i++)
 		if (container_matches(holder_container(&obj->holders[i]), o->container))
 			return true;
-	if (obj->kind == INV_SEGMENT && obj->creator_alive &&
-	    container_matches(obj->creator_in_container ? &obj->creator_container : NULL,
-			      o->container))
-		return true;
-	return obj->mount >= 0 && inv->mounts[obj->mount].in_container &&
-	       container_matches(&inv->mounts[obj->mount].container, o->container);
+	if (obj->kind == INV_SEGMENT) {
+		if (obj->creator_alive)
+			return container_matches(obj->creator_in_container ?
+							 &obj->creator_container : NULL,
+						 o->container);
+		return !obj->n_holders && container_matches(NULL, o->container);
+	}
+	return obj->mount >= 0 && mount_selected(o, &inv->mounts[obj->mount]);
 }
 
 static bool wanted(const struct inventory *inv, const struct cli_ls *o,
@@ -79,7 +90,7 @@ static bool mount_shown(const struct inventory *inv, const struct cli_ls *o, int
 
 	if (mount_files(inv, o, m))
 		return true;
-	if (o->container && !(mt->in_container && container_matches(&mt->container, o->container)))
+	if (o->container && !mount_selected(o, mt))
 		return false;
 	return mt->walked && !o->n_pids && !o->orphaned;
 }
@@ -226,22 +237,6 @@ static void json_line(FILE *f, struct jbuf *b)
 	jbuf_reset(b);
 }
 
-/* "container": {"runtime", "id", and for a pod "pod_uid", "qos"}. */
-static void json_container(struct jbuf *b, const char *field, const struct container_ref *c)
-{
-	json_obj_field_open(b, field);
-	json_str_field(b, "runtime", container_runtime_name(c->runtime), 16);
-	if (c->id[0])
-		json_str_field(b, "id", c->id, sizeof(c->id));
-	if (c->kubernetes) {
-		json_str_field(b, "pod_uid", c->pod_uid, sizeof(c->pod_uid));
-		json_str_field(b, "qos", container_qos_name(c->qos), 16);
-	}
-	if (c->name[0])
-		json_str_field(b, "name", c->name, sizeof(c->name));
-	json_obj_close(b);
-}
-
 static void json_holders(struct jbuf *b, const struct inv_object *obj)
 {
 	json_arr_field_open(b, "holders");
@@ -254,7 +249,7 @@ static void json_holders(struct jbuf *b, const struct inv_object *obj)
 		json_u64_field(b, "maps", h->maps);
 		json_u64_field(b, "fds", h->fds);
 		if (h->in_container)
-			json_container(b, "container", &h->container);
+			json_container_field(b, "container", &h->container, NULL);
 		json_obj_close(b);
 	}
 	json_arr_close(b);
@@ -280,7 +275,7 @@ static void json_object(struct jbuf *b, const struct inventory *inv, const struc
 		json_str_field(b, "creator_comm", obj->creator_comm, SW_COMM_LEN);
 		json_bool_field(b, "creator_exited", !obj->creator_alive);
 		if (obj->creator_in_container)
-			json_container(b, "creator_container", &obj->creator_container);
+			json_container_field(b, "creator_container", &obj->creator_container, NULL);
 		json_u64_field(b, "last_pid", obj->lpid);
 		json_u64_field(b, "ctime", obj->ctime);
 	} else {
@@ -319,7 +314,7 @@ static void print_json(FILE *f, const struct inventory *inv, const struct cli_ls
 		json_u64_field(&b, "fs_used", mt->used);
 		json_bool_field(&b, "all_files_listed", mt->walked);
 		if (mt->in_container)
-			json_container(&b, "container", &mt->container);
+			json_container_field(&b, "container", &mt->container, NULL);
 		json_obj_close(&b);
 		json_line(f, &b);
 	}

@@ -167,7 +167,7 @@ static const struct named_scope scopes[] = {
 	{ "crio-", CONTAINER_RT_CRIO, true, true },
 };
 
-/* The walk so far: the innermost pod and container seen. */
+/* The walk so far: the outermost pod and container seen. */
 struct walk {
 	struct part parent; /* the component before this one */
 	int depth;	    /* of this component: 1 for the first */
@@ -296,12 +296,25 @@ static bool cgroupfs_pod(struct walk *w, struct part p)
 	return true;
 }
 
+/*
+ * The outermost container wins: the cgroups below a container are its
+ * own to make and name (cgroup delegation, systemd in the container), so
+ * a "libpod-ID" or "kubepods-pod..." below it proves nothing, and a
+ * process there is in that container in any case (docker in docker,
+ * kind's pods in a node container are attributed to the outer one).
+ * Below a pod, its container.
+ */
 static void walk_part(struct walk *w, struct part p)
 {
 	bool pod = false;
 
 	w->depth++;
-	if (systemd_pod(w, p) || cgroupfs_pod(w, p))
+	if (w->have_ctr) {
+		w->parent = p;
+		w->parent_is_pod = false;
+		return;
+	}
+	if (!w->have_pod && (systemd_pod(w, p) || cgroupfs_pod(w, p)))
 		pod = true;
 	else if (!scope_container(w, p))
 		bare_container(w, p);

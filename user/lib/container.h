@@ -77,8 +77,10 @@ struct container_ref {
 /*
  * The container a cgroup path is of: path is one cgroup path as
  * /proc/PID/cgroup shows it (a trailing newline is ignored).  The
- * innermost container in the path wins (docker in docker, kind's pods in
- * a node container), and a pod below a container outranks it.
+ * outermost container in the path wins: what lies below a container is
+ * its own to name (docker in docker, kind's pods in a node container are
+ * the outer container's, and a cgroup a container made to look like
+ * another's is still its own); below a pod, the pod's container.
  * 0 and *out filled, or -ENOENT when the path is no container's: the
  * host's "/", "/user.slice/...", "/system.slice/ssh.service", a monitor,
  * or "/" as seen from inside a container's own cgroup namespace.

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/names.h"
+#include "lib/container_names.h"
 #include "log/jbuf.h"
 
 static bool reserve(struct jbuf *b, size_t n)
@@ -266,4 +267,35 @@ void json_errno_field(struct jbuf *b, const char *key, __s64 ret)
 		json_str_elem(b, sw_errno_name((int)-ret), 32);
 	else
 		json_null_elem(b);
+}
+
+static void opt_str(struct jbuf *b, const char *key, const char *v, size_t max)
+{
+	if (v[0])
+		json_str_field(b, key, v, max);
+}
+
+void json_container_field(struct jbuf *b, const char *key, const struct container_ref *c,
+			  const struct container_names *n)
+{
+	json_obj_field_open(b, key);
+	json_str_field(b, "runtime", container_runtime_name(c->runtime), 16);
+	opt_str(b, "id", c->id, sizeof(c->id));
+	/* The runtime's name for it, else a machine's from its cgroup. */
+	if (n && n->name[0])
+		json_str_field(b, "name", n->name, sizeof(n->name));
+	else
+		opt_str(b, "name", c->name, sizeof(c->name));
+	if (n)
+		opt_str(b, "image", n->image, sizeof(n->image));
+	if (c->kubernetes) {
+		json_str_field(b, "pod_uid", c->pod_uid, sizeof(c->pod_uid));
+		json_str_field(b, "qos", container_qos_name(c->qos), 16);
+	}
+	if (n) {
+		opt_str(b, "pod_name", n->pod_name, sizeof(n->pod_name));
+		opt_str(b, "pod_namespace", n->pod_namespace, sizeof(n->pod_namespace));
+		opt_str(b, "pod_container", n->k8s_container, sizeof(n->k8s_container));
+	}
+	json_obj_close(b);
 }

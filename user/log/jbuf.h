@@ -60,4 +60,15 @@ void json_null_field(struct jbuf *b, const char *key);
  * not fail. */
 void json_errno_field(struct jbuf *b, const char *key, __s64 ret);
 
+/*
+ * A container as every record that names one writes it (docs/events.md):
+ * key: {"runtime", "id", and the names known: "name", "image", and for a
+ * Kubernetes pod "pod_uid", "qos", "pod_name", "pod_namespace",
+ * "pod_container"}.  names may be NULL (shmwatch ls reads none).
+ */
+struct container_ref;
+struct container_names;
+void json_container_field(struct jbuf *b, const char *key, const struct container_ref *c,
+			  const struct container_names *names);
+
 #endif

@@ -68,10 +68,10 @@ static ssize_t read_raw(struct linesrc *s, unsigned char *p, size_t n)
 	ssize_t got = 0;
 	int c;
 
+	/* A signal that interrupts the read is the caller's to judge (a
+	 * stop, while a pipe is waited on): -EINTR. */
 	if (!s->f) {
-		do
-			got = read(s->fd, p, n);
-		while (got < 0 && errno == EINTR);
+		got = read(s->fd, p, n);
 		if (got < 0)
 			return -errno;
 		s->bytes_read += (__u64)got;

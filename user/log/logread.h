@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include "events.h"
 #include "log/schema.h"
+#include "lib/container_cache.h"
 #include "sym/symbolize.h"
 
 /* Longer lines are skipped without being buffered.  The writer's longest
@@ -57,6 +58,10 @@ struct log_record {
 	 * valid until the next record.
 	 */
 	struct sw_frame frames[SW_MAX_FRAMES];
+	/* LOG_REC_EVENT of a process in a container: which one, as the live
+	 * run told it from the event's cgroup. */
+	bool has_container;
+	struct container_info container;
 	/* LOG_REC_STATS: lost_slots holds the cumulative "lost_by" counters. */
 	struct sw_stats stats;
 };

@@ -403,6 +403,43 @@ static int parse_stack(struct logread *r, struct json_object *o, struct sw_event
 	return 0;
 }
 
+/* "container": {"runtime", "id", names...}; an unknown runtime is a
+ * newer version's, and the container is then left out. */
+static int parse_container(struct logread *r, struct json_object *o, struct log_record *rec)
+{
+	struct container_info *ci = &rec->container;
+	struct container_names *n = &ci->names;
+	struct json_object *c = NULL;
+	char runtime[32], qos[32] = "";
+	int rt, q;
+
+	TRY(logread_member(r, o, "", "container", json_type_object, false, &c));
+	if (!c)
+		return 0;
+	TRY(logread_get_str(r, c, "container", "runtime", true, runtime, sizeof(runtime)));
+	TRY(logread_get_str(r, c, "container", "id", false, ci->ref.id, sizeof(ci->ref.id)));
+	TRY(logread_get_str(r, c, "container", "name", false, n->name, sizeof(n->name)));
+	TRY(logread_get_str(r, c, "container", "image", false, n->image, sizeof(n->image)));
+	TRY(logread_get_str(r, c, "container", "pod_uid", false, ci->ref.pod_uid,
+			    sizeof(ci->ref.pod_uid)));
+	TRY(logread_get_str(r, c, "container", "qos", false, qos, sizeof(qos)));
+	TRY(logread_get_str(r, c, "container", "pod_name", false, n->pod_name,
+			    sizeof(n->pod_name)));
+	TRY(logread_get_str(r, c, "container", "pod_namespace", false, n->pod_namespace,
+			    sizeof(n->pod_namespace)));
+	TRY(logread_get_str(r, c, "container", "pod_container", false, n->k8s_container,
+			    sizeof(n->k8s_container)));
+	rt = container_runtime_by_name(runtime);
+	q = qos[0] ? container_qos_by_name(qos) : CONTAINER_QOS_NONE;
+	if (rt <= CONTAINER_RT_NONE || q < 0)
+		return 0;
+	ci->ref.runtime = (enum container_runtime)rt;
+	ci->ref.qos = (enum container_qos)q;
+	ci->ref.kubernetes = ci->ref.pod_uid[0] != '\0';
+	rec->has_container = true;
+	return 0;
+}
+
 static int parse_event(struct logread *r, struct json_object *o, struct sw_event *e,
 		       struct sw_frame *frames)
 {
@@ -485,7 +522,8 @@ int logread_parse_record(struct logread *r, struct json_object *o, struct log_re
 	TRY(logread_get_str(r, o, "", "type", true, type, sizeof(type)));
 	if (!strcmp(type, SW_LOG_EVENT)) {
 		rec->type = LOG_REC_EVENT;
-		return parse_event(r, o, &rec->event, rec->frames);
+		TRY(parse_event(r, o, &rec->event, rec->frames));
+		return parse_container(r, o, rec);
 	} else if (!strcmp(type, SW_LOG_STATS)) {
 		rec->type = LOG_REC_STATS;
 		return parse_stats(r, o, &rec->stats);

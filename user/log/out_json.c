@@ -267,6 +267,8 @@ static void json_event(struct sink *s, const struct sink_event *se)
 		put_stack(b, "stack", se->stack.frames, se->stack.n);
 	if (se->stack.n && se->stack_from)
 		json_u64_field(b, "stack_from", se->stack_from);
+	if (se->container)
+		json_container_field(b, "container", &se->container->ref, &se->container->names);
 	json_obj_close(b);
 	put_line(js);
 }
@@ -299,6 +301,8 @@ static void json_finding(struct sink *s, const struct sink_finding *sf)
 		put_stack(b, "stack", sf->site.frames, sf->site.n);
 	if (sf->origin.n)
 		put_stack(b, "origin_stack", sf->origin.frames, sf->origin.n);
+	if (sf->container)
+		json_container_field(b, "container", &sf->container->ref, &sf->container->names);
 	json_obj_close(b);
 	put_line(js);
 }

@@ -251,6 +251,15 @@ static void add_lifecycle(struct text_sink *t, const struct sw_event *e)
 	}
 }
 
+/* "@web-1" after a comm, for a process in a container. */
+static void add_container(struct text_sink *t, const struct container_info *c)
+{
+	char name[512];
+
+	if (c)
+		add(t, "@%s", container_info_name(c, name, sizeof(name)));
+}
+
 static void text_event(struct sink *s, const struct sink_event *se)
 {
 	struct text_sink *t = (struct text_sink *)s;
@@ -269,6 +278,7 @@ static void text_event(struct sink *s, const struct sink_event *se)
 	add_time(t, e->ts_ns);
 	add(t, "#%" PRIu64 " %u/%u ", (uint64_t)se->seq, e->pid, e->tid);
 	add_escaped(t, e->comm, SW_COMM_LEN);
+	add_container(t, se->container);
 	add(t, " ");
 	if (e->kind == SW_EV_CALL)
 		add_call(t, e);
@@ -358,6 +368,7 @@ static void text_finding(struct sink *s, const struct sink_finding *sf)
 	add_color(t, "0");
 	add(t, " pid %u (", f->pid);
 	add_escaped(t, f->comm, SW_COMM_LEN);
+	add_container(t, sf->container);
 	add(t, "): ");
 	add_escaped(t, f->message, SW_MSG_LEN);
 	add(t, " [events");

@@ -16,6 +16,8 @@ struct report_sink {
 	struct sink base;
 	const char *title;
 	struct sink_report_result *result;
+	bool (*has_input)(void *ctx);
+	void *input_ctx;
 	bool done;
 	struct rpt_model m;
 };
@@ -64,6 +66,11 @@ static void report_stats(struct sink *s, const struct sw_stats *st)
 	if (!st->final || r->done)
 		return;
 	r->done = true;
+	if (r->has_input && !r->has_input(r->input_ctx)) {
+		if (r->result)
+			r->result->no_input = true;
+		return;
+	}
 	rpt_html_write(&b, &r->m, r->title);
 	if (b.oom || r->m.oom)
 		err = -ENOMEM;
@@ -117,6 +124,8 @@ struct sink *sink_report__new(struct outfile *out, const struct sink_report_opts
 	r->base.finding_frames = SW_MAX_FRAMES;
 	r->title = o->title && o->title[0] ? o->title : "shmwatch report";
 	r->result = o->result;
+	r->has_input = o->has_input;
+	r->input_ctx = o->input_ctx;
 	if (r->result)
 		*r->result = (struct sink_report_result){.err = -ENODATA};
 	return &r->base;

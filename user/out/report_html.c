@@ -450,13 +450,16 @@ static void timeline(struct rpt_buf *b, const struct rpt_model *m, const struct 
 		top = peak;
 	/* The size limit is drawn when the use comes near it; far above
 	 * (a /dev/shm of half the RAM), it would flatten the chart. */
-	limit_drawn = s->limit && (s->limit <= top * 3 || s->limit <= 1ULL << 20);
+	limit_drawn = s->limit && (s->limit / 3 <= top || s->limit <= 1ULL << 20);
 	if (limit_drawn && s->limit > top)
 		top = s->limit;
 	if (!top)
 		top = 4096;
 	step = rpt_nice_bytes(top, 4);
-	ys.top = (top + step - 1) / step * step;
+	/* top rounded up to a step, without passing 2^64 - 1. */
+	ys.top = top / step * step;
+	if (ys.top < top)
+		ys.top = ys.top > UINT64_MAX - step ? UINT64_MAX : ys.top + step;
 
 	rpt_printf(b, "<figure class=\"chart\" id=\"timeline-%d\"><figcaption>", idx);
 	series_title(b, s);

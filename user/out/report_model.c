@@ -10,11 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kabi.h"
 #include "lib/names.h"
 #include "out/report.h"
-
-#define MAP_SHARED_BIT 0x01 /* in MAP_SHARED and MAP_SHARED_VALIDATE, not MAP_PRIVATE */
-#define IPC_RMID_CMD   0
 
 /* ---- time buckets -------------------------------------------------- */
 
@@ -336,7 +334,7 @@ static void on_attach(struct rpt_model *m, const struct sw_event *e)
 	struct rpt_proc *p;
 	struct rpt_bar *b;
 
-	if (!sysv && (!shared_memory(c->backing) || !(c->args[3] & MAP_SHARED_BIT)))
+	if (!sysv && (!shared_memory(c->backing) || !(c->args[3] & K_MAP_SHARED)))
 		return;
 	p = proc_get(m, e);
 	p->last = e->ts_ns;
@@ -445,11 +443,15 @@ static void on_call(struct rpt_model *m, const struct sw_event *e)
 		if (o && !o->size) {
 			o->size = c->args[1];
 			o->key = (__s32)c->args[0];
-			o->created = o->start == e->ts_ns;
+			/* Made by this call for sure, not opened: as the analyzer
+			 * tells a new segment (IPC_CREAT with IPC_PRIVATE or
+			 * IPC_EXCL). */
+			o->created = o->start == e->ts_ns && (c->args[2] & K_IPC_CREAT) &&
+				     (o->key == K_IPC_PRIVATE || (c->args[2] & K_IPC_EXCL));
 		}
 		break;
 	case SW_SHMCTL:
-		if (c->args[1] == IPC_RMID_CMD &&
+		if ((c->args[1] & ~(__u64)K_IPC_64) == K_IPC_RMID &&
 		    (o = obj_get(m, e, RPT_OBJ_SEGMENT, e->ipc_ns, (__u32)c->args[0], false)))
 			obj_end(m, o, e->ts_ns);
 		break;

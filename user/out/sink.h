@@ -36,6 +36,7 @@
 #include <stdbool.h>
 #include "analyzer/analyzer.h"
 #include "events.h"
+#include "lib/container_cache.h"
 #include "log/schema.h"
 #include "out/outfile.h"
 #include "sym/symbolize.h"
@@ -55,12 +56,14 @@ struct sink_event {
 	__u64 seq;
 	__u64 stack_from;	  /* seq of the record that sent the stack, 0: its own */
 	struct sink_stack stack;  /* e->stack resolved */
+	const struct container_info *container; /* NULL: the host, or not known */
 };
 
 struct sink_finding {
 	const struct sw_finding *f;
 	struct sink_stack site;	  /* f->site resolved */
 	struct sink_stack origin; /* f->origin resolved */
+	const struct container_info *container; /* of f->pid; NULL: the host, or not known */
 };
 
 struct sink;
@@ -116,12 +119,18 @@ struct sink_report_result {
 	int err;	/* 0 once written and published, else -errno */
 	bool written;
 	bool replaced;	/* an existing file was replaced */
+	bool no_input;	/* has_input said no: nothing was written */
 	__u64 events, findings;
 };
 
 struct sink_report_opts {
 	const char *title; /* NULL: "shmwatch report" */
 	struct sink_report_result *result;
+	/* Did the input hold anything?  When it says no, nothing is
+	 * published (an existing file stays) and result->no_input is set.
+	 * NULL: always published. */
+	bool (*has_input)(void *ctx);
+	void *input_ctx;
 };
 
 struct sink *sink_report__new(struct outfile *out, const struct sink_report_opts *o);
@@ -132,6 +141,9 @@ struct sink *sink_report__new(struct outfile *out, const struct sink_report_opts
  * the view closes.  The sink has no outfile.  NULL with one line in err. */
 struct sink_top_opts {
 	bool color;
+	/* The read end of a pipe the launched command writes its output to
+	 * (the sink drains it into what it holds and closes it); -1: none. */
+	int command_fd;
 };
 
 struct sink *sink_top__new(const struct sink_top_opts *o, char *err, size_t len);

@@ -82,6 +82,11 @@ struct top_sink {
 	int real_err; /* the caller's stderr, -1: not held */
 	int held_fd;
 	__u64 held_from;
+	/* The launched command's output, drained into the held stderr at
+	 * every tick: only the command writes the pipe, so what it leaves
+	 * running after shmwatch is gone gets EPIPE, as from a closed
+	 * terminal, instead of filling memory nobody reads. */
+	int command_fd;
 	/* What the person chose. */
 	enum top_pane pane;
 	enum top_sort sort;
@@ -117,6 +122,18 @@ static void copy_fd(int from, int to, off_t off)
 		}
 		off += n;
 	}
+}
+
+static void drain_command(struct top_sink *t)
+{
+	char buf[65536];
+	ssize_t n;
+
+	if (t->command_fd < 0)
+		return;
+	while ((n = read(t->command_fd, buf, sizeof(buf))) > 0)
+		if (write(STDERR_FILENO, buf, (size_t)n) < 0)
+			break;
 }
 
 /* Past HELD_KEEP bytes, give the memory of the oldest back (a hole
@@ -647,7 +664,7 @@ static void draw_keys(struct top_sink *t, int y)
 	    t->m.oom ? "  (out of memory: processes missing)" : "");
 }
 
-static void draw(struct top_sink *t)
+static int draw(struct top_sink *t)
 {
 	int top = 3, bottom = LINES - 1;
 
@@ -666,7 +683,7 @@ static void draw(struct top_sink *t)
 	else
 		draw_findings(t, top, bottom);
 	draw_keys(t, LINES - 1);
-	refresh();
+	return refresh() == ERR ? -EIO : 0;
 }
 
 /* ---- keys -------------------------------------------------------------- */
@@ -808,6 +825,12 @@ static int top_tick(struct sink *s, const struct analyzer *a, __u64 now_ns)
 		t->dirty = true;
 	}
 	if (now_ns >= t->next_sample_ns) {
+		struct termios tio;
+
+		/* The terminal hung up (a closed ssh session): the view has
+		 * nowhere to go, and the trace ends as with an output error. */
+		if (tcgetattr(STDOUT_FILENO, &tio))
+			return -errno;
 		top_model__refresh(&t->m, a, now_ns);
 		top_model__sample(&t->m, now_ns);
 		t->next_sample_ns = now_ns + TICK_NS;
@@ -815,9 +838,10 @@ static int top_tick(struct sink *s, const struct analyzer *a, __u64 now_ns)
 	} else if (t->dirty) {
 		top_model__refresh(&t->m, a, now_ns);
 	}
-	if (t->dirty)
-		draw(t);
+	if (t->dirty && draw(t))
+		return -EIO;
 	t->dirty = false;
+	drain_command(t);
 	trim_held(t);
 	return ret;
 }
@@ -827,6 +851,9 @@ static void top_free(struct sink *s)
 	struct top_sink *t = top_of(s);
 
 	end_view(t);
+	drain_command(t);
+	if (t->command_fd >= 0)
+		close(t->command_fd);
 	release_stderr(t);
 	release_fatal(t);
 	top_model__fini(&t->m);
@@ -858,6 +885,7 @@ struct sink *sink_top__new(const struct sink_top_opts *o, char *err, size_t len)
 	}
 	t->real_err = -1;
 	t->held_fd = -1;
+	t->command_fd = -1;
 	ret = hold_stderr(t);
 	if (ret) {
 		top_model__fini(&t->m);
@@ -865,6 +893,9 @@ struct sink *sink_top__new(const struct sink_top_opts *o, char *err, size_t len)
 		snprintf(err, len, "can't hold stderr for the live view: %s", strerror(-ret));
 		return NULL;
 	}
+	/* The caller keeps its own: the sink reads a copy. */
+	if (o->command_fd >= 0)
+		t->command_fd = fcntl(o->command_fd, F_DUPFD_CLOEXEC, 3);
 	catch_fatal(t);
 	t->base.ops = &top_ops;
 	t->base.events = true;

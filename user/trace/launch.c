@@ -10,7 +10,23 @@
 #include <sys/wait.h>
 #include "trace/launch.h"
 
-int launch_spawn_held(struct launch *c, char **argv, bool stdout_to_stderr)
+/* In the child: its standard streams as launch_spawn_held says. */
+static int child_streams(bool stdout_to_stderr, int output_fd)
+{
+	int null;
+
+	if (output_fd < 0)
+		return stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0 ? -1 : 0;
+	null = open("/dev/null", O_RDONLY);
+	if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(output_fd, STDOUT_FILENO) < 0 ||
+	    dup2(output_fd, STDERR_FILENO) < 0)
+		return -1;
+	if (null > STDERR_FILENO)
+		close(null);
+	return 0;
+}
+
+int launch_spawn_held(struct launch *c, char **argv, bool stdout_to_stderr, int output_fd)
 {
 	int go[2], err[2];
 
@@ -42,7 +58,7 @@ int launch_spawn_held(struct launch *c, char **argv, bool stdout_to_stderr)
 		signal(SIGPIPE, SIG_DFL);
 		if (read(go[0], &buf, 1) != 1)
 			_exit(127); /* the tracer gave up */
-		if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		if (child_streams(stdout_to_stderr, output_fd))
 			_exit(127);
 		execvp(argv[0], argv);
 		e = errno;

@@ -24,8 +24,10 @@ struct launch {
 
 /* Fork argv[0] (searched in PATH) and hold it before exec.
  * stdout_to_stderr: shmwatch's standard output carries NDJSON, which the
- * command's own output must not be mixed into.  0 or -errno. */
-int launch_spawn_held(struct launch *c, char **argv, bool stdout_to_stderr);
+ * command's own output must not be mixed into.  output_fd >= 0: its
+ * standard output and error go there instead, and its standard input is
+ * /dev/null (the terminal is the live view's).  0 or -errno. */
+int launch_spawn_held(struct launch *c, char **argv, bool stdout_to_stderr, int output_fd);
 /* Let the held child exec; returns 0 or the exec errno (negative). */
 int launch_release(struct launch *c);
 /* A held child that never ran: it exits on its own when the pipe closes. */

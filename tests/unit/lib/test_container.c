@@ -257,25 +257,30 @@ static void test_nested(void **state)
 	assert_ctr("/docker/" ID_A "/init.scope", CONTAINER_RT_DOCKER, ID_A);
 	assert_ctr("/docker/" ID_A "/system.slice/systemd-journald.service", CONTAINER_RT_DOCKER, ID_A);
 	assert_ctr("/system.slice/docker-" ID_A ".scope/init.scope", CONTAINER_RT_DOCKER, ID_A);
-	/* Docker in docker: the innermost container is the process's. */
-	assert_ctr("/docker/" ID_A "/docker/" ID_B, CONTAINER_RT_DOCKER, ID_B);
-	/* Docker in an nspawn machine: the machine's name is not the container's. */
-	assert_ctr("/machine.slice/machine-web.scope/payload/docker/" ID_B, CONTAINER_RT_DOCKER, ID_B);
-	assert_string_equal(ref.name, "");
+	/* Docker in docker: the outer container's (what is below it is its
+	 * own to name). */
+	assert_ctr("/docker/" ID_A "/docker/" ID_B, CONTAINER_RT_DOCKER, ID_A);
+	/* A container that names a cgroup of its own after another one (with
+	 * cgroup delegation) is still itself. */
+	assert_ctr("/libpod_parent/libpod-" ID_A "/libpod-" ID_B, CONTAINER_RT_PODMAN, ID_A);
+	assert_ctr("/system.slice/docker-" ID_A ".scope/kubepods.slice/kubepods-pod" UID_UNDER
+		   ".slice/cri-containerd-" ID_B ".scope", CONTAINER_RT_DOCKER, ID_A);
+	assert_false(ref.kubernetes);
+	/* Docker in an nspawn machine: the machine's. */
+	assert_ctr("/machine.slice/machine-web.scope/payload/docker/" ID_B, CONTAINER_RT_MACHINE, "");
+	assert_string_equal(ref.name, "web");
 	/* kind: kubelet in a node container, with cgroupRoot: /kubelet
 	 * (kubernetes-sigs/kind:pkg/cluster/internal/kubeadm/config.go, the
-	 * KubeletConfiguration it writes); the pod's container wins over the
-	 * node's. */
-	assert_pod("/system.slice/docker-" ID_A ".scope/kubelet.slice/kubelet-kubepods.slice"
+	 * KubeletConfiguration it writes): the node container's. */
+	assert_ctr("/system.slice/docker-" ID_A ".scope/kubelet.slice/kubelet-kubepods.slice"
 		   "/kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod" UID_UNDER
-		   ".slice/cri-containerd-" ID_B ".scope",
-		   CONTAINER_RT_CONTAINERD, ID_B, UID_DASH, CONTAINER_QOS_BESTEFFORT);
-	/* ... and a pod-level cgroup there: the pod, not the node container. */
-	assert_pod("/docker/" ID_A "/kubelet/kubepods/burstable/pod" UID_DASH,
-		   CONTAINER_RT_KUBERNETES, "", UID_DASH, CONTAINER_QOS_BURSTABLE);
-	/* A container started by docker inside a pod's container keeps the pod. */
+		   ".slice/cri-containerd-" ID_B ".scope", CONTAINER_RT_DOCKER, ID_A);
+	assert_ctr("/docker/" ID_A "/kubelet/kubepods/burstable/pod" UID_DASH,
+		   CONTAINER_RT_DOCKER, ID_A);
+	/* A container started by docker inside a pod's container: the pod's
+	 * container. */
 	assert_pod("/kubepods/burstable/pod" UID_DASH "/" ID_A "/docker/" ID_B,
-		   CONTAINER_RT_DOCKER, ID_B, UID_DASH, CONTAINER_QOS_BURSTABLE);
+		   CONTAINER_RT_KUBERNETES, ID_A, UID_DASH, CONTAINER_QOS_BURSTABLE);
 	/* Seen from inside a container's cgroup namespace: "/" or its own
 	 * sub-cgroups, nothing that names the container. */
 	assert_none("/");

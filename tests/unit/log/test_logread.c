@@ -1611,6 +1611,41 @@ static void test_docs_examples(void **pstate)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* An event's "container" comes back as the live run wrote it; one of a
+ * runtime this version does not know is left out, not a bad line. */
+static void test_container(void **state)
+{
+	struct state *st = *state;
+	static const char log[] =
+		SHMGET("4096", "7", ",\"container\":{\"runtime\":\"podman\",\"id\":"
+		       "\"9f7e0129c3a4e1b2c3d4e5f60718293a4b5c6d7e8f9012345678901234567890\","
+		       "\"name\":\"web-1\",\"image\":\"localhost/web:1\"}")
+		SHMGET("4096", "8", ",\"container\":{\"runtime\":\"kubernetes\",\"pod_uid\":"
+		       "\"1a2b3c4d-0000-1111-2222-333344445555\",\"qos\":\"burstable\","
+		       "\"pod_name\":\"web-7d9\",\"pod_namespace\":\"shop\"}")
+		SHMGET("4096", "9", ",\"container\":{\"runtime\":\"future-rt\"}")
+		SHMGET("4096", "10", "");
+	struct log_record recs[MAX_RECS];
+	char path[512];
+	int n;
+
+	write_file(st, "containers.json", log, sizeof(log) - 1, path, sizeof(path));
+	assert_int_equal(read_log(st, path, true, recs, &n, NULL), 0);
+	assert_int_equal(st->n_errors, 0);
+	assert_int_equal(n, 4);
+	assert_true(recs[0].has_container);
+	assert_int_equal(recs[0].container.ref.runtime, CONTAINER_RT_PODMAN);
+	assert_string_equal(recs[0].container.names.name, "web-1");
+	assert_string_equal(recs[0].container.names.image, "localhost/web:1");
+	assert_int_equal(strlen(recs[0].container.ref.id), 64);
+	assert_true(recs[1].has_container);
+	assert_true(recs[1].container.ref.kubernetes);
+	assert_int_equal(recs[1].container.ref.qos, CONTAINER_QOS_BURSTABLE);
+	assert_string_equal(recs[1].container.names.pod_namespace, "shop");
+	assert_false(recs[2].has_container);
+	assert_false(recs[3].has_container);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1620,6 +1655,7 @@ int main(void)
 		T(test_malformed_skipped),
 		T(test_field_types),
 		T(test_integer_range),
+		T(test_container),
 		T(test_default_diag_format),
 		T(test_strict_stops),
 		T(test_truncated_last_line),

@@ -31,7 +31,7 @@ static void test_held_until_released(void **state)
 {
 	struct launch c = { .pid = -1 };
 
-	assert_int_equal(launch_spawn_held(&c, ARGV("sh", "-c", "exit 3"), false), 0);
+	assert_int_equal(launch_spawn_held(&c, ARGV("sh", "-c", "exit 3"), false, -1), 0);
 	assert_true(c.pid > 0);
 	usleep(20000);
 	launch_reap(&c);
@@ -46,7 +46,7 @@ static void test_exec_error(void **state)
 {
 	struct launch c = { .pid = -1 };
 
-	assert_int_equal(launch_spawn_held(&c, ARGV("/nonexistent/program"), false), 0);
+	assert_int_equal(launch_spawn_held(&c, ARGV("/nonexistent/program"), false, -1), 0);
 	assert_int_equal(launch_release(&c), -ENOENT);
 	assert_false(c.started);
 	assert_int_equal(waitpid(c.pid, NULL, 0), c.pid);
@@ -56,7 +56,7 @@ static void test_drop(void **state)
 {
 	struct launch c = { .pid = -1 };
 
-	assert_int_equal(launch_spawn_held(&c, ARGV("true"), false), 0);
+	assert_int_equal(launch_spawn_held(&c, ARGV("true"), false, -1), 0);
 	launch_drop(&c);
 	assert_true(c.exited);
 	assert_false(c.started);
@@ -67,7 +67,7 @@ static void test_kill(void **state)
 {
 	struct launch c = { .pid = -1 };
 
-	assert_int_equal(launch_spawn_held(&c, ARGV("sleep", "30"), false), 0);
+	assert_int_equal(launch_spawn_held(&c, ARGV("sleep", "30"), false, -1), 0);
 	assert_int_equal(launch_release(&c), 0);
 	launch_kill(&c);
 	assert_true(c.exited);
