@@ -257,7 +257,7 @@ class TopTest(BpfTestCase):
         self.tmux.keys("Escape")
         self.tmux.wait_for(lambda s: row_order(s, held) == [child, parent], "the filter cleared")
         # The panes.
-        for heading in ("OBJ BYTES", "SEGMENTS", "MESSAGE", "CALLS/s"):
+        for heading in ("CONTAINER", "OBJ BYTES", "SEGMENTS", "MESSAGE", "CALLS/s"):
             self.tmux.keys("Tab")
             self.tmux.wait_for(lambda s: heading in s, "the pane with %s" % heading)
         self.tmux.keys("h")

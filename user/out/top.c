@@ -83,7 +83,8 @@ static struct top_proc *proc_of(struct top_model *m, __u32 pid, const char *comm
 	return p;
 }
 
-void top_model__event(struct top_model *m, const struct sw_event *e)
+void top_model__event(struct top_model *m, const struct sw_event *e,
+		      const struct container_info *container)
 {
 	struct top_proc *p;
 
@@ -92,6 +93,7 @@ void top_model__event(struct top_model *m, const struct sw_event *e)
 	p = proc_of(m, e->pid, e->comm);
 	if (!p)
 		return;
+	p->container = container;
 	if (e->ts_ns > p->active_ns)
 		p->active_ns = e->ts_ns;
 	if (e->kind != SW_EV_CALL)
@@ -382,6 +384,59 @@ size_t top_model__rows(const struct top_model *m, enum top_sort sort, const char
 		n++;
 	}
 	qsort_r(all, n, sizeof(*all), cmp_rows, &sort);
+	memcpy(rows, all, (n < max ? n : max) * sizeof(*rows));
+	free(all);
+	return n;
+}
+
+static int cmp_containers(const void *pa, const void *pb)
+{
+	const struct top_container_row *a = pa, *b = pb;
+	int c = cmp_u64_desc(a->held, b->held);
+
+	/* Then the host first, then by id, so that rows keep their places. */
+	if (c || a->container == b->container)
+		return c;
+	if (!a->container || !b->container)
+		return a->container ? 1 : -1;
+	return strcmp(a->container->ref.id, b->container->ref.id);
+}
+
+size_t top_model__containers(const struct top_model *m, struct top_container_row *rows,
+			     size_t max)
+{
+	size_t cap = hmap_count(&m->procs), n = 0;
+	struct top_container_row *all;
+	struct hmap_iter it;
+	struct hnode *hn;
+
+	if (!cap)
+		return 0;
+	all = calloc(cap, sizeof(*all));
+	if (!all)
+		return 0;
+	hmap_iter_init(&it, &m->procs);
+	while ((hn = hmap_iter_next(&it))) {
+		const struct top_proc *p = hmap_entry(hn, struct top_proc, node);
+		struct top_container_row *r = NULL;
+
+		if (!worth_a_line(p))
+			continue;
+		/* Few containers: a walk of the rows made so far. */
+		for (size_t i = 0; i < n && !r; i++)
+			if (all[i].container == p->container)
+				r = &all[i];
+		if (!r) {
+			r = &all[n++];
+			r->container = p->container;
+		}
+		r->procs++;
+		r->held += p->held;
+		r->calls += p->calls;
+		r->failed += p->failed;
+		r->findings += p->findings;
+	}
+	qsort(all, n, sizeof(*all), cmp_containers);
 	memcpy(rows, all, (n < max ? n : max) * sizeof(*rows));
 	free(all);
 	return n;

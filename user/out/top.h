@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "analyzer/analyzer.h"
+#include "lib/container_cache.h"
 #include "lib/hmap.h"
 #include "log/schema.h"
 
@@ -43,6 +44,9 @@ struct top_proc {
 	struct hnode node; /* key: pid */
 	__u32 pid;
 	char comm[SW_COMM_LEN];
+	/* Of its latest event: the pipeline's, which lives as long as the
+	 * trace; NULL: the host. */
+	const struct container_info *container;
 	bool live;	   /* the analyzer holds it as live now */
 	__u64 held;	   /* bytes, as the analyzer said at the latest refresh */
 	__u32 attachments, mappings;
@@ -68,6 +72,14 @@ struct top_row {
 	double rate;
 	__u64 calls, failed, findings;
 	const char *last_rule;
+};
+
+/* A container (or the host) as a line of the containers pane: its
+ * processes added up. */
+struct top_container_row {
+	const struct container_info *container; /* NULL: the host */
+	__u32 procs;	 /* with a line in the processes pane */
+	__u64 held, calls, failed, findings;
 };
 
 struct top_mount {
@@ -112,8 +124,10 @@ struct top_model {
 int top_model__init(struct top_model *m);
 void top_model__fini(struct top_model *m);
 
-/* What the sink callbacks hand over. */
-void top_model__event(struct top_model *m, const struct sw_event *e);
+/* What the sink callbacks hand over; container: the event's (NULL: the
+ * host), kept by pointer. */
+void top_model__event(struct top_model *m, const struct sw_event *e,
+		      const struct container_info *container);
 void top_model__finding(struct top_model *m, const struct sw_finding *f);
 void top_model__usage(struct top_model *m, const struct sw_mount_usage *u);
 void top_model__sysv_usage(struct top_model *m, const struct sw_sysv_usage *u);
@@ -132,6 +146,11 @@ void top_model__sample(struct top_model *m, __u64 now_ns);
  * max. */
 size_t top_model__rows(const struct top_model *m, enum top_sort sort, const char *filter,
 		       struct top_row *rows, size_t max);
+/* The processes of those rows added up by container (the host one row),
+ * the most held first, into rows (at most max); returns how many there
+ * are in all. */
+size_t top_model__containers(const struct top_model *m, struct top_container_row *rows,
+			     size_t max);
 /* The i-th latest finding (0: the newest), NULL past the last kept. */
 const struct top_finding *top_model__finding_at(const struct top_model *m, int i);
 /* Events per second between the last two stats records; 0 before two. */

@@ -38,13 +38,11 @@
 #define ESC_DELAY_MS 25	     /* Esc alone, not the start of a key's sequence */
 #define ESC_KEY 27
 
-/*
- * The panes Tab steps through.  Containers join them once events carry
- * the container a process runs in (issue 17): a pane of the same shape
- * as the mounts', rows by container, filled from the sink callbacks.
- */
+/* The panes Tab steps through; the containers pane adds up the
+ * processes pane by the container each process's events came from. */
 enum top_pane {
 	PANE_PROCESSES,
+	PANE_CONTAINERS,
 	PANE_MOUNTS,
 	PANE_SYSV,
 	PANE_FINDINGS,
@@ -53,6 +51,7 @@ enum top_pane {
 
 static const char *const pane_names[PANE_MAX] = {
 	[PANE_PROCESSES] = "Processes",
+	[PANE_CONTAINERS] = "Containers",
 	[PANE_MOUNTS] = "Mounts",
 	[PANE_SYSV] = "SysV",
 	[PANE_FINDINGS] = "Findings",
@@ -568,6 +567,28 @@ static void draw_processes(struct top_sink *t, int top, int bottom)
 	}
 }
 
+/* The processes pane's rows added up by the container they run in. */
+static void draw_containers(struct top_sink *t, int top, int bottom)
+{
+	struct top_container_row rows[64];
+	size_t n = top_model__containers(&t->m, rows, sizeof(rows) / sizeof(rows[0]));
+
+	put(top++, 0, A_BOLD | A_UNDERLINE, true, " %-32s %5s %9s %8s %6s %5s", "CONTAINER",
+	    "PROCS", "HELD", "CALLS", "FAILED", "FINDS");
+	if (!n)
+		put(top, 1, A_DIM, false, "no process used shared memory yet");
+	for (size_t i = 0; i < n && i < sizeof(rows) / sizeof(rows[0]) && top < bottom; i++) {
+		const struct top_container_row *r = &rows[i];
+		char name[128] = "host", held[32];
+
+		if (r->container)
+			container_info_name(r->container, name, 33);
+		put(top++, 0, A_NORMAL, false, " %-32.32s %5u %9s %8llu %6llu %5llu", name, r->procs,
+		    size_text(held, sizeof(held), r->held), (unsigned long long)r->calls,
+		    (unsigned long long)r->failed, (unsigned long long)r->findings);
+	}
+}
+
 static void draw_mounts(struct top_sink *t, int top, int bottom)
 {
 	put(top++, 0, A_BOLD | A_UNDERLINE, true, " %-24s %9s %9s %5s %9s %8s %9s", "MOUNT", "USED",
@@ -676,6 +697,8 @@ static int draw(struct top_sink *t)
 		draw_help(t, top, bottom);
 	else if (t->pane == PANE_PROCESSES)
 		draw_processes(t, top, bottom);
+	else if (t->pane == PANE_CONTAINERS)
+		draw_containers(t, top, bottom);
 	else if (t->pane == PANE_MOUNTS)
 		draw_mounts(t, top, bottom);
 	else if (t->pane == PANE_SYSV)
@@ -781,7 +804,7 @@ static void top_header(struct sink *s, const struct sw_header *h)
 
 static void top_event(struct sink *s, const struct sink_event *e)
 {
-	top_model__event(&top_of(s)->m, e->e);
+	top_model__event(&top_of(s)->m, e->e, e->container);
 }
 
 static void top_finding(struct sink *s, const struct sink_finding *f)

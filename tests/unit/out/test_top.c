@@ -35,7 +35,7 @@ static void model_call(__u32 pid, const char *comm, __u32 c, __s64 ret)
 	e.ts_ns = T.ts;
 	e.c.ret = ret;
 	snprintf(e.comm, sizeof(e.comm), "%s", comm);
-	top_model__event(&M, &e);
+	top_model__event(&M, &e, NULL);
 }
 
 static void refresh_and_sample(void)
@@ -252,6 +252,37 @@ static void test_usage_records(void **state)
 	assert_true(top_model__event_rate(&M) > 149.9 && top_model__event_rate(&M) < 150.1);
 }
 
+/* The containers pane: the processes added up by the container their
+ * events came from, the host one row of its own, the most held first. */
+static void test_containers(void **state)
+{
+	struct container_info web = { .ref = { .runtime = CONTAINER_RT_PODMAN } };
+	struct top_container_row r[4];
+	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_MMAP };
+
+	two_holders();		/* 100 holds 3 MiB, 200 holds 4 MiB */
+	shared_map(300, 0x40000000, 1 * MIB);
+	snprintf(web.names.name, sizeof(web.names.name), "web-1");
+	/* 200 and 300 run in web-1, 100 on the host. */
+	for (__u32 pid = 200; pid <= 300; pid += 100) {
+		e.pid = e.tid = pid;
+		e.ts_ns = T.ts;
+		snprintf(e.comm, sizeof(e.comm), "prog%u", pid);
+		top_model__event(&M, &e, &web);
+	}
+	model_call(100, "prog100", SW_SHMGET, -12);
+	top_model__refresh(&M, T.a, T.ts);
+	assert_int_equal(top_model__containers(&M, r, 4), 2);
+	assert_ptr_equal(r[0].container, &web);
+	assert_int_equal(r[0].procs, 2);
+	assert_int_equal(r[0].held, 5 * MIB);
+	assert_int_equal(r[0].failed, 0);
+	assert_null(r[1].container);
+	assert_int_equal(r[1].procs, 1);
+	assert_int_equal(r[1].held, 3 * MIB);
+	assert_int_equal(r[1].failed, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +294,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exited_processes_leave, setup_top, teardown_top),
 		cmocka_unit_test_setup_teardown(test_findings, setup_top, teardown_top),
 		cmocka_unit_test_setup_teardown(test_usage_records, setup_top, teardown_top),
+		cmocka_unit_test_setup_teardown(test_containers, setup_top, teardown_top),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
