@@ -12,16 +12,25 @@
 #include "lib/hmap.h"
 #include "lib/names.h"
 
+/*
+ * A cgroup the events came from: a container's, with its info (kept
+ * until the cache goes: the sinks hold pointers to it), or the host's,
+ * a few bytes.  The host's are forgotten all at once past HOST_MAX of
+ * them (a build farm makes a cgroup per job, for days), and learnt again
+ * when their processes come back.
+ */
+#define HOST_MAX 4096
+
 struct entry {
 	struct hnode node; /* key: cgroup id */
-	bool known;	   /* told: a container's (in_container) or the host's */
-	bool in_container;
+	bool known;	   /* told: a container's (ci) or the host's */
 	__u32 tried_pid;   /* not known: the process that could not be read */
-	struct container_info ci;
+	struct container_info *ci; /* NULL: the host's, or not known */
 };
 
 struct container_cache {
 	struct hmap entries;
+	size_t hosts;	 /* entries that are not containers' */
 	char *proc_root; /* NULL: none */
 	char *host_root;
 };
@@ -49,12 +58,32 @@ void container_cache__free(struct container_cache *cc)
 	if (!cc)
 		return;
 	hmap_iter_init(&it, &cc->entries);
-	while ((n = hmap_iter_next(&it)))
+	while ((n = hmap_iter_next(&it))) {
+		free(hmap_entry(n, struct entry, node)->ci);
 		free(hmap_entry(n, struct entry, node));
+	}
 	hmap_fini(&cc->entries);
 	free(cc->proc_root);
 	free(cc->host_root);
 	free(cc);
+}
+
+/* Past HOST_MAX, the entries that are not containers' go. */
+static void forget_hosts(struct container_cache *cc)
+{
+	struct hmap_iter it;
+	struct hnode *n;
+
+	hmap_iter_init(&it, &cc->entries);
+	while ((n = hmap_iter_next(&it))) {
+		struct entry *e = hmap_entry(n, struct entry, node);
+
+		if (!e->ci) {
+			hmap_del(&cc->entries, &e->node);
+			free(e);
+		}
+	}
+	cc->hosts = 0;
 }
 
 static struct entry *entry_get(struct container_cache *cc, __u64 cgroup_id)
@@ -64,27 +93,47 @@ static struct entry *entry_get(struct container_cache *cc, __u64 cgroup_id)
 
 	if (n)
 		return hmap_entry(n, struct entry, node);
+	if (cc->hosts >= HOST_MAX)
+		forget_hosts(cc);
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
 	e->node.key = cgroup_id;
 	hmap_put(&cc->entries, &e->node);
+	cc->hosts++; /* until it is known to be a container's */
 	return e;
+}
+
+/* e is container ci's: kept for good. */
+static int make_container(struct container_cache *cc, struct entry *e,
+			  const struct container_info *ci)
+{
+	if (!e->ci) {
+		e->ci = malloc(sizeof(*e->ci));
+		if (!e->ci)
+			return -ENOMEM;
+		cc->hosts--;
+	}
+	*e->ci = *ci;
+	return 0;
 }
 
 /* Read pid's cgroup: a container's (and its names), the host's, or
  * nothing when pid is gone. */
 static void learn(struct container_cache *cc, struct entry *e, __u32 pid)
 {
-	int ret = container_from_proc(cc->proc_root, pid, &e->ci.ref);
+	struct container_info ci = { 0 };
+	int ret = container_from_proc(cc->proc_root, pid, &ci.ref);
 
 	e->tried_pid = pid;
 	if (ret && ret != -ENOENT)
 		return; /* gone, or unreadable: ask the next one */
+	if (!ret) {
+		container_names_read(cc->host_root, &ci.ref, &ci.names);
+		if (make_container(cc, e, &ci))
+			return;
+	}
 	e->known = true;
-	e->in_container = !ret;
-	if (e->in_container)
-		container_names_read(cc->host_root, &e->ci.ref, &e->ci.names);
 }
 
 const struct container_info *container_cache__lookup(struct container_cache *cc,
@@ -96,14 +145,14 @@ const struct container_info *container_cache__lookup(struct container_cache *cc,
 	if (!cgroup_id)
 		return NULL; /* not known */
 	if (e && e->known)
-		return e->in_container ? &e->ci : NULL;
+		return e->ci;
 	if (!cc->proc_root || !pid || (e && e->tried_pid == pid))
 		return NULL;
 	e = e ? e : entry_get(cc, cgroup_id);
 	if (!e)
 		return NULL;
 	learn(cc, e, pid);
-	return e->known && e->in_container ? &e->ci : NULL;
+	return e->known ? e->ci : NULL;
 }
 
 int container_cache__set(struct container_cache *cc, __u64 cgroup_id,
@@ -111,11 +160,11 @@ int container_cache__set(struct container_cache *cc, __u64 cgroup_id,
 {
 	struct entry *e = entry_get(cc, cgroup_id);
 
-	if (!e)
+	if (e && e->known && e->ci)
+		return 0; /* a log says it at every event of the cgroup */
+	if (!e || make_container(cc, e, ci))
 		return -ENOMEM;
 	e->known = true;
-	e->in_container = true;
-	e->ci = *ci;
 	return 0;
 }
 
