@@ -80,10 +80,22 @@ class Podman:
         return self.run_podman("inspect", "--format", fmt, name).stdout.strip()
 
     def remove_all(self):
-        # Every one is tried, whatever happened to the one before.
-        for args in ([["rm", "-f", "-t", "0", n] for n in self.containers] +
-                     [["rmi", "-f", n] for n in self.images]):
-            try:
-                self.run_podman(*args, check=False)
-            except subprocess.TimeoutExpired:
-                pass
+        """Every container and image, each tried a few times (a container
+        still on its way out refuses rm), whatever happened to the one
+        before; what is left is named."""
+        left = []
+        for kind, names in (("container", self.containers), ("image", self.images)):
+            for name in names:
+                for _ in range(5):
+                    try:
+                        self.run_podman(*(["rm", "-f", "-t", "0", name] if kind == "container"
+                                          else ["rmi", "-f", name]), check=False)
+                        if self.run_podman(kind, "exists", name, check=False).returncode == 1:
+                            break
+                    except subprocess.TimeoutExpired:
+                        pass
+                    time.sleep(0.5)
+                else:
+                    left.append(name)
+        if left:
+            raise AssertionError("podman left behind: %s" % ", ".join(left))

@@ -62,7 +62,10 @@ class LsInContainersTest(ScratchTestCase):
         files = {r["path"]: r for r in records if r["type"] == "file"}
         for path, pid, cid, size in (("/dev/shm/blob-a", a_pid, a_id, 3 * MiB),
                                      ("/dev/shm/blob-b", b_pid, b_id, 1 * MiB)):
-            f = [r for r in records if r["type"] == "file" and r["path"] == path]
+            # The file of this container's mount (not a namesake another
+            # container, such as one a killed run left, holds).
+            f = [r for r in records if r["type"] == "file" and r["path"] == path and
+                 r["dev"] == mounts[cid]["dev"]]
             self.assertEqual(len(f), 1, files.keys())
             self.assertEqual(f[0]["size"], size)
             self.assertEqual(f[0]["verdict"], "in-use")
