@@ -8,7 +8,7 @@
 #include "lib/container_names.h"
 #include "log/jbuf.h"
 
-static bool reserve(struct jbuf *b, size_t n)
+bool jbuf_reserve(struct jbuf *b, size_t n)
 {
 	size_t cap;
 	char *p;
@@ -43,7 +43,7 @@ void jbuf_free(struct jbuf *b)
 
 void jbuf_raw(struct jbuf *b, const char *s, size_t n)
 {
-	if (!reserve(b, n))
+	if (!jbuf_reserve(b, n))
 		return;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
@@ -51,7 +51,7 @@ void jbuf_raw(struct jbuf *b, const char *s, size_t n)
 
 static void put_char(struct jbuf *b, char c)
 {
-	if (reserve(b, 1))
+	if (jbuf_reserve(b, 1))
 		b->p[b->len++] = c;
 }
 

@@ -24,6 +24,8 @@ struct jbuf {
 	bool oom; /* an allocation failed: the buffer's text is incomplete */
 };
 
+/* Room for n more bytes; false (and oom set) when it cannot be had. */
+bool jbuf_reserve(struct jbuf *b, size_t n);
 void jbuf_reset(struct jbuf *b);
 void jbuf_free(struct jbuf *b);
 /* Bytes as they are, no separator. */

@@ -58,7 +58,7 @@ static void report_sysv_usage(struct sink *s, const struct sw_sysv_usage *u)
 static void report_stats(struct sink *s, const struct sw_stats *st)
 {
 	struct report_sink *r = (struct report_sink *)s;
-	struct rpt_buf b = {0};
+	struct jbuf b = {0};
 	int err;
 
 	r->m.stats = *st;
@@ -76,7 +76,7 @@ static void report_stats(struct sink *s, const struct sw_stats *st)
 		err = -ENOMEM;
 	else
 		err = outfile__text(s->out, b.p, b.len);
-	rpt_buf_free(&b);
+	jbuf_free(&b);
 	if (!err)
 		err = outfile__publish(s->out);
 	if (r->result) {

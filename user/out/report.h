@@ -20,6 +20,7 @@
 #include "analyzer/analyzer.h"
 #include "events.h"
 #include "lib/hmap.h"
+#include "log/jbuf.h"
 #include "log/schema.h"
 #include "out/sink.h"
 
@@ -33,22 +34,15 @@
 			    stacks stays under 3 MB) */
 #define RPT_SUMMARIES 64 /* per-process summaries kept */
 
-/* ---- growable text buffer ------------------------------------------ */
+/* ---- the page's text, in the project's growable buffer (log/jbuf.h) */
 
-struct rpt_buf {
-	char *p;
-	size_t len, cap;
-	bool oom; /* an allocation failed: the text is incomplete */
-};
-
-__attribute__((format(printf, 2, 3))) void rpt_printf(struct rpt_buf *b, const char *fmt, ...);
-void rpt_puts(struct rpt_buf *b, const char *s);
+__attribute__((format(printf, 2, 3))) void rpt_printf(struct jbuf *b, const char *fmt, ...);
+void rpt_puts(struct jbuf *b, const char *s);
 /* s (at most max bytes, to its NUL) HTML-escaped: & < > " ' as
  * entities, control bytes as the text "\xHH" (as text_escape shows
  * them), so that nothing from a log can open a tag, an attribute or an
  * entity, in text or in a quoted attribute alike. */
-void rpt_esc(struct rpt_buf *b, const char *s, size_t max);
-void rpt_buf_free(struct rpt_buf *b);
+void rpt_esc(struct jbuf *b, const char *s, size_t max);
 
 /* ---- time buckets -------------------------------------------------- */
 
@@ -211,6 +205,6 @@ double rpt_nice_step(double range, int n);
 __u64 rpt_nice_bytes(__u64 range, int n);
 
 /* The whole page. */
-void rpt_html_write(struct rpt_buf *b, const struct rpt_model *m, const char *title);
+void rpt_html_write(struct jbuf *b, const struct rpt_model *m, const char *title);
 
 #endif

@@ -21,29 +21,13 @@
 
 /* ---- text ---------------------------------------------------------- */
 
-static bool grow(struct rpt_buf *b, size_t more)
+/* Room for more bytes and the NUL that vsnprintf writes after them. */
+static bool grow(struct jbuf *b, size_t more)
 {
-	size_t cap;
-	char *p;
-
-	if (b->oom)
-		return false;
-	if (b->len + more + 1 <= b->cap)
-		return true;
-	cap = b->cap ? b->cap : 65536;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	p = realloc(b->p, cap);
-	if (!p) {
-		b->oom = true;
-		return false;
-	}
-	b->p = p;
-	b->cap = cap;
-	return true;
+	return !b->oom && jbuf_reserve(b, more + 1);
 }
 
-void rpt_printf(struct rpt_buf *b, const char *fmt, ...)
+void rpt_printf(struct jbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -59,7 +43,7 @@ void rpt_printf(struct rpt_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-void rpt_puts(struct rpt_buf *b, const char *s)
+void rpt_puts(struct jbuf *b, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -69,7 +53,7 @@ void rpt_puts(struct rpt_buf *b, const char *s)
 	b->len += n;
 }
 
-void rpt_esc(struct rpt_buf *b, const char *s, size_t max)
+void rpt_esc(struct jbuf *b, const char *s, size_t max)
 {
 	for (size_t i = 0; i < max && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -101,18 +85,12 @@ void rpt_esc(struct rpt_buf *b, const char *s, size_t max)
 	}
 }
 
-void rpt_buf_free(struct rpt_buf *b)
-{
-	free(b->p);
-	*b = (struct rpt_buf){0};
-}
-
-static void esc_comm(struct rpt_buf *b, const char *comm)
+static void esc_comm(struct jbuf *b, const char *comm)
 {
 	rpt_esc(b, comm, SW_COMM_LEN);
 }
 
-static void put_size(struct rpt_buf *b, __u64 bytes)
+static void put_size(struct jbuf *b, __u64 bytes)
 {
 	char s[32];
 
@@ -121,7 +99,7 @@ static void put_size(struct rpt_buf *b, __u64 bytes)
 }
 
 /* A size with its exact bytes on hover. */
-static void put_size_exact(struct rpt_buf *b, __u64 bytes)
+static void put_size_exact(struct jbuf *b, __u64 bytes)
 {
 	rpt_printf(b, "<span title=\"%" PRIu64 " bytes\">", (uint64_t)bytes);
 	put_size(b, bytes);
@@ -201,7 +179,7 @@ static int decimals_for(double step)
 	return d;
 }
 
-static void put_rel(struct rpt_buf *b, const struct axis *ax, __u64 ts)
+static void put_rel(struct jbuf *b, const struct axis *ax, __u64 ts)
 {
 	double span = (double)(ax->t1 - ax->t0) / 1e9;
 	int d = decimals_for(span / 1000);
@@ -210,7 +188,7 @@ static void put_rel(struct rpt_buf *b, const struct axis *ax, __u64 ts)
 }
 
 /* "14:13:59.167831 UTC" */
-static void put_clock(struct rpt_buf *b, const struct rpt_model *m, __u64 ts)
+static void put_clock(struct jbuf *b, const struct rpt_model *m, __u64 ts)
 {
 	__s64 wall = (__s64)ts + m->wall_offset_ns;
 	time_t sec = (time_t)(wall / 1000000000);
@@ -221,7 +199,7 @@ static void put_clock(struct rpt_buf *b, const struct rpt_model *m, __u64 ts)
 		   (long long)(wall % 1000000000) / 1000);
 }
 
-static void put_date(struct rpt_buf *b, const struct rpt_model *m, __u64 ts)
+static void put_date(struct jbuf *b, const struct rpt_model *m, __u64 ts)
 {
 	__s64 wall = (__s64)ts + m->wall_offset_ns;
 	time_t sec = (time_t)(wall / 1000000000);
@@ -232,7 +210,7 @@ static void put_date(struct rpt_buf *b, const struct rpt_model *m, __u64 ts)
 		   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static void time_ticks(struct rpt_buf *b, const struct axis *ax, double top, double bottom,
+static void time_ticks(struct jbuf *b, const struct axis *ax, double top, double bottom,
 		       bool grid)
 {
 	double span = (double)(ax->t1 - ax->t0) / 1e9;
@@ -265,7 +243,7 @@ static const char *sev_name(enum sw_severity s)
 
 /* Findings as markers above a plot, one per few pixels (the first of
  * those there links, the title counts them all). */
-static void finding_marks(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax,
+static void finding_marks(struct jbuf *b, const struct rpt_model *m, const struct axis *ax,
 			  double top, double bottom, __u32 pid_only)
 {
 	int i = 0;
@@ -344,7 +322,7 @@ static double y_of(const struct yscale *ys, __u64 v)
 }
 
 /* A step chart of one bucket series: an area when fill, else a line. */
-static void step_path(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax,
+static void step_path(struct jbuf *b, const struct rpt_model *m, const struct axis *ax,
 		      const struct yscale *ys, const struct rpt_bucket *bk, bool fill,
 		      const char *cls)
 {
@@ -387,7 +365,7 @@ static void step_path(struct rpt_buf *b, const struct rpt_model *m, const struct
 	rpt_puts(b, "\"/>\n");
 }
 
-static void byte_ticks(struct rpt_buf *b, const struct yscale *ys, __u64 step)
+static void byte_ticks(struct jbuf *b, const struct yscale *ys, __u64 step)
 {
 	for (__u64 v = 0; v <= ys->top && step; v += step) {
 		double y = y_of(ys, v);
@@ -403,7 +381,7 @@ static void byte_ticks(struct rpt_buf *b, const struct yscale *ys, __u64 step)
 	}
 }
 
-static void series_title(struct rpt_buf *b, const struct rpt_series *s)
+static void series_title(struct jbuf *b, const struct rpt_series *s)
 {
 	if (s->kind == RPT_SYSV) {
 		if (s->id)
@@ -434,7 +412,7 @@ static void peak_of(const struct rpt_series *s, __u64 *peak, __u64 *ts)
 	}
 }
 
-static void timeline(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax,
+static void timeline(struct jbuf *b, const struct rpt_model *m, const struct axis *ax,
 		     const struct rpt_series *s, int idx)
 {
 	struct yscale ys = {.y0 = CHART_TOP, .h = CHART_H};
@@ -520,7 +498,7 @@ static void timeline(struct rpt_buf *b, const struct rpt_model *m, const struct 
 	rpt_puts(b, "</svg></figure>\n");
 }
 
-static void timelines(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax)
+static void timelines(struct jbuf *b, const struct rpt_model *m, const struct axis *ax)
 {
 	int drawn = 0;
 
@@ -595,7 +573,7 @@ static int pick_rows(struct pick *pk, int n)
 	return n;
 }
 
-static void row_label(struct rpt_buf *b, double y, bool alt)
+static void row_label(struct jbuf *b, double y, bool alt)
 {
 	if (alt)
 		rpt_printf(b,
@@ -604,7 +582,7 @@ static void row_label(struct rpt_buf *b, double y, bool alt)
 	rpt_printf(b, "<text class=\"rl\" x=\"6\" y=\"%.1f\">", y + ROW_H - 5);
 }
 
-static void bar_rect(struct rpt_buf *b, const struct axis *ax, double y, __u64 start, __u64 end,
+static void bar_rect(struct jbuf *b, const struct axis *ax, double y, __u64 start, __u64 end,
 		     const char *cls)
 {
 	double x0 = x_of(ax, start), x1 = end ? x_of(ax, end) : ax->r;
@@ -618,7 +596,7 @@ static void bar_rect(struct rpt_buf *b, const struct axis *ax, double y, __u64 s
 			   (ROW_H - 6) / 2, (ROW_H - 6) / 2);
 }
 
-static void obj_row(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax,
+static void obj_row(struct jbuf *b, const struct rpt_model *m, const struct axis *ax,
 		    const struct rpt_obj *o, double y, bool alt)
 {
 	bool memfd = o->backing == SW_BK_MEMFD;
@@ -662,7 +640,7 @@ static void obj_row(struct rpt_buf *b, const struct rpt_model *m, const struct a
 	rpt_puts(b, "</g>\n");
 }
 
-static void bar_title(struct rpt_buf *b, const struct axis *ax, const struct rpt_bar *bar,
+static void bar_title(struct jbuf *b, const struct axis *ax, const struct rpt_bar *bar,
 		      __u32 count, __u64 end)
 {
 	rpt_puts(b, "<title>");
@@ -688,7 +666,7 @@ static void bar_title(struct rpt_buf *b, const struct axis *ax, const struct rpt
 }
 
 /* A process's bars, those too close to tell apart drawn as one. */
-static void proc_row(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax,
+static void proc_row(struct jbuf *b, const struct rpt_model *m, const struct axis *ax,
 		     const struct rpt_proc *p, double y, bool alt)
 {
 	double ns_per_px = (double)(ax->t1 - ax->t0) / (ax->r - ax->l);
@@ -724,7 +702,7 @@ static void proc_row(struct rpt_buf *b, const struct rpt_model *m, const struct 
 	finding_marks(b, m, ax, y + 3, y + ROW_H, p->pid);
 }
 
-static void lifetimes(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax)
+static void lifetimes(struct jbuf *b, const struct rpt_model *m, const struct axis *ax)
 {
 	struct pick op[RPT_ROWS], pp[RPT_ROWS];
 	int no = 0, np = 0, ho, hp, rows;
@@ -781,7 +759,7 @@ static void lifetimes(struct rpt_buf *b, const struct rpt_model *m, const struct
 
 /* ---- findings ------------------------------------------------------ */
 
-static void frame_html(struct rpt_buf *b, const struct rpt_frame *f)
+static void frame_html(struct jbuf *b, const struct rpt_frame *f)
 {
 	const char *mod = f->module ? strrchr(f->module, '/') : NULL;
 
@@ -814,7 +792,7 @@ static void frame_html(struct rpt_buf *b, const struct rpt_frame *f)
 	rpt_puts(b, "</li>\n");
 }
 
-static void stack_html(struct rpt_buf *b, const char *cls, const char *label,
+static void stack_html(struct jbuf *b, const char *cls, const char *label,
 		       const struct rpt_stack *st)
 {
 	if (!st->n)
@@ -828,7 +806,7 @@ static void stack_html(struct rpt_buf *b, const char *cls, const char *label,
 	rpt_puts(b, "</ol></div>\n");
 }
 
-static void finding_html(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax,
+static void finding_html(struct jbuf *b, const struct rpt_model *m, const struct axis *ax,
 			 const struct rpt_finding *f, int n)
 {
 	rpt_printf(b,
@@ -875,7 +853,7 @@ static void finding_html(struct rpt_buf *b, const struct rpt_model *m, const str
 	rpt_puts(b, "</div></article>\n");
 }
 
-static void findings(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax)
+static void findings(struct jbuf *b, const struct rpt_model *m, const struct axis *ax)
 {
 	rpt_printf(b,
 		   "<section id=\"findings\"><h2>Findings <span class=\"dim\">%" PRIu64
@@ -904,7 +882,7 @@ static int by_pid(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-static void summaries(struct rpt_buf *b, const struct rpt_model *m)
+static void summaries(struct jbuf *b, const struct rpt_model *m)
 {
 	struct sw_proc_summary *s;
 
@@ -957,7 +935,7 @@ static void summaries(struct rpt_buf *b, const struct rpt_model *m)
 	free(s);
 }
 
-static void held_objects(struct rpt_buf *b, const char *label, const struct sw_usage_object *o,
+static void held_objects(struct jbuf *b, const char *label, const struct sw_usage_object *o,
 			 int n)
 {
 	if (!n)
@@ -981,7 +959,7 @@ static void held_objects(struct rpt_buf *b, const char *label, const struct sw_u
 	rpt_puts(b, "</td></tr>\n");
 }
 
-static void mount_usage_html(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax,
+static void mount_usage_html(struct jbuf *b, const struct rpt_model *m, const struct axis *ax,
 			     const struct sw_mount_usage *u)
 {
 	rpt_puts(b, "<table class=\"kv\"><caption>tmpfs ");
@@ -1048,7 +1026,7 @@ static void mount_usage_html(struct rpt_buf *b, const struct rpt_model *m, const
 	rpt_puts(b, "</table>\n");
 }
 
-static void segments_row(struct rpt_buf *b, const char *label, const struct sw_usage_segment *g,
+static void segments_row(struct jbuf *b, const char *label, const struct sw_usage_segment *g,
 			 int n, bool state)
 {
 	if (!n)
@@ -1075,7 +1053,7 @@ static void segments_row(struct rpt_buf *b, const char *label, const struct sw_u
 	rpt_puts(b, "</td></tr>\n");
 }
 
-static void sysv_usage_html(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax,
+static void sysv_usage_html(struct jbuf *b, const struct rpt_model *m, const struct axis *ax,
 			    const struct sw_sysv_usage *u)
 {
 	if (u->ipc_ns)
@@ -1122,7 +1100,7 @@ static void sysv_usage_html(struct rpt_buf *b, const struct rpt_model *m, const 
 	rpt_puts(b, "</table>\n");
 }
 
-static void counters(struct rpt_buf *b, const struct rpt_model *m)
+static void counters(struct jbuf *b, const struct rpt_model *m)
 {
 	const struct sw_stats *st = &m->stats;
 	rpt_puts(b, "<h3>Counters</h3>\n<table class=\"kv\">");
@@ -1156,7 +1134,7 @@ static void counters(struct rpt_buf *b, const struct rpt_model *m)
 	rpt_puts(b, "</table>\n");
 }
 
-static void summaries_section(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax)
+static void summaries_section(struct jbuf *b, const struct rpt_model *m, const struct axis *ax)
 {
 	bool any = false;
 
@@ -1181,7 +1159,7 @@ static void summaries_section(struct rpt_buf *b, const struct rpt_model *m, cons
 	rpt_puts(b, "</section>\n");
 }
 
-static void rules(struct rpt_buf *b, const struct rpt_model *m)
+static void rules(struct jbuf *b, const struct rpt_model *m)
 {
 	bool any = false;
 
@@ -1290,7 +1268,7 @@ static const char css[] =
     "header .meta{color:#000}header .meta b{color:#000}main{max-width:none}}\n"
     "</style>\n";
 
-static void page_header(struct rpt_buf *b, const struct rpt_model *m, const struct axis *ax,
+static void page_header(struct jbuf *b, const struct rpt_model *m, const struct axis *ax,
 			const char *title)
 {
 	rpt_puts(b, "<header><h1>");
@@ -1337,7 +1315,7 @@ static void page_header(struct rpt_buf *b, const struct rpt_model *m, const stru
 	rpt_puts(b, "</nav>\n");
 }
 
-void rpt_html_write(struct rpt_buf *b, const struct rpt_model *m, const char *title)
+void rpt_html_write(struct jbuf *b, const struct rpt_model *m, const char *title)
 {
 	struct axis ax = {.t0 = m->t0, .t1 = m->t_last, .l = PLOT_L, .r = PLOT_R};
 

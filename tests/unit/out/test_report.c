@@ -20,11 +20,11 @@
 static char *escaped(const char *s, size_t max)
 {
 	static char out[512];
-	struct rpt_buf b = {0};
+	struct jbuf b = {0};
 
 	rpt_esc(&b, s, max);
 	snprintf(out, sizeof(out), "%s", b.p ? b.p : "");
-	rpt_buf_free(&b);
+	jbuf_free(&b);
 	return out;
 }
 
