@@ -26,6 +26,7 @@ const volatile bool filter_comm = false;
 const volatile char target_comm[SW_COMM_LEN] = {};
 const volatile bool filter_cgroup = false; /* task under cgroup_filter[0] */
 const volatile __u64 target_cgroup = 0;	   /* that cgroup's id, for traced_task */
+const volatile bool filter_cgroups = false; /* task's cgroup in traced_cgroups */
 const volatile __u32 self_tgid = 0;	 /* shmwatch itself, never traced */
 
 /* Set by the loader when it stops: from then on nothing is recorded, so
@@ -47,6 +48,23 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } cgroup_filter SEC(".maps");
+
+/*
+ * --container: the cgroups of the selected containers, by id (the
+ * cgroup's own, not an ancestor's: userspace puts in every cgroup of a
+ * container, its sub-cgroups too), and the cgroups made while tracing
+ * until userspace has told whose they are (SW_REC_CGROUP).
+ */
+#define SW_CGROUP_TRACED 1
+#define SW_CGROUP_PENDING 2
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u8);
+} traced_cgroups SEC(".maps");
 
 static __always_inline bool comm_matches(const char *comm)
 {
@@ -86,6 +104,12 @@ static __always_inline bool traced_current(void)
 	}
 	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
 		return false;
+	if (filter_cgroups) {
+		__u64 id = bpf_get_current_cgroup_id();
+
+		if (!bpf_map_lookup_elem(&traced_cgroups, &id))
+			return false;
+	}
 	return true;
 }
 
@@ -128,6 +152,12 @@ static __always_inline bool traced_task(struct task_struct *t)
 	}
 	if (filter_cgroup && !task_under_target_cgroup(t))
 		return false;
+	if (filter_cgroups) {
+		__u64 id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+
+		if (!bpf_map_lookup_elem(&traced_cgroups, &id))
+			return false;
+	}
 	return true;
 }
 

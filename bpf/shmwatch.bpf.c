@@ -66,6 +66,7 @@ static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *v
 	e->c.obj_alloc = vi->obj_alloc;
 	e->c.ino = vi->ino;
 	e->c.dev = vi->dev;
+	e->c.fs_gen = vi->fs_gen;
 	e->c.fs_used = vi->fs_used;
 	e->c.fs_size = vi->fs_size;
 	e->c.backing = vi->backing;
@@ -85,10 +86,13 @@ static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *v
  * cannot be asked.  (POSIX shm_unlink always says /dev/shm/NAME: matched
  * by prefix too.)
  */
+/* A dev number is given again to the next tmpfs mounted after one is
+ * gone (a container's /dev/shm), and its first file has the same inode
+ * number: the instance's fs_gen tells them apart. */
 struct obj_key {
 	__u64 ino;
 	__u32 dev;
-	__u32 pad;
+	__u32 fs_gen;
 };
 
 struct {
@@ -117,7 +121,7 @@ struct {
  */
 static __always_inline bool announce_created(struct file *f, struct vma_info *vi)
 {
-	struct obj_key k = { .ino = vi->ino, .dev = vi->dev };
+	struct obj_key k = { .ino = vi->ino, .dev = vi->dev, .fs_gen = vi->fs_gen };
 	__u8 one = 1;
 	__u64 h;
 	int ret;
@@ -474,6 +478,7 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 	if (gone.ino) { /* the announced object this removed */
 		e->c.ino = gone.ino;
 		e->c.dev = gone.dev;
+		e->c.fs_gen = gone.fs_gen;
 		e->c.backing = SW_BK_SHMEM_FILE;
 	}
 	submit(e);
@@ -664,6 +669,51 @@ int BPF_PROG(sw_exit, struct task_struct *p)
 		return 0;
 	e->exit.exit_code = BPF_CORE_READ(p, exit_code);
 	submit(e);
+	return 0;
+}
+
+/*
+ * --container: a cgroup v2 directory made while tracing (a container
+ * starting, or starting again) is traced until userspace, told of it by
+ * a SW_REC_CGROUP record ahead of any event of its processes, has said
+ * whose it is.  Only loaded with --container.
+ */
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(sw_cgroup_mkdir, struct cgroup *cg, const char *path)
+{
+	__u8 pending = SW_CGROUP_PENDING;
+	struct sw_event *e;
+	__u64 id;
+	long n;
+
+	/* The v2 hierarchy is the one whose id the records carry. */
+	if (stopping || BPF_CORE_READ(cg, root, hierarchy_id) != 0)
+		return 0;
+	id = BPF_CORE_READ(cg, kn, id);
+	bpf_map_update_elem(&traced_cgroups, &id, &pending, BPF_NOEXIST);
+	/* Not an event: a full buffer loses it uncounted, and userspace
+	 * tells the cgroup from its first process's /proc instead. */
+	e = bpf_ringbuf_reserve(&events, SW_EVENT_CGROUP_SIZE, 0);
+	if (!e)
+		return 0;
+	__builtin_memset(e, 0, __builtin_offsetof(struct sw_event, stack));
+	stamp_record(e, SW_REC_CGROUP, SW_CALL_NONE);
+	e->cg.id = id;
+	n = bpf_probe_read_kernel_str(e->cgroup_path, sizeof(e->cgroup_path), path);
+	e->cg.path_len = n > 0 ? n - 1 : 0;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(sw_cgroup_rmdir, struct cgroup *cg, const char *path)
+{
+	__u64 id;
+
+	if (BPF_CORE_READ(cg, root, hierarchy_id) != 0)
+		return 0;
+	id = BPF_CORE_READ(cg, kn, id);
+	bpf_map_delete_elem(&traced_cgroups, &id);
 	return 0;
 }
 

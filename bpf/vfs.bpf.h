@@ -30,6 +30,7 @@ struct vma_info {
 	__u64 fs_size;
 	__u64 file_addr; /* a tmpfs file's struct file, for announce_created */
 	__u32 dev;
+	__u32 fs_gen; /* a tmpfs: which instance of dev (sw_call_info) */
 	__u32 backing;
 	__s32 shmid;
 	__u16 created;
@@ -75,6 +76,8 @@ static __always_inline void read_tmpfs_usage(struct super_block *sb, struct vma_
 	if (!sbi)
 		return;
 	used = BPF_CORE_READ(sbi, used_blocks.count);
+	/* Random for each inode tmpfs makes, the root's too. */
+	vi->fs_gen = BPF_CORE_READ(sb, s_root, d_inode, i_generation);
 	vi->fs_size = (__u64)BPF_CORE_READ(sbi, max_blocks) << K_PAGE_SHIFT;
 	vi->fs_used = used > 0 ? (__u64)used << K_PAGE_SHIFT : 0;
 }

@@ -139,6 +139,10 @@ static void trace_options(struct text *t, bool top)
 		"                           first %d characters, as the kernel keeps it)\n"
 		"      --uid USER           only processes of this user (a name or an id)\n"
 		"      --cgroup PATH        only processes in this cgroup v2 directory\n"
+		"      --container NAME|ID  only processes of this container (its name, an\n"
+		"                           id prefix, a Kubernetes pod's name, NAMESPACE/POD,\n"
+		"                           POD/CONTAINER or pod UID prefix; host: of none),\n"
+		"                           followed when it starts again\n"
 		"      --max-size SIZE      oversized-request threshold (default %s)\n"
 		"      --all-mmaps          record private mappings too\n"
 		"      --writes             record writes that a memory filesystem refuses\n"
@@ -306,9 +310,9 @@ const char cli_ls_usage[] =
 	"  -p, --pid PID[,PID...]   only what these processes hold (or created)\n"
 	"      --orphaned           only what nobody holds: orphaned and unattached\n"
 	"                           segments, unheld files\n"
-	"      --container ID|host  only what processes of this container hold (a\n"
-	"                           prefix of its id or of its pod's UID), and its\n"
-	"                           own /dev/shm; host: of no container\n"
+	"      --container NAME|ID  only what processes of this container hold (its\n"
+	"                           name, an id prefix, a pod as for the trace), and\n"
+	"                           its own /dev/shm; host: of no container\n"
 	"      --format text|json   output format (default: text)\n"
 	"  -o, --output FILE        write there instead of standard output\n"
 	"  -v, --verbose            every holder, not the first few\n"
@@ -505,6 +509,7 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "uid", required_argument, NULL, OPT_UID },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ "all-mmaps", no_argument, NULL, OPT_ALL_MMAPS },
@@ -624,6 +629,11 @@ int cli_parse_trace(struct cli_trace *o, int argc, char **argv, char *err, size_
 			break;
 		case OPT_CGROUP:
 			o->cgroup = optarg;
+			break;
+		case OPT_CONTAINER:
+			if (!optarg[0])
+				return errf(err, errlen, "invalid container '' (a name, an id prefix, a pod or host)");
+			o->container = optarg;
 			break;
 		case OPT_MAX_SIZE:
 			if (parse_size(optarg, &o->max_size) || !o->max_size)
@@ -849,7 +859,7 @@ int cli_parse_ls(struct cli_ls *o, int argc, char **argv, char *err, size_t errl
 			break;
 		case OPT_CONTAINER:
 			if (!*optarg)
-				return errf(err, errlen, "invalid container '' (an id, a pod UID or host)");
+				return errf(err, errlen, "invalid container '' (a name, an id prefix, a pod or host)");
 			o->container = optarg;
 			break;
 		case OPT_FORMAT:

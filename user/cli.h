@@ -42,6 +42,7 @@ struct cli_trace {
 	__u32 uid;
 	const char *user;     /* --uid given as a name: main resolves it */
 	const char *cgroup;
+	const char *container; /* --container NAME|ID|host, NULL: any */
 	__u64 max_size;
 	bool all_mmaps;
 	bool writes; /* --writes: the write and pwrite64 programs too */

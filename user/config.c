@@ -111,13 +111,16 @@ void config_capture_opts(const struct cli_trace *o, struct capture_opts *co)
 	co->pids = o->pids;
 	co->n_pids = o->n_pids;
 	/* A command's pid joins the filter after the load, and the
-	 * processes it starts follow it. */
-	co->pid_filter = o->mode != CLI_MODE_SYSTEM;
+	 * processes it starts follow it; with --container, the command only
+	 * says how long to trace (the container's processes are no children
+	 * of a podman run or a docker start). */
+	co->pid_filter = o->mode == CLI_MODE_PIDS || (o->mode == CLI_MODE_COMMAND && !o->container);
 	co->follow = o->follow || o->mode == CLI_MODE_COMMAND;
 	co->filter_uid = o->has_uid;
 	co->uid = o->uid;
 	co->comm = o->comm;
 	co->cgroup_path = o->cgroup;
+	co->cgroup_set = o->container != NULL;
 	co->all_mmaps = o->all_mmaps;
 	co->writes = o->writes;
 	/* Private mappings are recorded from SW_PRIVATE_RECORD_MIN whatever

@@ -37,6 +37,7 @@ enum sw_kind {
 	SW_EV_KIND_MAX,
 	/* Not an event: no seq, not counted, never logged. */
 	SW_REC_MAPPING = 64, /* a mapping of a first stack, sw_mapping_info */
+	SW_REC_CGROUP,	     /* a cgroup made while --container traces */
 };
 
 /* Which call an SW_EV_CALL record describes. */
@@ -152,6 +153,12 @@ struct sw_call_info {
 	 * object sized by ftruncate and never written has none.  0 also in
 	 * records from before it was carried. */
 	__u64 obj_alloc;
+	/* Which tmpfs has dev: the kernel gives a gone mount's dev number to
+	 * the next one (a container's /dev/shm, mounted at each start), and
+	 * its files' inode numbers start again.  The random generation of
+	 * the mount's root inode; 0: not a tmpfs, or not known (old logs). */
+	__u32 fs_gen;
+	__u32 pad;
 };
 
 struct sw_fork_info {
@@ -232,6 +239,21 @@ struct sw_mapping_info {
 	char path[SW_NAME_LEN];
 };
 
+/*
+ * SW_REC_CGROUP.  Only with --container: a cgroup v2 directory was made
+ * while tracing.  Its processes are recorded from then on, until
+ * userspace has told from its path whether it is the selected
+ * container's (a container that restarts comes back in a new cgroup);
+ * the path itself is in cgroup_path.  Not an event: never logged.
+ */
+struct sw_cgroup_info {
+	__u64 id;	/* the new cgroup's (its directory's inode number) */
+	__u32 path_len; /* of cgroup_path; SW_CGROUP_PATH_LEN - 1: maybe cut */
+	__u32 pad;
+};
+
+#define SW_CGROUP_PATH_LEN (SW_MAX_FRAMES * 8)
+
 struct sw_event {
 	__u32 kind; /* enum sw_kind */
 	__u32 call; /* enum sw_call for SW_EV_CALL, else SW_CALL_NONE */
@@ -274,6 +296,7 @@ struct sw_event {
 		struct sw_exit_info exit;
 		struct sw_signal_info sig;
 		struct sw_mapping_info map;
+		struct sw_cgroup_info cg;
 	};
 	/* Filled in userspace when the record is received or read back. */
 	__u64 seq;
@@ -284,7 +307,11 @@ struct sw_event {
 	 * attach or fail, and for faults.  Records without one end before
 	 * it in the ring buffer; readers zero the rest.
 	 */
-	__u64 stack[SW_MAX_FRAMES];
+	union {
+		__u64 stack[SW_MAX_FRAMES];
+		/* SW_REC_CGROUP: below the cgroup v2 root, NUL-terminated. */
+		char cgroup_path[SW_CGROUP_PATH_LEN];
+	};
 	/* Only a call refused for want of space on a memory filesystem
 	 * comes this far (SW_EVENT_SPACE_SIZE); every other record ends
 	 * before it. */
@@ -309,6 +336,7 @@ _Static_assert(sizeof(struct sw_call_info) <= sizeof(struct sw_signal_info),
 	       "a call's object fields must not grow the record");
 #define SW_EVENT_STACK_SIZE __builtin_offsetof(struct sw_event, space)
 #define SW_EVENT_SPACE_SIZE sizeof(struct sw_event)
+#define SW_EVENT_CGROUP_SIZE SW_EVENT_STACK_SIZE
 #define SW_EVENT_MAPPING_SIZE \
 	(__builtin_offsetof(struct sw_event, map) + sizeof(struct sw_mapping_info))
 

@@ -39,6 +39,7 @@
 #include "analyzer/seed.h"
 #include "lib/procfs.h"
 #include "trace/capture.h"
+#include "trace/container_filter.h"
 #include "trace/launch.h"
 
 #define EXIT_DIFFERS 1
@@ -114,12 +115,6 @@ static __u64 now_ns(clockid_t clk)
 	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
-static int on_capture(void *ctx, const struct sw_event *e)
-{
-	pipeline__event(ctx, e);
-	return 0;
-}
-
 /* One line on stderr with text a user or a traced process chose. */
 /* A notice from resolving the options, e.g. a thread given for its
  * process. */
@@ -160,11 +155,19 @@ static void read_lost(struct pipeline *pl, struct capture *cap, __u64 ring_size)
 /* Tell the person (and scripts) that the probes are live. */
 static void announce(const struct cli_trace *o, const struct launch *held)
 {
-	char name[256];
+	char name[256], sel[256];
 
-	if (held)
+	if (held && o->container)
+		fprintf(stderr, "shmwatch: tracing container %s while %s (pid %d) runs\n",
+			text_escaped(sel, sizeof(sel), o->container),
+			text_escaped(name, sizeof(name), o->command[0]), held->pid);
+	else if (held)
 		fprintf(stderr, "shmwatch: tracing %s (pid %d) and its children\n",
 			text_escaped(name, sizeof(name), o->command[0]), held->pid);
+	else if (o->container)
+		fprintf(stderr, "shmwatch: tracing container %s%s; Ctrl-C to stop\n",
+			text_escaped(sel, sizeof(sel), o->container),
+			o->mode == CLI_MODE_PIDS ? " among the given processes" : "");
 	else if (o->mode == CLI_MODE_PIDS)
 		fprintf(stderr, "shmwatch: tracing %d process%s%s; Ctrl-C to stop\n", o->n_pids,
 			o->n_pids > 1 ? "es" : "", o->follow ? " and their children" : "");
@@ -238,7 +241,59 @@ struct run {
 	 * command has exited. */
 	__u64 grace_end;
 	bool opens_on; /* capture__record_opens was called */
+	struct container_filter *containers; /* --container, or NULL */
 };
+
+static int on_capture(void *ctx, const struct sw_event *e)
+{
+	struct run *r = ctx;
+
+	if (!r->containers || container_filter__admit(r->containers, e))
+		pipeline__event(r->pl, e);
+	return 0;
+}
+
+static int set_cgroup(void *ctx, __u64 id, enum capture_cgroup how)
+{
+	return capture__trace_cgroup(((struct run *)ctx)->cap, id, how);
+}
+
+static void learnt_container(void *ctx, __u64 id, const struct container_info *ci)
+{
+	pipeline__replay_container(((struct run *)ctx)->pl, id, ci);
+}
+
+/* --container: the kernel's set of cgroups, filled before anything of the
+ * containers is recorded. */
+static int start_container_filter(struct run *r)
+{
+	struct container_filter_ops ops = {
+		.set = set_cgroup, .learnt = learnt_container, .ctx = r,
+	};
+	char root[4096], sel[256];
+	int ret = cgroup2_mount_point("/proc", root, sizeof(root));
+
+	text_escaped(sel, sizeof(sel), r->o->container);
+	if (ret) {
+		fprintf(stderr, "shmwatch: --container needs the cgroup v2 hierarchy: %s\n",
+			ret == -ENOENT ? "it is not mounted" : strerror(-ret));
+		return ret;
+	}
+	r->containers = container_filter__new(r->o->container, "/proc", "", root, &ops);
+	if (!r->containers) {
+		fprintf(stderr, "shmwatch: out of memory\n");
+		return -ENOMEM;
+	}
+	ret = container_filter__scan(r->containers);
+	if (ret < 0) {
+		fprintf(stderr, "shmwatch: can't trace the cgroups of container %s: %s\n", sel,
+			strerror(-ret));
+		return ret;
+	}
+	if (!ret)
+		fprintf(stderr, "shmwatch: no container %s yet; traced once one starts\n", sel);
+	return 0;
+}
 
 /*
  * Ask the launched command to stop with sig, unless it has exited (or
@@ -429,30 +484,16 @@ static void seed(struct pipeline *pl, const struct cli_trace *o)
 	seed_objects(pipeline__analyzer(pl), "/proc");
 }
 
-/* Attach, let a held command go, trace until told to stop, report.  The
- * capture is handed back for the caller to release once the outputs are
- * closed. */
-static int run_trace(struct pipeline *pl, const struct cli_trace *o, struct launch *held,
-		     struct capture **capp)
+/* The probes are on: seed, let a held command go, trace until told to
+ * stop, report. */
+static int trace_started(struct run *r)
 {
-	struct run r = { .pl = pl, .o = o, .child = held };
-	struct capture_opts co;
-	char err[512];
-	int ret;
+	struct pipeline *pl = r->pl;
+	const struct cli_trace *o = r->o;
+	struct launch *held = r->child;
 	bool agrees = true;
+	int ret;
 
-	config_capture_opts(o, &co);
-	ret = capture__open(&r.cap, &co, on_capture, pl, err, sizeof(err));
-	if (!ret && held && capture__add_pid(r.cap, (__u32)held->pid))
-		snprintf(err, sizeof(err), "can't add pid %d to the filter", held->pid), ret = -1;
-	if (ret) {
-		fprintf(stderr, "shmwatch: %s\n", err);
-		if (held)
-			launch_drop(held);
-		capture__free(r.cap);
-		return EXIT_USAGE;
-	}
-	*capp = r.cap;
 	seed(pl, o);
 	/* Stopped while starting: the command never runs. */
 	if (stop_signal) {
@@ -481,19 +522,22 @@ static int run_trace(struct pipeline *pl, const struct cli_trace *o, struct laun
 		return EXIT_USAGE;
 	}
 	announce(o, held);
-	ret = trace_loop(&r);
-	capture__stop(r.cap);
+	ret = trace_loop(r);
+	capture__stop(r->cap);
 	/* Told to stop (a signal, -d): what the reader is behind on gets
 	 * DRAIN_HURRY_NS, then is counted.  The end of the traced processes
 	 * is no hurry, and their last records decide their findings. */
-	capture__drain(r.cap, r.stop == STOP_SIGNAL || r.stop == STOP_DURATION ?
+	capture__drain(r->cap, r->stop == STOP_SIGNAL || r->stop == STOP_DURATION ?
 				      DRAIN_HURRY_NS : 0);
-	if (capture__dropped(r.cap))
+	if (capture__dropped(r->cap))
 		fprintf(stderr, "shmwatch: %llu records still queued at the stop were counted as lost, not read (the reader was behind)\n",
-			(unsigned long long)capture__dropped(r.cap));
-	read_lost(pl, r.cap, o->ringbuf_size);
-	if (held && r.stop != STOP_OUTPUT)
-		name_traced(r.cap, "stopped; left running untraced:");
+			(unsigned long long)capture__dropped(r->cap));
+	read_lost(pl, r->cap, o->ringbuf_size);
+	if (r->containers && container_filter__untold(r->containers))
+		fprintf(stderr, "shmwatch: %llu records were left out: their process was gone before its container could be told\n",
+			(unsigned long long)container_filter__untold(r->containers));
+	if (held && r->stop != STOP_OUTPUT)
+		name_traced(r->cap, "stopped; left running untraced:");
 	if (o->check_state)
 		agrees = check_state(pl, o);
 	pipeline__finish(pl);
@@ -504,6 +548,41 @@ static int run_trace(struct pipeline *pl, const struct cli_trace *o, struct laun
 	if (held && held->exited && launch_exit_status(held))
 		return launch_exit_status(held);
 	return agrees ? 0 : EXIT_DIFFERS;
+}
+
+/* Attach (and pick the containers' cgroups), then trace_started.  The
+ * capture is handed back for the caller to release once the outputs are
+ * closed. */
+static int run_trace(struct pipeline *pl, const struct cli_trace *o, struct launch *held,
+		     struct capture **capp)
+{
+	struct run r = { .pl = pl, .o = o, .child = held };
+	struct capture_opts co;
+	char err[512];
+	int ret;
+
+	config_capture_opts(o, &co);
+	ret = capture__open(&r.cap, &co, on_capture, &r, err, sizeof(err));
+	if (!ret && held && capture__add_pid(r.cap, (__u32)held->pid))
+		snprintf(err, sizeof(err), "can't add pid %d to the filter", held->pid), ret = -1;
+	if (ret) {
+		fprintf(stderr, "shmwatch: %s\n", err);
+		if (held)
+			launch_drop(held);
+		capture__free(r.cap);
+		return EXIT_USAGE;
+	}
+	*capp = r.cap;
+	ret = o->container ? start_container_filter(&r) : 0;
+	if (ret) {
+		if (held)
+			launch_drop(held);
+		ret = EXIT_USAGE;
+	} else {
+		ret = trace_started(&r);
+	}
+	container_filter__free(r.containers);
+	return ret;
 }
 
 static void print_usage(bool top)

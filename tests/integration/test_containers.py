@@ -4,7 +4,11 @@ container's own /dev/shm, and the processes that hold its files, by the
 container they run in, and --container keeps one container's and leaves
 the host's and the other's out (no BPF); a system-wide trace tells a
 process in a container from one on the host, in the text view, in
-NDJSON and in `analyze` of the saved log."""
+NDJSON and in `analyze` of the saved log; two containers side by side,
+one overfilling its /dev/shm and one well behaved, are told apart in
+findings and tmpfs usage, and `--container` traces one and not the
+other, also once it is made again under the same name, and one that runs
+already when the trace starts."""
 import json
 import os
 import subprocess
@@ -82,6 +86,9 @@ class LsInContainersTest(ScratchTestCase):
         self.assertNotIn("tmpfs /dev/shm (", text)  # the host's own, no container
         only_a = self.ls_json("--container", a_id[:12])
         self.assertTrue(only_a)
+        # By its name, the same.
+        name = self.podman.inspect(a_id, "{{.Name}}")
+        self.assertEqual(self.ls("--container", name), text)
         for r in only_a:
             if r["type"] == "mount":
                 self.assertEqual(r.get("container", {}).get("id"), a_id, r)
@@ -99,7 +106,10 @@ class LsInContainersTest(ScratchTestCase):
         self.assertEqual(proc.stdout, "")
 
 
-class TraceInContainersTest(BpfTestCase):
+class ContainerTraceCase(BpfTestCase):
+    """A trace beside podman containers of an image holding only
+    container_shm (built static, also run on the host as self.prog)."""
+
     def setUp(self):
         reason = Podman.skip_reason() or bpf_skip_reason()
         if reason:
@@ -111,6 +121,9 @@ class TraceInContainersTest(BpfTestCase):
                         os.path.join(ROOT, "tests", "workloads", "container_shm.c")],
                        check=True, timeout=120)
         self.image = self.podman.image({"/container_shm": self.prog})
+
+
+class TraceInContainersTest(ContainerTraceCase):
 
     def test_host_and_container_told_apart(self):
         log, text = self.path("trace.ndjson"), self.path("trace.txt")
@@ -163,6 +176,110 @@ class TraceInContainersTest(BpfTestCase):
                  if r["type"] == "finding" and r["rule"] == "shm-object-leak"}
         self.assertEqual(again[cpid]["container"], leaks[cpid]["container"])
         self.assertNotIn("container", again[host.pid])
+
+
+class ContainerFilterTest(ContainerTraceCase):
+    """--container: filtered in the kernel by the containers' cgroups."""
+
+    def run_detached(self, name, *args):
+        """A container that may die before it says ready (of SIGBUS)."""
+        self.podman.containers.append(name)
+        self.podman.run_podman("run", "-d", "--name", name, *args)
+        return self.podman.inspect(name, "{{.Id}}")
+
+    def wait_exit(self, name):
+        return int(self.podman.run_podman("wait", name, timeout=60).stdout.strip())
+
+    def test_filler_and_clean_twin(self):
+        filler = "shmwatch-test-filler-%d" % os.getpid()
+        clean = "shmwatch-test-clean-%d" % os.getpid()
+        all_log, one_log = self.path("all.ndjson"), self.path("one.ndjson")
+        one_txt = self.path("one.txt")
+        with open(one_txt, "w") as out, \
+                Tracer(["--comm", "container_shm"], all_log) as everything, \
+                Tracer(["--container", filler], one_log, stdout=out) as one:
+            everything.wait_attached()
+            one.wait_attached()
+            self.assertIn("no container %s yet" % filler, one.stderr())
+            # 6 MiB written into 4: SIGBUS; 1 MiB in 8, unmapped and unlinked.
+            fid = self.run_detached(filler, "--shm-size=4m", self.image, "/container_shm",
+                                    "/dev/shm/fill", str(6 * MiB), "0")
+            cid = self.run_detached(clean, "--shm-size=8m", self.image, "/container_shm",
+                                    "/dev/shm/tidy", str(MiB), "1", "clean")
+            self.assertEqual(self.wait_exit(filler), 128 + 7)  # SIGBUS
+            self.assertEqual(self.wait_exit(clean), 0)
+            # Made again under the same name: a new id, a new cgroup.
+            self.podman.run_podman("rm", "-f", "-t", "0", filler)
+            again = self.run_detached(filler, "--shm-size=8m", self.image, "/container_shm",
+                                      "/dev/shm/second", str(MiB), "0", "clean")
+            self.assertEqual(self.wait_exit(filler), 0)
+            self.assertNotEqual(again, fid)
+            self.assertEqual(everything.stop(), 0, everything.stderr())
+            self.assertEqual(one.stop(), 0, one.stderr())
+        records = self.track(read_log(all_log))
+        findings = [r for r in records if r["type"] == "finding"]
+        bus = [r for r in findings if r["rule"] == "sigbus-explained"]
+        self.assertEqual(len(bus), 1, findings)
+        self.assertEqual(bus[0]["container"]["id"], fid)
+        self.assertEqual(bus[0]["container"]["name"], filler)
+        # The clean twin has none.
+        self.assertFalse([r for r in findings if r.get("container", {}).get("id") == cid],
+                         findings)
+        # Each container's /dev/shm on its own, named, with its peak.
+        tmpfs = {}
+        for r in records:
+            if r["type"] == "tmpfs" and "container" in r:
+                tmpfs[r["container"]["id"]] = r  # the last one of each
+        self.assertIn(fid, tmpfs, [r for r in records if r["type"] == "tmpfs"])
+        self.assertIn(cid, tmpfs, [r for r in records if r["type"] == "tmpfs"])
+        self.assertNotEqual(tmpfs[fid]["dev"], tmpfs[cid]["dev"])
+        self.assertEqual(tmpfs[fid]["fs_size"], 4 * MiB)
+        self.assertEqual(tmpfs[fid]["peak_used"], 4 * MiB)  # full
+        self.assertEqual(tmpfs[cid]["fs_size"], 8 * MiB)
+        self.assertEqual(tmpfs[cid]["peak_used"], MiB)
+        self.assertGreaterEqual(tmpfs[fid]["sufficient_size"], 6 * MiB)
+        self.assertLess(tmpfs[cid]["sufficient_size"], 8 * MiB)
+        # --container: the filler's two lives, nothing of the twin's.
+        mine = self.track(read_log(one_log))
+        events = [r for r in mine if r["type"] == "event"]
+        self.assertTrue(events)
+        ids = {r.get("container", {}).get("id") for r in events}
+        self.assertEqual(ids, {fid, again}, events)
+        names = {r.get("object", {}).get("name") for r in events} - {None}
+        self.assertTrue({"/dev/shm/fill", "/dev/shm/second"} <= names, names)
+        self.assertFalse([r for r in mine if "tidy" in json.dumps(r)])
+        self.assertEqual([r["rule"] for r in mine if r["type"] == "finding"],
+                         ["sigbus-explained"])
+        with open(one_txt) as f:
+            text = f.read()
+        self.assertIn("container_shm@%s" % filler, text)
+        self.assertNotIn(clean, text)
+
+    def test_running_container_by_id(self):
+        # Already running when the trace starts: found by the scan, and
+        # a process podman exec starts in it is traced; the host is not.
+        cid, _ = self.podman.start(self.image, ["/container_shm", "/dev/shm/first",
+                                                str(MiB), "120"], "--shm-size=8m")
+        log = self.path("one.ndjson")
+        host_path = "/dev/shm/shmwatch-test-host-%d" % os.getpid()
+        self.addCleanup(lambda: os.path.exists(host_path) and os.unlink(host_path))
+        with Tracer(["--container", cid[:12]], log) as t:
+            t.wait_attached()
+            self.assertNotIn("yet", t.stderr())
+            self.podman.run_podman("exec", cid, "/container_shm", "/dev/shm/exec",
+                                   str(MiB), "0", "clean")
+            subprocess.run([self.prog, host_path, str(MiB), "0", "clean"], check=True, stdout=subprocess.DEVNULL, timeout=60)
+            self.assertEqual(t.stop(), 0, t.stderr())
+        events = [r for r in self.track(read_log(log)) if r["type"] == "event"]
+        self.assertTrue([r for r in events if r.get("object", {}).get("name") == "/dev/shm/exec"], events)
+        self.assertFalse([r for r in events if r.get("container", {}).get("id") != cid],
+                         events)
+
+    def test_bad_selector(self):
+        proc = subprocess.run([SHMWATCH, "--container", "", "-d", "1"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, timeout=30)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(len(proc.stderr.splitlines()), 1, proc.stderr)
 
 
 if __name__ == "__main__":

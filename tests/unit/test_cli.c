@@ -123,6 +123,7 @@ static void test_errors(void **state)
 	EXPECT_ERROR("power of two", "--ringbuf-size", "5000");
 	EXPECT_ERROR("invalid size", "--max-size", "0");
 	EXPECT_ERROR("invalid comm", "--comm", "");
+	EXPECT_ERROR("invalid container", "--container", "");
 	EXPECT_ERROR("invalid color", "--color", "sometimes");
 	EXPECT_ERROR("needs a COMMAND", "--exit-with-command");
 	EXPECT_ERROR("either -p or a COMMAND", "-p", "1", "--", "true");
@@ -139,12 +140,15 @@ static void test_names_and_modes(void **state)
 	assert_int_equal(PARSE(&o, err, "--comm", "a-very-long-command-name", "--uid", "postgres",
 			       "--color", "never", "--exit-with-command", "--", "true"), 0);
 	assert_string_equal(o.comm, "a-very-long-command-name");
+	assert_null(o.container);
 	assert_false(o.has_uid);
 	assert_string_equal(o.user, "postgres");
 	assert_int_equal(o.color, CLI_COLOR_NEVER);
 	assert_true(o.exit_with_command);
 	cli_trace_defaults(&o);
-	assert_int_equal(PARSE(&o, err, "--uid", "1000", "--color", "always"), 0);
+	assert_int_equal(PARSE(&o, err, "--uid", "1000", "--color", "always", "--container",
+			       "ml/loader-7"), 0);
+	assert_string_equal(o.container, "ml/loader-7");
 	assert_true(o.has_uid);
 	assert_int_equal(o.uid, 1000);
 	assert_null(o.user);
@@ -442,7 +446,7 @@ static void test_folded_and_container(void **state)
 	assert_int_equal(cli_parse_ls(&l, 3, ls, err, sizeof(err)), 0);
 	assert_string_equal(l.container, "9f7e");
 	assert_int_equal(cli_parse_ls(&l, 3, ls_empty, err, sizeof(err)), -22);
-	assert_string_equal(err, "invalid container '' (an id, a pod UID or host)");
+	assert_string_equal(err, "invalid container '' (a name, an id prefix, a pod or host)");
 }
 
 int main(void)

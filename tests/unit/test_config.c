@@ -212,6 +212,18 @@ static void test_capture_pids_and_command(void **state)
 	assert_true(co.pid_filter);
 	assert_true(co.follow);
 	assert_int_equal(co.n_pids, 0);
+	assert_false(co.cgroup_set);
+
+	/* --container with a command: the container's processes are no
+	 * children of it, and the command's own are not traced. */
+	PARSE(&o, "--container", "web-1", "--", "podman", "start", "-a", "web-1");
+	config_capture_opts(&o, &co);
+	assert_false(co.pid_filter);
+	assert_true(co.cgroup_set);
+	PARSE(&o, "--container", "web-1", "-p", "12");
+	config_capture_opts(&o, &co);
+	assert_true(co.pid_filter);
+	assert_true(co.cgroup_set);
 }
 
 /* The kernel records private mappings from SW_PRIVATE_RECORD_MIN up

@@ -5,9 +5,12 @@
  * (tests/integration/test_containers.py builds it static and runs it in a
  * podman container).
  *
- * "container_shm PATH SIZE SECS": creates PATH (O_EXCL), sizes it to SIZE
- * bytes, maps it shared and writes every page, prints "ready" and waits
- * SECS seconds (or until SIGTERM), then exits without unlinking it.
+ * "container_shm PATH SIZE SECS [clean]": creates PATH (O_EXCL), sizes it
+ * to SIZE bytes, maps it shared and writes every page (a SIZE larger than
+ * the room left in its tmpfs dies of SIGBUS there), prints "ready" and
+ * waits SECS seconds (or until SIGTERM), then exits without unlinking it;
+ * with "clean", it unmaps, closes and unlinks it first, as a well-behaved
+ * program does.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,8 +25,8 @@ int main(int argc, char **argv)
 	char *p;
 	int fd;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: container_shm PATH SIZE SECS\n");
+	if (argc != 4 && !(argc == 5 && !strcmp(argv[4], "clean"))) {
+		fprintf(stderr, "usage: container_shm PATH SIZE SECS [clean]\n");
 		return 2;
 	}
 	size = strtoul(argv[2], NULL, 0);
@@ -41,5 +44,9 @@ int main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 	sleep((unsigned int)strtoul(argv[3], NULL, 0));
+	if (argc == 5 && (munmap(p, size) || close(fd) || unlink(argv[1]))) {
+		perror("container_shm: clean");
+		return 1;
+	}
 	return 0;
 }

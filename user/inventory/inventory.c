@@ -136,23 +136,6 @@ static int mount_of(const struct inventory *inv, __u32 dev)
 	return -1;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-	char *w = s;
-
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') << 6 | (r[2] - '0') << 3 | (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
 /* The path of where as a process of the mount namespace sees it, from here. */
 static void path_in(const struct collect *c, __u32 via_pid, const char *where, char *buf,
 		    size_t len)
@@ -245,7 +228,7 @@ static int read_mountinfo(struct collect *c, const char *file, __u32 mnt_ns, __u
 		if (!dash || sscanf(line, "%*u %*u %u:%u %*s %255s", &maj, &min, where) != 3 ||
 		    sscanf(dash, " - %15s", fstype) != 1 || !memory_fstype(fstype))
 			continue;
-		unescape_octal(where);
+		procfs_unescape_octal(where);
 		i = mount_of(c->inv, maj << 20 | min);
 		if (i < 0)
 			ret = add_mount(c, maj << 20 | min, fstype, where, mnt_ns, via_pid);

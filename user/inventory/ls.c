@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "inventory/inventory.h"
+#include "lib/container_cache.h"
 #include "lib/names.h"
 #include "log/jbuf.h"
 #include "out/outfile.h"
@@ -27,9 +28,27 @@ static const struct container_ref *holder_container(const struct inv_holder *h)
 	return h->in_container ? &h->container : NULL;
 }
 
+/* Does --container select c (NULL: the host)?  By id, pod UID or machine
+ * name first; then by the names its runtime keeps (read each time: ls
+ * runs once, and a name is asked only of containers the id did not
+ * select). */
+static bool selects(const struct cli_ls *o, const struct container_ref *c)
+{
+	struct container_info ci = { 0 };
+
+	if (container_matches(c, o->container))
+		return true;
+	if (!c || !strcmp(o->container, "host"))
+		return false;
+	ci.ref = *c;
+	if (container_names_read("", c, &ci.names))
+		return false;
+	return container_info_matches(&ci, o->container);
+}
+
 static bool mount_selected(const struct cli_ls *o, const struct inv_mount *m)
 {
-	return container_matches(m->in_container ? &m->container : NULL, o->container);
+	return selects(o, m->in_container ? &m->container : NULL);
 }
 
 /*
@@ -44,14 +63,12 @@ static bool in_selected(const struct inventory *inv, const struct cli_ls *o,
 	if (!o->container)
 		return true;
 	for (int i = 0; i < obj->n_holders; i++)
-		if (container_matches(holder_container(&obj->holders[i]), o->container))
+		if (selects(o, holder_container(&obj->holders[i])))
 			return true;
 	if (obj->kind == INV_SEGMENT) {
 		if (obj->creator_alive)
-			return container_matches(obj->creator_in_container ?
-							 &obj->creator_container : NULL,
-						 o->container);
-		return !obj->n_holders && container_matches(NULL, o->container);
+			return selects(o, obj->creator_in_container ? &obj->creator_container : NULL);
+		return !obj->n_holders && selects(o, NULL);
 	}
 	return obj->mount >= 0 && mount_selected(o, &inv->mounts[obj->mount]);
 }

@@ -168,6 +168,29 @@ int container_cache__set(struct container_cache *cc, __u64 cgroup_id,
 	return 0;
 }
 
+/* Is sel "A/B" for the names a and b? */
+static bool pair_is(const char *sel, const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return a[0] && b[0] && !strncmp(sel, a, n) && sel[n] == '/' && !strcmp(sel + n + 1, b);
+}
+
+bool container_info_matches(const struct container_info *ci, const char *sel)
+{
+	const struct container_names *n;
+
+	if (!ci)
+		return container_matches(NULL, sel);
+	if (container_matches(&ci->ref, sel))
+		return true;
+	n = &ci->names;
+	return (n->name[0] && !strcmp(n->name, sel)) ||
+	       (n->pod_name[0] && !strcmp(n->pod_name, sel)) ||
+	       pair_is(sel, n->pod_namespace, n->pod_name) ||
+	       pair_is(sel, n->pod_name, n->k8s_container);
+}
+
 const char *container_info_name(const struct container_info *ci, char *buf, size_t len)
 {
 	if (ci->names.name[0]) {

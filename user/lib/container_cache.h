@@ -34,6 +34,14 @@ const struct container_info *container_cache__lookup(struct container_cache *cc,
 /* What a log said of cgroup_id; 0 or -ENOMEM. */
 int container_cache__set(struct container_cache *cc, __u64 cgroup_id,
 			 const struct container_info *ci);
+/*
+ * Does a process in container ci (NULL: on the host) match a --container
+ * selector?  What container_matches takes (a prefix of the id or of the
+ * pod's UID, a machine's name, "host"), or a name the runtime keeps:
+ * docker's and podman's name, a Kubernetes pod's name, NAMESPACE/POD, or
+ * POD/CONTAINER for one container of a pod.  Names are whole, not prefixes.
+ */
+bool container_info_matches(const struct container_info *ci, const char *sel);
 /* "web-1" where a name is known, else the short name of container.h
  * ("podman:3f4e5d6c7b8a"); terminal-safe, into buf. */
 const char *container_info_name(const struct container_info *ci, char *buf, size_t len);

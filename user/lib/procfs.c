@@ -82,6 +82,22 @@ static bool classify(struct procfs_mapping *m, char *path, bool shared)
 }
 
 /* "start-end perms offset major:minor inode   path" */
+void procfs_unescape_octal(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') << 6 | (r[2] - '0') << 3 | (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
 bool procfs_parse_maps_line(char *line, struct procfs_maps_line *l)
 {
 	unsigned long long start, end, off, ino;

@@ -18,6 +18,10 @@
 /* proc_root, or "/proc" when it is NULL or empty. */
 const char *procfs_root(const char *proc_root);
 
+/* Undo the \ooo escapes of a mountinfo field (space, tab, newline and
+ * backslash), in place. */
+void procfs_unescape_octal(char *s);
+
 /* One line of PROC_ROOT/PID/maps, split in place. */
 struct procfs_maps_line {
 	__u64 start;

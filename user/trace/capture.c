@@ -375,6 +375,7 @@ static int set_filters(struct shmwatch_bpf *skel, const struct capture_opts *o)
 		strncpy((char *)ro->target_comm, o->comm, SW_COMM_LEN - 1);
 	}
 	ro->filter_cgroup = o->cgroup_path != NULL;
+	ro->filter_cgroups = o->cgroup_set;
 	/* A cgroup v2 directory's inode number is the cgroup's id; a path
 	 * that cannot be read fails in fill_maps. */
 	if (o->cgroup_path && !stat(o->cgroup_path, &st))
@@ -469,6 +470,9 @@ int capture__open(struct capture **out, const struct capture_opts *opts,
 	bpf_object__for_each_program(prog, c->skel->obj)
 		if (is_syscall_prog(prog))
 			bpf_program__set_autoattach(prog, false);
+	/* The cgroup programs only serve the cgroup set: no cost without. */
+	bpf_program__set_autoload(c->skel->progs.sw_cgroup_mkdir, opts->cgroup_set);
+	bpf_program__set_autoload(c->skel->progs.sw_cgroup_rmdir, opts->cgroup_set);
 	ret = set_filters(c->skel, opts);
 	if (ret) {
 		fail(err, errlen, ret, "invalid ring buffer size (must be a power of two, >= 4096)");
@@ -515,6 +519,21 @@ int capture__add_pid(struct capture *c, __u32 pid)
 	/* A running process may already hold shared mappings: record its
 	 * munmaps from the start (see the mappers map in the BPF side). */
 	bpf_map_update_elem(bpf_map__fd(c->skel->maps.mappers), &pid, &one, BPF_ANY);
+	return 0;
+}
+
+int capture__trace_cgroup(struct capture *c, __u64 id, enum capture_cgroup how)
+{
+	int fd = bpf_map__fd(c->skel->maps.traced_cgroups);
+	__u8 traced = 1; /* SW_CGROUP_TRACED */
+
+	if (how == CAPTURE_CGROUP_DROP)
+		return bpf_map_delete_elem(fd, &id) && errno != ENOENT ? -errno : 0;
+	/* A cgroup told from its record may be gone already: its rmdir took
+	 * it out of the map, and it must not come back. */
+	if (bpf_map_update_elem(fd, &id, &traced,
+				how == CAPTURE_CGROUP_CONFIRM ? BPF_EXIST : BPF_ANY))
+		return errno == ENOENT && how == CAPTURE_CGROUP_CONFIRM ? 0 : -errno;
 	return 0;
 }
 

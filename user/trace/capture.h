@@ -21,6 +21,9 @@ struct capture_opts {
 	__u32 uid;
 	const char *comm;	 /* NULL: any */
 	const char *cgroup_path; /* NULL: any; cgroup v2 directory */
+	/* Only the cgroups capture__trace_cgroup puts in, and the ones made
+	 * while tracing until they are told apart (SW_REC_CGROUP). */
+	bool cgroup_set;
 	bool all_mmaps;
 	/* Attach the write and pwrite64 programs: each costs every write on
 	 * the host a BPF dispatch (docs/performance.md), so only on request. */
@@ -57,6 +60,13 @@ int capture__add_pid(struct capture *c, __u32 pid);
 int capture__poll(struct capture *c, int timeout_ms, __u64 budget_ns);
 /* Are records waiting that no poll has handed on yet? */
 bool capture__behind(const struct capture *c);
+/* The cgroup set (capture_opts.cgroup_set), by cgroup v2 id. */
+enum capture_cgroup {
+	CAPTURE_CGROUP_ADD,	/* a cgroup that is there: traced */
+	CAPTURE_CGROUP_CONFIRM, /* one a SW_REC_CGROUP told of: traced unless gone */
+	CAPTURE_CGROUP_DROP,	/* not traced */
+};
+int capture__trace_cgroup(struct capture *c, __u64 id, enum capture_cgroup how);
 /* How many processes of the traced set are alive; drops the ones that
  * are gone (one that exited while we attached has no exit record). */
 int capture__traced_alive(struct capture *c);

@@ -108,12 +108,45 @@ static void test_from_a_log(void **state)
 	container_cache__free(cc);
 }
 
+/* --container: ids and pod UIDs by prefix, names whole. */
+static void test_selector_matches(void **state)
+{
+	struct container_info web = { .ref = { .runtime = CONTAINER_RT_PODMAN, .id = ID } };
+	struct container_info pod = {
+		.ref = { .runtime = CONTAINER_RT_CONTAINERD, .kubernetes = true, .id = ID,
+			 .pod_uid = "0b1f3c4e-5a6d-4e7f-8a9b-0c1d2e3f4a5b" },
+	};
+
+	strcpy(web.names.name, "web-1");
+	strcpy(pod.names.pod_name, "loader-7");
+	strcpy(pod.names.pod_namespace, "ml");
+	strcpy(pod.names.k8s_container, "worker");
+	assert_true(container_info_matches(&web, "web-1"));
+	assert_true(container_info_matches(&web, "99884d358da9"));
+	assert_true(container_info_matches(&web, ID));
+	assert_false(container_info_matches(&web, "web"));   /* no name prefix */
+	assert_false(container_info_matches(&web, "web-1x"));
+	assert_false(container_info_matches(&web, "host"));
+	assert_false(container_info_matches(&web, ""));
+	assert_true(container_info_matches(NULL, "host"));
+	assert_false(container_info_matches(NULL, "web-1"));
+	assert_true(container_info_matches(&pod, "loader-7"));
+	assert_true(container_info_matches(&pod, "ml/loader-7"));
+	assert_true(container_info_matches(&pod, "loader-7/worker"));
+	assert_true(container_info_matches(&pod, "0b1f3c4e"));
+	assert_false(container_info_matches(&pod, "ml/loader"));
+	assert_false(container_info_matches(&pod, "loader-7/"));
+	assert_false(container_info_matches(&pod, "/worker"));
+	assert_false(container_info_matches(&pod, "worker"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_learnt_once_per_cgroup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_entries_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_from_a_log, setup, teardown),
+		cmocka_unit_test(test_selector_matches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
