@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 #include "lib/procfs.h"
 #include "sym/procmap.h"
 
@@ -291,9 +292,19 @@ int procs_note(struct procs *ps, __u32 pid, const __u64 *ips, int n)
 	return 0;
 }
 
-/* m as one mapping of pid's, when its path leads to the inode it names.
- * No map_files fallback: that would open the inode under a path the
- * kernel may have cut. */
+/* Whether pid's root can still be reached (not once it is a zombie). */
+static bool proc_alive(const struct procs *ps, __u32 pid)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%u/root/", ps->proc_root, pid);
+	return access(path, F_OK) == 0;
+}
+
+/* m as one mapping of pid's, when its path leads to the inode it names,
+ * or the process is gone and cannot tell (module+offset then).  No
+ * map_files fallback: that would open the inode under a path the kernel
+ * may have cut. */
 static int kernel_map(struct procs *ps, __u32 pid, const struct sym_mapping *m,
 		      struct code_map **out)
 {
@@ -311,7 +322,8 @@ static int kernel_map(struct procs *ps, __u32 pid, const struct sym_mapping *m,
 		return -ENOMEM;
 	}
 	/* A file that is no ELF we can read was still found: it is kept. */
-	if (!module_open(ps->mods, one->file, pid, 0, 0) && !one->file->broken) {
+	if (!module_open(ps->mods, one->file, pid, 0, 0) && !one->file->broken &&
+	    proc_alive(ps, pid)) {
 		maps_free(ps, one, 1);
 		return -ENOENT;
 	}

@@ -16,7 +16,9 @@
  * A process that exits before its maps can be read still resolves: the
  * kernel describes the mappings of each process image's first stack
  * (symbolizer__add_mapping), and a forked child starts with what is known
- * of its parent's (symbolizer__fork).
+ * of its parent's (symbolizer__fork).  A process in a container names its
+ * files from its own root: they are read through it, or once it is gone
+ * from its image's layers on the host (module.c).
  *
  * A return address is looked up as ip - 1 (and so is the innermost frame
  * at a syscall, the instruction after it): ip - 1 lies in the call and
@@ -50,6 +52,14 @@
 #define MAX_ADDED   (1u << 20)
 #define CACHE_SLOTS 4096
 
+/* Image layers of the common runtimes on the host, as root runs them:
+ * podman and CRI-O, docker, containerd. */
+static const struct image_store default_stores[] = {
+    {"/var/lib/containers/storage/overlay", "diff"},
+    {"/var/lib/docker/overlay2", "diff"},
+    {"/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots", "fs"},
+};
+
 struct added_frame {
 	struct hnode node; /* key: added_key(); the full key is compared */
 	__u32 pid;
@@ -72,6 +82,16 @@ struct symbolizer {
 	struct cached *cache;
 };
 
+static int add_default_stores(struct modules *ms)
+{
+	size_t n = sizeof(default_stores) / sizeof(default_stores[0]);
+
+	for (size_t i = 0; i < n; i++)
+		if (modules_add_store(ms, default_stores[i].dir, default_stores[i].sub))
+			return -ENOMEM;
+	return 0;
+}
+
 struct symbolizer *symbolizer__new(const char *proc_root)
 {
 	struct symbolizer *s = calloc(1, sizeof(*s));
@@ -88,7 +108,12 @@ struct symbolizer *symbolizer__new(const char *proc_root)
 		goto fail_strs;
 	if (procs_init(&s->procs, s->proc_root, &s->strs, &s->mods))
 		goto fail_mods;
+	/* A fake /proc tree (the tests) brings its own stores, if any. */
+	if (!strcmp(s->proc_root, "/proc") && add_default_stores(&s->mods))
+		goto fail_procs;
 	return s;
+fail_procs:
+	procs_fini(&s->procs);
 fail_mods:
 	modules_fini(&s->mods);
 fail_strs:
@@ -120,6 +145,11 @@ void symbolizer__free(struct symbolizer *s)
 	free(s->cache);
 	free(s->proc_root);
 	free(s);
+}
+
+int symbolizer__add_image_store(struct symbolizer *s, const char *dir, const char *sub)
+{
+	return s && dir && sub ? modules_add_store(&s->mods, dir, sub) : -EINVAL;
 }
 
 int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n)

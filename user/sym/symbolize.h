@@ -46,15 +46,21 @@ struct sym_mapping {
 
 struct symbolizer;
 
+/* With the real /proc, the image stores of podman, docker and containerd
+ * are searched for the files of containers that are gone. */
 struct symbolizer *symbolizer__new(const char *proc_root);
 void symbolizer__free(struct symbolizer *s);
+/* Another store of image layers: dir/LAYER/sub is one layer's tree. */
+int symbolizer__add_image_store(struct symbolizer *s, const char *dir, const char *sub);
 /* Make sure pid's module map covers ips (reads /proc/PID/maps when it
  * does not yet); call as soon as a stack arrives, while pid lives. */
 int symbolizer__note(struct symbolizer *s, __u32 pid, const __u64 *ips, int n);
 /* A mapping of pid's described by the kernel, for a process that may be
- * gone before its maps can be read.  It is kept only when its path,
- * through the process's root while it lives, else as is, is the inode
- * m names: -ENOENT when not. */
+ * gone before its maps can be read.  While the process lives it is kept
+ * only when its path, through the process's root, is the inode m names:
+ * -ENOENT when not.  Once it is gone, its file is looked for on the host
+ * and in the image stores by device and inode; when none is found, the
+ * mapping is kept for module+offset frames. */
 int symbolizer__add_mapping(struct symbolizer *s, __u32 pid, const struct sym_mapping *m);
 /* child was forked by parent: until it execs it has parent's mappings. */
 int symbolizer__fork(struct symbolizer *s, __u32 parent, __u32 child);

@@ -6,7 +6,8 @@
  * copy, a copy whose debug info sits in a .gnu_debuglink file); each live
  * test runs one, which prints the return addresses of its calls and waits,
  * notes them, resolves function and line of the call, kills it, and checks
- * the frames still resolve once the process is gone.  Fake trees cover
+ * the frames still resolve once the process is gone.  Copies in fake
+ * process roots and image stores stand for containers.  Fake trees cover
  * unreadable maps, odd files, eviction of exited processes, pid reuse and
  * pre-resolved frames.  Live tests skip when no C compiler works.
  */
@@ -548,10 +549,81 @@ static void test_added_mapping_must_be_its_inode(void **state)
 			 -ENOENT);
 }
 
+/* Copies fixture name to tree/path (directories made); its stat. */
+static void copy_into(const char *tree, const char *path, const char *name, struct stat *st)
+{
+	char src[PATH_MAX], dst[2 * PATH_MAX];
+
+	fixture_path(src, sizeof(src), name);
+	snprintf(dst, sizeof(dst), "%s%s", tree, path);
+	assert_int_equal(run("mkdir -p \"$(dirname '%s')\" && cp '%s' '%s'", dst, src, dst), 0);
+	assert_int_equal(stat(dst, st), 0);
+}
+
+/* Frames w of pid resolve to their function and line, in module inside. */
+static void check_inside(__u32 pid, const struct want w[2], const char *inside)
+{
+	struct sw_frame f;
+
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(symbolizer__resolve(sym, pid, w[i].ip, SYM_IP_RETURN, &f), 0);
+		assert_string_equal(f.module, inside);
+		assert_non_null(f.function);
+		assert_string_equal(f.function, w[i].function);
+		assert_int_equal(f.line, w[i].line);
+	}
+}
+
+/* Start fixture name with a copy of it at inside in its fake root: the
+ * mapping the kernel names for a container's file (not added yet). */
+static __u32 start_in_root(const char *name, const char *inside, struct want w[2],
+			   struct sym_mapping *m)
+{
+	char path[PATH_MAX], root[PATH_MAX];
+	struct stat st;
+	struct addrs a;
+	__u32 pid;
+
+	start(name, &a);
+	pid = (__u32)kid.pid;
+	exe_wants(name, &a, w);
+	code_mapping(pid, name, m, path, sizeof(path));
+	snprintf(root, sizeof(root), "%s/%u/root", proc, pid);
+	copy_into(root, inside, name, &st);
+	m->path = inside;
+	m->ino = st.st_ino;
+	m->dev = st.st_dev;
+	return pid;
+}
+
+/* Once the process and its fake root are gone. */
+static void end_in_root(__u32 pid)
+{
+	char root[PATH_MAX];
+
+	end_child();
+	snprintf(root, sizeof(root), "%s/%u", proc, pid);
+	assert_int_equal(run("rm -rf '%s'", root), 0);
+}
+
 /* A process in a container names its files from its own root. */
 static void test_added_mapping_through_the_process_root(void **state)
 {
-	char path[PATH_MAX], copy[PATH_MAX], real[PATH_MAX];
+	struct sym_mapping m;
+	struct want w[2];
+	__u32 pid = start_in_root("pie", "/shmwatch-test/pie", w, &m);
+
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &m), 0);
+	end_in_root(pid);
+	check_inside(pid, w, "/shmwatch-test/pie");
+}
+
+/* A container that is gone left its image: the file the kernel named (by
+ * device and inode) is found in a layer of an image store; a namesake in
+ * another layer is not taken. */
+static void test_gone_container_found_in_an_image_store(void **state)
+{
+	char path[PATH_MAX], store[PATH_MAX], layer[PATH_MAX + 32];
 	struct sym_mapping m;
 	struct sw_frame f;
 	struct stat st;
@@ -563,24 +635,109 @@ static void test_added_mapping_through_the_process_root(void **state)
 	pid = (__u32)kid.pid;
 	exe_wants("pie", &a, w);
 	code_mapping(pid, "pie", &m, path, sizeof(path));
-	snprintf(copy, sizeof(copy), "%s/%u/root/shmwatch-test", proc, pid);
-	assert_int_equal(run("mkdir -p '%s' && cp '%s' '%s/pie'", copy, path, copy), 0);
-	strcat(copy, "/pie");
-	assert_int_equal(stat(copy, &st), 0);
-	m.path = "/shmwatch-test/pie";
-	m.ino = st.st_ino;
-	m.dev = st.st_dev;
-	assert_int_equal(symbolizer__add_mapping(sym, pid, &m), 0);
 	end_child();
+	fixture_path(store, sizeof(store), "store");
+	snprintf(layer, sizeof(layer), "%s/a-namesake/diff", store);
+	copy_into(layer, "/shmwatch-box/pie", "nopie", &st);
+	snprintf(layer, sizeof(layer), "%s/b-image/diff", store);
+	copy_into(layer, "/shmwatch-box/pie", "pie", &st);
+	m.path = "/shmwatch-box/pie";
+	m.dev = st.st_dev;
+	m.ino = st.st_ino;
+	assert_int_equal(symbolizer__add_image_store(sym, store, "diff"), 0);
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &m), 0);
+	check_inside(pid, w, "/shmwatch-box/pie");
+	/* The same inode number on another device is another file: nothing
+	 * is claimed of it, and the frame says module+offset. */
+	m.dev++;
+	assert_int_equal(symbolizer__add_mapping(sym, pid + 1, &m), 0);
+	assert_int_equal(symbolizer__resolve(sym, pid + 1, w[0].ip, SYM_IP_RETURN, &f), 0);
+	assert_string_equal(f.module, "/shmwatch-box/pie");
+	assert_null(f.function);
+	assert_null(f.file);
+	assert_true(f.offset == w[0].ip - m.start + m.offset);
+	assert_int_equal(run("rm -rf '%s'", store), 0);
+}
+
+/* shmwatch in a container with the host's PID namespace: a host process
+ * that is gone names a file the container does not have, found in the
+ * root of pid 1 (the host's) by its device and inode. */
+static void test_gone_host_process_through_pid_1(void **state)
+{
+	char path[PATH_MAX], host_root[PATH_MAX + 16];
+	struct sym_mapping m;
+	struct stat st;
+	struct addrs a;
+	struct want w[2];
+	__u32 pid;
+
+	start("pie", &a);
+	pid = (__u32)kid.pid;
+	exe_wants("pie", &a, w);
+	code_mapping(pid, "pie", &m, path, sizeof(path));
+	end_child();
+	snprintf(host_root, sizeof(host_root), "%s/1/root", proc);
+	copy_into(host_root, "/shmwatch-host/pie", "pie", &st);
+	m.path = "/shmwatch-host/pie";
+	m.dev = st.st_dev;
+	m.ino = st.st_ino;
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &m), 0);
+	check_inside(pid, w, "/shmwatch-host/pie");
+	assert_int_equal(run("rm -rf '%s/1'", proc), 0);
+}
+
+/*
+ * A stripped program in a container whose debug file is in the
+ * container's root, by build-id (and a file of another build-id there is
+ * refused) or by .gnu_debuglink: found while the process lives, so the
+ * lines still resolve once it and its root are gone.
+ */
+static void check_debug_in_root(const char *debug_at, const char *debug_file)
+{
+	char path[PATH_MAX], dst[3 * PATH_MAX];
+	struct sym_mapping m;
+	struct sw_frame f;
+	struct want w[2];
+	__u32 pid = start_in_root("dbglink", "/shmwatch-test/dbglink", w, &m);
+
+	fixture_path(path, sizeof(path), debug_file);
+	if (debug_at)
+		snprintf(dst, sizeof(dst), "%s/%u/root%s", proc, pid, debug_at);
+	else /* by build-id */
+		snprintf(dst, sizeof(dst),
+			 "%s/%u/root/usr/lib/debug/.build-id/$(readelf -n '%s' 2>/dev/null | sed -n "
+			 "'s/.*Build ID: \\(..\\)\\(.*\\)/\\1\\/\\2/p').debug",
+			 proc, pid, path);
+	assert_int_equal(run("d=\"%s\" && mkdir -p \"$(dirname \"$d\")\" && cp '%s' \"$d\"", dst,
+			     path),
+			 0);
+	assert_int_equal(symbolizer__add_mapping(sym, pid, &m), 0);
+	end_in_root(pid);
+	if (!strcmp(debug_file, "dbglink.debug")) {
+		check_inside(pid, w, "/shmwatch-test/dbglink");
+		return;
+	}
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(symbolizer__resolve(sym, pid, w[i].ip, SYM_IP_RETURN, &f), 0);
-		assert_string_equal(f.module, "/shmwatch-test/pie");
-		assert_non_null(f.function);
-		assert_string_equal(f.function, w[i].function);
-		assert_int_equal(f.line, w[i].line);
+		assert_string_equal(f.module, "/shmwatch-test/dbglink");
+		assert_null(f.file);
 	}
-	snprintf(real, sizeof(real), "%s/%u", proc, pid);
-	assert_int_equal(run("rm -rf '%s'", real), 0);
+}
+
+static void test_debug_file_by_build_id_in_the_process_root(void **state)
+{
+	check_debug_in_root(NULL, "dbglink.debug");
+}
+
+static void test_debug_file_by_debuglink_in_the_process_root(void **state)
+{
+	check_debug_in_root("/shmwatch-test/.debug/dbglink.debug", "dbglink.debug");
+}
+
+static void test_debug_file_of_another_build_is_refused(void **state)
+{
+	/* nopie has DWARF and another build-id, at the debuglink's place. */
+	check_debug_in_root("/shmwatch-test/dbglink.debug", "nopie");
 }
 
 /* A child that exits before its maps are read resolves through the
@@ -1071,6 +1228,16 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_added_mapping_of_a_gone_process, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_added_mapping_must_be_its_inode, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_added_mapping_through_the_process_root, setup_fake,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_gone_host_process_through_pid_1, setup_fake,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_gone_container_found_in_an_image_store, setup_fake,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_debug_file_by_build_id_in_the_process_root,
+					    setup_fake, teardown),
+	    cmocka_unit_test_setup_teardown(test_debug_file_by_debuglink_in_the_process_root,
+					    setup_fake, teardown),
+	    cmocka_unit_test_setup_teardown(test_debug_file_of_another_build_is_refused, setup_fake,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_forked_child_has_parents_mappings, setup,
 					    teardown),
