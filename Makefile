@@ -14,6 +14,8 @@
 #   make uninstall  remove what make install installed
 #   make deb        the Debian package, built from a copy of the working tree,
 #                   in build/deb/
+#   make image      a container image of build/shmwatch, imported into podman
+#                   (IMAGE_TOOL=docker for docker), docs/container.md
 
 BUILD     ?= build
 CC        ?= cc
@@ -70,7 +72,7 @@ TWIN_BINS := $(filter $(BUILD)/tests/scenarios/%_clean,$(PROG_BINS))
 HEADERS   := $(wildcard user/*.h user/*/*.h)
 
 .PHONY: all deps demo test unit unit-bins integration test-kernels bench vmlinux clean progs \
-	asan asan-build fuzz fuzz-regressions install uninstall deb
+	asan asan-build fuzz fuzz-regressions install uninstall deb image
 
 all: $(BUILD)/shmwatch progs
 
@@ -296,6 +298,18 @@ deb:
 	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b -J
 	rm -rf $(DEB_DIR)/src
 	@ls $(DEB_DIR)/*.deb
+
+# A container image with no registry and no base image: the root
+# filesystem deploy/rootfs.sh makes of the built binary and the host's
+# libraries (a Debian 12 host's for a Debian 12 userland), imported as
+# $(IMAGE).  docs/container.md has the Containerfile for those who build
+# FROM debian:12 instead, and the flags to run it with.
+IMAGE_TOOL ?= podman
+IMAGE      ?= localhost/shmwatch:$(shell sed -n 's/^\#define SHMWATCH_VERSION "\(.*\)"/\1/p' user/pipeline.h)
+
+image: $(BUILD)/shmwatch
+	deploy/rootfs.sh $(BUILD)/shmwatch $(BUILD)/shmwatch-rootfs.tar
+	$(IMAGE_TOOL) import $(BUILD)/shmwatch-rootfs.tar $(IMAGE)
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h

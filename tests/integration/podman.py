@@ -76,6 +76,51 @@ class Podman:
             time.sleep(0.1)
         return self.inspect(name, "{{.Id}}"), int(self.inspect(name, "{{.State.Pid}}"))
 
+    def static_image(self, source, inside):
+        """An image holding one C program, built static from source, at
+        inside (its only file)."""
+        prog = os.path.join(self.tmp, "static-%s" % uuid.uuid4().hex[:12])
+        subprocess.run(["cc", "-static", "-O2", "-o", prog, source], check=True, timeout=120)
+        return self.image({inside: prog})
+
+    def import_image(self, tarball):
+        """An image of a root filesystem tarball made elsewhere (such as
+        deploy/rootfs.sh's), removed with the rest."""
+        name = "localhost/shmwatch-test-%s" % uuid.uuid4().hex[:12]
+        self.images.append(name)
+        self.run_podman("import", tarball, name)
+        return name
+
+    def start_until(self, image, argv, *options, seen, timeout=30):
+        """Run a detached container and wait until the text `seen` is in
+        its output, standard output or error (a tracer says that it is
+        tracing on stderr).  Returns its name."""
+        name = "shmwatch-test-%s" % uuid.uuid4().hex[:12]
+        self.containers.append(name)
+        self.run_podman("run", "-d", "--name", name, *options, image, *argv)
+        deadline = time.monotonic() + timeout
+        while True:
+            out, err = self.logs(name)
+            if seen in out or seen in err:
+                return name
+            state = self.inspect(name, "{{.State.Status}}")
+            if state not in ("running", "created", "configured") or time.monotonic() > deadline:
+                raise AssertionError("container %s never wrote %r (%s): %s %s"
+                                     % (name, seen, state, out, err))
+            time.sleep(0.1)
+
+    def logs(self, name):
+        """(standard output, standard error) of a container so far."""
+        proc = self.run_podman("logs", name, check=False)
+        return proc.stdout, proc.stderr
+
+    def stop(self, name, timeout=30):
+        """podman stop: SIGTERM, as a container engine or the kubelet
+        stops a container, and SIGKILL after timeout seconds.  Returns
+        the exit code of its first process."""
+        self.run_podman("stop", "-t", str(timeout), name, timeout=timeout + 60)
+        return int(self.inspect(name, "{{.State.ExitCode}}"))
+
     def inspect(self, name, fmt):
         return self.run_podman("inspect", "--format", fmt, name).stdout.strip()
 

@@ -171,12 +171,24 @@ static bool have_bpf_caps(void)
 /* One line naming what the kernel lacks, or 0. */
 static int probe_kernel(char *err, size_t errlen)
 {
+	int ret;
+
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		return fail(err, errlen, -ENOTSUP,
 			    "kernel has no BTF (/sys/kernel/btf/vmlinux); shmwatch needs Linux >= 5.17 built with CONFIG_DEBUG_INFO_BTF=y");
-	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) != 1)
+	ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+	if (ret != 1) {
+		/* The probe says no also when bpf() itself is refused: by a
+		 * seccomp filter, such as a container's default profile. */
+		int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
+
+		if (fd < 0)
+			return fail(err, errlen, -errno, "can't use bpf(): %s%s", strerror(errno),
+				    errno == EPERM ? " (in a container: --privileged, or CAP_SYS_ADMIN for its seccomp profile)" : "");
+		close(fd);
 		return fail(err, errlen, -ENOTSUP,
 			    "kernel has no BPF ring buffer; shmwatch needs Linux >= 5.17");
+	}
 	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, NULL) != 1)
 		return fail(err, errlen, -ENOTSUP,
 			    "kernel has no bpf_find_vma helper for tracepoints; shmwatch needs Linux >= 5.17");
