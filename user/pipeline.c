@@ -98,19 +98,50 @@ static bool has_findings(const struct sw_proc_summary *p)
 static void fan_summary(void *ctx, const struct sw_proc_summary *p)
 {
 	struct pipeline *pl = ctx;
+	struct sw_proc_summary named = *p;
 
 	if (pl->no_summaries || (pl->summaries_findings_only && !has_findings(p)))
 		return;
+	named.container = container_cache__lookup(pl->containers, p->cgroup_id, p->pid);
 	for (int i = 0; i < pl->n_sinks; i++)
-		pl->sinks[i]->ops->summary(pl->sinks[i], p);
+		pl->sinks[i]->ops->summary(pl->sinks[i], &named);
+}
+
+static bool same_container(const struct container_info *a, const struct container_info *b)
+{
+	return a->ref.runtime == b->ref.runtime && !strcmp(a->ref.id, b->ref.id) &&
+	       !strcmp(a->ref.pod_uid, b->ref.pod_uid) && !strcmp(a->ref.name, b->ref.name);
+}
+
+/*
+ * The container whose mount u is: that of the cgroups whose calls made
+ * objects on it, when they are one container's.  A mount the host's
+ * processes used too is the host's, shared in (--ipc=host, a bind
+ * mount); one that two containers share (a pod's, --ipc=container:) is
+ * not named after either.  Only what the cache already knows (pid 0):
+ * every event's cgroup was looked up as it came, live, and set from the
+ * events' own "container" in a replay, so analyze names it alike.
+ */
+static const struct container_info *mount_container(struct pipeline *pl,
+						    const struct sw_mount_usage *u)
+{
+	const struct container_info *c = container_cache__lookup(pl->containers, u->cgroup_id, 0);
+	const struct container_info *o;
+
+	if (!c || !u->other_cgroup_id)
+		return c;
+	o = container_cache__lookup(pl->containers, u->other_cgroup_id, 0);
+	return o && same_container(c, o) ? c : NULL;
 }
 
 static void fan_usage(void *ctx, const struct sw_mount_usage *u)
 {
 	struct pipeline *pl = ctx;
+	struct sw_mount_usage named = *u;
 
+	named.container = mount_container(pl, u);
 	for (int i = 0; i < pl->n_sinks; i++)
-		pl->sinks[i]->ops->usage(pl->sinks[i], u);
+		pl->sinks[i]->ops->usage(pl->sinks[i], &named);
 }
 
 static void fan_sysv_usage(void *ctx, const struct sw_sysv_usage *u)
@@ -360,7 +391,8 @@ static void add_mapping(struct pipeline *pl, const struct sw_event *e)
 }
 
 /* The record for the sinks: e's stack resolved live, or as a log gave it. */
-static void fan_event(struct pipeline *pl, const struct sw_event *e, const struct sw_frame *logged)
+static void fan_event(struct pipeline *pl, const struct sw_event *e, const struct sw_frame *logged,
+		      const struct container_info *container)
 {
 	struct sw_frame frames[SW_MAX_FRAMES];
 	struct sink_event se = {
@@ -369,7 +401,7 @@ static void fan_event(struct pipeline *pl, const struct sw_event *e, const struc
 		.stack_from = e->stack_from,
 		.stack.frames = logged,
 		.stack.n = e->n_frames < SW_MAX_FRAMES ? e->n_frames : SW_MAX_FRAMES,
-		.container = container_cache__lookup(pl->containers, e->cgroup_id, e->pid),
+		.container = container,
 	};
 
 	/* No sink shows an event's stack: it gets none, rather than frames
@@ -386,6 +418,7 @@ static void fan_event(struct pipeline *pl, const struct sw_event *e, const struc
 
 static void on_event(struct pipeline *pl, const struct sw_event *e, const struct sw_frame *logged)
 {
+	const struct container_info *container;
 	struct sw_event fixed, filled;
 
 	if (e->lost_before) {
@@ -397,6 +430,8 @@ static void on_event(struct pipeline *pl, const struct sw_event *e, const struct
 			add_mapping(pl, e);
 		return;
 	}
+	if (e->kind >= SW_EV_KIND_MAX)
+		return; /* no event (SW_REC_CGROUP is the container filter's) */
 	/* Until it execs, a child resolves through its parent's mappings,
 	 * even if it is gone before its own are read. */
 	if (pl->live && e->kind == SW_EV_FORK)
@@ -424,9 +459,13 @@ static void on_event(struct pipeline *pl, const struct sw_event *e, const struct
 		symbolizer__note(pl->sym, e->pid, e->stack, (int)e->n_frames);
 		e = with_leaf_caller(pl, e, &fixed);
 	}
+	/* Looked up for every event, also those the sinks do not get: a
+	 * mount's usage names its container by what the cache learnt here
+	 * (mount_container). */
+	container = container_cache__lookup(pl->containers, e->cgroup_id, e->pid);
 	if (!pl->failed_events || e->kind == SW_EV_SIGNAL ||
 	    (e->kind == SW_EV_CALL && sw_ret_is_err(e->c.ret)))
-		fan_event(pl, e, logged);
+		fan_event(pl, e, logged, container);
 	analyzer__event(pl->analyzer, e);
 	/* After the analyzer: its exit findings still resolve this pid. */
 	if (e->kind == SW_EV_EXIT || e->kind == SW_EV_EXEC)

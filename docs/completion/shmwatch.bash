@@ -9,12 +9,12 @@
 # The trace's options, and those of them that take a value.
 _shmwatch_trace_opts='-p --pid -f --follow -o --output -d --duration -v --verbose
 	-q --quiet --events --summaries --format --color --comm --uid --cgroup
-	--max-size --all-mmaps --writes --no-stacks --stack-depth --leak-window
+	--container --max-size --all-mmaps --writes --no-stacks --stack-depth --leak-window
 	--leak-count --ringbuf-size --stats-interval --rotate-size --rotate-keep
 	--state-max --exit-with-command --check-state --metrics --metrics-file
 	--folded -h --help --version'
 _shmwatch_trace_args='-p --pid -o --output -d --duration --events --summaries
-	--format --color --comm --uid --cgroup --max-size --stack-depth
+	--format --color --comm --uid --cgroup --container --max-size --stack-depth
 	--leak-window --leak-count --ringbuf-size --stats-interval --rotate-size
 	--rotate-keep --state-max --metrics --metrics-file --folded'
 _shmwatch_analyze_opts='--format --strict --state-max --summaries --folded -h
@@ -25,13 +25,13 @@ _shmwatch_ls_opts='-p --pid --orphaned --container --format -o --output -v
 _shmwatch_ls_args='-p --pid --container --format -o --output'
 # top: the trace's, but for those of its text view and NDJSON output.
 _shmwatch_top_opts='-p --pid -f --follow -o --output -d --duration -v --verbose
-	--events --summaries --color --comm --uid --cgroup --max-size --all-mmaps
-	--writes --no-stacks --leak-window --leak-count --ringbuf-size
+	--events --summaries --color --comm --uid --cgroup --container --max-size
+	--all-mmaps --writes --no-stacks --leak-window --leak-count --ringbuf-size
 	--stats-interval --rotate-size --rotate-keep --state-max
 	--exit-with-command --check-state --metrics --metrics-file --folded -h
 	--help --version'
 _shmwatch_top_args='-p --pid -o --output -d --duration --events --summaries
-	--color --comm --uid --cgroup --max-size --leak-window --leak-count
+	--color --comm --uid --cgroup --container --max-size --leak-window --leak-count
 	--ringbuf-size --stats-interval --rotate-size --rotate-keep --state-max
 	--metrics --metrics-file --folded'
 _shmwatch_report_opts='-o --output --title --strict --state-max -h --help'

@@ -184,6 +184,103 @@ static void test_unknown_frames_keep_their_addresses(void **pstate)
 	count_lines_with(text, "\"rule\":\"oversized-request\"", "\"stack\":[{\"ip\":4096,", 1);
 }
 
+/* A file created on the tmpfs dev and sized to size, by pid of cgroup. */
+static void replay_create(struct pipeline *pl, __u64 seq, __u32 pid, __u64 cgroup, __u32 dev,
+			  __u64 ino, const char *path, __u64 size)
+{
+	struct sw_event e = {
+		.kind = SW_EV_CALL,
+		.call = SW_FTRUNCATE,
+		.ts_ns = 1000 + seq,
+		.pid = pid,
+		.tid = pid,
+		.cgroup_id = cgroup,
+		.seq = seq,
+	};
+
+	strcpy(e.comm, "app");
+	e.c.args[1] = size;
+	e.c.shmid = -1;
+	e.c.dev = dev;
+	e.c.ino = ino;
+	e.c.backing = SW_BK_SHMEM_FILE;
+	e.c.created = 1;
+	e.c.seg_size = size;
+	e.c.fs_used = size;
+	e.c.fs_size = 8 << 20;
+	snprintf(e.c.name, sizeof(e.c.name), "%s", path);
+	pipeline__replay_event(pl, &e, NULL);
+	/* A shared mapping of it: its creator gets a summary. */
+	e.call = SW_MMAP;
+	e.seq = seq + 1;
+	e.ts_ns++;
+	e.c.ret = 0x7f0000000000 + (__s64)(ino << 24);
+	e.c.args[1] = size;
+	e.c.args[2] = 3;
+	e.c.args[3] = 1; /* MAP_SHARED */
+	e.c.map_size = size;
+	e.c.created = 0;
+	pipeline__replay_event(pl, &e, NULL);
+}
+
+#define CTR_ID "9f7e0129c3a4e1b29f7e0129c3a4e1b29f7e0129c3a4e1b29f7e0129c3a4e1b2"
+
+/* The record of type whose line has member in it names the container
+ * name, or (name NULL) none. */
+static void assert_named(const char *text, const char *type, const char *member, const char *name)
+{
+	char want_type[64], want_name[128];
+
+	snprintf(want_type, sizeof(want_type), "\"type\":\"%s\"", type);
+	snprintf(want_name, sizeof(want_name),
+		 "\"container\":{\"runtime\":\"podman\",\"id\":\"" CTR_ID "\",\"name\":\"%s\"}",
+		 name ? name : "");
+	for (const char *l = text; *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		char line[8192];
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, l);
+		l += n + (nl != NULL);
+		if (!strstr(line, want_type) || !strstr(line, member))
+			continue;
+		if (name ? !strstr(line, want_name) : !!strstr(line, "\"container\""))
+			fail_msg("%s %s: not named %s: %s", type, member, name ? name : "(none)", line);
+		return;
+	}
+	fail_msg("no %s record with %s in:\n%s", type, member, text);
+}
+
+/*
+ * A container's /dev/shm is named after the container in its tmpfs
+ * records, from the container the replayed events named, and so are its
+ * processes' summaries; the host's /dev/shm, and a container's mount the
+ * host used too, are not.
+ */
+static void test_usage_and_summary_name_the_container(void **pstate)
+{
+	struct state *st = *pstate;
+	struct container_info ci = {
+	    .ref = {.runtime = CONTAINER_RT_PODMAN, .id = CTR_ID},
+	    .names = {.name = "web-1"},
+	};
+	struct pipeline *pl = replay_pipeline(st);
+	const char *text;
+
+	pipeline__replay_container(pl, 501, &ci);
+	replay_create(pl, 1, 100, 501, 63, 11, "/dev/shm/a", 4 << 20);
+	replay_create(pl, 3, 200, 17, 27, 12, "/dev/shm/h", 1 << 20);
+	replay_create(pl, 5, 100, 501, 64, 13, "/dev/shm/s", 1 << 20);
+	replay_create(pl, 7, 200, 17, 64, 14, "/dev/shm/t", 1 << 20);
+	text = log_text(st, pl);
+	assert_named(text, "tmpfs", "\"dev\":63,", "web-1");
+	assert_named(text, "tmpfs", "\"peak_used\":4194304,", "web-1");
+	assert_named(text, "tmpfs", "\"dev\":27,", NULL);
+	assert_named(text, "tmpfs", "\"dev\":64,", NULL);
+	assert_named(text, "summary", "\"pid\":100,", "web-1");
+	assert_named(text, "summary", "\"pid\":200,", NULL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -191,6 +288,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_logged_frames_reach_event_and_finding),
 	    T(test_unknown_frames_keep_their_addresses),
+	    T(test_usage_and_summary_name_the_container),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

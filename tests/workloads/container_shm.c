@@ -5,14 +5,17 @@
  * (tests/integration/test_containers.py builds it static and runs it in a
  * podman container).
  *
- * "container_shm PATH SIZE SECS [clean]": creates PATH (O_EXCL), sizes it
- * to SIZE bytes, maps it shared and writes every page (a SIZE larger than
- * the room left in its tmpfs dies of SIGBUS there), prints "ready" and
- * waits SECS seconds (or until SIGTERM), then exits without unlinking it;
- * with "clean", it unmaps, closes and unlinks it first, as a well-behaved
- * program does.
+ * "container_shm PATH SIZE SECS [fallocate] [clean]": creates PATH
+ * (O_EXCL), sizes it to SIZE bytes, maps it shared and writes every page
+ * (a SIZE larger than the room left in its tmpfs dies of SIGBUS there),
+ * prints "ready" and waits SECS seconds (or until SIGTERM), then exits
+ * without unlinking it.  With "fallocate" it allocates the file first
+ * (posix_fallocate, as PostgreSQL does for its segments in /dev/shm: a
+ * full tmpfs then says ENOSPC instead of SIGBUS); with "clean", it unmaps,
+ * closes and unlinks it before exiting, as a well-behaved program does.
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,18 +24,31 @@
 
 int main(int argc, char **argv)
 {
+	bool alloc = false, clean = false;
 	size_t size;
 	char *p;
-	int fd;
+	int fd, err;
 
-	if (argc != 4 && !(argc == 5 && !strcmp(argv[4], "clean"))) {
-		fprintf(stderr, "usage: container_shm PATH SIZE SECS [clean]\n");
+	for (int i = 4; i < argc; i++) {
+		if (!strcmp(argv[i], "fallocate"))
+			alloc = true;
+		else if (!strcmp(argv[i], "clean"))
+			clean = true;
+		else
+			argc = 0;
+	}
+	if (argc < 4) {
+		fprintf(stderr, "usage: container_shm PATH SIZE SECS [fallocate] [clean]\n");
 		return 2;
 	}
 	size = strtoul(argv[2], NULL, 0);
 	fd = open(argv[1], O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 || ftruncate(fd, (off_t)size)) {
 		perror("container_shm: create");
+		return 1;
+	}
+	if (alloc && (err = posix_fallocate(fd, 0, (off_t)size))) {
+		fprintf(stderr, "container_shm: fallocate: %s\n", strerror(err));
 		return 1;
 	}
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -44,7 +60,7 @@ int main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 	sleep((unsigned int)strtoul(argv[3], NULL, 0));
-	if (argc == 5 && (munmap(p, size) || close(fd) || unlink(argv[1]))) {
+	if (clean && (munmap(p, size) || close(fd) || unlink(argv[1]))) {
 		perror("container_shm: clean");
 		return 1;
 	}

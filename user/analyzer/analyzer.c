@@ -100,6 +100,7 @@ static bool summary_worth(const struct proc *p)
 static void emit_summary(struct analyzer *a, struct proc *p)
 {
 	memcpy(p->sum.comm, p->comm, SW_COMM_LEN);
+	p->sum.cgroup_id = p->cgroup_id;
 	if (a->opts.on_summary && summary_worth(p))
 		a->opts.on_summary(a->opts.ctx, &p->sum);
 }
@@ -173,6 +174,8 @@ void analyzer__event(struct analyzer *a, const struct sw_event *e)
 		model_note_exit(a, e->pid, e->ts_ns);
 		break;
 	case SW_EV_SIGNAL:
+		if (e->sig.signo == K_SIGBUS)
+			model_mount_fault(a, e);
 		/* A process not seen before still gets its SIGBUS explained:
 		 * the event carries what that needs. */
 		p = model_proc_for_event(a, e);

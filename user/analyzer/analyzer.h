@@ -14,6 +14,11 @@
 #include <stddef.h>
 #include "events.h"
 
+/* Which container a record is of: the pipeline tells it (lib/container_cache.h)
+ * and fills it into the copy it hands to the sinks; the analyzer knows
+ * cgroups only. */
+struct container_info;
+
 enum sw_severity {
 	SW_SEV_INFO = 0,
 	SW_SEV_WARNING,
@@ -92,6 +97,10 @@ struct sw_proc_summary {
 	__u64 held_attachments; /* still attached at exit / end */
 	__u64 held_bytes;
 	__u64 findings[16]; /* by index into sw_rules[] */
+	__u64 cgroup_id;    /* of its latest event */
+	/* Set by the pipeline from cgroup_id, never by the analyzer: the
+	 * container it runs in; NULL: the host, or not known. */
+	const struct container_info *container;
 };
 
 /*
@@ -134,9 +143,20 @@ struct sw_mount_usage {
 	/* The most fs_used any event showed, and when (0: none). */
 	__u64 peak_used;
 	__u64 peak_ts_ns;
-	/* A call was refused for want of space: used plus what it asked
-	 * for, the most of them (0: none was). */
+	/* It ran out of space: a call refused for want of it (used plus
+	 * what it asked for) or a SIGBUS (used plus the rest of the object
+	 * from the fault on), the most of them (0: it never did). */
 	__u64 needed;
+	/* Whose mount it is (a container's /dev/shm is a tmpfs of its own):
+	 * the cgroup of the first traced call that created or sized an
+	 * object on it, and of one more cgroup whose calls did (0: none).
+	 * Both 0 for memfd, the kernel's one mount of every memfd, whoever
+	 * made them. */
+	__u64 cgroup_id;
+	__u64 other_cgroup_id;
+	/* Set by the pipeline from those, never by the analyzer: the
+	 * container whose mount it is; NULL: the host's, or not known. */
+	const struct container_info *container;
 	/* What size would have sufficed (0: no peak seen): the peak or what
 	 * was needed, rounded up to a MiB; and a size that leaves room, the
 	 * power of two at or above one and a half times that. */

@@ -99,43 +99,123 @@ struct mount *model_mount(struct analyzer *a, __u32 dev)
 	return NULL;
 }
 
+/*
+ * A traced call of cgroup_id created or sized an object on m: whose
+ * mount it is.  Two cgroups are kept, so that the pipeline can tell a
+ * container's own mount (all its cgroups are one container's) from one
+ * it shares with the host or another container.  memfds are every
+ * process's, on the kernel's one internal mount.
+ */
+static void mount_owner(struct mount *m, const struct sw_event *e)
+{
+	if (e->kind != SW_EV_CALL || !e->cgroup_id || e->c.backing == SW_BK_MEMFD)
+		return;
+	if (!m->cgroup_id)
+		m->cgroup_id = e->cgroup_id;
+	else if (!m->other_cgroup_id && e->cgroup_id != m->cgroup_id)
+		m->other_cgroup_id = e->cgroup_id;
+}
+
+/*
+ * The kernel gave m's dev to another tmpfs (a container's /dev/shm is
+ * mounted anew at each start, and gets the number of one that is gone):
+ * the old one was unmounted with every file it had, no longer held by
+ * anyone.  Its usage is told one last time, and the mount starts over.
+ */
+static void mount_replaced(struct analyzer *a, struct mount *m, __u64 ts_ns)
+{
+	struct sw_mount_usage u;
+	struct hmap_iter it;
+	struct hnode *n;
+
+	if (a->opts.on_usage && m->evented) {
+		model_mount_usage(a, m, ts_ns, &u);
+		if (u.n_objects || u.peak_used || u.needed)
+			a->opts.on_usage(a->opts.ctx, &u);
+	}
+	hmap_iter_init(&it, &a->objs);
+	while ((n = hmap_iter_next(&it))) {
+		struct shmobj *o = (struct shmobj *)n;
+
+		if (o->dev == m->dev)
+			model_obj_free(a, o);
+	}
+	*m = (struct mount){ .dev = m->dev };
+}
+
+/* m had used bytes in use at ts, and a call or a fault wanted want more
+ * (0: none). */
+static void mount_used(struct analyzer *a, struct mount *m, __u64 ts, __u64 used, __u64 want)
+{
+	/* Less used than the latest event showed: a peak is over, and the
+	 * objects known are still as they were at it. */
+	if (used < m->fs_used)
+		model_mount_peak_take(a, m);
+	m->fs_used = used;
+	if (used > m->peak_used) {
+		m->peak_used = used;
+		m->peak_ts = ts;
+		m->peak_pending = true;
+	}
+	/* Saturating: a log's numbers are whatever it says. */
+	if (want > UINT64_MAX - used)
+		want = UINT64_MAX - used;
+	if (want && used + want > m->needed)
+		m->needed = used + want;
+	m->changed = true;
+}
+
+/* Is the event's tmpfs the one known by its dev?  Before any object of
+ * it is looked up by dev and inode. */
+static void mount_instance(struct analyzer *a, const struct sw_event *e)
+{
+	struct mount *m = model_mount(a, e->c.dev);
+
+	if (m && e->c.fs_gen && m->fs_gen && e->c.fs_gen != m->fs_gen)
+		mount_replaced(a, m, e->ts_ns);
+	if (m && e->c.fs_gen)
+		m->fs_gen = e->c.fs_gen;
+}
+
 /* Remember what the event says about the object's mount. */
 static struct mount *note_mount(struct analyzer *a, const struct sw_event *e)
 {
 	const struct sw_call_info *c = &e->c;
-	struct mount *m = model_mount(a, c->dev);
-	__u64 want;
+	struct mount *m;
 
+	mount_instance(a, e);
+	m = model_mount(a, c->dev);
 	if (!m) {
 		if (a->n_mounts == SW_MOUNTS)
 			return NULL;
 		m = &a->mounts[a->n_mounts++];
-		*m = (struct mount){ .dev = c->dev };
+		*m = (struct mount){ .dev = c->dev, .fs_gen = c->fs_gen };
 		if (c->backing == SW_BK_MEMFD) {
 			strcpy(m->label, "memfd");
 			m->has_label = true;
 		}
 	}
-	/* Less used than the latest event showed: a peak is over, and the
-	 * objects known are still as they were at it. */
-	if (c->fs_used < m->fs_used)
-		model_mount_peak_take(a, m);
-	m->fs_used = c->fs_used;
 	m->fs_size = c->fs_size;
 	m->evented |= e->kind == SW_EV_CALL;
-	if (c->fs_used > m->peak_used) {
-		m->peak_used = c->fs_used;
-		m->peak_ts = e->ts_ns;
-		m->peak_pending = true;
-	}
-	/* Saturating: a log's numbers are whatever it says. */
-	want = model_space_wanted(e);
-	if (want > UINT64_MAX - c->fs_used)
-		want = UINT64_MAX - c->fs_used;
-	if (want && c->fs_used + want > m->needed)
-		m->needed = c->fs_used + want;
-	m->changed = true;
+	mount_owner(m, e);
+	mount_used(a, m, e->ts_ns, c->fs_used, model_space_wanted(e));
 	return m;
+}
+
+void model_mount_fault(struct analyzer *a, const struct sw_event *e)
+{
+	const struct sw_signal_info *s = &e->sig;
+	struct mount *m = s->backing == SW_BK_SHMEM_FILE && s->fs_size ?
+				  model_mount(a, s->dev) : NULL;
+	__u64 rest;
+
+	if (!m)
+		return;
+	/* The page it faulted on and the rest of its object were wanted:
+	 * the mount was that much short. */
+	rest = s->obj_size > s->offset ? s->obj_size - s->offset : 0;
+	mount_used(a, m, e->ts_ns, s->fs_used,
+		   rest > (1ULL << K_PAGE_SHIFT) ? rest : 1ULL << K_PAGE_SHIFT);
 }
 
 __u64 model_space_wanted(const struct sw_event *e)
@@ -425,6 +505,8 @@ void model_obj_mapped(struct analyzer *a, struct proc *p, const struct sw_event 
 	if (e->c.created) {
 		note_mount(a, e);
 		note_created(a, p, e);
+	} else {
+		mount_instance(a, e);
 	}
 	o = obj_get(a, e);
 	if (!o)

@@ -18,6 +18,12 @@ struct mount *model_mount(struct analyzer *a, __u32 dev);
  * goes, or an event shows less used): remember what holds it.  Does
  * nothing for NULL or when no new peak is pending. */
 void model_mount_peak_take(struct analyzer *a, struct mount *m);
+/* A SIGBUS in a tmpfs file's mapping: the mount as full as it was, and
+ * short of the rest of the object. */
+void model_mount_fault(struct analyzer *a, const struct sw_event *e);
+/* m's usage view, as analyzer__usage gives it (usage.c). */
+void model_mount_usage(struct analyzer *a, struct mount *m, __u64 ts_ns,
+		       struct sw_mount_usage *u);
 /* The biggest objects on mount dev into rows (SW_USAGE_TOP of them),
  * biggest first: the linked ones, and with held also those unlinked
  * that a mapping still holds, which occupy the mount all the same (and

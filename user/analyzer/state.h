@@ -400,6 +400,7 @@ struct shmobj {
 /* A memory filesystem as its objects' events last showed it. */
 struct mount {
 	__u32 dev;
+	__u32 fs_gen; /* which tmpfs of that dev (sw_call_info); 0: not known */
 	bool has_label;
 	char label[SW_NAME_LEN]; /* the directory of an object's path */
 	__u64 fs_used;
@@ -407,9 +408,11 @@ struct mount {
 	/* The high-water mark of fs_used in the events, and when. */
 	__u64 peak_used;
 	__u64 peak_ts;
-	/* A call refused for want of space: used plus what it asked for,
-	 * the most of them (0: none was refused). */
+	/* Ran out of space: see sw_mount_usage.needed. */
 	__u64 needed;
+	/* Whose it is: see sw_mount_usage.cgroup_id. */
+	__u64 cgroup_id;
+	__u64 other_cgroup_id;
 	bool changed; /* since the last analyzer__usage(changed_only) */
 	bool evented; /* an event showed it, not only the seeding */
 	/* What held the peak (see model_mount_peak_take). */

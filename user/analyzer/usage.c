@@ -53,8 +53,8 @@ static void mount_sizing(struct sw_mount_usage *u)
 		u->roomy_size <<= 1;
 }
 
-static void mount_usage(struct analyzer *a, struct mount *m, __u64 ts_ns,
-			struct sw_mount_usage *u)
+void model_mount_usage(struct analyzer *a, struct mount *m, __u64 ts_ns,
+		       struct sw_mount_usage *u)
 {
 	struct sw_usage_creator all[SW_USAGE_CREATORS];
 	__u64 kc[SW_USAGE_TOP], kg[SW_USAGE_TOP];
@@ -71,6 +71,8 @@ static void mount_usage(struct analyzer *a, struct mount *m, __u64 ts_ns,
 	u->peak_used = m->peak_used;
 	u->peak_ts_ns = m->peak_ts;
 	u->needed = m->needed;
+	u->cgroup_id = m->cgroup_id;
+	u->other_cgroup_id = m->other_cgroup_id;
 	mount_sizing(u);
 	/* A report while the peak is still on: it is what holds it now. */
 	model_mount_peak_take(a, m);
@@ -118,7 +120,7 @@ void analyzer__usage(struct analyzer *a, __u64 ts_ns, bool changed_only, sw_usag
 		if ((changed_only && !m->changed) || !m->evented)
 			continue;
 		m->changed = false;
-		mount_usage(a, m, ts_ns, &u);
+		model_mount_usage(a, m, ts_ns, &u);
 		/* The end-of-trace view leaves out mounts with nothing left
 		 * that never held anything either (its peak and sizing are
 		 * the point of it); the live one shows that a mount emptied. */

@@ -186,6 +186,7 @@ static int parse_map(struct logread *r, struct json_object *o, struct sw_call_in
 	TRY(logread_get_u64(r, map, "map", "allocated", false, &c->obj_alloc));
 	TRY(logread_get_u64(r, map, "map", "ino", true, &c->ino));
 	TRY(logread_get_u32(r, map, "map", "dev", false, &c->dev));
+	TRY(logread_get_u32(r, map, "map", "fs_gen", false, &c->fs_gen));
 	TRY(logread_get_bool(r, map, "map", "created", false, &created));
 	c->created = created;
 	TRY(logread_get_s32(r, map, "map", "shmid", true, &c->shmid));
@@ -237,6 +238,7 @@ static int parse_file_object(struct logread *r, struct json_object *o, struct sw
 	TRY(logread_get_u64(r, obj, "object", "allocated", false, &c->obj_alloc));
 	TRY(logread_get_u64(r, obj, "object", "ino", true, &c->ino));
 	TRY(logread_get_u32(r, obj, "object", "dev", true, &c->dev));
+	TRY(logread_get_u32(r, obj, "object", "fs_gen", false, &c->fs_gen));
 	TRY(logread_get_bool(r, obj, "object", "created", true, &created));
 	c->created = created;
 	TRY(get_fs(r, obj, "object", &c->fs_used, &c->fs_size));

@@ -138,6 +138,9 @@ static void put_call_file(struct jbuf *b, const struct sw_event *e, bool map)
 	json_u64_field(b, "allocated", c->obj_alloc);
 	json_u64_field(b, "ino", c->ino);
 	json_u64_field(b, "dev", c->dev);
+	/* Which tmpfs of that dev: only where the kernel told it. */
+	if (c->fs_gen)
+		json_u64_field(b, "fs_gen", c->fs_gen);
 	json_bool_field(b, "created", c->created);
 	if (map)
 		json_s64_field(b, "shmid", c->shmid);
@@ -335,6 +338,8 @@ static void json_summary(struct sink *s, const struct sw_proc_summary *p)
 			json_u64_field(b, sw_rules[i].id, p->findings[i]);
 	}
 	json_obj_close(b);
+	if (p->container)
+		json_container_field(b, "container", &p->container->ref, &p->container->names);
 	json_obj_close(b);
 	put_line(js);
 }
@@ -371,6 +376,8 @@ static void json_usage(struct sink *s, const struct sw_mount_usage *u)
 	put_time(js, u->ts_ns);
 	json_u64_field(b, "dev", u->dev);
 	json_str_field(b, "mount", u->label, SW_NAME_LEN);
+	if (u->container)
+		json_container_field(b, "container", &u->container->ref, &u->container->names);
 	put_fs(b, u->fs_used, u->fs_size);
 	json_u64_field(b, "peak_used", u->peak_used);
 	json_u64_field(b, "peak_ts_ns", u->peak_ts_ns);

@@ -391,6 +391,7 @@ static void text_summary(struct sink *s, const struct sw_proc_summary *p)
 	human_size(held, sizeof(held), p->held_bytes);
 	add(t, "summary pid %u (", p->pid);
 	add_escaped(t, p->comm, SW_COMM_LEN);
+	add_container(t, p->container);
 	add(t, ")%s: segments %llu created, %llu removed; attaches %llu, detaches %llu; "
 	       "shared maps %llu, unmaps %llu; peak %s shared; held %s: %llu (%s)",
 	    p->exited ? "" : " (running)", (unsigned long long)p->segs_created,
@@ -414,12 +415,6 @@ static void add_dev(struct text_sink *t, __u32 dev)
 	add(t, "%u:%u", dev >> 20, dev & 0xfffff);
 }
 
-/*
- * tmpfs /dev/shm (0:27): 2 objects, 3.0 MiB; mount 3.0 MiB/64 MiB used
- *   biggest: /dev/shm/a 2.0 MiB (pid 12 python3, exited; mapped by 0), ...
- *   by creator: pid 12 (python3, exited) 2.0 MiB in 1, ...
- *   growing: /dev/shm/a 0 B -> 2.0 MiB
- */
 /* A size as docker's --shm-size and Kubernetes' quantities spell it:
  * whole GiB as "2g"/"2Gi", else MiB ("96m"/"96Mi"); sizes are whole MiB. */
 static void add_k8s_docker(struct text_sink *t, __u64 bytes)
@@ -449,10 +444,10 @@ static void add_sizing(struct text_sink *t, const struct sw_mount_usage *u)
 	human_size(a, sizeof(a), u->sufficient_size);
 	human_size(b, sizeof(b), u->roomy_size);
 	if (u->needed) {
-		/* What the program would have asked for after the refusal
-		 * is not known: the need is a lower bound. */
-		add(t, "; a call was refused for want of space: at least %s was needed; try %s (", a,
-		    b);
+		/* A call refused for want of space, or a SIGBUS: what the
+		 * program would have asked for after it is not known, so the
+		 * need is a lower bound. */
+		add(t, "; it ran out of space: at least %s was needed; try %s (", a, b);
 		add_k8s_docker(t, u->roomy_size);
 		add(t, ") and run again");
 	} else {
@@ -502,14 +497,25 @@ static void add_usage_objects(struct text_sink *t, const char *label,
 		put_line(t);
 }
 
+/*
+ * tmpfs /dev/shm in container web-1 (0:27): 2 objects, 3.0 MiB; mount 3.0 MiB/64 MiB used ...
+ *   peak 3.0 MiB of 64 MiB at 12:03:44.120; 3.0 MiB would have sufficed, ...
+ *   biggest: /dev/shm/a 2.0 MiB (pid 12 python3, exited; mapped by 0), ...
+ *   by creator: pid 12 (python3, exited) 2.0 MiB in 1, ...
+ *   growing: /dev/shm/a 0 B -> 2.0 MiB
+ */
 static void text_usage(struct sink *s, const struct sw_mount_usage *u)
 {
 	struct text_sink *t = (struct text_sink *)s;
-	char a[32], b[32];
+	char a[32], b[32], name[512];
 
 	human_size(a, sizeof(a), u->object_bytes);
 	add(t, "tmpfs ");
 	add_escaped(t, u->label[0] ? u->label : "?", SW_NAME_LEN);
+	/* Its path is as the container sees it: the host's /dev/shm is
+	 * another mount. */
+	if (u->container)
+		add(t, " in container %s", container_info_name(u->container, name, sizeof(name)));
 	add(t, " (");
 	add_dev(t, u->dev);
 	add(t, "): %u objects, %s", u->n_objects, a);

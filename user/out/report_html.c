@@ -986,7 +986,7 @@ static void mount_usage_html(struct jbuf *b, const struct rpt_model *m, const st
 	}
 	if (u->needed) {
 		rpt_puts(b,
-			 "<tr><th>refused</th><td>a call was refused for want of space: at least ");
+			 "<tr><th>ran out</th><td>it ran out of space (a call refused, or a SIGBUS): at least ");
 		put_size_exact(b, u->sufficient_size);
 		rpt_puts(b, " was needed</td></tr>\n");
 	}

@@ -53,6 +53,8 @@ struct tc {
 	__u32 mnt_ns;	/* of the path calls fed (0: MNT_HOST) */
 	__u64 fs_used;	/* the mount's use in the object calls fed */
 	__u32 ppid;	/* of every event fed (0: none given) */
+	__u64 cgroup;	/* of every event fed (0: none given) */
+	__u32 fs_gen;	/* of the tmpfs in the object calls fed (0: not known) */
 	/* A comm of its own for one pid (else "prog<pid>"). */
 	__u32 comm_pid;
 	const char *comm;
@@ -143,6 +145,7 @@ static inline __u64 feed(struct sw_event *e, __u32 pid, __u32 tid)
 	e->ts_ns = T.ts;
 	e->seq = ++T.seq;
 	e->ipc_ns = T.ipc_ns;
+	e->cgroup_id = T.cgroup;
 	if (T.ppid)
 		e->ppid = T.ppid;
 	if (T.comm && pid == T.comm_pid)
@@ -328,6 +331,7 @@ static inline __u64 obj_call(__u32 pid, __u32 c, __s64 ret, const char *name, __
 	e.c.backing = backing;
 	e.c.seg_size = size;
 	e.c.fs_used = T.fs_used;
+	e.c.fs_gen = T.fs_gen;
 	if (name)
 		snprintf(e.c.name, sizeof(e.c.name), "%s", name);
 	return feed(&e, pid, 0);
@@ -348,6 +352,7 @@ static inline __u64 create_file(__u32 pid, const char *path, __u32 dev, __u64 in
 	e.c.backing = backing;
 	e.c.created = 1;
 	e.c.fs_used = T.fs_used;
+	e.c.fs_gen = T.fs_gen;
 	snprintf(e.c.name, sizeof(e.c.name), "%s", path);
 	return feed(&e, pid, 0);
 }
@@ -421,6 +426,7 @@ static inline __u64 obj_map(__u32 pid, __u64 addr, __u64 len, __u32 dev, __u64 i
 	e.c.seg_size = obj_size;
 	e.c.dev = dev;
 	e.c.ino = ino;
+	e.c.fs_gen = T.fs_gen;
 	return feed(&e, pid, 0);
 }
 

@@ -220,6 +220,148 @@ static void test_usage_seeded_objects(void **state)
 	assert_contains(find_rule("shm-object-leak")->message, "/dev/shm/new");
 }
 
+#define CTR_DEV 0x3f	   /* a container's own /dev/shm */
+#define CTR_CGROUP 9001	   /* its processes' cgroup */
+#define CTR_CGROUP_SUB 9002 /* a cgroup below it (systemd in the container) */
+#define HOST_CGROUP 17
+
+static const struct sw_mount_usage *usage_of(const struct usage_rec *r, __u32 dev)
+{
+	for (int i = 0; i < r->n && i < MAX_USAGE; i++)
+		if (r->u[i].dev == dev)
+			return &r->u[i];
+	fail_msg("no usage of dev %#x", dev);
+	return NULL;
+}
+
+/*
+ * Whose mount it is: the cgroup of the first call that created or sized
+ * an object on it, and of one more that did (a third is not kept); a
+ * mapping of an object it did not create does not count, nor does
+ * anything on the memfd mount, which every process's memfds share.
+ */
+static void test_usage_mount_owner(void **state)
+{
+	struct usage_rec r = { 0 };
+	const struct sw_mount_usage *u;
+
+	start();
+	T.cgroup = CTR_CGROUP;
+	create_file(600, "/dev/shm/a", CTR_DEV, 301, SW_BK_SHMEM_FILE);
+	ftruncate_(600, CTR_DEV, 301, SW_BK_SHMEM_FILE, 4 * MiB);
+	memfd_(600, "buf", 302);
+	ftruncate_(600, MEMFD_DEV, 302, SW_BK_MEMFD, 1 * MiB);
+	T.cgroup = HOST_CGROUP;
+	shm_open_(700, "/dev/shm/h", 401);
+	shm_truncate(700, 401, 2 * MiB);
+	/* The host process maps the container's object: its mount stays
+	 * the container's. */
+	obj_map(700, MAP_ADDR, 4 * MiB, CTR_DEV, 301, SW_BK_SHMEM_FILE, 4 * MiB);
+	analyzer__usage(T.a, T.ts, false, on_usage, &r);
+	assert_int_equal(r.n, 3);
+	u = usage_of(&r, CTR_DEV);
+	assert_int_equal(u->cgroup_id, CTR_CGROUP);
+	assert_int_equal(u->other_cgroup_id, 0);
+	assert_null(u->container); /* the pipeline's to fill */
+	u = usage_of(&r, SHM_DEV);
+	assert_int_equal(u->cgroup_id, HOST_CGROUP);
+	assert_int_equal(u->other_cgroup_id, 0);
+	u = usage_of(&r, MEMFD_DEV);
+	assert_int_equal(u->cgroup_id, 0);
+	assert_int_equal(u->other_cgroup_id, 0);
+	/* Sizing by a second cgroup is kept beside the first, a third is
+	 * not: two are enough to tell a shared mount. */
+	T.cgroup = CTR_CGROUP_SUB;
+	create_file(601, "/dev/shm/b", CTR_DEV, 303, SW_BK_SHMEM_FILE);
+	T.cgroup = HOST_CGROUP;
+	ftruncate_(700, CTR_DEV, 303, SW_BK_SHMEM_FILE, 1 * MiB);
+	r.n = 0;
+	analyzer__usage(T.a, T.ts, false, on_usage, &r);
+	u = usage_of(&r, CTR_DEV);
+	assert_int_equal(u->cgroup_id, CTR_CGROUP);
+	assert_int_equal(u->other_cgroup_id, CTR_CGROUP_SUB);
+}
+
+/* A summary carries the cgroup of the process's latest event. */
+static void test_summary_cgroup(void **state)
+{
+	start();
+	T.cgroup = CTR_CGROUP;
+	shm_open_(600, "/dev/shm/a", 301);
+	shm_truncate(600, 301, 1 * MiB);
+	shm_map(600, MAP_ADDR, 1 * MiB, 301, 1 * MiB);
+	T.cgroup = HOST_CGROUP;
+	shmget_(700, IPC_PRIVATE_KEY, 1 * MiB, 5);
+	analyzer__finish(T.a, T.ts);
+	assert_int_equal(summary_of(600)->cgroup_id, CTR_CGROUP);
+	assert_null(summary_of(600)->container);
+	assert_int_equal(summary_of(700)->cgroup_id, HOST_CGROUP);
+}
+
+static struct usage_rec told_at_end;
+
+static void on_end_usage(void *ctx, const struct sw_mount_usage *u)
+{
+	on_usage(&told_at_end, u);
+}
+
+/*
+ * A container's /dev/shm is mounted anew at each start and may get the
+ * dev of one that is gone, its first file the same inode number: a new
+ * fs_gen says it is another tmpfs.  The old one is told a last time, with
+ * its peak from a SIGBUS (full, short of the rest of the object), and
+ * none of its files is taken for the new one's.
+ */
+static void test_mount_replaced(void **state)
+{
+	struct usage_rec r = { 0 };
+	struct sw_signal_info bus = bus_info(MAP_ADDR, 4 * MiB, CTR_DEV, 2, SW_BK_SHMEM_FILE,
+					     6 * MiB);
+	const struct sw_mount_usage *u;
+
+	memset(&told_at_end, 0, sizeof(told_at_end));
+	T.opts.on_usage = on_end_usage;
+	start();
+	T.cgroup = CTR_CGROUP;
+	T.fs_gen = 0x1111;
+	create_file(600, "/dev/shm/fill", CTR_DEV, 2, SW_BK_SHMEM_FILE);
+	ftruncate_(600, CTR_DEV, 2, SW_BK_SHMEM_FILE, 6 * MiB);
+	obj_map(600, MAP_ADDR, 6 * MiB, CTR_DEV, 2, SW_BK_SHMEM_FILE, 6 * MiB);
+	bus.fs_used = 4 * MiB;
+	bus.fs_size = 4 * MiB;
+	sigbus_(600, &bus);
+	exit_(600);
+	/* The same tmpfs again: nothing is replaced. */
+	ftruncate_(601, CTR_DEV, 2, SW_BK_SHMEM_FILE, 6 * MiB);
+	/* A log from before fs_gen: not known, nothing is replaced. */
+	T.fs_gen = 0;
+	ftruncate_(601, CTR_DEV, 2, SW_BK_SHMEM_FILE, 6 * MiB);
+	assert_int_equal(told_at_end.n, 0);
+	T.cgroup = CTR_CGROUP_SUB + 100;
+	T.fs_gen = 0x2222;
+	create_file(700, "/dev/shm/tidy", CTR_DEV, 2, SW_BK_SHMEM_FILE);
+	ftruncate_(700, CTR_DEV, 2, SW_BK_SHMEM_FILE, 1 * MiB);
+	assert_int_equal(told_at_end.n, 1);
+	u = &told_at_end.u[0];
+	assert_int_equal(u->dev, CTR_DEV);
+	assert_int_equal(u->peak_used, 4 * MiB);
+	assert_int_equal(u->sufficient_size, 6 * MiB);
+	assert_int_equal(u->cgroup_id, CTR_CGROUP);
+	assert_int_equal(u->n_biggest, 1);
+	assert_string_equal(u->biggest[0].path, "/dev/shm/fill");
+	analyzer__usage(T.a, T.ts, false, on_usage, &r);
+	u = usage_of(&r, CTR_DEV);
+	assert_int_equal(u->cgroup_id, CTR_CGROUP_SUB + 100);
+	assert_int_equal(u->peak_used, 0);
+	assert_int_equal(u->n_objects, 1);
+	assert_int_equal(u->n_biggest, 1);
+	assert_string_equal(u->biggest[0].path, "/dev/shm/tidy");
+	assert_int_equal(u->biggest[0].creator_pid, 700);
+	assert_int_equal(u->n_growers, 1);
+	assert_string_equal(u->growers[0].path, "/dev/shm/tidy");
+	assert_int_equal(u->growers[0].from, 0);
+}
+
 /* SysV per namespace: the segments alive, a removed one counted until
  * its last detach as the kernel does, the peak in bytes and segments,
  * what held it, and the limits that would have sufficed; the limits set
@@ -324,6 +466,9 @@ int main(void)
 		T_(test_usage_peak_held),
 		T_(test_usage_peak_refused_file),
 		T_(test_usage_seeded_objects),
+		T_(test_usage_mount_owner),
+		T_(test_summary_cgroup),
+		T_(test_mount_replaced),
 		T_(test_sysv_usage_peak),
 		T_(test_sysv_usage_seeded),
 #undef T_

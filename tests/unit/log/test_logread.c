@@ -234,6 +234,7 @@ static void fill_call(struct sw_event *e, __u32 call, __u64 seq, __u32 backing, 
 		c->seg_size = 0xffffffffffffffffULL;
 		c->ino = 0x8000000000000001ULL;
 		c->dev = 0xffffffffU;
+		c->fs_gen = 0xfffffffeU;
 		c->created = call != SW_FTRUNCATE;
 		c->fs_used = 1ULL << 62;
 		c->fs_size = 0x7fffffffffffffffULL;
@@ -255,6 +256,7 @@ static void fill_call(struct sw_event *e, __u32 call, __u64 seq, __u32 backing, 
 	c->seg_size = 0xffffffffffffffffULL;
 	c->ino = 0x8000000000000001ULL;
 	c->dev = 0x12345;
+	c->fs_gen = call == SW_MMAP ? 0x9abcdefU : 0; /* a tmpfs file's, or none */
 	c->shmid = call == SW_SHMAT ? 2147483647 : -1;
 	strcpy(c->name, call == SW_SHMAT ? "SYSV00001234" : "memfd:\"odd\"\tname");
 }
@@ -1411,6 +1413,14 @@ static void test_open_errors(void **pstate)
 
 /* ---- (4) docs/events.md against the writer ---- */
 
+/* The container a live run knew, as the pipeline hands it to the sinks. */
+static const struct container_info web1 = {
+	.ref = { .runtime = CONTAINER_RT_PODMAN,
+		 .id = "9f7e0129c3a4e1b2c3d4e5f60718293a4b5c6d7e8f9012345678901234567890" },
+	.names = { .name = "web-1", .image = "localhost/web:1" },
+};
+
+
 /* The "findings" of a summary is keyed by rule id: a map, not a layout. */
 static bool is_map_key(const char *type, const char *key)
 {
@@ -1487,6 +1497,11 @@ static struct json_object *writer_twin(struct state *st, struct json_object *ex,
 			    json_object_object_get_ex(map, "backing", &b))
 				backing = sw_backing_by_name(json_object_get_string(b));
 			fill_call(&e, call, 1, backing, false);
+			/* fs_gen is written where the kernel told it. */
+			if (!((json_object_object_get_ex(ex, "map", &map) ||
+			       json_object_object_get_ex(ex, "object", &map)) &&
+			      json_object_object_get_ex(map, "fs_gen", NULL)))
+				e.c.fs_gen = 0;
 			/* A call refused for space carries the mount's top. */
 			if (json_object_object_get_ex(ex, "object", &map) &&
 			    json_object_object_get_ex(map, "top", &b))
@@ -1502,11 +1517,15 @@ static struct json_object *writer_twin(struct state *st, struct json_object *ex,
 		struct sw_proc_summary p;
 
 		fill_summary(&p);
+		p.container = json_object_object_get_ex(ex, "container", NULL) ? &web1 : NULL;
 		s->ops->summary(s, &p);
 	} else if (!strcmp(type, "tmpfs")) {
 		struct sw_mount_usage u = { .dev = 27, .label = "/dev/shm", .n_biggest = 1,
 					    .n_creators = 1, .n_growers = 1, .n_peak_held = 1 };
 
+		/* An example of a container's mount names it. */
+		if (json_object_object_get_ex(ex, "container", NULL))
+			u.container = &web1;
 		s->ops->usage(s, &u);
 	} else if (!strcmp(type, "sysv")) {
 		struct sw_sysv_usage u = { .peak_segments = 1, .n_peak_held = 1, .n_biggest = 1 };
@@ -1646,6 +1665,76 @@ static void test_container(void **state)
 	assert_false(recs[3].has_container);
 }
 
+/* Line i (from 0) of the file at path, parsed. */
+static struct json_object *line_of(const char *path, int i)
+{
+	char line[8192];
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	for (int k = 0; k <= i; k++)
+		assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	return json_tokener_parse(line);
+}
+
+/* A container's tmpfs usage and a summary of one of its processes name
+ * it as its events do; the host's have no "container".  The reader
+ * takes both kinds, which analyze recomputes, without a complaint. */
+static void test_container_on_usage_and_summary(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_event e;
+	struct sink_event se = { .e = &e, .container = &web1 };
+	struct sw_mount_usage u = { .dev = 63, .label = "/dev/shm", .container = &web1 };
+	struct sw_proc_summary sum;
+	struct log_record recs[MAX_RECS];
+	struct json_object *ev, *o, *c, *want;
+	struct sink *sink = open_sink(st, "ctr.json");
+	const char *types[] = { "event", "tmpfs", "summary", "tmpfs", "summary" };
+	char path[512];
+	int n;
+
+	fill_call(&e, SW_FTRUNCATE, 1, SW_BK_SHMEM_FILE, false);
+	se.seq = e.seq;
+	fill_summary(&sum);
+	sum.container = &web1;
+	sink->ops->event(sink, &se);
+	sink->ops->usage(sink, &u);
+	sink->ops->summary(sink, &sum);
+	u.container = NULL;
+	sum.container = NULL;
+	sink->ops->usage(sink, &u);
+	sink->ops->summary(sink, &sum);
+	assert_int_equal(sink__close(sink), 0);
+
+	path_in(st, "ctr.json", path, sizeof(path));
+	ev = line_of(path, 0);
+	assert_non_null(ev);
+	assert_true(json_object_object_get_ex(ev, "container", &want));
+	for (int i = 1; i < 5; i++) {
+		o = line_of(path, i);
+		assert_non_null(o);
+		assert_true(json_object_object_get_ex(o, "type", &c));
+		assert_string_equal(json_object_get_string(c), types[i]);
+		if (i < 3) {
+			assert_true(json_object_object_get_ex(o, "container", &c));
+			assert_true(json_object_equal(c, want));
+		} else {
+			assert_false(json_object_object_get_ex(o, "container", NULL));
+		}
+		json_object_put(o);
+	}
+	json_object_put(ev);
+
+	assert_int_equal(read_log(st, path, true, recs, &n, NULL), 0);
+	assert_int_equal(st->n_errors + st->n_warnings, 0);
+	assert_int_equal(n, 5);
+	assert_true(recs[0].has_container);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(recs[i].type, LOG_REC_SUMMARY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1656,6 +1745,7 @@ int main(void)
 		T(test_field_types),
 		T(test_integer_range),
 		T(test_container),
+		T(test_container_on_usage_and_summary),
 		T(test_default_diag_format),
 		T(test_strict_stops),
 		T(test_truncated_last_line),

@@ -477,9 +477,51 @@ static void test_usage_sizing(void **pstate)
 			"128 MiB leaves room (--shm-size=128m, sizeLimit: 128Mi)\n"
 			"tmpfs /dev/shm (0:27): 0 objects, 0 B; mount 1.0 MiB/64 MiB used when "
 			"last seen\n"
-			"  peak 61 MiB of 64 MiB at 01:02:03.456789; a call was refused for want "
-			"of space: at least 700 MiB was needed; try 1.0 GiB "
+			"  peak 61 MiB of 64 MiB at 01:02:03.456789; it ran out of space: at least "
+			"700 MiB was needed; try 1.0 GiB "
 			"(--shm-size=1g, sizeLimit: 1Gi) and run again\n");
+}
+
+/* A container's own /dev/shm is named as the container sees it, after
+ * the runtime's name for the container, else its short id; its summary
+ * carries the name after the comm as its events do. */
+static void test_usage_in_container(void **pstate)
+{
+	struct state *st = *pstate;
+	struct container_info ci = {
+	    .ref = {.runtime = CONTAINER_RT_PODMAN,
+		    .id = "9f7e0129c3a4e1b29f7e0129c3a4e1b29f7e0129c3a4e1b29f7e0129c3a4e1b2"},
+	};
+	struct sw_mount_usage u = {
+	    .dev = 63,
+	    .label = "/dev/shm",
+	    .fs_used = 5 << 20,
+	    .fs_size = 8 << 20,
+	    .peak_used = 6 << 20,
+	    .peak_ts_ns = TS,
+	    .sufficient_size = 6 << 20,
+	    .roomy_size = 16 << 20,
+	    .container = &ci,
+	};
+	struct sw_proc_summary p = {.pid = 100, .exited = true, .container = &ci};
+
+	strcpy(p.comm, "app");
+	strcpy(ci.names.name, "web-1");
+	open_text(st, false, true, 0);
+	st->sink->ops->usage(st->sink, &u);
+	st->sink->ops->summary(st->sink, &p);
+	ci.names.name[0] = '\0';
+	st->sink->ops->usage(st->sink, &u);
+	assert_text(st, "tmpfs /dev/shm in container web-1 (0:63): 0 objects, 0 B; mount 5.0 MiB/8.0 MiB "
+			"used when last seen\n"
+			"  peak 6.0 MiB of 8.0 MiB at 01:02:03.456789; 6.0 MiB would have sufficed, "
+			"16 MiB leaves room (--shm-size=16m, sizeLimit: 16Mi)\n"
+			"summary pid 100 (app@web-1): segments 0 created, 0 removed; attaches 0, "
+			"detaches 0; shared maps 0, unmaps 0; peak 0 B shared; held at exit: 0 (0 B)\n"
+			"tmpfs /dev/shm in container podman:9f7e0129c3a4 (0:63): 0 objects, 0 B; mount "
+			"5.0 MiB/8.0 MiB used when last seen\n"
+			"  peak 6.0 MiB of 8.0 MiB at 01:02:03.456789; 6.0 MiB would have sufficed, "
+			"16 MiB leaves room (--shm-size=16m, sizeLimit: 16Mi)\n");
 }
 
 /* What held the peak: no "mapped by" (that count is of a later moment),
@@ -610,6 +652,7 @@ int main(void)
 	    T(test_summary),
 	    T(test_usage),
 	    T(test_usage_sizing),
+	    T(test_usage_in_container),
 	    T(test_usage_peak_held),
 	    T(test_sysv_usage),
 	    T(test_refused_call_names_its_object),
