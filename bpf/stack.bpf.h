@@ -126,7 +126,7 @@ struct code_vma {
 static long read_code_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
 {
 	struct code_vma *v = data;
-	struct file *file = BPF_CORE_READ(vma, vm_file); /* see fill_current */
+	struct file *file = BPF_CORE_READ(vma, vm_file); /* see read_who */
 
 	v->start = vma->vm_start;
 	v->end = vma->vm_end;

@@ -64,7 +64,8 @@ class Workload:
 # commonest syscall: shmwatch's write program sees every write and keeps
 # only those that failed with ENOSPC on a memory filesystem.  (f) is (a)'s life cycle
 # for a POSIX shm object, touching one byte: four recorded calls in about
-# 8 us untraced.
+# 8 us untraced.  (g) are (a)-(c) touching one byte of each object instead
+# of every page, so that the traced calls are most of the loop's time.
 WORKLOADS = [
     Workload("a", "(a) sysv shmget/shmat/touch/shmdt/RMID 64K", "sysv", 20000, 200, 50),
     Workload("b", "(b) mmap shared anon 64K/touch/munmap", "mmap", 25000, 250, 50),
@@ -83,6 +84,9 @@ WORKLOADS = [
              2000),
     Workload("f", "(f) POSIX shm cycle: shm_open/ftruncate/mmap/touch/munmap/unlink 64K",
              "posixshm", 60000, 600, 50),
+    Workload("g1", "(g) (a) touching one byte", "sysv-light", 40000, 400, 50),
+    Workload("g2", "(g) (b) touching one byte", "mmap-light", 60000, 600, 50),
+    Workload("g3", "(g) (c) touching one byte", "memfd-light", 50000, 500, 50),
 ]
 
 
@@ -615,7 +619,8 @@ def overhead(ctx, workloads, configs):
 def summarize(runs):
     ns = sorted(r["ns"] for r in runs)
     s = {"n": len(ns), "median": statistics.median(ns), "min": ns[0], "max": ns[-1],
-         "iters": runs[0]["iters"], "foreign": sum(1 for r in runs if r["foreign"])}
+         "iters": runs[0]["iters"], "foreign": sum(1 for r in runs if r["foreign"]),
+         "calls_per_iter": runs[0]["calls"] / runs[0]["iters"]}
     lost = [r["lost"] for r in runs if r.get("lost") is not None]
     s["lost"] = max(lost) if lost else None
     cpu = [r["tracer_cpu_s"] for r in runs if r.get("tracer_cpu_s") is not None]
@@ -658,22 +663,26 @@ def overhead_tables(workloads, configs, results, errors):
         out.append("")
     out.append("### Details")
     out.append("")
-    out.append("| workload | configuration | iters | median / iter | ratio | min - max "
-               "| spread | lost | tracer CPU | runs |")
-    out.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|")
+    out.append("| workload | configuration | iters | median / iter | ratio | added / call "
+               "| min - max | spread | lost | tracer CPU | runs |")
+    out.append("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|")
     for wl in workloads:
         base = sums.get((wl.key, "untraced"))
         for c in configs:
             if c.unavailable:
                 out.append(f"| {wl.mode} | {c.label} | | unavailable: {c.unavailable} "
-                           "| | | | | | |")
+                           "| | | | | | | |")
                 continue
             s = sums.get((wl.key, c.key))
             if not s:
                 why = errors.get((wl.key, c.key), "no run")
-                out.append(f"| {wl.mode} | {c.label} | | failed: {why[:80]} | | | | | | |")
+                out.append(f"| {wl.mode} | {c.label} | | failed: {why[:80]} | | | | | | | |")
                 continue
             ratio = "%.3f" % (s["median"] / base["median"]) if base else "?"
+            # What the configuration adds to each call shmwatch records.
+            added = ""
+            if base and c.key != "untraced" and s["calls_per_iter"]:
+                added = "%+.0f ns" % ((s["median"] - base["median"]) / s["calls_per_iter"])
             spread = "%.1f%%" % (100 * (s["max"] - s["min"]) / s["median"])
             lost = "" if s["lost"] is None else str(s["lost"])
             if c.text:
@@ -681,10 +690,12 @@ def overhead_tables(workloads, configs, results, errors):
             cpu = "" if s["cpu_ms"] is None else "%.0f ms" % s["cpu_ms"]
             runs = str(s["n"]) + ("*" * (s["foreign"] > 0))
             out.append(f"| {wl.mode} | {c.label} | {s['iters']} | {fmt_ns(s['median'])} "
-                       f"| {ratio} | {fmt_ns(s['min'])} - {fmt_ns(s['max'])} | {spread} "
+                       f"| {ratio} | {added} | {fmt_ns(s['min'])} - {fmt_ns(s['max'])} | {spread} "
                        f"| {lost} | {cpu} | {runs} |")
     out.append("")
-    out.append("spread = (max - min) / median.  lost = ring-buffer losses of the run "
+    out.append("added / call = (median - untraced median) / the calls per iteration "
+               "shmwatch records.  "
+               "spread = (max - min) / median.  lost = ring-buffer losses of the run "
                "(max over repetitions).  tracer CPU = user+sys of the shmwatch process "
                "for the whole run, median.  runs marked * include a repetition during "
                "which another tracer (someone else's shmwatch, strace, perf) was running "

@@ -68,6 +68,16 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* Bytes of each new object the sysv, mmap and memfd loops write to, a
+ * byte per page: all of it, or one byte in the light modes, where the
+ * traced calls are most of the loop's time. */
+static size_t touch_len = SEG_SIZE;
+
+static void touch_light(void)
+{
+	touch_len = 1;
+}
+
 static void touch_pages(volatile char *p, size_t len)
 {
 	for (size_t off = 0; off < len; off += PAGE)
@@ -88,7 +98,7 @@ static long loop_sysv(long iters)
 			shmctl(id, IPC_RMID, NULL);
 			die("shmat");
 		}
-		touch_pages(p, SEG_SIZE);
+		touch_pages(p, touch_len);
 		shmdt(p);
 		shmctl(id, IPC_RMID, NULL);
 	}
@@ -104,7 +114,7 @@ static long loop_mmap(long iters)
 
 		if (p == MAP_FAILED)
 			die("mmap");
-		touch_pages(p, SEG_SIZE);
+		touch_pages(p, touch_len);
 		munmap(p, SEG_SIZE);
 	}
 	return iters * 2;
@@ -125,7 +135,7 @@ static long loop_memfd(long iters)
 		p = mmap(NULL, SEG_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (p == MAP_FAILED)
 			die("mmap");
-		touch_pages(p, SEG_SIZE);
+		touch_pages(p, touch_len);
 		munmap(p, SEG_SIZE);
 		close(fd);
 	}
@@ -396,6 +406,10 @@ static const struct loop_mode loop_modes[] = {
 	{ "unlink", loop_unlink, setup_scratch_file },
 	{ "write", loop_write, NULL },
 	{ "posixshm", loop_posixshm, setup_shm_name },
+	/* The same, writing one byte of each object (posixshm does already). */
+	{ "sysv-light", loop_sysv, touch_light },
+	{ "mmap-light", loop_mmap, touch_light },
+	{ "memfd-light", loop_memfd, touch_light },
 };
 
 /* Block until the driver sends a line; EOF means it went away. */
@@ -488,6 +502,7 @@ static void usage(void)
 	fprintf(stderr, "usage: workload MODE ITERS [--hold] [--rate N]\n"
 			"modes: sysv mmap memfd failstorm malloc spawn getppid openat creat missing unlink write "
 			"posixshm\n"
+			"       sysv-light mmap-light memfd-light\n"
 			"       sysv-hold mmap-hold\n");
 	exit(2);
 }
