@@ -34,6 +34,7 @@
 /* signals */
 #define K_SIGBUS		7
 #define K_SIGSEGV		11
+#define K_BUS_ADRERR		2 /* si_code of a SIGBUS for a page a mapping cannot provide */
 #define K_SEGV_MAPERR		1
 
 /* open(2), unlinkat(2) */

@@ -207,14 +207,21 @@ void model_mount_fault(struct analyzer *a, const struct sw_event *e)
 	const struct sw_signal_info *s = &e->sig;
 	struct mount *m = s->backing == SW_BK_SHMEM_FILE && s->fs_size ?
 				  model_mount(a, s->dev) : NULL;
-	__u64 rest;
+	__u64 rest, used = s->fs_used;
 
 	if (!m)
 		return;
 	/* The page it faulted on and the rest of its object were wanted:
 	 * the mount was that much short. */
 	rest = s->obj_size > s->offset ? s->obj_size - s->offset : 0;
-	mount_used(a, m, e->ts_ns, s->fs_used,
+	/* A fault inside the object (BUS_ADRERR; beyond its end is no
+	 * want of space) is a page the mount could not give: it was full.
+	 * The kernel's count read at the fault can be short of that by what
+	 * other CPUs had not folded into it yet, since a refused allocation
+	 * folds nothing. */
+	if (s->code == K_BUS_ADRERR && rest && used < s->fs_size)
+		used = s->fs_size;
+	mount_used(a, m, e->ts_ns, used,
 		   rest > (1ULL << K_PAGE_SHIFT) ? rest : 1ULL << K_PAGE_SHIFT);
 }
 
