@@ -66,8 +66,12 @@ static __always_inline bool has_prefix(const char *s, const char *p, int n)
 }
 
 /* A tmpfs's usage.  The kernel counts used blocks only on a mount with a
- * size limit; near the limit the count is folded exactly (percpu counter
- * with a limit), which is when it matters. */
+ * size limit, in a percpu counter: the count read here lags by what other
+ * CPUs have not folded into it yet, even at the limit (a refused
+ * allocation folds nothing; the analyzer knows when an event shows the
+ * mount full, objects.c model_space_used).  Summing the CPUs' parts here
+ * would need their per-CPU offsets, which a kernel without
+ * CONFIG_KALLSYMS_ALL does not give BPF. */
 static __always_inline void read_tmpfs_usage(struct super_block *sb, struct vma_info *vi)
 {
 	struct shmem_sb_info *sbi = BPF_CORE_READ(sb, s_fs_info);

@@ -38,6 +38,36 @@ finally:
         remove(i)
 """
 
+# On a 1 MiB tmpfs: 20 pages written from CPU 1, which stay in that CPU's
+# part of the mount's used-blocks counter, then CPU 0 writes until the
+# mount refuses a page (ENOSPC).  Both files are removed at the end.
+LAGGED_FILL = """
+import errno, os, sys
+d = sys.argv[1]
+def writer(cpu, pages):
+    os.sched_setaffinity(0, {cpu})
+    fd = os.open(os.path.join(d, "f%d" % cpu), os.O_CREAT | os.O_WRONLY, 0o600)
+    try:
+        for _ in range(pages):
+            os.write(fd, b"x" * 4096)
+    except OSError as e:
+        if e.errno != errno.ENOSPC:
+            os._exit(1)
+    os._exit(0)
+try:
+    for cpu, pages in ((1, 20), (0, 1 << 20)):
+        pid = os.fork()
+        if pid == 0:
+            writer(cpu, pages)
+        assert os.waitpid(pid, 0)[1] == 0
+finally:
+    for cpu in (0, 1):
+        try:
+            os.unlink(os.path.join(d, "f%d" % cpu))
+        except FileNotFoundError:
+            pass
+"""
+
 
 class UsageTest(BpfTestCase):
     def trace(self, argv):
@@ -71,6 +101,36 @@ class UsageTest(BpfTestCase):
         # Each worker removed its file: nothing is left on the mount.
         self.assertEqual(v["objects"], 0)
         self.assertEqual(v["biggest"], [])
+
+    def test_full_mount_is_full_whatever_other_cpus_hold(self):
+        """The kernel's count of a tmpfs's used blocks lags by what other
+        CPUs have not folded into it, even when the mount refuses a page:
+        the write refused with ENOSPC shows the mount full, and the
+        finding and the peak say so, not the lagging count."""
+        if len(os.sched_getaffinity(0)) < 2:
+            self.skipTest("needs two CPUs: the count lags by another CPU's part")
+        log = os.path.join(self.tmp, "trace.json")
+        prog = os.path.join(self.tmp, "fill.py")
+        with open(prog, "w") as f:
+            f.write(LAGGED_FILL)
+        # The 1 MiB tmpfs is over /dev/shm in a mount namespace of its own,
+        # gone with it.
+        proc = subprocess.run(
+            ["unshare", "-m", "--propagation", "private", "sh", "-c",
+             'mount -t tmpfs -o size=1m none /dev/shm && exec "$@"', "sh",
+             SHMWATCH, "--writes", "-q", "-o", log, "--", PYTHON, prog, "/dev/shm"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        records = read_log(log)
+        refused = [e for e in events(records, "write") if e["errno"] == "ENOSPC"]
+        self.assertEqual(len(refused), 1, refused)
+        self.assertEqual(refused[0]["object"]["fs_size"], MiB)
+        found = [r for r in records if r["type"] == "finding"]
+        self.assertEqual([f["rule"] for f in found], ["shm-space-exhausted"], found)
+        self.assertIn("had 0 B free, 1.0 MiB used", found[0]["message"])
+        views = [r for r in records if r["type"] == "tmpfs" and r["fs_size"] == MiB]
+        self.assertEqual(len(views), 1, views)
+        self.assertEqual(views[0]["peak_used"], MiB)
 
     def check_sysv(self, v):
         self.assertEqual(v["segments"], 0)

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyzer/objects.h"
+#include "analyzer/rules.h"
 #include "analyzer/state.h"
 #include "lib/hash.h"
 #include "lib/names.h"
@@ -198,7 +199,7 @@ static struct mount *note_mount(struct analyzer *a, const struct sw_event *e)
 	m->fs_size = c->fs_size;
 	m->evented |= e->kind == SW_EV_CALL;
 	mount_owner(m, e);
-	mount_used(a, m, e->ts_ns, c->fs_used, model_space_wanted(e));
+	mount_used(a, m, e->ts_ns, model_space_used(e), model_space_wanted(e));
 	return m;
 }
 
@@ -207,22 +208,57 @@ void model_mount_fault(struct analyzer *a, const struct sw_event *e)
 	const struct sw_signal_info *s = &e->sig;
 	struct mount *m = s->backing == SW_BK_SHMEM_FILE && s->fs_size ?
 				  model_mount(a, s->dev) : NULL;
-	__u64 rest, used = s->fs_used;
+	__u64 rest;
 
 	if (!m)
 		return;
 	/* The page it faulted on and the rest of its object were wanted:
 	 * the mount was that much short. */
 	rest = s->obj_size > s->offset ? s->obj_size - s->offset : 0;
-	/* A fault inside the object (BUS_ADRERR; beyond its end is no
-	 * want of space) is a page the mount could not give: it was full.
-	 * The kernel's count read at the fault can be short of that by what
-	 * other CPUs had not folded into it yet, since a refused allocation
-	 * folds nothing. */
-	if (s->code == K_BUS_ADRERR && rest && used < s->fs_size)
-		used = s->fs_size;
-	mount_used(a, m, e->ts_ns, used,
+	mount_used(a, m, e->ts_ns, model_space_used(e),
 		   rest > (1ULL << K_PAGE_SHIFT) ? rest : 1ULL << K_PAGE_SHIFT);
+}
+
+bool model_space_nearly_full(__u64 used, __u64 size)
+{
+	__u64 slack = size / 64 > SW_FULL_SLACK ? size / 64 : SW_FULL_SLACK;
+
+	return size && used + slack >= size;
+}
+
+/*
+ * The kernel's count of a size-limited tmpfs's used blocks is a percpu
+ * counter: each CPU folds its own part into the shared count past a batch
+ * (32 pages on a small machine) or near the limit, and a refused
+ * allocation folds nothing.  Read alone, it can be short by what other
+ * CPUs hold unfolded, and say a mount that refused a page had room.  Where
+ * the event itself says the mount had no page to give, it was full:
+ * - a write or pwrite64 refused with ENOSPC: a write fails so only when
+ *   its first page cannot be had (a later one ends it short), and tmpfs
+ *   falls back from a huge page to a small one;
+ * - a SIGBUS inside its object (BUS_ADRERR; beyond the end is no want of
+ *   space) on a mount nearly full by the count: the page faulted on could
+ *   not be had.  (Far from full, the fault had another cause: a quota, an
+ *   I/O error; sigbus-explained says so.)
+ * A fallocate refused is not: it gives back what it took before failing.
+ */
+__u64 model_space_used(const struct sw_event *e)
+{
+	const struct sw_signal_info *s = &e->sig;
+	const struct sw_call_info *c = &e->c;
+
+	switch (e->kind) {
+	case SW_EV_SIGNAL:
+		if (s->signo == K_SIGBUS && s->code == K_BUS_ADRERR && s->obj_size > s->offset &&
+		    model_space_nearly_full(s->fs_used, s->fs_size))
+			return s->fs_used > s->fs_size ? s->fs_used : s->fs_size;
+		return s->fs_used;
+	case SW_EV_CALL:
+		if ((e->call == SW_WRITE || e->call == SW_PWRITE64) && c->ret == -K_ENOSPC)
+			return c->fs_used > c->fs_size ? c->fs_used : c->fs_size;
+		return c->fs_used;
+	}
+	return 0;
 }
 
 __u64 model_space_wanted(const struct sw_event *e)

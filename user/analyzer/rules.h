@@ -62,7 +62,7 @@ enum sw_rule_idx {
 
 /* sigbus-explained: a mount counts as full when less than this is free
  * (its used-blocks counter is per-CPU batched, so it runs a little
- * behind), or less than 1/64 of its size. */
+ * behind), or less than 1/64 of its size (model_space_nearly_full). */
 #define SW_FULL_SLACK (256ULL << 10)
 
 

@@ -271,13 +271,6 @@ static size_t room_after(const char *head)
 	return n + 1 < SW_MSG_LEN ? SW_MSG_LEN - n : 1;
 }
 
-static bool mount_full(const struct sw_signal_info *s)
-{
-	__u64 slack = s->fs_size / 64 > SW_FULL_SLACK ? s->fs_size / 64 : SW_FULL_SLACK;
-
-	return s->fs_size && s->fs_used + slack >= s->fs_size;
-}
-
 void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
 	const struct sw_signal_info *s = &e->sig;
@@ -340,9 +333,9 @@ void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event 
 			what, off, size);
 		return;
 	}
-	finding_size(used, sizeof(used), s->fs_used);
+	finding_size(used, sizeof(used), model_space_used(e));
 	finding_size(cap, sizeof(cap), s->fs_size);
-	if (mount_full(s)) {
+	if (model_space_nearly_full(s->fs_used, s->fs_size)) {
 		char head[SW_MSG_LEN];
 
 		snprintf(head, sizeof(head), "%s: offset %s is inside the object (%s) but %s was full, %s of %s used",
@@ -401,7 +394,7 @@ void space_on_applied(struct analyzer *a, struct proc *p, const struct sw_event 
 	struct shmobj *o;
 	struct sw_finding f;
 	const char *name;
-	__u64 want, room;
+	__u64 want, room, fs_used;
 
 	if (!p || c->ret != -K_ENOSPC || !c->ino)
 		return;
@@ -436,9 +429,10 @@ void space_on_applied(struct analyzer *a, struct proc *p, const struct sw_event 
 			what);
 		return;
 	}
-	room = c->fs_used < c->fs_size ? c->fs_size - c->fs_used : 0;
+	fs_used = model_space_used(e);
+	room = fs_used < c->fs_size ? c->fs_size - fs_used : 0;
 	finding_size(cap, sizeof(cap), c->fs_size);
-	finding_size(used, sizeof(used), c->fs_used);
+	finding_size(used, sizeof(used), fs_used);
 	finding_size(freeb, sizeof(freeb), room);
 	finding_size(wantb, sizeof(wantb), want);
 	snprintf(head, sizeof(head), "%s failed with ENOSPC: %s (%s) had %s free, %s used%s%s", what,
