@@ -19,6 +19,7 @@
 
 BUILD     ?= build
 CC        ?= cc
+CXX       ?= c++
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
 ARCH      := x86
@@ -30,8 +31,13 @@ SANFLAGS  ?=
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter $(WERROR) \
              -Iuser -I$(BUILD) -D_GNU_SOURCE $(SANFLAGS)
+# The one C++ file, user/log/jval.cc, wraps simdjson for the log reader:
+# no exceptions, no RTTI, the C code's warnings.
+CXXFLAGS  ?= -O2 -g
+CXXFLAGS  += -std=c++17 -fno-exceptions -fno-rtti -Wall -Wextra -Wno-unused-parameter \
+             $(WERROR) -Iuser -I$(BUILD) -D_GNU_SOURCE $(SANFLAGS)
 # What the core library (libshmwatch.a) needs; the binary adds libbpf.
-CORE_LDLIBS := -ldw -lelf -lz -ljson-c -lmicrohttpd -lncursesw -lpthread
+CORE_LDLIBS := -ldw -lelf -lz -lsimdjson -ljson-c -lmicrohttpd -lncursesw -lpthread -lstdc++
 LDLIBS    := -lbpf $(CORE_LDLIBS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
              -Ivmlinux/$(ARCH) -Iuser
@@ -47,10 +53,11 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
 # needs bash-completion's helpers, the top test drives `shmwatch top` in
 # tmux, the report test renders a report in headless chromium, and the
 # container tests run real containers with podman and runc.  The live
-# view (top) is drawn with ncurses.
+# view (top) is drawn with ncurses; analyze reads logs with simdjson (a
+# C++ library, hence g++) and json-c.
 DEPS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
         libcmocka-dev libjson-c-dev libdw-dev pkg-config python3 jq iproute2 \
-        libclang-rt-14-dev stress-ng libmicrohttpd-dev libncurses-dev
+        libclang-rt-14-dev stress-ng libmicrohttpd-dev libncurses-dev g++ libsimdjson-dev
 TEST_DEPS := prometheus prometheus-node-exporter build-essential debhelper git lintian \
         debootstrap systemd man-db procps logrotate bash-completion tmux chromium \
         podman runc
@@ -58,7 +65,9 @@ TEST_DEPS := prometheus prometheus-node-exporter build-essential debhelper git l
 # Everything in user/ but the entry point and the libbpf glue is pure and
 # goes into a library the unit tests link against.
 CORE_SRCS := $(filter-out user/main.c user/trace/capture.c,$(wildcard user/*.c user/*/*.c))
-CORE_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS))
+CORE_CXX_SRCS := $(wildcard user/*/*.cc)
+CORE_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS)) \
+             $(patsubst user/%.cc,$(BUILD)/obj/%.o,$(CORE_CXX_SRCS))
 # Unit tests mirror user/'s rooms; each builds to build/tests/test_NAME.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c tests/unit/*/test_*.c)
 UNIT_BINS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(UNIT_SRCS)))
@@ -89,6 +98,10 @@ $(BUILD)/shmwatch.skel.h: $(BUILD)/shmwatch.bpf.o
 $(BUILD)/obj/%.o: user/%.c $(HEADERS) | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: user/%.cc $(HEADERS) | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
 
 $(BUILD)/obj/trace/capture.o $(BUILD)/obj/main.o: $(BUILD)/shmwatch.skel.h
 
@@ -181,8 +194,9 @@ FUZZ_RUNS  ?= 15000
 FUZZ_TIME  ?= 120
 FUZZ_BIN   := $(FUZZ_BUILD)/fuzz_analyze
 
-$(FUZZ_BIN): tests/fuzz/fuzz_analyze.c $(CORE_SRCS) $(HEADERS)
-	$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(CLANG) SANFLAGS="$(FUZZ_FLAGS)" \
+$(FUZZ_BIN): tests/fuzz/fuzz_analyze.c $(CORE_SRCS) $(CORE_CXX_SRCS) $(HEADERS)
+	$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(CLANG) CXX=$(CLANG)++ \
+		SANFLAGS="$(FUZZ_FLAGS)" \
 		$(FUZZ_BUILD)/libshmwatch.a
 	$(CLANG) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -I$(FUZZ_BUILD) -o $@ $< \
 		$(FUZZ_BUILD)/libshmwatch.a $(CORE_LDLIBS)

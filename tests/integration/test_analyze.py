@@ -135,6 +135,42 @@ class CompressedTest(AnalyzeTestCase):
             self.assertEqual(len(err), 1, err)
             self.assertIn("(... | %s -dc | shmwatch analyze -)" % tool, err[0])
 
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz", "corpus")
+
+
+class ParsersTest(AnalyzeTestCase):
+    """The reader parses a line with simdjson, and with json-c the lines
+    simdjson refuses (user/log/jval.h): a member that only json-c reads,
+    a number past a double's range, put into every line of the corpus's
+    real logs must change nothing in what analyze makes of them."""
+
+    def test_json_c_reads_what_simdjson_reads(self):
+        logs = 0
+        for name in sorted(f for f in os.listdir(CORPUS) if f.endswith(".json")):
+            with open(os.path.join(CORPUS, name)) as f:
+                lines = f.read().splitlines()
+            # Real logs only, whose every line is an object (parsers.json
+            # is the fuzzer's seed of malformed lines).
+            try:
+                if not all(isinstance(json.loads(l), dict) for l in lines):
+                    continue
+            except ValueError:
+                continue
+            logs += 1
+            twin = "".join('{"from_a_newer_writer":1e999,' + l[1:] + "\n" for l in lines)
+            runs = []
+            for log, folded in ((os.path.join(CORPUS, name), self.path("a.folded")),
+                                (self.file(name, twin), self.path("b.folded"))):
+                run = self.analyze("--format", "json", "--folded", folded, log)
+                with open(folded) as f:
+                    runs.append(run + (f.read(),))
+            self.assertEqual(runs[0][0], 0, (name, runs[0][2]))
+            self.assertEqual(runs[0], runs[1], name)
+            stats = [json.loads(l) for l in runs[0][1].splitlines() if '"type":"stats"' in l]
+            self.assertEqual(stats[-1]["events"], sum(1 for l in lines if '"event"' in l), name)
+        self.assertGreater(logs, 5)
+
+
 class ExitStatusTest(AnalyzeTestCase):
     def test_empty_log(self):
         empty = self.file("empty.json", "")

@@ -285,7 +285,7 @@ class PackageTest(ScratchTestCase):
         self.assertEqual(fields["Maintainer"], MAINTAINER)
         self.assertEqual(fields["Description"], "eBPF tracer for shared-memory misuse")
         depends = {d.split()[0] for d in fields["Depends"].split(", ")}
-        self.assertLessEqual({"libbpf1", "libc6", "libdw1", "libelf1", "libjson-c5",
+        self.assertLessEqual({"libbpf1", "libc6", "libdw1", "libelf1", "libjson-c5", "libsimdjson14",
                               "libmicrohttpd12", "zlib1g", "procps"}, depends)
 
     def test_conffile_and_maintainer_scripts(self):

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * logread.c - the NDJSON log reader behind logread.h: the reader object,
- * its lines (from linesrc.c) parsed by json-c, each object handed to the
- * record parser (logread_records.c), and what goes wrong with a line
- * counted and reported.
+ * its lines (from linesrc.c) parsed by simdjson or json-c (jval.h), each
+ * object handed to the record parser (logread_records.c), and what goes
+ * wrong with a line counted and reported.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,19 +24,16 @@ static bool is_blank(const char *s, size_t len)
 	return true;
 }
 
-/* Parse one line into rec: 0, or one of the BAD_* / UNKNOWN_NAME results,
- * or a negative errno. */
-static int parse_line(struct logread *r, size_t len, struct log_record *rec)
+/* A line simdjson refused, read by json-c: why it is not JSON, or a line
+ * simdjson cannot read (a number beyond 64 bits) parsed into rec. */
+static int parse_line_json_c(struct logread *r, size_t len, struct log_record *rec)
 {
 	enum json_tokener_error jerr;
 	struct json_object *o;
+	struct jval root;
 	size_t end;
 	int ret;
 
-	if (memchr(r->buf, '\0', len)) {
-		snprintf(r->err, sizeof(r->err), "NUL byte in the line");
-		return BAD_JSON;
-	}
 	json_tokener_reset(r->tok);
 	o = json_tokener_parse_ex(r->tok, r->buf, (int)len);
 	jerr = json_tokener_get_error(r->tok);
@@ -48,17 +45,43 @@ static int parse_line(struct logread *r, size_t len, struct log_record *rec)
 		return BAD_JSON;
 	}
 	end = json_tokener_get_parse_end(r->tok);
+	jval_from_json_c(&root, o);
 	if (!is_blank(r->buf + end, len - end)) {
 		ret = logread_bad(r, "text after the JSON object at byte %zu", end + 1);
 	} else if (!json_object_is_type(o, json_type_object)) {
 		ret = logread_bad(r, "a record must be a JSON object, not %s",
-			  json_type_to_name(json_object_get_type(o)));
+				  jtype_name(jval_type(&root)));
 	} else if (!(ret = logread_check_numbers(r, r->buf, end))) {
 		memset(rec, 0, sizeof(*rec));
-		ret = logread_parse_record(r, o, rec);
+		ret = logread_parse_record(r, &root, rec);
 	}
 	json_object_put(o);
 	return ret;
+}
+
+/* Parse one line into rec: 0, or one of the BAD_* / UNKNOWN_NAME results,
+ * or a negative errno.  simdjson reads it, or json-c when simdjson will
+ * not (jval.h says why both). */
+static int parse_line(struct logread *r, size_t len, struct log_record *rec)
+{
+	struct jval root;
+	int ret;
+
+	if (memchr(r->buf, '\0', len)) {
+		snprintf(r->err, sizeof(r->err), "NUL byte in the line");
+		return BAD_JSON;
+	}
+	ret = jparser__parse(r->jp, r->buf, len, &root);
+	if (ret < 0)
+		return ret;
+	if (ret)
+		return parse_line_json_c(r, len, rec);
+	if (jval_type(&root) != JT_OBJECT)
+		return logread_bad(r, "a record must be a JSON object, not %s",
+				   jtype_name(jval_type(&root)));
+	r->clamped_high = r->clamped_low = false;
+	memset(rec, 0, sizeof(*rec));
+	return logread_parse_record(r, &root, rec);
 }
 
 /* A bad line: reported, counted; true when reading must stop. */
@@ -153,9 +176,10 @@ static struct logread *logread_alloc(const char *name, const struct logread_opts
 		goto nomem;
 	if (opts)
 		r->opts = *opts;
+	r->jp = jparser__new();
 	r->tok = json_tokener_new();
 	r->name = strdup(name);
-	if (!r->tok || !r->name)
+	if (!r->jp || !r->tok || !r->name)
 		goto nomem;
 	json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	return r;
@@ -239,6 +263,7 @@ void logread__free(struct logread *r)
 	if (!r)
 		return;
 	linesrc__free(r->src);
+	jparser__free(r->jp);
 	if (r->tok)
 		json_tokener_free(r->tok);
 	for (int i = 0; i < r->n_unknown; i++)

@@ -44,10 +44,11 @@ int logread_bad(struct logread *r, const char *fmt, ...)
  * Copy a JSON string into a fixed field, cut at a character boundary so
  * that a long name does not end in half a UTF-8 sequence.
  */
-void logread_copy_str(char *dst, size_t size, struct json_object *v)
+void logread_copy_str(char *dst, size_t size, struct jval *v)
 {
-	const char *s = json_object_get_string(v);
-	size_t n = strnlen(s, (size_t)json_object_get_string_len(v));
+	size_t len;
+	const char *s = jval_str(v, &len);
+	size_t n = strnlen(s, len);
 
 	if (n >= size) {
 		n = size - 1;
@@ -63,48 +64,48 @@ void logread_copy_str(char *dst, size_t size, struct json_object *v)
  * not required, BAD_LINE otherwise.  where names the enclosing object in
  * messages ("args.shmflg").
  */
-int logread_member(struct logread *r, struct json_object *o, const char *where, const char *key,
-		   enum json_type t, bool required, struct json_object **out)
+int logread_member(struct logread *r, struct jval *o, const char *where, const char *key,
+		   enum jtype t, bool required, struct jval *out)
 {
-	struct json_object *v;
+	struct jval v;
 
-	if (!json_object_object_get_ex(o, key, &v)) {
+	if (!jval_member(o, key, &v)) {
 		if (!required)
 			return -ENOENT;
 		return logread_bad(r, "\"%s%s%s\" is missing", where, *where ? "." : "", key);
 	}
-	if (!json_object_is_type(v, t))
+	if (jval_type(&v) != t)
 		return logread_bad(r, "\"%s%s%s\" should be %s, not %s", where, *where ? "." : "",
-				   key, t == json_type_int ? "an integer" : json_type_to_name(t),
-				   json_type_to_name(json_object_get_type(v)));
+				   key, t == JT_INT ? "an integer" : jtype_name(t),
+				   jtype_name(jval_type(&v)));
 	*out = v;
 	return 0;
 }
 
 /* An unsigned integer no larger than max. */
-int logread_get_uint(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_uint(struct logread *r, struct jval *o, const char *where, const char *key,
 		     bool required, __u64 max, __u64 *out)
 {
-	struct json_object *v;
-	int ret = logread_member(r, o, where, key, json_type_int, required, &v);
+	struct jval v;
+	int ret = logread_member(r, o, where, key, JT_INT, required, &v);
 	__u64 u;
 
 	if (ret)
 		return ret;
-	u = json_object_get_uint64(v);
-	if (json_object_get_int64(v) < 0 || u > max || (u == UINT64_MAX && r->clamped_high))
+	u = jval_uint64(&v);
+	if (jval_int64(&v) < 0 || u > max || (u == UINT64_MAX && r->clamped_high))
 		return logread_bad(r, "\"%s%s%s\" is out of range", where, *where ? "." : "", key);
 	*out = u;
 	return 0;
 }
 
-int logread_get_u64(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_u64(struct logread *r, struct jval *o, const char *where, const char *key,
 		    bool required, __u64 *out)
 {
 	return logread_get_uint(r, o, where, key, required, UINT64_MAX, out);
 }
 
-int logread_get_u32(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_u32(struct logread *r, struct jval *o, const char *where, const char *key,
 		    bool required, __u32 *out)
 {
 	__u64 v = *out; /* kept when an optional member is absent */
@@ -116,25 +117,25 @@ int logread_get_u32(struct logread *r, struct json_object *o, const char *where,
 }
 
 /* A signed integer within [min, max]. */
-int logread_get_int(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_int(struct logread *r, struct jval *o, const char *where, const char *key,
 		    bool required, __s64 min, __s64 max, __s64 *out)
 {
-	struct json_object *v;
-	int ret = logread_member(r, o, where, key, json_type_int, required, &v);
+	struct jval v;
+	int ret = logread_member(r, o, where, key, JT_INT, required, &v);
 	__s64 s;
 
 	if (ret)
 		return ret;
-	s = json_object_get_int64(v);
-	/* json-c keeps values past INT64_MAX as unsigned; get_int64 clamps. */
-	if (s < min || s > max || (s == INT64_MAX && json_object_get_uint64(v) > INT64_MAX) ||
+	s = jval_int64(&v);
+	/* Values past INT64_MAX are kept as unsigned; jval_int64 clamps. */
+	if (s < min || s > max || (s == INT64_MAX && jval_uint64(&v) > INT64_MAX) ||
 	    (s == INT64_MIN && r->clamped_low))
 		return logread_bad(r, "\"%s%s%s\" is out of range", where, *where ? "." : "", key);
 	*out = s;
 	return 0;
 }
 
-int logread_get_s32(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_s32(struct logread *r, struct jval *o, const char *where, const char *key,
 		    bool required, __s32 *out)
 {
 	__s64 v = 0;
@@ -145,25 +146,25 @@ int logread_get_s32(struct logread *r, struct json_object *o, const char *where,
 	return ret;
 }
 
-int logread_get_bool(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_bool(struct logread *r, struct jval *o, const char *where, const char *key,
 		     bool required, bool *out)
 {
-	struct json_object *v;
-	int ret = logread_member(r, o, where, key, json_type_boolean, required, &v);
+	struct jval v;
+	int ret = logread_member(r, o, where, key, JT_BOOL, required, &v);
 
 	if (!ret)
-		*out = json_object_get_boolean(v);
+		*out = jval_bool(&v);
 	return ret;
 }
 
-int logread_get_str(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_str(struct logread *r, struct jval *o, const char *where, const char *key,
 		    bool required, char *buf, size_t size)
 {
-	struct json_object *v;
-	int ret = logread_member(r, o, where, key, json_type_string, required, &v);
+	struct jval v;
+	int ret = logread_member(r, o, where, key, JT_STRING, required, &v);
 
 	if (!ret)
-		logread_copy_str(buf, size, v);
+		logread_copy_str(buf, size, &v);
 	return ret;
 }
 
@@ -224,11 +225,11 @@ int logread_unknown(struct logread *r, const char *what, const char *name)
 	return UNKNOWN_NAME;
 }
 
-bool logread_null_member(struct json_object *o, const char *key)
+bool logread_null_member(struct jval *o, const char *key)
 {
-	struct json_object *v;
+	struct jval v;
 
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_null);
+	return jval_member(o, key, &v) && jval_type(&v) == JT_NULL;
 }
 
 static bool is_digit(char c)

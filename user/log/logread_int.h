@@ -9,6 +9,7 @@
 #define SHMWATCH_LOGREAD_INT_H
 
 #include <json-c/json.h>
+#include "log/jval.h"
 #include "log/linesrc.h"
 #include "log/logread.h"
 
@@ -21,10 +22,12 @@ struct logread {
 	struct logread_counts counts;
 	unsigned long line;
 	char *buf; /* the line being parsed, from src */
+	struct jparser *jp;
 	struct json_tokener *tok;
 	char err[256];
-	/* The line holds an integer literal json-c clamped to 2^64-1 (high)
-	 * or to -2^63 (low): such a value read from it is out of range. */
+	/* The line, read by json-c, holds an integer literal json-c clamped
+	 * to 2^64-1 (high) or to -2^63 (low): such a value read from it is
+	 * out of range.  (simdjson refuses such a line; json-c reads it.) */
 	bool clamped_high;
 	bool clamped_low;
 	bool warned_schema;
@@ -62,29 +65,29 @@ enum {
 /* The reader's diagnostics: "file:line: msg", or through opts.diag. */
 void logread_diag(struct logread *r, unsigned long line, bool warning, const char *fmt, ...);
 int logread_bad(struct logread *r, const char *fmt, ...);
-void logread_copy_str(char *dst, size_t size, struct json_object *v);
-int logread_member(struct logread *r, struct json_object *o, const char *where, const char *key,
-		   enum json_type t, bool required, struct json_object **out);
-int logread_get_uint(struct logread *r, struct json_object *o, const char *where, const char *key,
+void logread_copy_str(char *dst, size_t size, struct jval *v);
+int logread_member(struct logread *r, struct jval *o, const char *where, const char *key,
+		   enum jtype t, bool required, struct jval *out);
+int logread_get_uint(struct logread *r, struct jval *o, const char *where, const char *key,
 		     bool required, __u64 max, __u64 *out);
-int logread_get_u64(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_u64(struct logread *r, struct jval *o, const char *where, const char *key,
 		    bool required, __u64 *out);
-int logread_get_u32(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_u32(struct logread *r, struct jval *o, const char *where, const char *key,
 		    bool required, __u32 *out);
-int logread_get_int(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_int(struct logread *r, struct jval *o, const char *where, const char *key,
 		    bool required, __s64 min, __s64 max, __s64 *out);
-int logread_get_s32(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_s32(struct logread *r, struct jval *o, const char *where, const char *key,
 		    bool required, __s32 *out);
-int logread_get_bool(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_bool(struct logread *r, struct jval *o, const char *where, const char *key,
 		     bool required, bool *out);
-int logread_get_str(struct logread *r, struct json_object *o, const char *where, const char *key,
+int logread_get_str(struct logread *r, struct jval *o, const char *where, const char *key,
 		    bool required, char *buf, size_t size);
 int logread_unknown(struct logread *r, const char *what, const char *name);
-bool logread_null_member(struct json_object *o, const char *key);
+bool logread_null_member(struct jval *o, const char *key);
 int logread_check_numbers(struct logread *r, const char *s, size_t len);
 
 /* One record from a line's JSON object into rec (zeroed): 0, BAD_LINE,
  * or UNKNOWN_NAME for a record type or event this version does not know. */
-int logread_parse_record(struct logread *r, struct json_object *o, struct log_record *rec);
+int logread_parse_record(struct logread *r, struct jval *o, struct log_record *rec);
 
 #endif

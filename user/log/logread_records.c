@@ -23,9 +23,11 @@ void logread_default_header(struct sw_header *h)
 	h->max_size = SW_LOG_DEFAULT_MAX_SIZE;
 }
 
-static int parse_header(struct logread *r, struct json_object *o, struct sw_header *h)
+static int parse_header(struct logread *r, struct jval *o, struct sw_header *h)
 {
-	struct json_object *v;
+	struct jval v, p;
+	struct jiter it;
+	const char *key;
 	__u64 schema, leak_count = 0;
 	int ret;
 
@@ -77,11 +79,12 @@ static int parse_header(struct logread *r, struct json_object *o, struct sw_head
 
 	free(r->command);
 	r->command = NULL;
-	if (json_object_object_get_ex(o, "command", &v) &&
-	    !json_object_is_type(v, json_type_null)) {
-		if (!json_object_is_type(v, json_type_string))
+	if (jval_member(o, "command", &v) && jval_type(&v) != JT_NULL) {
+		size_t len;
+
+		if (jval_type(&v) != JT_STRING)
 			return logread_bad(r, "\"command\" should be a string or null");
-		r->command = strdup(json_object_get_string(v));
+		r->command = strdup(jval_str(&v, &len));
 		if (!r->command)
 			return -ENOMEM;
 		h->command = r->command;
@@ -89,20 +92,19 @@ static int parse_header(struct logread *r, struct json_object *o, struct sw_head
 
 	free(r->pids);
 	r->pids = NULL;
-	ret = logread_member(r, o, "", "pids", json_type_array, false, &v);
+	ret = logread_member(r, o, "", "pids", JT_ARRAY, false, &v);
 	if (ret > 0)
 		return ret;
-	if (!ret && json_object_array_length(v)) {
-		size_t n = json_object_array_length(v);
+	if (!ret && jval_len(&v)) {
+		size_t n = jval_len(&v), i = 0;
 
 		r->pids = calloc(n, sizeof(*r->pids));
 		if (!r->pids)
 			return -ENOMEM;
-		for (size_t i = 0; i < n; i++) {
-			struct json_object *p = json_object_array_get_idx(v, i);
-			__s64 pid = json_object_get_int64(p);
+		for (jval_iter(&v, &it); i < n && jiter_next(&it, &p, &key); i++) {
+			__s64 pid = jval_int64(&p);
 
-			if (!json_object_is_type(p, json_type_int) || pid < 0 || pid > UINT32_MAX)
+			if (jval_type(&p) != JT_INT || pid < 0 || pid > UINT32_MAX)
 				return logread_bad(r, "\"pids\" should hold process ids");
 			r->pids[i] = (__u32)pid;
 		}
@@ -112,10 +114,10 @@ static int parse_header(struct logread *r, struct json_object *o, struct sw_head
 	return 0;
 }
 
-static int get_arg(struct logread *r, struct json_object *args, const struct sw_arg_desc *d,
+static int get_arg(struct logread *r, struct jval *args, const struct sw_arg_desc *d,
 		   struct sw_event *e, __u64 *out)
 {
-	struct json_object *flags;
+	struct jval flags;
 	__s64 s;
 
 	switch (d->type) {
@@ -142,9 +144,9 @@ static int get_arg(struct logread *r, struct json_object *args, const struct sw_
 	default: { /* flags: {"value": N, "names": [...]}, the names are derived */
 		char where[48];
 
-		TRY(logread_member(r, args, "args", d->name, json_type_object, true, &flags));
+		TRY(logread_member(r, args, "args", d->name, JT_OBJECT, true, &flags));
 		snprintf(where, sizeof(where), "args.%s", d->name);
-		return logread_get_u64(r, flags, where, "value", true, out);
+		return logread_get_u64(r, &flags, where, "value", true, out);
 	}
 	}
 }
@@ -152,7 +154,7 @@ static int get_arg(struct logread *r, struct json_object *args, const struct sw_
 /* A backing by name; one this version cannot name is a newer writer's:
  * guessing would change the findings, so the event is skipped like an
  * unknown call. */
-static int get_backing(struct logread *r, struct json_object *o, const char *where, __u32 *out)
+static int get_backing(struct logread *r, struct jval *o, const char *where, __u32 *out)
 {
 	char backing[32];
 
@@ -163,19 +165,20 @@ static int get_backing(struct logread *r, struct json_object *o, const char *whe
 	return 0;
 }
 
-static int get_fs(struct logread *r, struct json_object *o, const char *where, __u64 *used,
+static int get_fs(struct logread *r, struct jval *o, const char *where, __u64 *used,
 		  __u64 *size)
 {
 	TRY(logread_get_u64(r, o, where, "fs_used", true, used));
 	return logread_get_u64(r, o, where, "fs_size", true, size);
 }
 
-static int parse_map(struct logread *r, struct json_object *o, struct sw_call_info *c)
+static int parse_map(struct logread *r, struct jval *o, struct sw_call_info *c)
 {
-	struct json_object *map;
+	struct jval m;
+	struct jval *map = &m;
 	bool created = false;
 	__u32 backing;
-	int ret = logread_member(r, o, "", "map", json_type_object, false, &map);
+	int ret = logread_member(r, o, "", "map", JT_OBJECT, false, &m);
 
 	if (ret)
 		return ret > 0 ? ret : 0;
@@ -197,38 +200,38 @@ static int parse_map(struct logread *r, struct json_object *o, struct sw_call_in
  * [{"ino": N, "bytes": N[, "nlink": N]}, ...]; nlink is read when the
  * caller keeps it.  A ret > 0 from logread_member is an error already
  * reported; -ENOENT, an optional list that is absent. */
-static int parse_top(struct logread *r, struct json_object *m, const char *where,
+static int parse_top(struct logread *r, struct jval *m, const char *where,
 		     bool required, struct sw_holder *top, __u32 *nlink)
 {
-	struct json_object *arr;
+	struct jval arr, h;
+	struct jiter it;
+	const char *key;
 	char at[64];
-	size_t n;
-	int ret = logread_member(r, m, where, "top", json_type_array, required, &arr);
+	int ret = logread_member(r, m, where, "top", JT_ARRAY, required, &arr);
 
 	if (ret)
 		return ret > 0 ? ret : 0;
 	snprintf(at, sizeof(at), "%s.top", where);
-	n = json_object_array_length(arr);
-	for (size_t i = 0; i < n && i < SW_TOP_HOLDERS; i++) {
-		struct json_object *h = json_object_array_get_idx(arr, i);
-
-		if (!json_object_is_type(h, json_type_object))
+	jval_iter(&arr, &it);
+	for (size_t i = 0; i < SW_TOP_HOLDERS && jiter_next(&it, &h, &key); i++) {
+		if (jval_type(&h) != JT_OBJECT)
 			return logread_bad(r, "\"%s\" should be an array of objects", at);
-		TRY(logread_get_u64(r, h, at, "ino", true, &top[i].ino));
-		TRY(logread_get_u64(r, h, at, "bytes", true, &top[i].bytes));
+		TRY(logread_get_u64(r, &h, at, "ino", true, &top[i].ino));
+		TRY(logread_get_u64(r, &h, at, "bytes", true, &top[i].bytes));
 		if (nlink)
-			TRY(logread_get_u32(r, h, at, "nlink", true, &nlink[i]));
+			TRY(logread_get_u32(r, &h, at, "nlink", true, &nlink[i]));
 	}
 	return 0;
 }
 
-static int parse_file_object(struct logread *r, struct json_object *o, struct sw_event *e)
+static int parse_file_object(struct logread *r, struct jval *o, struct sw_event *e)
 {
 	struct sw_call_info *c = &e->c;
-	struct json_object *obj;
+	struct jval ob;
+	struct jval *obj = &ob;
 	bool created = false;
 	__u32 backing;
-	int ret = logread_member(r, o, "", "object", json_type_object, false, &obj);
+	int ret = logread_member(r, o, "", "object", JT_OBJECT, false, &ob);
 
 	if (ret)
 		return ret > 0 ? ret : 0;
@@ -247,11 +250,12 @@ static int parse_file_object(struct logread *r, struct json_object *o, struct sw
 	return parse_top(r, obj, "object", false, e->space.top, e->space.nlink);
 }
 
-static int parse_fault_mapping(struct logread *r, struct json_object *args,
+static int parse_fault_mapping(struct logread *r, struct jval *args,
 			       struct sw_signal_info *s)
 {
-	struct json_object *m;
-	int ret = logread_member(r, args, "args", "mapping", json_type_object, false, &m);
+	struct jval mv;
+	struct jval *m = &mv;
+	int ret = logread_member(r, args, "args", "mapping", JT_OBJECT, false, &mv);
 
 	if (ret)
 		return ret > 0 ? ret : 0;
@@ -266,7 +270,7 @@ static int parse_fault_mapping(struct logread *r, struct json_object *args,
 	return parse_top(r, m, "args.mapping", true, s->top, NULL);
 }
 
-static int parse_call(struct logread *r, struct json_object *o, struct json_object *args,
+static int parse_call(struct logread *r, struct jval *o, struct jval *args,
 		      struct sw_event *e)
 {
 	const struct sw_call_desc *d = &sw_calls[e->call];
@@ -285,31 +289,33 @@ static int parse_call(struct logread *r, struct json_object *o, struct json_obje
 
 /* "argv" back into NUL-ended arguments; what does not fit is cut, as the
  * kernel side cuts. */
-static int parse_argv(struct logread *r, struct json_object *args, struct sw_exec_info *x)
+static int parse_argv(struct logread *r, struct jval *args, struct sw_exec_info *x)
 {
-	struct json_object *v;
+	struct jval v, a;
+	struct jiter it;
+	const char *key;
 	bool cut = false;
-	size_t n, used = 0;
-	int ret = logread_member(r, args, "args", "argv", json_type_array, false, &v);
+	size_t used = 0;
+	int ret = logread_member(r, args, "args", "argv", JT_ARRAY, false, &v);
 
 	if (ret)
 		return ret > 0 ? ret : 0;
 	TRY(logread_get_bool(r, args, "args", "argv_truncated", false, &cut));
-	n = json_object_array_length(v);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *a = json_object_array_get_idx(v, i);
+	for (jval_iter(&v, &it); jiter_next(&it, &a, &key);) {
 		size_t len;
+		const char *s;
 
-		if (!json_object_is_type(a, json_type_string))
+		if (jval_type(&a) != JT_STRING)
 			return logread_bad(r, "\"args.argv\" should hold strings");
-		len = strnlen(json_object_get_string(a), (size_t)json_object_get_string_len(a));
+		s = jval_str(&a, &len);
+		len = strnlen(s, len);
 		if (used + len + 1 > SW_ARGV_LEN) {
-			memcpy(x->argv + used, json_object_get_string(a), SW_ARGV_LEN - used);
+			memcpy(x->argv + used, s, SW_ARGV_LEN - used);
 			used = SW_ARGV_LEN;
 			cut = true;
 			break;
 		}
-		memcpy(x->argv + used, json_object_get_string(a), len + 1);
+		memcpy(x->argv + used, s, len + 1);
 		used += len + 1;
 	}
 	/* A cut last argument has no NUL of its own. */
@@ -320,7 +326,7 @@ static int parse_argv(struct logread *r, struct json_object *args, struct sw_exe
 	return 0;
 }
 
-static int parse_lifecycle(struct logread *r, struct json_object *args, struct sw_event *e)
+static int parse_lifecycle(struct logread *r, struct jval *args, struct sw_event *e)
 {
 	bool shares_vm = false;
 
@@ -347,19 +353,19 @@ static int parse_lifecycle(struct logread *r, struct json_object *args, struct s
 }
 
 /* A string or null member of a frame, kept in r->frame_strs. */
-static int frame_str(struct logread *r, struct json_object *fo, const char *key, const char **out)
+static int frame_str(struct logread *r, struct jval *fo, const char *key, const char **out)
 {
-	struct json_object *v;
+	struct jval v;
 	const char *s;
 	size_t len;
 
 	*out = NULL;
-	if (!json_object_object_get_ex(fo, key, &v) || json_object_is_type(v, json_type_null))
+	if (!jval_member(fo, key, &v) || jval_type(&v) == JT_NULL)
 		return 0;
-	if (!json_object_is_type(v, json_type_string))
+	if (jval_type(&v) != JT_STRING)
 		return logread_bad(r, "\"stack[].%s\" should be a string or null", key);
-	s = json_object_get_string(v);
-	len = strnlen(s, 255);
+	s = jval_str(&v, &len);
+	len = strnlen(s, len < 255 ? len : 255);
 	if (r->frame_used + len + 1 > sizeof(r->frame_strs))
 		return 0; /* keep the frame, lose the name */
 	memcpy(r->frame_strs + r->frame_used, s, len);
@@ -370,25 +376,26 @@ static int frame_str(struct logread *r, struct json_object *fo, const char *key,
 }
 
 /* "stack": [{"ip", "module", "function", "offset", "file", "line"}, ...] */
-static int parse_stack(struct logread *r, struct json_object *o, struct sw_event *e,
+static int parse_stack(struct logread *r, struct jval *o, struct sw_event *e,
 		       struct sw_frame *frames)
 {
-	struct json_object *stack;
-	size_t n;
+	struct jval stack, fv;
+	struct jval *fo = &fv;
+	struct jiter it;
+	const char *key;
 
 	r->frame_used = 0;
-	if (!json_object_object_get_ex(o, "stack", &stack))
+	if (!jval_member(o, "stack", &stack))
 		return 0;
-	if (!json_object_is_type(stack, json_type_array))
+	if (jval_type(&stack) != JT_ARRAY)
 		return logread_bad(r, "\"stack\" should be an array");
-	n = json_object_array_length(stack);
-	for (size_t i = 0; i < n && i < SW_MAX_FRAMES; i++) {
-		struct json_object *fo = json_object_array_get_idx(stack, i);
+	jval_iter(&stack, &it);
+	for (size_t i = 0; i < SW_MAX_FRAMES && jiter_next(&it, &fv, &key); i++) {
 		struct sw_frame *f = &frames[i];
 		__s64 line = 0;
 
 		memset(f, 0, sizeof(*f));
-		if (!json_object_is_type(fo, json_type_object))
+		if (jval_type(fo) != JT_OBJECT)
 			return logread_bad(r, "\"stack[]\" should hold objects");
 		TRY(logread_get_u64(r, fo, "stack[]", "ip", true, &f->ip));
 		if (!logread_null_member(fo, "offset"))
@@ -407,17 +414,17 @@ static int parse_stack(struct logread *r, struct json_object *o, struct sw_event
 
 /* "container": {"runtime", "id", names...}; an unknown runtime is a
  * newer version's, and the container is then left out. */
-static int parse_container(struct logread *r, struct json_object *o, struct log_record *rec)
+static int parse_container(struct logread *r, struct jval *o, struct log_record *rec)
 {
 	struct container_info *ci = &rec->container;
 	struct container_names *n = &ci->names;
-	struct json_object *c = NULL;
+	struct jval cv;
+	struct jval *c = &cv;
 	char runtime[32], qos[32] = "";
-	int rt, q;
+	int rt, q, ret = logread_member(r, o, "", "container", JT_OBJECT, false, &cv);
 
-	TRY(logread_member(r, o, "", "container", json_type_object, false, &c));
-	if (!c)
-		return 0;
+	if (ret)
+		return ret > 0 ? ret : 0;
 	TRY(logread_get_str(r, c, "container", "runtime", true, runtime, sizeof(runtime)));
 	TRY(logread_get_str(r, c, "container", "id", false, ci->ref.id, sizeof(ci->ref.id)));
 	TRY(logread_get_str(r, c, "container", "name", false, n->name, sizeof(n->name)));
@@ -442,10 +449,11 @@ static int parse_container(struct logread *r, struct json_object *o, struct log_
 	return 0;
 }
 
-static int parse_event(struct logread *r, struct json_object *o, struct sw_event *e,
+static int parse_event(struct logread *r, struct jval *o, struct sw_event *e,
 		       struct sw_frame *frames)
 {
-	struct json_object *args;
+	struct jval av;
+	struct jval *args = &av;
 	char name[32];
 
 	memset(e, 0, sizeof(*e));
@@ -468,7 +476,7 @@ static int parse_event(struct logread *r, struct json_object *o, struct sw_event
 	TRY(logread_get_u32(r, o, "", "ipc_ns", false, &e->ipc_ns));
 	TRY(logread_get_u64(r, o, "", "cgroup", true, &e->cgroup_id));
 	TRY(logread_get_str(r, o, "", "comm", true, e->comm, sizeof(e->comm)));
-	TRY(logread_member(r, o, "", "args", json_type_object, true, &args));
+	TRY(logread_member(r, o, "", "args", JT_OBJECT, true, &av));
 	TRY(parse_stack(r, o, e, frames));
 	if (e->kind == SW_EV_CALL) {
 		bool cut = false;
@@ -483,26 +491,27 @@ static int parse_event(struct logread *r, struct json_object *o, struct sw_event
 
 /* {"shmget": N, ..., "fork": N, ...} into a slot array; unknown names are
  * a newer version's and ignored.  kinds: NULL when only calls belong. */
-static int parse_counts(struct logread *r, struct json_object *o, const char *key, __u64 *calls,
+static int parse_counts(struct logread *r, struct jval *o, const char *key, __u64 *calls,
 			__u64 *kinds)
 {
-	struct json_object *counts;
-	int ret = logread_member(r, o, "", key, json_type_object, kinds != NULL, &counts);
+	struct jval counts, v;
+	struct jiter it;
+	const char *name;
+	int ret = logread_member(r, o, "", key, JT_OBJECT, kinds != NULL, &counts);
 
 	if (ret)
 		return ret > 0 ? ret : 0;
-	json_object_object_foreach(counts, name, v) {
+	for (jval_iter(&counts, &it); jiter_next(&it, &v, &name);) {
 		__u32 call = sw_call_by_name(name), kind = sw_kind_by_name(name);
 		__u64 *slot = call ? &calls[call] : kind && kinds ? &kinds[kind] : NULL;
 
-		(void)v;
 		if (slot)
-			TRY(logread_get_u64(r, counts, key, name, true, slot));
+			TRY(logread_get_u64(r, &counts, key, name, true, slot));
 	}
 	return 0;
 }
 
-static int parse_stats(struct logread *r, struct json_object *o, struct sw_stats *st)
+static int parse_stats(struct logread *r, struct jval *o, struct sw_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	TRY(logread_get_u64(r, o, "", "ts_ns", true, &st->ts_ns));
@@ -517,7 +526,7 @@ static int parse_stats(struct logread *r, struct json_object *o, struct sw_stats
 	return 0;
 }
 
-int logread_parse_record(struct logread *r, struct json_object *o, struct log_record *rec)
+int logread_parse_record(struct logread *r, struct jval *o, struct log_record *rec)
 {
 	char type[32];
 
