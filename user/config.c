@@ -189,6 +189,7 @@ void config_analyzer_opts(const struct sw_header *h, bool keep_exited,
 	ao->shmmni = h->shmmni;
 	ao->ipc_ns = h->ipc_ns;
 	ao->mem_total = h->mem_total;
+	ao->cpus = h->cpus;
 	ao->shm_rmid_forced = h->shm_rmid_forced;
 	ao->all_mmaps = h->all_mmaps;
 	ao->growth_window_ns = h->growth_window_ns;

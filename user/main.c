@@ -141,6 +141,7 @@ static void fill_header_host(struct sw_header *h)
 	h->ipc_ns = l.ipc_ns;
 	h->shm_rmid_forced = l.shm_rmid_forced;
 	h->mem_total = l.mem_total;
+	h->cpus = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (__u32)sysconf(_SC_NPROCESSORS_ONLN) : 0;
 }
 
 static void read_lost(struct pipeline *pl, struct capture *cap, __u64 ring_size)

@@ -232,6 +232,7 @@ struct analyzer_opts {
 	__u32 ipc_ns;		 /* the IPC namespace those three are of
 				    (sw_event.ipc_ns) */
 	__u64 mem_total;	 /* RAM + swap in bytes, 0: unknown */
+	__u32 cpus;		 /* online CPUs of the traced machine, 0: unknown */
 	bool shm_rmid_forced;	 /* kernel.shm_rmid_forced */
 	__u64 growth_window_ns;	 /* attach-leak: observation window */
 	__u32 growth_threshold;	 /* attach-leak: net new holdings in window */

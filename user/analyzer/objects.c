@@ -199,7 +199,7 @@ static struct mount *note_mount(struct analyzer *a, const struct sw_event *e)
 	m->fs_size = c->fs_size;
 	m->evented |= e->kind == SW_EV_CALL;
 	mount_owner(m, e);
-	mount_used(a, m, e->ts_ns, model_space_used(e), model_space_wanted(e));
+	mount_used(a, m, e->ts_ns, model_space_used(a, e), model_space_wanted(e));
 	return m;
 }
 
@@ -215,15 +215,24 @@ void model_mount_fault(struct analyzer *a, const struct sw_event *e)
 	/* The page it faulted on and the rest of its object were wanted:
 	 * the mount was that much short. */
 	rest = s->obj_size > s->offset ? s->obj_size - s->offset : 0;
-	mount_used(a, m, e->ts_ns, model_space_used(e),
+	mount_used(a, m, e->ts_ns, model_space_used(a, e),
 		   rest > (1ULL << K_PAGE_SHIFT) ? rest : 1ULL << K_PAGE_SHIFT);
 }
 
-bool model_space_nearly_full(__u64 used, __u64 size)
+/*
+ * Each CPU but the one that refused may hold up to a batch less a page
+ * unfolded; the batch is max(32, 2 * online CPUs) pages.  A log without
+ * the CPUs (or a machine of one) leaves SW_FULL_SLACK or 1/64 of the size.
+ */
+bool model_space_nearly_full(const struct analyzer *a, __u64 used, __u64 size)
 {
+	__u64 cpus = a->opts.cpus, batch = 2 * cpus > 32 ? 2 * cpus : 32;
+	__u64 lag = cpus > 1 ? ((batch - 1) * (cpus - 1)) << K_PAGE_SHIFT : 0;
 	__u64 slack = size / 64 > SW_FULL_SLACK ? size / 64 : SW_FULL_SLACK;
 
-	return size && used + slack >= size;
+	if (lag > slack)
+		slack = lag;
+	return size && (used >= size || size - used <= slack);
 }
 
 /*
@@ -242,7 +251,7 @@ bool model_space_nearly_full(__u64 used, __u64 size)
  *   I/O error; sigbus-explained says so.)
  * A fallocate refused is not: it gives back what it took before failing.
  */
-__u64 model_space_used(const struct sw_event *e)
+__u64 model_space_used(const struct analyzer *a, const struct sw_event *e)
 {
 	const struct sw_signal_info *s = &e->sig;
 	const struct sw_call_info *c = &e->c;
@@ -250,7 +259,7 @@ __u64 model_space_used(const struct sw_event *e)
 	switch (e->kind) {
 	case SW_EV_SIGNAL:
 		if (s->signo == K_SIGBUS && s->code == K_BUS_ADRERR && s->obj_size > s->offset &&
-		    model_space_nearly_full(s->fs_used, s->fs_size))
+		    model_space_nearly_full(a, s->fs_used, s->fs_size))
 			return s->fs_used > s->fs_size ? s->fs_used : s->fs_size;
 		return s->fs_used;
 	case SW_EV_CALL:

@@ -36,10 +36,11 @@ int model_mount_biggest(const struct analyzer *a, __u32 dev, bool held,
 __u64 model_space_wanted(const struct sw_event *e);
 /* The bytes an event's size-limited tmpfs had in use, the kernel's count
  * corrected where the event shows the mount full. */
-__u64 model_space_used(const struct sw_event *e);
+__u64 model_space_used(const struct analyzer *a, const struct sw_event *e);
 /* Is a mount with used of size bytes in use full but for the lag of the
- * kernel's count (SW_FULL_SLACK)? */
-bool model_space_nearly_full(__u64 used, __u64 size);
+ * kernel's count (SW_FULL_SLACK, or what the traced machine's CPUs may
+ * hold)? */
+bool model_space_nearly_full(const struct analyzer *a, __u64 used, __u64 size);
 /* openat, memfd_create, ftruncate, fallocate, unlink, unlinkat. */
 void model_obj_call(struct analyzer *a, struct proc *p, const struct sw_event *e);
 /* A shared mapping of a memory-filesystem file was made. */

@@ -61,8 +61,9 @@ enum sw_rule_idx {
 #define SW_FAILED_RECENT_NS 1000000000ULL
 
 /* sigbus-explained: a mount counts as full when less than this is free
- * (its used-blocks counter is per-CPU batched, so it runs a little
- * behind), or less than 1/64 of its size (model_space_nearly_full). */
+ * (its used-blocks counter is per-CPU batched, so it runs behind), or
+ * less than 1/64 of its size, or than its CPUs may hold unfolded
+ * (model_space_nearly_full). */
 #define SW_FULL_SLACK (256ULL << 10)
 
 

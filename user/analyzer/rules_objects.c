@@ -333,9 +333,9 @@ void sigbus_on_signal(struct analyzer *a, struct proc *p, const struct sw_event 
 			what, off, size);
 		return;
 	}
-	finding_size(used, sizeof(used), model_space_used(e));
+	finding_size(used, sizeof(used), model_space_used(a, e));
 	finding_size(cap, sizeof(cap), s->fs_size);
-	if (model_space_nearly_full(s->fs_used, s->fs_size)) {
+	if (model_space_nearly_full(a, s->fs_used, s->fs_size)) {
 		char head[SW_MSG_LEN];
 
 		snprintf(head, sizeof(head), "%s: offset %s is inside the object (%s) but %s was full, %s of %s used",
@@ -429,7 +429,7 @@ void space_on_applied(struct analyzer *a, struct proc *p, const struct sw_event 
 			what);
 		return;
 	}
-	fs_used = model_space_used(e);
+	fs_used = model_space_used(a, e);
 	room = fs_used < c->fs_size ? c->fs_size - fs_used : 0;
 	finding_size(cap, sizeof(cap), c->fs_size);
 	finding_size(used, sizeof(used), fs_used);

@@ -69,6 +69,7 @@ static int parse_header(struct logread *r, struct jval *o, struct sw_header *h)
 	TRY(logread_get_u64(r, o, "", "shmmni", false, &h->shmmni));
 	TRY(logread_get_u32(r, o, "", "ipc_ns", false, &h->ipc_ns));
 	TRY(logread_get_u64(r, o, "", "mem_total", false, &h->mem_total));
+	TRY(logread_get_u32(r, o, "", "cpus", false, &h->cpus));
 	TRY(logread_get_bool(r, o, "", "shm_rmid_forced", false, &h->shm_rmid_forced));
 	TRY(logread_get_bool(r, o, "", "all_mmaps", false, &h->all_mmaps));
 	TRY(logread_get_u64(r, o, "", "leak_window_ns", false, &h->growth_window_ns));

@@ -541,6 +541,8 @@ static void json_header(struct sink *s, const struct sw_header *h)
 	if (h->ipc_ns)
 		json_u64_field(b, "ipc_ns", h->ipc_ns);
 	json_u64_field(b, "mem_total", h->mem_total);
+	if (h->cpus)
+		json_u64_field(b, "cpus", h->cpus);
 	json_bool_field(b, "shm_rmid_forced", h->shm_rmid_forced);
 	json_bool_field(b, "all_mmaps", h->all_mmaps);
 	json_u64_field(b, "leak_window_ns", h->growth_window_ns);

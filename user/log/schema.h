@@ -57,6 +57,9 @@ struct sw_header {
 	 * sw_event.ipc_ns, 0: the initial one). */
 	__u32 ipc_ns;
 	__u64 mem_total; /* RAM + swap */
+	/* Online CPUs at the start, 0: unknown: they bound how far behind a
+	 * tmpfs's used-blocks count may run (analyzer/objects.c). */
+	__u32 cpus;
 	bool shm_rmid_forced;
 	bool all_mmaps; /* every mmap was recorded (--all-mmaps) */
 	__u64 growth_window_ns; /* attach-leak settings, 0: the defaults */

@@ -346,6 +346,7 @@ static void fill_header(struct sw_header *h, const __u32 *pids, int n_pids)
 	h->shmall = 2097152;
 	h->shmmni = 32768;
 	h->mem_total = 25276502016ULL;
+	h->cpus = 96;
 	h->shm_rmid_forced = true;
 }
 
@@ -530,6 +531,7 @@ static void test_round_trip(void **pstate)
 	assert_int_equal(recs[0].header.shmall, h.shmall);
 	assert_int_equal(recs[0].header.shmmni, h.shmmni);
 	assert_int_equal(recs[0].header.mem_total, h.mem_total);
+	assert_int_equal(recs[0].header.cpus, h.cpus);
 	assert_int_equal(recs[0].header.shm_rmid_forced, h.shm_rmid_forced);
 
 	for (i = 0; i < n_ev; i++) {
@@ -1339,6 +1341,7 @@ static void test_header_without_sysv_limits(void **pstate)
 	assert_int_equal(recs[0].header.shmall, 0);
 	assert_int_equal(recs[0].header.shmmni, 0);
 	assert_int_equal(recs[0].header.mem_total, 1024);
+	assert_int_equal(recs[0].header.cpus, 0);
 }
 
 /* A log without records says so, once; blank lines are no records. */
