@@ -15,8 +15,10 @@ will never see exit.  Pids wrap at 32768, as with the kernel's default
 pid_max, so pids are reused all the time (a reused pid retires the
 process whose exit was missing); with --pid-max 4194304 (systemd's) they
 are not, and those processes pile up, for the state cap to deal with.
+With --held N, a store (pid 2) first creates N /dev/shm files and keeps
+them, alive to the end: every exit then meets N objects it did not make.
 
-    soak.py [--pid-max N] EVENTS   write the log to standard output
+    soak.py [--pid-max N] [--held N] EVENTS   write the log to standard output
     soak.py --expect N    print what a log of about N events must give,
                           as JSON: jobs, processes, leaks by rule
 
@@ -30,6 +32,8 @@ LEAK_EVERY = 5000
 STALE_EVERY = 100
 PID_MAX = 32768
 FIRST_PID = 300
+STORE_PID = 2
+HELD_INO = 9000000
 SHM_DEV = 27
 FS_SIZE = 64 << 20
 SEG = 65536
@@ -163,9 +167,11 @@ def plan(events):
     return {"jobs": jobs, "processes": 2 * jobs, "findings": leaks}
 
 
-def write(events, out, pid_max):
+def write(events, out, pid_max, held=0):
     g = Gen(out, pid_max)
     out.write(json.dumps(HEADER, separators=(",", ":")) + "\n")
+    for i in range(held):
+        g.ev(STORE_PID, 1, "store", "ftruncate", (HELD_INO + i, 65536, "held-%d" % i))
     for job in range(plan(events)["jobs"]):
         leak = leaking(job)
         stale = job % STALE_EVERY == STALE_EVERY // 2
@@ -179,15 +185,15 @@ def main():
         print(json.dumps(plan(int(sys.argv[2]))))
         return 0
     args = sys.argv[1:]
-    pid_max = PID_MAX
-    if len(args) == 3 and args[0] == "--pid-max":
-        pid_max = int(args[1])
+    opts = {"--pid-max": PID_MAX, "--held": 0}
+    while len(args) >= 3 and args[0] in opts:
+        opts[args[0]] = int(args[1])
         args = args[2:]
     if len(args) != 1:
         sys.stderr.write(__doc__)
         return 2
     try:
-        write(int(args[0]), sys.stdout, pid_max)
+        write(int(args[0]), sys.stdout, opts["--pid-max"], opts["--held"])
     except BrokenPipeError:
         return 1
     return 0

@@ -8,7 +8,9 @@
    short-lived processes for ten million events), written to a file under
    BUILD/bench first so that its generation is not timed: median wall
    time, events per second and max RSS of REPS runs, with the default
-   state cap and with --state-max 8M.
+   state cap and with --state-max 8M; then with the default cap, the
+   same log with 5,000 /dev/shm files held all along (soak.py --held),
+   which every exit meets.
 2. Memory per live object: BUILD/bench/analyzer_bench's max RSS with 16
    processes holding 64 and then 2048 attachments and as many shared
    mappings each (16-frame stacks); the difference divided by the objects
@@ -25,6 +27,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+HELD = 5000
 
 
 def vm_hwm(pid):
@@ -86,30 +89,34 @@ def main():
     shmwatch = os.path.join(build, "shmwatch")
     os.makedirs(os.path.join(build, "bench"), exist_ok=True)
     log = os.path.join(build, "bench", "soak-%d.ndjson" % os.getpid())
+    held_log = log.replace(".ndjson", "-held.ndjson")
     print("soak: %d events, %d processes (tests/bench/soak.py)" %
           (events, json.loads(subprocess.run([sys.executable, os.path.join(HERE, "soak.py"),
                                               "--expect", str(events)], check=True,
                                              capture_output=True, text=True).stdout)
            ["processes"]))
     try:
-        with open(log, "w") as f:
-            subprocess.run([sys.executable, os.path.join(HERE, "soak.py"), "--pid-max",
-                            "4194304", str(events)], stdout=f, check=True)
+        for path, held in ((log, 0), (held_log, HELD)):
+            with open(path, "w") as f:
+                subprocess.run([sys.executable, os.path.join(HERE, "soak.py"), "--pid-max",
+                                "4194304", "--held", str(held), str(events)], stdout=f,
+                               check=True)
         print("log: %.0f MB" % (os.path.getsize(log) / 1e6))
-        runs = {"256M": [], "8M": []}
+        runs = {("256M", log): [], ("8M", log): [], ("256M", held_log): []}
         for _ in range(reps):
-            for cap in runs:  # interleaved
-                runs[cap].append(analyze_once(shmwatch, log, cap))
-        for cap, rs in runs.items():
+            for cap, path in runs:  # interleaved
+                runs[(cap, path)].append(analyze_once(shmwatch, path, cap))
+        for (cap, path), rs in runs.items():
             wall = statistics.median(r[0] for r in rs)
             n = rs[0][1]
             rss = max(r[2] for r in rs)
             st = rs[-1][3]
-            print("analyze --state-max %s: median %.2f s of %d, %.0f events/s, max RSS %d KiB; "
+            print("analyze --state-max %s%s: median %.2f s of %d, %.0f events/s, max RSS %d KiB; "
                   "state at the end %d KiB, %d processes forgotten"
-                  % (cap, wall, len(rs), n / wall, rss, st["bytes"] // 1024, st["dropped_procs"]))
+                  % (cap, ", %d files held" % HELD if path == held_log else "", wall, len(rs),
+                     n / wall, rss, st["bytes"] // 1024, st["dropped_procs"]))
     finally:
-        for f in (log, log + ".out"):
+        for f in (log, log + ".out", held_log, held_log + ".out"):
             if os.path.exists(f):
                 os.unlink(f)
     small, big = analyzer_bench_rss(build, 64), analyzer_bench_rss(build, 2048)

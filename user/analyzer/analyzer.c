@@ -255,6 +255,7 @@ struct analyzer *analyzer__new(const struct analyzer_opts *opts)
 	a->evict_at = opts->state_max;
 	a->rng = 2463534242u;
 	list_init(&a->objs_wait);
+	list_init(&a->objs_collect);
 	list_init(&a->segs_wait);
 	if (hmap_init(&a->procs, 64) || hmap_init(&a->segs, 64) ||
 	    hmap_init(&a->objs, 64) || hmap_init(&a->obj_paths, 64) ||

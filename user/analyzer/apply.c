@@ -448,6 +448,8 @@ void model_proc_free(struct analyzer *a, struct proc *p)
 {
 	while (!list_empty(&p->created))
 		model_seg_unlink_creator(list_entry(p->created.next, struct segment, cnode));
+	while (!list_empty(&p->objs))
+		list_del(p->objs.next);
 	model_mm_put(a, p->mm, 0);
 	model_threads_clear(a, p);
 	hmap_del(&a->procs, &p->node);

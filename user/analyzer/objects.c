@@ -71,6 +71,8 @@ void model_obj_free(struct analyzer *a, struct shmobj *o)
 	hmap_del(&a->objs, &o->node);
 	paths_del(a, o);
 	model_obj_unwait(a, o);
+	list_del(&o->cnode);
+	list_del(&o->knode);
 	model_stack_put(a, o->stack);
 	model_stack_put(a, o->resize_stack);
 	free(o);
@@ -340,6 +342,13 @@ static __u32 ranges_now(const struct analyzer *a, __u32 dev, __u64 ino)
 }
 
 /* The object an event describes, made on first sight. */
+/* o may be free to forget now: model_obj_collect will look. */
+static void obj_may_go(struct analyzer *a, struct shmobj *o)
+{
+	if (!list_linked(&o->knode))
+		list_add_tail(&a->objs_collect, &o->knode);
+}
+
 static struct shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 {
 	const struct sw_call_info *c = &e->c;
@@ -352,6 +361,8 @@ static struct shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 		return NULL;
 	o->node.key = obj_key(c->dev, c->ino);
 	list_init(&o->wnode);
+	list_init(&o->cnode);
+	list_init(&o->knode);
 	o->dev = c->dev;
 	o->ino = c->ino;
 	o->backing = (__u8)c->backing;
@@ -362,6 +373,7 @@ static struct shmobj *obj_get(struct analyzer *a, const struct sw_event *e)
 	o->lost_snap = a->lost_total;
 	o->n_maps = ranges_now(a, c->dev, c->ino);
 	hmap_put(&a->objs, &o->node);
+	obj_may_go(a, o);
 	model_held_obj(a, o);
 	return o;
 }
@@ -375,10 +387,12 @@ void model_obj_range(struct analyzer *a, const struct mapping *r, int delta)
 	o = model_obj(a, r->dev, r->ino);
 	if (!o)
 		return;
-	if (delta > 0)
+	if (delta > 0) {
 		o->n_maps++;
-	else if (o->n_maps)
+	} else if (o->n_maps) {
 		o->n_maps--;
+		obj_may_go(a, o);
+	}
 }
 
 static void mark_unlinked(struct analyzer *a, struct shmobj *o, __u64 seq)
@@ -389,6 +403,7 @@ static void mark_unlinked(struct analyzer *a, struct shmobj *o, __u64 seq)
 	model_obj_unwait(a, o);
 	o->unlinked = true;
 	o->unlink_seq = seq;
+	obj_may_go(a, o);
 	if (m)
 		m->changed = true;
 }
@@ -432,8 +447,12 @@ static void obj_created(struct analyzer *a, struct proc *p, const struct sw_even
 	memcpy(o->creator_comm, p ? p->comm : e->comm, SW_COMM_LEN);
 	o->create_seq = e->seq;
 	model_reach_init(&o->reach, p);
+	if (p)
+		list_add_tail(&p->objs, &o->cnode);
 	/* A late event: its creator's exit has been seen already. */
 	o->creator_gone = !p;
+	if (!p)
+		obj_may_go(a, o);
 	o->creator_exit_seq = 0;
 	if (!p)
 		wait_add(a, o);
@@ -650,18 +669,17 @@ unsigned int model_obj_holders(const struct analyzer *a, const struct shmobj *o)
 
 void model_obj_creator_exit(struct analyzer *a, struct proc *p, const struct sw_event *e)
 {
-	struct hmap_iter it;
-	struct hnode *n;
+	struct list_node *n, *next;
 
-	hmap_iter_init(&it, &a->objs);
-	while ((n = hmap_iter_next(&it))) {
-		struct shmobj *o = (struct shmobj *)n;
+	list_for_each_safe(n, next, &p->objs) {
+		struct shmobj *o = list_entry(n, struct shmobj, cnode);
 
-		/* By generation: a pid reused since is another process. */
-		if (!o->created || o->creator_gone || o->reach.creator.gen != p->gen)
+		list_del(&o->cnode);
+		if (!o->created || o->creator_gone)
 			continue;
 		o->creator_gone = true;
 		o->creator_exit_seq = e->seq;
+		obj_may_go(a, o);
 		if (!o->unlinked && !o->leak_reported)
 			wait_add(a, o);
 	}
@@ -678,15 +696,14 @@ bool model_obj_leak_candidate(const struct shmobj *o)
 
 unsigned int model_obj_collect(struct analyzer *a)
 {
-	struct hmap_iter it;
-	struct hnode *n;
+	struct list_node *n, *next;
 	unsigned int gone = 0;
 
-	hmap_iter_init(&it, &a->objs);
-	while ((n = hmap_iter_next(&it))) {
-		struct shmobj *o = (struct shmobj *)n;
+	list_for_each_safe(n, next, &a->objs_collect) {
+		struct shmobj *o = list_entry(n, struct shmobj, knode);
 		bool nameless = o->unlinked || o->backing == SW_BK_MEMFD;
 
+		list_del(&o->knode);
 		/* An object only seen mapped has no creator to wait for. */
 		if (!nameless || (o->created && !o->creator_gone) || o->n_maps)
 			continue;

@@ -126,6 +126,7 @@ struct proc *model_proc_new(struct analyzer *a, __u32 pid, const char *comm)
 	}
 	p->node.key = pid;
 	list_init(&p->created);
+	list_init(&p->objs);
 	p->pid = pid;
 	p->gen = ++a->proc_gen;
 	p->last_seq = a->now_seq;

@@ -276,6 +276,7 @@ struct proc {
 	struct mm *mm;
 	struct thread threads[SW_THREADS];
 	struct list_node created; /* segments this process created, by cnode */
+	struct list_node objs; /* objects it created, by cnode, until it exits */
 	struct sw_proc_summary sum;
 	__u64 *dedup; /* open addressing set of reported finding keys */
 	__u32 dedup_n;
@@ -351,6 +352,8 @@ struct shmobj {
 				  key: a hash of path */
 	struct list_node wnode; /* in a->objs_wait: creator gone, still linked,
 				   not judged yet */
+	struct list_node cnode; /* in its creator's objs while it lives */
+	struct list_node knode; /* in a->objs_collect: may be forgotten now */
 	__u32 n_maps;	      /* live ranges (any process) that map it */
 	bool in_paths;
 	__u32 dev;
@@ -526,6 +529,9 @@ struct analyzer {
 	/* objects whose creator exited while they were linked: the leak
 	 * check looks at them again when a mapping goes */
 	struct list_node objs_wait; /* of struct shmobj, by wnode */
+	/* Objects that may have become free to forget (unlinked, unmapped,
+	 * their creator gone) since model_obj_collect last looked, by knode. */
+	struct list_node objs_collect;
 	/* orphaned segments whose reachers are not all gone yet: looked at
 	 * again when a process exits */
 	struct list_node segs_wait; /* of struct segment, by wnode */
