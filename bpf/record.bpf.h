@@ -133,12 +133,12 @@ static __always_inline __u64 task_cgroup_id(struct task_struct *t)
 	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
 }
 
-/* The tgid as the process's own PID namespace numbers it, 0 in the
- * initial namespace. */
-static __always_inline __u32 ns_pid_of(struct task_struct *t)
+/* The number a struct pid has in its own (deepest) PID namespace, level
+ * levels down: 0 in the initial one, where the record's pid says it.
+ * numbers[] at a variable index is read (bpf_core_read), not loaded,
+ * however pid was had. */
+static __always_inline __u32 ns_pid_nr(struct pid *pid, unsigned int level)
 {
-	struct pid *pid = BPF_CORE_READ(t, group_leader, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
 	int nr = 0;
 
 	if (!level || level > 31)
@@ -147,12 +147,25 @@ static __always_inline __u32 ns_pid_of(struct task_struct *t)
 	return nr;
 }
 
-/* t's IPC namespace, 0 for the initial one (see sw_event.ipc_ns). */
+/* An IPC namespace by its inode number, 0 for the initial one (see
+ * sw_event.ipc_ns). */
+static __always_inline __u32 ipc_ns_id(__u32 inum)
+{
+	return inum == K_PROC_IPC_INIT_INO ? 0 : inum;
+}
+
+/* The tgid as the process's own PID namespace numbers it. */
+static __always_inline __u32 ns_pid_of(struct task_struct *t)
+{
+	struct pid *pid = BPF_CORE_READ(t, group_leader, thread_pid);
+
+	return ns_pid_nr(pid, BPF_CORE_READ(pid, level));
+}
+
+/* t's IPC namespace. */
 static __always_inline __u32 ipc_ns_of(struct task_struct *t)
 {
-	__u32 inum = BPF_CORE_READ(t, nsproxy, ipc_ns, ns.inum);
-
-	return inum == K_PROC_IPC_INIT_INO ? 0 : inum;
+	return ipc_ns_id(BPF_CORE_READ(t, nsproxy, ipc_ns, ns.inum));
 }
 
 /* The current task's mount namespace (see sw_call_info.mnt_ns). */
@@ -210,23 +223,15 @@ __noinline int read_who(void)
 	__u32 zero = 0;
 	struct who *w = bpf_map_lookup_elem(&who_buf, &zero);
 	struct pid *pid;
-	unsigned int level;
-	__u32 inum;
-	int nr = 0;
 
 	if (!w)
 		return -1;
 	pid = t->group_leader->thread_pid;
-	level = pid->level;
-	/* numbers[] at a variable index: not a plain load. */
-	if (level && level <= 31)
-		bpf_core_read(&nr, sizeof(nr), &pid->numbers[level].nr);
-	inum = t->nsproxy->ipc_ns->ns.inum;
 	w->cgroup_id = t->cgroups->dfl_cgrp->kn->id; /* bpf_get_current_cgroup_id */
 	w->ppid = t->real_parent->tgid;
 	w->uid = t->cred->uid.val; /* bpf_get_current_uid_gid, in the initial userns */
-	w->ns_pid = nr;
-	w->ipc_ns = inum == K_PROC_IPC_INIT_INO ? 0 : inum;
+	w->ns_pid = ns_pid_nr(pid, pid->level);
+	w->ipc_ns = ipc_ns_id(t->nsproxy->ipc_ns->ns.inum);
 	return 0;
 }
 
