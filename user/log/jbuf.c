@@ -8,13 +8,11 @@
 #include "lib/container_names.h"
 #include "log/jbuf.h"
 
-bool jbuf_reserve(struct jbuf *b, size_t n)
+bool jbuf_grow(struct jbuf *b, size_t n)
 {
 	size_t cap;
 	char *p;
 
-	if (b->len + n <= b->cap)
-		return true;
 	cap = b->cap ? b->cap : 1024;
 	while (cap < b->len + n)
 		cap *= 2;
@@ -41,14 +39,6 @@ void jbuf_free(struct jbuf *b)
 	b->len = b->cap = 0;
 }
 
-void jbuf_raw(struct jbuf *b, const char *s, size_t n)
-{
-	if (!jbuf_reserve(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
 static void put_char(struct jbuf *b, char c)
 {
 	if (jbuf_reserve(b, 1))
@@ -58,9 +48,7 @@ static void put_char(struct jbuf *b, char c)
 /* A value or member that follows another one needs a comma first. */
 static void separate(struct jbuf *b)
 {
-	if (b->len && b->p[b->len - 1] != '{' && b->p[b->len - 1] != '[' &&
-	    b->p[b->len - 1] != ':')
-		put_char(b, ',');
+	json_separate(b);
 }
 
 void json_obj_open(struct jbuf *b)
@@ -85,12 +73,10 @@ void json_arr_close(struct jbuf *b)
 	put_char(b, ']');
 }
 
-void json_key(struct jbuf *b, const char *key)
+/* Printable ASCII that needs no escape: copied as a run. */
+static bool plain(unsigned char c)
 {
-	separate(b);
-	put_char(b, '"');
-	jbuf_raw(b, key, strlen(key));
-	jbuf_raw(b, "\":", 2);
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
@@ -135,7 +121,12 @@ void json_str_elem(struct jbuf *b, const char *str, size_t max)
 		unsigned char c = s[i];
 		size_t len;
 
-		if (c == '"' || c == '\\') {
+		if (plain(c)) {
+			for (len = 1; i + len < n && plain(s[i + len]); len++)
+				;
+			jbuf_raw(b, str + i, len);
+			i += len;
+		} else if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
 
 			jbuf_raw(b, esc, 2);
@@ -156,15 +147,29 @@ void json_str_elem(struct jbuf *b, const char *str, size_t max)
 	put_char(b, '"');
 }
 
+/* Two digits at a time: a record's numbers (times, addresses, sizes) are
+ * long, and a division per digit was the most of writing one. */
 static void put_udec(struct jbuf *b, __u64 v)
 {
+	static const char pairs[] = "0001020304050607080910111213141516171819"
+				   "2021222324252627282930313233343536373839"
+				   "4041424344454647484950515253545556575859"
+				   "6061626364656667686970717273747576777879"
+				   "8081828384858687888990919293949596979899";
 	char tmp[24];
 	int i = sizeof(tmp);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		i -= 2;
+		memcpy(tmp + i, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, pairs + 2 * v, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	jbuf_raw(b, tmp + i, sizeof(tmp) - i);
 }
 

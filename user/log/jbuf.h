@@ -3,7 +3,7 @@
  * jbuf.h - a small append-only JSON emitter into a reusable buffer, one
  * call per value or per "key":value member, so that a writer reads like
  * the schema it writes.  Writing is the hot path of logging, so it
- * formats by hand; parsing (logread.c) uses json-c.  Strings are escaped
+ * formats by hand; parsing (logread.c) uses simdjson and json-c.  Strings are escaped
  * so that any bytes a traced process controls (comm, names) come out as
  * valid JSON.
  *
@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <linux/types.h>
 
 struct jbuf {
@@ -24,12 +25,40 @@ struct jbuf {
 	bool oom; /* an allocation failed: the buffer's text is incomplete */
 };
 
-/* Room for n more bytes; false (and oom set) when it cannot be had. */
-bool jbuf_reserve(struct jbuf *b, size_t n);
+/* The slow path of jbuf_reserve: a bigger buffer. */
+bool jbuf_grow(struct jbuf *b, size_t n);
 void jbuf_reset(struct jbuf *b);
 void jbuf_free(struct jbuf *b);
+
+/*
+ * What every value and key does, inline: a record writes some fifty of
+ * them, and as calls (a reserve, a memcpy of a byte) they were the most
+ * of the consumer's time (docs/performance.md).
+ */
+
+/* Room for n more bytes; false (and oom set) when it cannot be had. */
+static inline bool jbuf_reserve(struct jbuf *b, size_t n)
+{
+	return b->len + n <= b->cap || jbuf_grow(b, n);
+}
+
 /* Bytes as they are, no separator. */
-void jbuf_raw(struct jbuf *b, const char *s, size_t n);
+static inline void jbuf_raw(struct jbuf *b, const char *s, size_t n)
+{
+	if (!jbuf_reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+/* A value or member that follows another one needs a comma first. */
+static inline void json_separate(struct jbuf *b)
+{
+	char last = b->len ? b->p[b->len - 1] : '{';
+
+	if (last != '{' && last != '[' && last != ':' && jbuf_reserve(b, 1))
+		b->p[b->len++] = ',';
+}
 
 /* Values: array elements, or a member's value after json_key(). */
 void json_obj_open(struct jbuf *b);
@@ -46,7 +75,19 @@ void json_null_elem(struct jbuf *b);
 
 /* Members: "key": and its value.  Keys are the writer's own, not
  * escaped. */
-void json_key(struct jbuf *b, const char *key);
+static inline void json_key(struct jbuf *b, const char *key)
+{
+	size_t n = strlen(key);
+
+	json_separate(b);
+	if (!jbuf_reserve(b, n + 3))
+		return;
+	b->p[b->len++] = '"';
+	memcpy(b->p + b->len, key, n);
+	b->len += n;
+	b->p[b->len++] = '"';
+	b->p[b->len++] = ':';
+}
 void json_obj_field_open(struct jbuf *b, const char *key); /* "key":{ */
 void json_arr_field_open(struct jbuf *b, const char *key); /* "key":[ */
 void json_str_field(struct jbuf *b, const char *key, const char *s, size_t max);

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
@@ -125,6 +126,36 @@ static void test_escaping(void **state)
 	check_str("ab\0cd", 64, "\"ab\"");
 }
 
+/* Integers, written two digits at a time, as printf writes them: every
+ * number below 100,000 and the edges of each width. */
+static void test_integers(void **state)
+{
+	static const __u64 edges[] = { 999999, 1000000, 4294967295ULL, 4294967296ULL,
+				       9999999999999999999ULL, 10000000000000000000ULL,
+				       UINT64_MAX };
+	struct jbuf b = {0};
+	char want[32];
+
+	for (__u64 v = 0; v < 100000; v++) {
+		jbuf_reset(&b);
+		json_u64_elem(&b, v);
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+		assert_int_equal(b.len, strlen(want));
+		assert_memory_equal(b.p, want, b.len);
+	}
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		jbuf_reset(&b);
+		json_u64_elem(&b, edges[i]);
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)edges[i]);
+		assert_json(&b, want);
+		jbuf_reset(&b);
+		json_s64_elem(&b, -(__s64)(edges[i] >> 1));
+		snprintf(want, sizeof(want), "%lld", -(long long)(edges[i] >> 1));
+		assert_json(&b, want);
+	}
+	jbuf_free(&b);
+}
+
 /* Keys are the writer's own and go out as they are. */
 static void test_keys_as_given(void **state)
 {
@@ -158,6 +189,7 @@ int main(void)
 	    cmocka_unit_test(test_field_helpers),     cmocka_unit_test(test_nesting_and_commas),
 	    cmocka_unit_test(test_reset_starts_over), cmocka_unit_test(test_escaping),
 	    cmocka_unit_test(test_keys_as_given),     cmocka_unit_test(test_grows),
+	    cmocka_unit_test(test_integers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
