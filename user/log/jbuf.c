@@ -45,15 +45,9 @@ static void put_char(struct jbuf *b, char c)
 		b->p[b->len++] = c;
 }
 
-/* A value or member that follows another one needs a comma first. */
-static void separate(struct jbuf *b)
-{
-	json_separate(b);
-}
-
 void json_obj_open(struct jbuf *b)
 {
-	separate(b);
+	json_separate(b);
 	put_char(b, '{');
 }
 
@@ -64,7 +58,7 @@ void json_obj_close(struct jbuf *b)
 
 void json_arr_open(struct jbuf *b)
 {
-	separate(b);
+	json_separate(b);
 	put_char(b, '[');
 }
 
@@ -115,7 +109,7 @@ void json_str_elem(struct jbuf *b, const char *str, size_t max)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t n = strnlen(str, max);
 
-	separate(b);
+	json_separate(b);
 	put_char(b, '"');
 	for (size_t i = 0; i < n;) {
 		unsigned char c = s[i];
@@ -175,13 +169,13 @@ static void put_udec(struct jbuf *b, __u64 v)
 
 void json_u64_elem(struct jbuf *b, __u64 v)
 {
-	separate(b);
+	json_separate(b);
 	put_udec(b, v);
 }
 
 void json_s64_elem(struct jbuf *b, __s64 v)
 {
-	separate(b);
+	json_separate(b);
 	if (v < 0) {
 		put_char(b, '-');
 		put_udec(b, -(__u64)v);
@@ -192,7 +186,7 @@ void json_s64_elem(struct jbuf *b, __s64 v)
 
 void json_bool_elem(struct jbuf *b, bool v)
 {
-	separate(b);
+	json_separate(b);
 	if (v)
 		jbuf_raw(b, "true", 4);
 	else
@@ -201,7 +195,7 @@ void json_bool_elem(struct jbuf *b, bool v)
 
 void json_null_elem(struct jbuf *b)
 {
-	separate(b);
+	json_separate(b);
 	jbuf_raw(b, "null", 4);
 }
 
