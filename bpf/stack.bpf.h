@@ -151,14 +151,12 @@ static __always_inline bool vma_seen(struct first_stack *fs, __u64 ip)
 /* Send v as a SW_REC_MAPPING, its path built from its dentries. */
 static __always_inline void send_mapping(struct first_stack *fs, struct code_vma *v)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
 	struct sw_mapping_info *m = &fs->rec.map;
 	__u32 zero = 0;
 	char *path;
 
 	/* A cut path would name another file: no record. */
-	if (build_path(v->dentry, v->mnt, (__u64)BPF_CORE_READ(t, fs, root.dentry),
-		       (__u64)BPF_CORE_READ(t, fs, root.mnt)))
+	if (build_path(v->dentry, v->mnt))
 		return;
 	path = bpf_map_lookup_elem(&path_buf, &zero);
 	if (!path)

@@ -313,16 +313,18 @@ static long join_part(__u32 i, void *ctx)
 }
 
 /*
- * The path of (dentry, mnt) as a task whose root is (root_dentry,
- * root_mnt) sees it, into path_buf: up the dentries to the mount's root,
- * then on from the mount point in the parent mount, until that root
- * directory (a chroot, a container's root) or the top of the mount tree.
- * Returns 0 for a whole path, PATH_CUT when it is not whole (more than
- * PATH_PARTS components or SW_NAME_LEN - 1 bytes, or too many mounts),
- * -1 when the scratch buffer is missing.
+ * The path of (dentry, mnt) as the current task sees it, into path_buf:
+ * up the dentries to the mount's root, then on from the mount point in
+ * the parent mount, until the task's root directory (a chroot, a
+ * container's root) or the top of the mount tree.  Returns 0 for a whole
+ * path, PATH_CUT when it is not whole (more than PATH_PARTS components or
+ * SW_NAME_LEN - 1 bytes, or too many mounts), -1 when the scratch buffer
+ * is missing.  The root comes by plain loads through current's
+ * task_struct (see read_who), not four CO-RE reads.
  */
-__noinline int build_path(__u64 dentry, __u64 vfsmount, __u64 root_dentry, __u64 root_mnt)
+__noinline int build_path(__u64 dentry, __u64 vfsmount)
 {
+	struct task_struct *t = bpf_get_current_task_btf();
 	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
 	__u32 zero = 0;
 	struct path_walk *w = bpf_map_lookup_elem(&path_walks, &zero);
@@ -333,8 +335,8 @@ __noinline int build_path(__u64 dentry, __u64 vfsmount, __u64 root_dentry, __u64
 	__builtin_memset(w, 0, sizeof(*w));
 	w->d = dentry;
 	w->m = vfsmount - mnt_off;
-	w->root_d = root_dentry;
-	w->root_m = root_mnt - mnt_off;
+	w->root_d = (__u64)t->fs->root.dentry;
+	w->root_m = (__u64)t->fs->root.mnt - mnt_off;
 	bpf_loop(2 * PATH_PARTS, walk_up, NULL, 0);
 	buf[0] = '/';
 	buf[1] = '\0';
@@ -380,14 +382,11 @@ __noinline int join_user_name(__u64 name)
  * gets a copy.  0, PATH_CUT or -1. */
 static __always_inline int path_of(struct dentry *d, struct vfsmount *vm, char *out)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
-	__u64 root_d = (__u64)BPF_CORE_READ(t, fs, root.dentry);
-	__u64 root_m = (__u64)BPF_CORE_READ(t, fs, root.mnt);
 	__u32 zero = 0;
 	char *buf;
 	int ret;
 
-	ret = build_path((__u64)d, (__u64)vm, root_d, root_m);
+	ret = build_path((__u64)d, (__u64)vm);
 	if (ret < 0 || !out)
 		return ret;
 	buf = bpf_map_lookup_elem(&path_buf, &zero);
