@@ -73,6 +73,7 @@ static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *v
 	e->c.shmid = vi->shmid;
 	e->c.created = vi->created;
 	e->c.name_cut = vi->name_cut;
+	e->c.mnt_ns = vi->mnt_ns;
 	copy_vma_name(e->c.name);
 }
 
@@ -82,9 +83,10 @@ static __always_inline void copy_vma_info(struct sw_event *e, struct vma_info *v
  * that created it (FMODE_CREATED): creation is seen without a program on
  * openat, which every process on the host calls all the time.  Its path
  * is built from the dentries and mounts, so that an unlink of that path,
- * by anyone, is recognised at unlink's exit, where the file is gone and
- * cannot be asked.  (POSIX shm_unlink always says /dev/shm/NAME: matched
- * by prefix too.)
+ * by anyone, is recognised at unlink's exit, where the file is gone from
+ * its directory and cannot be asked.  (POSIX shm_unlink always says
+ * /dev/shm/NAME: matched by prefix too, and by path in userspace when the
+ * kernel knows no object.)
  */
 /* A dev number is given again to the next tmpfs mounted after one is
  * gone (a container's /dev/shm), and its first file has the same inode
@@ -106,12 +108,24 @@ struct {
  * subtracted, so 0 is sure to mean none. */
 __u64 announced_objs = 0;
 
-/* Hash of an announced object's path -> the object. */
+/*
+ * The object announced last under a path, and its inode.  The same path
+ * names another file in another view of the mounts (a container's own
+ * /dev/shm, a service's private /dev), so an unlink of the path is of
+ * this object only if it took the object's last link: its inode, still
+ * there at unlink's exit (freed after an RCU grace period at the
+ * earliest), has no link left.
+ */
+struct shm_path {
+	struct obj_key obj;
+	__u64 inode; /* struct inode *, a number */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct obj_key);
+	__type(key, __u64); /* FNV-1a of the path */
+	__type(value, struct shm_path);
 } shm_paths SEC(".maps");
 
 /*
@@ -121,7 +135,8 @@ struct {
  */
 static __always_inline bool announce_created(struct file *f, struct vma_info *vi)
 {
-	struct obj_key k = { .ino = vi->ino, .dev = vi->dev, .fs_gen = vi->fs_gen };
+	struct shm_path sp = { .obj = { .ino = vi->ino, .dev = vi->dev, .fs_gen = vi->fs_gen } };
+	struct inode *inode = BPF_CORE_READ(f, f_inode);
 	__u8 one = 1;
 	__u64 h;
 	int ret;
@@ -129,19 +144,21 @@ static __always_inline bool announce_created(struct file *f, struct vma_info *vi
 	/* A file already unlinked (open, unlink, then ftruncate) has no
 	 * name left to announce or to match an unlink against. */
 	if (vi->backing != SW_BK_SHMEM_FILE || !(BPF_CORE_READ(f, f_mode) & K_FMODE_CREATED) ||
-	    !BPF_CORE_READ(f, f_inode, i_nlink) || bpf_map_lookup_elem(&objs_announced, &k))
+	    !BPF_CORE_READ(inode, i_nlink) || bpf_map_lookup_elem(&objs_announced, &sp.obj))
 		return false;
+	sp.inode = (__u64)inode;
 	ret = path_of(BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt),
 		      vma_name_buf());
 	if (ret < 0)
 		return false;
-	bpf_map_update_elem(&objs_announced, &k, &one, BPF_ANY);
+	bpf_map_update_elem(&objs_announced, &sp.obj, &one, BPF_ANY);
+	vi->mnt_ns = mnt_ns_current(); /* the view its path is in */
 	if (ret == PATH_CUT) {
 		vi->name_cut = 1;
 		return true;
 	}
 	h = hash_path_buf(); /* path_buf still holds it */
-	bpf_map_update_elem(&shm_paths, &h, &k, BPF_ANY);
+	bpf_map_update_elem(&shm_paths, &h, &sp, BPF_ANY);
 	__sync_fetch_and_add(&announced_objs, 1);
 	return true;
 }
@@ -346,9 +363,22 @@ int sw_mremap(struct trace_event_raw_sys_exit *ctx)
 
 /* ---- shm objects: files on tmpfs and hugetlbfs, and memfds ---------- */
 
+static __always_inline void fill_object(struct sw_event *e, __u32 call, __u64 args[6],
+					struct vma_info *vi, bool created)
+{
+	copy_vma_info(e, vi);
+	e->c.map_size = 0;
+	e->c.created = created;
+	if (call == SW_MEMFD_CREATE) /* its name as the caller gave it */
+		bpf_probe_read_user_str(e->c.name, sizeof(e->c.name), (void *)args[0]);
+}
+
 /* Emit a record about the object behind fd after call.  A call that a
  * mount with a size limit refused for want of space also says who held
- * the space then (the walk is bounded, and such a failure is rare). */
+ * the space then (the walk is bounded, and such a failure is rare).  Two
+ * paths, each reserving its size, rather than one that tests the refusal
+ * twice: 6.1's verifier lost which size the record had been reserved
+ * with. */
 static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 args[6],
 				       struct file *f, bool want_stack)
 {
@@ -358,19 +388,19 @@ static __always_inline int emit_object(void *ctx, __u32 call, long ret, __u64 ar
 
 	read_file(f, true, &vi);
 	created = call == SW_MEMFD_CREATE || announce_created(f, &vi);
-	if (ret == -K_ENOSPC && vi.fs_size)
+	if (ret == -K_ENOSPC && vi.fs_size) {
 		e = start_call(ctx, call, ret, args, want_stack, SW_EVENT_SPACE_SIZE);
-	else
-		e = start_call(ctx, call, ret, args, want_stack, SW_EVENT_BASE_SIZE);
+		if (!e)
+			return 0;
+		top_holders(BPF_CORE_READ(f, f_inode, i_sb), e->space.top, e->space.nlink);
+		fill_object(e, call, args, &vi, created);
+		submit(e);
+		return 0;
+	}
+	e = start_call(ctx, call, ret, args, want_stack, SW_EVENT_BASE_SIZE);
 	if (!e)
 		return 0;
-	copy_vma_info(e, &vi);
-	e->c.map_size = 0;
-	e->c.created = created;
-	if (call == SW_MEMFD_CREATE) /* its name as the caller gave it */
-		bpf_probe_read_user_str(e->c.name, sizeof(e->c.name), (void *)args[0]);
-	if (ret == -K_ENOSPC && vi.fs_size)
-		top_holders(BPF_CORE_READ(f, f_inode, i_sb), e->space.top, e->space.nlink);
+	fill_object(e, call, args, &vi, created);
 	submit(e);
 	return 0;
 }
@@ -399,6 +429,14 @@ int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 	return emit_object(ctx, SW_MEMFD_CREATE, ret, args, f, true);
 }
 
+/* Did the unlink just made take sp's object's last link (see shm_path)? */
+static __always_inline bool took_last_link(const struct shm_path *sp)
+{
+	struct inode *inode = (struct inode *)sp->inode; /* a local: see top_step */
+
+	return BPF_CORE_READ(inode, i_ino) == sp->obj.ino && !BPF_CORE_READ(inode, i_nlink);
+}
+
 /*
  * A successful unlink of an announced object's path, or of one under
  * /dev/shm/.  A relative path is joined to its directory's path first
@@ -414,7 +452,8 @@ int sw_memfd_create(struct trace_event_raw_sys_exit *ctx)
 static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 {
 	char path[SW_NAME_LEN] = {};
-	struct obj_key *k, gone = {};
+	struct obj_key gone = {};
+	struct shm_path *sp;
 	struct sw_event *e;
 	__u64 args[6], h = HASH_FNV_BASIS;
 	const char *upath;
@@ -460,10 +499,10 @@ static __always_inline int unlink_exit(void *ctx, long ret, __u32 call)
 		__builtin_memcpy(buf, path, SW_NAME_LEN);
 		h = hash_path_buf();
 	}
-	k = cut ? NULL : bpf_map_lookup_elem(&shm_paths, &h);
-	if (k) {
+	sp = cut ? NULL : bpf_map_lookup_elem(&shm_paths, &h);
+	if (sp && took_last_link(sp)) {
 		__sync_fetch_and_add(&announced_objs, -1);
-		gone = *k;
+		gone = sp->obj;
 		bpf_map_delete_elem(&objs_announced, &gone);
 		bpf_map_delete_elem(&shm_paths, &h);
 	} else if (!has_prefix(path, "/dev/shm/", 9)) {

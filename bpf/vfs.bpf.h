@@ -33,6 +33,7 @@ struct vma_info {
 	__u32 fs_gen; /* a tmpfs: which instance of dev (sw_call_info) */
 	__u32 backing;
 	__s32 shmid;
+	__u32 mnt_ns; /* announced: its creator's mount namespace */
 	__u16 created;
 	__u16 name_cut; /* name is not the whole path */
 };

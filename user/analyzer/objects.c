@@ -408,17 +408,48 @@ static void mark_unlinked(struct analyzer *a, struct shmobj *o, __u64 seq)
 		m->changed = true;
 }
 
-struct shmobj *model_obj_by_path(const struct analyzer *a, const char *path)
+/* Every linked object with this path: the same name can stand for a file
+ * in each tmpfs mounted there (each container has its own /dev/shm). */
+#define for_each_at_path(a, path, o, n)                                             \
+	for ((n) = hmap_get(&(a)->obj_paths, path_key(path)); (n); (n) = hmap_get_next(n)) \
+		if (((o) = hmap_entry((n), struct shmobj, pnode)),                  \
+		    !strncmp((o)->path, (path), sizeof((o)->path)))
+
+/* The linked object with this path on the tmpfs dev. */
+static struct shmobj *obj_at_path_on(const struct analyzer *a, const char *path, __u32 dev)
 {
+	struct shmobj *o;
 	struct hnode *n;
 
-	/* Paths are keyed by their hash: compare the whole path. */
-	for (n = hmap_get(&a->obj_paths, path_key(path)); n; n = hmap_get_next(n)) {
-		struct shmobj *o = hmap_entry(n, struct shmobj, pnode);
-
-		if (!strncmp(o->path, path, sizeof(o->path)))
+	for_each_at_path (a, path, o, n)
+		if (o->dev == dev)
 			return o;
+	return NULL;
+}
+
+struct shmobj *model_obj_by_path(const struct analyzer *a, const char *path, __u32 mnt_ns)
+{
+	struct shmobj *o, *only = NULL;
+	unsigned int count = 0;
+	struct hnode *n;
+
+	for_each_at_path (a, path, o, n) {
+		if (mnt_ns && o->mnt_ns == mnt_ns)
+			return o;
+		only = o;
+		count++;
 	}
+	return count == 1 ? only : NULL;
+}
+
+struct shmobj *model_obj_seen_at(const struct analyzer *a, const char *path, __u32 mnt_ns)
+{
+	struct shmobj *o;
+	struct hnode *n;
+
+	for_each_at_path (a, path, o, n)
+		if (!o->mnt_ns || !mnt_ns || o->mnt_ns == mnt_ns)
+			return o;
 	return NULL;
 }
 
@@ -446,6 +477,7 @@ static void obj_created(struct analyzer *a, struct proc *p, const struct sw_even
 	o->creator_tid = e->tid;
 	memcpy(o->creator_comm, p ? p->comm : e->comm, SW_COMM_LEN);
 	o->create_seq = e->seq;
+	o->mnt_ns = e->c.mnt_ns;
 	model_reach_init(&o->reach, p);
 	if (p)
 		list_add_tail(&p->objs, &o->cnode);
@@ -473,9 +505,10 @@ static void obj_created(struct analyzer *a, struct proc *p, const struct sw_even
 	}
 	if (o->backing != SW_BK_SHMEM_FILE)
 		return;
-	/* A linked object that had this path was removed or renamed away
-	 * unseen: its name is gone. */
-	old = model_obj_by_path(a, o->path);
+	/* A linked object that had this path on this tmpfs was removed or
+	 * renamed away unseen: its name is gone.  One on another tmpfs is
+	 * another view's (a container's /dev/shm). */
+	old = obj_at_path_on(a, o->path, o->dev);
 	if (old && old != o)
 		mark_unlinked(a, old, e->seq);
 	paths_add(a, o);
@@ -508,7 +541,8 @@ static void obj_unlinked(struct analyzer *a, struct proc *p, const struct sw_eve
 
 	if (e->c.name_cut && !e->c.ino)
 		return; /* a cut path names no object for sure */
-	o = e->c.ino ? model_obj(a, e->c.dev, e->c.ino) : model_obj_by_path(a, e->c.name);
+	o = e->c.ino ? model_obj(a, e->c.dev, e->c.ino) :
+		       model_obj_by_path(a, e->c.name, e->c.mnt_ns);
 
 	if (!o) {
 		if (a->dropped_objects)
@@ -646,7 +680,7 @@ void analyzer__seed_object(struct analyzer *a, const struct sw_seed_object *so)
 	if (so->path_cut) {
 		o->path_cut = true;
 		memcpy(o->path + sizeof(o->path) - 4, "...", 4);
-	} else if (so->backing == SW_BK_SHMEM_FILE && !model_obj_by_path(a, o->path)) {
+	} else if (so->backing == SW_BK_SHMEM_FILE && !obj_at_path_on(a, o->path, o->dev)) {
 		paths_add(a, o);
 	}
 }

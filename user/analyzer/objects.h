@@ -10,8 +10,14 @@
 #include "analyzer/state.h"
 
 struct shmobj *model_obj(const struct analyzer *a, __u32 dev, __u64 ino);
-/* The linked created tmpfs object at this path (any mount namespace). */
-struct shmobj *model_obj_by_path(const struct analyzer *a, const char *path);
+/* The linked tmpfs object that a process of mount namespace mnt_ns (0:
+ * not known) means by path: the one created in that namespace, else the
+ * only one with that path; NULL when there is none, or several from other
+ * namespaces and a name alone cannot tell which. */
+struct shmobj *model_obj_by_path(const struct analyzer *a, const char *path, __u32 mnt_ns);
+/* A linked tmpfs object with this path that a process of mnt_ns may see:
+ * one created in that namespace, or where either namespace is not known. */
+struct shmobj *model_obj_seen_at(const struct analyzer *a, const char *path, __u32 mnt_ns);
 /* The mount with dev, NULL if no event showed it. */
 struct mount *model_mount(struct analyzer *a, __u32 dev);
 /* m's use is at a new peak that is about to end (an object shrinks or

@@ -218,7 +218,7 @@ static const struct removal *unlink_behind(struct analyzer *a, const struct sw_e
 {
 	if (e->call != SW_OPENAT || e->c.ret != -ENOENT || e->c.name_cut || !e->c.mnt_ns)
 		return NULL;
-	if (model_obj_by_path(a, e->c.name))
+	if (model_obj_seen_at(a, e->c.name, e->c.mnt_ns))
 		return NULL;
 	return model_removal_of_path(a, e->c.mnt_ns, e->c.name);
 }

@@ -371,6 +371,8 @@ struct shmobj {
 	bool seeded;	      /* it was there before the trace: creator unknown */
 	bool forgotten;	      /* see struct segment */
 	__u64 ino;
+	__u32 mnt_ns;	      /* its creator's mount namespace, where path
+				 names it; 0: not known */
 	char path[SW_NAME_LEN]; /* as created ("/dev/shm/x", "memfd:x"), else
 				   the file's name */
 	__u64 size;

@@ -50,7 +50,7 @@ struct tc {
 	__u64 stk_base; /* the next event fed carries stk_n frames */
 	__u32 stk_n;
 	__u32 ipc_ns;	/* of every event fed (0: the initial namespace) */
-	__u32 mnt_ns;	/* of the path calls fed (0: MNT_HOST) */
+	__u32 mnt_ns;	/* of the path calls and creations fed (0: MNT_HOST) */
 	__u64 fs_used;	/* the mount's use in the object calls fed */
 	__u32 ppid;	/* of every event fed (0: none given) */
 	__u64 cgroup;	/* of every event fed (0: none given) */
@@ -317,6 +317,8 @@ static inline __u64 signal_(__u32 pid, __u32 tid, int signo, int code, __u64 add
 #define KiB 1024ULL
 #define MiB (1024ULL * 1024)
 
+#define MNT_HOST 4026531841U
+
 /* A call on a tmpfs file or memfd: the object fields as the kernel
  * reads them after the call (backing, dev, ino, size in seg_size). */
 static inline __u64 obj_call(__u32 pid, __u32 c, __s64 ret, const char *name, __u32 dev, __u64 ino,
@@ -339,7 +341,8 @@ static inline __u64 obj_call(__u32 pid, __u32 c, __s64 ret, const char *name, __
 
 /* The record that announces a tmpfs file created by pid (as shm_open
  * does): its first ftruncate through the creating fd, here to size 0;
- * backing SW_BK_HUGETLB for a hugetlbfs file. */
+ * backing SW_BK_HUGETLB for a hugetlbfs file.  With its creator's mount
+ * namespace, as the kernel side gives it. */
 static inline __u64 create_file(__u32 pid, const char *path, __u32 dev, __u64 ino, __u32 backing)
 {
 	struct sw_event e = { .kind = SW_EV_CALL, .call = SW_FTRUNCATE };
@@ -353,6 +356,7 @@ static inline __u64 create_file(__u32 pid, const char *path, __u32 dev, __u64 in
 	e.c.created = 1;
 	e.c.fs_used = T.fs_used;
 	e.c.fs_gen = T.fs_gen;
+	e.c.mnt_ns = T.mnt_ns ? T.mnt_ns : MNT_HOST;
 	snprintf(e.c.name, sizeof(e.c.name), "%s", path);
 	return feed(&e, pid, 0);
 }
@@ -376,8 +380,6 @@ static inline __u64 shm_truncate(__u32 pid, __u64 ino, __u64 size)
 {
 	return ftruncate_(pid, SHM_DEV, ino, SW_BK_SHMEM_FILE, size);
 }
-
-#define MNT_HOST 4026531841U
 
 /* A call that names a path: unlink, unlinkat, openat (with the caller's
  * mount namespace, as the kernel side gives it). */

@@ -445,6 +445,68 @@ static void test_stacks_follow_objects(void **state)
 	assert_int_equal(T.a->n_stacks, 0);
 }
 
+/*
+ * Regression (analyzer/objects.c, obj_created): a container with a
+ * /dev/shm of its own (another tmpfs) creates the name the host's object
+ * has.  The new object was taken for a replacement at the host's path and
+ * the host's object for removed, so its leak went unreported and the
+ * host's /dev/shm showed nothing left.  And an unlink that the kernel
+ * side matched to no object (ino 0) is of the object its caller's
+ * namespace created, not of whichever has the name.
+ */
+#define CTR_SHM_DEV 0x28
+#define MNT_CTR1 4026532601U
+#define MNT_CTR2 4026532602U
+
+static void test_objleak_same_name_in_two_namespaces(void **state)
+{
+	const struct sw_finding *f;
+
+	start();
+	shm_open_(3700, "/dev/shm/x", 90);
+	shm_truncate(3700, 90, 64 * KiB);
+	shm_map(3700, MAP_ADDR, 64 * KiB, 90, 64 * KiB);
+	T.mnt_ns = MNT_CTR1;
+	create_file(3710, "/dev/shm/x", CTR_SHM_DEV, 91, SW_BK_SHMEM_FILE);
+	assert_false(model_obj(T.a, SHM_DEV, 90)->unlinked);
+	unlink_(3710, "/dev/shm/x", 0); /* by name alone */
+	exit_(3710);
+	T.mnt_ns = 0;
+	assert_null(model_obj(T.a, CTR_SHM_DEV, 91));
+	assert_false(model_obj(T.a, SHM_DEV, 90)->unlinked);
+	assert_int_equal(T.n_findings, 0);
+	exit_(3700);
+	assert_int_equal(count_rule("shm-object-leak"), 1);
+	f = find_rule("shm-object-leak");
+	assert_int_equal(f->pid, 3700);
+	assert_contains(f->message, "ino 90");
+}
+
+static void test_objleak_unlink_by_name_from_a_third_namespace(void **state)
+{
+	start();
+	shm_open_(3720, "/dev/shm/y", 92);
+	T.mnt_ns = MNT_CTR1;
+	create_file(3721, "/dev/shm/y", CTR_SHM_DEV, 93, SW_BK_SHMEM_FILE);
+	/* Which of the two is meant cannot be told: neither goes. */
+	T.mnt_ns = MNT_CTR2;
+	unlink_(3730, "/dev/shm/y", 0);
+	assert_false(model_obj(T.a, SHM_DEV, 92)->unlinked);
+	assert_false(model_obj(T.a, CTR_SHM_DEV, 93)->unlinked);
+	/* The host's own unlink by name is of the host's. */
+	T.mnt_ns = 0;
+	unlink_(3720, "/dev/shm/y", 0);
+	assert_true(model_obj(T.a, SHM_DEV, 92) == NULL || model_obj(T.a, SHM_DEV, 92)->unlinked);
+	assert_false(model_obj(T.a, CTR_SHM_DEV, 93)->unlinked);
+	/* Now only one has the name: a removal from anywhere is of it
+	 * (a /dev/shm shared with the host, as podman --ipc=host does). */
+	T.mnt_ns = MNT_CTR2;
+	unlink_(3730, "/dev/shm/y", 0);
+	T.mnt_ns = 0;
+	assert_true(model_obj(T.a, CTR_SHM_DEV, 93) == NULL ||
+		    model_obj(T.a, CTR_SHM_DEV, 93)->unlinked);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +519,8 @@ int main(void)
 		T_(test_objleak_candidate_by_mapping),
 		T_(test_objleak_inode_reuse),
 		T_(test_objleak_unlink_names_newest_object),
+		T_(test_objleak_same_name_in_two_namespaces),
+		T_(test_objleak_unlink_by_name_from_a_third_namespace),
 		T_(test_stacks_shm_object_leak),
 		T_(test_stacks_shm_object_leak_site),
 		T_(test_stacks_follow_objects),
