@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kabi.h"
+#include "lib/digits.h"
 #include "lib/names.h"
 
 #define ARGS(...) .nargs = sizeof((struct sw_arg_desc[]){ __VA_ARGS__ }) / \
@@ -336,22 +337,40 @@ int sw_flag_names(enum sw_arg_type type, __u64 value,
 	return n;
 }
 
+/* What snprintf(buf, len, "%s", s) keeps of the n bytes at s. */
+static void copy_cut(char *buf, size_t len, const char *s, size_t n)
+{
+	if (!len)
+		return;
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
 struct join_ctx {
 	char *buf;
 	size_t len;
 	size_t used;
 };
 
+/* Appends "|NAME" (the first without "|"), as far as it fits. */
 static void join_name(void *ctx, const char *name)
 {
 	struct join_ctx *j = ctx;
-	int w;
+	size_t n = strlen(name);
 
 	if (j->used >= j->len)
 		return;
-	w = snprintf(j->buf + j->used, j->len - j->used, "%s%s", j->used ? "|" : "", name);
-	if (w > 0)
-		j->used += (size_t)w;
+	if (j->used) {
+		if (j->used + 1 >= j->len) {
+			j->used = j->len;
+			return;
+		}
+		j->buf[j->used++] = '|';
+	}
+	copy_cut(j->buf + j->used, j->len - j->used, name, n);
+	j->used += n;
 }
 
 size_t sw_format_flags(char *buf, size_t len, enum sw_arg_type type, __u64 value)
@@ -432,15 +451,23 @@ size_t text_escape(char *buf, size_t len, const char *s, size_t max)
 		return 0;
 	for (size_t i = 0; s && i < max && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
-		char one[5];
+		char one[4];
 		size_t n;
 
-		if (c == '\\' || c == '"')
-			n = (size_t)snprintf(one, sizeof(one), "\\%c", c);
-		else if (c >= 0x20 && c < 0x7f)
-			n = (size_t)snprintf(one, sizeof(one), "%c", c);
-		else
-			n = (size_t)snprintf(one, sizeof(one), "\\x%02x", c);
+		if (c == '\\' || c == '"') {
+			one[0] = '\\';
+			one[1] = (char)c;
+			n = 2;
+		} else if (c >= 0x20 && c < 0x7f) {
+			one[0] = (char)c;
+			n = 1;
+		} else { /* "\x1b" */
+			one[0] = '\\';
+			one[1] = 'x';
+			one[2] = "0123456789abcdef"[c >> 4];
+			one[3] = "0123456789abcdef"[c & 15];
+			n = 4;
+		}
 		if (at + n >= len)
 			break;
 		memcpy(buf + at, one, n);
@@ -450,21 +477,51 @@ size_t text_escape(char *buf, size_t len, const char *s, size_t max)
 	return at;
 }
 
+/*
+ * "17 B", "4.0 KiB", "133 MiB": below 10 units one decimal.  What printf's
+ * "%.1f" and "%.0f" would write of bytes / 1024^u, computed in integers:
+ * that quotient is exact in a double below 2^53 bytes, and printf rounds
+ * an exact value to nearest, ties to even; so does this.  Beyond 2^53 the
+ * double's own rounding comes first, and printf does it all.
+ */
 void human_size(char *buf, size_t len, __u64 bytes)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double v = (double)bytes;
-	int u = 0;
+	char tmp[DIGITS_MAX + 8], *tail = tmp + DIGITS_MAX + 2, *d = tail;
+	unsigned int u = 0, s;
+	__u64 q, r, half;
+	bool tenths;
 
-	if (bytes < 1024) {
-		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
+	if (bytes >= 1ULL << 53) {
+		double v = (double)bytes;
+
+		while (v >= 1024 && u < 6) {
+			v /= 1024;
+			u++;
+		}
+		snprintf(buf, len, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
 		return;
 	}
-	while (v >= 1024 && u < 6) {
-		v /= 1024;
+	while (u < 6 && bytes >> (10 * (u + 1)))
 		u++;
+	s = 10 * u;
+	tenths = u && bytes < 10ULL << s;
+	q = tenths ? bytes * 10 : bytes;
+	r = s ? q & ((1ULL << s) - 1) : 0;
+	q >>= s;
+	half = s ? 1ULL << (s - 1) : 1;
+	if (r > half || (r == half && (q & 1)))
+		q++;
+	if (tenths) {
+		*--d = (char)('0' + q % 10);
+		*--d = '.';
+		q /= 10;
 	}
-	snprintf(buf, len, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+	d = digits_u64(d, q);
+	*tail++ = ' ';
+	memcpy(tail, units[u], strlen(units[u]));
+	tail += strlen(units[u]);
+	copy_cut(buf, len, d, tail - d);
 }
 
 int parse_size(const char *s, __u64 *out)

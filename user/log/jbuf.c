@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "lib/digits.h"
 #include "lib/names.h"
 #include "lib/container_names.h"
 #include "log/jbuf.h"
@@ -141,30 +142,11 @@ void json_str_elem(struct jbuf *b, const char *str, size_t max)
 	put_char(b, '"');
 }
 
-/* Two digits at a time: a record's numbers (times, addresses, sizes) are
- * long, and a division per digit was the most of writing one. */
 static void put_udec(struct jbuf *b, __u64 v)
 {
-	static const char pairs[] = "0001020304050607080910111213141516171819"
-				   "2021222324252627282930313233343536373839"
-				   "4041424344454647484950515253545556575859"
-				   "6061626364656667686970717273747576777879"
-				   "8081828384858687888990919293949596979899";
-	char tmp[24];
-	int i = sizeof(tmp);
+	char tmp[DIGITS_MAX], *d = digits_u64(tmp + sizeof(tmp), v);
 
-	while (v >= 100) {
-		i -= 2;
-		memcpy(tmp + i, pairs + 2 * (v % 100), 2);
-		v /= 100;
-	}
-	if (v >= 10) {
-		i -= 2;
-		memcpy(tmp + i, pairs + 2 * v, 2);
-	} else {
-		tmp[--i] = (char)('0' + v);
-	}
-	jbuf_raw(b, tmp + i, sizeof(tmp) - i);
+	jbuf_raw(b, d, tmp + sizeof(tmp) - d);
 }
 
 void json_u64_elem(struct jbuf *b, __u64 v)

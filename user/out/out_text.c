@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "lib/digits.h"
 #include "lib/names.h"
 #include "out/sink.h"
 
@@ -21,7 +22,63 @@ struct text_sink {
 	bool color;
 	char line[LINE_MAX_LEN];
 	size_t len;
+	/* The local "HH:MM:SS" of the second last shown: a line's time
+	 * costs localtime_r only when the second changes. */
+	time_t clock_sec;
+	char clock_hms[8];
 };
+
+/*
+ * A line is built by appending pieces.  The pieces of an event's line go
+ * through add_mem and the number writers below, not printf: formatting
+ * was most of what a line cost, and the text view is meant to cost no
+ * more than the JSON log.  Findings, summaries and usage, a few lines a
+ * run, use add().  Either way a line that would pass LINE_MAX_LEN - 1
+ * bytes is cut there.
+ */
+static void add_mem(struct text_sink *t, const char *s, size_t n)
+{
+	size_t room = t->len < sizeof(t->line) - 1 ? sizeof(t->line) - 1 - t->len : 0;
+
+	if (n > room)
+		n = room;
+	memcpy(t->line + t->len, s, n);
+	t->len += n;
+}
+
+static void add_str(struct text_sink *t, const char *s)
+{
+	add_mem(t, s, strlen(s));
+}
+
+static void add_char(struct text_sink *t, char c)
+{
+	add_mem(t, &c, 1);
+}
+
+static void add_u64(struct text_sink *t, __u64 v)
+{
+	char tmp[DIGITS_MAX], *d = digits_u64(tmp + sizeof(tmp), v);
+
+	add_mem(t, d, tmp + sizeof(tmp) - d);
+}
+
+static void add_s64(struct text_sink *t, __s64 v)
+{
+	if (v < 0)
+		add_char(t, '-');
+	add_u64(t, v < 0 ? -(__u64)v : (__u64)v);
+}
+
+/* "0x1f" */
+static void add_hex(struct text_sink *t, __u64 v)
+{
+	char tmp[2 + DIGITS_MAX], *d = digits_hex(tmp + sizeof(tmp), v);
+
+	*--d = 'x';
+	*--d = '0';
+	add_mem(t, d, tmp + sizeof(tmp) - d);
+}
 
 static void add(struct text_sink *t, const char *fmt, ...)
 {
@@ -54,27 +111,46 @@ static void put_line(struct text_sink *t)
 
 static void add_color(struct text_sink *t, const char *code)
 {
-	if (t->color)
-		add(t, "\033[%sm", code);
+	if (!t->color)
+		return;
+	add_str(t, "\033[");
+	add_str(t, code);
+	add_char(t, 'm');
 }
 
-/* "12:03:44.120311", local time. */
+/* "12:03:44.120311", local time (a zone changes its offset on a second's
+ * boundary, so the second's text can be kept). */
 static void add_clock(struct text_sink *t, __u64 ts_ns)
 {
 	__s64 wall = (__s64)ts_ns + t->base.wall_offset_ns;
 	time_t sec = (time_t)(wall / 1000000000);
-	struct tm tm;
+	char usec[7];
 
-	localtime_r(&sec, &tm);
-	add(t, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    (long long)(wall % 1000000000) / 1000);
+	if (wall < 0) /* before 1970: not a clock this runs on */
+		wall = sec = 0;
+	if (sec != t->clock_sec) {
+		struct tm tm;
+		char *end = t->clock_hms + sizeof(t->clock_hms);
+
+		localtime_r(&sec, &tm);
+		end = digits_fixed(end, (__u64)tm.tm_sec, 2);
+		*--end = ':';
+		end = digits_fixed(end, (__u64)tm.tm_min, 2);
+		*--end = ':';
+		digits_fixed(end, (__u64)tm.tm_hour, 2);
+		t->clock_sec = sec;
+	}
+	add_mem(t, t->clock_hms, sizeof(t->clock_hms));
+	usec[0] = '.';
+	digits_fixed(usec + 7, (__u64)(wall % 1000000000) / 1000, 6);
+	add_mem(t, usec, sizeof(usec));
 }
 
 /* A line's leading time. */
 static void add_time(struct text_sink *t, __u64 ts_ns)
 {
 	add_clock(t, ts_ns);
-	add(t, " ");
+	add_char(t, ' ');
 }
 
 static void add_arg(struct text_sink *t, const struct sw_arg_desc *d, __u64 v, const char *str,
@@ -85,31 +161,36 @@ static void add_arg(struct text_sink *t, const struct sw_arg_desc *d, __u64 v, c
 	switch (d->type) {
 	case SW_ARG_INT:
 	case SW_ARG_FD:
-		add(t, "%d", (int)v);
+		add_s64(t, (int)v);
 		break;
 	case SW_ARG_ULONG:
-		add(t, "%" PRIu64, (uint64_t)v);
+		add_u64(t, v);
 		break;
 	case SW_ARG_ADDR:
-		add(t, v ? "0x%" PRIx64 : "NULL", (uint64_t)v);
+		if (v)
+			add_hex(t, v);
+		else
+			add_str(t, "NULL");
 		break;
 	case SW_ARG_SIZE:
 		human_size(buf, sizeof(buf), v);
-		add(t, "%s", buf);
+		add_str(t, buf);
 		break;
 	case SW_ARG_KEY:
-		add(t, (__u32)v ? "0x%08" PRIx32 : "IPC_PRIVATE", (__u32)v);
+		if ((__u32)v)
+			add(t, "0x%08" PRIx32, (__u32)v);
+		else
+			add_str(t, "IPC_PRIVATE");
 		break;
 	case SW_ARG_STR:
-		add(t, "\"");
+		add_char(t, '"');
 		add_escaped(t, str, SW_NAME_LEN);
-		add(t, "\"");
+		add_char(t, '"');
 		if (cut)
-			add(t, "...");
+			add_str(t, "...");
 		break;
 	default:
-		sw_format_flags(buf, sizeof(buf), d->type, v);
-		add(t, "%s", buf);
+		add_mem(t, buf, sw_format_flags(buf, sizeof(buf), d->type, v));
 	}
 }
 
@@ -121,22 +202,30 @@ static void add_object(struct text_sink *t, const struct sw_call_info *c, bool f
 	char size[32], used[32], cap[32];
 
 	human_size(size, sizeof(size), c->seg_size);
-	add(t, " [%s %s ino %" PRIu64, sw_backing_name(c->backing), size, (uint64_t)c->ino);
+	add_str(t, " [");
+	add_str(t, sw_backing_name(c->backing));
+	add_char(t, ' ');
+	add_str(t, size);
+	add_str(t, " ino ");
+	add_u64(t, c->ino);
 	if (c->created) {
-		add(t, ", created: ");
+		add_str(t, ", created: ");
 		add_escaped(t, c->name, SW_NAME_LEN);
 		if (c->name_cut)
-			add(t, "... (path cut)");
+			add_str(t, "... (path cut)");
 	} else if (failed && c->name[0]) {
-		add(t, " ");
+		add_char(t, ' ');
 		add_escaped(t, c->name, SW_NAME_LEN);
 	}
 	if (c->fs_size) {
 		human_size(used, sizeof(used), c->fs_used);
 		human_size(cap, sizeof(cap), c->fs_size);
-		add(t, "; mount %s/%s", used, cap);
+		add_str(t, "; mount ");
+		add_str(t, used);
+		add_char(t, '/');
+		add_str(t, cap);
 	}
-	add(t, "]");
+	add_char(t, ']');
 }
 
 static void add_call(struct text_sink *t, const struct sw_event *e)
@@ -145,22 +234,27 @@ static void add_call(struct text_sink *t, const struct sw_event *e)
 	const struct sw_call_info *c = &e->c;
 	char size[32];
 
-	add(t, "%s(", d->name);
+	add_str(t, d->name);
+	add_char(t, '(');
 	for (int i = 0; i < d->nargs; i++) {
 		if (i)
-			add(t, ", ");
+			add_str(t, ", ");
 		add_arg(t, &d->args[i], c->args[i], c->name, c->name_cut);
 	}
-	add(t, ") = ");
+	add_str(t, ") = ");
 	if (sw_ret_is_err(c->ret)) {
 		add_color(t, "31");
-		add(t, "-1 %s", sw_errno_name((int)-c->ret));
+		add_str(t, "-1 ");
+		add_str(t, sw_errno_name((int)-c->ret));
 		add_color(t, "0");
 		if (sw_call_has_object(e->call) && c->ino)
 			add_object(t, c, true);
 		return;
 	}
-	add(t, d->ret_addr ? "0x%" PRIx64 : "%" PRId64, (int64_t)c->ret);
+	if (d->ret_addr)
+		add_hex(t, (__u64)c->ret);
+	else
+		add_s64(t, c->ret);
 	if (sw_call_has_object(e->call)) {
 		if (c->ino)
 			add_object(t, c, false);
@@ -169,14 +263,19 @@ static void add_call(struct text_sink *t, const struct sw_event *e)
 	if (c->backing == SW_BK_NONE)
 		return;
 	human_size(size, sizeof(size), c->map_size);
-	add(t, " [%s %s", sw_backing_name(c->backing), size);
-	if (c->shmid >= 0)
-		add(t, " shmid %d", c->shmid);
+	add_str(t, " [");
+	add_str(t, sw_backing_name(c->backing));
+	add_char(t, ' ');
+	add_str(t, size);
+	if (c->shmid >= 0) {
+		add_str(t, " shmid ");
+		add_s64(t, c->shmid);
+	}
 	if (c->name[0] && c->backing != SW_BK_SYSV) {
-		add(t, " ");
+		add_char(t, ' ');
 		add_escaped(t, c->name, SW_NAME_LEN);
 	}
-	add(t, "]");
+	add_char(t, ']');
 }
 
 /* " [shmem_file buffer: offset 1.0 MiB of 4.0 MiB; mount 4.0 MiB/4.0 MiB]" */
@@ -276,10 +375,16 @@ static void text_event(struct sink *s, const struct sink_event *se)
 		put_line(t);
 	}
 	add_time(t, e->ts_ns);
-	add(t, "#%" PRIu64 " %u/%u ", (uint64_t)se->seq, e->pid, e->tid);
+	add_char(t, '#');
+	add_u64(t, se->seq);
+	add_char(t, ' ');
+	add_u64(t, e->pid);
+	add_char(t, '/');
+	add_u64(t, e->tid);
+	add_char(t, ' ');
 	add_escaped(t, e->comm, SW_COMM_LEN);
 	add_container(t, se->container);
-	add(t, " ");
+	add_char(t, ' ');
 	if (e->kind == SW_EV_CALL)
 		add_call(t, e);
 	else
@@ -690,5 +795,6 @@ struct sink *sink_text__new(struct outfile *out, const struct sink_text_opts *o)
 	t->base.finding_frames = (__u32)(o->stack_depth > 0 ? o->stack_depth :
 							       SW_DEFAULT_STACK_DEPTH);
 	t->color = o->color;
+	t->clock_sec = -1;
 	return &t->base;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "analyzer/producers.h"
+#include "lib/digits.h"
 #include "out/sink.h"
 
 int sink__close(struct sink *s)
@@ -54,8 +55,7 @@ void sink_format_ts(char *buf, size_t len, __u64 ts_ns, __s64 wall_offset_ns)
 		last.sec = sec;
 	}
 	memcpy(out, last.text, (size_t)last.n);
-	for (int i = 8; i >= 0; i--, nsec /= 10)
-		out[last.n + i] = (char)('0' + nsec % 10);
+	digits_fixed(out + last.n + 9, (__u64)nsec, 9);
 	out[last.n + 9] = 'Z';
 	n = (size_t)last.n + 10 < len ? (size_t)last.n + 10 : len - 1;
 	memcpy(buf, out, n);

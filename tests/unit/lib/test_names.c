@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include "lib/names.h"
@@ -128,6 +129,111 @@ static void test_human_sizes(void **state)
 	assert_string_equal(buf, "64 TiB");
 }
 
+/* What human_size wrote with printf alone, the reference it must match. */
+static void printf_size(char *buf, size_t len, __u64 bytes)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	int u = 0;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
+		return;
+	}
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+static void check_size(__u64 bytes)
+{
+	char got[32], want[32];
+
+	human_size(got, sizeof(got), bytes);
+	printf_size(want, sizeof(want), bytes);
+	if (strcmp(got, want))
+		fail_msg("human_size(%llu) = \"%s\", printf says \"%s\"", (unsigned long long)bytes,
+			 got, want);
+}
+
+/* Rounding as printf's: ties to even (1.25 KiB -> "1.2", 1.35 -> "1.4"),
+ * carries into a new digit (9.96 KiB -> "10.0 KiB", 1023.5 -> "1024"),
+ * every unit's edges, and a sweep. */
+static void test_human_size_is_printfs(void **state)
+{
+	__u64 x = 88172645463325252ULL;
+
+	for (int u = 1; u <= 6; u++) {
+		__u64 unit = 1ULL << (10 * u);
+
+		for (__u64 k = 0; k < 4096; k++) {
+			check_size(unit - 1 + k);
+			check_size(10 * unit - 2048 + k);
+			check_size(1024 * unit - 2048 + k);
+		}
+		for (__u64 tenth = 0; tenth < 100; tenth++) {
+			check_size(unit + unit * tenth / 10 + unit / 20); /* ties */
+			check_size(unit + unit * tenth / 10 + unit / 20 - 1);
+			check_size(unit + unit * tenth / 10 + unit / 20 + 1);
+		}
+	}
+	check_size(1280);
+	check_size(1382);
+	check_size(10199);
+	check_size(1048064);
+	check_size(1ULL << 53);
+	check_size((1ULL << 53) - 1);
+	check_size(~0ULL);
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		check_size(x >> (x % 64));
+	}
+}
+
+/* Every byte as the text view shows it: printable ASCII as itself, a
+ * backslash and a quote escaped, the rest as \xHH; and a buffer too small
+ * for the next escape ends the text before it. */
+static void test_text_escape_bytes(void **state)
+{
+	char in[2] = "", got[8], want[8];
+
+	for (int c = 1; c < 256; c++) {
+		in[0] = (char)c;
+		text_escape(got, sizeof(got), in, 1);
+		if (c == '\\' || c == '"')
+			snprintf(want, sizeof(want), "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			snprintf(want, sizeof(want), "%c", c);
+		else
+			snprintf(want, sizeof(want), "\\x%02x", c);
+		assert_string_equal(got, want);
+	}
+	assert_int_equal(text_escape(got, 6, "ab\033c", 8), 2);
+	assert_string_equal(got, "ab");
+	assert_int_equal(text_escape(got, 7, "ab\033c", 8), 6);
+	assert_string_equal(got, "ab\\x1b");
+}
+
+/* The joined flag names, and where a small buffer cuts them. */
+static void test_format_flags_cut(void **state)
+{
+	__u64 v = 0x1 | 0x2; /* PROT_READ|PROT_WRITE */
+	char buf[64];
+
+	assert_int_equal(sw_format_flags(buf, sizeof(buf), SW_ARG_PROT, v), 20);
+	assert_string_equal(buf, "PROT_READ|PROT_WRITE");
+	assert_int_equal(sw_format_flags(buf, 12, SW_ARG_PROT, v), 11);
+	assert_string_equal(buf, "PROT_READ|P");
+	assert_int_equal(sw_format_flags(buf, 10, SW_ARG_PROT, v), 9);
+	assert_string_equal(buf, "PROT_READ");
+	assert_int_equal(sw_format_flags(buf, 11, SW_ARG_PROT, v), 10);
+	assert_string_equal(buf, "PROT_READ|");
+}
+
 static void test_parse_sizes(void **state)
 {
 	__u64 v;
@@ -175,6 +281,9 @@ int main(void)
 		cmocka_unit_test(test_errno_names),
 		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_human_sizes),
+		cmocka_unit_test(test_human_size_is_printfs),
+		cmocka_unit_test(test_format_flags_cut),
+		cmocka_unit_test(test_text_escape_bytes),
 		cmocka_unit_test(test_parse_sizes),
 		cmocka_unit_test(test_call_table),
 	};

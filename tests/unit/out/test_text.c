@@ -281,6 +281,38 @@ static void test_exec_argv(void **pstate)
 			"python3 -c 'import os' x\\x1b...\n");
 }
 
+/* A line's time is the record's own, when the second changes and when it
+ * comes back (records of two CPUs interleave), and "0x" numbers and
+ * negative ones are written as printf would. */
+static void test_event_times_and_numbers(void **pstate)
+{
+	struct state *st = *pstate;
+	struct sw_event e;
+
+	open_text(st, false, true, 0);
+	base_event(&e, SW_EV_CALL, SW_SHMDT, 20);
+	e.c.args[0] = 0xdeadbeef000;
+	e.c.ret = -EINVAL;
+	put_event(st, &e);
+	base_event(&e, SW_EV_CALL, SW_SHMAT, 21);
+	e.ts_ns = TS + 1000000000ULL - 456789123ULL; /* the next second, .000000 */
+	e.c.args[0] = 2147483647;
+	e.c.ret = 0x7f00000000ff;
+	e.c.backing = SW_BK_SYSV;
+	e.c.map_size = 10199;
+	e.c.shmid = 2147483647;
+	put_event(st, &e);
+	base_event(&e, SW_EV_CALL, SW_SHMCTL, 22);
+	e.ts_ns = TS - 1000ULL; /* back: the earlier second */
+	e.c.args[0] = (__u64)-2;
+	e.c.ret = 0;
+	put_event(st, &e);
+	assert_text(st, "01:02:03.456789 #20 100/101 app shmdt(0xdeadbeef000) = -1 EINVAL\n"
+			"01:02:04.000000 #21 100/101 app shmat(2147483647, NULL, 0) = 0x7f00000000ff "
+			"[sysv 10.0 KiB shmid 2147483647]\n"
+			"01:02:03.456788 #22 100/101 app shmctl(-2, IPC_RMID, NULL) = 0\n");
+}
+
 static void test_quiet_leaves_out_events(void **pstate)
 {
 	struct state *st = *pstate;
@@ -644,7 +676,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_events_plain),
 	    T(test_events_colour),
-	    T(test_controlled_bytes_escaped), T(test_exec_argv),
+	    T(test_controlled_bytes_escaped), T(test_exec_argv), T(test_event_times_and_numbers),
 	    T(test_quiet_leaves_out_events),
 	    T(test_finding_stacks_by_depth),
 	    T(test_finding_hint),
