@@ -8,7 +8,8 @@ NDJSON and in `analyze` of the saved log; two containers side by side,
 one overfilling its /dev/shm and one well behaved, are told apart in
 findings and tmpfs usage, and `--container` traces one and not the
 other, also once it is made again under the same name, and one that runs
-already when the trace starts."""
+already when the trace starts; two containers that use the same /dev/shm
+name, each in its own, are told apart in the removal of one."""
 import json
 import os
 import subprocess
@@ -176,6 +177,41 @@ class TraceInContainersTest(ContainerTraceCase):
                  if r["type"] == "finding" and r["rule"] == "shm-object-leak"}
         self.assertEqual(again[cpid]["container"], leaks[cpid]["container"])
         self.assertNotIn("container", again[host.pid])
+
+
+    def test_same_name_in_two_containers(self):
+        """Two containers of one image use the same /dev/shm name, each in
+        its own /dev/shm; the first removes its file after the second made
+        its own and left.  The removal was taken for the second's file,
+        the one announced last under the name: the clean one got a false
+        shm-object-leak, and the one that left its file none."""
+        log = self.path("trace.ndjson")
+        path = "/dev/shm/app-state"
+        with Tracer(["--comm", "container_shm"], log) as t:
+            t.wait_attached()
+            # Each holds its file long enough to be asked for its pid.
+            clean_id, clean_pid = self.podman.start(
+                self.image, ["/container_shm", path, str(MiB), "4", "clean"], "--shm-size=8m")
+            left_id, left_pid = self.podman.start(
+                self.image, ["/container_shm", path, str(MiB), "1"], "--shm-size=8m")
+            self.podman.run_podman("wait", left_id, timeout=60)
+            self.podman.run_podman("wait", clean_id, timeout=60)
+            self.assertEqual(t.stop(), 0, t.stderr())
+        records = self.track(read_log(log))
+        made = {r["pid"]: r["object"] for r in records if r["type"] == "event" and
+                r["call"] == "ftruncate" and r["object"].get("created")}
+        self.assertEqual(set(made), {clean_pid, left_pid}, records)
+        self.assertEqual(made[clean_pid]["name"], path)
+        self.assertEqual(made[left_pid]["name"], path)
+        # The clean one's unlink names no other file than its own.
+        unlinks = [r for r in records if r["type"] == "event" and r["call"] == "unlink"]
+        self.assertEqual([r["pid"] for r in unlinks], [clean_pid], unlinks)
+        if "object" in unlinks[0]:
+            self.assertEqual(unlinks[0]["object"]["ino"], made[clean_pid]["ino"])
+            self.assertEqual(unlinks[0]["object"]["dev"], made[clean_pid]["dev"])
+        findings = [r for r in records if r["type"] == "finding"]
+        self.assertEqual([(r["rule"], r["pid"], r["container"]["id"]) for r in findings],
+                         [("shm-object-leak", left_pid, left_id)], findings)
 
 
 class ContainerFilterTest(ContainerTraceCase):
