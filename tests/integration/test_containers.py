@@ -183,8 +183,9 @@ class TraceInContainersTest(ContainerTraceCase):
         """Two containers of one image use the same /dev/shm name, each in
         its own /dev/shm; the first removes its file after the second made
         its own and left.  The removal was taken for the second's file,
-        the one announced last under the name: the clean one got a false
-        shm-object-leak, and the one that left its file none."""
+        the one announced last under the name: the log said the other
+        container's file was removed.  The one that left its file is the
+        only finding."""
         log = self.path("trace.ndjson")
         path = "/dev/shm/app-state"
         with Tracer(["--comm", "container_shm"], log) as t:
