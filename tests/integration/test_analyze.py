@@ -215,19 +215,23 @@ class ProgressTest(AnalyzeTestCase):
     cleared before the findings; nothing when standard error is a pipe."""
 
     def big_log(self):
-        # A few seconds of analysis: long enough for several redraws.
+        # Seconds of analysis, long enough for several redraws (the first
+        # at 0.5 s, then every 0.25 s): 600,000 events once were, until
+        # the reader got fast enough to finish them in one.
         path = self.path("big.ndjson")
         with open(path, "wb") as f:
-            subprocess.run(["python3", SOAK, "600000"], stdout=f, check=True, timeout=120)
+            subprocess.run(["python3", SOAK, "3000000"], stdout=f, check=True, timeout=300)
         return path
 
     def on_terminal(self, args):
         """Run analyze with stdout and stderr on a pty; returns (status,
         everything the terminal got)."""
-        import pty
+        import fcntl, pty, struct, termios
         pid, fd = pty.fork()
         if pid == 0:
             try:
+                # Wide enough that no progress line is cut to the width.
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
                 os.execv(SHMWATCH, [SHMWATCH, "analyze"] + args)
             finally:
                 os._exit(127)
